@@ -1,0 +1,56 @@
+# Thin front for the two commands of the README's quick start.
+#   make run    set up (Debian packages, configure, build) and run scenarios/default.yaml
+#   make test   set up, build with warnings as errors, run every test through CTest
+#   make test-sanitize   the same suites built with AddressSanitizer + UBSan
+#   make bench  the national-year benchmark
+BUILD    ?= build
+ASAN     ?= build-asan
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+SCENARIO ?= scenarios/default.yaml
+DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev
+
+.PHONY: all deps configure build run test test-sanitize bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make: installing Debian packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -q && apt-get install -y -q --no-install-recommends $$missing || exit 1; \
+	  else \
+	    echo "make: missing Debian packages. Run:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DIAPTSIM_WERROR=ON
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/iaptsim run $(SCENARIO)
+
+test: build
+	cd $(BUILD) && LANG=C TZ=UTC ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DIAPTSIM_WERROR=ON -DIAPTSIM_SANITIZE=ON
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && LANG=C TZ=UTC ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: build
+	./$(BUILD)/bench_national
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

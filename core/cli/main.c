@@ -1,0 +1,417 @@
+/* The iaptsim command: the only place that prints or picks exit codes.
+ * Exit codes: 0 ok, 1 the run failed, 2 bad input (nothing written). */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "iaptsim/iaptsim.h"
+
+enum { EXIT_OK = 0, EXIT_RUN = 1, EXIT_INPUT = 2 };
+
+static const char usage[] =
+	"usage: iaptsim <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  run SCENARIO.yaml     simulate and write summary.csv, replicates.csv, run.json\n"
+	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
+	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv)\n"
+	"  metrics               list the reported metrics and groups with their definitions\n"
+	"  version               print the version\n"
+	"\n"
+	"options for run and check:\n"
+	"  -o, --output DIR      results folder (default results/<scenario name>/)\n"
+	"  --seed N              override the scenario's seed\n"
+	"  --replicates N        override the number of replicates\n"
+	"  --scale X             override population_scale, in (0, 1]\n"
+	"  --threads N           worker threads (default 1)\n"
+	"  --set NAME=VALUE      override a parameter; NAME@YEAR=VALUE from that year on\n"
+	"  -q, --quiet           no progress or summary table\n";
+
+typedef struct opts {
+	const char *cmd, *scenario, *outdir;
+	const char **sets;
+	int n_sets, threads, quiet, csv;
+	int has_seed, has_reps, has_scale;
+	unsigned long long seed;
+	int reps;
+	double scale;
+} opts;
+
+static int input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int input_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "iaptsim: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return EXIT_INPUT;
+}
+
+static int report(int rc)
+{
+	const iapt_error *e = iapt_error_last();
+	fprintf(stderr, "iaptsim: %s\n", e->message[0] ? e->message : "unknown error");
+	return iapt_error_is_input(rc) ? EXIT_INPUT : EXIT_RUN;
+}
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+	int i;
+	memset(o, 0, sizeof *o);
+	o->threads = 1;
+	o->sets = calloc((size_t)argc, sizeof *o->sets);
+	if (!o->sets)
+		return EXIT_RUN;
+	if (argc < 2)
+		return -1;
+	o->cmd = argv[1];
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end;
+		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (!val)
+				return input_error("%s needs a folder", a);
+			o->outdir = val;
+			i++;
+		} else if (!strcmp(a, "--set")) {
+			if (!val)
+				return input_error("%s needs NAME=VALUE", a);
+			o->sets[o->n_sets++] = val;
+			i++;
+		} else if (!strcmp(a, "--seed")) {
+			if (!val)
+				return input_error("%s needs a number", a);
+			errno = 0;
+			o->seed = strtoull(val, &end, 10);
+			if (errno || *end || end == val || val[0] == '-')
+				return input_error("--seed: '%s' is not a whole number in [0, 18446744073709551615]", val);
+			o->has_seed = 1;
+			i++;
+		} else if (!strcmp(a, "--replicates")) {
+			long v;
+			if (!val)
+				return input_error("%s needs a number", a);
+			errno = 0;
+			v = strtol(val, &end, 10);
+			if (errno || *end || end == val || v < 1 || v > IAPT_SCENARIO_MAX_REPLICATES)
+				return input_error("--replicates: '%s' is out of range [1, 100000]", val);
+			o->reps = (int)v;
+			o->has_reps = 1;
+			i++;
+		} else if (!strcmp(a, "--scale")) {
+			if (!val)
+				return input_error("%s needs a number", a);
+			errno = 0;
+			o->scale = strtod(val, &end);
+			if (errno || *end || end == val || !(o->scale > 0 && o->scale <= 1))
+				return input_error("--scale: '%s' is out of range (0, 1]", val);
+			o->has_scale = 1;
+			i++;
+		} else if (!strcmp(a, "--threads")) {
+			long v;
+			if (!val)
+				return input_error("%s needs a number", a);
+			errno = 0;
+			v = strtol(val, &end, 10);
+			if (errno || *end || end == val || v < 1 || v > 1024)
+				return input_error("--threads: '%s' is out of range [1, 1024]", val);
+			o->threads = (int)v;
+			i++;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o->quiet = 1;
+		} else if (!strcmp(a, "--csv")) {
+			o->csv = 1;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			return -1;
+		} else if (a[0] == '-' && a[1]) {
+			return input_error("unknown option '%s' (see 'iaptsim --help')", a);
+		} else if (!o->scenario) {
+			o->scenario = a;
+		} else {
+			return input_error("unexpected argument '%s'", a);
+		}
+	}
+	return 0;
+}
+
+/* Load the scenario and apply command-line overrides; all validation happens here. */
+static int load(const opts *o, iapt_scenario **out)
+{
+	iapt_scenario *sc;
+	int rc, i;
+	*out = NULL;
+	if (!o->scenario)
+		return input_error("%s: needs a scenario file", o->cmd);
+	if ((rc = iapt_scenario_load(&sc, o->scenario)))
+		return report(rc);
+	for (i = 0; i < o->n_sets; i++) {
+		if ((rc = iapt_params_assign(sc->params, o->sets[i], "--set"))) {
+			fprintf(stderr, "iaptsim: --set %s: %s\n", o->sets[i], iapt_error_last()->message);
+			iapt_scenario_free(sc);
+			return EXIT_INPUT;
+		}
+	}
+	if (o->has_seed)
+		sc->seed = o->seed;
+	if (o->has_reps)
+		sc->replicates = o->reps;
+	if (o->has_scale)
+		sc->population_scale = o->scale;
+	*out = sc;
+	return EXIT_OK;
+}
+
+static void progress(void *data, int done, int total)
+{
+	(void)data;
+	fprintf(stderr, "\r  replicate %d/%d", done, total);
+	if (done == total)
+		fprintf(stderr, "\n");
+	fflush(stderr);
+}
+
+static void print_table(const iapt_scenario *sc, const iapt_results *res)
+{
+	static const int cols[] = {IAPT_M_REFERRALS_RECEIVED, IAPT_M_ENTERED_TREATMENT, IAPT_M_FINISHED_COURSE,
+				   IAPT_M_RECOVERY_PCT, IAPT_M_RELIABLE_IMPROVEMENT_PCT, IAPT_M_RELIABLE_RECOVERY_PCT,
+				   IAPT_M_RELIABLE_DETERIORATION_PCT, IAPT_M_MEAN_SESSIONS_FINISHED, IAPT_M_WITHIN_6WK_PCT,
+				   IAPT_M_WITHIN_18WK_PCT};
+	static const char *heads[] = {"referred", "entered", "finished", "recov%", "RI%", "RR%", "RD%", "sess", "<=6wk%", "<=18wk%"};
+	size_t k, n = sizeof cols / sizeof cols[0];
+	int y, r, reps = iapt_results_replicates(res);
+	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8];
+	if (!v || !scr) {
+		free(v);
+		free(scr);
+		return;
+	}
+	printf("\n%s: mean of %d replicate%s (group: all)\n", sc->name, reps, reps == 1 ? "" : "s");
+	printf("%-8s", "year");
+	for (k = 0; k < n; k++)
+		printf(" %*s", k < 3 ? 10 : 7, heads[k]);
+	printf("\n");
+	for (y = sc->first_year; y <= sc->last_year; y++) {
+		printf("%-8s", iapt_year_label(y, lab));
+		for (k = 0; k < n; k++) {
+			iapt_summary s;
+			for (r = 0; r < reps; r++)
+				v[r] = iapt_results_value(res, y, IAPT_G_ALL, cols[k], r);
+			iapt_stats_summarise(v, (size_t)reps, scr, &s);
+			if (k < 3)
+				printf(" %10.0f", s.mean);
+			else
+				printf(" %7.1f", s.mean);
+		}
+		printf("\n");
+	}
+	free(v);
+	free(scr);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t n = 1;
+	int i;
+	char *s;
+	for (i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int cmd_run(const opts *o, int argc, char **argv)
+{
+	iapt_scenario *sc;
+	iapt_results *res = NULL;
+	iapt_run_options ro;
+	iapt_output_meta meta;
+	char slug[128], dirbuf[256];
+	const char *dir;
+	int rc, ex = load(o, &sc);
+	char *cmdline;
+	if (ex)
+		return ex;
+	memset(&ro, 0, sizeof ro);
+	ro.threads = o->threads;
+	if (!o->quiet && isatty(STDERR_FILENO))
+		ro.progress = progress;
+	if (!o->quiet)
+		fprintf(stderr, "iaptsim: %s: %d replicate%s, %s to %d-%02d, population scale %g, seed %llu\n", sc->name,
+			sc->replicates, sc->replicates == 1 ? "" : "s", iapt_year_label(sc->first_year, slug),
+			sc->last_year, (sc->last_year + 1) % 100, sc->population_scale, sc->seed);
+	if ((rc = iapt_sim_run(&res, sc, &ro))) {
+		ex = report(rc);
+		iapt_scenario_free(sc);
+		return ex;
+	}
+	if (o->outdir) {
+		dir = o->outdir;
+	} else {
+		snprintf(dirbuf, sizeof dirbuf, "results/%s", iapt_output_slug(sc->name, slug, sizeof slug));
+		dir = dirbuf;
+	}
+	cmdline = join_args(argc, argv);
+	meta.command = cmdline;
+	rc = iapt_output_write(dir, sc, res, &meta);
+	free(cmdline);
+	if (rc) {
+		ex = report(rc);
+	} else if (!o->quiet) {
+		print_table(sc, res);
+		printf("\nresults: %s/summary.csv, replicates.csv, run.json\n", dir);
+	}
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+	return rc ? ex : EXIT_OK;
+}
+
+static int cmd_check(const opts *o)
+{
+	iapt_scenario *sc;
+	int rc, ex = load(o, &sc);
+	char a[8], b[8];
+	if (ex)
+		return ex;
+	if ((rc = iapt_engine_check(sc))) {
+		fprintf(stderr, "iaptsim: %s: %s\n", o->scenario, iapt_error_last()->message);
+		iapt_scenario_free(sc);
+		return EXIT_INPUT;
+	}
+	printf("%s: ok: '%s', %s to %s, %d replicates, population scale %g, seed %llu\n", o->scenario, sc->name,
+	       iapt_year_label(sc->first_year, a), iapt_year_label(sc->last_year, b), sc->replicates,
+	       sc->population_scale, sc->seed);
+	iapt_scenario_free(sc);
+	return EXIT_OK;
+}
+
+static void csv_field(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static int cmd_params(const opts *o)
+{
+	iapt_params *own = NULL;
+	iapt_scenario *sc = NULL;
+	const iapt_params *p;
+	size_t i, k;
+	int rc, ex;
+	if (o->scenario) {
+		if ((ex = load(o, &sc)))
+			return ex;
+		p = sc->params;
+	} else {
+		if ((rc = iapt_params_new(&own)))
+			return report(rc);
+		for (ex = 0; ex < o->n_sets; ex++) {
+			if ((rc = iapt_params_assign(own, o->sets[ex], "--set"))) {
+				fprintf(stderr, "iaptsim: --set %s: %s\n", o->sets[ex], iapt_error_last()->message);
+				iapt_params_free(own);
+				return EXIT_INPUT;
+			}
+		}
+		p = own;
+	}
+	if (o->csv)
+		printf("name,value,default,unit,min,max,integer,sourced,origin,source,description\n");
+	for (i = 0; i < iapt_params_count(p); i++) {
+		iapt_param_info in;
+		iapt_params_info(p, i, &in);
+		if (o->csv) {
+			printf("%s,%.10g,%.10g,", in.name, in.value, in.default_value);
+			csv_field(in.unit);
+			printf(",%.10g,%.10g,%d,%d,", in.min, in.max, in.integer, in.sourced);
+			csv_field(in.origin);
+			putchar(',');
+			csv_field(in.source);
+			putchar(',');
+			csv_field(in.description);
+			putchar('\n');
+		} else {
+			printf("%-40s %12.6g  %-18s [%g, %g]%s\n", in.name, in.value, in.unit, in.min, in.max,
+			       strcmp(in.origin, "default") ? "  (set)" : "");
+			for (k = 0; k < in.n_schedule; k++) {
+				int yr;
+				double v;
+				char lab[8];
+				iapt_params_schedule(p, i, k, &yr, &v);
+				printf("%-40s %12.6g  from %s\n", "", v, iapt_year_label(yr, lab));
+			}
+			printf("    %s\n    source: %s%s\n", in.description, in.sourced ? "" : "[not a published figure] ",
+			       in.source);
+		}
+	}
+	iapt_params_free(own);
+	iapt_scenario_free(sc);
+	return EXIT_OK;
+}
+
+static int cmd_metrics(void)
+{
+	int m, g;
+	printf("metrics (summary.csv column 'metric'):\n");
+	for (m = 0; m < IAPT_M__COUNT; m++)
+		printf("  %-32s %s\n", iapt_metric_name(m), iapt_metric_doc(m));
+	printf("groups (column 'group'):\n");
+	for (g = 0; g < IAPT_G__COUNT; g++)
+		printf("  %s\n", iapt_group_name(g));
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	opts o;
+	int rc;
+	gsl_set_error_handler_off(); /* GSL must report, not abort */
+	rc = parse_args(argc, argv, &o);
+	if (rc == -1 || !o.cmd || !strcmp(o.cmd, "help") || !strcmp(o.cmd, "-h") || !strcmp(o.cmd, "--help")) {
+		fputs(usage, rc == -1 && argc < 2 ? stderr : stdout);
+		free(o.sets);
+		return argc < 2 ? EXIT_INPUT : EXIT_OK;
+	}
+	if (rc) {
+		free(o.sets);
+		return rc;
+	}
+	if (!strcmp(o.cmd, "run"))
+		rc = cmd_run(&o, argc, argv);
+	else if (!strcmp(o.cmd, "check"))
+		rc = cmd_check(&o);
+	else if (!strcmp(o.cmd, "params"))
+		rc = cmd_params(&o);
+	else if (!strcmp(o.cmd, "metrics"))
+		rc = cmd_metrics();
+	else if (!strcmp(o.cmd, "version") || !strcmp(o.cmd, "--version")) {
+		printf("iaptsim %s\n", IAPTSIM_VERSION);
+		rc = EXIT_OK;
+	} else
+		rc = input_error("unknown command '%s' (see 'iaptsim --help')", o.cmd);
+	free(o.sets);
+	return rc;
+}

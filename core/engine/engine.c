@@ -1,0 +1,809 @@
+/* The pathway model (MODEL.md sections 2-5): referrals, waiting lists per service,
+ * capacity from the workforce, stepped care session by session, discharge and outcomes,
+ * with each person's natural course on common random numbers. One replicate at a time;
+ * replicates are independent and keyed by (seed, replicate). */
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/engine.h"
+#include "engine/outcome.h"
+#include "iaptsim/rng.h"
+#include "util/util.h"
+
+enum { LI = 0, HI = 1 };
+enum { N_AGE = 4, N_PROBLEM = 9, N_LTC_TYPE = 5 };
+enum { PROB_SOCIAL = 3, PROB_PTSD = 4 }; /* indices in the problem weights (param_list.h order) */
+enum { EMP_EMPLOYED = 0, EMP_UNEMPLOYED = 1, EMP_OTHER = 2 };
+#define NO_SCORE 255
+
+typedef struct person {
+	uint64_t id;
+	uint64_t rs_treat; /* treatment stream state */
+	uint64_t rs_sym;   /* symptom stream state: shared by treated and natural course */
+	float xp, xg;      /* latent PHQ-9, GAD-7 on treatment */
+	float np, ng;      /* latent PHQ-9, GAD-7 on the natural course */
+	float resp;        /* response to a session: responsiveness x matching x LTC */
+	int32_t arrival, first_week, sym_week, leave_week, wait_start;
+	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
+	uint8_t attended, missed, s_li, s_hi;
+	uint8_t problem, emp, ltc, ltc_type, age, female;
+} person;
+
+typedef struct idx_queue {
+	uint32_t *buf;
+	size_t cap, head, len;
+} idx_queue;
+
+typedef struct idx_vec {
+	uint32_t *v;
+	size_t len, cap;
+} idx_vec;
+
+typedef struct service {
+	double factor;       /* capacity relative to the national average */
+	double acc[2];       /* fractional slots carried */
+	idx_queue queue[2];  /* waiting for a first LI / HI session */
+	idx_vec active[2];   /* in treatment at LI / HI */
+} service;
+
+typedef struct sim {
+	const iapt_scenario *sc;
+	const iapt_hooks *hooks;
+	int rep, n_services, weeks, burn_weeks, n_years;
+	double pv[IAPT_P__COUNT]; /* parameters in force this year */
+	double cap_week[2];       /* slots per week per service (before the service factor) */
+	double referrals_week;    /* simulated referrals per week this year */
+	double ref_acc;
+	double w_age[N_AGE], w_problem[N_PROBLEM], w_ltc[N_LTC_TYPE];
+	person *people;
+	size_t n_people, cap_people, live, peak;
+	uint32_t *free_list;
+	size_t n_free;
+	service *svc;
+	gsl_rng *r; /* the one stream object, rekeyed per person and purpose */
+	uint64_t next_id;
+	iapt_counters *ct;
+	iapt_run_stats *stats;
+} sim;
+
+#define P(s, id) ((s)->pv[IAPT_P_##id])
+
+/* ---- small containers (grown by doubling; amortised, not per person) ---- */
+
+static int vec_push(idx_vec *v, uint32_t x)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		uint32_t *p = realloc(v->v, cap * sizeof *p);
+		if (!p)
+			return iapt_error__set(IAPT_ENOMEM, "out of memory (caseload)");
+		v->v = p;
+		v->cap = cap;
+	}
+	v->v[v->len++] = x;
+	return IAPT_OK;
+}
+
+static int queue_push(idx_queue *q, uint32_t x)
+{
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 64, i;
+		uint32_t *p = malloc(cap * sizeof *p);
+		if (!p)
+			return iapt_error__set(IAPT_ENOMEM, "out of memory (waiting list)");
+		for (i = 0; i < q->len; i++)
+			p[i] = q->buf[(q->head + i) % q->cap];
+		free(q->buf);
+		q->buf = p;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->buf[(q->head + q->len) % q->cap] = x;
+	q->len++;
+	return IAPT_OK;
+}
+
+static uint32_t queue_pop(idx_queue *q)
+{
+	uint32_t x = q->buf[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+	return x;
+}
+
+static int person_alloc(sim *s, uint32_t *out)
+{
+	if (s->n_free) {
+		*out = s->free_list[--s->n_free];
+	} else {
+		if (s->n_people == s->cap_people) {
+			size_t cap = s->cap_people ? s->cap_people * 2 : 4096;
+			person *p = realloc(s->people, cap * sizeof *p);
+			uint32_t *f;
+			if (!p)
+				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
+			s->people = p;
+			f = realloc(s->free_list, cap * sizeof *f);
+			if (!f)
+				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
+			s->free_list = f;
+			s->cap_people = cap;
+		}
+		if (s->n_people >= UINT32_MAX)
+			return iapt_error__set(IAPT_ENOMEM, "too many people alive at once");
+		*out = (uint32_t)s->n_people++;
+	}
+	if (++s->live > s->peak)
+		s->peak = s->live;
+	return IAPT_OK;
+}
+
+static void person_free(sim *s, uint32_t i)
+{
+	s->free_list[s->n_free++] = i;
+	s->live--;
+}
+
+/* ---- parameters by year ---- */
+
+static int year_of_week(const sim *s, int week)
+{
+	return s->sc->first_year + (week - s->burn_weeks) / IAPT_WEEKS_PER_YEAR -
+	       ((week - s->burn_weeks) < 0 && (week - s->burn_weeks) % IAPT_WEEKS_PER_YEAR ? 1 : 0);
+}
+
+/* Referrals in year y: the value in force times growth since the year it was given for. */
+static double referrals_in_year(const iapt_params *p, int first_year, int y)
+{
+	double v = iapt_params_get(p, IAPT_P_REFERRALS_ANNUAL, y);
+	double g = iapt_params_get(p, IAPT_P_REFERRALS_GROWTH, y);
+	int anchor = first_year, k, year;
+	double val;
+	for (k = 0; iapt_params_schedule(p, IAPT_P_REFERRALS_ANNUAL, (size_t)k, &year, &val) == IAPT_OK; k++)
+		if (year <= y)
+			anchor = year;
+	if (anchor > y)
+		anchor = y;
+	return v * pow(1.0 + g, (double)(y - anchor));
+}
+
+static double sum(const double *w, int n)
+{
+	double t = 0;
+	int i;
+	for (i = 0; i < n; i++)
+		t += w[i];
+	return t;
+}
+
+static int check_year(const iapt_params *p, int y)
+{
+	double age = 0, prob = 0, ltc = 0, emp;
+	int i;
+	char lab[8];
+	for (i = 0; i < N_AGE; i++)
+		age += iapt_params_get(p, IAPT_P_POP_AGE_18_25 + (size_t)i, y);
+	for (i = 0; i < N_PROBLEM; i++)
+		prob += iapt_params_get(p, IAPT_P_PROB_DEPRESSION + (size_t)i, y);
+	for (i = 0; i < N_LTC_TYPE; i++)
+		ltc += iapt_params_get(p, IAPT_P_LTC_DIABETES + (size_t)i, y);
+	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_OTHER, y);
+	iapt_year_label(y, lab);
+	if (age <= 0)
+		return iapt_error__set(IAPT_EINVAL, "%s: the population.age_* weights sum to zero", lab);
+	if (prob <= 0)
+		return iapt_error__set(IAPT_EINVAL, "%s: the problem.* weights sum to zero", lab);
+	if (ltc <= 0)
+		return iapt_error__set(IAPT_EINVAL, "%s: the ltc.<condition> weights sum to zero", lab);
+	if (emp > 1 + 1e-12)
+		return iapt_error__set(IAPT_EINVAL,
+				       "%s: employment.unemployed_or_sick_share + employment.other_share = %g, more than 1", lab, emp);
+	return IAPT_OK;
+}
+
+int iapt_engine_check(const iapt_scenario *sc)
+{
+	return iapt_engine__validate(sc);
+}
+
+int iapt_engine__validate(const iapt_scenario *sc)
+{
+	int y, rc, burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
+	for (y = sc->first_year - burn; y <= sc->last_year; y++)
+		if ((rc = check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
+			return rc;
+	return IAPT_OK;
+}
+
+static void load_year(sim *s, int y)
+{
+	const iapt_params *p = s->sc->params;
+	double scale = s->sc->population_scale;
+	size_t i;
+	int k;
+	if (y < s->sc->first_year)
+		y = s->sc->first_year; /* warm-up uses the first year's settings */
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		s->pv[i] = iapt_params_get(p, i, y);
+	s->referrals_week = referrals_in_year(p, s->sc->first_year, y) * scale / IAPT_WEEKS_PER_YEAR;
+	/* capacity: WTE x sessions per WTE-week x working weeks, spread over 52 weeks */
+	s->cap_week[LI] = P(s, WF_LI_WTE) * P(s, WF_LI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	s->cap_week[HI] = P(s, WF_HI_WTE) * P(s, WF_HI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	for (k = 0; k < N_AGE; k++)
+		s->w_age[k] = s->pv[IAPT_P_POP_AGE_18_25 + k];
+	for (k = 0; k < N_PROBLEM; k++)
+		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
+	for (k = 0; k < N_LTC_TYPE; k++)
+		s->w_ltc[k] = s->pv[IAPT_P_LTC_DIABETES + k];
+}
+
+/* ---- counting ---- */
+
+static int year_index(const sim *s, int week)
+{
+	int w = week - s->burn_weeks;
+	return w < 0 ? -1 : w / IAPT_WEEKS_PER_YEAR;
+}
+
+static void count(sim *s, int week, const person *p, int step_group, int k, double v)
+{
+	int y = year_index(s, week);
+	if (y < 0 || y >= s->n_years)
+		return;
+	IAPT_CTR(s->ct, y, IAPT_G_ALL, k) += v;
+	if (step_group >= 0)
+		IAPT_CTR(s->ct, y, step_group, k) += v;
+	IAPT_CTR(s->ct, y, p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO, k) += v;
+	IAPT_CTR(s->ct, y, p->emp == EMP_EMPLOYED ? IAPT_G_EMP_EMPLOYED
+			 : p->emp == EMP_UNEMPLOYED ? IAPT_G_EMP_UNEMPLOYED : IAPT_G_EMP_OTHER, k) += v;
+}
+
+/* ---- random draws ---- */
+
+static int categorical(gsl_rng *r, const double *w, int n)
+{
+	double u = gsl_rng_uniform(r) * sum(w, n), acc = 0;
+	int i;
+	for (i = 0; i < n - 1; i++) {
+		acc += w[i];
+		if (u < acc)
+			return i;
+	}
+	return n - 1;
+}
+
+static inline float clampf(float x, float hi)
+{
+	return x < 0.0f ? 0.0f : (x > hi ? hi : x);
+}
+
+static inline int score(float latent, double noise, int hi)
+{
+	double v = floor((double)latent + noise + 0.5);
+	return v < 0 ? 0 : (v > hi ? hi : (int)v);
+}
+
+/* ---- the pathway ---- */
+
+static int end_referral(sim *s, uint32_t i, int week);
+
+/* Bring both latent courses from p->sym_week up to the start of `week`, with the same
+ * weekly innovations on both (common random numbers); natural drift per Posternak and
+ * Miller 2001 (symptoms.natural_decline_weekly). */
+static void advance(sim *s, person *p, int week)
+{
+	float d = (float)(1.0 - P(s, SYM_DECLINE));
+	double sd = P(s, SYM_WEEKLY_SD);
+	if (p->sym_week >= week)
+		return;
+	iapt_rng_rekey(s->r, p->rs_sym);
+	for (; p->sym_week < week; p->sym_week++) {
+		float ep = (float)gsl_ran_gaussian_ziggurat(s->r, sd);
+		float eg = (float)gsl_ran_gaussian_ziggurat(s->r, sd);
+		p->xp = clampf(p->xp * d + ep, 27.0f);
+		p->xg = clampf(p->xg * d + eg, 21.0f);
+		p->np = clampf(p->np * d + ep, 27.0f);
+		p->ng = clampf(p->ng * d + eg, 21.0f);
+	}
+	p->rs_sym = iapt_rng_state(s->r);
+}
+
+enum { CONTINUE, DISCHARGE, STEP_UP };
+
+/* One booked session at intensity `lvl` in `week`. Returns what happens next. */
+static int session(sim *s, person *p, int week, int lvl, int *ended)
+{
+	gsl_rng *r = s->r;
+	int phq, gad, at_case, improving, action = CONTINUE;
+	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop;
+
+	*ended = 0;
+	advance(s, p, week);
+	iapt_rng_rekey(r, p->rs_treat);
+	/* fixed draw order, whatever the branch, so scenarios share random numbers */
+	u_dna = gsl_rng_uniform(r);
+	u_miss = gsl_rng_uniform(r);
+	z1 = gsl_ran_gaussian_ziggurat(r, P(s, SYM_MEAS_SD));
+	z2 = gsl_ran_gaussian_ziggurat(r, P(s, SYM_MEAS_SD));
+	u_well = gsl_rng_uniform(r);
+	u_step = gsl_rng_uniform(r);
+	u_drop = gsl_rng_uniform(r);
+	p->rs_treat = iapt_rng_state(r);
+	s->stats->sessions++;
+
+	if (u_dna < P(s, TX_DNA)) {
+		p->missed++;
+		count(s, week, p, -1, IAPT_C_MISSED, 1);
+		if (u_drop < P(s, TX_DROP_DNA))
+			*ended = 1;
+		return CONTINUE;
+	}
+	p->attended++;
+	if (lvl == LI)
+		p->s_li++;
+	else
+		p->s_hi++;
+	count(s, week, p, -1, IAPT_C_ATTENDED, 1);
+	if (p->first_week < 0) {
+		p->first_week = week;
+		count(s, week, p, -1, IAPT_C_ENTERED, 1);
+		count(s, week, p, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
+	}
+	/* scores at the start of the session, before its effect; the same measurement noise
+	 * on the natural course keeps the comparison paired */
+	phq = score(p->xp, z1, 27);
+	gad = score(p->xg, z2, 21);
+	if (u_miss >= P(s, OUT_MISSING)) {
+		if (p->phq_first == NO_SCORE) {
+			p->phq_first = (uint8_t)phq;
+			p->gad_first = (uint8_t)gad;
+		}
+		p->phq_last = (uint8_t)phq;
+		p->gad_last = (uint8_t)gad;
+		p->nphq_last = (uint8_t)score(p->np, z1, 27);
+		p->ngad_last = (uint8_t)score(p->ng, z2, 21);
+	}
+	/* the session's effect on the treated course */
+	{
+		double e = (lvl == LI ? P(s, TX_EFFECT_LI) : P(s, TX_EFFECT_HI)) * p->resp;
+		if (e > 1)
+			e = 1;
+		p->xp *= (float)(1.0 - e);
+		p->xg *= (float)(1.0 - e);
+	}
+	if (p->phq_last == NO_SCORE)
+		at_case = 1; /* no score yet: treated as still at caseness */
+	else
+		at_case = iapt_outcome__caseness(p->phq_last, p->gad_last);
+	improving = p->phq_first != NO_SCORE && p->phq_last != NO_SCORE &&
+		    ((int)p->phq_first - p->phq_last >= IAPT_PHQ9_RELIABLE ||
+		     (int)p->gad_first - p->gad_last >= IAPT_GAD7_RELIABLE);
+
+	if (p->attended >= (int)P(s, TX_MIN_WELL) && !at_case && u_well < P(s, TX_WELL_DISCHARGE)) {
+		action = DISCHARGE;
+	} else if (lvl == LI) {
+		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < (int)P(s, TX_LI_MAX) && at_case &&
+		    !improving && u_step < P(s, TX_STEPUP))
+			action = STEP_UP;
+		else if (p->s_li >= (int)P(s, TX_LI_MAX))
+			action = (at_case && u_step < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+	} else if (p->s_hi >= (int)P(s, TX_HI_MAX)) {
+		action = DISCHARGE;
+	}
+	if (action == CONTINUE) {
+		p_drop = p->attended == 1
+			 ? P(s, TX_DROP_FIRST) + P(s, TX_DROP_WAIT) * (double)(week - p->arrival)
+			 : P(s, TX_DROP_LATER);
+		if (u_drop < p_drop)
+			action = DISCHARGE;
+	}
+	if (action == DISCHARGE)
+		*ended = 1;
+	return action;
+}
+
+static int end_referral(sim *s, uint32_t i, int week)
+{
+	person *p = &s->people[i];
+	unsigned flags = 0;
+	int g = -1;
+	if (p->attended == 0) {
+		count(s, week, p, -1, IAPT_C_NOT_ENTERED, 1);
+	} else if (p->attended >= 2) {
+		int wait = p->first_week - p->arrival;
+		g = p->s_hi == 0 ? IAPT_G_STEP_LI_ONLY : (p->s_li == 0 ? IAPT_G_STEP_HI_ONLY : IAPT_G_STEP_LI_THEN_HI);
+		count(s, week, p, g, IAPT_C_FINISHED, 1);
+		count(s, week, p, g, IAPT_C_SESSIONS_FINISHED, p->attended);
+		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
+		count(s, week, p, g, IAPT_C_WITHIN_6WK, wait <= 6);
+		count(s, week, p, g, IAPT_C_WITHIN_18WK, wait <= 18);
+		if (p->phq_first != NO_SCORE) {
+			unsigned nf;
+			flags = iapt_outcome__classify(p->phq_first, p->gad_first, p->phq_last, p->gad_last, p->attended);
+			nf = iapt_outcome__classify(p->phq_first, p->gad_first, p->nphq_last, p->ngad_last, p->attended);
+			count(s, week, p, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
+			count(s, week, p, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
+			count(s, week, p, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
+			count(s, week, p, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
+			count(s, week, p, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
+			count(s, week, p, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
+		}
+	}
+	if (s->hooks && s->hooks->on_end) {
+		iapt_person_view v;
+		int rc;
+		v.id = p->id;
+		v.arrival_week = p->arrival;
+		v.first_week = p->first_week;
+		v.end_week = week;
+		v.attended = p->attended;
+		v.missed = p->missed;
+		v.sessions_li = p->s_li;
+		v.sessions_hi = p->s_hi;
+		v.phq_first = p->phq_first == NO_SCORE ? -1 : p->phq_first;
+		v.gad_first = p->phq_first == NO_SCORE ? -1 : p->gad_first;
+		v.phq_last = p->phq_last == NO_SCORE ? -1 : p->phq_last;
+		v.gad_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
+		v.problem = p->problem;
+		v.employment = p->emp;
+		v.ltc = p->ltc;
+		v.ltc_type = p->ltc_type;
+		v.age_band = p->age;
+		v.female = p->female;
+		v.flags = flags;
+		if ((rc = s->hooks->on_end(s->hooks->data, &v)))
+			return rc;
+	}
+	person_free(s, i);
+	return IAPT_OK;
+}
+
+/* A new referral in `week`: who they are, and where they go. */
+static int arrive(sim *s, int week)
+{
+	gsl_rng *r = s->r;
+	uint64_t seed = s->sc->seed, id = s->next_id++;
+	uint32_t i = 0;
+	person *p;
+	int rc, svc, hi_first;
+	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, resp, match, sdr;
+
+	if ((rc = person_alloc(s, &i)))
+		return rc;
+	p = &s->people[i];
+	memset(p, 0, sizeof *p);
+	p->id = id;
+	p->arrival = week;
+	p->first_week = -1;
+	p->sym_week = week;
+	p->phq_first = p->gad_first = p->phq_last = p->gad_last = NO_SCORE;
+	p->nphq_last = p->ngad_last = NO_SCORE;
+	p->rs_treat = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_TREATMENT);
+	p->rs_sym = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_SYMPTOMS);
+	s->stats->referrals++;
+
+	/* attributes (MODEL.md section 2); fixed draw order */
+	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
+	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
+	p->female = gsl_rng_uniform(r) < P(s, POP_FEMALE);
+	p->age = (uint8_t)categorical(r, s->w_age, N_AGE);
+	p->problem = (uint8_t)categorical(r, s->w_problem, N_PROBLEM);
+	{
+		double u = gsl_rng_uniform(r);
+		p->emp = u < P(s, EMP_UNEMPLOYED) ? EMP_UNEMPLOYED
+			 : (u < P(s, EMP_UNEMPLOYED) + P(s, EMP_OTHER) ? EMP_OTHER : EMP_EMPLOYED);
+	}
+	p->ltc = gsl_rng_uniform(r) < P(s, LTC_SHARE);
+	p->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
+	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
+	u_desc = gsl_rng_uniform(r);
+	rho = P(s, BASE_CORR);
+	p->xp = p->np = clampf((float)(P(s, BASE_PHQ_MEAN) + P(s, BASE_PHQ_SD) * z1), 27.0f);
+	p->xg = p->ng = clampf((float)(P(s, BASE_GAD_MEAN) + P(s, BASE_GAD_SD) * (rho * z1 + sqrt(1 - rho * rho) * z2)), 21.0f);
+	sdr = P(s, TX_RESP_SD);
+	resp = exp(sdr * zr - 0.5 * sdr * sdr); /* lognormal with mean 1 */
+	/* treatment matched to a recorded problem descriptor works better (Clark et al. 2018, S29) */
+	match = u_desc < P(s, TX_DESCRIPTOR) ? 1.0 : P(s, TX_UNMATCHED);
+	p->resp = (float)(resp * match * (p->ltc ? P(s, LTC_EFFECT) : 1.0));
+
+	/* access (MODEL.md section 3) */
+	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
+	u_sign = gsl_rng_uniform(r);
+	u_leave = gsl_rng_uniform(r);
+	u_hi = gsl_rng_uniform(r);
+	count(s, week, p, -1, IAPT_C_REFERRALS, 1);
+	if (u_sign < P(s, ACCESS_SIGNPOST))
+		return end_referral(s, i, week);
+	{
+		double h = P(s, ACCESS_LEAVE);
+		double weeks = h <= 0 ? 1e9 : (h >= 1 ? 0 : floor(log1p(-u_leave) / log1p(-h)));
+		/* geometric time on the waiting list before giving up, counted from next week */
+		p->leave_week = weeks > 1e8 ? INT32_MAX : week + 1 + (int32_t)weeks;
+	}
+	p->wait_start = week;
+	/* NICE: PTSD and social anxiety start at high intensity */
+	hi_first = p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST);
+	return queue_push(&s->svc[svc].queue[hi_first ? HI : LI], i);
+}
+
+static int step_up(sim *s, service *sv, uint32_t i, int week)
+{
+	person *p = &s->people[i];
+	p->wait_start = week;
+	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
+	{
+		double h = P(s, ACCESS_LEAVE), u;
+		iapt_rng_rekey(s->r, p->rs_treat);
+		u = gsl_rng_uniform(s->r);
+		p->rs_treat = iapt_rng_state(s->r);
+		p->leave_week = h <= 0 ? INT32_MAX : (h >= 1 ? week + 1 : week + 1 + (int32_t)fmin(floor(log1p(-u) / log1p(-h)), 1e8));
+	}
+	return queue_push(&sv->queue[HI], i);
+}
+
+static int run_service(sim *s, service *sv, int week)
+{
+	int lvl, rc, ended, action;
+	for (lvl = LI; lvl <= HI; lvl++) {
+		double slots_d;
+		long slots;
+		size_t k;
+		idx_vec *act = &sv->active[lvl];
+		sv->acc[lvl] += s->cap_week[lvl] * sv->factor;
+		slots_d = floor(sv->acc[lvl]);
+		sv->acc[lvl] -= slots_d;
+		slots = (long)slots_d;
+		/* people in treatment keep their weekly session first */
+		for (k = 0; k < act->len;) {
+			uint32_t i = act->v[k];
+			if (slots <= 0)
+				break; /* capacity fell below the caseload: the rest wait a week */
+			slots--;
+			s->stats->person_weeks++;
+			action = session(s, &s->people[i], week, lvl, &ended);
+			if (ended || action == STEP_UP) {
+				act->v[k] = act->v[--act->len];
+				if (action == STEP_UP && !ended)
+					rc = step_up(s, sv, i, week);
+				else
+					rc = end_referral(s, i, week);
+				if (rc)
+					return rc;
+				continue;
+			}
+			k++;
+		}
+		/* free slots go to the head of the waiting list */
+		while (slots > 0 && sv->queue[lvl].len) {
+			uint32_t i = queue_pop(&sv->queue[lvl]);
+			person *p = &s->people[i];
+			if (p->leave_week <= week) {
+				/* left the list before reaching its head; counted when they left */
+				if ((rc = end_referral(s, i, p->leave_week)))
+					return rc;
+				continue;
+			}
+			slots--;
+			s->stats->person_weeks++;
+			action = session(s, p, week, lvl, &ended);
+			if (ended)
+				rc = end_referral(s, i, week);
+			else if (action == STEP_UP)
+				rc = step_up(s, sv, i, week);
+			else
+				rc = vec_push(act, i);
+			if (rc)
+				return rc;
+		}
+	}
+	return IAPT_OK;
+}
+
+static void sim_free(sim *s)
+{
+	int k, l;
+	if (s->svc) {
+		for (k = 0; k < s->n_services; k++) {
+			for (l = 0; l < 2; l++) {
+				free(s->svc[k].queue[l].buf);
+				free(s->svc[k].active[l].v);
+			}
+		}
+	}
+	free(s->svc);
+	free(s->people);
+	free(s->free_list);
+	gsl_rng_free(s->r);
+}
+
+int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
+			       iapt_counters *ct, iapt_run_stats *stats)
+{
+	sim s;
+	int rc = IAPT_OK, week, k, cur_year = INT_MIN;
+	double fsum = 0;
+
+	memset(&s, 0, sizeof s);
+	s.sc = sc;
+	s.hooks = hooks;
+	s.rep = rep;
+	s.ct = ct;
+	s.stats = stats;
+	s.n_years = sc->last_year - sc->first_year + 1;
+	s.burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
+	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
+	/* services scale with the population so that each keeps a realistic size */
+	s.n_services = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
+	if (s.n_services < 1)
+		s.n_services = 1;
+	if ((rc = iapt_rng_new(&s.r, 0)))
+		return rc;
+	s.svc = calloc((size_t)s.n_services, sizeof *s.svc);
+	if (!s.svc) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
+		goto cleanup;
+	}
+	/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
+	{
+		double sd = iapt_params_get(sc->params, IAPT_P_WF_CAP_SD, sc->first_year);
+		for (k = 0; k < s.n_services; k++) {
+			iapt_rng_rekey(s.r, iapt_rng_key(sc->seed, (uint64_t)rep, (uint64_t)k, IAPT_RNG_SERVICE));
+			s.svc[k].factor = exp(sd * gsl_ran_gaussian_ziggurat(s.r, 1.0) - 0.5 * sd * sd);
+			fsum += s.svc[k].factor;
+		}
+		for (k = 0; k < s.n_services; k++)
+			s.svc[k].factor *= s.n_services / fsum;
+	}
+	for (week = 0; week < s.weeks; week++) {
+		int y = year_of_week(&s, week);
+		long n_arrive;
+		if (y != cur_year) {
+			load_year(&s, y);
+			cur_year = y;
+		}
+		for (k = 0; k < s.n_services; k++)
+			if ((rc = run_service(&s, &s.svc[k], week)))
+				goto cleanup;
+		/* referrals arrive over the week and wait at least until next week */
+		s.ref_acc += s.referrals_week;
+		n_arrive = (long)floor(s.ref_acc);
+		s.ref_acc -= (double)n_arrive;
+		while (n_arrive-- > 0)
+			if ((rc = arrive(&s, week)))
+				goto cleanup;
+	}
+	if (s.peak > stats->peak_people)
+		stats->peak_people = s.peak;
+cleanup:
+	sim_free(&s);
+	return rc;
+}
+
+/* ---- replicates, optionally on threads ---- */
+
+typedef struct job {
+	const iapt_scenario *sc;
+	iapt_results *res;
+	const iapt_run_options *opt;
+	pthread_mutex_t lock;
+	int next, done, rc;
+	char err[4096];
+	iapt_run_stats stats;
+} job;
+
+static int run_one(job *j, int rep, iapt_counters *ct, iapt_run_stats *st)
+{
+	size_t per = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_C__COUNT;
+	size_t per_vals = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_M__COUNT;
+	int rc;
+	memset(ct->c, 0, per * sizeof *ct->c);
+	if ((rc = iapt_engine__run_replicate(j->sc, rep, NULL, ct, st)))
+		return rc;
+	iapt_metrics__derive(ct, j->sc->population_scale, j->res->values + (size_t)rep * per_vals);
+	return IAPT_OK;
+}
+
+static void *worker(void *arg)
+{
+	job *j = arg;
+	iapt_counters ct;
+	iapt_run_stats st;
+	ct.n_years = j->res->last_year - j->res->first_year + 1;
+	ct.c = malloc((size_t)ct.n_years * IAPT_G__COUNT * IAPT_C__COUNT * sizeof *ct.c);
+	memset(&st, 0, sizeof st);
+	for (;;) {
+		int rep, rc;
+		pthread_mutex_lock(&j->lock);
+		rep = (j->rc || !ct.c) ? j->res->replicates : j->next++;
+		if (!ct.c && !j->rc) {
+			j->rc = IAPT_ENOMEM;
+			snprintf(j->err, sizeof j->err, "out of memory");
+		}
+		pthread_mutex_unlock(&j->lock);
+		if (rep >= j->res->replicates)
+			break;
+		rc = run_one(j, rep, &ct, &st);
+		pthread_mutex_lock(&j->lock);
+		if (rc && !j->rc) {
+			j->rc = rc;
+			snprintf(j->err, sizeof j->err, "replicate %d: %s", rep + 1, iapt_error_last()->message);
+		}
+		if (!rc) {
+			j->done++;
+			if (j->opt && j->opt->progress)
+				j->opt->progress(j->opt->progress_data, j->done, j->res->replicates);
+		}
+		pthread_mutex_unlock(&j->lock);
+	}
+	pthread_mutex_lock(&j->lock);
+	j->stats.referrals += st.referrals;
+	j->stats.sessions += st.sessions;
+	j->stats.person_weeks += st.person_weeks;
+	if (st.peak_people > j->stats.peak_people)
+		j->stats.peak_people = st.peak_people;
+	pthread_mutex_unlock(&j->lock);
+	free(ct.c);
+	return NULL;
+}
+
+int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)
+{
+	iapt_results *res;
+	job j;
+	int rc, threads = opt && opt->threads > 1 ? opt->threads : 1, t, started = 0;
+	size_t n_vals;
+	pthread_t *tids = NULL;
+
+	*out = NULL;
+	if ((rc = iapt_engine__validate(sc)))
+		return rc;
+	res = calloc(1, sizeof *res);
+	if (!res)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	res->first_year = sc->first_year;
+	res->last_year = sc->last_year;
+	res->replicates = sc->replicates;
+	n_vals = (size_t)sc->replicates * (size_t)(sc->last_year - sc->first_year + 1) * IAPT_G__COUNT * IAPT_M__COUNT;
+	res->values = malloc(n_vals * sizeof *res->values);
+	if (!res->values) {
+		free(res);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	memset(&j, 0, sizeof j);
+	j.sc = sc;
+	j.res = res;
+	j.opt = opt;
+	pthread_mutex_init(&j.lock, NULL);
+	if (threads > sc->replicates)
+		threads = sc->replicates;
+	if (threads > 1) {
+		/* threads - 1 helpers; the calling thread is the last worker */
+		tids = calloc((size_t)threads, sizeof *tids);
+		for (t = 0; tids && t < threads - 1; t++, started++)
+			if (pthread_create(&tids[t], NULL, worker, &j) != 0)
+				break;
+		worker(&j); /* the calling thread helps too */
+		for (t = 0; t < started; t++)
+			pthread_join(tids[t], NULL);
+		free(tids);
+	} else {
+		worker(&j);
+	}
+	pthread_mutex_destroy(&j.lock);
+	if (j.rc) {
+		iapt_error__set(j.rc, "%s", j.err);
+		iapt_results_free(res);
+		return j.rc;
+	}
+	res->stats = j.stats;
+	*out = res;
+	return IAPT_OK;
+}

@@ -1,0 +1,128 @@
+/* From raw counters to the reported metrics, by the official definitions (MODEL.md s5). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "iaptsim/error.h"
+
+static const char *const group_names[IAPT_G__COUNT] = {
+	"all", "step=li_only", "step=li_then_hi", "step=hi_only", "ltc=yes", "ltc=no",
+	"employment_start=employed", "employment_start=unemployed_or_sick", "employment_start=other"};
+
+static const struct {
+	const char *name, *doc;
+	int by_step;
+} metric_defs[IAPT_M__COUNT] = {
+	{"referrals_received", "Referrals received in the year (national scale)", 0},
+	{"entered_treatment", "Referrals with a first attended treatment session in the year (national scale)", 0},
+	{"finished_course", "Referrals ended in the year with at least two attended treatment sessions (national scale)", 1},
+	{"finished_at_caseness", "Finished courses at caseness at the first score (PHQ-9 >= 10 or GAD-7 >= 8)", 1},
+	{"recovery_pct", "100 x recovered / (finished - finished not at caseness at first score)", 1},
+	{"reliable_improvement_pct", "100 x reliably improved (PHQ-9 -6 or GAD-7 -4, no reliable deterioration) / finished", 1},
+	{"reliable_recovery_pct", "100 x recovered and reliably improved / (finished - finished not at caseness at first score)", 1},
+	{"reliable_deterioration_pct", "100 x reliably deteriorated (PHQ-9 +6 or GAD-7 +4) / finished", 1},
+	{"mean_sessions_finished", "Mean attended treatment sessions per finished course", 1},
+	{"first_treatment_within_6wk_pct", "100 x finished courses whose first treatment came within 6 weeks of referral / finished", 1},
+	{"first_treatment_within_18wk_pct", "100 x finished courses whose first treatment came within 18 weeks of referral / finished", 1},
+	{"mean_wait_weeks", "Mean weeks from referral to first attended treatment session, among those entering in the year", 0},
+	{"ended_not_entered", "Referrals ended in the year without an attended treatment session (national scale)", 0},
+	{"natural_recovery_pct", "Recovery rate of the same finishers on their natural course (no treatment), same first score and dates", 1},
+	{"sessions_attended", "Attended treatment sessions in the year (national scale)", 0},
+	{"sessions_missed", "Booked treatment sessions not attended in the year (national scale)", 0},
+};
+
+const char *iapt_group_name(int g)
+{
+	return g >= 0 && g < IAPT_G__COUNT ? group_names[g] : "?";
+}
+
+const char *iapt_metric_name(int m)
+{
+	return m >= 0 && m < IAPT_M__COUNT ? metric_defs[m].name : "?";
+}
+
+const char *iapt_metric_doc(int m)
+{
+	return m >= 0 && m < IAPT_M__COUNT ? metric_defs[m].doc : "?";
+}
+
+int iapt_metric_in_group(int m, int g)
+{
+	if (m < 0 || m >= IAPT_M__COUNT || g < 0 || g >= IAPT_G__COUNT)
+		return 0;
+	if (g >= IAPT_G_STEP_LI_ONLY && g <= IAPT_G_STEP_HI_ONLY)
+		return metric_defs[m].by_step;
+	return 1;
+}
+
+static double ratio(double num, double den, double mult)
+{
+	return den > 0 ? mult * num / den : NAN;
+}
+
+void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values)
+{
+	int y, g;
+	for (y = 0; y < ct->n_years; y++) {
+		for (g = 0; g < IAPT_G__COUNT; g++) {
+			double *v = values + ((size_t)y * IAPT_G__COUNT + (size_t)g) * IAPT_M__COUNT;
+			double fin = IAPT_CTR(ct, y, g, IAPT_C_FINISHED);
+			double fin_case = IAPT_CTR(ct, y, g, IAPT_C_FIN_CASENESS);
+			int m;
+			v[IAPT_M_REFERRALS_RECEIVED] = IAPT_CTR(ct, y, g, IAPT_C_REFERRALS) / scale;
+			v[IAPT_M_ENTERED_TREATMENT] = IAPT_CTR(ct, y, g, IAPT_C_ENTERED) / scale;
+			v[IAPT_M_FINISHED_COURSE] = fin / scale;
+			v[IAPT_M_FINISHED_AT_CASENESS] = fin_case / scale;
+			/* recovery: denominator is finished minus finished not at caseness [S24] */
+			v[IAPT_M_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RECOVERED), fin_case, 100);
+			v[IAPT_M_RELIABLE_IMPROVEMENT_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RELIABLE_IMPROVEMENT), fin, 100);
+			v[IAPT_M_RELIABLE_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RELIABLE_RECOVERY), fin_case, 100);
+			v[IAPT_M_RELIABLE_DETERIORATION_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RELIABLE_DETERIORATION), fin, 100);
+			v[IAPT_M_MEAN_SESSIONS_FINISHED] = ratio(IAPT_CTR(ct, y, g, IAPT_C_SESSIONS_FINISHED), fin, 1);
+			v[IAPT_M_WITHIN_6WK_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_WITHIN_6WK), fin, 100);
+			v[IAPT_M_WITHIN_18WK_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_WITHIN_18WK), fin, 100);
+			v[IAPT_M_MEAN_WAIT_WEEKS] = ratio(IAPT_CTR(ct, y, g, IAPT_C_WAIT_WEEKS_ENTERED), IAPT_CTR(ct, y, g, IAPT_C_ENTERED), 1);
+			v[IAPT_M_ENDED_NOT_ENTERED] = IAPT_CTR(ct, y, g, IAPT_C_NOT_ENTERED) / scale;
+			v[IAPT_M_NATURAL_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_NATURAL_RECOVERED), fin_case, 100);
+			v[IAPT_M_SESSIONS_ATTENDED] = IAPT_CTR(ct, y, g, IAPT_C_ATTENDED) / scale;
+			v[IAPT_M_SESSIONS_MISSED] = IAPT_CTR(ct, y, g, IAPT_C_MISSED) / scale;
+			for (m = 0; m < IAPT_M__COUNT; m++)
+				if (!iapt_metric_in_group(m, g))
+					v[m] = NAN;
+		}
+	}
+}
+
+void iapt_results_free(iapt_results *r)
+{
+	if (!r)
+		return;
+	free(r->values);
+	free(r);
+}
+
+int iapt_results_years(const iapt_results *r, int *first_year, int *last_year)
+{
+	*first_year = r->first_year;
+	*last_year = r->last_year;
+	return IAPT_OK;
+}
+
+int iapt_results_replicates(const iapt_results *r)
+{
+	return r->replicates;
+}
+
+double iapt_results_value(const iapt_results *r, int year, int group, int metric, int rep)
+{
+	int n_years = r->last_year - r->first_year + 1, y = year - r->first_year;
+	if (y < 0 || y >= n_years || group < 0 || group >= IAPT_G__COUNT || metric < 0 ||
+	    metric >= IAPT_M__COUNT || rep < 0 || rep >= r->replicates)
+		return NAN;
+	return r->values[(((size_t)rep * (size_t)n_years + (size_t)y) * IAPT_G__COUNT + (size_t)group) * IAPT_M__COUNT + (size_t)metric];
+}
+
+const iapt_run_stats *iapt_results_stats(const iapt_results *r)
+{
+	return &r->stats;
+}

@@ -1,0 +1,229 @@
+/* Result writers: a table of functions, each building one file in memory and writing it
+ * atomically. Nothing here depends on the clock or the machine, so the same seed gives
+ * the same bytes. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iaptsim/output.h"
+#include "iaptsim/stats.h"
+#include "util/util.h"
+
+typedef struct out_ctx {
+	const iapt_scenario *sc;
+	const iapt_results *res;
+	const iapt_output_meta *meta;
+	double *scratch, *vals;
+} out_ctx;
+
+typedef int (*writer_fn)(const out_ctx *c, iapt_buf *b);
+
+static int write_summary(const out_ctx *c, iapt_buf *b)
+{
+	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
+	char lab[8];
+	iapt_results_years(c->res, &first, &last);
+	iapt_buf__printf(b, "year,group,metric,mean,lo95,hi95\n");
+	for (y = first; y <= last; y++) {
+		for (g = 0; g < IAPT_G__COUNT; g++) {
+			for (m = 0; m < IAPT_M__COUNT; m++) {
+				iapt_summary s;
+				if (!iapt_metric_in_group(m, g))
+					continue;
+				for (r = 0; r < n; r++)
+					c->vals[r] = iapt_results_value(c->res, y, g, m, r);
+				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(y, lab), iapt_group_name(g), iapt_metric_name(m));
+				iapt_buf__number(b, s.mean, "NA");
+				iapt_buf__put(b, ",", 1);
+				iapt_buf__number(b, s.lo95, "NA");
+				iapt_buf__put(b, ",", 1);
+				iapt_buf__number(b, s.hi95, "NA");
+				iapt_buf__put(b, "\n", 1);
+			}
+		}
+	}
+	return IAPT_OK;
+}
+
+static int write_replicates(const out_ctx *c, iapt_buf *b)
+{
+	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
+	char lab[8];
+	iapt_results_years(c->res, &first, &last);
+	iapt_buf__printf(b, "replicate,year,group,metric,value\n");
+	for (r = 0; r < n; r++)
+		for (y = first; y <= last; y++)
+			for (g = 0; g < IAPT_G__COUNT; g++)
+				for (m = 0; m < IAPT_M__COUNT; m++) {
+					if (!iapt_metric_in_group(m, g))
+						continue;
+					iapt_buf__printf(b, "%d,%s,%s,%s,", r + 1, iapt_year_label(y, lab),
+							 iapt_group_name(g), iapt_metric_name(m));
+					iapt_buf__number(b, iapt_results_value(c->res, y, g, m, r), "NA");
+					iapt_buf__put(b, "\n", 1);
+				}
+	return IAPT_OK;
+}
+
+static void json_kv_str(iapt_buf *b, const char *indent, const char *k, const char *v, int comma)
+{
+	iapt_buf__printf(b, "%s\"%s\": ", indent, k);
+	iapt_buf__json_string(b, v);
+	iapt_buf__printf(b, "%s\n", comma ? "," : "");
+}
+
+static void json_kv_num(iapt_buf *b, const char *indent, const char *k, double v, int comma)
+{
+	iapt_buf__printf(b, "%s\"%s\": ", indent, k);
+	iapt_buf__number(b, v, "null");
+	iapt_buf__printf(b, "%s\n", comma ? "," : "");
+}
+
+static int write_run_json(const out_ctx *c, iapt_buf *b)
+{
+	const iapt_scenario *sc = c->sc;
+	const iapt_run_stats *st = iapt_results_stats(c->res);
+	size_t i, k, np = iapt_params_count(sc->params);
+	int y;
+	char lab[8];
+
+	iapt_buf__printf(b, "{\n");
+	json_kv_str(b, "  ", "program", "iaptsim", 1);
+	json_kv_str(b, "  ", "version", IAPTSIM_VERSION, 1);
+	json_kv_str(b, "  ", "command", c->meta && c->meta->command ? c->meta->command : "", 1);
+	iapt_buf__printf(b, "  \"scenario\": {\n");
+	json_kv_str(b, "    ", "path", sc->path, 1);
+	json_kv_str(b, "    ", "name", sc->name, 1);
+	json_kv_str(b, "    ", "description", sc->description, 1);
+	json_kv_str(b, "    ", "sha256", sc->sha256, 0);
+	iapt_buf__printf(b, "  },\n");
+	iapt_buf__printf(b, "  \"seed\": %llu,\n", sc->seed);
+	iapt_buf__printf(b, "  \"replicates\": %d,\n", sc->replicates);
+	json_kv_num(b, "  ", "population_scale", sc->population_scale, 1);
+	iapt_buf__printf(b, "  \"years\": [");
+	for (y = sc->first_year; y <= sc->last_year; y++)
+		iapt_buf__printf(b, "%s\"%s\"", y > sc->first_year ? ", " : "", iapt_year_label(y, lab));
+	iapt_buf__printf(b, "],\n");
+	json_kv_str(b, "  ", "interval", "lo95 and hi95 are the 2.5th and 97.5th percentiles across replicates", 1);
+	json_kv_str(b, "  ", "counts", "counts are simulated counts divided by population_scale (national figures)", 1);
+	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
+			 st->referrals, st->sessions);
+	iapt_buf__printf(b, "  \"parameters\": [\n");
+	for (i = 0; i < np; i++) {
+		iapt_param_info in;
+		iapt_params_info(sc->params, i, &in);
+		iapt_buf__printf(b, "    {");
+		iapt_buf__printf(b, "\"name\": ");
+		iapt_buf__json_string(b, in.name);
+		iapt_buf__printf(b, ", \"value\": ");
+		iapt_buf__number(b, in.value, "null");
+		iapt_buf__printf(b, ", \"default\": ");
+		iapt_buf__number(b, in.default_value, "null");
+		iapt_buf__printf(b, ", \"unit\": ");
+		iapt_buf__json_string(b, in.unit);
+		iapt_buf__printf(b, ", \"min\": ");
+		iapt_buf__number(b, in.min, "null");
+		iapt_buf__printf(b, ", \"max\": ");
+		iapt_buf__number(b, in.max, "null");
+		iapt_buf__printf(b, ", \"origin\": ");
+		iapt_buf__json_string(b, in.origin);
+		iapt_buf__printf(b, ", \"sourced\": %s, \"source\": ", in.sourced ? "true" : "false");
+		iapt_buf__json_string(b, in.source);
+		if (in.n_schedule) {
+			iapt_buf__printf(b, ", \"from_year\": [");
+			for (k = 0; k < in.n_schedule; k++) {
+				int yr;
+				double v;
+				iapt_params_schedule(sc->params, i, k, &yr, &v);
+				iapt_buf__printf(b, "%s{\"year\": \"%s\", \"value\": ", k ? ", " : "", iapt_year_label(yr, lab));
+				iapt_buf__number(b, v, "null");
+				iapt_buf__printf(b, "}");
+			}
+			iapt_buf__printf(b, "]");
+		}
+		iapt_buf__printf(b, "}%s\n", i + 1 < np ? "," : "");
+	}
+	iapt_buf__printf(b, "  ],\n");
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"run.json\"]\n");
+	iapt_buf__printf(b, "}\n");
+	return IAPT_OK;
+}
+
+static const struct {
+	const char *file;
+	writer_fn fn;
+} writers[] = {
+	{"summary.csv", write_summary},
+	{"replicates.csv", write_replicates},
+	{"run.json", write_run_json}, /* last: its presence marks a whole result */
+};
+
+int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_results *res,
+		      const iapt_output_meta *meta)
+{
+	out_ctx c;
+	size_t i, n = (size_t)iapt_results_replicates(res);
+	int rc = IAPT_OK;
+	char *path = NULL;
+
+	c.sc = sc;
+	c.res = res;
+	c.meta = meta;
+	c.scratch = malloc(n * sizeof(double));
+	c.vals = malloc(n * sizeof(double));
+	path = malloc(strlen(dir) + 64);
+	if (!c.scratch || !c.vals || !path) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if ((rc = iapt_file__mkdirs(dir)))
+		goto cleanup;
+	/* an older run.json would vouch for files we are about to replace */
+	sprintf(path, "%s/run.json", dir);
+	remove(path);
+	for (i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+		iapt_buf b = {0};
+		rc = writers[i].fn(&c, &b);
+		if (!rc && !iapt_buf__ok(&b))
+			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", writers[i].file);
+		if (!rc) {
+			sprintf(path, "%s/%s", dir, writers[i].file);
+			rc = iapt_file__write_atomic(path, b.ptr ? b.ptr : "", b.len);
+		}
+		iapt_buf__free(&b);
+		if (rc)
+			goto cleanup;
+	}
+cleanup:
+	free(c.scratch);
+	free(c.vals);
+	free(path);
+	return rc;
+}
+
+const char *iapt_output_slug(const char *name, char *buf, size_t n)
+{
+	size_t i = 0;
+	int last_us = 0;
+	for (; *name && i + 1 < n; name++) {
+		unsigned char ch = (unsigned char)*name;
+		if (isalnum(ch) || ch == '-' || ch == '_') {
+			buf[i++] = (char)tolower(ch);
+			last_us = 0;
+		} else if (!last_us && i > 0) {
+			buf[i++] = '_';
+			last_us = 1;
+		}
+	}
+	while (i > 0 && buf[i - 1] == '_')
+		i--;
+	if (i == 0 && n > 3) {
+		memcpy(buf, "run", 3);
+		i = 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}

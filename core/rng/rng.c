@@ -1,0 +1,82 @@
+/* Keyed streams: SplitMix64 (Steele, Lea and Flood 2014, "Fast splittable pseudorandom
+ * number generators", OOPSLA) stepped from a key that hashes (seed, replicate, entity,
+ * purpose). Wrapped as a gsl_rng_type so GSL's distributions draw from it. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "iaptsim/rng.h"
+#include "util/util.h"
+
+#define GOLDEN 0x9e3779b97f4a7c15ULL
+
+typedef struct {
+	uint64_t s;
+} keyed_state;
+
+static inline uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t next64(keyed_state *st)
+{
+	st->s += GOLDEN;
+	return mix64(st->s);
+}
+
+static void keyed_set(void *vstate, unsigned long int seed)
+{
+	((keyed_state *)vstate)->s = (uint64_t)seed;
+}
+
+static unsigned long int keyed_get(void *vstate)
+{
+	return (unsigned long int)(next64((keyed_state *)vstate) >> 32);
+}
+
+static double keyed_get_double(void *vstate)
+{
+	/* 53 random bits, in [0, 1) as GSL requires. */
+	return (double)(next64((keyed_state *)vstate) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type keyed_type = {
+	"iapt_keyed", 0xffffffffUL, 0, sizeof(keyed_state), &keyed_set, &keyed_get, &keyed_get_double};
+
+const gsl_rng_type *iapt_rng_keyed = &keyed_type;
+
+uint64_t iapt_rng_key(uint64_t seed, uint64_t replicate, uint64_t entity, uint64_t purpose)
+{
+	/* Each coordinate goes through the finaliser before the next is folded in, so that
+	 * nearby keys (person 1, person 2) give unrelated streams. */
+	uint64_t h = mix64(seed ^ 0x6a09e667f3bcc908ULL);
+	h = mix64(h ^ (replicate + GOLDEN));
+	h = mix64(h ^ (entity * 0xd1b54a32d192ed03ULL + 0x3c6ef372fe94f82bULL));
+	h = mix64(h ^ (purpose * 0xaef17502108ef2d9ULL));
+	return h;
+}
+
+int iapt_rng_new(gsl_rng **out, uint64_t key)
+{
+	gsl_rng *r = gsl_rng_alloc(iapt_rng_keyed);
+	*out = NULL;
+	if (!r)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory allocating a random stream");
+	iapt_rng_rekey(r, key);
+	*out = r;
+	return IAPT_OK;
+}
+
+void iapt_rng_rekey(gsl_rng *r, uint64_t state)
+{
+	((keyed_state *)r->state)->s = state;
+}
+
+uint64_t iapt_rng_state(const gsl_rng *r)
+{
+	return ((const keyed_state *)r->state)->s;
+}

@@ -1,0 +1,509 @@
+/* Scenario files: YAML -> validated plain C. The only file that includes yaml.h. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/sha2.h>
+#include <yaml.h>
+
+#include "iaptsim/scenario.h"
+#include "util/util.h"
+
+#define MAX_SCENARIO_BYTES (4u << 20)
+
+typedef struct ctx {
+	const char *path;
+	const char *text;
+	size_t len;
+	yaml_document_t *doc;
+	iapt_scenario *sc;
+	unsigned seen; /* bit per top-level key */
+} ctx;
+
+/* file:LINE:COL: message, then the line and a caret (libyaml counts from 0). */
+static int fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...) IAPT__PRINTF(4, 5);
+static int fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...)
+{
+	char msg[1024];
+	const char *ls = c->text, *le;
+	size_t line = 0, col;
+	iapt_buf b = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	while (line < mark.line && ls < c->text + c->len) {
+		const char *nl = memchr(ls, '\n', (size_t)(c->text + c->len - ls));
+		if (!nl) break;
+		ls = nl + 1;
+		line++;
+	}
+	le = ls;
+	while (le < c->text + c->len && *le != '\n' && *le != '\r')
+		le++;
+	iapt_buf__printf(&b, "%s:%zu:%zu: %s", c->path, mark.line + 1, mark.column + 1, msg);
+	if (le > ls || mark.line == line) {
+		iapt_buf__printf(&b, "\n  %.*s\n  ", (int)(le - ls), ls);
+		for (col = 0; col < mark.column; col++)
+			iapt_buf__put(&b, ls + col < le && ls[col] == '\t' ? "\t" : " ", 1);
+		iapt_buf__put(&b, "^", 1);
+	}
+	iapt_error__set(code, "%s", iapt_buf__ok(&b) ? b.ptr : msg);
+	iapt_buf__free(&b);
+	return code;
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE: return "a scalar";
+	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_MAPPING_NODE: return "a mapping";
+	default: return "nothing";
+	}
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int is_plain(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+static int get_number(ctx *c, const yaml_node_t *n, const char *what, double *out)
+{
+	char *end;
+	const char *s;
+	double v;
+	if (n->type != YAML_SCALAR_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a number, got %s", what, node_kind(n));
+	s = scalar(n);
+	if (!is_plain(n))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a number, got the quoted string \"%s\"", what, s);
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || !isfinite(v) || strchr(s, 'x') || strchr(s, 'X'))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: '%s' is not a number", what, s);
+	*out = v;
+	return IAPT_OK;
+}
+
+static int get_int(ctx *c, const yaml_node_t *n, const char *what, long long lo, long long hi, long long *out)
+{
+	double v = 0;
+	int rc = get_number(c, n, what, &v);
+	if (rc)
+		return rc;
+	if (v != floor(v))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a whole number, got %s", what, scalar(n));
+	if (v < (double)lo || v > (double)hi)
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "%s: %s is out of range [%lld, %lld]", what, scalar(n), lo, hi);
+	*out = (long long)v;
+	return IAPT_OK;
+}
+
+static int get_string(ctx *c, const yaml_node_t *n, const char *what, char **out)
+{
+	char *s;
+	if (n->type != YAML_SCALAR_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a string, got %s", what, node_kind(n));
+	if (!(s = iapt_str__dup(scalar(n))))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	free(*out);
+	*out = s;
+	return IAPT_OK;
+}
+
+/* A financial year: 2019 or "2019-20". */
+static int get_year(ctx *c, const yaml_node_t *n, const char *what, int *out)
+{
+	const char *s;
+	long long y = 0;
+	if (n->type != YAML_SCALAR_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a year like 2019 or 2019-20, got %s", what, node_kind(n));
+	s = scalar(n);
+	if (strlen(s) == 7 && s[4] == '-') {
+		char *end;
+		long a, b;
+		errno = 0;
+		a = strtol(s, &end, 10);
+		if (end != s + 4)
+			goto bad;
+		b = strtol(s + 5, &end, 10);
+		if (*end || end != s + 7)
+			goto bad;
+		if ((a + 1) % 100 != b)
+			return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: '%s' is not a financial year (expected %ld-%02ld)", what, s, a, (a + 1) % 100);
+		y = a;
+	} else {
+		int rc = get_int(c, n, what, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR, &y);
+		if (rc)
+			return rc;
+	}
+	if (y < IAPT_SCENARIO_MIN_YEAR || y > IAPT_SCENARIO_MAX_YEAR)
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "%s: %s is out of range [%d, %d]", what, s, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	*out = (int)y;
+	return IAPT_OK;
+bad:
+	return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a year like 2019 or 2019-20, got '%s'", what, s);
+}
+
+/* Rejects duplicate keys and non-scalar keys of a mapping. */
+static int check_mapping(ctx *c, const yaml_node_t *map, const char *what)
+{
+	yaml_node_pair_t *p, *q;
+	if (map->type != YAML_MAPPING_NODE)
+		return fail_at(c, IAPT_EINVAL, map->start_mark, "%s: expected a mapping, got %s", what, node_kind(map));
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		if (k->type != YAML_SCALAR_NODE)
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: keys must be plain names, got %s", what, node_kind(k));
+		for (q = map->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *k2 = yaml_document_get_node(c->doc, q->key);
+			if (strcmp(scalar(k), scalar(k2)) == 0)
+				return fail_at(c, IAPT_EINVAL, k->start_mark, "duplicate key '%s' (first given on line %zu)",
+					       scalar(k), k2->start_mark.line + 1);
+		}
+	}
+	return IAPT_OK;
+}
+
+static int h_version(ctx *c, yaml_node_t *n)
+{
+	long long v = 0;
+	int rc = get_int(c, n, "iaptsim", 0, INT_MAX, &v);
+	if (rc)
+		return rc;
+	if (v != 1)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "iaptsim: scenario format version %lld is not supported (this program reads version 1)", v);
+	return IAPT_OK;
+}
+
+static int h_name(ctx *c, yaml_node_t *n)
+{
+	int rc = get_string(c, n, "name", &c->sc->name);
+	if (!rc && c->sc->name[0] == '\0')
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "name: must not be empty");
+	return rc;
+}
+
+static int h_description(ctx *c, yaml_node_t *n)
+{
+	return get_string(c, n, "description", &c->sc->description);
+}
+
+static int h_years(ctx *c, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	int ys[2] = {0, 0}, k = 0, rc;
+	if (n->type == YAML_SCALAR_NODE) {
+		if ((rc = get_year(c, n, "years", &ys[0])))
+			return rc;
+		c->sc->first_year = c->sc->last_year = ys[0];
+		return IAPT_OK;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "years: expected [first, last], got %s", node_kind(n));
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, k++) {
+		yaml_node_t *y = yaml_document_get_node(c->doc, *it);
+		if (k >= 2)
+			return fail_at(c, IAPT_EINVAL, y->start_mark, "years: expected [first, last], got more than two years");
+		if ((rc = get_year(c, y, "years", &ys[k])))
+			return rc;
+	}
+	if (k != 2)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "years: expected [first, last], got %d year%s", k, k == 1 ? "" : "s");
+	if (ys[1] < ys[0])
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "years: last year %d is before first year %d", ys[1], ys[0]);
+	if (ys[1] - ys[0] > 60)
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "years: %d years is more than the 61 a run may cover", ys[1] - ys[0] + 1);
+	c->sc->first_year = ys[0];
+	c->sc->last_year = ys[1];
+	return IAPT_OK;
+}
+
+static int h_seed(ctx *c, yaml_node_t *n)
+{
+	const char *s;
+	char *end;
+	unsigned long long v;
+	if (n->type != YAML_SCALAR_NODE || !is_plain(n))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "seed: expected a whole number");
+	s = scalar(n);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s == '-' || *s == '+' || end == s || *end || errno == ERANGE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "seed: '%s' is not a whole number in [0, 18446744073709551615]", s);
+	c->sc->seed = v;
+	return IAPT_OK;
+}
+
+static int h_replicates(ctx *c, yaml_node_t *n)
+{
+	long long v = 0;
+	int rc = get_int(c, n, "replicates", 1, IAPT_SCENARIO_MAX_REPLICATES, &v);
+	if (!rc)
+		c->sc->replicates = (int)v;
+	return rc;
+}
+
+static int h_scale(ctx *c, yaml_node_t *n)
+{
+	double v = 0;
+	int rc = get_number(c, n, "population_scale", &v);
+	if (rc)
+		return rc;
+	if (!(v > 0 && v <= 1))
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "population_scale: %s is out of range (0, 1]", scalar(n));
+	c->sc->population_scale = v;
+	return IAPT_OK;
+}
+
+static int set_param(ctx *c, size_t idx, int year, yaml_node_t *vnode, const char *pname)
+{
+	double v;
+	char origin[512], what[256];
+	int rc;
+	snprintf(what, sizeof what, year ? "parameters.%s[%d]" : "parameters.%s", pname, year);
+	if ((rc = get_number(c, vnode, what, &v)))
+		return rc;
+	snprintf(origin, sizeof origin, "%s:%zu", c->path, vnode->start_mark.line + 1);
+	if ((rc = iapt_params_set(c->sc->params, idx, year, v, origin))) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		/* the registry's message names the parameter; say where it came from */
+		return fail_at(c, rc, vnode->start_mark, "parameters.%s", msg);
+	}
+	return IAPT_OK;
+}
+
+static int h_parameters(ctx *c, yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	int rc;
+	if ((rc = check_mapping(c, n, "parameters")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+		const char *pname = scalar(k);
+		size_t idx;
+		if (iapt_params_find(c->sc->params, pname, &idx) != IAPT_OK) {
+			char msg[512];
+			snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+			return fail_at(c, IAPT_ENOTFOUND, k->start_mark, "parameters: %s", msg);
+		}
+		if (v->type == YAML_MAPPING_NODE) {
+			/* year-specific values: { 2012: 0.15, 2016-17: 0.11 } apply from that year on */
+			yaml_node_pair_t *q;
+			char what[256];
+			snprintf(what, sizeof what, "parameters.%s", pname);
+			if ((rc = check_mapping(c, v, what)))
+				return rc;
+			if (v->data.mapping.pairs.start == v->data.mapping.pairs.top)
+				return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected a number or {year: value, ...}, got an empty mapping", what);
+			for (q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+				yaml_node_t *yk = yaml_document_get_node(c->doc, q->key);
+				yaml_node_t *yv = yaml_document_get_node(c->doc, q->value);
+				int year;
+				if ((rc = get_year(c, yk, what, &year)))
+					return rc;
+				if ((rc = set_param(c, idx, year, yv, pname)))
+					return rc;
+			}
+		} else if ((rc = set_param(c, idx, 0, v, pname))) {
+			return rc;
+		}
+	}
+	return IAPT_OK;
+}
+
+typedef int (*key_handler)(ctx *, yaml_node_t *);
+typedef struct key_def {
+	const char *key;
+	key_handler handler; /* NULL: known but not supported by this version */
+	int required;
+	const char *later;   /* why it is not supported yet */
+} key_def;
+
+static const key_def top_keys[] = {
+	{"iaptsim", h_version, 1, NULL},
+	{"name", h_name, 1, NULL},
+	{"description", h_description, 0, NULL},
+	{"years", h_years, 1, NULL},
+	{"seed", h_seed, 0, NULL},
+	{"replicates", h_replicates, 0, NULL},
+	{"population_scale", h_scale, 0, NULL},
+	{"parameters", h_parameters, 0, NULL},
+	{"uncertainty", NULL, 0, "probabilistic sensitivity analysis is not implemented in this version"},
+	{"plugins", NULL, 0, "Lua plugins are not implemented in this version"},
+	{"economics", NULL, 0, "the economics module is not implemented in this version"},
+	{"compare_to", NULL, 0, "comparisons are not implemented in this version"},
+};
+#define N_TOP (sizeof top_keys / sizeof top_keys[0])
+
+static int walk(ctx *c)
+{
+	yaml_node_t *root = yaml_document_get_root_node(c->doc);
+	yaml_node_pair_t *p;
+	const char *names[N_TOP];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < N_TOP; i++)
+		names[i] = top_keys[i].key;
+	if (!root) {
+		yaml_mark_t m = {0, 0, 0};
+		return fail_at(c, IAPT_EINVAL, m, "empty scenario: expected a mapping with at least iaptsim, name and years");
+	}
+	if ((rc = check_mapping(c, root, "scenario")))
+		return rc;
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+		const char *key = scalar(k);
+		for (i = 0; i < N_TOP; i++)
+			if (strcmp(key, top_keys[i].key) == 0)
+				break;
+		if (i == N_TOP) {
+			const char *near = iapt_str__suggest(key, names, N_TOP);
+			if (near)
+				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters)", key);
+		}
+		if (!top_keys[i].handler)
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);
+		c->seen |= 1u << i;
+		if ((rc = top_keys[i].handler(c, v)))
+			return rc;
+	}
+	for (i = 0; i < N_TOP; i++) {
+		if (top_keys[i].required && !(c->seen & (1u << i)))
+			return fail_at(c, IAPT_EINVAL, root->start_mark, "missing required key '%s'", top_keys[i].key);
+	}
+	return IAPT_OK;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+	struct sha256_ctx h;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	size_t i;
+	sha256_init(&h);
+	sha256_update(&h, len, (const uint8_t *)data);
+	sha256_digest(&h, sizeof d, d);
+	for (i = 0; i < sizeof d; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const char *path)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	int have_doc = 0, rc = IAPT_OK;
+	iapt_scenario *sc = NULL;
+	ctx c;
+
+	*out = NULL;
+	memset(&c, 0, sizeof c);
+	c.path = path;
+	c.text = text;
+	c.len = len;
+	if (len > MAX_SCENARIO_BYTES)
+		return iapt_error__set(IAPT_EINVAL, "%s: scenario file is larger than %u bytes", path, MAX_SCENARIO_BYTES);
+	if (memchr(text, '\0', len))
+		return iapt_error__set(IAPT_EINVAL, "%s: not a text file (contains a NUL byte)", path);
+
+	sc = calloc(1, sizeof *sc);
+	if (!sc || !(sc->path = iapt_str__dup(path)) || !(sc->description = iapt_str__dup(""))) {
+		iapt_scenario_free(sc);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	sc->seed = 1;
+	sc->replicates = 10;
+	sc->population_scale = 1.0;
+	sha256_hex(text, len, sc->sha256);
+	if ((rc = iapt_params_new(&sc->params))) {
+		iapt_scenario_free(sc);
+		return rc;
+	}
+	c.sc = sc;
+
+	if (!yaml_parser_initialize(&parser)) {
+		iapt_scenario_free(sc);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s%s%s",
+			     parser.problem ? parser.problem : "unknown",
+			     parser.context ? " " : "", parser.context ? parser.context : "");
+		goto cleanup;
+	}
+	have_doc = 1;
+	c.doc = &doc;
+	if (yaml_document_get_root_node(&doc)) {
+		/* one document only */
+		if (!yaml_parser_load(&parser, &extra)) {
+			rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s",
+				     parser.problem ? parser.problem : "unknown");
+			goto cleanup;
+		}
+		if (yaml_document_get_root_node(&extra)) {
+			yaml_mark_t m = yaml_document_get_root_node(&extra)->start_mark;
+			yaml_document_delete(&extra);
+			rc = fail_at(&c, IAPT_EINVAL, m, "a scenario file holds one YAML document; found a second");
+			goto cleanup;
+		}
+		yaml_document_delete(&extra);
+	}
+	rc = walk(&c);
+cleanup:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (rc) {
+		iapt_scenario_free(sc);
+		return rc;
+	}
+	*out = sc;
+	return IAPT_OK;
+}
+
+int iapt_scenario_load(iapt_scenario **out, const char *path)
+{
+	char *text;
+	size_t len;
+	int rc;
+	*out = NULL;
+	if ((rc = iapt_file__read(path, &text, &len)))
+		return rc;
+	rc = iapt_scenario_parse(out, text, len, path);
+	free(text);
+	return rc;
+}
+
+void iapt_scenario_free(iapt_scenario *sc)
+{
+	if (!sc)
+		return;
+	free(sc->path);
+	free(sc->name);
+	free(sc->description);
+	iapt_params_free(sc->params);
+	free(sc);
+}
+
+const char *iapt_year_label(int year, char buf[8])
+{
+	snprintf(buf, 8, "%04u-%02u", (unsigned)year % 10000u, ((unsigned)year + 1u) % 100u);
+	return buf;
+}

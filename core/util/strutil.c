@@ -1,0 +1,160 @@
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+static int buf_reserve(iapt_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+	if (b->failed)
+		return -1;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->ptr, cap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+void iapt_buf__put(iapt_buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return;
+	memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+void iapt_buf__printf(iapt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || buf_reserve(b, (size_t)n) < 0) {
+		b->failed = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+int iapt_buf__ok(const iapt_buf *b)
+{
+	return !b->failed;
+}
+
+void iapt_buf__free(iapt_buf *b)
+{
+	free(b->ptr);
+	memset(b, 0, sizeof *b);
+}
+
+void iapt_buf__json_string(iapt_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	iapt_buf__put(b, "\"", 1);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': iapt_buf__put(b, "\\\"", 2); break;
+		case '\\': iapt_buf__put(b, "\\\\", 2); break;
+		case '\n': iapt_buf__put(b, "\\n", 2); break;
+		case '\r': iapt_buf__put(b, "\\r", 2); break;
+		case '\t': iapt_buf__put(b, "\\t", 2); break;
+		default:
+			if (*p < 0x20)
+				iapt_buf__printf(b, "\\u%04x", *p);
+			else
+				iapt_buf__put(b, (const char *)p, 1);
+		}
+	}
+	iapt_buf__put(b, "\"", 1);
+}
+
+void iapt_buf__number(iapt_buf *b, double v, const char *na)
+{
+	char tmp[40];
+	int prec;
+	if (!isfinite(v)) {
+		iapt_buf__put(b, na, strlen(na));
+		return;
+	}
+	if (v == 0.0) { /* no "-0" */
+		iapt_buf__put(b, "0", 1);
+		return;
+	}
+	/* Shortest %.*g that reads back to the same double: stable, locale-free with LANG=C. */
+	for (prec = 6; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	iapt_buf__put(b, tmp, strlen(tmp));
+}
+
+size_t iapt_str__distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[128];
+	if (la >= 127 || lb >= 127)
+		return cap + 1;
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t prev = row[0], best;
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			size_t del = row[j] + 1, ins = row[j - 1] + 1;
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			prev = cur;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb];
+}
+
+const char *iapt_str__suggest(const char *s, const char *const *candidates, size_t n)
+{
+	size_t i, best_d = (size_t)-1, len = strlen(s);
+	size_t cap = len < 4 ? 1 : (len < 9 ? 2 : 3);
+	const char *best = NULL;
+	for (i = 0; i < n; i++) {
+		size_t d = iapt_str__distance(s, candidates[i], cap);
+		if (d <= cap && d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}
+
+char *iapt_str__dup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}

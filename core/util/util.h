@@ -1,0 +1,51 @@
+/* Internal helpers shared inside core. Not installed. */
+#ifndef IAPT_UTIL_H
+#define IAPT_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "iaptsim/error.h"
+
+#if defined(__GNUC__)
+#define IAPT__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define IAPT__PRINTF(a, b)
+#endif
+
+/* Record an error for this thread and return code (so callers can `return iapt_error__set(...)`). */
+int iapt_error__set_at(const char *file, int line, int code, const char *fmt, ...) IAPT__PRINTF(4, 5);
+#define iapt_error__set(code, ...) iapt_error__set_at(__FILE__, __LINE__, (code), __VA_ARGS__)
+/* Prefix the current message with "prefix: " (adds context on the way up). */
+void iapt_error__prefix(const char *fmt, ...) IAPT__PRINTF(1, 2);
+
+/* A growable string. Zero-initialise; free with iapt_buf__free. On allocation failure the
+ * buffer goes into an error state and iapt_buf__ok returns 0. */
+typedef struct iapt_buf {
+	char *ptr;
+	size_t len, cap;
+	int failed;
+} iapt_buf;
+void iapt_buf__printf(iapt_buf *b, const char *fmt, ...) IAPT__PRINTF(2, 3);
+void iapt_buf__put(iapt_buf *b, const char *s, size_t n);
+int iapt_buf__ok(const iapt_buf *b);
+void iapt_buf__free(iapt_buf *b);
+/* A JSON string literal, quotes included. */
+void iapt_buf__json_string(iapt_buf *b, const char *s);
+/* A number formatted with up to 17 significant digits, shortest that round-trips; "NA"
+ * (CSV) or "null" (JSON) for NaN is the caller's choice through na. */
+void iapt_buf__number(iapt_buf *b, double v, const char *na);
+
+/* Levenshtein distance, capped at cap+1 (cheap early out). */
+size_t iapt_str__distance(const char *a, const char *b, size_t cap);
+/* The closest of candidates[0..n) to s if it is a near miss, else NULL. */
+const char *iapt_str__suggest(const char *s, const char *const *candidates, size_t n);
+char *iapt_str__dup(const char *s);
+
+/* Write data to path atomically: a temporary file in the same folder, fsync, rename. */
+int iapt_file__write_atomic(const char *path, const char *data, size_t len);
+/* Read a whole file; *out is NUL-terminated; free it. */
+int iapt_file__read(const char *path, char **out, size_t *len);
+/* mkdir -p */
+int iapt_file__mkdirs(const char *path);
+
+#endif

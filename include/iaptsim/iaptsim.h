@@ -1,0 +1,13 @@
+/* iaptsim: microsimulation of NHS Talking Therapies (IAPT). One header for everything. */
+#ifndef IAPTSIM_H
+#define IAPTSIM_H
+
+#include "iaptsim/error.h"
+#include "iaptsim/rng.h"
+#include "iaptsim/params.h"
+#include "iaptsim/scenario.h"
+#include "iaptsim/sim.h"
+#include "iaptsim/stats.h"
+#include "iaptsim/output.h"
+
+#endif

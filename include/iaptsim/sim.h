@@ -1,0 +1,97 @@
+/* iaptsim: the microsimulation engine.
+ *
+ * iapt_sim_run follows every referral of a scenario week by week through waiting,
+ * stepped care and discharge, for each replicate, and returns per-replicate metrics by
+ * financial year and group. Replicates are independent and keyed by the seed, so results
+ * do not depend on the order or thread in which replicates run. */
+#ifndef IAPTSIM_SIM_H
+#define IAPTSIM_SIM_H
+
+#include <stddef.h>
+#include "iaptsim/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Groups of people that metrics are reported for. */
+typedef enum iapt_group {
+	IAPT_G_ALL,
+	IAPT_G_STEP_LI_ONLY,
+	IAPT_G_STEP_LI_THEN_HI,
+	IAPT_G_STEP_HI_ONLY,
+	IAPT_G_LTC_YES,
+	IAPT_G_LTC_NO,
+	IAPT_G_EMP_EMPLOYED,
+	IAPT_G_EMP_UNEMPLOYED,
+	IAPT_G_EMP_OTHER,
+	IAPT_G__COUNT
+} iapt_group;
+
+/* Metrics. Names match shared/data/national_annual.csv columns where they exist. Counts
+ * are at national scale (divided by population_scale); rates are percentages. */
+typedef enum iapt_metric {
+	IAPT_M_REFERRALS_RECEIVED,
+	IAPT_M_ENTERED_TREATMENT,
+	IAPT_M_FINISHED_COURSE,
+	IAPT_M_FINISHED_AT_CASENESS,
+	IAPT_M_RECOVERY_PCT,
+	IAPT_M_RELIABLE_IMPROVEMENT_PCT,
+	IAPT_M_RELIABLE_RECOVERY_PCT,
+	IAPT_M_RELIABLE_DETERIORATION_PCT,
+	IAPT_M_MEAN_SESSIONS_FINISHED,
+	IAPT_M_WITHIN_6WK_PCT,
+	IAPT_M_WITHIN_18WK_PCT,
+	IAPT_M_MEAN_WAIT_WEEKS,
+	IAPT_M_ENDED_NOT_ENTERED,
+	IAPT_M_NATURAL_RECOVERY_PCT,
+	IAPT_M_SESSIONS_ATTENDED,
+	IAPT_M_SESSIONS_MISSED,
+	IAPT_M__COUNT
+} iapt_metric;
+
+/* "all", "step=li_only", ... and "recovery_pct", ...: static strings. */
+const char *iapt_group_name(int group);
+const char *iapt_metric_name(int metric);
+/* One line on what a metric means and how it is computed. */
+const char *iapt_metric_doc(int metric);
+/* 1 if the metric is defined for the group (a referral's step is not known when it is
+ * referred, so referral counts have no step breakdown). */
+int iapt_metric_in_group(int metric, int group);
+
+typedef struct iapt_results iapt_results;
+
+typedef struct iapt_run_stats {
+	unsigned long long referrals;    /* simulated referrals, warm-up included */
+	unsigned long long sessions;     /* booked treatment sessions (attended + missed) */
+	unsigned long long person_weeks; /* weekly updates of people in treatment */
+	size_t peak_people;              /* most people held at once in one replicate */
+} iapt_run_stats;
+
+/* Called after each replicate finishes, from the thread that ran it; may be NULL. */
+typedef void (*iapt_progress_fn)(void *data, int done, int total);
+
+typedef struct iapt_run_options {
+	int threads;                /* 0 or 1: run replicates on the calling thread */
+	iapt_progress_fn progress;
+	void *progress_data;
+} iapt_run_options;
+
+/* Check what parsing cannot: parameter combinations for every simulated year (weights that
+ * sum to zero, shares that add up to more than one). iapt_sim_run does this first too. */
+int iapt_engine_check(const iapt_scenario *sc);
+
+/* Run a scenario. *out owns the per-replicate metrics; free with iapt_results_free. */
+int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
+
+void iapt_results_free(iapt_results *r);
+int iapt_results_years(const iapt_results *r, int *first_year, int *last_year);
+int iapt_results_replicates(const iapt_results *r);
+/* Value of a metric for a year (e.g. 2019), group and replicate; NaN when undefined. */
+double iapt_results_value(const iapt_results *r, int year, int group, int metric, int replicate);
+const iapt_run_stats *iapt_results_stats(const iapt_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
