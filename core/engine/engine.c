@@ -299,13 +299,13 @@ static int end_referral(sim *s, uint32_t i, int week);
 static void advance(sim *s, person *p, int week)
 {
 	float d = (float)(1.0 - P(s, SYM_DECLINE));
-	double sd = P(s, SYM_WEEKLY_SD);
+	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR), rc = sqrt(1.0 - rho * rho);
 	if (p->sym_week >= week)
 		return;
 	iapt_rng_rekey(s->r, p->rs_sym);
 	for (; p->sym_week < week; p->sym_week++) {
-		float ep = (float)gsl_ran_gaussian_ziggurat(s->r, sd);
-		float eg = (float)gsl_ran_gaussian_ziggurat(s->r, sd);
+		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0);
+		float ep = (float)(sd * z1), eg = (float)(sd * (rho * z1 + rc * z2));
 		p->xp = clampf(p->xp * d + ep, 27.0f);
 		p->xg = clampf(p->xg * d + eg, 21.0f);
 		p->np = clampf(p->np * d + ep, 27.0f);
@@ -329,8 +329,13 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	/* fixed draw order, whatever the branch, so scenarios share random numbers */
 	u_dna = gsl_rng_uniform(r);
 	u_miss = gsl_rng_uniform(r);
-	z1 = gsl_ran_gaussian_ziggurat(r, P(s, SYM_MEAS_SD));
-	z2 = gsl_ran_gaussian_ziggurat(r, P(s, SYM_MEAS_SD));
+	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	{
+		double sd = P(s, SYM_MEAS_SD), rho = P(s, SYM_CORR);
+		z2 = sd * (rho * z1 + sqrt(1.0 - rho * rho) * z2);
+		z1 = sd * z1;
+	}
 	u_well = gsl_rng_uniform(r);
 	u_step = gsl_rng_uniform(r);
 	u_drop = gsl_rng_uniform(r);
