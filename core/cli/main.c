@@ -168,6 +168,11 @@ static int load(const opts *o, iapt_scenario **out)
 		sc->replicates = o->reps;
 	if (o->has_scale)
 		sc->population_scale = o->scale;
+	if ((rc = iapt_engine_check(sc))) {
+		fprintf(stderr, "iaptsim: %s: %s\n", o->scenario, iapt_error_last()->message);
+		iapt_scenario_free(sc);
+		return EXIT_INPUT;
+	}
 	*out = sc;
 	return EXIT_OK;
 }
@@ -288,15 +293,10 @@ static int cmd_run(const opts *o, int argc, char **argv)
 static int cmd_check(const opts *o)
 {
 	iapt_scenario *sc;
-	int rc, ex = load(o, &sc);
+	int ex = load(o, &sc); /* parses, applies --set and checks parameter combinations */
 	char a[8], b[8];
 	if (ex)
 		return ex;
-	if ((rc = iapt_engine_check(sc))) {
-		fprintf(stderr, "iaptsim: %s: %s\n", o->scenario, iapt_error_last()->message);
-		iapt_scenario_free(sc);
-		return EXIT_INPUT;
-	}
 	printf("%s: ok: '%s', %s to %s, %d replicates, population scale %g, seed %llu\n", o->scenario, sc->name,
 	       iapt_year_label(sc->first_year, a), iapt_year_label(sc->last_year, b), sc->replicates,
 	       sc->population_scale, sc->seed);

@@ -144,7 +144,10 @@ static int get_year(ctx *c, const yaml_node_t *n, const char *what, int *out)
 			return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: '%s' is not a financial year (expected %ld-%02ld)", what, s, a, (a + 1) % 100);
 		y = a;
 	} else {
-		int rc = get_int(c, n, what, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR, &y);
+		int rc;
+		if (!is_plain(n) || strspn(s, "0123456789") != strlen(s) || !*s)
+			goto bad;
+		rc = get_int(c, n, what, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR, &y);
 		if (rc)
 			return rc;
 	}
@@ -443,9 +446,13 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s%s%s",
-			     parser.problem ? parser.problem : "unknown",
-			     parser.context ? " " : "", parser.context ? parser.context : "");
+		if (parser.context)
+			rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s %s started at line %zu, column %zu",
+				     parser.problem ? parser.problem : "unknown", parser.context,
+				     parser.context_mark.line + 1, parser.context_mark.column + 1);
+		else
+			rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s",
+				     parser.problem ? parser.problem : "unknown");
 		goto cleanup;
 	}
 	have_doc = 1;

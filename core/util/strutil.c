@@ -97,8 +97,13 @@ void iapt_buf__number(iapt_buf *b, double v, const char *na)
 		iapt_buf__put(b, "0", 1);
 		return;
 	}
+	if (v == floor(v) && fabs(v) < 1e15) { /* whole numbers (counts) without an exponent */
+		snprintf(tmp, sizeof tmp, "%.0f", v);
+		iapt_buf__put(b, tmp, strlen(tmp));
+		return;
+	}
 	/* Shortest %.*g that reads back to the same double: stable, locale-free with LANG=C. */
-	for (prec = 6; prec <= 17; prec++) {
+	for (prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 		if (strtod(tmp, NULL) == v)
 			break;

@@ -1,0 +1,75 @@
+#!/bin/bash
+# The command as a user meets it: exit codes, messages, nothing written on bad input,
+# byte-identical reruns whatever the thread count. Usage: cli_test.sh IAPTSIM SOURCE_DIR
+set -u
+bin=$1
+src=$2
+cd "$src" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# every malformed scenario: exit 2, its expected first line, and no results folder
+for f in tests/data/bad/*.yaml; do
+  out="$tmp/out_$(basename "$f" .yaml)"
+  "$bin" run "$f" -o "$out" -q 2>"$tmp/err" >/dev/null
+  rc=$?
+  want="iaptsim: $(head -n 1 "${f%.yaml}.expect")"
+  got=$(head -n 1 "$tmp/err")
+  if [ $rc -ne 2 ]; then bad "$f: exit $rc, expected 2"; continue; fi
+  if [ "$got" != "$want" ]; then bad "$f: got '$got', expected '$want'"; continue; fi
+  if [ -e "$out" ]; then bad "$f: wrote $out"; continue; fi
+  ok
+done
+
+expect_exit() { # code description command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+  local rc=$?
+  if [ $rc -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want: $(head -n 2 "$tmp/stderr")"; fi
+}
+expect_exit 2 "no command" "$bin"
+expect_exit 2 "unknown command" "$bin" frobnicate
+expect_exit 2 "unknown option" "$bin" run scenarios/default.yaml --frob
+expect_exit 2 "missing file" "$bin" run /nonexistent.yaml -o "$tmp/x"
+expect_exit 2 "--set unknown" "$bin" check scenarios/default.yaml --set nope=1
+grep -q "unknown parameter 'nope'" "$tmp/stderr" && ok || bad "--set unknown message"
+expect_exit 2 "--set out of range" "$bin" run scenarios/default.yaml --set treatment.dna_rate=2 -o "$tmp/y"
+grep -qx "iaptsim: --set treatment.dna_rate=2: treatment.dna_rate: 2 is out of range \[0, 0.9\] (proportion)" "$tmp/stderr" && ok || bad "--set range message: $(cat "$tmp/stderr")"
+[ -e "$tmp/y" ] && bad "--set out of range wrote results" || ok
+expect_exit 2 "--replicates 0" "$bin" run scenarios/default.yaml --replicates 0
+expect_exit 2 "--scale 2" "$bin" run scenarios/default.yaml --scale 2
+expect_exit 0 "check default" "$bin" check scenarios/default.yaml
+expect_exit 0 "help" "$bin" --help
+expect_exit 0 "metrics" "$bin" metrics
+
+# params: one CSV row per parameter, each with a source
+expect_exit 0 "params --csv" "$bin" params --csv
+n_src=$(awk -F'"' 'NR > 1 && $0 ~ /,"[^"]+","[^"]+"$/' "$tmp/stdout" | wc -l)
+n_rows=$(($(wc -l <"$tmp/stdout") - 1))
+[ "$n_rows" -gt 40 ] && [ "$n_src" -eq "$n_rows" ] && ok || bad "params --csv: $n_rows rows, $n_src with source and description"
+expect_exit 0 "params with scenario and --set" "$bin" params scenarios/default.yaml --set treatment.dna_rate@2020=0.2
+grep -q "from 2020-21" "$tmp/stdout" && ok || bad "params shows the year schedule"
+
+# same seed, same bytes; threads do not matter
+small=(--replicates 3 --scale 0.01 -q)
+"$bin" run scenarios/default.yaml -o "$tmp/a" "${small[@]}" --threads 1 || bad "run a"
+"$bin" run scenarios/default.yaml -o "$tmp/b" "${small[@]}" --threads 2 || bad "run b"
+for f in summary.csv replicates.csv; do
+  cmp -s "$tmp/a/$f" "$tmp/b/$f" && ok || bad "$f differs between 1 and 2 threads"
+done
+# run.json differs only in the recorded command line
+diff <(grep -v '"command"' "$tmp/a/run.json") <(grep -v '"command"' "$tmp/b/run.json") >/dev/null && ok || bad "run.json differs"
+sha=$(sha256sum scenarios/default.yaml | cut -d' ' -f1)
+grep -q "\"sha256\": \"$sha\"" "$tmp/a/run.json" && ok || bad "run.json scenario sha256"
+head -n 1 "$tmp/a/summary.csv" | grep -qx "year,group,metric,mean,lo95,hi95" && ok || bad "summary.csv header"
+grep -q "^2019-20,step=li_then_hi,recovery_pct," "$tmp/a/summary.csv" && ok || bad "summary.csv step groups"
+ls "$tmp/a" | grep -q tmp && bad "temporary files left behind" || ok
+"$bin" run scenarios/default.yaml -o "$tmp/c" "${small[@]}" --seed 99 || bad "run c"
+cmp -s "$tmp/a/summary.csv" "$tmp/c/summary.csv" && bad "--seed had no effect" || ok
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

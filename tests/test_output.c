@@ -1,0 +1,167 @@
+/* End to end: scenario file -> run -> files, against checked-in golden figures; and the
+ * default scenario against the published 2019-20 figures within the stated tolerances. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "iaptsim/iaptsim.h"
+#include "util/util.h"
+#include "check_main.h"
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+	strcpy(tmpdir, "/tmp/iapt_out_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static iapt_results *run_file(const char *path, iapt_scenario **sc_out)
+{
+	iapt_scenario *sc;
+	iapt_results *res;
+	iapt_run_options ro = {2, NULL, NULL};
+	ck_assert_msg(iapt_scenario_load(&sc, path) == 0, "%s", iapt_error_last()->message);
+	ck_assert_msg(iapt_sim_run(&res, sc, &ro) == 0, "%s", iapt_error_last()->message);
+	*sc_out = sc;
+	return res;
+}
+
+/* Compare two tidy CSVs: same keys in the same order, numbers within 1e-9 relative. */
+static void compare_csv(const char *got_path, const char *want_path)
+{
+	char *got, *want, *gs, *ws, *gl, *wl;
+	size_t gn, wn;
+	int line = 0;
+	ck_assert_int_eq(iapt_file__read(got_path, &got, &gn), 0);
+	ck_assert_int_eq(iapt_file__read(want_path, &want, &wn), 0);
+	gl = strtok_r(got, "\n", &gs);
+	wl = strtok_r(want, "\n", &ws);
+	while (gl && wl) {
+		char *gf, *wf, *gs2, *ws2;
+		line++;
+		gf = strtok_r(gl, ",", &gs2);
+		wf = strtok_r(wl, ",", &ws2);
+		while (gf && wf) {
+			char *ge, *we;
+			double g = strtod(gf, &ge), w = strtod(wf, &we);
+			if (*ge || *we || ge == gf)
+				ck_assert_msg(strcmp(gf, wf) == 0, "line %d: '%s' vs golden '%s'", line, gf, wf);
+			else
+				ck_assert_msg(fabs(g - w) <= 1e-9 * fmax(1.0, fabs(w)), "line %d: %.17g vs golden %.17g", line, g, w);
+			gf = strtok_r(NULL, ",", &gs2);
+			wf = strtok_r(NULL, ",", &ws2);
+		}
+		ck_assert_msg(!gf && !wf, "line %d: different number of fields", line);
+		gl = strtok_r(NULL, "\n", &gs);
+		wl = strtok_r(NULL, "\n", &ws);
+	}
+	ck_assert_msg(!gl && !wl, "different number of lines (after %d)", line);
+	free(got);
+	free(want);
+}
+
+START_TEST(golden_summary)
+{
+	iapt_scenario *sc;
+	iapt_results *res = run_file(IAPT_TEST_DATA "/golden.yaml", &sc);
+	char path[256], *json;
+	size_t i;
+	ck_assert_int_eq(iapt_output_write(tmpdir, sc, res, NULL), 0);
+	snprintf(path, sizeof path, "%s/summary.csv", tmpdir);
+	compare_csv(path, IAPT_TEST_GOLDEN "/summary.csv");
+	/* provenance: the scenario's hash and every parameter with its source */
+	snprintf(path, sizeof path, "%s/run.json", tmpdir);
+	ck_assert_int_eq(iapt_file__read(path, &json, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(json, sc->sha256));
+	ck_assert_ptr_nonnull(strstr(json, "\"seed\": 2024,"));
+	for (i = 0; i < iapt_params_count(sc->params); i++) {
+		iapt_param_info in;
+		char key[256];
+		iapt_params_info(sc->params, i, &in);
+		snprintf(key, sizeof key, "{\"name\": \"%s\"", in.name);
+		ck_assert_msg(strstr(json, key) != NULL, "run.json lacks %s", in.name);
+	}
+	free(json);
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(unwritable_folder_writes_nothing)
+{
+	iapt_scenario *sc;
+	iapt_results *res = run_file(IAPT_TEST_DATA "/golden.yaml", &sc);
+	char path[256];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/afile", tmpdir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/afile/results", tmpdir);
+	ck_assert_int_eq(iapt_output_write(path, sc, res, NULL), IAPT_EIO);
+	snprintf(path, sizeof path, "%s/afile/results/run.json", tmpdir);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+static double mean_of(const iapt_results *r, int year, int metric)
+{
+	double s = 0;
+	int k, n = iapt_results_replicates(r);
+	for (k = 0; k < n; k++)
+		s += iapt_results_value(r, year, IAPT_G_ALL, metric, k);
+	return s / n;
+}
+
+/* Issue acceptance: scenarios/default.yaml against the 2019-20 row of national_annual.csv. */
+START_TEST(default_reproduces_2019_20)
+{
+	iapt_scenario *sc;
+	iapt_results *r = run_file(IAPT_TEST_DATA "/../../scenarios/default.yaml", &sc);
+	double v;
+	v = mean_of(r, 2019, IAPT_M_ENTERED_TREATMENT);
+	ck_assert_msg(fabs(v / 1170000 - 1) < 0.05, "entered %g", v);
+	v = mean_of(r, 2019, IAPT_M_FINISHED_COURSE);
+	ck_assert_msg(fabs(v / 606192 - 1) < 0.05, "finished %g", v);
+	v = mean_of(r, 2019, IAPT_M_RECOVERY_PCT);
+	ck_assert_msg(fabs(v - 51.1) < 1.5, "recovery %g", v);
+	v = mean_of(r, 2019, IAPT_M_RELIABLE_IMPROVEMENT_PCT);
+	ck_assert_msg(fabs(v - 67.0) < 1.5, "reliable improvement %g", v);
+	v = mean_of(r, 2019, IAPT_M_RELIABLE_RECOVERY_PCT);
+	ck_assert_msg(fabs(v - 48.5) < 1.5, "reliable recovery %g", v);
+	v = mean_of(r, 2019, IAPT_M_RELIABLE_DETERIORATION_PCT);
+	ck_assert_msg(fabs(v - 5.8) < 1.0, "reliable deterioration %g", v);
+	v = mean_of(r, 2019, IAPT_M_MEAN_SESSIONS_FINISHED);
+	ck_assert_msg(fabs(v - 6.9) < 0.4, "mean sessions %g", v);
+	v = mean_of(r, 2019, IAPT_M_WITHIN_6WK_PCT);
+	ck_assert_msg(fabs(v - 87.4) < 3.0, "within 6 weeks %g", v);
+	iapt_results_free(r);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 600);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, golden_summary);
+	tcase_add_test(tc, unwritable_folder_writes_nothing);
+	tcase_add_test(tc, default_reproduces_2019_20);
+	suite_add_tcase(s, tc);
+	return s;
+}

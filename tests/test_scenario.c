@@ -1,0 +1,173 @@
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iaptsim/scenario.h"
+#include "iaptsim/error.h"
+#include "iaptsim/sim.h"
+#include "check_main.h"
+
+#define iapt_engine_check_for_test iapt_engine_check
+
+static iapt_scenario *parse(const char *text, int expect_rc)
+{
+	iapt_scenario *sc = (iapt_scenario *)0x1;
+	int rc = iapt_scenario_parse(&sc, text, strlen(text), "s.yaml");
+	ck_assert_msg(rc == expect_rc, "rc %d: %s", rc, iapt_error_last()->message);
+	if (rc)
+		ck_assert_ptr_null(sc); /* a failed parse hands back nothing */
+	return sc;
+}
+
+START_TEST(good_scenario)
+{
+	const char *text =
+		"iaptsim: 1\n"
+		"name: History\n"
+		"description: test\n"
+		"years: [2012-13, 2019]\n"
+		"seed: 18446744073709551615\n"
+		"replicates: 3\n"
+		"population_scale: 0.02\n"
+		"parameters:\n"
+		"  treatment.dna_rate: {2012: 0.15, 2016-17: 0.11}\n"
+		"  treatment.effect_li: 0.09\n";
+	iapt_scenario *sc = parse(text, 0);
+	double v;
+	ck_assert_str_eq(sc->name, "History");
+	ck_assert_int_eq(sc->first_year, 2012);
+	ck_assert_int_eq(sc->last_year, 2019);
+	ck_assert(sc->seed == 18446744073709551615ULL);
+	ck_assert_int_eq(sc->replicates, 3);
+	ck_assert(sc->population_scale == 0.02);
+	ck_assert_int_eq(iapt_params_get_by_name(sc->params, "treatment.dna_rate", 2015, &v), 0);
+	ck_assert(v == 0.15);
+	ck_assert_int_eq(iapt_params_get_by_name(sc->params, "treatment.dna_rate", 2016, &v), 0);
+	ck_assert(v == 0.11);
+	ck_assert_int_eq(iapt_params_get_by_name(sc->params, "treatment.effect_li", 2016, &v), 0);
+	ck_assert(v == 0.09);
+	ck_assert_uint_eq(strlen(sc->sha256), 64);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(defaults_and_single_year)
+{
+	iapt_scenario *sc = parse("iaptsim: 1\nname: x\nyears: 2019-20\n", 0);
+	ck_assert_int_eq(sc->first_year, 2019);
+	ck_assert_int_eq(sc->last_year, 2019);
+	ck_assert(sc->seed == 1);
+	ck_assert_int_eq(sc->replicates, 10);
+	ck_assert(sc->population_scale == 1.0);
+	ck_assert_str_eq(sc->description, "");
+	/* SHA-256 of the file's bytes, as sha256sum prints it */
+	ck_assert_str_eq(sc->sha256, "a6207a3d5be145071222d332d51c92954b487eecae9b9ec183e59ba282472051");
+	iapt_scenario_free(sc);
+	ck_assert_int_eq(iapt_scenario_parse(&sc, "abc", 3, "abc.yaml"), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "abc.yaml:1:1: scenario: expected a mapping, got a scalar\n  abc\n  ^");
+}
+END_TEST
+
+START_TEST(full_message_with_caret)
+{
+	parse("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  treatment.dna_rate: 1.5\n", IAPT_ERANGE);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "s.yaml:5:23: parameters.treatment.dna_rate: 1.5 is out of range [0, 0.9] (proportion)\n"
+			 "    treatment.dna_rate: 1.5\n"
+			 "                        ^");
+	parse("iaptsim: 1\nname: x\nyears: 2019\nreplicate: 4\n", IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "s.yaml:4:1: unknown key 'replicate' (did you mean 'replicates'?)\n"
+			 "  replicate: 4\n"
+			 "  ^");
+}
+END_TEST
+
+START_TEST(binary_and_missing_files)
+{
+	iapt_scenario *sc;
+	ck_assert_int_eq(iapt_scenario_parse(&sc, "iaptsim: 1\0", 11, "bin.yaml"), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "bin.yaml: not a text file (contains a NUL byte)");
+	ck_assert_int_eq(iapt_scenario_load(&sc, "/nonexistent/s.yaml"), IAPT_ENOTFOUND);
+	ck_assert_str_eq(iapt_error_last()->message, "/nonexistent/s.yaml: cannot open: No such file or directory");
+}
+END_TEST
+
+/* Every file in tests/data/bad gives the first line in its .expect file. */
+START_TEST(bad_files)
+{
+	DIR *d = opendir(IAPT_TEST_DATA "/bad");
+	struct dirent *e;
+	int n = 0;
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		char path[1024], expect_path[1024], expect[2048], got[2048];
+		size_t len = strlen(e->d_name);
+		FILE *f;
+		iapt_scenario *sc;
+		int rc;
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml"))
+			continue;
+		snprintf(path, sizeof path, "tests/data/bad/%s", e->d_name);
+		snprintf(expect_path, sizeof expect_path, IAPT_TEST_DATA "/bad/%.*s.expect", (int)(len - 5), e->d_name);
+		f = fopen(expect_path, "r");
+		ck_assert_msg(f != NULL, "no %s", expect_path);
+		ck_assert_ptr_nonnull(fgets(expect, sizeof expect, f));
+		fclose(f);
+		expect[strcspn(expect, "\n")] = '\0';
+		{
+			char full[1024];
+			snprintf(full, sizeof full, IAPT_TEST_DATA "/bad/%s", e->d_name);
+			/* load by the real path, report by the repository path the .expect files use */
+			{
+				char *text;
+				size_t tl;
+				FILE *g = fopen(full, "rb");
+				ck_assert_ptr_nonnull(g);
+				text = calloc(1, 1 << 16);
+				tl = fread(text, 1, (1 << 16) - 1, g);
+				fclose(g);
+				rc = iapt_scenario_parse(&sc, text, tl, path);
+				free(text);
+			}
+		}
+		if (rc == 0) {
+			/* errors only the engine can see: parameter combinations */
+			rc = iapt_engine_check_for_test(sc);
+			snprintf(got, sizeof got, "%s: %s", path, iapt_error_last()->message);
+			iapt_scenario_free(sc);
+		} else {
+			snprintf(got, sizeof got, "%s", iapt_error_last()->message);
+		}
+		ck_assert_msg(rc != 0, "%s: accepted", e->d_name);
+		got[strcspn(got, "\n")] = '\0';
+		ck_assert_str_eq(got, expect);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_ge(n, 20);
+}
+END_TEST
+
+START_TEST(year_labels)
+{
+	char b[8];
+	ck_assert_str_eq(iapt_year_label(2019, b), "2019-20");
+	ck_assert_str_eq(iapt_year_label(1999, b), "1999-00");
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("scenario");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, good_scenario);
+	tcase_add_test(tc, defaults_and_single_year);
+	tcase_add_test(tc, full_message_with_caret);
+	tcase_add_test(tc, binary_and_missing_files);
+	tcase_add_test(tc, bad_files);
+	tcase_add_test(tc, year_labels);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,104 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "check_main.h"
+
+START_TEST(distance_and_suggest)
+{
+	static const char *const keys[] = {"replicates", "seed", "years", "population_scale"};
+	ck_assert_uint_eq(iapt_str__distance("kitten", "sitting", 5), 3);
+	ck_assert_uint_eq(iapt_str__distance("same", "same", 5), 0);
+	ck_assert_uint_eq(iapt_str__distance("abc", "abcdefgh", 2), 3); /* capped: cap + 1 */
+	ck_assert_str_eq(iapt_str__suggest("replicate", keys, 4), "replicates");
+	ck_assert_str_eq(iapt_str__suggest("populaton_scale", keys, 4), "population_scale");
+	ck_assert_ptr_null(iapt_str__suggest("colour", keys, 4));
+}
+END_TEST
+
+START_TEST(numbers_round_trip)
+{
+	iapt_buf b = {0};
+	iapt_buf__number(&b, 0.1, "NA");
+	iapt_buf__put(&b, " ", 1);
+	iapt_buf__number(&b, 1.0 / 3.0, "NA");
+	iapt_buf__put(&b, " ", 1);
+	iapt_buf__number(&b, NAN, "NA");
+	iapt_buf__put(&b, " ", 1);
+	iapt_buf__number(&b, -0.0, "NA");
+	iapt_buf__put(&b, " ", 1);
+	iapt_buf__number(&b, 1694790, "NA");
+	ck_assert(iapt_buf__ok(&b));
+	ck_assert_str_eq(b.ptr, "0.1 0.3333333333333333 NA 0 1694790");
+	iapt_buf__free(&b);
+}
+END_TEST
+
+START_TEST(json_escapes)
+{
+	iapt_buf b = {0};
+	iapt_buf__json_string(&b, "a\"b\\c\nd\x01");
+	ck_assert_str_eq(b.ptr, "\"a\\\"b\\\\c\\nd\\u0001\"");
+	iapt_buf__free(&b);
+}
+END_TEST
+
+START_TEST(atomic_write_and_read)
+{
+	char dir[] = "/tmp/iapt_test_XXXXXX", path[256], *text = NULL;
+	size_t len = 0;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a/b/out.txt", dir);
+	/* the folder does not exist yet: an I/O error, and nothing written */
+	ck_assert_int_eq(iapt_file__write_atomic(path, "x", 1), IAPT_EIO);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof path, "%s/a/b", dir);
+	ck_assert_int_eq(iapt_file__mkdirs(path), 0);
+	snprintf(path, sizeof path, "%s/a/b/out.txt", dir);
+	ck_assert_int_eq(iapt_file__write_atomic(path, "hello\n", 6), 0);
+	ck_assert_int_eq(iapt_file__read(path, &text, &len), 0);
+	ck_assert_uint_eq(len, 6);
+	ck_assert_str_eq(text, "hello\n");
+	free(text);
+	ck_assert_int_eq(iapt_file__read("/nonexistent/file.yaml", &text, &len), IAPT_ENOTFOUND);
+	ck_assert_ptr_null(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/a/b", dir);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/a", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(errors_are_per_thread_records)
+{
+	const iapt_error *e;
+	iapt_error_clear();
+	ck_assert_int_eq(iapt_error_last()->code, IAPT_OK);
+	ck_assert_int_eq(iapt_error__set(IAPT_ERANGE, "x is %d", 3), IAPT_ERANGE);
+	iapt_error__prefix("while %s", "testing");
+	e = iapt_error_last();
+	ck_assert_int_eq(e->code, IAPT_ERANGE);
+	ck_assert_str_eq(e->message, "while testing: x is 3");
+	ck_assert_ptr_nonnull(e->file);
+	ck_assert(iapt_error_is_input(IAPT_ERANGE));
+	ck_assert(!iapt_error_is_input(IAPT_ENOMEM));
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, distance_and_suggest);
+	tcase_add_test(tc, numbers_round_trip);
+	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, atomic_write_and_read);
+	tcase_add_test(tc, errors_are_per_thread_records);
+	suite_add_tcase(s, tc);
+	return s;
+}
