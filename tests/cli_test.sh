@@ -42,7 +42,7 @@ grep -qx "iaptsim: --set treatment.dna_rate=2: treatment.dna_rate: 2 is out of r
 [ -e "$tmp/y" ] && bad "--set out of range wrote results" || ok
 expect_exit 2 "--replicates 0" "$bin" run scenarios/default.yaml --replicates 0
 expect_exit 2 "--scale 2" "$bin" run scenarios/default.yaml --scale 2
-expect_exit 0 "check default" "$bin" check scenarios/default.yaml
+for f in scenarios/*.yaml; do expect_exit 0 "check $f" "$bin" check "$f"; done
 expect_exit 0 "help" "$bin" --help
 expect_exit 0 "metrics" "$bin" metrics
 

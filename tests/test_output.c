@@ -153,6 +153,25 @@ START_TEST(default_reproduces_2019_20)
 }
 END_TEST
 
+/* Issue acceptance: the history's recovery rises with service features, never set. */
+START_TEST(history_recovery_rises)
+{
+	iapt_scenario *sc;
+	iapt_results *r;
+	double r12, r18;
+	iapt_run_options ro = {2, NULL, NULL};
+	ck_assert_int_eq(iapt_scenario_load(&sc, IAPT_TEST_DATA "/../../scenarios/history_2012_2020.yaml"), 0);
+	sc->replicates = 4;
+	ck_assert_int_eq(iapt_sim_run(&r, sc, &ro), 0);
+	r12 = mean_of(r, 2012, IAPT_M_RECOVERY_PCT);
+	r18 = mean_of(r, 2018, IAPT_M_RECOVERY_PCT);
+	ck_assert_msg(fabs(r12 - 42.8) < 2.5, "2012-13 recovery %g", r12);
+	ck_assert_msg(fabs(r18 - 52.1) < 1.5, "2018-19 recovery %g", r18);
+	iapt_results_free(r);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -162,6 +181,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, golden_summary);
 	tcase_add_test(tc, unwritable_folder_writes_nothing);
 	tcase_add_test(tc, default_reproduces_2019_20);
+	tcase_add_test(tc, history_recovery_rises);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,7 +29,7 @@ typedef struct person {
 	float xp, xg;      /* latent PHQ-9, GAD-7 on treatment */
 	float np, ng;      /* latent PHQ-9, GAD-7 on the natural course */
 	float resp;        /* response to a session: responsiveness x matching x LTC */
-	int32_t arrival, first_week, sym_week, leave_week, wait_start;
+	int32_t arrival, first_week, sym_week, leave_week;
 	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
 	uint8_t attended, missed, s_li, s_hi;
 	uint8_t problem, emp, ltc, ltc_type, age, female;
@@ -533,7 +533,6 @@ static int arrive(sim *s, int week)
 		/* geometric time on the waiting list before giving up, counted from next week */
 		p->leave_week = weeks > 1e8 ? INT32_MAX : week + 1 + (int32_t)weeks;
 	}
-	p->wait_start = week;
 	/* NICE: PTSD and social anxiety start at high intensity */
 	hi_first = p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST);
 	return queue_push(&s->svc[svc].queue[hi_first ? HI : LI], i);
@@ -542,7 +541,6 @@ static int arrive(sim *s, int week)
 static int step_up(sim *s, service *sv, uint32_t i, int week)
 {
 	person *p = &s->people[i];
-	p->wait_start = week;
 	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
 	{
 		double h = P(s, ACCESS_LEAVE), u;
@@ -571,6 +569,14 @@ static int run_service(sim *s, service *sv, int week)
 			uint32_t i = act->v[k];
 			if (slots <= 0)
 				break; /* capacity fell below the caseload: the rest wait a week */
+#if defined(__GNUC__)
+			/* the caseload visits the pool out of order: fetch a few people ahead */
+			if (k + 8 < act->len) {
+				const char *ahead = (const char *)&s->people[act->v[k + 8]];
+				__builtin_prefetch(ahead);
+				__builtin_prefetch(ahead + sizeof(person) - 1); /* a person spans two lines */
+			}
+#endif
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, &s->people[i], week, lvl, &ended);
