@@ -22,7 +22,7 @@ static const char usage[] =
 	"commands:\n"
 	"  run SCENARIO.yaml     simulate and write summary.csv, replicates.csv, run.json\n"
 	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
-	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv)\n"
+	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv, --markdown)\n"
 	"  metrics               list the reported metrics and groups with their definitions\n"
 	"  version               print the version\n"
 	"\n"
@@ -38,7 +38,7 @@ static const char usage[] =
 typedef struct opts {
 	const char *cmd, *scenario, *outdir;
 	const char **sets;
-	int n_sets, threads, quiet, csv;
+	int n_sets, threads, quiet, csv, markdown;
 	int has_seed, has_reps, has_scale;
 	unsigned long long seed;
 	int reps;
@@ -132,6 +132,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->quiet = 1;
 		} else if (!strcmp(a, "--csv")) {
 			o->csv = 1;
+		} else if (!strcmp(a, "--markdown")) {
+			o->markdown = 1;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			return -1;
 		} else if (a[0] == '-' && a[1]) {
@@ -340,6 +342,8 @@ static int cmd_params(const opts *o)
 	}
 	if (o->csv)
 		printf("name,value,default,unit,min,max,integer,sourced,origin,source,description\n");
+	else if (o->markdown)
+		printf("| parameter | value | unit | bounds | what | source |\n| --- | --- | --- | --- | --- | --- |\n");
 	for (i = 0; i < iapt_params_count(p); i++) {
 		iapt_param_info in;
 		iapt_params_info(p, i, &in);
@@ -353,6 +357,9 @@ static int cmd_params(const opts *o)
 			putchar(',');
 			csv_field(in.description);
 			putchar('\n');
+		} else if (o->markdown) {
+			printf("| `%s` | %.10g | %s | [%g, %g] | %s | %s%s |\n", in.name, in.value, in.unit, in.min, in.max,
+			       in.description, in.sourced ? "" : "*not a published figure:* ", in.source);
 		} else {
 			printf("%-40s %12.6g  %-18s [%g, %g]%s\n", in.name, in.value, in.unit, in.min, in.max,
 			       strcmp(in.origin, "default") ? "  (set)" : "");
