@@ -22,18 +22,21 @@ enum { PROB_SOCIAL = 3, PROB_PTSD = 4 }; /* indices in the problem weights (para
 enum { EMP_EMPLOYED = 0, EMP_UNEMPLOYED = 1, EMP_OTHER = 2 };
 #define NO_SCORE 255
 
-typedef struct person {
-	uint64_t id;
+typedef struct person { /* 64 bytes: one cache line */
 	uint64_t rs_treat; /* treatment stream state */
 	uint64_t rs_sym;   /* symptom stream state: shared by treated and natural course */
+	uint32_t id;       /* arrival order within the replicate; keys the person's streams */
 	float xp, xg;      /* latent PHQ-9, GAD-7 on treatment */
 	float np, ng;      /* latent PHQ-9, GAD-7 on the natural course */
 	float resp;        /* response to a session: responsiveness x matching x LTC */
-	int32_t arrival, first_week, sym_week, leave_week;
+	int16_t arrival, first_week, sym_week, leave_week; /* week indices (< 32767) */
 	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
 	uint8_t attended, missed, s_li, s_hi;
 	uint8_t problem, emp, ltc, ltc_type, age, female;
 } person;
+
+_Static_assert(sizeof(person) == 64, "person should fill one cache line");
+#define NEVER INT16_MAX /* leave_week of someone who never leaves the list */
 
 typedef struct idx_queue {
 	uint32_t *buf;
@@ -124,10 +127,14 @@ static int person_alloc(sim *s, uint32_t *out)
 	} else {
 		if (s->n_people == s->cap_people) {
 			size_t cap = s->cap_people ? s->cap_people * 2 : 4096;
-			person *p = realloc(s->people, cap * sizeof *p);
+			/* cache-line aligned, so that a person is one line */
+			person *p = aligned_alloc(64, cap * sizeof *p);
 			uint32_t *f;
 			if (!p)
 				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
+			if (s->n_people)
+				memcpy(p, s->people, s->n_people * sizeof *p);
+			free(s->people);
 			s->people = p;
 			f = realloc(s->free_list, cap * sizeof *f);
 			if (!f)
@@ -316,6 +323,17 @@ static void advance(sim *s, person *p, int week)
 
 enum { CONTINUE, DISCHARGE, STEP_UP };
 
+/* The week a person joining a waiting list in `week` gives up, with weekly chance h:
+ * a geometric number of whole weeks from u in [0, 1), counted from the next week. */
+static int16_t leave_week_from(int week, double h, double u)
+{
+	double w;
+	if (h <= 0)
+		return NEVER;
+	w = h >= 1 ? 0 : floor(log1p(-u) / log1p(-h));
+	return (int16_t)fmin((double)week + 1 + w, (double)NEVER);
+}
+
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
 static int session(sim *s, person *p, int week, int lvl, int *ended)
 {
@@ -343,7 +361,8 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	s->stats->sessions++;
 
 	if (u_dna < P(s, TX_DNA)) {
-		p->missed++;
+		if (p->missed < UINT8_MAX)
+			p->missed++;
 		count(s, week, p, -1, IAPT_C_MISSED, 1);
 		if (u_drop < P(s, TX_DROP_DNA))
 			*ended = 1;
@@ -356,7 +375,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		p->s_hi++;
 	count(s, week, p, -1, IAPT_C_ATTENDED, 1);
 	if (p->first_week < 0) {
-		p->first_week = week;
+		p->first_week = (int16_t)week;
 		count(s, week, p, -1, IAPT_C_ENTERED, 1);
 		count(s, week, p, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
 	}
@@ -474,6 +493,8 @@ static int arrive(sim *s, int week)
 {
 	gsl_rng *r = s->r;
 	uint64_t seed = s->sc->seed, id = s->next_id++;
+	if (id > UINT32_MAX)
+		return iapt_error__set(IAPT_ERANGE, "more than %u referrals in one replicate", UINT32_MAX);
 	uint32_t i = 0;
 	person *p;
 	int rc, svc, hi_first;
@@ -483,10 +504,10 @@ static int arrive(sim *s, int week)
 		return rc;
 	p = &s->people[i];
 	memset(p, 0, sizeof *p);
-	p->id = id;
-	p->arrival = week;
+	p->id = (uint32_t)id;
+	p->arrival = (int16_t)week;
 	p->first_week = -1;
-	p->sym_week = week;
+	p->sym_week = (int16_t)week;
 	p->phq_first = p->gad_first = p->phq_last = p->gad_last = NO_SCORE;
 	p->nphq_last = p->ngad_last = NO_SCORE;
 	p->rs_treat = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_TREATMENT);
@@ -527,12 +548,7 @@ static int arrive(sim *s, int week)
 	count(s, week, p, -1, IAPT_C_REFERRALS, 1);
 	if (u_sign < P(s, ACCESS_SIGNPOST))
 		return end_referral(s, i, week);
-	{
-		double h = P(s, ACCESS_LEAVE);
-		double weeks = h <= 0 ? 1e9 : (h >= 1 ? 0 : floor(log1p(-u_leave) / log1p(-h)));
-		/* geometric time on the waiting list before giving up, counted from next week */
-		p->leave_week = weeks > 1e8 ? INT32_MAX : week + 1 + (int32_t)weeks;
-	}
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u_leave);
 	/* NICE: PTSD and social anxiety start at high intensity */
 	hi_first = p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST);
 	return queue_push(&s->svc[svc].queue[hi_first ? HI : LI], i);
@@ -541,14 +557,12 @@ static int arrive(sim *s, int week)
 static int step_up(sim *s, service *sv, uint32_t i, int week)
 {
 	person *p = &s->people[i];
+	double u;
 	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
-	{
-		double h = P(s, ACCESS_LEAVE), u;
-		iapt_rng_rekey(s->r, p->rs_treat);
-		u = gsl_rng_uniform(s->r);
-		p->rs_treat = iapt_rng_state(s->r);
-		p->leave_week = h <= 0 ? INT32_MAX : (h >= 1 ? week + 1 : week + 1 + (int32_t)fmin(floor(log1p(-u) / log1p(-h)), 1e8));
-	}
+	iapt_rng_rekey(s->r, p->rs_treat);
+	u = gsl_rng_uniform(s->r);
+	p->rs_treat = iapt_rng_state(s->r);
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u);
 	return queue_push(&sv->queue[HI], i);
 }
 
@@ -651,6 +665,8 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	s.n_years = sc->last_year - sc->first_year + 1;
 	s.burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
 	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
+	if (s.weeks >= NEVER) /* weeks are stored in 16 bits; scenario bounds keep this far off */
+		return iapt_error__set(IAPT_ERANGE, "a run of %d weeks is longer than %d", s.weeks, NEVER - 1);
 	/* services scale with the population so that each keeps a realistic size */
 	s.n_services = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
 	if (s.n_services < 1)
