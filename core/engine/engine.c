@@ -38,7 +38,7 @@ typedef struct person { /* 64 bytes: one cache line */
 _Static_assert(sizeof(person) == 64, "person should fill one cache line");
 #define NEVER INT16_MAX /* leave_week of someone who never leaves the list */
 
-typedef struct idx_queue {
+typedef struct idx_queue { /* ring buffer; cap is a power of two */
 	uint32_t *buf;
 	size_t cap, head, len;
 } idx_queue;
@@ -101,13 +101,13 @@ static int queue_push(idx_queue *q, uint32_t x)
 		if (!p)
 			return iapt_error__set(IAPT_ENOMEM, "out of memory (waiting list)");
 		for (i = 0; i < q->len; i++)
-			p[i] = q->buf[(q->head + i) % q->cap];
+			p[i] = q->buf[(q->head + i) & (q->cap - 1)];
 		free(q->buf);
 		q->buf = p;
 		q->cap = cap;
 		q->head = 0;
 	}
-	q->buf[(q->head + q->len) % q->cap] = x;
+	q->buf[(q->head + q->len) & (q->cap - 1)] = x;
 	q->len++;
 	return IAPT_OK;
 }
@@ -115,9 +115,15 @@ static int queue_push(idx_queue *q, uint32_t x)
 static uint32_t queue_pop(idx_queue *q)
 {
 	uint32_t x = q->buf[q->head];
-	q->head = (q->head + 1) % q->cap;
+	q->head = (q->head + 1) & (q->cap - 1);
 	q->len--;
 	return x;
+}
+
+/* The person k places behind the head of the list (k < len). */
+static inline uint32_t queue_peek(const idx_queue *q, size_t k)
+{
+	return q->buf[(q->head + k) & (q->cap - 1)];
 }
 
 static int person_alloc(sim *s, uint32_t *out)
@@ -608,7 +614,12 @@ static int run_service(sim *s, service *sv, int week)
 		}
 		/* free slots go to the head of the waiting list */
 		while (slots > 0 && sv->queue[lvl].len) {
-			uint32_t i = queue_pop(&sv->queue[lvl]);
+			uint32_t i;
+#if defined(__GNUC__)
+			if (sv->queue[lvl].len > 8)
+				__builtin_prefetch(&s->people[queue_peek(&sv->queue[lvl], 8)]);
+#endif
+			i = queue_pop(&sv->queue[lvl]);
 			person *p = &s->people[i];
 			if (p->leave_week <= week) {
 				/* left the list before reaching its head; counted when they left */
