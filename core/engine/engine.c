@@ -302,6 +302,13 @@ static inline int score(float latent, double noise, int hi)
 	return v < 0 ? 0 : (v > hi ? hi : (int)v);
 }
 
+/* Two standard normals z1, z2 -> PHQ-9 and GAD-7 noise with SD sd and correlation rho. */
+static inline void correlate(double sd, double rho, double z1, double z2, double *phq, double *gad)
+{
+	*phq = sd * z1;
+	*gad = sd * (rho * z1 + sqrt(1.0 - rho * rho) * z2);
+}
+
 /* ---- the pathway ---- */
 
 static int end_referral(sim *s, uint32_t i, int week);
@@ -312,13 +319,16 @@ static int end_referral(sim *s, uint32_t i, int week);
 static void advance(sim *s, person *p, int week)
 {
 	float d = (float)(1.0 - P(s, SYM_DECLINE));
-	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR), rc = sqrt(1.0 - rho * rho);
+	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR);
 	if (p->sym_week >= week)
 		return;
 	iapt_rng_rekey(s->r, p->rs_sym);
 	for (; p->sym_week < week; p->sym_week++) {
-		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0);
-		float ep = (float)(sd * z1), eg = (float)(sd * (rho * z1 + rc * z2));
+		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0), dp, dg;
+		float ep, eg;
+		correlate(sd, rho, z1, z2, &dp, &dg);
+		ep = (float)dp;
+		eg = (float)dg;
 		p->xp = clampf(p->xp * d + ep, 27.0f);
 		p->xg = clampf(p->xg * d + eg, 21.0f);
 		p->np = clampf(p->np * d + ep, 27.0f);
@@ -355,11 +365,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	u_miss = gsl_rng_uniform(r);
 	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	{
-		double sd = P(s, SYM_MEAS_SD), rho = P(s, SYM_CORR);
-		z2 = sd * (rho * z1 + sqrt(1.0 - rho * rho) * z2);
-		z1 = sd * z1;
-	}
+	correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), z1, z2, &z1, &z2);
 	u_well = gsl_rng_uniform(r);
 	u_step = gsl_rng_uniform(r);
 	u_drop = gsl_rng_uniform(r);
@@ -591,11 +597,8 @@ static int run_service(sim *s, service *sv, int week)
 				break; /* capacity fell below the caseload: the rest wait a week */
 #if defined(__GNUC__)
 			/* the caseload visits the pool out of order: fetch a few people ahead */
-			if (k + 8 < act->len) {
-				const char *ahead = (const char *)&s->people[act->v[k + 8]];
-				__builtin_prefetch(ahead);
-				__builtin_prefetch(ahead + sizeof(person) - 1); /* a person spans two lines */
-			}
+			if (k + 8 < act->len)
+				__builtin_prefetch(&s->people[act->v[k + 8]]);
 #endif
 			slots--;
 			s->stats->person_weeks++;
