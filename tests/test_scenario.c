@@ -6,6 +6,7 @@
 #include "iaptsim/scenario.h"
 #include "iaptsim/error.h"
 #include "iaptsim/sim.h"
+#include "util/util.h"
 #include "check_main.h"
 
 #define iapt_engine_check_for_test iapt_engine_check
@@ -117,20 +118,13 @@ START_TEST(bad_files)
 		fclose(f);
 		expect[strcspn(expect, "\n")] = '\0';
 		{
-			char full[1024];
-			snprintf(full, sizeof full, IAPT_TEST_DATA "/bad/%s", e->d_name);
+			char full[1024], *text;
+			size_t tl;
 			/* load by the real path, report by the repository path the .expect files use */
-			{
-				char *text;
-				size_t tl;
-				FILE *g = fopen(full, "rb");
-				ck_assert_ptr_nonnull(g);
-				text = calloc(1, 1 << 16);
-				tl = fread(text, 1, (1 << 16) - 1, g);
-				fclose(g);
-				rc = iapt_scenario_parse(&sc, text, tl, path);
-				free(text);
-			}
+			snprintf(full, sizeof full, IAPT_TEST_DATA "/bad/%s", e->d_name);
+			ck_assert_int_eq(iapt_file__read(full, &text, &tl), 0);
+			rc = iapt_scenario_parse(&sc, text, tl, path);
+			free(text);
 		}
 		if (rc == 0) {
 			/* errors only the engine can see: parameter combinations */
