@@ -227,6 +227,70 @@ static void print_table(const iapt_scenario *sc, const iapt_results *res)
 	free(scr);
 }
 
+/* Money for people: GBP 1.23bn, 456.7m, 12.3k. */
+static void gbp(char *buf, size_t n, double v)
+{
+	double a = fabs(v);
+	if (isnan(v))
+		snprintf(buf, n, "NA");
+	else if (a >= 1e9)
+		snprintf(buf, n, "%.2fbn", v / 1e9);
+	else if (a >= 1e6)
+		snprintf(buf, n, "%.1fm", v / 1e6);
+	else if (a >= 1e3)
+		snprintf(buf, n, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, n, "%.0f", v);
+}
+
+static void print_economics(const iapt_scenario *sc, const iapt_results *res)
+{
+	static const int cols[] = {IAPT_E_PV_COSTS, IAPT_E_PV_BENEFITS, IAPT_E_NPV, IAPT_E_BCR, IAPT_E_PAYBACK_YEARS,
+				   IAPT_E_QALYS, IAPT_E_COST_PER_QALY};
+	static const char *heads[] = {"PV costs", "PV benefits", "NPV", "BCR", "payback", "QALYs", "GBP/QALY"};
+	const iapt_econ_settings *e = iapt_results_econ_settings(res);
+	int p, r, reps = iapt_results_replicates(res);
+	size_t k, n = sizeof cols / sizeof cols[0];
+	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8], lab2[8], cell[32];
+	double fu = 0;
+	iapt_params_get_by_name(sc->params, "followup.years", sc->last_year, &fu);
+	if (!v || !scr) {
+		free(v);
+		free(scr);
+		return;
+	}
+	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %g years (payback: years from the start of %s)\n",
+	       iapt_year_label(e->price_year, lab), e->discount, fu, iapt_year_label(sc->first_year, lab2));
+	printf("%-10s", "");
+	for (k = 0; k < n; k++)
+		printf(" %11s", heads[k]);
+	printf("\n");
+	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+		if (!(e->perspectives & (1u << p)))
+			continue;
+		printf("%-10s", iapt_perspective_name(p));
+		for (k = 0; k < n; k++) {
+			iapt_summary s;
+			for (r = 0; r < reps; r++)
+				v[r] = iapt_results_econ(res, r, p, cols[k]);
+			iapt_stats_summarise(v, (size_t)reps, scr, &s);
+			if (s.n < (size_t)reps)
+				snprintf(cell, sizeof cell, cols[k] == IAPT_E_PAYBACK_YEARS ? "never" : "NA");
+			else if (cols[k] == IAPT_E_BCR || cols[k] == IAPT_E_PAYBACK_YEARS)
+				snprintf(cell, sizeof cell, "%.2f", s.mean);
+			else if (cols[k] == IAPT_E_QALYS)
+				snprintf(cell, sizeof cell, "%.0f", s.mean);
+			else
+				gbp(cell, sizeof cell, s.mean);
+			printf(" %11s", cell);
+		}
+		printf("\n");
+	}
+	free(v);
+	free(scr);
+}
+
 static char *join_args(int argc, char **argv)
 {
 	size_t n = 1;
@@ -285,7 +349,8 @@ static int cmd_run(const opts *o, int argc, char **argv)
 		ex = report(rc);
 	} else if (!o->quiet) {
 		print_table(sc, res);
-		printf("\nresults: %s/summary.csv, replicates.csv, run.json\n", dir);
+		print_economics(sc, res);
+		printf("\nresults: %s/summary.csv, economics.csv, ledger.csv, replicates.csv, run.json\n", dir);
 	}
 	iapt_results_free(res);
 	iapt_scenario_free(sc);

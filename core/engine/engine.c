@@ -73,6 +73,9 @@ typedef struct sim {
 	uint64_t next_id;
 	iapt_counters *ct;
 	iapt_run_stats *stats;
+	double money[IAPT_P__COUNT]; /* price-year factor for money parameters, 1 otherwise */
+	double relapse[2][3][2];      /* monthly relapse hazard [hi][months 0-5, 6-11, 12+][residual] */
+	double remit;                 /* monthly remission hazard */
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
@@ -225,29 +228,132 @@ int iapt_engine_check(const iapt_scenario *sc)
 	return iapt_engine__validate(sc);
 }
 
+/* Factors that bring each money parameter (unit "GBP YYYY-YY") to the price year. */
+static int money_factors(const iapt_scenario *sc, double *f)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < IAPT_P__COUNT; i++) {
+		iapt_param_info info;
+		int py;
+		f[i] = 1.0;
+		iapt_params_info(sc->params, i, &info);
+		if ((py = iapt_unit_price_year(info.unit)) != 0 &&
+		    (rc = iapt_price_convert(1.0, py, sc->econ.price_year, &f[i])))
+			return rc;
+	}
+	return IAPT_OK;
+}
+
 int iapt_engine__validate(const iapt_scenario *sc)
 {
 	int y, rc, burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
+	double f[IAPT_P__COUNT];
 	for (y = sc->first_year - burn; y <= sc->last_year; y++)
 		if ((rc = check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
 			return rc;
-	return IAPT_OK;
+	if ((rc = iapt_econ_check(&sc->econ)))
+		return rc;
+	return money_factors(sc, f);
+}
+
+int iapt_engine__ledger_years(const iapt_scenario *sc)
+{
+	int y, fu = 0;
+	for (y = sc->first_year; y <= sc->last_year; y++) {
+		int v = (int)iapt_params_get(sc->params, IAPT_P_FU_YEARS, y);
+		if (v > fu)
+			fu = v;
+	}
+	/* reported years, a year to finish the last courses, follow-up (which may start late
+	 * in that year and so reach one year further) */
+	return sc->last_year - sc->first_year + 1 + (fu > 0 ? fu + 2 : 0);
+}
+
+/* Workforce expansion in year y (MODEL.md section 3): trainees who started in year a
+ * (from the first reported year on) train for L years, adding trainee_capacity of a WTE
+ * each while they train; then the retained share joins the qualified workforce, which
+ * loses the turnover share each year. q: qualified WTE added; t: trainees in training;
+ * intake: trainees starting in y. */
+static void expansion(const iapt_params *p, int first, int y, int lvl, double *q, double *t, double *intake)
+{
+	size_t id_intake = lvl == LI ? IAPT_P_WF_LI_TRAINEES : IAPT_P_WF_HI_TRAINEES;
+	size_t id_ret = lvl == LI ? IAPT_P_WF_LI_RETENTION : IAPT_P_WF_HI_RETENTION;
+	size_t id_turn = lvl == LI ? IAPT_P_WF_LI_TURNOVER : IAPT_P_WF_HI_TURNOVER;
+	int L = (int)iapt_params_get(p, lvl == LI ? IAPT_P_WF_LI_TRAIN_YEARS : IAPT_P_WF_HI_TRAIN_YEARS, first), a;
+	*q = *t = *intake = 0;
+	if (y < first)
+		return;
+	for (a = first; a <= y; a++) {
+		*q *= 1.0 - iapt_params_get(p, id_turn, a);
+		if (a - L >= first)
+			*q += iapt_params_get(p, id_intake, a - L) * iapt_params_get(p, id_ret, a - L);
+	}
+	for (a = y - L + 1 > first ? y - L + 1 : first; a <= y; a++)
+		*t += iapt_params_get(p, id_intake, a);
+	*intake = iapt_params_get(p, id_intake, y);
+}
+
+/* Monthly hazards after discharge (MODEL.md section 6). Relapse: the 12-month share R with
+ * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards
+ * over months 0-5 and 6-11; after a year, the annual rate L. Residual symptoms multiply
+ * the hazard on the continuous scale: 1 - (1 - h)^HR. Remission: the 12-month share W. */
+static double monthly(double share, double months)
+{
+	return share >= 1 ? 1.0 : 1.0 - pow(1.0 - share, 1.0 / months);
+}
+
+static void load_hazards(sim *s)
+{
+	int hi, k, r;
+	double sh = P(s, FU_RELAPSE_SHARE_6M), hr = P(s, FU_RELAPSE_HR_RESIDUAL);
+	for (hi = 0; hi < 2; hi++) {
+		double R = hi ? P(s, FU_RELAPSE_HI_12M) : P(s, FU_RELAPSE_LI_12M), s6 = 1.0 - R * sh, h[3];
+		h[0] = monthly(R * sh, 6);
+		h[1] = s6 > 0 ? monthly(1.0 - (1.0 - R) / s6, 6) : 1.0;
+		h[2] = monthly(P(s, FU_RELAPSE_LATER), 12);
+		for (k = 0; k < 3; k++)
+			for (r = 0; r < 2; r++)
+				s->relapse[hi][k][r] = r ? (h[k] >= 1 ? 1.0 : 1.0 - pow(1.0 - h[k], hr)) : h[k];
+	}
+	s->remit = monthly(P(s, FU_REMISSION_12M), 12);
+}
+
+static void ledger_add(sim *s, int ly, int cohort, int cat, int tag, double v)
+{
+	if (s->ct->ledger && cohort >= 0 && ly >= 0 && ly < s->ct->n_ledger_years)
+		IAPT_LEDGER(s->ct, ly, cohort, cat, tag) += v;
 }
 
 static void load_year(sim *s, int y)
 {
 	const iapt_params *p = s->sc->params;
-	double scale = s->sc->population_scale;
+	double scale = s->sc->population_scale, q[2], t[2], in[2], wte[2];
 	size_t i;
-	int k;
+	int k, yi = y - s->sc->first_year, lvl;
+	for (lvl = LI; lvl <= HI; lvl++)
+		expansion(p, s->sc->first_year, y, lvl, &q[lvl], &t[lvl], &in[lvl]);
 	if (y < s->sc->first_year)
 		y = s->sc->first_year; /* warm-up uses the first year's settings */
 	for (i = 0; i < IAPT_P__COUNT; i++)
-		s->pv[i] = iapt_params_get(p, i, y);
+		s->pv[i] = iapt_params_get(p, i, y) * s->money[i];
 	s->referrals_week = referrals_in_year(p, s->sc->first_year, y) * scale / IAPT_WEEKS_PER_YEAR;
 	/* capacity: WTE x sessions per WTE-week x working weeks, spread over 52 weeks */
-	s->cap_week[LI] = P(s, WF_LI_WTE) * P(s, WF_LI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
-	s->cap_week[HI] = P(s, WF_HI_WTE) * P(s, WF_HI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	wte[LI] = P(s, WF_LI_WTE) + q[LI] + t[LI] * P(s, WF_TRAINEE_CAPACITY);
+	wte[HI] = P(s, WF_HI_WTE) + q[HI] + t[HI] * P(s, WF_TRAINEE_CAPACITY);
+	s->cap_week[LI] = wte[LI] * P(s, WF_LI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	s->cap_week[HI] = wte[HI] * P(s, WF_HI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	if (yi >= 0 && yi < s->n_years) {
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_WTE_LI) = wte[LI] * scale;
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_WTE_HI) = wte[HI] * scale;
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_TRAINEES) = (t[LI] + t[HI]) * scale;
+		/* training fees when training starts; salaries for the study share of training */
+		ledger_add(s, yi, yi, IAPT_CAT_TRAINING, IAPT_PERSP_NHS,
+			   -(in[LI] * P(s, COST_LI_FEE) + in[HI] * P(s, COST_HI_FEE)) * scale);
+		ledger_add(s, yi, yi, IAPT_CAT_EXPANSION, IAPT_PERSP_NHS,
+			   -(t[LI] * P(s, COST_LI_SALARY) + t[HI] * P(s, COST_HI_SALARY)) * (1.0 - P(s, WF_TRAINEE_CAPACITY)) * scale);
+	}
+	load_hazards(s);
 	for (k = 0; k < N_AGE; k++)
 		s->w_age[k] = s->pv[IAPT_P_POP_AGE_18_25 + k];
 	for (k = 0; k < N_PROBLEM; k++)
@@ -386,10 +492,14 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	else
 		p->s_hi++;
 	count(s, week, p, -1, IAPT_C_ATTENDED, 1);
+	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
 		p->first_week = (int16_t)week;
 		count(s, week, p, -1, IAPT_C_ENTERED, 1);
 		count(s, week, p, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
+		ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+			   -P(s, COST_PER_COURSE));
 	}
 	/* scores at the start of the session, before its effect; the same measurement noise
 	 * on the natural course keeps the comparison paired */
@@ -444,6 +554,166 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	return action;
 }
 
+/* ---- follow-up after discharge (MODEL.md section 6) ---- */
+
+enum { EMP_E = EMP_EMPLOYED, EMP_U = EMP_UNEMPLOYED };
+
+/* One path of a person after discharge: treated, or their natural course. */
+typedef struct fu_path {
+	int well;   /* not at caseness */
+	int emp;    /* EMP_* */
+	int hi;     /* relapse profile: after high-intensity treatment */
+	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
+	int months; /* months into the well spell */
+	double util;
+} fu_path;
+
+static int same_path(const fu_path *a, const fu_path *b)
+{
+	return a->well == b->well && a->emp == b->emp && a->hi == b->hi && a->resid == b->resid &&
+	       a->months == b->months && a->util == b->util;
+}
+
+/* EQ-5D by PHQ-9 band for depression, mixed and other problems (Kolovos et al. 2017, our
+ * band mapping); by GAD-7 band for the anxiety problems (Jankovic et al. 2021). */
+static double utility(const sim *s, int problem, int phq, int gad)
+{
+	if (problem == 0 || problem == 2 || problem == N_PROBLEM - 1)
+		return phq < 5 ? P(s, UTIL_PHQ_0) : phq < 10 ? P(s, UTIL_PHQ_5) : phq < 15 ? P(s, UTIL_PHQ_10)
+		       : phq < 20 ? P(s, UTIL_PHQ_15) : P(s, UTIL_PHQ_20);
+	return gad < 5 ? P(s, UTIL_GAD_0) : gad < 10 ? P(s, UTIL_GAD_5) : gad < 15 ? P(s, UTIL_GAD_10) : P(s, UTIL_GAD_15);
+}
+
+static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad, int hi)
+{
+	q->well = !iapt_outcome__caseness(phq, gad);
+	q->emp = p->emp;
+	q->hi = q->well ? hi : 0;
+	q->resid = q->well && phq >= 5;
+	q->months = 0;
+	q->util = utility(s, p->problem, phq, gad);
+}
+
+/* A month's flows on one path, sign +1 for treated and -1 for the natural course. */
+static void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
+		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+{
+	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util / 12.0;
+	if (q->emp == EMP_E) {
+		double tax = sign * P(s, MONEY_TAX) / 12.0;
+		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * P(s, MONEY_EARNINGS) / 12.0;
+		acc[IAPT_CAT_TAX][IAPT_PERSP_EXCHEQUER] += tax;  /* the Exchequer receives */
+		acc[IAPT_CAT_TAX][IAPT_PERSP_SOCIETAL] -= tax;   /* households and employers pay */
+		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
+			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -=
+				sign * P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
+	} else if (q->emp == EMP_U) {
+		double b = sign * P(s, MONEY_BENEFITS) / 12.0;
+		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_EXCHEQUER] -= b; /* the Exchequer pays */
+		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_SOCIETAL] += b;  /* households receive */
+	}
+	if (p->ltc && !q->well)
+		acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] -= sign * P(s, PHYS_EXCESS_ILL) / 12.0;
+}
+
+/* A month's transitions: relapse or remission on u_h, then work on u_e. Both paths use
+ * the same two numbers, so they move together wherever their states agree. */
+static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
+{
+	if (q->well) {
+		int period = q->months < 6 ? 0 : (q->months < 12 ? 1 : 2);
+		if (u_h < s->relapse[q->hi][period][q->resid]) {
+			q->well = 0;
+			q->hi = q->resid = q->months = 0;
+			q->util = util_ill;
+		} else if (q->months < 12) {
+			q->months++;
+		}
+	} else if (u_h < s->remit) {
+		q->well = 1;
+		q->hi = q->resid = q->months = 0;
+		q->util = util_well;
+	}
+	if (q->emp == EMP_U) {
+		if (u_e < (q->well ? P(s, EMP_FIND_WELL) : P(s, EMP_FIND_ILL)))
+			q->emp = EMP_E;
+	} else if (q->emp == EMP_E) {
+		if (u_e < (q->well ? P(s, EMP_LOSE_WELL) : P(s, EMP_LOSE_ILL)))
+			q->emp = EMP_U;
+	}
+}
+
+static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+{
+	int c, t;
+	for (c = 0; c < IAPT_CAT__COUNT; c++)
+		for (t = 0; t < IAPT_PERSP__COUNT; t++)
+			if (acc[c][t] != 0) {
+				ledger_add(s, ly, cohort, c, t, acc[c][t]);
+				acc[c][t] = 0;
+			}
+}
+
+/* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
+static void follow_up(sim *s, const person *p, int end_week, int cohort)
+{
+	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
+	fu_path t, n;
+	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, integrated = 0, sav_months = 0;
+	int need_int = p->ltc && P(s, LTC_INTEGRATED) > 0;
+	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
+	int gad_t = p->phq_last != NO_SCORE ? p->gad_last : score(p->xg, 0, 21);
+	int phq_n = p->nphq_last != NO_SCORE ? p->nphq_last : score(p->np, 0, 27);
+	int gad_n = p->nphq_last != NO_SCORE ? p->ngad_last : score(p->ng, 0, 21);
+	double util_ill, util_well, saving = 0;
+
+	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0);
+	fu_start(s, p, &n, phq_n, gad_n, 0); /* an untreated spell relapses like one after LI (assumed) */
+	if (!need_int && same_path(&t, &n))
+		return; /* the two paths agree from here on: the programme changes nothing more */
+	/* the follow-up stream: the integrated-care draws first, then two numbers a month */
+	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_FOLLOWUP));
+	if (need_int) {
+		/* integrated care for a long-term condition (Toffolutti et al., S36) */
+		double u_int = gsl_rng_uniform(s->r), u_emp = gsl_rng_uniform(s->r);
+		integrated = u_int < P(s, LTC_INTEGRATED);
+		if (integrated) {
+			sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
+			saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
+			if (sav_months < 1)
+				sav_months = 1; /* 0 months: the whole saving at discharge */
+			if (t.emp == EMP_U && u_emp < P(s, LTC_INTEGRATED_EMP))
+				t.emp = EMP_E;
+		}
+		if (!integrated && same_path(&t, &n))
+			return;
+	}
+	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
+	util_well = utility(s, p->problem, 0, 0);
+	memset(acc, 0, sizeof acc);
+	for (m = 0; m < months; m++) {
+		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12, y = year_index(s, week);
+		double u_h, u_e;
+		if (m >= sav_months && same_path(&t, &n))
+			break;
+		if (y != ly) {
+			if (ly >= 0)
+				flush(s, ly, cohort, acc);
+			ly = y;
+		}
+		fu_flows(s, p, &t, 1.0, acc);
+		fu_flows(s, p, &n, -1.0, acc);
+		if (m < sav_months)
+			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
+		u_h = gsl_rng_uniform(s->r);
+		u_e = gsl_rng_uniform(s->r);
+		fu_step(s, &t, u_h, u_e, util_ill, util_well);
+		fu_step(s, &n, u_h, u_e, util_ill, util_well);
+	}
+	if (ly >= 0)
+		flush(s, ly, cohort, acc);
+}
+
 static int end_referral(sim *s, uint32_t i, int week)
 {
 	person *p = &s->people[i];
@@ -471,6 +741,8 @@ static int end_referral(sim *s, uint32_t i, int week)
 			count(s, week, p, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
 	}
+	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
+		follow_up(s, p, week, year_index(s, p->arrival));
 	if (s->hooks && s->hooks->on_end) {
 		iapt_person_view v;
 		int rc;
@@ -558,6 +830,7 @@ static int arrive(sim *s, int week)
 	u_leave = gsl_rng_uniform(r);
 	u_hi = gsl_rng_uniform(r);
 	count(s, week, p, -1, IAPT_C_REFERRALS, 1);
+	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (u_sign < P(s, ACCESS_SIGNPOST))
 		return end_referral(s, i, week);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u_leave);
@@ -646,6 +919,41 @@ static int run_service(sim *s, service *sv, int week)
 	return IAPT_OK;
 }
 
+/* After the last reported week: no new referrals; those waiting or in treatment carry on
+ * for up to a year so that the last cohorts' courses end and are followed up like the
+ * others (their outcomes fall outside the reported years; their flows are in the ledger).
+ * Anyone still there after that year ends then. */
+static int drain(sim *s, int week)
+{
+	int end = week + IAPT_WEEKS_PER_YEAR, k, lvl, rc;
+	for (; week < end; week++) {
+		int busy = 0;
+		for (k = 0; k < s->n_services; k++)
+			if ((rc = run_service(s, &s->svc[k], week)))
+				return rc;
+		for (k = 0; k < s->n_services && !busy; k++)
+			busy = s->svc[k].queue[LI].len || s->svc[k].queue[HI].len || s->svc[k].active[LI].len ||
+			       s->svc[k].active[HI].len;
+		if (!busy)
+			return IAPT_OK;
+	}
+	for (k = 0; k < s->n_services; k++) {
+		for (lvl = LI; lvl <= HI; lvl++) {
+			service *sv = &s->svc[k];
+			while (sv->active[lvl].len)
+				if ((rc = end_referral(s, sv->active[lvl].v[--sv->active[lvl].len], end)))
+					return rc;
+			while (sv->queue[lvl].len) {
+				uint32_t i = queue_pop(&sv->queue[lvl]);
+				int at = s->people[i].leave_week < end ? s->people[i].leave_week : end;
+				if ((rc = end_referral(s, i, at)))
+					return rc;
+			}
+		}
+	}
+	return IAPT_OK;
+}
+
 static void sim_free(sim *s)
 {
 	int k, l;
@@ -679,12 +987,14 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	s.n_years = sc->last_year - sc->first_year + 1;
 	s.burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
 	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
-	if (s.weeks >= NEVER) /* weeks are stored in 16 bits; scenario bounds keep this far off */
+	if (s.weeks + IAPT_WEEKS_PER_YEAR >= NEVER) /* weeks are 16-bit; scenario bounds keep this far off */
 		return iapt_error__set(IAPT_ERANGE, "a run of %d weeks is longer than %d", s.weeks, NEVER - 1);
 	/* services scale with the population so that each keeps a realistic size */
 	s.n_services = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
 	if (s.n_services < 1)
 		s.n_services = 1;
+	if ((rc = money_factors(sc, s.money)))
+		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))
 		return rc;
 	s.svc = calloc((size_t)s.n_services, sizeof *s.svc);
@@ -721,11 +1031,54 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 			if ((rc = arrive(&s, week)))
 				goto cleanup;
 	}
+	if (P(&s, FU_YEARS) > 0 && (rc = drain(&s, week)))
+		goto cleanup;
 	if (s.peak > stats->peak_people)
 		stats->peak_people = s.peak;
 cleanup:
 	sim_free(&s);
 	return rc;
+}
+
+/* ---- follow-up on a hand-made cohort, for tests ---- */
+
+int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c, int n, iapt_counters *ct)
+{
+	sim s;
+	person p;
+	int rc, k;
+	iapt_run_stats st;
+	memset(&s, 0, sizeof s);
+	memset(&st, 0, sizeof st);
+	s.sc = sc;
+	s.ct = ct;
+	s.stats = &st;
+	s.n_years = ct->n_years;
+	s.n_services = 1;
+	if ((rc = money_factors(sc, s.money)))
+		return rc;
+	if ((rc = iapt_rng_new(&s.r, 0)))
+		return rc;
+	load_year(&s, sc->first_year);
+	for (k = 0; k < n; k++) {
+		memset(&p, 0, sizeof p);
+		p.id = (uint32_t)k;
+		p.phq_first = (uint8_t)c->phq_first;
+		p.gad_first = (uint8_t)c->gad_first;
+		p.phq_last = (uint8_t)c->phq_last;
+		p.gad_last = (uint8_t)c->gad_last;
+		p.nphq_last = (uint8_t)c->nat_phq_last;
+		p.ngad_last = (uint8_t)c->nat_gad_last;
+		p.s_hi = (uint8_t)c->sessions_hi;
+		p.s_li = (uint8_t)(c->sessions_hi ? 0 : 6);
+		p.attended = (uint8_t)(p.s_li + p.s_hi);
+		p.problem = (uint8_t)c->problem;
+		p.emp = (uint8_t)c->employment;
+		p.ltc = (uint8_t)c->ltc;
+		follow_up(&s, &p, 0, 0);
+	}
+	gsl_rng_free(s.r);
+	return IAPT_OK;
 }
 
 /* ---- replicates, optionally on threads ---- */
@@ -745,11 +1098,31 @@ static int run_one(job *j, int rep, iapt_counters *ct, iapt_run_stats *st)
 	size_t per = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_C__COUNT;
 	size_t per_vals = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_M__COUNT;
 	int rc;
+	size_t per_ledger = IAPT_LEDGER_SIZE(ct->n_ledger_years, ct->n_years), k;
+	double *ledger = j->res->ledger + (size_t)rep * per_ledger, *flows;
+	int ly, co, c, t;
 	memset(ct->c, 0, per * sizeof *ct->c);
+	memset(ct->ledger, 0, per_ledger * sizeof *ct->ledger);
 	if ((rc = iapt_engine__run_replicate(j->sc, rep, NULL, ct, st)))
 		return rc;
 	iapt_metrics__derive(ct, j->sc->population_scale, j->res->values + (size_t)rep * per_vals);
-	return IAPT_OK;
+	/* the ledger at national scale, then appraised over cohorts by financial year */
+	for (k = 0; k < per_ledger; k++)
+		ledger[k] = ct->ledger[k] / j->sc->population_scale;
+	flows = calloc((size_t)ct->n_ledger_years * IAPT_CAT__COUNT * IAPT_PERSP__COUNT, sizeof *flows);
+	if (!flows)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (ly = 0; ly < ct->n_ledger_years; ly++)
+		for (co = 0; co < ct->n_years; co++)
+			for (c = 0; c < IAPT_CAT__COUNT; c++)
+				for (t = 0; t < IAPT_PERSP__COUNT; t++)
+					flows[((size_t)ly * IAPT_CAT__COUNT + (size_t)c) * IAPT_PERSP__COUNT + (size_t)t] +=
+						ledger[(((size_t)ly * (size_t)ct->n_years + (size_t)co) * IAPT_CAT__COUNT + (size_t)c) *
+						       IAPT_PERSP__COUNT + (size_t)t];
+	rc = iapt_econ_appraise(&j->sc->econ, flows, ct->n_ledger_years,
+				j->res->econ_values + (size_t)rep * IAPT_PERSP__COUNT * (size_t)j->res->n_measures);
+	free(flows);
+	return rc;
 }
 
 static void *worker(void *arg)
@@ -758,7 +1131,13 @@ static void *worker(void *arg)
 	iapt_counters ct;
 	iapt_run_stats st;
 	ct.n_years = j->res->last_year - j->res->first_year + 1;
+	ct.n_ledger_years = j->res->n_ledger_years;
 	ct.c = malloc((size_t)ct.n_years * IAPT_G__COUNT * IAPT_C__COUNT * sizeof *ct.c);
+	ct.ledger = malloc(IAPT_LEDGER_SIZE(ct.n_ledger_years, ct.n_years) * sizeof *ct.ledger);
+	if (!ct.ledger) {
+		free(ct.c);
+		ct.c = NULL;
+	}
 	memset(&st, 0, sizeof st);
 	for (;;) {
 		int rep, rc;
@@ -792,6 +1171,7 @@ static void *worker(void *arg)
 		j->stats.peak_people = st.peak_people;
 	pthread_mutex_unlock(&j->lock);
 	free(ct.c);
+	free(ct.ledger);
 	return NULL;
 }
 
@@ -814,8 +1194,14 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	res->replicates = sc->replicates;
 	n_vals = (size_t)sc->replicates * (size_t)(sc->last_year - sc->first_year + 1) * IAPT_G__COUNT * IAPT_M__COUNT;
 	res->values = malloc(n_vals * sizeof *res->values);
-	if (!res->values) {
-		free(res);
+	res->n_ledger_years = iapt_engine__ledger_years(sc);
+	res->econ = sc->econ;
+	res->n_measures = iapt_econ_measure_count(&sc->econ);
+	res->ledger = malloc((size_t)sc->replicates *
+			     IAPT_LEDGER_SIZE(res->n_ledger_years, sc->last_year - sc->first_year + 1) * sizeof *res->ledger);
+	res->econ_values = malloc((size_t)sc->replicates * IAPT_PERSP__COUNT * (size_t)res->n_measures * sizeof *res->econ_values);
+	if (!res->values || !res->ledger || !res->econ_values) {
+		iapt_results_free(res);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}
 	memset(&j, 0, sizeof j);

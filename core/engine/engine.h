@@ -3,6 +3,7 @@
 #define IAPT_ENGINE_H
 
 #include <stdint.h>
+#include "iaptsim/econ.h"
 #include "iaptsim/sim.h"
 #include "params/params_internal.h"
 
@@ -26,13 +27,22 @@ enum {
 	IAPT_C_NATURAL_RECOVERED,
 	IAPT_C_ATTENDED,
 	IAPT_C_MISSED,
+	IAPT_C_WTE_LI, /* effective WTE x population scale, group "all" only */
+	IAPT_C_WTE_HI,
+	IAPT_C_TRAINEES,
 	IAPT_C__COUNT
 };
 
 typedef struct iapt_counters {
 	int n_years;
-	double *c; /* [year][group][counter] */
+	double *c;          /* [year][group][counter] */
+	int n_ledger_years; /* reported years, the drain year, then follow-up years */
+	double *ledger;     /* [ledger year][cohort (reported year)][category][perspective tag] */
 } iapt_counters;
+
+#define IAPT_LEDGER_SIZE(n_ly, n_years) ((size_t)(n_ly) * (size_t)(n_years) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
+#define IAPT_LEDGER(ct, ly, cohort, cat, tag) \
+	((ct)->ledger[(((size_t)(ly) * (size_t)(ct)->n_years + (size_t)(cohort)) * IAPT_CAT__COUNT + (size_t)(cat)) * IAPT_PERSP__COUNT + (size_t)(tag)])
 
 #define IAPT_CTR(ct, y, g, k) ((ct)->c[((size_t)(y) * IAPT_G__COUNT + (size_t)(g)) * IAPT_C__COUNT + (size_t)(k)])
 
@@ -55,8 +65,16 @@ typedef struct iapt_hooks {
 struct iapt_results {
 	int first_year, last_year, replicates;
 	double *values; /* [replicate][year][group][metric] */
+	int n_ledger_years;
+	double *ledger; /* [replicate][ledger year][cohort][category][tag], national scale */
+	iapt_econ_settings econ;
+	int n_measures;
+	double *econ_values; /* [replicate][perspective][measure] */
 	iapt_run_stats stats;
 };
+
+/* Ledger years a scenario needs: reported years, one to finish treatment, follow-up. */
+int iapt_engine__ledger_years(const iapt_scenario *sc);
 
 /* Check the scenario's parameters for every simulated year (weights that sum to zero,
  * shares that add to more than one). */
@@ -65,6 +83,18 @@ int iapt_engine__validate(const iapt_scenario *sc);
 /* Run replicate `rep` into counters (allocated by the caller, n_years = reported years). */
 int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
 			       iapt_counters *out, iapt_run_stats *stats);
+
+/* A hand-made discharge for the follow-up tests: scores at first and last session on
+ * treatment and on the natural course, problem (param_list.h order), employment (0
+ * employed, 1 unemployed or sick, 2 other), LTC, high-intensity sessions (0: LI only). */
+typedef struct iapt_fu_case {
+	int phq_first, gad_first, phq_last, gad_last, nat_phq_last, nat_gad_last;
+	int problem, employment, ltc, sessions_hi;
+} iapt_fu_case;
+
+/* Follow n copies of a case (ids 0..n-1) from week 0, with the parameters of the first
+ * year and burn-in ignored, into ct->ledger (cohort 0; ledger year 0 is the first year). */
+int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c, int n, iapt_counters *ct);
 
 /* Turn one replicate's counters into metric values [year][group][metric]. */
 void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values);

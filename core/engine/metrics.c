@@ -11,7 +11,7 @@ static const char *const group_names[IAPT_G__COUNT] = {
 
 static const struct {
 	const char *name, *doc;
-	int by_step;
+	int by_step; /* 1: by step; 0: not by step; -1: group "all" only */
 } metric_defs[IAPT_M__COUNT] = {
 	{"referrals_received", "Referrals received in the year (national scale)", 0},
 	{"entered_treatment", "Referrals with a first attended treatment session in the year (national scale)", 0},
@@ -29,6 +29,9 @@ static const struct {
 	{"natural_recovery_pct", "Recovery rate of the same finishers on their natural course (no treatment), same first score and dates", 1},
 	{"sessions_attended", "Attended treatment sessions in the year (national scale)", 0},
 	{"sessions_missed", "Booked treatment sessions not attended in the year (national scale)", 0},
+	{"workforce_li_wte", "Low-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity", -1},
+	{"workforce_hi_wte", "High-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity", -1},
+	{"trainees", "Low- and high-intensity trainees in training in the year", -1},
 };
 
 const char *iapt_group_name(int g)
@@ -50,6 +53,8 @@ int iapt_metric_in_group(int m, int g)
 {
 	if (m < 0 || m >= IAPT_M__COUNT || g < 0 || g >= IAPT_G__COUNT)
 		return 0;
+	if (metric_defs[m].by_step < 0)
+		return g == IAPT_G_ALL;
 	if (g >= IAPT_G_STEP_LI_ONLY && g <= IAPT_G_STEP_HI_ONLY)
 		return metric_defs[m].by_step;
 	return 1;
@@ -86,6 +91,9 @@ void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values)
 			v[IAPT_M_NATURAL_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_NATURAL_RECOVERED), fin_case, 100);
 			v[IAPT_M_SESSIONS_ATTENDED] = IAPT_CTR(ct, y, g, IAPT_C_ATTENDED) / scale;
 			v[IAPT_M_SESSIONS_MISSED] = IAPT_CTR(ct, y, g, IAPT_C_MISSED) / scale;
+			v[IAPT_M_WTE_LI] = IAPT_CTR(ct, y, g, IAPT_C_WTE_LI) / scale;
+			v[IAPT_M_WTE_HI] = IAPT_CTR(ct, y, g, IAPT_C_WTE_HI) / scale;
+			v[IAPT_M_TRAINEES] = IAPT_CTR(ct, y, g, IAPT_C_TRAINEES) / scale;
 			for (m = 0; m < IAPT_M__COUNT; m++)
 				if (!iapt_metric_in_group(m, g))
 					v[m] = NAN;
@@ -98,6 +106,8 @@ void iapt_results_free(iapt_results *r)
 	if (!r)
 		return;
 	free(r->values);
+	free(r->ledger);
+	free(r->econ_values);
 	free(r);
 }
 
@@ -125,4 +135,32 @@ double iapt_results_value(const iapt_results *r, int year, int group, int metric
 const iapt_run_stats *iapt_results_stats(const iapt_results *r)
 {
 	return &r->stats;
+}
+
+int iapt_results_ledger_years(const iapt_results *r)
+{
+	return r->n_ledger_years;
+}
+
+double iapt_results_ledger(const iapt_results *r, int rep, int year, int cohort, int category, int tag)
+{
+	int n_years = r->last_year - r->first_year + 1, ly = year - r->first_year, co = cohort - r->first_year;
+	if (!r->ledger || rep < 0 || rep >= r->replicates || ly < 0 || ly >= r->n_ledger_years || co < 0 ||
+	    co >= n_years || category < 0 || category >= IAPT_CAT__COUNT || tag < 0 || tag >= IAPT_PERSP__COUNT)
+		return NAN;
+	return r->ledger[(size_t)rep * IAPT_LEDGER_SIZE(r->n_ledger_years, n_years) +
+			 (((size_t)ly * (size_t)n_years + (size_t)co) * IAPT_CAT__COUNT + (size_t)category) * IAPT_PERSP__COUNT + (size_t)tag];
+}
+
+const iapt_econ_settings *iapt_results_econ_settings(const iapt_results *r)
+{
+	return &r->econ;
+}
+
+double iapt_results_econ(const iapt_results *r, int rep, int perspective, int measure)
+{
+	if (!r->econ_values || rep < 0 || rep >= r->replicates || perspective < 0 || perspective >= IAPT_PERSP__COUNT ||
+	    measure < 0 || measure >= r->n_measures)
+		return NAN;
+	return r->econ_values[((size_t)rep * IAPT_PERSP__COUNT + (size_t)perspective) * (size_t)r->n_measures + (size_t)measure];
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iaptsim/econ.h"
 #include "iaptsim/output.h"
 #include "iaptsim/stats.h"
 #include "util/util.h"
@@ -68,6 +69,125 @@ static int write_replicates(const out_ctx *c, iapt_buf *b)
 	return IAPT_OK;
 }
 
+/* mean, lo95, hi95; NA for all three when the value is undefined in any replicate, so a
+ * summary never silently drops the replicates where (say) payback is never reached */
+static void summary_cells(iapt_buf *b, const out_ctx *c, size_t n)
+{
+	iapt_summary s;
+	iapt_stats_summarise(c->vals, n, c->scratch, &s);
+	if (s.n < n) {
+		iapt_buf__printf(b, "NA,NA,NA\n");
+		return;
+	}
+	iapt_buf__number(b, s.mean, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s.lo95, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s.hi95, "NA");
+	iapt_buf__put(b, "\n", 1);
+}
+
+static int write_economics(const out_ctx *c, iapt_buf *b)
+{
+	const iapt_econ_settings *e = iapt_results_econ_settings(c->res);
+	int n = iapt_results_replicates(c->res), p, m, r, count = iapt_econ_measure_count(e);
+	char name[64];
+	iapt_buf__printf(b, "perspective,measure,mean,lo95,hi95\n");
+	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+		if (!(e->perspectives & (1u << p)))
+			continue;
+		for (m = 0; m < count; m++) {
+			for (r = 0; r < n; r++)
+				c->vals[r] = iapt_results_econ(c->res, r, p, m);
+			iapt_buf__printf(b, "%s,%s,", iapt_perspective_name(p), iapt_econ_measure_name(e, m, name));
+			summary_cells(b, c, (size_t)n);
+		}
+	}
+	return IAPT_OK;
+}
+
+static int write_ledger(const out_ctx *c, iapt_buf *b)
+{
+	int n = iapt_results_replicates(c->res), first, last, ly, n_ly = iapt_results_ledger_years(c->res);
+	int co, cat, tag, r;
+	char a[8], d[8];
+	iapt_results_years(c->res, &first, &last);
+	iapt_buf__printf(b, "year,cohort,category,perspective,unit,mean,lo95,hi95\n");
+	for (ly = 0; ly < n_ly; ly++)
+		for (co = first; co <= last; co++)
+			for (cat = 0; cat < IAPT_CAT__COUNT; cat++)
+				for (tag = 0; tag < IAPT_PERSP__COUNT; tag++) {
+					int any = 0;
+					for (r = 0; r < n; r++) {
+						c->vals[r] = iapt_results_ledger(c->res, r, first + ly, co, cat, tag);
+						any |= c->vals[r] != 0;
+					}
+					if (!any)
+						continue; /* no flow of this kind in any replicate */
+					iapt_buf__printf(b, "%s,%s,%s,%s,%s,", iapt_year_label(first + ly, a), iapt_year_label(co, d),
+							 iapt_category_name(cat), iapt_perspective_name(tag),
+							 cat == IAPT_CAT_QALYS ? "QALY" : "GBP");
+					summary_cells(b, c, (size_t)n);
+				}
+	return IAPT_OK;
+}
+
+static void json_schedule(iapt_buf *b, const char *key, const iapt_discount_schedule *s, int comma)
+{
+	int k;
+	iapt_buf__printf(b, "    \"%s\": [", key);
+	for (k = 0; k < s->n; k++) {
+		iapt_buf__printf(b, "%s{\"from_year\": %d, \"rate\": ", k ? ", " : "", s->from[k]);
+		iapt_buf__number(b, s->rate[k], "null");
+		iapt_buf__printf(b, "}");
+	}
+	iapt_buf__printf(b, "]%s\n", comma ? "," : "");
+}
+
+static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
+{
+	const char *series, *source;
+	int first, last, y, k;
+	char lab[8];
+	iapt_price_index_info(&first, &last, &series, &source);
+	iapt_buf__printf(b, "  \"economics\": {\n");
+	iapt_buf__printf(b, "    \"price_year\": \"%s\",\n", iapt_year_label(e->price_year, lab));
+	iapt_buf__printf(b, "    \"discount\": ");
+	iapt_buf__json_string(b, e->discount);
+	iapt_buf__printf(b, ",\n    \"discount_note\": \"a flow in year t after the first year is discounted by the product over years 1..t of 1/(1 + rate in force that year)\",\n");
+	json_schedule(b, "discount_costs", &e->costs, 1);
+	json_schedule(b, "discount_health", &e->health, 1);
+	iapt_buf__printf(b, "    \"perspectives\": [");
+	for (k = 0, y = 0; k < IAPT_PERSP__COUNT; k++)
+		if (e->perspectives & (1u << k))
+			iapt_buf__printf(b, "%s\"%s\"", y++ ? ", " : "", iapt_perspective_name(k));
+	iapt_buf__printf(b, "],\n    \"thresholds\": [");
+	for (k = 0; k < e->n_thresholds; k++) {
+		iapt_buf__printf(b, "%s", k ? ", " : "");
+		iapt_buf__number(b, e->thresholds[k], "null");
+	}
+	iapt_buf__printf(b, "],\n    \"qaly_value\": ");
+	iapt_buf__number(b, e->qaly_value, "null");
+	iapt_buf__printf(b, ",\n    \"qaly_value_price_year\": \"%s\",\n", iapt_year_label(e->qaly_value_year, lab));
+	iapt_buf__printf(b, "    \"optimism_bias\": ");
+	iapt_buf__number(b, e->optimism_bias, "null");
+	iapt_buf__printf(b, ",\n    \"price_index\": {\"series\": ");
+	iapt_buf__json_string(b, series);
+	iapt_buf__printf(b, ", \"source\": ");
+	iapt_buf__json_string(b, source);
+	iapt_buf__printf(b, ", \"level_2019_20_is_1\": {");
+	for (y = first; y <= last; y++) {
+		double l = 0;
+		iapt_price_level(y, &l);
+		iapt_buf__printf(b, "%s\"%s\": ", y > first ? ", " : "", iapt_year_label(y, lab));
+		iapt_buf__number(b, l, "null");
+	}
+	iapt_buf__printf(b, "}},\n");
+	iapt_buf__printf(b, "    \"ledger\": \"flows the programme changes: each person's treated path minus their natural course, plus the programme's own costs; positive = gain to the party; national scale; GBP at the price year\",\n");
+	iapt_buf__printf(b, "    \"perspective_tags\": \"a flow tagged nhs counts for nhs, exchequer and societal; exchequer for exchequer and societal; societal for societal only\"\n");
+	iapt_buf__printf(b, "  },\n");
+}
+
 static void json_kv_str(iapt_buf *b, const char *indent, const char *k, const char *v, int comma)
 {
 	iapt_buf__printf(b, "%s\"%s\": ", indent, k);
@@ -111,6 +231,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	json_kv_str(b, "  ", "counts", "counts are simulated counts divided by population_scale (national figures)", 1);
 	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
 			 st->referrals, st->sessions);
+	json_economics(b, &sc->econ);
 	iapt_buf__printf(b, "  \"parameters\": [\n");
 	for (i = 0; i < np; i++) {
 		iapt_param_info in;
@@ -147,7 +268,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 		iapt_buf__printf(b, "}%s\n", i + 1 < np ? "," : "");
 	}
 	iapt_buf__printf(b, "  ],\n");
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"run.json\"]\n");
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"economics.csv\", \"ledger.csv\", \"run.json\"]\n");
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
 }
@@ -158,6 +279,8 @@ static const struct {
 } writers[] = {
 	{"summary.csv", write_summary},
 	{"replicates.csv", write_replicates},
+	{"economics.csv", write_economics},
+	{"ledger.csv", write_ledger},
 	{"run.json", write_run_json}, /* last: its presence marks a whole result */
 };
 

@@ -171,3 +171,136 @@ X(SYM_CORR, "symptoms.phq9_gad7_change_correlation", 0.8, -1, 1, "correlation", 
 X(OUT_MISSING, "outcomes.score_missing", 0.01, 0, 1, "proportion", 0, 1,
   "Chance that a session's scores are not recorded (the last available score counts)",
   "Clark 2018 (S20) and Clark et al. 2018 (S29): paired scores for 98-99% of those treated")
+
+/* Workforce expansion (MODEL.md section 3): trainees add capacity after training */
+X(WF_LI_TRAINEES, "workforce.li_trainees", 0, 0, 1e5, "trainees/year", 0, 0,
+  "Low-intensity (PWP) trainees starting training each year on top of the planned workforce (schedule by year)",
+  "Scenario setting (no expansion by default)")
+X(WF_HI_TRAINEES, "workforce.hi_trainees", 0, 0, 1e5, "trainees/year", 0, 0,
+  "High-intensity trainees starting training each year on top of the planned workforce (schedule by year)",
+  "Scenario setting (no expansion by default)")
+X(WF_LI_TRAIN_YEARS, "workforce.li_training_years", 1, 0, 5, "years", 1, 0,
+  "Years from starting training to qualifying as a PWP", "(to source) one-year postgraduate certificate assumed")
+X(WF_HI_TRAIN_YEARS, "workforce.hi_training_years", 1, 0, 5, "years", 1, 0,
+  "Years from starting training to qualifying as a high-intensity therapist", "(to source) one-year postgraduate diploma assumed")
+X(WF_TRAINEE_CAPACITY, "workforce.trainee_capacity", 0.5, 0, 1, "proportion", 0, 0,
+  "Share of a trainee's time spent treating (the rest is study); trainees add this much capacity",
+  "(to source) assumed")
+X(WF_LI_RETENTION, "workforce.li_retention", 0.79, 0, 1, "proportion", 0, 0,
+  "Share of PWP trainees who qualify and stay to work in the programme",
+  "(to source) high-intensity figure of Liness et al. 2017 assumed for PWPs")
+X(WF_HI_RETENTION, "workforce.hi_retention", 0.79, 0, 1, "proportion", 0, 1,
+  "Share of high-intensity trainees who qualify and stay to work in the programme",
+  "Liness et al. 2017: 79% of high-intensity trainees still worked in IAPT after training (MODEL.md section 3)")
+X(WF_LI_TURNOVER, "workforce.li_turnover", 0.25, 0, 1, "proportion/year", 0, 0,
+  "Share of added qualified PWPs leaving each year (not replaced)",
+  "(to source: the census report itself) 2015 IAPT workforce census as quoted second-hand: ~25% annual turnover of qualified PWPs (MODEL.md section 3); turnover also counts moves between services")
+X(WF_HI_TURNOVER, "workforce.hi_turnover", 0.12, 0, 1, "proportion/year", 0, 0,
+  "Share of added qualified high-intensity therapists leaving each year (not replaced)",
+  "(to source: the census report itself) 2015 IAPT workforce census as quoted second-hand: ~12% annual turnover (MODEL.md section 3)")
+
+/* Follow-up after discharge (MODEL.md section 6) */
+X(FU_YEARS, "followup.years", 5, 0, 40, "years", 1, 0,
+  "Years each person is followed monthly after discharge (0: no follow-up, no outcome flows)",
+  "Modelling choice; long enough for the payback horizon of Layard et al. 2007 (S31)")
+X(FU_RELAPSE_LI_12M, "followup.relapse_12m_li", 0.53, 0, 1, "proportion", 0, 1,
+  "Share of people well at the end of low-intensity treatment who relapse within 12 months",
+  "Ali et al. 2017, Behav Res Ther 94:1-8: 53% relapsed within 12 months after low-intensity CBT")
+X(FU_RELAPSE_SHARE_6M, "followup.relapse_share_first_6m", 0.79, 0, 1, "proportion", 0, 1,
+  "Share of first-year relapses that happen in the first 6 months",
+  "Ali et al. 2017: 79% of relapses in the first 6 months")
+X(FU_RELAPSE_HR_RESIDUAL, "followup.relapse_hr_residual", 1.90, 0, 10, "hazard ratio", 0, 1,
+  "Relapse hazard ratio for residual symptoms at discharge (PHQ-9 5-9)",
+  "Ali et al. 2017: HR 1.90")
+X(FU_RELAPSE_HI_12M, "followup.relapse_12m_hi", 0.29, 0, 1, "proportion", 0, 1,
+  "Share of people well after high-intensity treatment who relapse within 12 months",
+  "Vittengl et al. 2007 (not IAPT): about 29% at one year after CBT (MODEL.md section 6)")
+X(FU_RELAPSE_LATER, "followup.relapse_annual_after_first_year", 0.352, 0, 1, "proportion/year", 0, 1,
+  "Chance a year of relapse for people still well a year after becoming well",
+  "Derived from Vittengl et al. 2007: 29% at one year, 54% at two, so (0.54-0.29)/(1-0.29) in year two; later years assumed the same")
+X(FU_REMISSION_12M, "followup.remission_12m", 0.53, 0, 1, "proportion", 0, 1,
+  "Share of people at caseness who remit within 12 months without further treatment",
+  "Whiteford et al. 2013, Psychol Med 43:1569-85: untreated depression remits in 53% within 12 months")
+
+/* Employment after discharge (MODEL.md section 6) */
+X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone unemployed or off sick moves into work while at caseness",
+  "(to source) assumed; with the other three rates it sets the programme's employment gain")
+X(EMP_FIND_WELL, "employment.find_work_monthly_well", 0.05, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone unemployed or off sick moves into work while not at caseness",
+  "(to source) assumed; 22.1% of finishers starting unemployed/sick were employed or not seeking work at the end in 2014-15 (S7)")
+X(EMP_LOSE_ILL, "employment.lose_work_monthly_ill", 0.03, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone in work leaves work while at caseness", "(to source) assumed")
+X(EMP_LOSE_WELL, "employment.lose_work_monthly_well", 0.005, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone in work leaves work while not at caseness", "(to source) assumed")
+X(EMP_ABSENCE_DAYS, "employment.absence_days_monthly_ill", 1.0, 0, 22, "days/month", 0, 0,
+  "Working days lost to sickness absence a month by someone in work at caseness",
+  "(to source) assumed; mental health caused 17.5 million days of absence in 2018 (ONS 2018)")
+
+/* Money (MODEL.md section 7). Units "GBP YYYY-YY" give the price year of the value. */
+X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
+  "Cost of an attended low-intensity treatment session",
+  "Radhakrishnan et al. 2013, Behav Res Ther 51:37-45 (S30): GBP 99 per LI session, ~2009-10 prices")
+X(COST_HI_SESSION, "cost.hi_session", 177, 0, 1e5, "GBP 2009-10", 0, 1,
+  "Cost of an attended high-intensity treatment session",
+  "Radhakrishnan et al. 2013 (S30): GBP 177 per HI session, ~2009-10 prices")
+X(COST_PER_COURSE, "cost.per_course", 0, 0, 1e6, "GBP 2019-20", 0, 0,
+  "Cost per person entering treatment, charged at their first session (used instead of session costs by Layard et al. 2007 and Thrive)",
+  "Scenario setting (0: therapy is costed per session)")
+X(COST_ASSESSMENT, "cost.assessment", 0, 0, 1e5, "GBP 2019-20", 0, 0,
+  "Cost of the initial assessment of each referral, where not inside the session costs",
+  "(to source) 0: the per-session costs of Radhakrishnan et al. 2013 are service costs over sessions")
+X(COST_LI_FEE, "cost.li_training_fee", 5000, 0, 1e6, "GBP 2019-20", 0, 0,
+  "Training fee per PWP trainee", "(to source) assumed")
+X(COST_HI_FEE, "cost.hi_training_fee", 10000, 0, 1e6, "GBP 2019-20", 0, 0,
+  "Training fee per high-intensity trainee", "(to source) assumed")
+X(COST_LI_SALARY, "cost.li_trainee_salary", 22549, 0, 1e6, "GBP 2021-22", 0, 1,
+  "Annual salary of a PWP trainee (Agenda for Change band 4, entry point)",
+  "NHS Employers, Agenda for Change pay scales 2021-22: band 4 entry GBP 22,549; trainee PWPs are band 4 (NHS Health Careers)")
+X(COST_HI_SALARY, "cost.hi_trainee_salary", 32306, 0, 1e6, "GBP 2021-22", 0, 0,
+  "Annual salary of a high-intensity trainee (Agenda for Change band 6, entry point)",
+  "NHS Employers, Agenda for Change pay scales 2021-22: band 6 entry GBP 32,306; band 6 for trainees (to source)")
+X(MONEY_EARNINGS, "money.earnings_annual", 25000, 0, 1e7, "GBP 2019-20", 0, 0,
+  "Gross annual earnings of a job taken or kept",
+  "(to source) a GBP 25,000 job, the example of MODEL.md section 7; median full-time pay was GBP 585 a week (ONS, April 2019)")
+X(MONEY_TAX, "money.tax_annual", 6723, 0, 1e7, "GBP 2019-20", 0, 1,
+  "Income tax and National Insurance (employee and employer) on that job a year",
+  "Computed from 2019-20 rates for a GBP 25,000 job: GBP 6,723 (MODEL.md section 7)")
+X(MONEY_BENEFITS, "money.benefits_annual", 3801.2, 0, 1e7, "GBP 2019-20", 0, 1,
+  "Out-of-work benefits a year for someone unemployed or off sick",
+  "Employment and Support Allowance GBP 73.10 a week (25+), 2019-20, times 52")
+X(PHYS_EXCESS_ILL, "physical.excess_cost_annual_ill", 2000, 0, 1e6, "GBP 2013-14", 0, 1,
+  "Extra physical healthcare a year for someone with a long-term condition while at caseness",
+  "Layard and Clark 2014/2015 (S32): people with mental health problems cost an extra GBP 2,000 a year in physical care; applied to people with an LTC")
+X(LTC_INTEGRATED, "ltc.integrated_share", 0, 0, 1, "proportion", 0, 0,
+  "Share of people with a long-term condition treated in a service integrated with their physical care",
+  "Scenario or plugin setting (0: no integrated services)")
+X(PHYS_INTEGRATED_SAVING, "physical.integrated_saving", 360, 0, 1e5, "GBP 2019-20", 0, 1,
+  "Secondary-care saving per person treated in an integrated service",
+  "Toffolutti et al. (S36): GBP 360 per person (95% CI 162-559) in the first 3 months; price year (to source)")
+X(PHYS_INTEGRATED_MONTHS, "physical.integrated_saving_months", 3, 0, 120, "months", 1, 0,
+  "Months after discharge over which the integrated saving accrues",
+  "(to source) Toffolutti et al. (S36) measured 3 months; how long the saving lasts is not published (MODEL.md: test 0-12)")
+X(LTC_INTEGRATED_EMP, "ltc.integrated_employment_gain", 0.0844, 0, 1, "probability", 0, 1,
+  "Added chance that an unemployed person with an LTC treated in an integrated service is in work at discharge",
+  "Toffolutti et al. (S36): +8.44 percentage points (95% CI 1.93-14.9) moving from unemployment to work")
+
+/* Quality of life (MODEL.md section 6) */
+X(UTIL_PHQ_0, "utility.phq9_0_4", 0.70, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at PHQ-9 0-4 (remission)", "Kolovos et al. 2017; matching their depression states to PHQ-9 bands is our mapping")
+X(UTIL_PHQ_5, "utility.phq9_5_9", 0.62, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at PHQ-9 5-9 (minor)", "Kolovos et al. 2017; band mapping ours")
+X(UTIL_PHQ_10, "utility.phq9_10_14", 0.57, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at PHQ-9 10-14 (mild)", "Kolovos et al. 2017; band mapping ours")
+X(UTIL_PHQ_15, "utility.phq9_15_19", 0.52, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at PHQ-9 15-19 (moderate)", "Kolovos et al. 2017; band mapping ours")
+X(UTIL_PHQ_20, "utility.phq9_20_27", 0.39, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at PHQ-9 20-27 (severe)", "Kolovos et al. 2017; band mapping ours")
+X(UTIL_GAD_0, "utility.gad7_0_4", 0.72, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at GAD-7 0-4", "Jankovic et al. 2021, citing Revicki")
+X(UTIL_GAD_5, "utility.gad7_5_9", 0.64, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at GAD-7 5-9", "Jankovic et al. 2021, citing Revicki")
+X(UTIL_GAD_10, "utility.gad7_10_14", 0.60, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at GAD-7 10-14", "Jankovic et al. 2021, citing Revicki")
+X(UTIL_GAD_15, "utility.gad7_15_21", 0.53, -0.6, 1, "EQ-5D", 0, 1,
+  "Utility at GAD-7 15-21", "Jankovic et al. 2021, citing Revicki")

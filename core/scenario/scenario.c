@@ -329,6 +329,219 @@ static int h_parameters(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* ---- economics: { price_year, discount, perspectives, thresholds, qaly_value, ... } ---- */
+
+/* { 0: 0.035, 31: 0.03 }: rate from year N of the appraisal on */
+static int get_schedule(ctx *c, yaml_node_t *n, const char *what, iapt_discount_schedule *out)
+{
+	yaml_node_pair_t *p;
+	int rc, k = 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		double r;
+		if ((rc = get_number(c, n, what, &r)))
+			return rc;
+		if (!(r >= 0 && r < 1))
+			return fail_at(c, IAPT_ERANGE, n->start_mark, "%s: %s is out of range [0, 1)", what, scalar(n));
+		out->n = 1;
+		out->from[0] = 0;
+		out->rate[0] = r;
+		return IAPT_OK;
+	}
+	if ((rc = check_mapping(c, n, what)))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++, k++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+		long long from = 0;
+		double r;
+		if (k >= IAPT_DISCOUNT_MAX_STEPS)
+			return fail_at(c, IAPT_EINVAL, kn->start_mark, "%s: at most %d steps", what, IAPT_DISCOUNT_MAX_STEPS);
+		if ((rc = get_int(c, kn, what, 0, 1000, &from)))
+			return rc;
+		if (k == 0 && from != 0)
+			return fail_at(c, IAPT_EINVAL, kn->start_mark, "%s: the first step must be year 0, got %lld", what, from);
+		if (k > 0 && from <= out->from[k - 1])
+			return fail_at(c, IAPT_EINVAL, kn->start_mark, "%s: year %lld does not come after year %d", what, from, out->from[k - 1]);
+		if ((rc = get_number(c, vn, what, &r)))
+			return rc;
+		if (!(r >= 0 && r < 1))
+			return fail_at(c, IAPT_ERANGE, vn->start_mark, "%s: %s is out of range [0, 1)", what, scalar(vn));
+		out->from[k] = (int)from;
+		out->rate[k] = r;
+	}
+	if (k == 0)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected {0: rate, year: rate, ...}, got an empty mapping", what);
+	out->n = k;
+	return IAPT_OK;
+}
+
+static int e_discount(ctx *c, yaml_node_t *n)
+{
+	iapt_econ_settings *e = &c->sc->econ;
+	yaml_node_pair_t *p;
+	int rc, have_costs = 0, have_health = 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		if (iapt_econ_discount_preset(e, scalar(n)) != IAPT_OK)
+			return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.discount: unknown schedule '%s' (known: green_book, nice, or {costs: ..., health: ...})", scalar(n));
+		return IAPT_OK;
+	}
+	if ((rc = check_mapping(c, n, "economics.discount")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+		if (strcmp(scalar(kn), "costs") == 0) {
+			rc = get_schedule(c, vn, "economics.discount.costs", &e->costs);
+			have_costs = 1;
+		} else if (strcmp(scalar(kn), "health") == 0) {
+			rc = get_schedule(c, vn, "economics.discount.health", &e->health);
+			have_health = 1;
+		} else {
+			return fail_at(c, IAPT_EINVAL, kn->start_mark, "economics.discount: unknown key '%s' (known: costs, health)", scalar(kn));
+		}
+		if (rc)
+			return rc;
+	}
+	if (!have_costs || !have_health)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.discount: a custom schedule needs both costs and health");
+	snprintf(e->discount, sizeof e->discount, "custom");
+	return IAPT_OK;
+}
+
+static int e_price_year(ctx *c, yaml_node_t *n)
+{
+	int rc = get_year(c, n, "economics.price_year", &c->sc->econ.price_year);
+	double l;
+	if (!rc && iapt_price_level(c->sc->econ.price_year, &l) != IAPT_OK) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "economics.price_year: %s", msg);
+	}
+	return rc;
+}
+
+static int e_perspectives(ctx *c, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	unsigned mask = 0;
+	int k;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.perspectives: expected a list like [nhs, exchequer, societal], got %s", node_kind(n));
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *v = yaml_document_get_node(c->doc, *it);
+		if (v->type != YAML_SCALAR_NODE)
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "economics.perspectives: expected a name, got %s", node_kind(v));
+		for (k = 0; k < IAPT_PERSP__COUNT; k++)
+			if (strcmp(scalar(v), iapt_perspective_name(k)) == 0)
+				break;
+		if (k == IAPT_PERSP__COUNT)
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "economics.perspectives: unknown perspective '%s' (known: nhs, exchequer, societal)", scalar(v));
+		mask |= 1u << k;
+	}
+	if (!mask)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.perspectives: name at least one of nhs, exchequer, societal");
+	c->sc->econ.perspectives = mask;
+	return IAPT_OK;
+}
+
+static int e_thresholds(ctx *c, yaml_node_t *n)
+{
+	iapt_econ_settings *e = &c->sc->econ;
+	yaml_node_item_t *it;
+	int k = 0, rc;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.thresholds: expected a list of GBP per QALY, got %s", node_kind(n));
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, k++) {
+		yaml_node_t *v = yaml_document_get_node(c->doc, *it);
+		double t;
+		if (k >= IAPT_ECON_MAX_THRESHOLDS)
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "economics.thresholds: at most %d thresholds", IAPT_ECON_MAX_THRESHOLDS);
+		if ((rc = get_number(c, v, "economics.thresholds", &t)))
+			return rc;
+		if (!(t >= 0 && t <= 1e7) || t != floor(t))
+			return fail_at(c, IAPT_ERANGE, v->start_mark, "economics.thresholds: %s is not a whole number of GBP in [0, 10000000]", scalar(v));
+		e->thresholds[k] = t;
+	}
+	e->n_thresholds = k;
+	return IAPT_OK;
+}
+
+static int e_bounded(ctx *c, yaml_node_t *n, const char *what, double lo, double hi, double *out)
+{
+	double v = 0;
+	int rc = get_number(c, n, what, &v);
+	if (rc)
+		return rc;
+	if (!(v >= lo && v <= hi))
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "%s: %s is out of range [%g, %g]", what, scalar(n), lo, hi);
+	*out = v;
+	return IAPT_OK;
+}
+
+static int e_qaly_value(ctx *c, yaml_node_t *n)
+{
+	return e_bounded(c, n, "economics.qaly_value", 0, 1e7, &c->sc->econ.qaly_value);
+}
+
+static int e_qaly_year(ctx *c, yaml_node_t *n)
+{
+	int rc = get_year(c, n, "economics.qaly_value_price_year", &c->sc->econ.qaly_value_year);
+	double l;
+	if (!rc && iapt_price_level(c->sc->econ.qaly_value_year, &l) != IAPT_OK) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "economics.qaly_value_price_year: %s", msg);
+	}
+	return rc;
+}
+
+static int e_optimism(ctx *c, yaml_node_t *n)
+{
+	return e_bounded(c, n, "economics.optimism_bias", 0, 10, &c->sc->econ.optimism_bias);
+}
+
+static const struct {
+	const char *key;
+	int (*handler)(ctx *, yaml_node_t *);
+} econ_keys[] = {
+	{"price_year", e_price_year},
+	{"discount", e_discount},
+	{"perspectives", e_perspectives},
+	{"thresholds", e_thresholds},
+	{"qaly_value", e_qaly_value},
+	{"qaly_value_price_year", e_qaly_year},
+	{"optimism_bias", e_optimism},
+};
+#define N_ECON (sizeof econ_keys / sizeof econ_keys[0])
+
+static int h_economics(ctx *c, yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	const char *names[N_ECON];
+	size_t i;
+	int rc;
+	for (i = 0; i < N_ECON; i++)
+		names[i] = econ_keys[i].key;
+	if ((rc = check_mapping(c, n, "economics")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+		for (i = 0; i < N_ECON; i++)
+			if (strcmp(scalar(k), econ_keys[i].key) == 0)
+				break;
+		if (i == N_ECON) {
+			const char *near = iapt_str__suggest(scalar(k), names, N_ECON);
+			if (near)
+				return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (did you mean '%s'?)", scalar(k), near);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias)", scalar(k));
+		}
+		if ((rc = econ_keys[i].handler(c, v)))
+			return rc;
+	}
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -348,7 +561,7 @@ static const key_def top_keys[] = {
 	{"parameters", h_parameters, 0, NULL},
 	{"uncertainty", NULL, 0, "probabilistic sensitivity analysis is not implemented in this version"},
 	{"plugins", NULL, 0, "Lua plugins are not implemented in this version"},
-	{"economics", NULL, 0, "the economics module is not implemented in this version"},
+	{"economics", h_economics, 0, NULL},
 	{"compare_to", NULL, 0, "comparisons are not implemented in this version"},
 };
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
@@ -380,7 +593,7 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters, economics)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);
@@ -433,6 +646,7 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	sc->seed = 1;
 	sc->replicates = 10;
 	sc->population_scale = 1.0;
+	iapt_econ_defaults(&sc->econ);
 	sha256_hex(text, len, sc->sha256);
 	if ((rc = iapt_params_new(&sc->params))) {
 		iapt_scenario_free(sc);

@@ -2,6 +2,7 @@
 #ifndef IAPTSIM_H
 #define IAPTSIM_H
 
+#include "iaptsim/econ.h"
 #include "iaptsim/error.h"
 #include "iaptsim/rng.h"
 #include "iaptsim/params.h"

@@ -7,6 +7,7 @@
 #define IAPTSIM_SCENARIO_H
 
 #include <stddef.h>
+#include "iaptsim/econ.h"
 #include "iaptsim/params.h"
 
 #ifdef __cplusplus
@@ -24,6 +25,7 @@ typedef struct iapt_scenario {
 	double population_scale; /* (0, 1], default 1 */
 	char sha256[65];         /* SHA-256 of the file's bytes, lowercase hex */
 	iapt_params *params;     /* sourced defaults plus the scenario's overrides; owned */
+	iapt_econ_settings econ; /* the economics block (defaults: iapt_econ_defaults) */
 } iapt_scenario;
 
 /* Bounds of the top-level values, also used by the command line's overrides. */

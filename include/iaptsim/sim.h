@@ -47,6 +47,9 @@ typedef enum iapt_metric {
 	IAPT_M_NATURAL_RECOVERY_PCT,
 	IAPT_M_SESSIONS_ATTENDED,
 	IAPT_M_SESSIONS_MISSED,
+	IAPT_M_WTE_LI,
+	IAPT_M_WTE_HI,
+	IAPT_M_TRAINEES,
 	IAPT_M__COUNT
 } iapt_metric;
 
@@ -56,7 +59,8 @@ const char *iapt_metric_name(int metric);
 /* One line on what a metric means and how it is computed. */
 const char *iapt_metric_doc(int metric);
 /* 1 if the metric is defined for the group (a referral's step is not known when it is
- * referred, so referral counts have no step breakdown). */
+ * referred, so referral counts have no step breakdown; the workforce is not split by
+ * group at all). */
 int iapt_metric_in_group(int metric, int group);
 
 typedef struct iapt_results iapt_results;
@@ -90,6 +94,18 @@ int iapt_results_replicates(const iapt_results *r);
 /* Value of a metric for a year (e.g. 2019), group and replicate; NaN when undefined. */
 double iapt_results_value(const iapt_results *r, int year, int group, int metric, int replicate);
 const iapt_run_stats *iapt_results_stats(const iapt_results *r);
+
+/* The economics of the run (include iaptsim/econ.h for the names). The ledger holds, for
+ * each replicate, the flows the programme changes (treated path minus natural course, plus
+ * the programme's own costs) at national scale in GBP of the price year, or QALYs, by the
+ * financial year they fall in (first_year .. first_year + ledger_years - 1), the cohort
+ * (financial year of referral, first_year .. last_year), category and perspective tag.
+ * NaN outside those ranges. */
+int iapt_results_ledger_years(const iapt_results *r);
+double iapt_results_ledger(const iapt_results *r, int rep, int year, int cohort, int category, int tag);
+const struct iapt_econ_settings *iapt_results_econ_settings(const iapt_results *r);
+/* Measure m (iapt_econ_measure_name) of a perspective for a replicate; NaN if undefined. */
+double iapt_results_econ(const iapt_results *r, int rep, int perspective, int measure);
 
 #ifdef __cplusplus
 }

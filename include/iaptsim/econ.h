@@ -1,0 +1,138 @@
+/* iaptsim: money and health flows, prices, discounting and appraisal (MODEL.md 7-8).
+ *
+ * The engine writes every flow the programme changes into a ledger: an amount in GBP at
+ * the run's price year (or QALYs), tagged with a category, the narrowest perspective that
+ * bears it, the financial year it falls in and the cohort (year of referral) it belongs
+ * to. Perspectives are nested: a flow borne by the NHS counts for the NHS, the Exchequer
+ * and society; one borne by another part of government (benefits, tax) for the Exchequer
+ * and society; one borne by households or employers (earnings) for society only. Positive
+ * amounts are gains to the party, negative amounts are costs. */
+#ifndef IAPTSIM_ECON_H
+#define IAPTSIM_ECON_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum iapt_category {
+	IAPT_CAT_THERAPY_SESSIONS,   /* programme cost: sessions attended or courses */
+	IAPT_CAT_ASSESSMENTS,        /* programme cost: initial assessment of referrals */
+	IAPT_CAT_TRAINING,           /* programme cost: training fees of trainees */
+	IAPT_CAT_EXPANSION,          /* programme cost: trainee salaries for study time */
+	IAPT_CAT_EMPLOYMENT_SUPPORT, /* programme cost: employment advisers */
+	IAPT_CAT_BENEFITS,           /* out-of-work benefits: Exchequer saves, households lose */
+	IAPT_CAT_TAX,                /* income tax and National Insurance on earnings */
+	IAPT_CAT_EARNINGS,           /* gross earnings of people in work (output) */
+	IAPT_CAT_SICKNESS_ABSENCE,   /* output lost to sickness absence while ill in work */
+	IAPT_CAT_PHYSICAL_HEALTH,    /* physical healthcare for people with a long-term condition */
+	IAPT_CAT_QALYS,              /* quality-adjusted life years (not money) */
+	IAPT_CAT__COUNT
+} iapt_category;
+
+typedef enum iapt_perspective {
+	IAPT_PERSP_NHS,
+	IAPT_PERSP_EXCHEQUER,
+	IAPT_PERSP_SOCIETAL,
+	IAPT_PERSP__COUNT
+} iapt_perspective;
+
+/* "therapy_sessions", ... and "nhs", "exchequer", "societal": static strings. */
+const char *iapt_category_name(int category);
+const char *iapt_perspective_name(int perspective);
+/* 1 for the programme's own costs (sessions, assessments, training, expansion,
+ * employment support): the "costs" of a benefit-cost ratio. The rest are outcomes. */
+int iapt_category_is_programme_cost(int category);
+/* 1 if a flow tagged `tag` counts from `perspective`'s point of view (tag <= perspective). */
+int iapt_perspective_includes(int perspective, int tag);
+
+/* ---- prices ---- */
+
+/* The price index (PSSRU NHS Cost Inflation Index, HCHS index before 2015-16; see
+ * docs/economics.md): level of financial year `year` relative to 2019-20 = 1. IAPT_ERANGE
+ * naming the covered years when the year is outside them. */
+int iapt_price_level(int year, double *level);
+/* value given in prices of from_year, expressed in prices of to_year. */
+int iapt_price_convert(double value, int from_year, int to_year, double *out);
+/* Years the index covers, its name and its source. */
+void iapt_price_index_info(int *first_year, int *last_year, const char **series, const char **source);
+/* The price year of a parameter unit written "GBP 2019-20" or "GBP/month 2009-10"; 0 when the
+ * unit is not money. */
+int iapt_unit_price_year(const char *unit);
+
+/* ---- discounting ---- */
+
+#define IAPT_DISCOUNT_MAX_STEPS 8
+
+/* A discount schedule: rate[k] applies to years from[k], from[k] + 1, ... up to the next
+ * step. from[0] is 0. Year 0 is the run's first financial year and is not discounted. */
+typedef struct iapt_discount_schedule {
+	int n;
+	int from[IAPT_DISCOUNT_MAX_STEPS];
+	double rate[IAPT_DISCOUNT_MAX_STEPS];
+} iapt_discount_schedule;
+
+/* The factor for a flow t whole years after year 0: the product over years k = 1..t of
+ * 1 / (1 + rate in force in year k). So with Green Book rates, D(30) = 1.035^-30 and
+ * D(31) = 1.035^-30 * 1.030^-1. */
+double iapt_discount_factor(const iapt_discount_schedule *s, int t);
+
+#define IAPT_ECON_MAX_THRESHOLDS 8
+
+typedef struct iapt_econ_settings {
+	int price_year;                 /* GBP in the outputs are at these prices */
+	char discount[16];              /* "green_book", "nice" or "custom" */
+	iapt_discount_schedule costs;   /* for money */
+	iapt_discount_schedule health;  /* for QALYs */
+	unsigned perspectives;          /* bit per iapt_perspective to report */
+	int n_thresholds;
+	double thresholds[IAPT_ECON_MAX_THRESHOLDS]; /* GBP per QALY, for net monetary benefit */
+	double qaly_value;              /* GBP per QALY in the societal net present value */
+	int qaly_value_year;            /* price year of qaly_value */
+	double optimism_bias;           /* uplift on programme costs, e.g. 0.2 for 20% */
+} iapt_econ_settings;
+
+/* Green Book discounting, price year 2019-20, all perspectives, thresholds 20,000 and
+ * 30,000, QALY value GBP 70,000 at 2020-21 prices, no optimism bias. */
+void iapt_econ_defaults(iapt_econ_settings *s);
+/* Set costs and health schedules to a named preset: "green_book" (3.5/3.0/2.5/2.0/1.5/1.0%
+ * from years 0/31/76/126/201/301; health 1.5/1.29/1.07/0.86/0.64/0.43%) or "nice" (3.5%
+ * both). IAPT_EINVAL for an unknown name. */
+int iapt_econ_discount_preset(iapt_econ_settings *s, const char *name);
+/* Check settings: rates in [0, 1), steps ascending from 0, price years inside the index,
+ * thresholds >= 0. Errors name the value and its bounds. */
+int iapt_econ_check(const iapt_econ_settings *s);
+
+/* ---- appraisal ---- */
+
+/* Measures of one perspective. NMB has one measure per threshold, after the fixed ones,
+ * then one present value per money category ("pv:benefits", ...; costs negative). */
+enum {
+	IAPT_E_PV_COSTS,       /* programme costs borne in this perspective, positive, with uplift */
+	IAPT_E_PV_BENEFITS,    /* outcome flows in money (and QALYs valued, societal only) */
+	IAPT_E_NPV,            /* PV benefits - PV costs (net present social value, societal) */
+	IAPT_E_BCR,            /* PV benefits / PV costs */
+	IAPT_E_PAYBACK_YEARS,  /* years from the start until discounted cumulative net >= 0 */
+	IAPT_E_QALYS,          /* present value of QALYs gained */
+	IAPT_E_NET_COST,       /* PV costs - PV money benefits (QALYs not valued) */
+	IAPT_E_COST_PER_QALY,  /* net cost / QALYs gained */
+	IAPT_E__FIXED,
+	IAPT_E_NMB_FIRST = IAPT_E__FIXED /* net monetary benefit at thresholds[0], then the others */
+};
+
+/* Number of measures and their names ("pv_costs", ..., "nmb_20000", ...,
+ * "pv:therapy_sessions", ...). The name is written to buf (64 bytes). */
+int iapt_econ_measure_count(const iapt_econ_settings *s);
+const char *iapt_econ_measure_name(const iapt_econ_settings *s, int measure, char buf[64]);
+
+/* Appraise one ledger. flows[(y * IAPT_CAT__COUNT + cat) * IAPT_PERSP__COUNT + tag] holds
+ * the sum over cohorts of flows in year y (0 = first year) of a category, tagged with the
+ * narrowest perspective bearing it. out[persp * count + measure] receives every measure of
+ * every perspective (NaN where undefined: a ratio over zero, a payback never reached). */
+int iapt_econ_appraise(const iapt_econ_settings *s, const double *flows, int n_years, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

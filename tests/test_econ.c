@@ -1,0 +1,411 @@
+/* Economics: prices, discounting and appraisal against figures worked out by hand; the
+ * ledger's conservation on a real run; follow-up mechanisms on small seeded cohorts. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "iaptsim/econ.h"
+#include "iaptsim/error.h"
+#include "iaptsim/scenario.h"
+#include "check_main.h"
+
+#define REL(a, b) (fabs((double)(a) - (double)(b)) <= 1e-9 * fabs((double)(b)))
+#define ck_rel(a, b) ck_assert_msg(REL(a, b), "%s = %.17g, expected %.17g", #a, (double)(a), (double)(b))
+
+static iapt_scenario *scenario(const char *text)
+{
+	iapt_scenario *sc;
+	int rc = iapt_scenario_parse(&sc, text, strlen(text), "t.yaml");
+	ck_assert_msg(rc == 0, "%s", iapt_error_last()->message);
+	return sc;
+}
+
+/* ---- discounting ---- */
+
+START_TEST(green_book_declines_after_year_30)
+{
+	iapt_econ_settings e;
+	iapt_econ_defaults(&e);
+	ck_assert_str_eq(e.discount, "green_book");
+	ck_assert(iapt_discount_factor(&e.costs, 0) == 1.0);
+	ck_rel(iapt_discount_factor(&e.costs, 1), 1 / 1.035);
+	/* 1.035^-30, then a year at 3.0%, and at 2.5% from year 76 (computed independently) */
+	ck_rel(iapt_discount_factor(&e.costs, 30), 0.35627841060230236);
+	ck_rel(iapt_discount_factor(&e.costs, 31), 0.3459013695167984);
+	ck_rel(iapt_discount_factor(&e.costs, 76), 0.0919158756845771);
+	/* health: 1.5% to year 30, 1.29% from 31 */
+	ck_rel(iapt_discount_factor(&e.health, 31), 0.6316146015465401);
+	ck_assert_int_eq(iapt_econ_discount_preset(&e, "nice"), 0);
+	ck_rel(iapt_discount_factor(&e.costs, 10), 0.7089188137097722);
+	ck_rel(iapt_discount_factor(&e.health, 10), 0.7089188137097722);
+	ck_assert_int_eq(iapt_econ_discount_preset(&e, "treasury"), IAPT_EINVAL);
+}
+END_TEST
+
+START_TEST(custom_schedule_from_yaml)
+{
+	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\neconomics:\n"
+				     "  discount: {costs: {0: 0.05, 2: 0.01}, health: 0}\n  price_year: 2015-16\n");
+	ck_assert_str_eq(sc->econ.discount, "custom");
+	ck_rel(iapt_discount_factor(&sc->econ.costs, 1), 1 / 1.05);
+	ck_rel(iapt_discount_factor(&sc->econ.costs, 3), 1 / (1.05 * 1.01 * 1.01));
+	ck_assert(iapt_discount_factor(&sc->econ.health, 40) == 1.0);
+	ck_assert_int_eq(sc->econ.price_year, 2015);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* ---- prices ---- */
+
+START_TEST(price_index)
+{
+	double l, v;
+	int first, last;
+	iapt_price_index_info(&first, &last, NULL, NULL);
+	ck_assert_int_eq(first, 2008);
+	ck_assert_int_eq(last, 2024);
+	ck_assert_int_eq(iapt_price_level(2019, &l), 0);
+	ck_assert(l == 1.0);
+	/* 2018-19 -> 2019-20: +2.14% (NHSCII) */
+	ck_assert_int_eq(iapt_price_convert(100, 2018, 2019, &v), 0);
+	ck_rel(v, 102.14);
+	/* 2009-10 -> 2019-20: the product of ten years' changes */
+	ck_assert_int_eq(iapt_price_convert(1, 2009, 2019, &v), 0);
+	ck_rel(v, 1.030 * 1.021 * 1.017 * 1.011 * 1.009 * 1.0040 * 1.0209 * 1.0124 * 1.0160 * 1.0214);
+	ck_assert_int_eq(iapt_price_level(2007, &l), IAPT_ERANGE);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "2008-09 to 2024-25"));
+	ck_assert_int_eq(iapt_unit_price_year("GBP 2009-10"), 2009);
+	ck_assert_int_eq(iapt_unit_price_year("GBP/month 2021-22"), 2021);
+	ck_assert_int_eq(iapt_unit_price_year("proportion"), 0);
+}
+END_TEST
+
+/* ---- appraisal on a ledger written by hand ---- */
+
+#define F(f, y, c, t) f[((size_t)(y) * IAPT_CAT__COUNT + (size_t)(c)) * IAPT_PERSP__COUNT + (size_t)(t)]
+
+static void hand_ledger(double *f)
+{
+	int y;
+	memset(f, 0, 3 * IAPT_CAT__COUNT * IAPT_PERSP__COUNT * sizeof *f);
+	F(f, 0, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS) = -1000;
+	for (y = 1; y <= 2; y++) {
+		F(f, y, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) = 300;
+		F(f, y, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL) = -300;
+		F(f, y, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER) = 200;
+		F(f, y, IAPT_CAT_TAX, IAPT_PERSP_SOCIETAL) = -200;
+		F(f, y, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL) = 800;
+		F(f, y, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS) = 100;
+		F(f, y, IAPT_CAT_QALYS, IAPT_PERSP_NHS) = 0.1;
+	}
+}
+
+START_TEST(appraisal_by_hand)
+{
+	iapt_econ_settings e;
+	double f[3 * IAPT_CAT__COUNT * IAPT_PERSP__COUNT], *o, *nhs, *ex, *soc;
+	int n;
+	char name[64];
+	iapt_econ_defaults(&e);
+	iapt_econ_discount_preset(&e, "nice");
+	e.qaly_value = 60000;
+	e.qaly_value_year = e.price_year;
+	e.n_thresholds = 1;
+	e.thresholds[0] = 20000;
+	n = iapt_econ_measure_count(&e);
+	ck_assert_str_eq(iapt_econ_measure_name(&e, IAPT_E__FIXED, name), "nmb_20000");
+	ck_assert_str_eq(iapt_econ_measure_name(&e, IAPT_E__FIXED + 1, name), "pv:therapy_sessions");
+	o = malloc((size_t)n * IAPT_PERSP__COUNT * sizeof *o);
+	hand_ledger(f);
+	ck_assert_int_eq(iapt_econ_appraise(&e, f, 3, o), 0);
+	nhs = o;
+	ex = o + n;
+	soc = o + 2 * n;
+	/* d1 = 1/1.035, d2 = d1^2. NHS: costs 1000, savings 100 (d1 + d2), QALYs 0.1 (d1 + d2) */
+	ck_rel(nhs[IAPT_E_PV_COSTS], 1000);
+	ck_rel(nhs[IAPT_E_PV_BENEFITS], 189.969427524563);
+	ck_rel(nhs[IAPT_E_QALYS], 0.18996942752456303);
+	ck_rel(nhs[IAPT_E_COST_PER_QALY], 4264.004914004913);
+	ck_rel(nhs[IAPT_E_NMB_FIRST], 2989.3579780158234);
+	ck_assert(isnan(nhs[IAPT_E_PAYBACK_YEARS])); /* never back in 3 years */
+	/* Exchequer: + benefits 300 + tax 200 a year; pays back 420.29 into year 2's 560.11 */
+	ck_rel(ex[IAPT_E_PV_BENEFITS], 1139.816565147378);
+	ck_rel(ex[IAPT_E_BCR], 1.139816565147378);
+	ck_rel(ex[IAPT_E_NPV], 139.81656514737801);
+	ck_rel(ex[IAPT_E_PAYBACK_YEARS], 2.750375);
+	/* Societal: transfers cancel; earnings 800; QALYs valued at 60,000 */
+	ck_rel(soc[IAPT_E_PV_BENEFITS], 13107.89049919485);
+	ck_rel(soc[IAPT_E_BCR], 13.10789049919485);
+	ck_rel(soc[IAPT_E_PAYBACK_YEARS], 1.15);
+	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_BENEFITS] == 0);
+	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_TAX] == 0);
+	/* optimism bias uplifts programme costs only */
+	e.optimism_bias = 0.2;
+	ck_assert_int_eq(iapt_econ_appraise(&e, f, 3, o), 0);
+	ck_rel(ex[IAPT_E_PV_COSTS], 1200);
+	ck_rel(ex[IAPT_E_BCR], 1139.816565147378 / 1200);
+	free(o);
+}
+END_TEST
+
+START_TEST(appraisal_crossing_year_30)
+{
+	iapt_econ_settings e;
+	double f[40 * IAPT_CAT__COUNT * IAPT_PERSP__COUNT], o[64 * IAPT_PERSP__COUNT];
+	int n;
+	iapt_econ_defaults(&e);
+	n = iapt_econ_measure_count(&e);
+	memset(f, 0, sizeof f);
+	F(f, 0, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS) = -100;
+	F(f, 31, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS) = 1000;
+	F(f, 31, IAPT_CAT_QALYS, IAPT_PERSP_NHS) = 1;
+	ck_assert_int_eq(iapt_econ_appraise(&e, f, 40, o), 0);
+	ck_rel(o[IAPT_E_PV_BENEFITS], 345.9013695167984);
+	ck_rel(o[IAPT_E_QALYS], 0.6316146015465401);
+	ck_rel(o[IAPT_E_BCR], 3.459013695167984);
+	/* cumulative -100 until year 31, whose 345.90 pays it back 100/345.90 into the year */
+	ck_rel(o[IAPT_E_PAYBACK_YEARS], 31 + 100 / 345.9013695167984);
+	(void)n;
+}
+END_TEST
+
+/* ---- the ledger of a real run adds up ---- */
+
+static const char *small_run =
+	"iaptsim: 1\nname: small\nyears: [2019, 2020]\nseed: 11\nreplicates: 2\npopulation_scale: 0.01\n"
+	"parameters:\n  ltc.integrated_share: 0.5\n  workforce.li_trainees: {2019: 300, 2020: 0}\n"
+	"economics:\n  discount: {costs: 0, health: 0}\n";
+
+START_TEST(ledger_conservation)
+{
+	iapt_scenario *sc = scenario(small_run);
+	iapt_results *res;
+	const iapt_econ_settings *e;
+	int rep, p, c, t, y, co, n_ly, m, n;
+	ck_assert_int_eq(iapt_sim_run(&res, sc, NULL), 0);
+	e = iapt_results_econ_settings(res);
+	n = iapt_econ_measure_count(e);
+	n_ly = iapt_results_ledger_years(res);
+	ck_assert_int_eq(n_ly, 2 + 5 + 2);
+	for (rep = 0; rep < 2; rep++) {
+		for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+			double cost = 0, money = 0, qaly = 0, cat_sum = 0;
+			for (y = 0; y < n_ly; y++)
+				for (co = 2019; co <= 2020; co++)
+					for (c = 0; c < IAPT_CAT__COUNT; c++)
+						for (t = 0; t <= p; t++) {
+							double v = iapt_results_ledger(res, rep, 2019 + y, co, c, t);
+							ck_assert(isfinite(v));
+							if (c == IAPT_CAT_QALYS)
+								qaly += v;
+							else if (iapt_category_is_programme_cost(c))
+								cost -= v;
+							else
+								money += v;
+						}
+			/* undiscounted: present values are the plain sums of the tagged flows */
+			ck_assert(fabs(iapt_results_econ(res, rep, p, IAPT_E_PV_COSTS) - cost) <= 1e-6 * cost);
+			ck_assert(fabs(iapt_results_econ(res, rep, p, IAPT_E_NET_COST) - (cost - money)) <= 1e-6 * cost);
+			ck_assert(fabs(iapt_results_econ(res, rep, p, IAPT_E_QALYS) - qaly) <= 1e-9 * fabs(qaly) + 1e-9);
+			/* category present values add up to money benefits less costs */
+			for (m = IAPT_E__FIXED + e->n_thresholds; m < n; m++)
+				cat_sum += iapt_results_econ(res, rep, p, m);
+			ck_assert(fabs(cat_sum - (money - cost)) <= 1e-6 * cost);
+			ck_assert(cost > 0);
+		}
+		/* transfers net to zero for society in every cell; societal-only flows are not
+		 * the Exchequer's */
+		for (y = 0; y < n_ly; y++)
+			for (co = 2019; co <= 2020; co++) {
+				double b = 0, tx = 0;
+				for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+					b += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_BENEFITS, t);
+					tx += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_TAX, t);
+				}
+				ck_assert(fabs(b) < 1e-6 && fabs(tx) < 1e-6);
+			}
+		/* training spend is in its year, and only there */
+		ck_assert(iapt_results_ledger(res, rep, 2019, 2019, IAPT_CAT_TRAINING, IAPT_PERSP_NHS) < 0);
+		ck_assert(iapt_results_ledger(res, rep, 2020, 2020, IAPT_CAT_TRAINING, IAPT_PERSP_NHS) == 0);
+	}
+	ck_assert(isnan(iapt_results_ledger(res, 0, 2018, 2019, 0, 0)));
+	ck_assert(isnan(iapt_results_ledger(res, 0, 2019, 2021, 0, 0)));
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* ---- follow-up mechanisms on hand-made cohorts ---- */
+
+/* No transitions unless a test turns them on; price year 2013-14, so physical-health
+ * costs (given in 2013-14 prices) need no conversion. */
+static const char *fu_base =
+	"iaptsim: 1\nname: fu\nyears: 2019\nseed: 3\neconomics: {price_year: 2013}\nparameters:\n"
+	"  followup.years: 2\n"
+	"  followup.remission_12m: 0\n"
+	"  followup.relapse_12m_li: 0\n"
+	"  followup.relapse_12m_hi: 0\n"
+	"  followup.relapse_annual_after_first_year: 0\n"
+	"  employment.find_work_monthly_ill: 0\n"
+	"  employment.find_work_monthly_well: 0\n"
+	"  employment.lose_work_monthly_ill: 0\n"
+	"  employment.lose_work_monthly_well: 0\n";
+
+typedef struct cohort {
+	iapt_counters ct;
+	iapt_scenario *sc;
+} cohort;
+
+static void run_cohort(cohort *h, const char *extra, const iapt_fu_case *c, int n)
+{
+	char line[256];
+	const char *p = extra, *nl;
+	h->sc = scenario(fu_base);
+	/* extra: "name=value" lines, applied like --set */
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		snprintf(line, sizeof line, "%.*s", (int)(nl - p), p);
+		ck_assert_msg(iapt_params_assign(h->sc->params, line, "test") == 0, "%s", iapt_error_last()->message);
+	}
+	h->ct.n_years = 1;
+	h->ct.n_ledger_years = 4;
+	h->ct.c = calloc(IAPT_G__COUNT * IAPT_C__COUNT, sizeof(double));
+	h->ct.ledger = calloc(IAPT_LEDGER_SIZE(4, 1), sizeof(double));
+	ck_assert_int_eq(iapt_engine__follow_up_cohort(h->sc, c, n, &h->ct), 0);
+}
+
+static double total(const cohort *h, int cat, int tag)
+{
+	double v = 0;
+	int y;
+	for (y = 0; y < h->ct.n_ledger_years; y++)
+		v += IAPT_LEDGER(&h->ct, y, 0, cat, tag);
+	return v;
+}
+
+static void free_cohort(cohort *h)
+{
+	free(h->ct.c);
+	free(h->ct.ledger);
+	iapt_scenario_free(h->sc);
+}
+
+/* Depression, well on treatment (PHQ-9 3: utility 0.70), at caseness naturally (PHQ-9 15:
+ * 0.52), no transitions: the gain is exactly 24 months x 0.18 / 12 QALYs each, and 24
+ * months of GBP 2,000 / 12 of physical care for a person with an LTC. */
+START_TEST(savings_without_relapse)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 2, 1, 0};
+	cohort h;
+	run_cohort(&h, "", &c, 10);
+	ck_rel(total(&h, IAPT_CAT_QALYS, IAPT_PERSP_NHS), 10 * 24 * 0.18 / 12);
+	ck_rel(total(&h, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), 10 * 24 * 2000.0 / 12);
+	ck_assert(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) == 0); /* "other": not in the labour market */
+	/* 12 months fall in each of the first two financial years */
+	ck_rel(IAPT_LEDGER(&h.ct, 0, 0, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), 10 * 12 * 2000.0 / 12);
+	free_cohort(&h);
+}
+END_TEST
+
+/* Integrated care: GBP 360 in the first 3 months (2019-20 prices, converted to 2013-14) and
+ * an unemployed person in work at discharge when the employment gain is certain. */
+START_TEST(integrated_care)
+{
+	iapt_fu_case c = {18, 14, 15, 12, 15, 12, 0, 1, 1, 0}; /* ill on both paths, unemployed */
+	cohort h;
+	double f;
+	run_cohort(&h, "ltc.integrated_share=1\nltc.integrated_employment_gain=1\nmoney.earnings_annual=12000\n"
+		       "money.tax_annual=1200\nmoney.benefits_annual=2400\n", &c, 5);
+	iapt_price_convert(1, 2019, 2013, &f);
+	ck_rel(total(&h, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), 5 * 360 * f);
+	/* in work for all 24 months on treatment, unemployed on the natural course */
+	iapt_price_convert(1, 2019, 2013, &f);
+	ck_rel(total(&h, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL), 5 * 24 * 12000 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER), 5 * 24 * 1200 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER), 5 * 24 * 2400 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL), -5 * 24 * 2400 * f / 12);
+	free_cohort(&h);
+}
+END_TEST
+
+/* Relapse after LI: the hazards are built so that 79% of 53% relapse by 6 months and 53% by
+ * 12 (Ali et al. 2017), and at the annual later rate after. The expected QALY gain is
+ * 0.18 / 12 x sum over months of the share still well, worked out here from those
+ * figures; the cohort of 20,000 must land within 2% of it. */
+START_TEST(relapse_matches_ali_2017)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 2, 0, 0};
+	cohort h;
+	double expect = 0, S = 1, got;
+	int m;
+	run_cohort(&h, "followup.relapse_12m_li=0.53\nfollowup.relapse_annual_after_first_year=0.352\n", &c, 20000);
+	for (m = 0; m < 24; m++) {
+		double S6 = 1 - 0.53 * 0.79, S12 = 1 - 0.53;
+		expect += S;
+		/* survival to the start of month m + 1 */
+		if (m < 6)
+			S = pow(S6, (m + 1) / 6.0);
+		else if (m < 12)
+			S = S6 * pow(S12 / S6, (m - 5) / 6.0);
+		else
+			S = S12 * pow(1 - 0.352, (m - 11) / 12.0);
+	}
+	expect *= 20000 * 0.18 / 12;
+	got = total(&h, IAPT_CAT_QALYS, IAPT_PERSP_NHS);
+	ck_assert_msg(fabs(got - expect) < 0.02 * expect, "QALYs %g, expected %g", got, expect);
+	free_cohort(&h);
+}
+END_TEST
+
+/* Employment: unemployed on both paths, well only on treatment, a 5% monthly chance of work
+ * while well and none while ill: expected months in work = sum over m of 1 - 0.95^m. */
+START_TEST(employment_while_well)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0};
+	cohort h;
+	double months = 0, got, f;
+	int m;
+	run_cohort(&h, "employment.find_work_monthly_well=0.05\nmoney.benefits_annual=1200\nmoney.tax_annual=0\n",
+		   &c, 20000);
+	for (m = 0; m < 24; m++)
+		months += 1 - pow(0.95, m);
+	iapt_price_convert(1, 2019, 2013, &f);
+	got = total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) / (1200 * f / 12) / 20000;
+	ck_assert_msg(fabs(got - months) < 0.02 * months, "months in work %g, expected %g", got, months);
+	free_cohort(&h);
+}
+END_TEST
+
+/* Same state on both paths: nothing to attribute, nothing in the ledger. */
+START_TEST(no_difference_no_flows)
+{
+	iapt_fu_case c = {18, 14, 12, 9, 12, 9, 0, 1, 1, 0};
+	cohort h;
+	int k;
+	run_cohort(&h, "employment.find_work_monthly_ill=0.2\nfollowup.remission_12m=0.5\n", &c, 100);
+	for (k = 0; k < (int)IAPT_LEDGER_SIZE(4, 1); k++)
+		ck_assert(h.ct.ledger[k] == 0);
+	free_cohort(&h);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("econ");
+	TCase *tc = tcase_create("econ");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, green_book_declines_after_year_30);
+	tcase_add_test(tc, custom_schedule_from_yaml);
+	tcase_add_test(tc, price_index);
+	tcase_add_test(tc, appraisal_by_hand);
+	tcase_add_test(tc, appraisal_crossing_year_30);
+	tcase_add_test(tc, ledger_conservation);
+	tcase_add_test(tc, savings_without_relapse);
+	tcase_add_test(tc, integrated_care);
+	tcase_add_test(tc, relapse_matches_ali_2017);
+	tcase_add_test(tc, employment_while_well);
+	tcase_add_test(tc, no_difference_no_flows);
+	suite_add_tcase(s, tc);
+	return s;
+}
