@@ -1,7 +1,7 @@
 /* Benchmark: a full national year at population scale 1.0 (about 1.7 million referrals),
  * one replicate, one thread. Prints referrals/s, sessions/s and peak memory. Not a test:
- * it asserts nothing about time. Usage: bench_national [SCENARIO] (default
- * scenarios/default.yaml, run at scale 1, 1 replicate). */
+ * it asserts nothing about time. Usage: bench_national [SCENARIO [NAME=VALUE ...]]
+ * (default scenarios/default.yaml, run at scale 1, 1 replicate; assignments as --set). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -34,6 +34,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
 		return 2;
 	}
+	for (int i = 2; i < argc; i++)
+		if (iapt_params_assign(sc->params, argv[i], "bench")) {
+			fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
+			iapt_scenario_free(sc);
+			return 2;
+		}
 	sc->population_scale = 1.0;
 	sc->replicates = 1;
 	{
@@ -52,6 +58,8 @@ int main(int argc, char **argv)
 	st = iapt_results_stats(res);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("scenario                %s (scale 1.0, 1 replicate, 1 thread)\n", path);
+	for (int i = 2; i < argc; i++)
+		printf("set                     %s\n", argv[i]);
 	printf("simulated years         %d reported + %d warm-up\n", years, burn);
 	printf("referrals simulated     %llu\n", st->referrals);
 	printf("sessions booked         %llu\n", st->sessions);

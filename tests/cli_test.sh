@@ -58,7 +58,7 @@ grep -q "from 2020-21" "$tmp/stdout" && ok || bad "params shows the year schedul
 small=(--replicates 3 --scale 0.01 -q)
 "$bin" run scenarios/default.yaml -o "$tmp/a" "${small[@]}" --threads 1 || bad "run a"
 "$bin" run scenarios/default.yaml -o "$tmp/b" "${small[@]}" --threads 2 || bad "run b"
-for f in summary.csv replicates.csv; do
+for f in summary.csv replicates.csv economics.csv ledger.csv; do
   cmp -s "$tmp/a/$f" "$tmp/b/$f" && ok || bad "$f differs between 1 and 2 threads"
 done
 # run.json differs only in the recorded command line
@@ -70,6 +70,22 @@ grep -q "^2019-20,step=li_then_hi,recovery_pct," "$tmp/a/summary.csv" && ok || b
 ls "$tmp/a" | grep -q tmp && bad "temporary files left behind" || ok
 "$bin" run scenarios/default.yaml -o "$tmp/c" "${small[@]}" --seed 99 || bad "run c"
 cmp -s "$tmp/a/summary.csv" "$tmp/c/summary.csv" && bad "--seed had no effect" || ok
+
+# economics: every perspective and measure, tidy, and every scenario shipped runs
+head -n 1 "$tmp/a/economics.csv" | grep -qx "perspective,measure,mean,lo95,hi95" && ok || bad "economics.csv header"
+for p in nhs exchequer societal; do
+  for m in pv_costs pv_benefits npv bcr payback_years qalys cost_per_qaly nmb_20000 nmb_30000 pv:therapy_sessions; do
+    grep -q "^$p,$m," "$tmp/a/economics.csv" && ok || bad "economics.csv lacks $p,$m"
+  done
+done
+head -n 1 "$tmp/a/ledger.csv" | grep -qx "year,cohort,category,perspective,unit,mean,lo95,hi95" && ok || bad "ledger.csv header"
+grep -q '"discount_costs"' "$tmp/a/run.json" && grep -q '"price_index"' "$tmp/a/run.json" && ok || bad "run.json economics"
+for s in scenarios/*.yaml; do
+  "$bin" run "$s" -o "$tmp/s" --replicates 2 --scale 0.005 -q && ok || bad "$s does not run"
+  [ -s "$tmp/s/economics.csv" ] && ok || bad "$s wrote no economics.csv"
+done
+expect_exit 2 "economics block with an unknown perspective" "$bin" run tests/data/bad/econ_perspective_unknown.yaml -o "$tmp/bad_econ"
+[ -e "$tmp/bad_econ" ] && bad "bad economics block wrote results" || ok
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -243,7 +243,10 @@ END_TEST
 static const char *fu_base =
 	"iaptsim: 1\nname: fu\nyears: 2019\nseed: 3\neconomics: {price_year: 2013}\nparameters:\n"
 	"  followup.years: 2\n"
-	"  followup.remission_12m: 0\n"
+	"  followup.remission_monthly_first_3m: 0\n"
+	"  followup.remission_monthly_3_6m: 0\n"
+	"  followup.remission_monthly_6_36m: 0\n"
+	"  followup.remission_monthly_after_3y: 0\n"
 	"  followup.relapse_12m_li: 0\n"
 	"  followup.relapse_12m_hi: 0\n"
 	"  followup.relapse_annual_after_first_year: 0\n"
@@ -383,7 +386,7 @@ START_TEST(no_difference_no_flows)
 	iapt_fu_case c = {18, 14, 12, 9, 12, 9, 0, 1, 1, 0};
 	cohort h;
 	int k;
-	run_cohort(&h, "employment.find_work_monthly_ill=0.2\nfollowup.remission_12m=0.5\n", &c, 100);
+	run_cohort(&h, "employment.find_work_monthly_ill=0.2\nfollowup.remission_monthly_6_36m=0.05\n", &c, 100);
 	for (k = 0; k < (int)IAPT_LEDGER_SIZE(4, 1); k++)
 		ck_assert(h.ct.ledger[k] == 0);
 	free_cohort(&h);

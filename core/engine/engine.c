@@ -75,7 +75,7 @@ typedef struct sim {
 	iapt_run_stats *stats;
 	double money[IAPT_P__COUNT]; /* price-year factor for money parameters, 1 otherwise */
 	double relapse[2][3][2];      /* monthly relapse hazard [hi][months 0-5, 6-11, 12+][residual] */
-	double remit;                 /* monthly remission hazard */
+	double remit[4];              /* monthly remission hazard by months ill: 0-2, 3-5, 6-35, 36+ */
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
@@ -297,7 +297,8 @@ static void expansion(const iapt_params *p, int first, int y, int lvl, double *q
 /* Monthly hazards after discharge (MODEL.md section 6). Relapse: the 12-month share R with
  * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards
  * over months 0-5 and 6-11; after a year, the annual rate L. Residual symptoms multiply
- * the hazard on the continuous scale: 1 - (1 - h)^HR. Remission: the 12-month share W. */
+ * the hazard on the continuous scale: 1 - (1 - h)^HR. Remission falls with the months
+ * an episode has lasted (Keller et al. 1992). */
 static double monthly(double share, double months)
 {
 	return share >= 1 ? 1.0 : 1.0 - pow(1.0 - share, 1.0 / months);
@@ -316,7 +317,10 @@ static void load_hazards(sim *s)
 			for (r = 0; r < 2; r++)
 				s->relapse[hi][k][r] = r ? (h[k] >= 1 ? 1.0 : 1.0 - pow(1.0 - h[k], hr)) : h[k];
 	}
-	s->remit = monthly(P(s, FU_REMISSION_12M), 12);
+	s->remit[0] = P(s, FU_REMIT_0_3);
+	s->remit[1] = P(s, FU_REMIT_3_6);
+	s->remit[2] = P(s, FU_REMIT_6_36);
+	s->remit[3] = P(s, FU_REMIT_LATE);
 }
 
 static void ledger_add(sim *s, int ly, int cohort, int cat, int tag, double v)
@@ -564,7 +568,7 @@ typedef struct fu_path {
 	int emp;    /* EMP_* */
 	int hi;     /* relapse profile: after high-intensity treatment */
 	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
-	int months; /* months into the well spell */
+	int months; /* months into the well spell, or of the episode when not well (capped) */
 	double util;
 } fu_path;
 
@@ -584,13 +588,13 @@ static double utility(const sim *s, int problem, int phq, int gad)
 	return gad < 5 ? P(s, UTIL_GAD_0) : gad < 10 ? P(s, UTIL_GAD_5) : gad < 15 ? P(s, UTIL_GAD_10) : P(s, UTIL_GAD_15);
 }
 
-static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad, int hi)
+static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad, int hi, int ill_months)
 {
 	q->well = !iapt_outcome__caseness(phq, gad);
 	q->emp = p->emp;
 	q->hi = q->well ? hi : 0;
 	q->resid = q->well && phq >= 5;
-	q->months = 0;
+	q->months = q->well ? 0 : (ill_months < 36 ? ill_months : 36);
 	q->util = utility(s, p->problem, phq, gad);
 }
 
@@ -629,10 +633,12 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 		} else if (q->months < 12) {
 			q->months++;
 		}
-	} else if (u_h < s->remit) {
+	} else if (u_h < s->remit[q->months < 3 ? 0 : q->months < 6 ? 1 : q->months < 36 ? 2 : 3]) {
 		q->well = 1;
 		q->hi = q->resid = q->months = 0;
 		q->util = util_well;
+	} else if (q->months < 36) {
+		q->months++;
 	}
 	if (q->emp == EMP_U) {
 		if (u_e < (q->well ? P(s, EMP_FIND_WELL) : P(s, EMP_FIND_ILL)))
@@ -667,8 +673,10 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort)
 	int gad_n = p->nphq_last != NO_SCORE ? p->ngad_last : score(p->ng, 0, 21);
 	double util_ill, util_well, saving = 0;
 
-	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0);
-	fu_start(s, p, &n, phq_n, gad_n, 0); /* an untreated spell relapses like one after LI (assumed) */
+	/* months of the episode at discharge: before referral, then waiting and treatment */
+	int ill = (int)(P(s, FU_ILL_BEFORE) + (double)(end_week - p->arrival) * 12.0 / IAPT_WEEKS_PER_YEAR);
+	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill);
+	fu_start(s, p, &n, phq_n, gad_n, 0, ill); /* an untreated spell relapses like one after LI (assumed) */
 	if (!need_int && same_path(&t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
 	/* the follow-up stream: the integrated-care draws first, then two numbers a month */

@@ -218,9 +218,21 @@ X(FU_RELAPSE_HI_12M, "followup.relapse_12m_hi", 0.29, 0, 1, "proportion", 0, 1,
 X(FU_RELAPSE_LATER, "followup.relapse_annual_after_first_year", 0.352, 0, 1, "proportion/year", 0, 1,
   "Chance a year of relapse for people still well a year after becoming well",
   "Derived from Vittengl et al. 2007: 29% at one year, 54% at two, so (0.54-0.29)/(1-0.29) in year two; later years assumed the same")
-X(FU_REMISSION_12M, "followup.remission_12m", 0.53, 0, 1, "proportion", 0, 1,
-  "Share of people at caseness who remit within 12 months without further treatment",
-  "Whiteford et al. 2013, Psychol Med 43:1569-85: untreated depression remits in 53% within 12 months")
+X(FU_REMIT_0_3, "followup.remission_monthly_first_3m", 0.15, 0, 1, "probability/month", 0, 1,
+  "Monthly chance of remission in the first 3 months of an episode, without further treatment",
+  "Keller et al. 1992, Arch Gen Psychiatry 49:809-16: 15% a month in the first 3 months")
+X(FU_REMIT_3_6, "followup.remission_monthly_3_6m", 0.066, 0, 1, "probability/month", 0, 1,
+  "Monthly chance of remission in months 3-5 of an episode",
+  "Derived from Keller et al. 1992: 50% recovered within 6 months, after 15% a month for 3 months")
+X(FU_REMIT_6_36, "followup.remission_monthly_6_36m", 0.035, 0, 1, "probability/month", 0, 1,
+  "Monthly chance of remission in months 6-35 of an episode",
+  "Derived from Keller et al. 1992: 12% not recovered at 5 years with 1.5% a month in years 3-5, from 50% at 6 months")
+X(FU_REMIT_LATE, "followup.remission_monthly_after_3y", 0.015, 0, 1, "probability/month", 0, 1,
+  "Monthly chance of remission after 3 years of an episode",
+  "Keller et al. 1992: 1-2% a month in years 3-5")
+X(FU_ILL_BEFORE, "followup.episode_months_at_referral", 6, 0, 240, "months", 0, 0,
+  "How long the episode has lasted when a person is referred (sets the remission rate on the natural course)",
+  "(to source) assumed; Whiteford et al. 2013 (53% remit within 12 months untreated) is matched at about 0 months")
 
 /* Employment after discharge (MODEL.md section 6) */
 X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 0,
