@@ -18,7 +18,8 @@
 
 enum { LI = 0, HI = 1 };
 enum { N_AGE = 4, N_PROBLEM = 9, N_LTC_TYPE = 5 };
-enum { PROB_SOCIAL = 3, PROB_PTSD = 4 }; /* indices in the problem weights (param_list.h order) */
+/* indices in the problem weights (param_list.h order) */
+enum { PROB_DEPRESSION = 0, PROB_MIXED = 2, PROB_SOCIAL = 3, PROB_PTSD = 4, PROB_OTHER = N_PROBLEM - 1 };
 enum { EMP_EMPLOYED = 0, EMP_UNEMPLOYED = 1, EMP_OTHER = 2 };
 #define NO_SCORE 255
 
@@ -560,8 +561,6 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 
 /* ---- follow-up after discharge (MODEL.md section 6) ---- */
 
-enum { EMP_E = EMP_EMPLOYED, EMP_U = EMP_UNEMPLOYED };
-
 /* One path of a person after discharge: treated, or their natural course. */
 typedef struct fu_path {
 	int well;   /* not at caseness */
@@ -582,7 +581,7 @@ static int same_path(const fu_path *a, const fu_path *b)
  * band mapping); by GAD-7 band for the anxiety problems (Jankovic et al. 2021). */
 static double utility(const sim *s, int problem, int phq, int gad)
 {
-	if (problem == 0 || problem == 2 || problem == N_PROBLEM - 1)
+	if (problem == PROB_DEPRESSION || problem == PROB_MIXED || problem == PROB_OTHER)
 		return phq < 5 ? P(s, UTIL_PHQ_0) : phq < 10 ? P(s, UTIL_PHQ_5) : phq < 15 ? P(s, UTIL_PHQ_10)
 		       : phq < 20 ? P(s, UTIL_PHQ_15) : P(s, UTIL_PHQ_20);
 	return gad < 5 ? P(s, UTIL_GAD_0) : gad < 10 ? P(s, UTIL_GAD_5) : gad < 15 ? P(s, UTIL_GAD_10) : P(s, UTIL_GAD_15);
@@ -603,7 +602,7 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
 	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util / 12.0;
-	if (q->emp == EMP_E) {
+	if (q->emp == EMP_EMPLOYED) {
 		double tax = sign * P(s, MONEY_TAX) / 12.0;
 		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * P(s, MONEY_EARNINGS) / 12.0;
 		acc[IAPT_CAT_TAX][IAPT_PERSP_EXCHEQUER] += tax;  /* the Exchequer receives */
@@ -611,7 +610,7 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
 			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -=
 				sign * P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
-	} else if (q->emp == EMP_U) {
+	} else if (q->emp == EMP_UNEMPLOYED) {
 		double b = sign * P(s, MONEY_BENEFITS) / 12.0;
 		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_EXCHEQUER] -= b; /* the Exchequer pays */
 		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_SOCIETAL] += b;  /* households receive */
@@ -640,12 +639,12 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 	} else if (q->months < 36) {
 		q->months++;
 	}
-	if (q->emp == EMP_U) {
+	if (q->emp == EMP_UNEMPLOYED) {
 		if (u_e < (q->well ? P(s, EMP_FIND_WELL) : P(s, EMP_FIND_ILL)))
-			q->emp = EMP_E;
-	} else if (q->emp == EMP_E) {
+			q->emp = EMP_EMPLOYED;
+	} else if (q->emp == EMP_EMPLOYED) {
 		if (u_e < (q->well ? P(s, EMP_LOSE_WELL) : P(s, EMP_LOSE_ILL)))
-			q->emp = EMP_U;
+			q->emp = EMP_UNEMPLOYED;
 	}
 }
 
@@ -690,8 +689,8 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort)
 			saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
 			if (sav_months < 1)
 				sav_months = 1; /* 0 months: the whole saving at discharge */
-			if (t.emp == EMP_U && u_emp < P(s, LTC_INTEGRATED_EMP))
-				t.emp = EMP_E;
+			if (t.emp == EMP_UNEMPLOYED && u_emp < P(s, LTC_INTEGRATED_EMP))
+				t.emp = EMP_EMPLOYED;
 		}
 		if (!integrated && same_path(&t, &n))
 			return;

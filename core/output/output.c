@@ -21,6 +21,17 @@ typedef struct out_ctx {
 
 typedef int (*writer_fn)(const out_ctx *c, iapt_buf *b);
 
+/* "mean,lo95,hi95\n", NA for NaN */
+static void put_interval(iapt_buf *b, const iapt_summary *s)
+{
+	iapt_buf__number(b, s->mean, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s->lo95, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s->hi95, "NA");
+	iapt_buf__put(b, "\n", 1);
+}
+
 static int write_summary(const out_ctx *c, iapt_buf *b)
 {
 	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
@@ -37,12 +48,7 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 					c->vals[r] = iapt_results_value(c->res, y, g, m, r);
 				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
 				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(y, lab), iapt_group_name(g), iapt_metric_name(m));
-				iapt_buf__number(b, s.mean, "NA");
-				iapt_buf__put(b, ",", 1);
-				iapt_buf__number(b, s.lo95, "NA");
-				iapt_buf__put(b, ",", 1);
-				iapt_buf__number(b, s.hi95, "NA");
-				iapt_buf__put(b, "\n", 1);
+				put_interval(b, &s);
 			}
 		}
 	}
@@ -79,12 +85,7 @@ static void summary_cells(iapt_buf *b, const out_ctx *c, size_t n)
 		iapt_buf__printf(b, "NA,NA,NA\n");
 		return;
 	}
-	iapt_buf__number(b, s.mean, "NA");
-	iapt_buf__put(b, ",", 1);
-	iapt_buf__number(b, s.lo95, "NA");
-	iapt_buf__put(b, ",", 1);
-	iapt_buf__number(b, s.hi95, "NA");
-	iapt_buf__put(b, "\n", 1);
+	put_interval(b, &s);
 }
 
 static int write_economics(const out_ctx *c, iapt_buf *b)

@@ -408,16 +408,22 @@ static int e_discount(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
-static int e_price_year(ctx *c, yaml_node_t *n)
+/* A financial year that the price index covers. */
+static int get_price_year(ctx *c, yaml_node_t *n, const char *what, int *out)
 {
-	int rc = get_year(c, n, "economics.price_year", &c->sc->econ.price_year);
+	int rc = get_year(c, n, what, out);
 	double l;
-	if (!rc && iapt_price_level(c->sc->econ.price_year, &l) != IAPT_OK) {
+	if (!rc && iapt_price_level(*out, &l) != IAPT_OK) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
-		return fail_at(c, IAPT_ERANGE, n->start_mark, "economics.price_year: %s", msg);
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "%s: %s", what, msg);
 	}
 	return rc;
+}
+
+static int e_price_year(ctx *c, yaml_node_t *n)
+{
+	return get_price_year(c, n, "economics.price_year", &c->sc->econ.price_year);
 }
 
 static int e_perspectives(ctx *c, yaml_node_t *n)
@@ -485,14 +491,7 @@ static int e_qaly_value(ctx *c, yaml_node_t *n)
 
 static int e_qaly_year(ctx *c, yaml_node_t *n)
 {
-	int rc = get_year(c, n, "economics.qaly_value_price_year", &c->sc->econ.qaly_value_year);
-	double l;
-	if (!rc && iapt_price_level(c->sc->econ.qaly_value_year, &l) != IAPT_OK) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
-		return fail_at(c, IAPT_ERANGE, n->start_mark, "economics.qaly_value_price_year: %s", msg);
-	}
-	return rc;
+	return get_price_year(c, n, "economics.qaly_value_price_year", &c->sc->econ.qaly_value_year);
 }
 
 static int e_optimism(ctx *c, yaml_node_t *n)
