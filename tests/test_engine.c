@@ -44,12 +44,14 @@ static const char *queue_case =
 
 typedef struct seen {
 	int n;
-	iapt_person_view v[200];
+	iapt_hook_person v[200];
 } seen;
 
-static int record(void *data, const iapt_person_view *p)
+/* The engine's hook table filled with C functions: what the Lua host does, minus Lua. */
+static int record(void *data, iapt_run *run, iapt_hook_person *p)
 {
 	seen *s = data;
+	(void)run;
 	if (p->id < 200) {
 		s->v[p->id] = *p;
 		s->n++;
@@ -61,7 +63,7 @@ static void run_with_hooks(iapt_scenario *sc, seen *s)
 {
 	iapt_counters ct;
 	iapt_run_stats st;
-	iapt_hooks h = {s, record};
+	iapt_hooks h = {s, IAPT_HOOK_DISCHARGE, NULL, NULL, NULL, record, NULL};
 	memset(&st, 0, sizeof st);
 	ct.n_years = 1;
 	ct.n_ledger_years = 0;

@@ -1,5 +1,6 @@
 /* The iaptsim command: the only place that prints or picks exit codes.
  * Exit codes: 0 ok, 1 the run failed, 2 bad input (nothing written). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -24,6 +25,8 @@ static const char usage[] =
 	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
 	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv, --markdown)\n"
 	"  metrics               list the reported metrics and groups with their definitions\n"
+	"  plugins [DIR|FILE]    list the built-in plugins, and those in DIR (default ./plugins)\n"
+	"                        and on IAPTSIM_PLUGIN_PATH, with their options and docs\n"
 	"  version               print the version\n"
 	"\n"
 	"options for run and check:\n"
@@ -310,6 +313,21 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
+/* What plugins logged (print, ctx:log), replicate by replicate, on stderr. */
+static void print_logs(const iapt_results *res)
+{
+	int r;
+	for (r = 0; r < iapt_results_replicates(res); r++) {
+		const char *log = iapt_results_log(res, r), *nl;
+		for (; log && *log; log = nl + 1) {
+			nl = strchr(log, '\n');
+			if (!nl)
+				nl = log + strlen(log) - 1;
+			fprintf(stderr, "[replicate %d] %.*s\n", r + 1, (int)(nl - log), log);
+		}
+	}
+}
+
 static int cmd_run(const opts *o, int argc, char **argv)
 {
 	iapt_scenario *sc;
@@ -348,6 +366,7 @@ static int cmd_run(const opts *o, int argc, char **argv)
 	if (rc) {
 		ex = report(rc);
 	} else if (!o->quiet) {
+		print_logs(res);
 		print_table(sc, res);
 		print_economics(sc, res);
 		printf("\nresults: %s/summary.csv, economics.csv, ledger.csv, replicates.csv, run.json\n", dir);
@@ -355,6 +374,121 @@ static int cmd_run(const opts *o, int argc, char **argv)
 	iapt_results_free(res);
 	iapt_scenario_free(sc);
 	return rc ? ex : EXIT_OK;
+}
+
+static void print_plugin(const iapt_plugin *pl)
+{
+	static const char *const hooks[] = {"setup", "on_year", "on_referral", "on_discharge", "on_finish"};
+	size_t k;
+	int h, any = 0;
+	printf("%s  (%s%s)\n    %s\n", pl->name, pl->builtin ? "built in: " : "", pl->path, pl->summary);
+	printf("    hooks:");
+	for (h = 0; h < 5; h++)
+		if (pl->hooks & (1u << h)) {
+			printf("%s %s", any ? "," : "", hooks[h]);
+			any = 1;
+		}
+	printf("%s\n", any ? "" : " none");
+	if (pl->n_options)
+		printf("    options (with: in the scenario):\n");
+	for (k = 0; k < pl->n_options; k++) {
+		const iapt_plugin_option *o = &pl->options[k];
+		char def[128];
+		size_t c;
+		switch (o->kind) {
+		case IAPT_OPT_STRING: snprintf(def, sizeof def, "\"%s\"", o->def_str); break;
+		case IAPT_OPT_BOOLEAN: snprintf(def, sizeof def, "%s", o->def_num != 0 ? "true" : "false"); break;
+		case IAPT_OPT_INTEGER: snprintf(def, sizeof def, "%.10g, whole number in [%g, %g]", o->def_num, o->min, o->max); break;
+		default: snprintf(def, sizeof def, "%.10g, in [%g, %g]", o->def_num, o->min, o->max); break;
+		}
+		printf("      %-22s default %s\n", o->name, def);
+		if (o->n_choices) {
+			printf("      %-22s one of:", "");
+			for (c = 0; c < o->n_choices; c++)
+				printf(" %s", o->choices[c]);
+			printf("\n");
+		}
+		printf("      %-22s %s\n", "", o->doc);
+	}
+	if (pl->n_metrics)
+		printf("    metrics (summary.csv, group all):\n");
+	for (k = 0; k < pl->n_metrics; k++)
+		printf("      %s.%-22s %s (%s)\n", pl->name, pl->metrics[k].name, pl->metrics[k].doc,
+		       pl->metrics[k].level ? "level" : "count");
+}
+
+/* Every NAME.lua in dir, in name order; a file that does not load says why. */
+static int list_dir(const char *dir, int *bad)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort), i;
+	if (n < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(ents[i]->d_name);
+		if (len > 4 && !strcmp(ents[i]->d_name + len - 4, ".lua")) {
+			char path[4096];
+			iapt_plugin *pl;
+			snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+			if (iapt_plugin_load(&pl, path, NULL, 0, 0) == IAPT_OK) {
+				printf("\n");
+				print_plugin(pl);
+				iapt_plugin_free(pl);
+			} else {
+				printf("\n%s: does not load:\n    %s\n", path, iapt_error_last()->message);
+				*bad = 1;
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return 1;
+}
+
+static int cmd_plugins(const opts *o)
+{
+	size_t i;
+	int bad = 0;
+	const char *pp = getenv("IAPTSIM_PLUGIN_PATH");
+	printf("built-in plugins (use: NAME in a scenario's plugins list):\n");
+	for (i = 0; i < iapt_plugin_builtin_count(); i++) {
+		iapt_plugin *pl;
+		int rc = iapt_plugin_load(&pl, iapt_plugin_builtin_name(i), NULL, 0, 0);
+		if (rc)
+			return report(rc);
+		printf("\n");
+		print_plugin(pl);
+		iapt_plugin_free(pl);
+	}
+	if (o->scenario) {
+		size_t len = strlen(o->scenario);
+		if (len > 4 && !strcmp(o->scenario + len - 4, ".lua")) {
+			iapt_plugin *pl;
+			int rc = iapt_plugin_load(&pl, o->scenario, NULL, 0, 0);
+			if (rc)
+				return report(rc);
+			printf("\n%s:\n\n", o->scenario);
+			print_plugin(pl);
+			iapt_plugin_free(pl);
+		} else {
+			printf("\nin %s (use: %s/NAME.lua):\n", o->scenario, o->scenario);
+			if (!list_dir(o->scenario, &bad))
+				return input_error("plugins: cannot read the folder '%s'", o->scenario);
+		}
+	} else if (list_dir("plugins", &bad) == 0) {
+		/* no ./plugins folder: nothing found there */
+	}
+	while (pp && *pp) {
+		const char *end = strchr(pp, ':');
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%.*s", (int)(end ? (size_t)(end - pp) : strlen(pp)), pp);
+		if (dir[0]) {
+			printf("\non IAPTSIM_PLUGIN_PATH, in %s (use: NAME):\n", dir);
+			list_dir(dir, &bad);
+		}
+		pp = end ? end + 1 : NULL;
+	}
+	return bad ? EXIT_INPUT : EXIT_OK;
 }
 
 static int cmd_check(const opts *o)
@@ -479,6 +613,8 @@ int main(int argc, char **argv)
 		rc = cmd_params(&o);
 	else if (!strcmp(o.cmd, "metrics"))
 		rc = cmd_metrics();
+	else if (!strcmp(o.cmd, "plugins"))
+		rc = cmd_plugins(&o);
 	else if (!strcmp(o.cmd, "version") || !strcmp(o.cmd, "--version")) {
 		printf("iaptsim %s\n", IAPTSIM_VERSION);
 		rc = EXIT_OK;

@@ -13,6 +13,7 @@
 
 #include "engine/engine.h"
 #include "engine/outcome.h"
+#include "lua/host.h"
 #include "iaptsim/rng.h"
 #include "util/util.h"
 
@@ -20,7 +21,7 @@ enum { LI = 0, HI = 1 };
 enum { N_AGE = 4, N_PROBLEM = 9, N_LTC_TYPE = 5 };
 /* indices in the problem weights (param_list.h order) */
 enum { PROB_DEPRESSION = 0, PROB_MIXED = 2, PROB_SOCIAL = 3, PROB_PTSD = 4, PROB_OTHER = N_PROBLEM - 1 };
-enum { EMP_EMPLOYED = 0, EMP_UNEMPLOYED = 1, EMP_OTHER = 2 };
+enum { EMP_EMPLOYED = IAPT_EMP_EMPLOYED, EMP_UNEMPLOYED = IAPT_EMP_UNEMPLOYED, EMP_OTHER = IAPT_EMP_OTHER };
 #define NO_SCORE 255
 
 typedef struct person { /* 64 bytes: one cache line */
@@ -33,7 +34,11 @@ typedef struct person { /* 64 bytes: one cache line */
 	int16_t arrival, first_week, sym_week, leave_week; /* week indices (< 32767) */
 	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
 	uint8_t attended, missed, s_li, s_hi;
-	uint8_t problem, emp, ltc, ltc_type, age, female;
+	uint8_t problem : 4, emp : 2, age : 2;
+	uint8_t ltc_type : 3, ltc : 1, female : 1, integrated : 1;
+	uint16_t svc;  /* service index */
+	uint8_t mark;  /* a plugin's tag for the person */
+	uint8_t spare;
 } person;
 
 _Static_assert(sizeof(person) == 64, "person should fill one cache line");
@@ -56,9 +61,19 @@ typedef struct service {
 	idx_vec active[2];   /* in treatment at LI / HI */
 } service;
 
-typedef struct sim {
+typedef struct iapt_run {
 	const iapt_scenario *sc;
+	const iapt_params *params; /* the scenario's, or this replicate's copy when plugins run */
+	iapt_params *own_params;
 	const iapt_hooks *hooks;
+	unsigned has;              /* hooks->has, or 0 */
+	int year;                  /* financial year in force */
+	int ev_week, ev_cohort;    /* the event a hook runs for: week, cohort index (-1 none) */
+	int in_setup;              /* 1 in begin (setup), 2 in on_year */
+	int values_ready;
+	double *values;            /* metrics for on_finish */
+	iapt_buf log;
+	int log_lines;
 	int rep, n_services, weeks, burn_weeks, n_years;
 	double pv[IAPT_P__COUNT]; /* parameters in force this year */
 	double cap_week[2];       /* slots per week per service (before the service factor) */
@@ -330,9 +345,9 @@ static void ledger_add(sim *s, int ly, int cohort, int cat, int tag, double v)
 		IAPT_LEDGER(s->ct, ly, cohort, cat, tag) += v;
 }
 
-static void load_year(sim *s, int y)
+static int load_year(sim *s, int y)
 {
-	const iapt_params *p = s->sc->params;
+	const iapt_params *p = s->params;
 	double scale = s->sc->population_scale, q[2], t[2], in[2], wte[2];
 	size_t i;
 	int k, yi = y - s->sc->first_year, lvl;
@@ -340,6 +355,10 @@ static void load_year(sim *s, int y)
 		expansion(p, s->sc->first_year, y, lvl, &q[lvl], &t[lvl], &in[lvl]);
 	if (y < s->sc->first_year)
 		y = s->sc->first_year; /* warm-up uses the first year's settings */
+	s->year = y;
+	/* plugins may have changed this replicate's parameters: check them as the scenario's were */
+	if (s->own_params && (k = check_year(p, y)))
+		return k;
 	for (i = 0; i < IAPT_P__COUNT; i++)
 		s->pv[i] = iapt_params_get(p, i, y) * s->money[i];
 	s->referrals_week = referrals_in_year(p, s->sc->first_year, y) * scale / IAPT_WEEKS_PER_YEAR;
@@ -365,6 +384,7 @@ static void load_year(sim *s, int y)
 		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
 	for (k = 0; k < N_LTC_TYPE; k++)
 		s->w_ltc[k] = s->pv[IAPT_P_LTC_DIABETES + k];
+	return IAPT_OK;
 }
 
 /* ---- counting ---- */
@@ -660,12 +680,12 @@ static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_P
 }
 
 /* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
-static void follow_up(sim *s, const person *p, int end_week, int cohort)
+static void follow_up(sim *s, const person *p, int end_week, int cohort, int emp_t)
 {
 	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
 	fu_path t, n;
-	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, integrated = 0, sav_months = 0;
-	int need_int = p->ltc && P(s, LTC_INTEGRATED) > 0;
+	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
+	int need_int = p->ltc && p->integrated;
 	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
 	int gad_t = p->phq_last != NO_SCORE ? p->gad_last : score(p->xg, 0, 21);
 	int phq_n = p->nphq_last != NO_SCORE ? p->nphq_last : score(p->np, 0, 27);
@@ -676,24 +696,20 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort)
 	int ill = (int)(P(s, FU_ILL_BEFORE) + (double)(end_week - p->arrival) * 12.0 / IAPT_WEEKS_PER_YEAR);
 	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill);
 	fu_start(s, p, &n, phq_n, gad_n, 0, ill); /* an untreated spell relapses like one after LI (assumed) */
+	t.emp = emp_t; /* a plugin may have changed it at discharge (employment support) */
 	if (!need_int && same_path(&t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
-	/* the follow-up stream: the integrated-care draws first, then two numbers a month */
+	/* the follow-up stream: the integrated-care draw first, then two numbers a month */
 	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_FOLLOWUP));
 	if (need_int) {
 		/* integrated care for a long-term condition (Toffolutti et al., S36) */
-		double u_int = gsl_rng_uniform(s->r), u_emp = gsl_rng_uniform(s->r);
-		integrated = u_int < P(s, LTC_INTEGRATED);
-		if (integrated) {
-			sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
-			saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
-			if (sav_months < 1)
-				sav_months = 1; /* 0 months: the whole saving at discharge */
-			if (t.emp == EMP_UNEMPLOYED && u_emp < P(s, LTC_INTEGRATED_EMP))
-				t.emp = EMP_EMPLOYED;
-		}
-		if (!integrated && same_path(&t, &n))
-			return;
+		double u_emp = gsl_rng_uniform(s->r);
+		sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
+		saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
+		if (sav_months < 1)
+			sav_months = 1; /* 0 months: the whole saving at discharge */
+		if (t.emp == EMP_UNEMPLOYED && u_emp < P(s, LTC_INTEGRATED_EMP))
+			t.emp = EMP_EMPLOYED;
 	}
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
@@ -721,11 +737,44 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort)
 		flush(s, ly, cohort, acc);
 }
 
+/* A person as hooks see them (engine.h); the caller sets what depends on the event. */
+static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
+{
+	v->id = p->id;
+	v->service = p->svc;
+	v->year = year_of_week(s, p->arrival);
+	v->arrival_week = p->arrival;
+	v->first_week = p->first_week;
+	v->end_week = -1;
+	v->age_band = p->age;
+	v->female = p->female;
+	v->problem = p->problem;
+	v->employment = p->emp;
+	v->ltc = p->ltc;
+	v->ltc_type = p->ltc_type;
+	v->integrated = p->integrated;
+	v->route = IAPT_ROUTE_LI;
+	v->route_set = 0;
+	v->mark = p->mark;
+	v->responsiveness = p->resp; /* at referral: before the LTC effect */
+	v->phq9 = p->xp;
+	v->gad7 = p->xg;
+	v->attended = p->attended;
+	v->missed = p->missed;
+	v->sessions_li = p->s_li;
+	v->sessions_hi = p->s_hi;
+	v->phq_first = p->phq_first == NO_SCORE ? -1 : p->phq_first;
+	v->gad_first = p->phq_first == NO_SCORE ? -1 : p->gad_first;
+	v->phq_last = p->phq_last == NO_SCORE ? -1 : p->phq_last;
+	v->gad_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
+	v->flags = 0;
+}
+
 static int end_referral(sim *s, uint32_t i, int week)
 {
 	person *p = &s->people[i];
 	unsigned flags = 0;
-	int g = -1;
+	int g = -1, emp_t = p->emp;
 	if (p->attended == 0) {
 		count(s, week, p, -1, IAPT_C_NOT_ENTERED, 1);
 	} else if (p->attended >= 2) {
@@ -748,33 +797,22 @@ static int end_referral(sim *s, uint32_t i, int week)
 			count(s, week, p, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
 	}
-	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
-		follow_up(s, p, week, year_index(s, p->arrival));
-	if (s->hooks && s->hooks->on_end) {
-		iapt_person_view v;
+	if (s->has & IAPT_HOOK_DISCHARGE) {
+		iapt_hook_person v;
 		int rc;
-		v.id = p->id;
-		v.arrival_week = p->arrival;
-		v.first_week = p->first_week;
+		hook_view(s, p, &v);
 		v.end_week = week;
-		v.attended = p->attended;
-		v.missed = p->missed;
-		v.sessions_li = p->s_li;
-		v.sessions_hi = p->s_hi;
-		v.phq_first = p->phq_first == NO_SCORE ? -1 : p->phq_first;
-		v.gad_first = p->phq_first == NO_SCORE ? -1 : p->gad_first;
-		v.phq_last = p->phq_last == NO_SCORE ? -1 : p->phq_last;
-		v.gad_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
-		v.problem = p->problem;
-		v.employment = p->emp;
-		v.ltc = p->ltc;
-		v.ltc_type = p->ltc_type;
-		v.age_band = p->age;
-		v.female = p->female;
 		v.flags = flags;
-		if ((rc = s->hooks->on_end(s->hooks->data, &v)))
+		s->ev_week = week;
+		s->ev_cohort = year_index(s, p->arrival);
+		if ((rc = s->hooks->on_discharge(s->hooks->data, s, &v)))
 			return rc;
+		emp_t = v.employment;
+		p->integrated = v.integrated & 1;
+		p->mark = (uint8_t)v.mark;
 	}
+	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
+		follow_up(s, p, week, year_index(s, p->arrival), emp_t);
 	person_free(s, i);
 	return IAPT_OK;
 }
@@ -788,8 +826,8 @@ static int arrive(sim *s, int week)
 		return iapt_error__set(IAPT_ERANGE, "more than %u referrals in one replicate", UINT32_MAX);
 	uint32_t i = 0;
 	person *p;
-	int rc, svc, hi_first;
-	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, resp, match, sdr;
+	int rc, svc, route;
+	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr;
 
 	if ((rc = person_alloc(s, &i)))
 		return rc;
@@ -822,6 +860,10 @@ static int arrive(sim *s, int week)
 	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
 	u_desc = gsl_rng_uniform(r);
+	u_int = gsl_rng_uniform(r);
+	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
+	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
+	p->svc = (uint16_t)svc;
 	rho = P(s, BASE_CORR);
 	p->xp = p->np = clampf((float)(P(s, BASE_PHQ_MEAN) + P(s, BASE_PHQ_SD) * z1), 27.0f);
 	p->xg = p->ng = clampf((float)(P(s, BASE_GAD_MEAN) + P(s, BASE_GAD_SD) * (rho * z1 + sqrt(1 - rho * rho) * z2)), 21.0f);
@@ -829,21 +871,50 @@ static int arrive(sim *s, int week)
 	resp = exp(sdr * zr - 0.5 * sdr * sdr); /* lognormal with mean 1 */
 	/* treatment matched to a recorded problem descriptor works better (Clark et al. 2018, S29) */
 	match = u_desc < P(s, TX_DESCRIPTOR) ? 1.0 : P(s, TX_UNMATCHED);
-	p->resp = (float)(resp * match * (p->ltc ? P(s, LTC_EFFECT) : 1.0));
+	resp *= match;
+	p->resp = (float)resp;
 
 	/* access (MODEL.md section 3) */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
 	u_sign = gsl_rng_uniform(r);
 	u_leave = gsl_rng_uniform(r);
 	u_hi = gsl_rng_uniform(r);
+	/* NICE: PTSD and social anxiety start at high intensity */
+	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
+		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
+		? IAPT_ROUTE_HI : IAPT_ROUTE_LI;
+	if (s->has & IAPT_HOOK_REFERRAL) {
+		iapt_hook_person v;
+		hook_view(s, p, &v);
+		v.route = route;
+		s->ev_week = week;
+		s->ev_cohort = year_index(s, week);
+		if ((rc = s->hooks->on_referral(s->hooks->data, s, &v))) {
+			person_free(s, i);
+			return rc;
+		}
+		/* the host checked the values; attributes first, then the route they imply */
+		p->problem = (uint8_t)(v.problem & 15);
+		p->emp = (uint8_t)(v.employment & 3);
+		p->ltc = (uint8_t)(v.ltc & 1);
+		p->ltc_type = (uint8_t)(v.ltc_type & 7);
+		p->integrated = (uint8_t)(v.integrated & 1);
+		p->mark = (uint8_t)v.mark;
+		resp = v.responsiveness;
+		p->xp = p->np = (float)v.phq9;
+		p->xg = p->ng = (float)v.gad7;
+		if (v.route_set)
+			route = v.route;
+		else if (route == IAPT_ROUTE_LI && (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL))
+			route = IAPT_ROUTE_HI;
+	}
+	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0));
 	count(s, week, p, -1, IAPT_C_REFERRALS, 1);
 	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
-	if (u_sign < P(s, ACCESS_SIGNPOST))
+	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u_leave);
-	/* NICE: PTSD and social anxiety start at high intensity */
-	hi_first = p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST);
-	return queue_push(&s->svc[svc].queue[hi_first ? HI : LI], i);
+	return queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i);
 }
 
 static int step_up(sim *s, service *sv, uint32_t i, int week)
@@ -975,22 +1046,67 @@ static void sim_free(sim *s)
 	free(s->svc);
 	free(s->people);
 	free(s->free_list);
+	free(s->values);
+	iapt_params_free(s->own_params);
 	gsl_rng_free(s->r);
+}
+
+/* The week loop of one replicate, with hooks (begin has run). */
+static int simulate(sim *s)
+{
+	int rc, week, k, cur_year = INT_MIN;
+	for (week = 0; week < s->weeks; week++) {
+		int y = year_of_week(s, week);
+		long n_arrive;
+		if (y != cur_year) {
+			if (y >= s->sc->first_year && (s->has & IAPT_HOOK_YEAR)) {
+				s->ev_week = week;
+				s->ev_cohort = y - s->sc->first_year;
+				s->in_setup = 2;
+				s->year = y;
+				rc = s->hooks->on_year(s->hooks->data, s, y);
+				s->in_setup = 0;
+				if (rc)
+					return rc;
+			}
+			if ((rc = load_year(s, y)))
+				return rc;
+			cur_year = y;
+		}
+		for (k = 0; k < s->n_services; k++)
+			if ((rc = run_service(s, &s->svc[k], week)))
+				return rc;
+		/* referrals arrive over the week and wait at least until next week */
+		s->ref_acc += s->referrals_week;
+		n_arrive = (long)floor(s->ref_acc);
+		s->ref_acc -= (double)n_arrive;
+		while (n_arrive-- > 0)
+			if ((rc = arrive(s, week)))
+				return rc;
+	}
+	if (P(s, FU_YEARS) > 0 && (rc = drain(s, week)))
+		return rc;
+	return IAPT_OK;
 }
 
 int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
 			       iapt_counters *ct, iapt_run_stats *stats)
 {
 	sim s;
-	int rc = IAPT_OK, week, k, cur_year = INT_MIN;
+	int rc = IAPT_OK, k, begun = 0;
 	double fsum = 0;
 
 	memset(&s, 0, sizeof s);
+	ct->log = NULL;
 	s.sc = sc;
+	s.params = sc->params;
 	s.hooks = hooks;
+	s.has = hooks ? hooks->has : 0;
 	s.rep = rep;
 	s.ct = ct;
 	s.stats = stats;
+	s.year = sc->first_year;
+	s.ev_cohort = -1;
 	s.n_years = sc->last_year - sc->first_year + 1;
 	s.burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
 	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
@@ -1000,10 +1116,16 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	s.n_services = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
 	if (s.n_services < 1)
 		s.n_services = 1;
+	if (s.n_services > UINT16_MAX)
+		return iapt_error__set(IAPT_ERANGE, "%d services is more than %d", s.n_services, UINT16_MAX);
 	if ((rc = money_factors(sc, s.money)))
 		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))
 		return rc;
+	if (hooks && (rc = iapt_params_copy(&s.own_params, sc->params)))
+		goto cleanup;
+	if (s.own_params)
+		s.params = s.own_params; /* plugins change this replicate's copy only */
 	s.svc = calloc((size_t)s.n_services, sizeof *s.svc);
 	if (!s.svc) {
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
@@ -1020,31 +1142,130 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		for (k = 0; k < s.n_services; k++)
 			s.svc[k].factor *= s.n_services / fsum;
 	}
-	for (week = 0; week < s.weeks; week++) {
-		int y = year_of_week(&s, week);
-		long n_arrive;
-		if (y != cur_year) {
-			load_year(&s, y);
-			cur_year = y;
-		}
-		for (k = 0; k < s.n_services; k++)
-			if ((rc = run_service(&s, &s.svc[k], week)))
-				goto cleanup;
-		/* referrals arrive over the week and wait at least until next week */
-		s.ref_acc += s.referrals_week;
-		n_arrive = (long)floor(s.ref_acc);
-		s.ref_acc -= (double)n_arrive;
-		while (n_arrive-- > 0)
-			if ((rc = arrive(&s, week)))
-				goto cleanup;
+	if (hooks && hooks->begin) {
+		s.in_setup = 1;
+		rc = hooks->begin(hooks->data, &s);
+		s.in_setup = 0;
+		if (rc)
+			goto cleanup;
+		begun = 1;
 	}
-	if (P(&s, FU_YEARS) > 0 && (rc = drain(&s, week)))
+	if ((rc = simulate(&s)))
 		goto cleanup;
 	if (s.peak > stats->peak_people)
 		stats->peak_people = s.peak;
+	if (s.has & IAPT_HOOK_FINISH) {
+		size_t n = (size_t)s.n_years * IAPT_G__COUNT * IAPT_M__COUNT;
+		if (!(s.values = malloc(n * sizeof *s.values))) {
+			rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		iapt_metrics__derive(ct, sc->population_scale, s.values);
+		s.values_ready = 1;
+	}
 cleanup:
+	if (begun) {
+		int rc2;
+		s.ev_week = s.weeks;
+		s.ev_cohort = -1;
+		rc2 = hooks->end(hooks->data, &s, rc == IAPT_OK);
+		if (!rc)
+			rc = rc2;
+	}
+	if (s.log.ptr && iapt_buf__ok(&s.log)) {
+		ct->log = s.log.ptr; /* handed over, even on failure: the lines may explain it */
+		s.log.ptr = NULL;
+	}
+	iapt_buf__free(&s.log);
 	sim_free(&s);
 	return rc;
+}
+
+/* ---- what hooks may ask of the run (engine.h) ---- */
+
+void iapt_run__info(const iapt_run *r, iapt_run_info *out)
+{
+	out->seed = r->sc->seed;
+	out->replicate = r->rep;
+	out->first_year = r->sc->first_year;
+	out->last_year = r->sc->last_year;
+	out->year = r->year;
+	out->week = r->ev_week;
+	out->n_services = r->n_services;
+	out->population_scale = r->sc->population_scale;
+}
+
+double iapt_run__param(const iapt_run *r, size_t idx, int year)
+{
+	return iapt_params_get(r->params, idx, year ? year : r->year);
+}
+
+int iapt_run__set_param(iapt_run *r, size_t idx, int year, double value)
+{
+	iapt_param_info info;
+	char lab[8], origin[64];
+	iapt_params_info(r->params, idx, &info);
+	if (!r->in_setup || !r->own_params)
+		return iapt_error__set(IAPT_EINVAL, "parameters can be set only in setup and on_year");
+	if (idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES || idx == IAPT_P_WF_CAP_SD)
+		return iapt_error__set(IAPT_EINVAL, "%s shapes the run and cannot be set by a plugin; set it in the scenario's parameters", info.name);
+	if (r->in_setup == 2 && year != 0 && year < r->year)
+		return iapt_error__set(IAPT_EINVAL, "%s: %s is already simulated (on_year of %s may set values from %s on)", info.name,
+				       iapt_year_label(year, lab), iapt_year_label(r->year, origin), lab);
+	if (r->in_setup == 2 && year == 0)
+		year = r->year;
+	snprintf(origin, sizeof origin, "plugin (replicate %d)", r->rep + 1);
+	return iapt_params_set(r->own_params, idx, year, value, origin);
+}
+
+int iapt_run__flow(iapt_run *r, int category, int tag, double amount)
+{
+	int ly = r->ev_week < 0 ? -1 : year_index(r, r->ev_week);
+	if (category < 0 || category >= IAPT_CAT__COUNT || tag < 0 || tag >= IAPT_PERSP__COUNT)
+		return iapt_error__set(IAPT_EINVAL, "no such ledger category or perspective");
+	if (!isfinite(amount))
+		return iapt_error__set(IAPT_EINVAL, "a flow must be a finite number");
+	if (r->ev_cohort < 0)
+		return IAPT_OK; /* warm-up cohorts are not reported (as in the core ledger) */
+	ledger_add(r, ly, r->ev_cohort, category, tag, amount);
+	return IAPT_OK;
+}
+
+int iapt_run__metric(iapt_run *r, size_t k, double v, int set)
+{
+	int y;
+	if (k >= r->ct->n_extra)
+		return iapt_error__set(IAPT_EINVAL, "no such plugin metric");
+	if (!isfinite(v))
+		return iapt_error__set(IAPT_EINVAL, "a metric value must be a finite number");
+	y = r->values_ready ? r->year - r->sc->first_year : year_index(r, r->ev_week);
+	if (y < 0 || y >= r->n_years)
+		return IAPT_OK; /* outside the reported years */
+	if (set)
+		r->ct->extra[(size_t)y * r->ct->n_extra + k] = v;
+	else
+		r->ct->extra[(size_t)y * r->ct->n_extra + k] += v;
+	return IAPT_OK;
+}
+
+const double *iapt_run__values(const iapt_run *r)
+{
+	return r->values_ready ? r->values : NULL;
+}
+
+int iapt_run__log(iapt_run *r, const char *line)
+{
+	if (r->log_lines < IAPT_LOG_MAX_LINES)
+		iapt_buf__printf(&r->log, "%s\n", line);
+	else if (r->log_lines == IAPT_LOG_MAX_LINES)
+		iapt_buf__printf(&r->log, "(further log lines of replicate %d dropped)\n", r->rep + 1);
+	r->log_lines++;
+	return iapt_buf__ok(&r->log) ? IAPT_OK : iapt_error__set(IAPT_ENOMEM, "out of memory (log)");
+}
+
+uint64_t iapt_run__key(const iapt_run *r, uint64_t entity)
+{
+	return iapt_rng_key(r->sc->seed, (uint64_t)r->rep, entity, IAPT_RNG_PLUGIN);
 }
 
 /* ---- follow-up on a hand-made cohort, for tests ---- */
@@ -1058,6 +1279,7 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 	memset(&s, 0, sizeof s);
 	memset(&st, 0, sizeof st);
 	s.sc = sc;
+	s.params = sc->params;
 	s.ct = ct;
 	s.stats = &st;
 	s.n_years = ct->n_years;
@@ -1066,7 +1288,10 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))
 		return rc;
-	load_year(&s, sc->first_year);
+	if ((rc = load_year(&s, sc->first_year))) {
+		gsl_rng_free(s.r);
+		return rc;
+	}
 	for (k = 0; k < n; k++) {
 		memset(&p, 0, sizeof p);
 		p.id = (uint32_t)k;
@@ -1081,8 +1306,9 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 		p.attended = (uint8_t)(p.s_li + p.s_hi);
 		p.problem = (uint8_t)c->problem;
 		p.emp = (uint8_t)c->employment;
-		p.ltc = (uint8_t)c->ltc;
-		follow_up(&s, &p, 0, 0);
+		p.ltc = (uint8_t)(c->ltc & 1);
+		p.integrated = p.ltc && k < (int)floor(P(&s, LTC_INTEGRATED) * n + 0.5);
+		follow_up(&s, &p, 0, 0, p.emp);
 	}
 	gsl_rng_free(s.r);
 	return IAPT_OK;
@@ -1095,12 +1321,12 @@ typedef struct job {
 	iapt_results *res;
 	const iapt_run_options *opt;
 	pthread_mutex_t lock;
-	int next, done, rc;
+	int next, done, rc, err_rep;
 	char err[4096];
 	iapt_run_stats stats;
 } job;
 
-static int run_one(job *j, int rep, iapt_counters *ct, iapt_run_stats *st)
+static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, iapt_run_stats *st)
 {
 	size_t per = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_C__COUNT;
 	size_t per_vals = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_M__COUNT;
@@ -1110,9 +1336,17 @@ static int run_one(job *j, int rep, iapt_counters *ct, iapt_run_stats *st)
 	int ly, co, c, t;
 	memset(ct->c, 0, per * sizeof *ct->c);
 	memset(ct->ledger, 0, per_ledger * sizeof *ct->ledger);
-	if ((rc = iapt_engine__run_replicate(j->sc, rep, NULL, ct, st)))
+	if (ct->n_extra)
+		memset(ct->extra, 0, (size_t)ct->n_years * ct->n_extra * sizeof *ct->extra);
+	rc = iapt_engine__run_replicate(j->sc, rep, hooks, ct, st);
+	j->res->logs[rep] = ct->log; /* each replicate's own slot: no lock needed */
+	ct->log = NULL;
+	if (rc)
 		return rc;
 	iapt_metrics__derive(ct, j->sc->population_scale, j->res->values + (size_t)rep * per_vals);
+	for (k = 0; k < (size_t)ct->n_years * ct->n_extra; k++)
+		j->res->extra[(size_t)rep * (size_t)ct->n_years * ct->n_extra + k] =
+			ct->extra[k] / (j->res->extra_level[k % ct->n_extra] ? 1.0 : j->sc->population_scale);
 	/* the ledger at national scale, then appraised over cohorts by financial year */
 	for (k = 0; k < per_ledger; k++)
 		ledger[k] = ct->ledger[k] / j->sc->population_scale;
@@ -1137,30 +1371,45 @@ static void *worker(void *arg)
 	job *j = arg;
 	iapt_counters ct;
 	iapt_run_stats st;
+	iapt_hooks *hooks = NULL;
+	int hrc = IAPT_OK;
+	char herr[4096] = "";
+	memset(&ct, 0, sizeof ct);
 	ct.n_years = j->res->last_year - j->res->first_year + 1;
 	ct.n_ledger_years = j->res->n_ledger_years;
+	ct.n_extra = j->res->n_extra;
 	ct.c = malloc((size_t)ct.n_years * IAPT_G__COUNT * IAPT_C__COUNT * sizeof *ct.c);
 	ct.ledger = malloc(IAPT_LEDGER_SIZE(ct.n_ledger_years, ct.n_years) * sizeof *ct.ledger);
-	if (!ct.ledger) {
+	ct.extra = malloc(((size_t)ct.n_years * ct.n_extra + 1) * sizeof *ct.extra);
+	if (!ct.ledger || !ct.extra) {
 		free(ct.c);
 		ct.c = NULL;
 	}
+	/* this worker's plugin states: never shared with another thread */
+	if (ct.c && j->sc->n_plugins && (hrc = iapt_lua__hooks_new(j->sc, &hooks)))
+		snprintf(herr, sizeof herr, "%s", iapt_error_last()->message);
 	memset(&st, 0, sizeof st);
 	for (;;) {
 		int rep, rc;
 		pthread_mutex_lock(&j->lock);
-		rep = (j->rc || !ct.c) ? j->res->replicates : j->next++;
+		rep = (j->rc || !ct.c || hrc) ? j->res->replicates : j->next++;
 		if (!ct.c && !j->rc) {
 			j->rc = IAPT_ENOMEM;
 			snprintf(j->err, sizeof j->err, "out of memory");
 		}
+		if (hrc && !j->rc) {
+			j->rc = hrc;
+			snprintf(j->err, sizeof j->err, "%s", herr);
+		}
 		pthread_mutex_unlock(&j->lock);
 		if (rep >= j->res->replicates)
 			break;
-		rc = run_one(j, rep, &ct, &st);
+		rc = run_one(j, rep, hooks, &ct, &st);
 		pthread_mutex_lock(&j->lock);
-		if (rc && !j->rc) {
+		/* the first failing replicate in replicate order is the one reported */
+		if (rc && (!j->rc || rep < j->err_rep)) {
 			j->rc = rc;
+			j->err_rep = rep;
 			snprintf(j->err, sizeof j->err, "replicate %d: %s", rep + 1, iapt_error_last()->message);
 		}
 		if (!rc) {
@@ -1177,9 +1426,39 @@ static void *worker(void *arg)
 	if (st.peak_people > j->stats.peak_people)
 		j->stats.peak_people = st.peak_people;
 	pthread_mutex_unlock(&j->lock);
+	iapt_lua__hooks_free(hooks);
 	free(ct.c);
 	free(ct.ledger);
+	free(ct.extra);
 	return NULL;
+}
+
+/* The plugins' metrics, named "<plugin>.<metric>", in scenario order. */
+static int extra_metrics(iapt_results *res, const iapt_scenario *sc)
+{
+	size_t k, m, n = 0;
+	for (k = 0; k < sc->n_plugins; k++)
+		n += sc->plugins[k]->n_metrics;
+	res->n_extra = n;
+	res->extra = calloc((size_t)sc->replicates * (size_t)(sc->last_year - sc->first_year + 1) * n + 1, sizeof *res->extra);
+	res->extra_names = calloc(n + 1, sizeof *res->extra_names);
+	res->extra_docs = calloc(n + 1, sizeof *res->extra_docs);
+	res->extra_level = calloc(n + 1, sizeof *res->extra_level);
+	if (!res->extra || !res->extra_names || !res->extra_docs || !res->extra_level)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (n = 0, k = 0; k < sc->n_plugins; k++) {
+		const iapt_plugin *pl = sc->plugins[k];
+		for (m = 0; m < pl->n_metrics; m++, n++) {
+			iapt_buf b = {0};
+			iapt_buf__printf(&b, "%s.%s", pl->name, pl->metrics[m].name);
+			res->extra_names[n] = b.ptr;
+			res->extra_docs[n] = iapt_str__dup(pl->metrics[m].doc);
+			res->extra_level[n] = pl->metrics[m].level;
+			if (!iapt_buf__ok(&b) || !res->extra_docs[n])
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		}
+	}
+	return IAPT_OK;
 }
 
 int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)
@@ -1207,7 +1486,12 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	res->ledger = malloc((size_t)sc->replicates *
 			     IAPT_LEDGER_SIZE(res->n_ledger_years, sc->last_year - sc->first_year + 1) * sizeof *res->ledger);
 	res->econ_values = malloc((size_t)sc->replicates * IAPT_PERSP__COUNT * (size_t)res->n_measures * sizeof *res->econ_values);
-	if (!res->values || !res->ledger || !res->econ_values) {
+	res->logs = calloc((size_t)sc->replicates, sizeof *res->logs);
+	if ((rc = extra_metrics(res, sc))) {
+		iapt_results_free(res);
+		return rc;
+	}
+	if (!res->values || !res->ledger || !res->econ_values || !res->logs) {
 		iapt_results_free(res);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}

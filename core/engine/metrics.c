@@ -105,9 +105,23 @@ void iapt_results_free(iapt_results *r)
 {
 	if (!r)
 		return;
+	size_t k;
 	free(r->values);
 	free(r->ledger);
 	free(r->econ_values);
+	for (k = 0; k < r->n_extra; k++) {
+		if (r->extra_names)
+			free(r->extra_names[k]);
+		if (r->extra_docs)
+			free(r->extra_docs[k]);
+	}
+	free(r->extra_names);
+	free(r->extra_docs);
+	free(r->extra_level);
+	free(r->extra);
+	for (k = 0; r->logs && k < (size_t)r->replicates; k++)
+		free(r->logs[k]);
+	free(r->logs);
 	free(r);
 }
 
@@ -163,4 +177,32 @@ double iapt_results_econ(const iapt_results *r, int rep, int perspective, int me
 	    measure < 0 || measure >= r->n_measures)
 		return NAN;
 	return r->econ_values[((size_t)rep * IAPT_PERSP__COUNT + (size_t)perspective) * (size_t)r->n_measures + (size_t)measure];
+}
+
+size_t iapt_results_extra_count(const iapt_results *r)
+{
+	return r->n_extra;
+}
+
+const char *iapt_results_extra_name(const iapt_results *r, size_t k)
+{
+	return k < r->n_extra ? r->extra_names[k] : NULL;
+}
+
+const char *iapt_results_extra_doc(const iapt_results *r, size_t k)
+{
+	return k < r->n_extra ? r->extra_docs[k] : NULL;
+}
+
+double iapt_results_extra(const iapt_results *r, int year, size_t k, int rep)
+{
+	int n_years = r->last_year - r->first_year + 1, y = year - r->first_year;
+	if (y < 0 || y >= n_years || k >= r->n_extra || rep < 0 || rep >= r->replicates)
+		return NAN;
+	return r->extra[((size_t)rep * (size_t)n_years + (size_t)y) * r->n_extra + k];
+}
+
+const char *iapt_results_log(const iapt_results *r, int rep)
+{
+	return rep >= 0 && rep < r->replicates && r->logs ? r->logs[rep] : NULL;
 }

@@ -35,6 +35,7 @@ static void put_interval(iapt_buf *b, const iapt_summary *s)
 static int write_summary(const out_ctx *c, iapt_buf *b)
 {
 	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
+	size_t k;
 	char lab[8];
 	iapt_results_years(c->res, &first, &last);
 	iapt_buf__printf(b, "year,group,metric,mean,lo95,hi95\n");
@@ -51,6 +52,15 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				put_interval(b, &s);
 			}
 		}
+		/* the plugins' metrics, group "all", named <plugin>.<metric> */
+		for (k = 0; k < iapt_results_extra_count(c->res); k++) {
+			iapt_summary s;
+			for (r = 0; r < n; r++)
+				c->vals[r] = iapt_results_extra(c->res, y, k, r);
+			iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+			iapt_buf__printf(b, "%s,all,%s,", iapt_year_label(y, lab), iapt_results_extra_name(c->res, k));
+			put_interval(b, &s);
+		}
 	}
 	return IAPT_OK;
 }
@@ -58,6 +68,7 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 static int write_replicates(const out_ctx *c, iapt_buf *b)
 {
 	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
+	size_t k;
 	char lab[8];
 	iapt_results_years(c->res, &first, &last);
 	iapt_buf__printf(b, "replicate,year,group,metric,value\n");
@@ -72,6 +83,13 @@ static int write_replicates(const out_ctx *c, iapt_buf *b)
 					iapt_buf__number(b, iapt_results_value(c->res, y, g, m, r), "NA");
 					iapt_buf__put(b, "\n", 1);
 				}
+	for (r = 0; r < n; r++)
+		for (y = first; y <= last; y++)
+			for (k = 0; k < iapt_results_extra_count(c->res); k++) {
+				iapt_buf__printf(b, "%d,%s,all,%s,", r + 1, iapt_year_label(y, lab), iapt_results_extra_name(c->res, k));
+				iapt_buf__number(b, iapt_results_extra(c->res, y, k, r), "NA");
+				iapt_buf__put(b, "\n", 1);
+			}
 	return IAPT_OK;
 }
 
@@ -203,6 +221,55 @@ static void json_kv_num(iapt_buf *b, const char *indent, const char *k, double v
 	iapt_buf__printf(b, "%s\n", comma ? "," : "");
 }
 
+/* Each plugin: what was used (its text's hash), with which options from where, and the
+ * metrics it added. */
+static void json_plugins(iapt_buf *b, const out_ctx *c)
+{
+	const iapt_scenario *sc = c->sc;
+	size_t i, k;
+	iapt_buf__printf(b, "  \"plugins\": [");
+	for (i = 0; i < sc->n_plugins; i++) {
+		const iapt_plugin *pl = sc->plugins[i];
+		iapt_buf__printf(b, "%s\n    {", i ? "," : "");
+		iapt_buf__printf(b, "\"name\": ");
+		iapt_buf__json_string(b, pl->name);
+		iapt_buf__printf(b, ", \"use\": ");
+		iapt_buf__json_string(b, pl->use);
+		iapt_buf__printf(b, ", \"path\": ");
+		iapt_buf__json_string(b, pl->path);
+		iapt_buf__printf(b, ", \"builtin\": %s, \"sha256\": \"%s\",\n     \"summary\": ", pl->builtin ? "true" : "false", pl->sha256);
+		iapt_buf__json_string(b, pl->summary);
+		iapt_buf__printf(b, ",\n     \"options\": [");
+		for (k = 0; k < pl->n_options; k++) {
+			const iapt_plugin_option *o = &pl->options[k];
+			iapt_buf__printf(b, "%s\n       {\"name\": ", k ? "," : "");
+			iapt_buf__json_string(b, o->name);
+			iapt_buf__printf(b, ", \"value\": ");
+			if (o->kind == IAPT_OPT_STRING)
+				iapt_buf__json_string(b, o->str);
+			else if (o->kind == IAPT_OPT_BOOLEAN)
+				iapt_buf__printf(b, "%s", o->num != 0 ? "true" : "false");
+			else
+				iapt_buf__number(b, o->num, "null");
+			iapt_buf__printf(b, ", \"origin\": ");
+			iapt_buf__json_string(b, o->origin);
+			iapt_buf__printf(b, ", \"doc\": ");
+			iapt_buf__json_string(b, o->doc);
+			iapt_buf__printf(b, "}");
+		}
+		iapt_buf__printf(b, "%s],\n     \"metrics\": [", pl->n_options ? "\n     " : "");
+		for (k = 0; k < pl->n_metrics; k++) {
+			iapt_buf__printf(b, "%s{\"name\": \"%s.%s\", \"kind\": \"%s\", \"doc\": ", k ? ", " : "", pl->name,
+					 pl->metrics[k].name, pl->metrics[k].level ? "level" : "count");
+			iapt_buf__json_string(b, pl->metrics[k].doc);
+			iapt_buf__printf(b, "}");
+		}
+		iapt_buf__printf(b, "],\n     \"instructions_per_call\": %ld, \"memory_mb\": %zu}", pl->instructions,
+				 pl->memory_bytes >> 20);
+	}
+	iapt_buf__printf(b, "%s],\n", sc->n_plugins ? "\n  " : "");
+}
+
 static int write_run_json(const out_ctx *c, iapt_buf *b)
 {
 	const iapt_scenario *sc = c->sc;
@@ -269,6 +336,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 		iapt_buf__printf(b, "}%s\n", i + 1 < np ? "," : "");
 	}
 	iapt_buf__printf(b, "  ],\n");
+	json_plugins(b, c);
 	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"economics.csv\", \"ledger.csv\", \"run.json\"]\n");
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;

@@ -541,6 +541,153 @@ static int h_economics(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* ---- plugins: [{use: NAME or PATH, with: {option: value}, instructions: N, memory_mb: N}] ---- */
+
+static int set_option(ctx *c, iapt_plugin *pl, yaml_node_t *k, yaml_node_t *v)
+{
+	size_t i;
+	iapt_plugin_option *o;
+	char what[256], origin[512];
+	int rc;
+	if (iapt_plugin_option_find(pl, scalar(k), &i) != IAPT_OK) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return fail_at(c, IAPT_EINVAL, k->start_mark, "%s", msg);
+	}
+	o = &pl->options[i];
+	snprintf(what, sizeof what, "plugins.%s.with.%s", pl->name, o->name);
+	switch (o->kind) {
+	case IAPT_OPT_BOOLEAN: {
+		const char *t = v->type == YAML_SCALAR_NODE && is_plain(v) ? scalar(v) : "";
+		if (strcmp(t, "true") == 0)
+			o->num = 1;
+		else if (strcmp(t, "false") == 0)
+			o->num = 0;
+		else
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected true or false, got %s", what,
+				       v->type == YAML_SCALAR_NODE ? scalar(v) : node_kind(v));
+		break;
+	}
+	case IAPT_OPT_STRING: {
+		size_t k2;
+		if (v->type != YAML_SCALAR_NODE)
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected a string, got %s", what, node_kind(v));
+		for (k2 = 0; k2 < o->n_choices; k2++)
+			if (strcmp(o->choices[k2], scalar(v)) == 0)
+				break;
+		if (o->n_choices && k2 == o->n_choices) {
+			const char *near = iapt_str__suggest(scalar(v), (const char *const *)o->choices, o->n_choices);
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: '%s' is not one of its choices%s%s%s", what, scalar(v),
+				       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		}
+		if ((rc = get_string(c, v, what, &o->str)))
+			return rc;
+		break;
+	}
+	default: {
+		double x;
+		if ((rc = get_number(c, v, what, &x)))
+			return rc;
+		if (o->kind == IAPT_OPT_INTEGER && x != floor(x))
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected a whole number, got %s", what, scalar(v));
+		if (x < o->min || x > o->max)
+			return fail_at(c, IAPT_ERANGE, v->start_mark, "%s = %s is out of range [%.17g, %.17g]", what, scalar(v), o->min, o->max);
+		o->num = x;
+	}
+	}
+	snprintf(origin, sizeof origin, "%s:%zu", c->path, v->start_mark.line + 1);
+	free(o->origin);
+	if (!(o->origin = iapt_str__dup(origin)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	return IAPT_OK;
+}
+
+static int plugin_entry(ctx *c, yaml_node_t *n)
+{
+	static const char *const keys[] = {"use", "with", "instructions", "memory_mb"};
+	yaml_node_pair_t *p;
+	yaml_node_t *use = NULL, *with = NULL, *instr = NULL, *mem = NULL;
+	iapt_plugin *pl = NULL, **grown;
+	char *dir, *slash;
+	long long lim = 0;
+	long instructions;
+	int rc, memory_mb;
+	if ((rc = check_mapping(c, n, "plugins[]")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key), *v = yaml_document_get_node(c->doc, p->value);
+		const char *key = scalar(k);
+		if (strcmp(key, "use") == 0)
+			use = v;
+		else if (strcmp(key, "with") == 0)
+			with = v;
+		else if (strcmp(key, "instructions") == 0)
+			instr = v;
+		else if (strcmp(key, "memory_mb") == 0)
+			mem = v;
+		else {
+			const char *near = iapt_str__suggest(key, keys, 4);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "plugins: unknown key '%s'%s%s%s (known: use, with, instructions, memory_mb)",
+				       key, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		}
+	}
+	if (!use)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "plugins: each entry needs 'use: NAME' (a built-in plugin) or 'use: ./file.lua'");
+	if (use->type != YAML_SCALAR_NODE || !scalar(use)[0])
+		return fail_at(c, IAPT_EINVAL, use->start_mark, "plugins.use: expected a plugin name or a path");
+	if (instr && (rc = get_int(c, instr, "plugins.instructions", 1000, 2000000000LL, &lim)))
+		return rc;
+	instructions = instr ? (long)lim : 0;
+	if (mem && (rc = get_int(c, mem, "plugins.memory_mb", 1, 4096, &lim)))
+		return rc;
+	memory_mb = mem ? (int)lim : 0;
+	/* paths are relative to the scenario file's folder */
+	if (!(dir = iapt_str__dup(c->path)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	rc = iapt_plugin_load(&pl, scalar(use), slash ? dir : NULL, instructions, memory_mb);
+	free(dir);
+	if (rc) {
+		char msg[4096];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return fail_at(c, rc == IAPT_ENOMEM ? rc : IAPT_EINVAL, use->start_mark, "%s", msg);
+	}
+	grown = realloc(c->sc->plugins, (c->sc->n_plugins + 1) * sizeof *grown);
+	if (!grown) {
+		iapt_plugin_free(pl);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	c->sc->plugins = grown;
+	c->sc->plugins[c->sc->n_plugins++] = pl;
+	for (size_t k = 0; k + 1 < c->sc->n_plugins; k++)
+		if (strcmp(c->sc->plugins[k]->name, pl->name) == 0)
+			return fail_at(c, IAPT_EINVAL, use->start_mark, "plugins: '%s' is used twice (give it one entry with all its options)", pl->name);
+	if (with) {
+		char what[128];
+		snprintf(what, sizeof what, "plugins.%s.with", pl->name);
+		if ((rc = check_mapping(c, with, what)))
+			return rc;
+		for (p = with->data.mapping.pairs.start; p < with->data.mapping.pairs.top; p++)
+			if ((rc = set_option(c, pl, yaml_document_get_node(c->doc, p->key), yaml_document_get_node(c->doc, p->value))))
+				return rc;
+	}
+	return IAPT_OK;
+}
+
+static int h_plugins(ctx *c, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	int rc;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "plugins: expected a list of {use: NAME, with: {...}}, got %s", node_kind(n));
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+		if ((rc = plugin_entry(c, yaml_document_get_node(c->doc, *it))))
+			return rc;
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -559,7 +706,7 @@ static const key_def top_keys[] = {
 	{"population_scale", h_scale, 0, NULL},
 	{"parameters", h_parameters, 0, NULL},
 	{"uncertainty", NULL, 0, "probabilistic sensitivity analysis is not implemented in this version"},
-	{"plugins", NULL, 0, "Lua plugins are not implemented in this version"},
+	{"plugins", h_plugins, 0, NULL},
 	{"economics", h_economics, 0, NULL},
 	{"compare_to", NULL, 0, "comparisons are not implemented in this version"},
 };
@@ -592,7 +739,7 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters, economics)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters, plugins, economics)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);
@@ -719,6 +866,9 @@ void iapt_scenario_free(iapt_scenario *sc)
 	free(sc->name);
 	free(sc->description);
 	iapt_params_free(sc->params);
+	for (size_t k = 0; k < sc->n_plugins; k++)
+		iapt_plugin_free(sc->plugins[k]);
+	free(sc->plugins);
 	free(sc);
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "iaptsim/econ.h"
 #include "iaptsim/params.h"
+#include "iaptsim/plugin.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +27,8 @@ typedef struct iapt_scenario {
 	char sha256[65];         /* SHA-256 of the file's bytes, lowercase hex */
 	iapt_params *params;     /* sourced defaults plus the scenario's overrides; owned */
 	iapt_econ_settings econ; /* the economics block (defaults: iapt_econ_defaults) */
+	iapt_plugin **plugins;   /* the plugins block, in order; owned */
+	size_t n_plugins;
 } iapt_scenario;
 
 /* Bounds of the top-level values, also used by the command line's overrides. */

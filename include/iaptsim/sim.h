@@ -107,6 +107,16 @@ const struct iapt_econ_settings *iapt_results_econ_settings(const iapt_results *
 /* Measure m (iapt_econ_measure_name) of a perspective for a replicate; NaN if undefined. */
 double iapt_results_econ(const iapt_results *r, int rep, int perspective, int measure);
 
+/* Metrics that the scenario's plugins declare, named "<plugin>.<metric>", reported for
+ * group "all": counts at national scale, levels as set. */
+size_t iapt_results_extra_count(const iapt_results *r);
+const char *iapt_results_extra_name(const iapt_results *r, size_t k);
+const char *iapt_results_extra_doc(const iapt_results *r, size_t k);
+double iapt_results_extra(const iapt_results *r, int year, size_t k, int replicate);
+
+/* The lines plugins logged in a replicate (ctx:log, print), or NULL. */
+const char *iapt_results_log(const iapt_results *r, int replicate);
+
 #ifdef __cplusplus
 }
 #endif

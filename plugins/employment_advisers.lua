@@ -1,0 +1,55 @@
+-- employment_advisers: employment support inside the service (docs/plugins.md).
+--
+-- Employment advisers (EAs) work alongside therapists with people who are out of work or
+-- struggling to stay in it. The 2009-2011 pilot in 11 areas (Hogarth et al. 2013, DWP
+-- research report 826; the programme the issue calls "Working for Wellness") and the
+-- 2017-2021 expansion to 40% of services (DWP research reports 1013 and 1014, 2022)
+-- evaluated it. Their impact estimates are not yet transcribed into iaptsim, so the
+-- effect and cost below are stated assumptions (to source), to be set by the analyst.
+--
+-- Mechanism: a share of services have advisers (services 1..n in order). People who
+-- finish treatment there and started unemployed or off sick see an adviser with
+-- probability `uptake`; each costs `cost_per_client` to the Exchequer (DWP funds the
+-- advisers). Seeing one moves a person into work at discharge with the added probability
+-- `job_entry_gain`, on the treated path only; the follow-up then carries earnings, tax and
+-- benefits as for anyone else, so the gain is counted against the natural course.
+
+local last_service = 0
+
+return {
+  name = "employment_advisers",
+  summary = "Employment advisers in the service: job entry for people out of work, at a cost to the Exchequer",
+
+  options = {
+    service_share = { default = 1, min = 0, max = 1,
+      doc = "Share of services with employment advisers (2017-2021 expansion: 0.4, DWP 2022)" },
+    uptake = { default = 0.3, min = 0, max = 1,
+      doc = "Share of finishers who started unemployed or off sick who see an adviser (to source; assumed)" },
+    job_entry_gain = { default = 0.05, min = 0, max = 1,
+      doc = "Added chance of being in work at discharge after seeing an adviser (to source; assumed)" },
+    cost_per_client = { default = 500, min = 0, max = 1e5,
+      doc = "Cost of adviser support per client, GBP of the run's price year (to source; assumed)" },
+  },
+
+  metrics = {
+    clients = { kind = "count", doc = "People who saw an employment adviser" },
+    job_entries = { kind = "count", doc = "People moved into work at discharge by adviser support" },
+  },
+
+  on_year = function(ctx, year)
+    last_service = math.floor(ctx.options.service_share * ctx.n_services + 0.5)
+  end,
+
+  on_discharge = function(ctx, person)
+    if not person.finished or person.service > last_service then return end
+    if person.employment ~= "unemployed_or_sick" then return end
+    local o = ctx.options
+    if math.random() >= o.uptake then return end
+    ctx:metric("clients", 1)
+    ctx:flow("employment_support", "exchequer", -o.cost_per_client)
+    if math.random() < o.job_entry_gain then
+      person.employment = "employed"
+      ctx:metric("job_entries", 1)
+    end
+  end,
+}

@@ -1,0 +1,90 @@
+-- long_term_conditions: integrated services for people with long-term physical conditions
+-- (MODEL.md section 6; docs/plugins.md).
+--
+-- The core model already carries what a long-term condition (LTC) does: who has one and
+-- which (ltc.share and the ltc.<condition> weights), its effect on response to treatment
+-- (ltc.effect_multiplier), the excess physical-healthcare cost while ill
+-- (physical.excess_cost_annual_ill), and what integrated treatment changes after discharge:
+-- the secondary-care saving (physical.integrated_saving over
+-- physical.integrated_saving_months) and the added chance of moving from unemployment into
+-- work (ltc.integrated_employment_gain, Toffolutti et al. [S36]). Those stay parameters,
+-- each with its source (iaptsim params).
+--
+-- This plugin is the policy: which services are integrated with physical care, and when.
+-- Services are integrated one by one (service 1 first), rising linearly from start_year to
+-- integrated_share of all services in full_year. A referral with an LTC seen in an
+-- integrated service is treated there; optionally only for some conditions. It reports the
+-- LTC referrals by condition and how many were seen in integrated services.
+
+local share_now = 0    -- share of services integrated in the year in force
+local last_service = 0 -- services 1..last_service are integrated this year
+local only = nil       -- a single condition, or nil for all
+
+return {
+  name = "long_term_conditions",
+  summary = "Integrated services for people with long-term physical conditions (IAPT-LTC), rolled out by service",
+
+  options = {
+    integrated_share = { default = 0.75, min = 0, max = 1,
+      doc = "Share of services integrated with physical care once the roll-out is complete" },
+    start_year = { default = 2019, min = 1990, max = 2100, integer = true,
+      doc = "First financial year with integrated services (2019 = 2019-20)" },
+    full_year = { default = 2023, min = 1990, max = 2100, integer = true,
+      doc = "Financial year in which integrated_share is reached; linear by service in between" },
+    condition = { default = "all", choices = { "all", "diabetes", "copd", "cardiovascular", "musculoskeletal_pain", "other" },
+      doc = "Conditions the integrated pathway takes: all, or one of them" },
+    integrated_effect = { default = 1, min = 0, max = 3,
+      doc = "Multiplier on the response to treatment in an integrated service (1: as any service; assumed, no published figure)" },
+  },
+
+  metrics = {
+    ltc_referrals = { kind = "count", doc = "Referrals with a long-term physical condition" },
+    ltc_referrals_diabetes = { kind = "count", doc = "Referrals with diabetes as their long-term condition" },
+    ltc_referrals_copd = { kind = "count", doc = "Referrals with COPD as their long-term condition" },
+    ltc_referrals_cardiovascular = { kind = "count", doc = "Referrals with cardiovascular disease as their long-term condition" },
+    ltc_referrals_musculoskeletal_pain = { kind = "count", doc = "Referrals with musculoskeletal pain as their long-term condition" },
+    ltc_referrals_other = { kind = "count", doc = "Referrals with another long-term condition" },
+    integrated_referrals = { kind = "count", doc = "Referrals with a long-term condition seen in an integrated service" },
+    integrated_services_pct = { kind = "level", doc = "Percentage of services integrated with physical care in the year" },
+  },
+
+  setup = function(ctx, opts)
+    if opts.full_year < opts.start_year then
+      error(("full_year %d is before start_year %d"):format(opts.full_year, opts.start_year))
+    end
+    if opts.condition ~= "all" then only = opts.condition end
+    -- the core's own integrated share is replaced by this roll-out
+    ctx:set("ltc.integrated_share", 0)
+  end,
+
+  on_year = function(ctx, year)
+    local o = ctx.options
+    local span = o.full_year - o.start_year + 1
+    local done = year - o.start_year + 1
+    if done <= 0 then
+      share_now = 0
+    elseif done >= span then
+      share_now = o.integrated_share
+    else
+      share_now = o.integrated_share * done / span
+    end
+    last_service = math.floor(share_now * ctx.n_services + 0.5)
+    ctx:metric("integrated_services_pct", 100 * last_service / ctx.n_services)
+  end,
+
+  on_referral = function(ctx, person)
+    if not person.ltc then return end
+    ctx:metric("ltc_referrals", 1)
+    ctx:metric("ltc_referrals_" .. person.ltc_type, 1)
+    if person.service <= last_service and (only == nil or person.ltc_type == only) then
+      person.integrated = true
+      ctx:metric("integrated_referrals", 1)
+      local e = ctx.options.integrated_effect
+      if e ~= 1 then
+        person.responsiveness = math.min(10, person.responsiveness * e)
+      end
+    else
+      person.integrated = false
+    end
+  end,
+}

@@ -1,0 +1,5 @@
+return {
+  name = "typo",
+  summary = "x",
+  on_refferal = function() end,
+}

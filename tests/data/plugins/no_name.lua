@@ -1,0 +1,1 @@
+return { summary = "no name" }

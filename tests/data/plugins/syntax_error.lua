@@ -1,0 +1,5 @@
+return {
+  name = "syntax",
+  summary = "x"
+  on_referral = function() end,
+}

@@ -1,0 +1,4 @@
+return {
+  name = "top_error",
+  summary = "x",
+}, error("failed while loading")
