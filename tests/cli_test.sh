@@ -87,5 +87,39 @@ done
 expect_exit 2 "economics block with an unknown perspective" "$bin" run tests/data/bad/econ_perspective_unknown.yaml -o "$tmp/bad_econ"
 [ -e "$tmp/bad_econ" ] && bad "bad economics block wrote results" || ok
 
+# plugins: listed with their options; a failing hook exits 1 and writes nothing; a plugin
+# found by name on IAPTSIM_PLUGIN_PATH or by a path next to the scenario
+expect_exit 0 "plugins" "$bin" plugins
+for p in long_term_conditions ltp_expansion employment_advisers digital_therapy; do
+  grep -q "^$p  (built in: plugins/$p.lua)" "$tmp/stdout" && ok || bad "plugins does not list $p"
+done
+grep -q "integrated_share       default 0.75, in \[0, 1\]" "$tmp/stdout" && ok || bad "plugins shows no option bounds"
+expect_exit 2 "plugins DIR with a plugin that does not load" "$bin" plugins tests/data/plugins
+grep -q "tests/data/plugins/syntax_error.lua: does not load" "$tmp/stdout" && grep -q "^fails  (tests/data/plugins/fails.lua)" "$tmp/stdout" \
+  && ok || bad "plugins DIR lists what it finds"
+mkdir -p "$tmp/sc"
+printf 'iaptsim: 1\nname: fails\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: ./fails.lua\n    with: { hook: on_discharge }\n' >"$tmp/sc/fails.yaml"
+cp tests/data/plugins/fails.lua "$tmp/sc/"
+expect_exit 1 "a plugin failing in on_discharge" "$bin" run "$tmp/sc/fails.yaml" -o "$tmp/fails_out"
+grep -qx "iaptsim: $tmp/sc/fails.lua:19: failed in on_discharge" "$tmp/stderr" && ok || bad "hook error message: $(head -n 3 "$tmp/stderr")"
+grep -q "stack traceback:" "$tmp/stderr" && ok || bad "hook error has no traceback"
+[ -e "$tmp/fails_out" ] && bad "a failed plugin run wrote results" || ok
+printf 'iaptsim: 1\nname: by name\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: api\n' >"$tmp/byname.yaml"
+IAPTSIM_PLUGIN_PATH=/nonexistent:tests/data/plugins expect_exit 0 "plugin found on IAPTSIM_PLUGIN_PATH" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname"
+grep -q "^2019-20,all,api.referrals," "$tmp/byname/summary.csv" && ok || bad "plugin metrics in summary.csv"
+grep -q "\[replicate 2\] api: finished replicate 2" "$tmp/stderr" && ok || bad "plugin log not shown: $(head -n 3 "$tmp/stderr")"
+expect_exit 2 "plugin not on IAPTSIM_PLUGIN_PATH" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname2"
+# plugin scenarios: same bytes with 1 and 2 threads
+for t in 1 2; do "$bin" run scenarios/integrated_ltc.yaml -o "$tmp/ltc$t" --replicates 3 --scale 0.005 --threads $t -q || bad "ltc run"; done
+for f in summary.csv replicates.csv economics.csv ledger.csv; do
+  cmp -s "$tmp/ltc1/$f" "$tmp/ltc2/$f" && ok || bad "integrated_ltc $f differs between 1 and 2 threads"
+done
+grep -q '"name": "long_term_conditions", "use": "long_term_conditions"' "$tmp/ltc1/run.json" && ok || bad "run.json plugins"
+for p in nhs exchequer societal; do
+  for m in pv:physical_health pv:earnings pv:benefits pv:tax; do
+    grep -q "^$p,$m," "$tmp/ltc1/economics.csv" && ok || bad "integrated_ltc economics.csv lacks $p,$m"
+  done
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -25,8 +25,8 @@ static const char usage[] =
 	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
 	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv, --markdown)\n"
 	"  metrics               list the reported metrics and groups with their definitions\n"
-	"  plugins [DIR|FILE]    list the built-in plugins, and those in DIR (default ./plugins)\n"
-	"                        and on IAPTSIM_PLUGIN_PATH, with their options and docs\n"
+	"  plugins [DIR|FILE]    list the built-in plugins, those in DIR (or FILE) and those on\n"
+	"                        IAPTSIM_PLUGIN_PATH, with their options and docs\n"
 	"  version               print the version\n"
 	"\n"
 	"options for run and check:\n"
@@ -475,8 +475,6 @@ static int cmd_plugins(const opts *o)
 			if (!list_dir(o->scenario, &bad))
 				return input_error("plugins: cannot read the folder '%s'", o->scenario);
 		}
-	} else if (list_dir("plugins", &bad) == 0) {
-		/* no ./plugins folder: nothing found there */
 	}
 	while (pp && *pp) {
 		const char *end = strchr(pp, ':');

@@ -1231,14 +1231,17 @@ int iapt_run__flow(iapt_run *r, int category, int tag, double amount)
 	return IAPT_OK;
 }
 
-int iapt_run__metric(iapt_run *r, size_t k, double v, int set)
+int iapt_run__metric(iapt_run *r, size_t k, double v, int set, int year)
 {
 	int y;
 	if (k >= r->ct->n_extra)
 		return iapt_error__set(IAPT_EINVAL, "no such plugin metric");
 	if (!isfinite(v))
 		return iapt_error__set(IAPT_EINVAL, "a metric value must be a finite number");
-	y = r->values_ready ? r->year - r->sc->first_year : year_index(r, r->ev_week);
+	if (year)
+		y = year - r->sc->first_year;
+	else
+		y = r->values_ready ? r->year - r->sc->first_year : year_index(r, r->ev_week);
 	if (y < 0 || y >= r->n_years)
 		return IAPT_OK; /* outside the reported years */
 	if (set)
@@ -1410,7 +1413,11 @@ static void *worker(void *arg)
 		if (rc && (!j->rc || rep < j->err_rep)) {
 			j->rc = rc;
 			j->err_rep = rep;
-			snprintf(j->err, sizeof j->err, "replicate %d: %s", rep + 1, iapt_error_last()->message);
+			/* a plugin's message starts with its file and line and names the replicate */
+			if (rc == IAPT_ELUA)
+				snprintf(j->err, sizeof j->err, "%s", iapt_error_last()->message);
+			else
+				snprintf(j->err, sizeof j->err, "replicate %d: %s", rep + 1, iapt_error_last()->message);
 		}
 		if (!rc) {
 			j->done++;

@@ -115,8 +115,10 @@ int iapt_run__set_param(iapt_run *r, size_t idx, int year, double value);
 /* A flow in the ledger: category, perspective tag, amount in GBP of the price year (or
  * QALYs) at the simulated scale, in the current year for the current cohort. */
 int iapt_run__flow(iapt_run *r, int category, int tag, double amount);
-/* Plugin metric k (scenario order): add v to this year's count, or set the level. */
-int iapt_run__metric(iapt_run *r, size_t k, double v, int set);
+/* Plugin metric k (scenario order): add v to the count of financial year `year` (0: the
+ * year of the event in hand), or set its level. Years outside the reported ones are
+ * ignored. */
+int iapt_run__metric(iapt_run *r, size_t k, double v, int set, int year);
 /* The replicate's metrics [year][group][metric] (only in on_finish). */
 const double *iapt_run__values(const iapt_run *r);
 /* A line for the run's log (kept per replicate, at most IAPT_LOG_MAX_LINES). */

@@ -1147,13 +1147,14 @@ static int ctx_metric(lua_State *L)
 	pstate *ps = ps_of(L);
 	const char *name = luaL_checkstring(L, 2);
 	double v = luaL_checknumber(L, 3);
+	int year = check_year_arg(L, 4);
 	size_t k;
 	for (k = 0; k < ps->pl->n_metrics; k++)
 		if (strcmp(ps->pl->metrics[k].name, name) == 0)
 			break;
 	if (k == ps->pl->n_metrics)
 		return luaL_error(L, "ctx:metric: '%s' is not declared in the plugin's metrics table", name);
-	if (iapt_run__metric(ps->run, ps->metric0 + k, v, ps->pl->metrics[k].level) != IAPT_OK)
+	if (iapt_run__metric(ps->run, ps->metric0 + k, v, ps->pl->metrics[k].level, year) != IAPT_OK)
 		return luaL_error(L, "ctx:metric: %s", iapt_error_last()->message);
 	return 0;
 }

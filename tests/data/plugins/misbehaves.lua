@@ -10,6 +10,13 @@ return {
                          "randomseed", "binary_chunk", "string_dump", "flow_unknown", "metric_undeclared" },
              doc = "What to try" },
   },
+  setup = function(ctx, opts)
+    if opts.what == "set_structural" then
+      ctx:set("followup.years", 1)
+    elseif opts.what == "set_out_of_range" then
+      ctx:set("treatment.dna_rate", 2)
+    end
+  end,
   on_referral = function(ctx, person)
     local w = ctx.options.what
     if w == "loop" then
@@ -28,10 +35,6 @@ return {
       return 42
     elseif w == "set_in_referral" then
       ctx:set("treatment.dna_rate", 0.1)
-    elseif w == "set_structural" then
-      ctx:set("followup.years", 1)
-    elseif w == "set_out_of_range" then
-      ctx:set("treatment.dna_rate", 2)
     elseif w == "bad_problem" then
       person.problem = "flu"
     elseif w == "unknown_field" then
@@ -39,7 +42,7 @@ return {
     elseif w == "randomseed" then
       math.randomseed(1)
     elseif w == "binary_chunk" then
-      local f, err = load("\27Lua\84\0", "bin", "b")
+      local f, err = load("\27Lua\84\0", "bin")
       error(err)
     elseif w == "string_dump" then
       string.dump(function() end)

@@ -1,0 +1,438 @@
+/* The Lua host: the sandbox, errors from every hook with file and line, the API, the
+ * built-in plugins' effects on small seeded runs, and reproducibility across threads. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "iaptsim/iaptsim.h"
+
+#define PLUGINS IAPT_TEST_DATA "/plugins"
+
+static int burn_in = 1; /* warm-up years of the next scenario */
+
+/* A small scenario: one year unless told, 2% of England, follow-up of `fu` years. */
+static iapt_scenario *scenario_years(const char *plugins, int first, int last, int reps, double scale, int fu)
+{
+	char text[8192];
+	iapt_scenario *sc = NULL;
+	int rc;
+	snprintf(text, sizeof text,
+		 "iaptsim: 1\nname: plugin test\nyears: [%d, %d]\nseed: 4242\nreplicates: %d\npopulation_scale: %g\n"
+		 "parameters:\n  followup.years: %d\n  run.burn_in_years: %d\nplugins:\n%s\n",
+		 first, last, reps, scale, fu, burn_in, plugins);
+	rc = iapt_scenario_parse(&sc, text, strlen(text), "test.yaml");
+	ck_assert_msg(rc == 0, "scenario: %s", iapt_error_last()->message);
+	return sc;
+}
+
+static iapt_scenario *scenario(const char *plugins)
+{
+	return scenario_years(plugins, 2019, 2019, 1, 0.01, 0);
+}
+
+static iapt_results *run(iapt_scenario *sc, int threads)
+{
+	iapt_results *res = NULL;
+	iapt_run_options ro = {threads, NULL, NULL};
+	int rc = iapt_sim_run(&res, sc, &ro);
+	ck_assert_msg(rc == 0, "run: %s", iapt_error_last()->message);
+	return res;
+}
+
+static double extra(const iapt_results *r, const char *name, int year, int rep)
+{
+	size_t k;
+	for (k = 0; k < iapt_results_extra_count(r); k++)
+		if (!strcmp(iapt_results_extra_name(r, k), name))
+			return iapt_results_extra(r, year, k, rep);
+	ck_abort_msg("no metric %s", name);
+	return NAN;
+}
+
+/* Sum of the ledger over years and cohorts for one category and perspective tag. */
+static double ledger_sum(const iapt_results *r, int rep, int cat, int tag)
+{
+	int first, last, y, c;
+	double t = 0;
+	iapt_results_years(r, &first, &last);
+	for (y = first; y < first + iapt_results_ledger_years(r); y++)
+		for (c = first; c <= last; c++)
+			t += iapt_results_ledger(r, rep, y, c, cat, tag);
+	return t;
+}
+
+/* The run must fail with IAPT_ELUA and a message that starts "file:line: " and holds frag. */
+static void expect_failure(iapt_scenario *sc, const char *file_line, const char *frag)
+{
+	iapt_results *res = NULL;
+	iapt_run_options ro = {1, NULL, NULL};
+	int rc = iapt_sim_run(&res, sc, &ro);
+	const char *m = iapt_error_last()->message;
+	ck_assert_msg(rc == IAPT_ELUA, "%s: rc %d: %s", file_line, rc, m);
+	ck_assert_ptr_null(res);
+	ck_assert_msg(strncmp(m, file_line, strlen(file_line)) == 0, "expected '%s' at the start of: %s", file_line, m);
+	ck_assert_msg(strstr(m, frag) != NULL, "expected '%s' in: %s", frag, m);
+	iapt_scenario_free(sc);
+}
+
+/* ---- errors from each hook name the file and line, with a traceback ---- */
+
+START_TEST(runtime_error_in_each_hook)
+{
+	static const struct {
+		const char *hook;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{"setup", 10, "failed in setup"},
+		{"on_year", 13, "failed in on_year 2019"},
+		{"on_referral", 16, "attempt to index a nil value (local 't')"},
+		{"on_discharge", 19, "failed in on_discharge"},
+		{"on_finish", 22, "failed in on_finish"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512], frag[256];
+		snprintf(yaml, sizeof yaml, "  - use: %s/fails.lua\n    with: { hook: %s }", PLUGINS, cases[i].hook);
+		snprintf(where, sizeof where, "%s/fails.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		snprintf(frag, sizeof frag, "(in %s of plugin 'fails', replicate 1)\nstack traceback:", cases[i].hook);
+		expect_failure(scenario(yaml), where, frag);
+	}
+}
+END_TEST
+
+/* ---- the sandbox ---- */
+
+START_TEST(sandbox_stops_what_it_must)
+{
+	static const struct {
+		const char *what;
+		int line;
+		const char *frag;
+	} cases[] = {
+		{"loop", 23, "instruction budget of 1000000 per call exceeded"},
+		{"memory", 25, "memory cap of 8 MiB exceeded"},
+		{"os_execute", 27, "attempt to read undefined global 'os'"},
+		{"io_open", 29, "attempt to read undefined global 'io'"},
+		{"require", 31, "attempt to read undefined global 'require'"},
+		{"dofile", 33, "attempt to read undefined global 'dofile'"},
+		{"garbage", 20, "on_referral returned number; hooks return nothing"},
+		{"set_in_referral", 37, "ctx:set is for setup and on_year, not on_referral"},
+		{"set_structural", 15, "followup.years shapes the run and cannot be set by a plugin"},
+		{"set_out_of_range", 17, "treatment.dna_rate: 2 is out of range [0, 0.9]"},
+		{"bad_problem", 39, "person.problem must be one of depression, generalised_anxiety"},
+		{"unknown_field", 41, "person has no field 'shoe_size'"},
+		{"randomseed", 43, "math.randomseed is not available"},
+		{"binary_chunk", 46, "attempt to load a binary chunk"},
+		{"string_dump", 48, "attempt to call a nil value (field 'dump')"},
+		{"flow_unknown", 50, "unknown category 'therapy_session' (did you mean 'therapy_sessions'?)"},
+		{"metric_undeclared", 52, "'nope' is not declared"},
+	};
+	size_t i;
+	unlink("/tmp/iaptsim_sandbox_breach");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512];
+		snprintf(yaml, sizeof yaml, "  - use: %s/misbehaves.lua\n    with: { what: %s }\n    instructions: 1000000\n    memory_mb: 8",
+			 PLUGINS, cases[i].what);
+		snprintf(where, sizeof where, "%s/misbehaves.lua:%d: ", PLUGINS, cases[i].line);
+		expect_failure(scenario(yaml), where, cases[i].frag);
+	}
+	ck_assert_msg(access("/tmp/iaptsim_sandbox_breach", F_OK) != 0, "os.execute ran");
+}
+END_TEST
+
+/* A plugin that misbehaves in no way runs, and changes nothing. */
+START_TEST(harmless_plugin_changes_nothing)
+{
+	iapt_scenario *a = scenario_years("  - use: " PLUGINS "/misbehaves.lua", 2019, 2019, 2, 0.01, 2);
+	iapt_scenario *b = scenario_years("  - use: " PLUGINS "/fails.lua", 2019, 2019, 2, 0.01, 2);
+	iapt_scenario *c = scenario_years("  []", 2019, 2019, 2, 0.01, 2);
+	iapt_results *ra = run(a, 1), *rb = run(b, 2), *rc = run(c, 1);
+	int g, m, r, k, t;
+	ck_assert_int_eq((int)c->n_plugins, 0);
+	for (r = 0; r < 2; r++) {
+		for (g = 0; g < IAPT_G__COUNT; g++)
+			for (m = 0; m < IAPT_M__COUNT; m++) {
+				double v = iapt_results_value(rc, 2019, g, m, r);
+				if (isnan(v))
+					continue;
+				ck_assert_msg(iapt_results_value(ra, 2019, g, m, r) == v, "%s %s", iapt_group_name(g), iapt_metric_name(m));
+				ck_assert_msg(iapt_results_value(rb, 2019, g, m, r) == v, "%s %s", iapt_group_name(g), iapt_metric_name(m));
+			}
+		for (k = 0; k < IAPT_CAT__COUNT; k++)
+			for (t = 0; t < IAPT_PERSP__COUNT; t++)
+				ck_assert(ledger_sum(ra, r, k, t) == ledger_sum(rc, r, k, t));
+	}
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_results_free(rc);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+	iapt_scenario_free(c);
+}
+END_TEST
+
+/* ---- the API ---- */
+
+START_TEST(api_reads_writes_and_reports)
+{
+	iapt_scenario *sc = scenario_years("  - use: " PLUGINS "/api.lua\n    with: { dna_rate: 0, flow: -10 }", 2019, 2020, 2, 0.01, 1);
+	iapt_results *r = run(sc, 1);
+	double n = extra(r, "api.referrals", 2019, 0);
+	const char *log = iapt_results_log(r, 1);
+	/* every referral seen once; the count is at national scale like the core's */
+	ck_assert_double_eq_tol(n, iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0), 1e-6);
+	/* ctx:set in setup took effect, and ctx:get sees it */
+	ck_assert_double_eq(iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_MISSED, 0), 0);
+	ck_assert_double_eq(extra(r, "api.dna_seen", 2020, 0), 0);
+	/* the outcome fields agree with the official counts (counted at discharge in the year) */
+	ck_assert_double_eq_tol(extra(r, "api.finished", 2019, 0),
+				iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, 0), 1e-6);
+	/* math.random: uniform on [0, 1) and whole numbers 1..6 */
+	ck_assert_double_eq_tol(extra(r, "api.u_sum", 2019, 0) / n, 0.5, 0.01);
+	ck_assert_double_eq_tol(extra(r, "api.dice_sum", 2019, 0) / n, 3.5, 0.03);
+	ck_assert_double_eq(extra(r, "api.dice_bad", 2019, 0), 0);
+	/* on_finish sees the replicate's results */
+	ck_assert_double_eq(extra(r, "api.finish_entered", 2019, 1),
+			    iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, 1));
+	/* flows go to the ledger, at the perspective given, at national scale */
+	ck_assert(ledger_sum(r, 0, IAPT_CAT_EMPLOYMENT_SUPPORT, IAPT_PERSP_EXCHEQUER) < 0);
+	ck_assert_double_eq(ledger_sum(r, 0, IAPT_CAT_EMPLOYMENT_SUPPORT, IAPT_PERSP_NHS), 0);
+	/* print and ctx:log, per replicate */
+	ck_assert_ptr_nonnull(log);
+	ck_assert_msg(strstr(log, "api: setup\t2019\t2020\t2") != NULL, "log: %s", log);
+	ck_assert_msg(strstr(log, "api: finished replicate 2") != NULL, "log: %s", log);
+	iapt_results_free(r);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* With no warm-up and no follow-up, every discharge belongs to the reported cohort and
+ * falls in the reported year: the ledger holds exactly -10 per discharge. */
+START_TEST(api_flows_exact)
+{
+	iapt_scenario *sc;
+	iapt_results *r;
+	burn_in = 0;
+	sc = scenario_years("  - use: " PLUGINS "/api.lua\n    with: { flow: -10 }", 2019, 2019, 2, 0.01, 0);
+	burn_in = 1;
+	r = run(sc, 2);
+	ck_assert(extra(r, "api.discharges", 2019, 1) > 10000);
+	ck_assert_double_eq_tol(ledger_sum(r, 1, IAPT_CAT_EMPLOYMENT_SUPPORT, IAPT_PERSP_EXCHEQUER) /
+				(-10.0 * extra(r, "api.discharges", 2019, 1)), 1, 1e-12);
+	iapt_results_free(r);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(api_person_writes_change_the_pathway)
+{
+	iapt_scenario *a = scenario("  - use: " PLUGINS "/api.lua\n    with: { signpost_all: true }");
+	iapt_scenario *b = scenario("  - use: " PLUGINS "/api.lua\n    with: { all_ltc: true }");
+	iapt_results *ra = run(a, 1), *rb = run(b, 1);
+	ck_assert_double_eq(iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, 0), 0);
+	ck_assert_double_eq(iapt_results_value(rb, 2019, IAPT_G_LTC_NO, IAPT_M_REFERRALS_RECEIVED, 0), 0);
+	ck_assert(iapt_results_value(rb, 2019, IAPT_G_LTC_YES, IAPT_M_REFERRALS_RECEIVED, 0) > 0);
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+}
+END_TEST
+
+/* Same seed, same results, whatever the thread count, with every built-in plugin. */
+START_TEST(threads_do_not_change_results)
+{
+	const char *all = "  - use: digital_therapy\n  - use: employment_advisers\n  - use: long_term_conditions\n"
+			  "  - use: ltp_expansion\n    with: { target_year: 2021 }\n  - use: " PLUGINS "/api.lua";
+	iapt_scenario *sc = scenario_years(all, 2019, 2020, 4, 0.01, 2);
+	iapt_results *r1 = run(sc, 1), *r2 = run(sc, 2), *r3 = run(sc, 3);
+	int rep, y, k, c, t;
+	size_t e;
+	for (rep = 0; rep < 4; rep++)
+		for (y = 2019; y <= 2020; y++) {
+			int g, m;
+			for (g = 0; g < IAPT_G__COUNT; g++)
+				for (m = 0; m < IAPT_M__COUNT; m++) {
+					double v = iapt_results_value(r1, y, g, m, rep);
+					if (isnan(v))
+						continue;
+					ck_assert(iapt_results_value(r2, y, g, m, rep) == v);
+					ck_assert(iapt_results_value(r3, y, g, m, rep) == v);
+				}
+			for (e = 0; e < iapt_results_extra_count(r1); e++) {
+				ck_assert(iapt_results_extra(r2, y, e, rep) == iapt_results_extra(r1, y, e, rep));
+				ck_assert(iapt_results_extra(r3, y, e, rep) == iapt_results_extra(r1, y, e, rep));
+			}
+			for (c = 2019; c <= 2020; c++)
+				for (k = 0; k < IAPT_CAT__COUNT; k++)
+					for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+						double v = iapt_results_ledger(r1, rep, y, c, k, t);
+						ck_assert(iapt_results_ledger(r2, rep, y, c, k, t) == v);
+						ck_assert(iapt_results_ledger(r3, rep, y, c, k, t) == v);
+					}
+			ck_assert_str_eq(iapt_results_log(r1, rep), iapt_results_log(r3, rep));
+		}
+	iapt_results_free(r1);
+	iapt_results_free(r2);
+	iapt_results_free(r3);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* ---- the built-in plugins, direction and size ---- */
+
+START_TEST(long_term_conditions_saves_and_employs)
+{
+	iapt_scenario *on = scenario_years("  - use: long_term_conditions\n    with: { integrated_share: 1, start_year: 2019, full_year: 2019 }",
+					   2019, 2019, 2, 0.02, 3);
+	iapt_scenario *off = scenario_years("  - use: long_term_conditions\n    with: { integrated_share: 0 }", 2019, 2019, 2, 0.02, 3);
+	iapt_results *a = run(on, 2), *b = run(off, 2);
+	int rep;
+	double saving = 0, entered = 0, d_phys = 0, d_benefits = 0, d_tax = 0;
+	for (rep = 0; rep < 2; rep++) {
+		/* every service integrated: every LTC referral is seen in one */
+		ck_assert_double_eq(extra(a, "long_term_conditions.integrated_referrals", 2019, rep),
+				    extra(a, "long_term_conditions.ltc_referrals", 2019, rep));
+		ck_assert_double_eq(extra(b, "long_term_conditions.integrated_referrals", 2019, rep), 0);
+		ck_assert_double_eq(extra(a, "long_term_conditions.integrated_services_pct", 2019, rep), 100);
+		entered += iapt_results_value(a, 2019, IAPT_G_LTC_YES, IAPT_M_ENTERED_TREATMENT, rep);
+		d_phys += ledger_sum(a, rep, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS) - ledger_sum(b, rep, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS);
+		d_benefits += ledger_sum(a, rep, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) - ledger_sum(b, rep, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER);
+		d_tax += ledger_sum(a, rep, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER) - ledger_sum(b, rep, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER);
+	}
+	/* GBP 360 (2019-20 prices, the run's) for each person with an LTC who entered treatment */
+	saving = 360.0 * entered;
+	ck_assert_msg(fabs(d_phys / saving - 1) < 0.1, "physical-health change %g, expected about %g", d_phys, saving);
+	/* more people in work: fewer benefits paid, more tax received */
+	ck_assert_msg(d_benefits > 0 && d_tax > 0, "benefits %g tax %g", d_benefits, d_tax);
+	iapt_results_free(a);
+	iapt_results_free(b);
+	iapt_scenario_free(on);
+	iapt_scenario_free(off);
+}
+END_TEST
+
+START_TEST(employment_advisers_cost_and_jobs)
+{
+	iapt_scenario *sc = scenario_years("  - use: employment_advisers\n    with: { uptake: 1, job_entry_gain: 0.5, cost_per_client: 1000 }",
+					   2019, 2019, 2, 0.02, 2);
+	iapt_scenario *off = scenario_years("  - use: employment_advisers\n    with: { uptake: 0 }", 2019, 2019, 2, 0.02, 2);
+	iapt_results *r = run(sc, 1), *b = run(off, 1);
+	int rep;
+	for (rep = 0; rep < 2; rep++) {
+		double clients = extra(r, "employment_advisers.clients", 2019, rep);
+		double jobs = extra(r, "employment_advisers.job_entries", 2019, rep);
+		double unemployed = iapt_results_value(r, 2019, IAPT_G_EMP_UNEMPLOYED, IAPT_M_FINISHED_COURSE, rep);
+		/* everyone who finished out of work saw an adviser */
+		ck_assert_double_eq_tol(clients, unemployed, 1e-6);
+		ck_assert_double_eq_tol(jobs / clients, 0.5, 0.03);
+		/* GBP 1,000 a client, to the Exchequer, in employment support; the ledger holds the
+		 * 2019-20 cohort (some finish in the year after), the count the year's discharges */
+		ck_assert_double_eq_tol(ledger_sum(r, rep, IAPT_CAT_EMPLOYMENT_SUPPORT, IAPT_PERSP_EXCHEQUER) / (-1000.0 * clients), 1, 0.05);
+		ck_assert(ledger_sum(r, rep, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) >
+			  ledger_sum(b, rep, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER));
+		ck_assert_double_eq(extra(b, "employment_advisers.clients", 2019, rep), 0);
+	}
+	iapt_results_free(r);
+	iapt_results_free(b);
+	iapt_scenario_free(sc);
+	iapt_scenario_free(off);
+}
+END_TEST
+
+START_TEST(digital_therapy_reach_cost_effect)
+{
+	/* as effective, as costly and as long as face-to-face: nothing changes */
+	iapt_scenario *same = scenario_years("  - use: digital_therapy\n    with: { reach: 0.5, relative_effect: 1, therapist_time: 1, session_cost: 0 }",
+					     2019, 2019, 1, 0.02, 0);
+	iapt_scenario *none = scenario_years("  []", 2019, 2019, 1, 0.02, 0);
+	iapt_scenario *weak = scenario_years("  - use: digital_therapy\n    with: { reach: 1, relative_effect: 0.5, therapist_time: 1, session_cost: 0 }",
+					     2019, 2019, 1, 0.02, 0);
+	iapt_scenario *cheap = scenario_years("  - use: digital_therapy\n    with: { reach: 0.5, session_cost: 10 }", 2019, 2019, 1, 0.02, 0);
+	iapt_results *rs, *rn, *rw, *rc;
+	int m;
+	double refs, li_share;
+	/* cost.li_session at 0 makes the face-to-face session cost 0 too: no refund either way */
+	iapt_params_assign(same->params, "cost.li_session=0", "test");
+	rs = run(same, 1);
+	rn = run(none, 1);
+	rw = run(weak, 1);
+	rc = run(cheap, 1);
+	for (m = 0; m < IAPT_M__COUNT; m++)
+		ck_assert_msg(iapt_results_value(rs, 2019, IAPT_G_ALL, m, 0) == iapt_results_value(rn, 2019, IAPT_G_ALL, m, 0),
+			      "%s", iapt_metric_name(m));
+	/* reach: half of those routed to low intensity (the share of referrals routed there is
+	 * (1 - signposted) x (1 - HI first), less PTSD and social anxiety) */
+	refs = iapt_results_value(rs, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0);
+	li_share = (1 - 0.25) * (1 - 0.18) * (1 - 0.05 - 0.03);
+	ck_assert_double_eq_tol(extra(rs, "digital_therapy.digital_referrals", 2019, 0) / refs, 0.5 * li_share, 0.02);
+	/* half the effect: fewer recover */
+	ck_assert(iapt_results_value(rw, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) <
+		  iapt_results_value(rn, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) - 2);
+	/* cheaper sessions and more capacity: therapy costs less per attended session */
+	ck_assert(ledger_sum(rc, 0, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS) / iapt_results_value(rc, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_ATTENDED, 0) >
+		  ledger_sum(rn, 0, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS) / iapt_results_value(rn, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_ATTENDED, 0));
+	iapt_results_free(rs);
+	iapt_results_free(rn);
+	iapt_results_free(rw);
+	iapt_results_free(rc);
+	iapt_scenario_free(same);
+	iapt_scenario_free(none);
+	iapt_scenario_free(weak);
+	iapt_scenario_free(cheap);
+}
+END_TEST
+
+START_TEST(ltp_expansion_reaches_its_target)
+{
+	iapt_scenario *sc = scenario_years("  - use: ltp_expansion\n    with: { target_entering: 1500000, target_year: 2021 }",
+					   2019, 2021, 2, 0.02, 0);
+	iapt_results *r = run(sc, 2);
+	int rep;
+	for (rep = 0; rep < 2; rep++) {
+		double e = iapt_results_value(r, 2021, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep);
+		ck_assert_msg(fabs(e / 1500000 - 1) < 0.04, "entered %g in 2021-22", e);
+		ck_assert_double_eq(extra(r, "ltp_expansion.target_entering", 2021, rep), 1500000);
+		ck_assert(extra(r, "ltp_expansion.planned_li_trainees", 2019, rep) > 0);
+		ck_assert(iapt_results_value(r, 2021, IAPT_G_ALL, IAPT_M_WTE_LI, rep) >
+			  iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_WTE_LI, rep));
+	}
+	iapt_results_free(r);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("plugins");
+	TCase *t = tcase_create("core");
+	tcase_set_timeout(t, 600);
+	tcase_add_test(t, runtime_error_in_each_hook);
+	tcase_add_test(t, sandbox_stops_what_it_must);
+	tcase_add_test(t, harmless_plugin_changes_nothing);
+	tcase_add_test(t, api_reads_writes_and_reports);
+	tcase_add_test(t, api_flows_exact);
+	tcase_add_test(t, api_person_writes_change_the_pathway);
+	tcase_add_test(t, threads_do_not_change_results);
+	tcase_add_test(t, long_term_conditions_saves_and_employs);
+	tcase_add_test(t, employment_advisers_cost_and_jobs);
+	tcase_add_test(t, digital_therapy_reach_cost_effect);
+	tcase_add_test(t, ltp_expansion_reaches_its_target);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *r = srunner_create(suite());
+	int failed;
+	srunner_run_all(r, CK_NORMAL);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
