@@ -64,6 +64,9 @@ int main(int argc, char **argv)
 	printf("referrals simulated     %llu\n", st->referrals);
 	printf("sessions booked         %llu\n", st->sessions);
 	printf("wall time               %.3f s (%.3f s per simulated year)\n", t1 - t0, (t1 - t0) / (years + burn));
+	printf("cpu time                %.3f s (user + system, whole process)\n",
+	       (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec +
+		       1e-6 * (double)ru.ru_stime.tv_usec);
 	printf("referrals per second    %.0f\n", (double)st->referrals / (t1 - t0));
 	printf("sessions per second     %.0f\n", (double)st->sessions / (t1 - t0));
 	printf("peak people held        %zu\n", st->peak_people);

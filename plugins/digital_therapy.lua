@@ -54,7 +54,7 @@ return {
     if person.route ~= "li" then return end
     if math.random() >= ctx.options.reach then return end
     person.mark = 1 -- 1: on iCBT
-    person.responsiveness = math.min(10, person.responsiveness * ctx.options.relative_effect)
+    person.responsiveness = math.min(100, person.responsiveness * ctx.options.relative_effect)
     ctx:metric("digital_referrals", 1)
   end,
 

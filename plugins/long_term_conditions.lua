@@ -81,7 +81,7 @@ return {
       ctx:metric("integrated_referrals", 1)
       local e = ctx.options.integrated_effect
       if e ~= 1 then
-        person.responsiveness = math.min(10, person.responsiveness * e)
+        person.responsiveness = math.min(100, person.responsiveness * e)
       end
     else
       person.integrated = false

@@ -47,6 +47,8 @@ typedef struct pstate {
 	int over;              /* an allocation was refused */
 	char over_where[512];  /* where the script was when it was */
 	long budget;
+	int period;            /* the count hook fires every `period` instructions */
+	long ticks;            /* and has fired this many times in the current call */
 	int ref[N_HOOKS];      /* registry refs of the hooks, LUA_NOREF when absent */
 	int hook;              /* the hook running, -1 at load */
 	iapt_run *run;
@@ -116,9 +118,13 @@ static int msgh(lua_State *L)
 	return 1;
 }
 
+/* The instruction budget: the hook stays set for the life of the state (setting it per
+ * call costs more than the calls of a light hook) and counts its firings per call. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	pstate *ps = ps_of(L);
+	if (++ps->ticks * (long)ps->period <= ps->budget)
+		return;
 	lua_getinfo(L, "Sl", ar);
 	lua_pushfstring(L, "%s:%d: instruction budget of %I per call exceeded (an endless loop?)",
 			ar->short_src, ar->currentline, (LUA_INTEGER)ps->budget);
@@ -147,15 +153,11 @@ static int pcall(pstate *ps, int nargs, int nresults)
 	char wbuf[256];
 	const char *what;
 	lua_State *L = ps->L;
-	int base = lua_gettop(L) - nargs, st;
-	lua_pushcfunction(L, msgh);
-	lua_insert(L, base);
+	int st;
 	ps->over = 0;
 	ps->over_where[0] = '\0';
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, (int)(ps->budget > INT_MAX ? INT_MAX : ps->budget));
-	st = lua_pcall(L, nargs, nresults, base);
-	lua_sethook(L, NULL, 0, 0);
-	lua_remove(L, base);
+	ps->ticks = 0;
+	st = lua_pcall(L, nargs, nresults, 1); /* the message handler lives at index 1 */
 	if (st == LUA_OK)
 		return IAPT_OK;
 	what = doing(ps, wbuf, sizeof wbuf);
@@ -375,12 +377,16 @@ static int open_state(pstate *ps, const iapt_plugin *pl)
 	ps->pl = pl;
 	ps->cap = pl->memory_bytes;
 	ps->budget = pl->instructions;
+	/* a call is stopped between budget and budget + period instructions */
+	ps->period = (int)(ps->budget / 16 > 1000 ? ps->budget / 16 : 1000);
 	ps->hook = -1;
 	for (rc = 0; rc < N_HOOKS; rc++)
 		ps->ref[rc] = LUA_NOREF;
 	ps->person_ref = ps->ctx_ref = ps->opts_ref = LUA_NOREF;
 	if (!(ps->L = L = lua_newstate(l_alloc, ps)))
 		return iapt_error__set(IAPT_ENOMEM, "%s: cannot create a Lua state (memory cap %zu MiB)", pl->path, ps->cap >> 20);
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, ps->period);
+	lua_pushcfunction(L, msgh); /* stays at index 1: every pcall's message handler */
 	lua_pushcfunction(L, open_sandbox);
 	if ((rc = pcall(ps, 0, 1)))
 		return rc;
@@ -1008,8 +1014,11 @@ static double check_range(lua_State *L, int idx, const char *field, double lo, d
 	if (lua_type(L, idx) != LUA_TNUMBER)
 		return luaL_error(L, "person.%s must be a number; got %s", field, luaL_typename(L, idx));
 	v = lua_tonumber(L, idx);
-	if (!(lo_open ? v > lo : v >= lo) || !(v <= hi))
-		return luaL_error(L, "person.%s = %f is outside %s%g, %g]", field, v, lo_open ? "(" : "[", lo, hi);
+	if (!(lo_open ? v > lo : v >= lo) || !(v <= hi)) {
+		char msg[160]; /* lua_pushfstring has no %g */
+		snprintf(msg, sizeof msg, "person.%s = %.10g is outside %s%g, %g]", field, v, lo_open ? "(" : "[", lo, hi);
+		return luaL_error(L, "%s", msg);
+	}
 	return v;
 }
 
@@ -1029,7 +1038,7 @@ static int person_newindex(lua_State *L)
 	case F_LTC: p->ltc = check_bool(L, 3, "ltc"); break;
 	case F_LTC_TYPE: p->ltc_type = check_name(L, 3, "ltc_type", ltc_names, N_OF(ltc_names)); break;
 	case F_INTEGRATED: p->integrated = check_bool(L, 3, "integrated"); break;
-	case F_RESPONSIVENESS: p->responsiveness = check_range(L, 3, "responsiveness", 0, 10, 0); break;
+	case F_RESPONSIVENESS: p->responsiveness = check_range(L, 3, "responsiveness", 0, 100, 0); break;
 	case F_PHQ9: p->phq9 = check_range(L, 3, "phq9", 0, 27, 0); break;
 	case F_GAD7: p->gad7 = check_range(L, 3, "gad7", 0, 21, 0); break;
 	case F_ROUTE:
@@ -1147,13 +1156,22 @@ static int ctx_metric(lua_State *L)
 	pstate *ps = ps_of(L);
 	const char *name = luaL_checkstring(L, 2);
 	double v = luaL_checknumber(L, 3);
-	int year = check_year_arg(L, 4);
+	int year = lua_isnoneornil(L, 4) ? 0 : check_year_arg(L, 4);
 	size_t k;
-	for (k = 0; k < ps->pl->n_metrics; k++)
-		if (strcmp(ps->pl->metrics[k].name, name) == 0)
-			break;
-	if (k == ps->pl->n_metrics)
-		return luaL_error(L, "ctx:metric: '%s' is not declared in the plugin's metrics table", name);
+	/* names are found once and kept in the cache table at upvalue 1 */
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) {
+		k = (size_t)lua_tointeger(L, -1);
+	} else {
+		for (k = 0; k < ps->pl->n_metrics; k++)
+			if (strcmp(ps->pl->metrics[k].name, name) == 0)
+				break;
+		if (k == ps->pl->n_metrics)
+			return luaL_error(L, "ctx:metric: '%s' is not declared in the plugin's metrics table", name);
+		lua_pushvalue(L, 2);
+		lua_pushinteger(L, (lua_Integer)k);
+		lua_rawset(L, lua_upvalueindex(1));
+	}
 	if (iapt_run__metric(ps->run, ps->metric0 + k, v, ps->pl->metrics[k].level, year) != IAPT_OK)
 		return luaL_error(L, "ctx:metric: %s", iapt_error_last()->message);
 	return 0;
@@ -1279,7 +1297,10 @@ static int bind_run(lua_State *L)
 	lua_newtable(L); /* methods */
 	lua_newtable(L); /* parameter name -> index cache, shared by the methods */
 	for (m = methods; m->name; m++) {
-		lua_pushvalue(L, -1);
+		if (m->func == ctx_metric)
+			lua_newtable(L); /* metric name -> index: a cache of its own */
+		else
+			lua_pushvalue(L, -1);
 		lua_pushcclosure(L, m->func, 1);
 		lua_setfield(L, -3, m->name);
 	}

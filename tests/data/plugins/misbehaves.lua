@@ -7,7 +7,8 @@ return {
     what = { default = "nothing",
              choices = { "nothing", "loop", "memory", "os_execute", "io_open", "require", "dofile", "garbage",
                          "set_in_referral", "set_structural", "set_out_of_range", "bad_problem", "unknown_field",
-                         "randomseed", "binary_chunk", "string_dump", "flow_unknown", "metric_undeclared" },
+                         "randomseed", "binary_chunk", "string_dump", "flow_unknown", "metric_undeclared",
+                         "bad_responsiveness" },
              doc = "What to try" },
   },
   setup = function(ctx, opts)
@@ -50,6 +51,8 @@ return {
       ctx:flow("therapy_session", "nhs", 1)
     elseif w == "metric_undeclared" then
       ctx:metric("nope", 1)
+    elseif w == "bad_responsiveness" then
+      person.responsiveness = -1
     end
   end,
 }
