@@ -52,6 +52,7 @@ test-sanitize: deps
 bench: build
 	./$(BUILD)/bench_national
 	bench/followup_cost.sh $(BUILD)
+	bench/plugin_hook_cost.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN)
