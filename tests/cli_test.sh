@@ -104,6 +104,21 @@ expect_exit 1 "a plugin failing in on_discharge" "$bin" run "$tmp/sc/fails.yaml"
 grep -qx "iaptsim: $tmp/sc/fails.lua:19: failed in on_discharge" "$tmp/stderr" && ok || bad "hook error message: $(head -n 3 "$tmp/stderr")"
 grep -q "stack traceback:" "$tmp/stderr" && ok || bad "hook error has no traceback"
 [ -e "$tmp/fails_out" ] && bad "a failed plugin run wrote results" || ok
+# each bad plugin at run time: exit 1, "file:line: message" first, nothing written
+cp tests/data/plugins/misbehaves.lua "$tmp/sc/"
+for c in loop:24 memory:26 os_execute:28 io_open:30 require:32 garbage:21 unknown_field:42; do
+  w=${c%%:*}
+  printf 'iaptsim: 1\nname: bad\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: ./misbehaves.lua\n    with: { what: %s }\n    instructions: 1000000\n    memory_mb: 8\n' "$w" >"$tmp/sc/bad_$w.yaml"
+  expect_exit 1 "plugin that tries $w" "$bin" run "$tmp/sc/bad_$w.yaml" -o "$tmp/bad_$w" -q
+  head -n 1 "$tmp/stderr" | grep -q "^iaptsim: $tmp/sc/misbehaves.lua:${c##*:}: " && ok || bad "$w: $(head -n 1 "$tmp/stderr")"
+  [ -e "$tmp/bad_$w" ] && bad "plugin that tries $w wrote results" || ok
+done
+for h in setup:10 on_year:13 on_referral:16 on_finish:22; do
+  printf 'iaptsim: 1\nname: fails\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: ./fails.lua\n    with: { hook: %s }\n' "${h%%:*}" >"$tmp/sc/f.yaml"
+  expect_exit 1 "a plugin failing in ${h%%:*}" "$bin" run "$tmp/sc/f.yaml" -o "$tmp/f_out" -q
+  head -n 1 "$tmp/stderr" | grep -q "^iaptsim: $tmp/sc/fails.lua:${h##*:}: " && ok || bad "${h%%:*}: $(head -n 1 "$tmp/stderr")"
+  [ -e "$tmp/f_out" ] && bad "a plugin failing in ${h%%:*} wrote results" || ok
+done
 printf 'iaptsim: 1\nname: by name\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: api\n' >"$tmp/byname.yaml"
 IAPTSIM_PLUGIN_PATH=/nonexistent:tests/data/plugins expect_exit 0 "plugin found on IAPTSIM_PLUGIN_PATH" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname"
 grep -q "^2019-20,all,api.referrals," "$tmp/byname/summary.csv" && ok || bad "plugin metrics in summary.csv"

@@ -132,6 +132,7 @@ START_TEST(sandbox_stops_what_it_must)
 		{"flow_unknown", 51, "unknown category 'therapy_session' (did you mean 'therapy_sessions'?)"},
 		{"metric_undeclared", 53, "'nope' is not declared"},
 		{"bad_responsiveness", 55, "person.responsiveness = -1 is outside [0, 100]"},
+		{"dot_call", 57, "call ctx:get(...) with a colon, not ctx.get(...)"},
 	};
 	size_t i;
 	unlink("/tmp/iaptsim_sandbox_breach");

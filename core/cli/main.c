@@ -499,6 +499,9 @@ static int cmd_check(const opts *o)
 	printf("%s: ok: '%s', %s to %s, %d replicates, population scale %g, seed %llu\n", o->scenario, sc->name,
 	       iapt_year_label(sc->first_year, a), iapt_year_label(sc->last_year, b), sc->replicates,
 	       sc->population_scale, sc->seed);
+	for (size_t k = 0; k < sc->n_plugins; k++)
+		printf("  plugin %s (%s%s), sha256 %.12s\n", sc->plugins[k]->name, sc->plugins[k]->builtin ? "built in: " : "",
+		       sc->plugins[k]->path, sc->plugins[k]->sha256);
 	iapt_scenario_free(sc);
 	return EXIT_OK;
 }

@@ -5,6 +5,7 @@
  * call and a memory cap per state. Every call is protected, with a traceback, and a failure
  * becomes IAPT_ELUA with "plugin.lua:LINE: message". The engine never sees Lua: it calls
  * the iapt_hooks table built here. */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -134,7 +135,6 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 /* What was running, for messages: "on_referral, replicate 3" or "loading". */
 static const char *doing(const pstate *ps, char *buf, size_t n)
 {
-	static const char *const names[] = {"setup", "on_year", "on_referral", "on_discharge", "on_finish"};
 	iapt_run_info in;
 	const char *name = ps->pl->name ? ps->pl->name : "?";
 	if (ps->hook < 0 || !ps->run) {
@@ -142,7 +142,7 @@ static const char *doing(const pstate *ps, char *buf, size_t n)
 		return buf;
 	}
 	iapt_run__info(ps->run, &in);
-	snprintf(buf, n, "in %s of plugin '%s', replicate %d", names[ps->hook], name, in.replicate + 1);
+	snprintf(buf, n, "in %s of plugin '%s', replicate %d", hook_names[ps->hook], name, in.replicate + 1);
 	return buf;
 }
 
@@ -1093,9 +1093,17 @@ static int check_year_arg(lua_State *L, int idx)
 	return (int)y;
 }
 
+/* Methods are called ctx:name(...); ctx.name(...) is the usual slip, so say so. */
+static pstate *check_ctx(lua_State *L, const char *method)
+{
+	if (!luaL_testudata(L, 1, "iaptsim.ctx"))
+		luaL_error(L, "call ctx:%s(...) with a colon, not ctx.%s(...)", method, method);
+	return ps_of(L);
+}
+
 static int ctx_get(lua_State *L)
 {
-	pstate *ps = ps_of(L);
+	pstate *ps = check_ctx(L, "get");
 	size_t i;
 	int year;
 	param_index(L, ps, 2, &i);
@@ -1106,7 +1114,7 @@ static int ctx_get(lua_State *L)
 
 static int ctx_set(lua_State *L)
 {
-	pstate *ps = ps_of(L);
+	pstate *ps = check_ctx(L, "set");
 	size_t i;
 	int year;
 	double v;
@@ -1124,7 +1132,7 @@ static int ctx_set(lua_State *L)
 
 static int ctx_flow(lua_State *L)
 {
-	pstate *ps = ps_of(L);
+	pstate *ps = check_ctx(L, "flow");
 	const char *cat = luaL_checkstring(L, 2), *per = luaL_checkstring(L, 3);
 	double amount = luaL_checknumber(L, 4);
 	int c, t;
@@ -1153,7 +1161,7 @@ static int ctx_flow(lua_State *L)
 
 static int ctx_metric(lua_State *L)
 {
-	pstate *ps = ps_of(L);
+	pstate *ps = check_ctx(L, "metric");
 	const char *name = luaL_checkstring(L, 2);
 	double v = luaL_checknumber(L, 3);
 	int year = lua_isnoneornil(L, 4) ? 0 : check_year_arg(L, 4);
@@ -1179,15 +1187,20 @@ static int ctx_metric(lua_State *L)
 
 static int ctx_log(lua_State *L)
 {
+	check_ctx(L, "log");
 	lua_remove(L, 1); /* ctx */
 	return l_print(L);
 }
 
 static int ctx_price(lua_State *L)
 {
-	double amount = luaL_checknumber(L, 2), out;
-	lua_Integer from = luaL_checkinteger(L, 3);
+	double amount;
+	lua_Integer from;
 	const iapt_scenario *sc;
+	double out;
+	check_ctx(L, "price");
+	amount = luaL_checknumber(L, 2);
+	from = luaL_checkinteger(L, 3);
 	lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 	sc = lua_touserdata(L, -1);
 	if (iapt_price_convert(amount, (int)from, sc->econ.price_year, &out) != IAPT_OK)
@@ -1199,7 +1212,7 @@ static int ctx_price(lua_State *L)
 /* ctx:price_of(name [, year]): a money parameter in GBP of the run's price year */
 static int ctx_price_of(lua_State *L)
 {
-	pstate *ps = ps_of(L);
+	pstate *ps = check_ctx(L, "price_of");
 	size_t i;
 	int year, py;
 	double out;
@@ -1461,6 +1474,9 @@ static int person_hook(host *ho, int h, iapt_hook_person *p)
 	int rc;
 	for (k = 0; k < ho->n; k++) {
 		pstate *ps = &ho->ps[k];
+#ifndef NDEBUG
+		int top = lua_gettop(ps->L);
+#endif
 		if (!push_hook(ps, h))
 			continue;
 		lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->person_ref);
@@ -1468,6 +1484,7 @@ static int person_hook(host *ho, int h, iapt_hook_person *p)
 		ps->rng_entity = (uint64_t)p->id | ((uint64_t)h << 32) | ((uint64_t)k << 40);
 		rc = call_hook(ps, h, 1, 0);
 		ps->person = NULL;
+		assert(lua_gettop(ps->L) == top); /* the stack is as we found it */
 		if (rc)
 			return rc;
 	}

@@ -8,7 +8,7 @@ return {
              choices = { "nothing", "loop", "memory", "os_execute", "io_open", "require", "dofile", "garbage",
                          "set_in_referral", "set_structural", "set_out_of_range", "bad_problem", "unknown_field",
                          "randomseed", "binary_chunk", "string_dump", "flow_unknown", "metric_undeclared",
-                         "bad_responsiveness" },
+                         "bad_responsiveness", "dot_call" },
              doc = "What to try" },
   },
   setup = function(ctx, opts)
@@ -53,6 +53,8 @@ return {
       ctx:metric("nope", 1)
     elseif w == "bad_responsiveness" then
       person.responsiveness = -1
+    elseif w == "dot_call" then
+      ctx.get("treatment.dna_rate")
     end
   end,
 }
