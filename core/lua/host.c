@@ -16,7 +16,6 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
-#include <nettle/sha2.h>
 
 #include "iaptsim/econ.h"
 #include "iaptsim/plugin.h"
@@ -753,18 +752,6 @@ static int read_source(iapt_plugin *pl, const char *use, const char *base_dir)
 	}
 }
 
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	struct sha256_ctx h;
-	uint8_t d[SHA256_DIGEST_SIZE];
-	size_t i;
-	sha256_init(&h);
-	sha256_update(&h, len, (const uint8_t *)data);
-	sha256_digest(&h, sizeof d, d);
-	for (i = 0; i < sizeof d; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 int iapt_plugin_load(iapt_plugin **out, const char *use, const char *base_dir, long instructions, int memory_mb)
 {
 	iapt_plugin *pl = calloc(1, sizeof *pl);
@@ -786,7 +773,7 @@ int iapt_plugin_load(iapt_plugin **out, const char *use, const char *base_dir, l
 		iapt_plugin_free(pl);
 		return rc;
 	}
-	sha256_hex(pl->source, pl->source_len, pl->sha256);
+	iapt_sha256__hex(pl->source, pl->source_len, pl->sha256);
 	memset(&ps, 0, sizeof ps);
 	if (!(rc = open_state(&ps, pl)))
 		rc = describe(ps.L, pl);

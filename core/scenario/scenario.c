@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <nettle/sha2.h>
 #include <yaml.h>
 
 #include "iaptsim/scenario.h"
@@ -754,18 +753,6 @@ static int walk(ctx *c)
 	return IAPT_OK;
 }
 
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	struct sha256_ctx h;
-	uint8_t d[SHA256_DIGEST_SIZE];
-	size_t i;
-	sha256_init(&h);
-	sha256_update(&h, len, (const uint8_t *)data);
-	sha256_digest(&h, sizeof d, d);
-	for (i = 0; i < sizeof d; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const char *path)
 {
 	yaml_parser_t parser;
@@ -793,7 +780,7 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	sc->replicates = 10;
 	sc->population_scale = 1.0;
 	iapt_econ_defaults(&sc->econ);
-	sha256_hex(text, len, sc->sha256);
+	iapt_sha256__hex(text, len, sc->sha256);
 	if ((rc = iapt_params_new(&sc->params))) {
 		iapt_scenario_free(sc);
 		return rc;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nettle/sha2.h>
+
 #include "util/util.h"
 
 static int buf_reserve(iapt_buf *b, size_t extra)
@@ -162,4 +164,16 @@ char *iapt_str__dup(const char *s)
 	if (p)
 		memcpy(p, s, n);
 	return p;
+}
+
+void iapt_sha256__hex(const char *data, size_t len, char out[65])
+{
+	struct sha256_ctx h;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	size_t i;
+	sha256_init(&h);
+	sha256_update(&h, len, (const uint8_t *)data);
+	sha256_digest(&h, sizeof d, d);
+	for (i = 0; i < sizeof d; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }

@@ -39,6 +39,9 @@ void iapt_buf__number(iapt_buf *b, double v, const char *na);
 size_t iapt_str__distance(const char *a, const char *b, size_t cap);
 /* The closest of candidates[0..n) to s if it is a near miss, else NULL. */
 const char *iapt_str__suggest(const char *s, const char *const *candidates, size_t n);
+
+/* The SHA-256 of data as 64 lower-case hex digits and a NUL (provenance in run.json). */
+void iapt_sha256__hex(const char *data, size_t len, char out[65]);
 char *iapt_str__dup(const char *s);
 
 /* Write data to path atomically: a temporary file in the same folder, fsync, rename. */
