@@ -8,6 +8,7 @@
 #include "iaptsim/params.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/sim.h"
+#include "iaptsim/psa.h"
 #include "iaptsim/stats.h"
 #include "iaptsim/output.h"
 

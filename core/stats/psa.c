@@ -1,0 +1,99 @@
+/* Summaries of a probabilistic sensitivity analysis and of one-way sensitivity
+ * (include/iaptsim/psa.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "iaptsim/error.h"
+#include "iaptsim/psa.h"
+#include "util/util.h"
+
+static int complete(const double *cost, const double *effect, size_t ns, size_t nd, size_t d)
+{
+	size_t s;
+	for (s = 0; s < ns; s++)
+		if (!isfinite(cost[s * nd + d]) || !isfinite(effect[s * nd + d]))
+			return 0;
+	return 1;
+}
+
+int iapt_psa_ceac(const double *cost, const double *effect, size_t ns, size_t nd, double lambda, double *prob)
+{
+	size_t s, d, used = 0;
+	for (s = 0; s < ns; s++)
+		prob[s] = 0;
+	for (d = 0; d < nd; d++) {
+		size_t best = 0;
+		double bv = -INFINITY;
+		if (!complete(cost, effect, ns, nd, d))
+			continue;
+		for (s = 0; s < ns; s++) {
+			double nmb = lambda * effect[s * nd + d] - cost[s * nd + d];
+			if (nmb > bv) {
+				bv = nmb;
+				best = s;
+			}
+		}
+		prob[best] += 1;
+		used++;
+	}
+	if (!used)
+		return iapt_error__set(IAPT_EINVAL, "no draw has a cost and an effect for every strategy");
+	for (s = 0; s < ns; s++)
+		prob[s] /= (double)used;
+	return IAPT_OK;
+}
+
+double iapt_psa_evpi(const double *cost, const double *effect, size_t ns, size_t nd, double lambda)
+{
+	size_t s, d, used = 0;
+	double best_sum = 0, best_mean = -INFINITY, *sum = calloc(ns ? ns : 1, sizeof *sum);
+	if (!sum)
+		return NAN;
+	for (d = 0; d < nd; d++) {
+		double bv = -INFINITY;
+		if (!complete(cost, effect, ns, nd, d))
+			continue;
+		for (s = 0; s < ns; s++) {
+			double nmb = lambda * effect[s * nd + d] - cost[s * nd + d];
+			sum[s] += nmb;
+			if (nmb > bv)
+				bv = nmb;
+		}
+		best_sum += bv;
+		used++;
+	}
+	if (!used) {
+		free(sum);
+		return NAN;
+	}
+	for (s = 0; s < ns; s++)
+		if (sum[s] / (double)used > best_mean)
+			best_mean = sum[s] / (double)used;
+	free(sum);
+	/* the max of means never exceeds the mean of maxima; rounding may say otherwise */
+	return fmax(0.0, best_sum / (double)used - best_mean);
+}
+
+void iapt_oneway_finish(iapt_oneway *o)
+{
+	o->swing = fabs(o->y_high - o->y_low);
+	o->switching = NAN;
+	if (o->y_low == 0)
+		o->switching = o->low;
+	else if (o->y_high == 0)
+		o->switching = o->high;
+	else if ((o->y_low < 0) != (o->y_high < 0))
+		o->switching = o->low + (o->high - o->low) * (0 - o->y_low) / (o->y_high - o->y_low);
+}
+
+void iapt_tornado_sort(iapt_oneway *rows, size_t n)
+{
+	size_t i, j;
+	/* insertion sort: stable, and n is the number of parameters varied */
+	for (i = 1; i < n; i++) {
+		iapt_oneway r = rows[i];
+		for (j = i; j > 0 && rows[j - 1].swing < r.swing; j--)
+			rows[j] = rows[j - 1];
+		rows[j] = r;
+	}
+}
