@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,130 @@ START_TEST(year_labels)
 }
 END_TEST
 
+/* ---- parameter draws (uncertainty block) ---- */
+
+static iapt_scenario *parse_ok(const char *text)
+{
+	iapt_scenario *sc = NULL;
+	int rc = iapt_scenario_parse(&sc, text, strlen(text), "u.yaml");
+	ck_assert_msg(rc == 0, "%s", iapt_error_last()->message);
+	return sc;
+}
+
+#define N_DRAWS 4000
+
+/* mean and sd of draws k over N_DRAWS replicates; correlation of k and j in *corr */
+static void moments(const iapt_scenario *sc, size_t k, size_t j, double *mean, double *sd, double *corr)
+{
+	double x[8], s1 = 0, s2 = 0, sj = 0, sj2 = 0, sxy = 0;
+	int r;
+	for (r = 0; r < N_DRAWS; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		s1 += x[k];
+		s2 += x[k] * x[k];
+		sj += x[j];
+		sj2 += x[j] * x[j];
+		sxy += x[k] * x[j];
+	}
+	*mean = s1 / N_DRAWS;
+	*sd = sqrt(s2 / N_DRAWS - *mean * *mean);
+	if (corr)
+		*corr = (sxy / N_DRAWS - *mean * sj / N_DRAWS) / (*sd * sqrt(sj2 / N_DRAWS - (sj / N_DRAWS) * (sj / N_DRAWS)));
+}
+
+START_TEST(draws_have_their_moments)
+{
+	iapt_scenario *sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nseed: 9\nuncertainty:\n"
+				     "  treatment.dna_rate: {dist: beta, mean: 0.12, sd: 0.02}\n"
+				     "  cost.hi_session: {dist: gamma, mean: 177, sd: 30}\n"
+				     "  money.earnings_annual: {dist: lognormal, mean: 25000, sd: 5000}\n"
+				     "  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n"
+				     "  treatment.effect_hi: {dist: normal, mean: 0.076, sd: 0.01}\n"
+				     "  access.signpost_share: {dist: uniform, min: 0.2, max: 0.3}\n"
+				     "  treatment.li_max_sessions: {dist: uniform, min: 4, max: 8}\n"
+				     "  workforce.li_wte: {dist: fixed, value: 4000}\n"
+				     "  correlations:\n    - [treatment.effect_li, treatment.effect_hi, 0.6]\n");
+	double m, sd, corr, x[8];
+	int r;
+	/* mean and sd as given; sampling error over 4,000 draws is about sd/63 */
+	moments(sc, 0, 0, &m, &sd, NULL);
+	ck_assert_double_eq_tol(m, 0.12, 0.002);
+	ck_assert_double_eq_tol(sd, 0.02, 0.002);
+	moments(sc, 1, 1, &m, &sd, NULL);
+	ck_assert_double_eq_tol(m, 177, 2);
+	ck_assert_double_eq_tol(sd, 30, 2);
+	moments(sc, 2, 2, &m, &sd, NULL);
+	ck_assert_double_eq_tol(m, 25000, 300);
+	ck_assert_double_eq_tol(sd, 5000, 400);
+	moments(sc, 3, 4, &m, &sd, &corr);
+	ck_assert_double_eq_tol(m, 0.086, 0.001);
+	ck_assert_double_eq_tol(sd, 0.01, 0.001);
+	ck_assert_double_eq_tol(corr, 0.6, 0.05);
+	moments(sc, 5, 5, &m, &sd, NULL);
+	ck_assert_double_eq_tol(m, 0.25, 0.002);
+	ck_assert_double_eq_tol(sd, 0.1 / sqrt(12), 0.002);
+	for (r = 0; r < 200; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		ck_assert(x[5] >= 0.2 && x[5] <= 0.3);
+		ck_assert(x[6] == floor(x[6]) && x[6] >= 4 && x[6] <= 8); /* a whole-number parameter */
+		ck_assert_double_eq(x[7], 4000);
+	}
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* Draws are truncated to the parameter's bounds, not clamped: none at the bounds. */
+START_TEST(draws_stay_in_bounds)
+{
+	iapt_scenario *sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n"
+				     "  treatment.dna_rate: {dist: normal, mean: 0.05, sd: 0.1}\n");
+	double x[1], lo = 1, hi = 0;
+	int r, at_zero = 0;
+	for (r = 0; r < N_DRAWS; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		lo = fmin(lo, x[0]);
+		hi = fmax(hi, x[0]);
+		at_zero += x[0] == 0;
+	}
+	ck_assert(lo >= 0 && hi <= 0.9);
+	ck_assert_int_eq(at_zero, 0);
+	/* a normal N(0.05, 0.1) truncated to [0, 0.9] has mean 0.05 + 0.1 phi(0.5) / (1 - Phi(-0.5)) = 0.1010 */
+	{
+		double m, sd;
+		moments(sc, 0, 0, &m, &sd, NULL);
+		ck_assert_double_eq_tol(m, 0.1010, 0.003);
+	}
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* Common random numbers: a parameter with the same distribution draws the same values in
+ * another scenario, whatever else that scenario varies. */
+START_TEST(draws_are_common_random_numbers)
+{
+	iapt_scenario *a = parse_ok("iaptsim: 1\nname: a\nyears: 2019\nseed: 5\nuncertainty:\n"
+				    "  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n");
+	iapt_scenario *b = parse_ok("iaptsim: 1\nname: b\nyears: 2019\nseed: 5\nuncertainty:\n"
+				    "  treatment.dna_rate: {dist: beta, mean: 0.12, sd: 0.02}\n"
+				    "  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n");
+	iapt_scenario *c = parse_ok("iaptsim: 1\nname: c\nyears: 2019\nseed: 6\nuncertainty:\n"
+				    "  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n");
+	double xa[1], xb[2], xc[1];
+	int r, differ = 0;
+	for (r = 0; r < 50; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(a, r, xa), 0);
+		ck_assert_int_eq(iapt_scenario_draw(b, r, xb), 0);
+		ck_assert_int_eq(iapt_scenario_draw(c, r, xc), 0);
+		ck_assert(xa[0] == xb[1]);
+		differ += xa[0] != xc[0];
+	}
+	ck_assert_int_eq(differ, 50); /* another seed, other draws */
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+	iapt_scenario_free(c);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -165,6 +290,9 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, binary_and_missing_files);
 	tcase_add_test(tc, bad_files);
 	tcase_add_test(tc, year_labels);
+	tcase_add_test(tc, draws_have_their_moments);
+	tcase_add_test(tc, draws_stay_in_bounds);
+	tcase_add_test(tc, draws_are_common_random_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }

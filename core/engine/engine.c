@@ -1051,6 +1051,25 @@ static void sim_free(sim *s)
 	gsl_rng_free(s->r);
 }
 
+/* This replicate's values of the uncertain parameters (every year: parsing made sure no
+ * year-by-year values are given for them). */
+static int draw_parameters(sim *s, double *out)
+{
+	size_t k, n = s->sc->n_uncertain;
+	double *x = out ? out : malloc(n * sizeof *x);
+	int rc;
+	char origin[64];
+	if (!x)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	snprintf(origin, sizeof origin, "uncertainty (replicate %d)", s->rep + 1);
+	rc = iapt_scenario_draw(s->sc, s->rep, x);
+	for (k = 0; !rc && k < n; k++)
+		rc = iapt_params_set(s->own_params, s->sc->uncertain[k].param, 0, x[k], origin);
+	if (x != out)
+		free(x);
+	return rc;
+}
+
 /* The week loop of one replicate, with hooks (begin has run). */
 static int simulate(sim *s)
 {
@@ -1122,10 +1141,13 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))
 		return rc;
-	if (hooks && (rc = iapt_params_copy(&s.own_params, sc->params)))
+	/* plugins and parameter draws change this replicate's copy only */
+	if ((hooks || sc->n_uncertain) && (rc = iapt_params_copy(&s.own_params, sc->params)))
 		goto cleanup;
 	if (s.own_params)
-		s.params = s.own_params; /* plugins change this replicate's copy only */
+		s.params = s.own_params;
+	if (sc->n_uncertain && (rc = draw_parameters(&s, ct->draws)))
+		goto cleanup;
 	s.svc = calloc((size_t)s.n_services, sizeof *s.svc);
 	if (!s.svc) {
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
@@ -1339,6 +1361,7 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 	int ly, co, c, t;
 	memset(ct->c, 0, per * sizeof *ct->c);
 	memset(ct->ledger, 0, per_ledger * sizeof *ct->ledger);
+	ct->draws = j->res->n_uncertain ? j->res->draws + (size_t)rep * j->res->n_uncertain : NULL;
 	if (ct->n_extra)
 		memset(ct->extra, 0, (size_t)ct->n_years * ct->n_extra * sizeof *ct->extra);
 	rc = iapt_engine__run_replicate(j->sc, rep, hooks, ct, st);
@@ -1494,11 +1517,13 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 			     IAPT_LEDGER_SIZE(res->n_ledger_years, sc->last_year - sc->first_year + 1) * sizeof *res->ledger);
 	res->econ_values = malloc((size_t)sc->replicates * IAPT_PERSP__COUNT * (size_t)res->n_measures * sizeof *res->econ_values);
 	res->logs = calloc((size_t)sc->replicates, sizeof *res->logs);
+	res->n_uncertain = sc->n_uncertain;
+	res->draws = calloc((size_t)sc->replicates * sc->n_uncertain + 1, sizeof *res->draws);
 	if ((rc = extra_metrics(res, sc))) {
 		iapt_results_free(res);
 		return rc;
 	}
-	if (!res->values || !res->ledger || !res->econ_values || !res->logs) {
+	if (!res->values || !res->ledger || !res->econ_values || !res->logs || !res->draws) {
 		iapt_results_free(res);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}

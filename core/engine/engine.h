@@ -41,6 +41,7 @@ typedef struct iapt_counters {
 	size_t n_extra;     /* plugin metrics */
 	double *extra;      /* [year][plugin metric] */
 	char *log;          /* out: the plugins' log lines of the replicate (malloc'd), or NULL */
+	double *draws;      /* out, if not NULL: the replicate's draws of the uncertain parameters */
 } iapt_counters;
 
 #define IAPT_LEDGER_SIZE(n_ly, n_years) ((size_t)(n_ly) * (size_t)(n_years) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
@@ -141,6 +142,8 @@ struct iapt_results {
 	char **extra_docs;
 	int *extra_level;    /* 1: a level (set, not scaled); 0: a count */
 	char **logs;         /* [replicate]: the plugins' log lines, or NULL */
+	size_t n_uncertain;
+	double *draws;       /* [replicate][uncertain parameter] */
 	iapt_run_stats stats;
 };
 

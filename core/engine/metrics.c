@@ -122,6 +122,7 @@ void iapt_results_free(iapt_results *r)
 	for (k = 0; r->logs && k < (size_t)r->replicates; k++)
 		free(r->logs[k]);
 	free(r->logs);
+	free(r->draws);
 	free(r);
 }
 
@@ -205,4 +206,9 @@ double iapt_results_extra(const iapt_results *r, int year, size_t k, int rep)
 const char *iapt_results_log(const iapt_results *r, int rep)
 {
 	return rep >= 0 && rep < r->replicates && r->logs ? r->logs[rep] : NULL;
+}
+
+double iapt_results_draw(const iapt_results *r, int rep, size_t k)
+{
+	return rep >= 0 && rep < r->replicates && k < r->n_uncertain ? r->draws[(size_t)rep * r->n_uncertain + k] : NAN;
 }

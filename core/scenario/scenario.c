@@ -10,6 +10,8 @@
 #include <yaml.h>
 
 #include "iaptsim/scenario.h"
+#include "params/params_internal.h"
+#include "scenario/uncertainty.h"
 #include "util/util.h"
 
 #define MAX_SCENARIO_BYTES (4u << 20)
@@ -21,6 +23,7 @@ typedef struct ctx {
 	yaml_document_t *doc;
 	iapt_scenario *sc;
 	unsigned seen; /* bit per top-level key */
+	yaml_mark_t *umarks; /* where each uncertain parameter was given */
 } ctx;
 
 /* file:LINE:COL: message, then the line and a caret (libyaml counts from 0). */
@@ -687,6 +690,260 @@ static int h_plugins(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* ---- uncertainty: { name: {dist: ..., ...}, correlations: [[a, b, rho], ...] } ---- */
+
+/* Parameters that shape the run (its length, its services, the ledger) stay fixed. */
+static int structural(size_t idx)
+{
+	return idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES;
+}
+
+static int find_param(ctx *c, yaml_node_t *k, const char *block, size_t *idx)
+{
+	if (iapt_params_find(c->sc->params, scalar(k), idx) != IAPT_OK) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return fail_at(c, IAPT_ENOTFOUND, k->start_mark, "%s: %s", block, msg);
+	}
+	if (structural(*idx))
+		return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: %s shapes the run and cannot vary", block, scalar(k));
+	return IAPT_OK;
+}
+
+static const struct {
+	const char *name;
+	iapt_dist_kind kind;
+	const char *a, *b;       /* the natural parameters */
+	int by_moments;          /* may be given as mean and sd instead */
+} dists[] = {
+	{"fixed", IAPT_DIST_FIXED, "value", NULL, 0},
+	{"normal", IAPT_DIST_NORMAL, "mean", "sd", 0},
+	{"beta", IAPT_DIST_BETA, "alpha", "beta", 1},
+	{"gamma", IAPT_DIST_GAMMA, "shape", "scale", 1},
+	{"lognormal", IAPT_DIST_LOGNORMAL, "meanlog", "sdlog", 1},
+	{"uniform", IAPT_DIST_UNIFORM, "min", "max", 0},
+};
+#define N_DISTS (sizeof dists / sizeof dists[0])
+
+static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *dn = NULL, *an = NULL, *bn = NULL, *mn = NULL, *sn = NULL;
+	char what[256], msg[256];
+	const char *names[N_DISTS];
+	size_t d, i;
+	double a = 0, b = 0, m = 0, sd = 0, var;
+	int rc;
+	iapt_param_info info;
+	snprintf(what, sizeof what, "uncertainty.%s", scalar(k));
+	if ((rc = check_mapping(c, v, what)))
+		return rc;
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++)
+		if (!strcmp(scalar(yaml_document_get_node(c->doc, p->key)), "dist"))
+			dn = yaml_document_get_node(c->doc, p->value);
+	if (!dn || dn->type != YAML_SCALAR_NODE)
+		return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: needs 'dist:' (fixed, normal, beta, gamma, lognormal or uniform)", what);
+	for (d = 0; d < N_DISTS; d++) {
+		names[d] = dists[d].name;
+		if (!strcmp(scalar(dn), dists[d].name))
+			break;
+	}
+	if (d == N_DISTS) {
+		const char *near = iapt_str__suggest(scalar(dn), names, N_DISTS);
+		return fail_at(c, IAPT_EINVAL, dn->start_mark, "%s: unknown distribution '%s'%s%s%s (fixed, normal, beta, gamma, lognormal, uniform)",
+			       what, scalar(dn), near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	}
+	u->dist = dists[d].kind;
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+		yaml_node_t *kk = yaml_document_get_node(c->doc, p->key), *vv = yaml_document_get_node(c->doc, p->value);
+		const char *key = scalar(kk);
+		if (!strcmp(key, "dist"))
+			continue;
+		if (!strcmp(key, dists[d].a))
+			an = vv;
+		else if (dists[d].b && !strcmp(key, dists[d].b))
+			bn = vv;
+		else if (dists[d].by_moments && !strcmp(key, "mean"))
+			mn = vv;
+		else if (dists[d].by_moments && !strcmp(key, "sd"))
+			sn = vv;
+		else if (dists[d].by_moments)
+			return fail_at(c, IAPT_EINVAL, kk->start_mark, "%s: a %s takes %s and %s, or mean and sd; not '%s'", what,
+				       dists[d].name, dists[d].a, dists[d].b, key);
+		else if (dists[d].b)
+			return fail_at(c, IAPT_EINVAL, kk->start_mark, "%s: a %s takes %s and %s; not '%s'", what, dists[d].name,
+				       dists[d].a, dists[d].b, key);
+		else
+			return fail_at(c, IAPT_EINVAL, kk->start_mark, "%s: a fixed value takes 'value'; not '%s'", what, key);
+	}
+	if ((an || bn) && (mn || sn))
+		return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: give %s and %s, or mean and sd, not both", what, dists[d].a, dists[d].b);
+	if (mn || sn) {
+		if (!mn || !sn)
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: give both mean and sd", what);
+		if ((rc = get_number(c, mn, what, &m)) || (rc = get_number(c, sn, what, &sd)))
+			return rc;
+		if (!(sd > 0))
+			return fail_at(c, IAPT_ERANGE, sn->start_mark, "%s: sd must be more than 0", what);
+		var = sd * sd;
+		if (u->dist == IAPT_DIST_BETA) {
+			if (!(m > 0 && m < 1) || !(var < m * (1 - m)))
+				return fail_at(c, IAPT_ERANGE, mn->start_mark, "%s: a beta needs 0 < mean < 1 and sd^2 < mean (1 - mean) (here %g and %g)",
+					       what, m, var);
+			a = m * (m * (1 - m) / var - 1);
+			b = (1 - m) * (m * (1 - m) / var - 1);
+		} else if (u->dist == IAPT_DIST_GAMMA) {
+			if (!(m > 0))
+				return fail_at(c, IAPT_ERANGE, mn->start_mark, "%s: a gamma needs mean > 0", what);
+			a = m * m / var;
+			b = var / m;
+		} else { /* lognormal */
+			if (!(m > 0))
+				return fail_at(c, IAPT_ERANGE, mn->start_mark, "%s: a lognormal needs mean > 0", what);
+			b = sqrt(log1p(var / (m * m)));
+			a = log(m) - b * b / 2;
+		}
+	} else {
+		if (!an || (dists[d].b && !bn))
+			return fail_at(c, IAPT_EINVAL, v->start_mark, dists[d].b ? "%s: a %s needs %s and %s%s" : "%s: a %s needs %s%s%s", what,
+				       dists[d].name, dists[d].a, dists[d].b ? dists[d].b : "", dists[d].by_moments ? " (or mean and sd)" : "");
+		if ((rc = get_number(c, an, what, &a)) || (bn && (rc = get_number(c, bn, what, &b))))
+			return rc;
+		if (u->dist == IAPT_DIST_NORMAL && !(b > 0))
+			return fail_at(c, IAPT_ERANGE, bn->start_mark, "%s: sd must be more than 0", what);
+		if ((u->dist == IAPT_DIST_BETA || u->dist == IAPT_DIST_GAMMA) && !(a > 0 && b > 0))
+			return fail_at(c, IAPT_ERANGE, an->start_mark, "%s: %s and %s must be more than 0", what, dists[d].a, dists[d].b);
+		if (u->dist == IAPT_DIST_LOGNORMAL && !(b > 0))
+			return fail_at(c, IAPT_ERANGE, bn->start_mark, "%s: sdlog must be more than 0", what);
+		if (u->dist == IAPT_DIST_UNIFORM && !(a < b))
+			return fail_at(c, IAPT_ERANGE, an->start_mark, "%s: min must be less than max", what);
+	}
+	u->a = a;
+	u->b = b;
+	iapt_params_info(c->sc->params, u->param, &info);
+	if ((rc = iapt_uncertain__check(u, info.min, info.max, msg, sizeof msg)))
+		return fail_at(c, rc, v->start_mark, "%s: %s", what, msg);
+	snprintf(u->origin, sizeof u->origin, "%s:%zu", c->path, v->start_mark.line + 1);
+	for (i = 0; i < c->sc->n_uncertain; i++)
+		if (c->sc->uncertain[i].param == u->param && &c->sc->uncertain[i] != u)
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: given twice", what);
+	return IAPT_OK;
+}
+
+static size_t uncertain_index(const iapt_scenario *sc, size_t param)
+{
+	size_t k;
+	for (k = 0; k < sc->n_uncertain; k++)
+		if (sc->uncertain[k].param == param)
+			return k;
+	return (size_t)-1;
+}
+
+static int get_correlations(ctx *c, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	size_t m = c->sc->n_uncertain, k;
+	int rc;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "uncertainty.correlations: expected a list of [parameter, parameter, correlation]");
+	if (!(c->sc->correlation = calloc(m * m + 1, sizeof(double))))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (k = 0; k < m; k++)
+		c->sc->correlation[k * m + k] = 1;
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it), *x[3];
+		size_t ix[2], j, p;
+		double rho;
+		if (e->type != YAML_SEQUENCE_NODE || e->data.sequence.items.top - e->data.sequence.items.start != 3)
+			return fail_at(c, IAPT_EINVAL, e->start_mark, "uncertainty.correlations: each entry is [parameter, parameter, correlation]");
+		for (j = 0; j < 3; j++)
+			x[j] = yaml_document_get_node(c->doc, e->data.sequence.items.start[j]);
+		for (j = 0; j < 2; j++) {
+			if (x[j]->type != YAML_SCALAR_NODE || iapt_params_find(c->sc->params, scalar(x[j]), &p) != IAPT_OK ||
+			    (ix[j] = uncertain_index(c->sc, p)) == (size_t)-1)
+				return fail_at(c, IAPT_EINVAL, x[j]->start_mark, "uncertainty.correlations: '%s' has no distribution in this uncertainty block",
+					       x[j]->type == YAML_SCALAR_NODE ? scalar(x[j]) : "?");
+		}
+		if (ix[0] == ix[1])
+			return fail_at(c, IAPT_EINVAL, x[1]->start_mark, "uncertainty.correlations: a parameter with itself");
+		if ((rc = get_number(c, x[2], "uncertainty.correlations", &rho)))
+			return rc;
+		if (!(rho > -1 && rho < 1))
+			return fail_at(c, IAPT_ERANGE, x[2]->start_mark, "uncertainty.correlations: %s is out of range (-1, 1)", scalar(x[2]));
+		c->sc->correlation[ix[0] * m + ix[1]] = c->sc->correlation[ix[1] * m + ix[0]] = rho;
+	}
+	if ((rc = iapt_uncertain__check_correlation(c->sc)))
+		return fail_at(c, rc, n->start_mark, "%s", iapt_error_last()->message);
+	return IAPT_OK;
+}
+
+static int h_uncertainty(ctx *c, yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *corr = NULL;
+	size_t count = 0;
+	int rc;
+	if ((rc = check_mapping(c, n, "uncertainty")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
+		count++;
+	if (!(c->sc->uncertain = calloc(count + 1, sizeof *c->sc->uncertain)) ||
+	    !(c->umarks = calloc(count + 1, sizeof *c->umarks)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key), *v = yaml_document_get_node(c->doc, p->value);
+		iapt_uncertain *u = &c->sc->uncertain[c->sc->n_uncertain];
+		if (!strcmp(scalar(k), "correlations")) {
+			corr = v;
+			continue;
+		}
+		if ((rc = find_param(c, k, "uncertainty", &u->param)))
+			return rc;
+		c->umarks[c->sc->n_uncertain] = k->start_mark;
+		c->sc->n_uncertain++;
+		if ((rc = get_dist(c, k, v, u)))
+			return rc;
+	}
+	return corr ? get_correlations(c, corr) : IAPT_OK;
+}
+
+/* ---- sensitivity: { name: [low, high], ... } ---- */
+
+static int h_sensitivity(ctx *c, yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	size_t count = 0;
+	int rc;
+	if ((rc = check_mapping(c, n, "sensitivity")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
+		count++;
+	if (!(c->sc->ranges = calloc(count + 1, sizeof *c->sc->ranges)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key), *v = yaml_document_get_node(c->doc, p->value);
+		iapt_range *r = &c->sc->ranges[c->sc->n_ranges];
+		iapt_param_info info;
+		char what[256];
+		if ((rc = find_param(c, k, "sensitivity", &r->param)))
+			return rc;
+		snprintf(what, sizeof what, "sensitivity.%s", scalar(k));
+		if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top - v->data.sequence.items.start != 2)
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected [low, high]", what);
+		if ((rc = get_number(c, yaml_document_get_node(c->doc, v->data.sequence.items.start[0]), what, &r->low)) ||
+		    (rc = get_number(c, yaml_document_get_node(c->doc, v->data.sequence.items.start[1]), what, &r->high)))
+			return rc;
+		iapt_params_info(c->sc->params, r->param, &info);
+		if (!(r->low < r->high))
+			return fail_at(c, IAPT_ERANGE, v->start_mark, "%s: low %g must be less than high %g", what, r->low, r->high);
+		if (r->low < info.min || r->high > info.max)
+			return fail_at(c, IAPT_ERANGE, v->start_mark, "%s: [%g, %g] goes outside the parameter's bounds [%g, %g]", what, r->low,
+				       r->high, info.min, info.max);
+		c->sc->n_ranges++;
+	}
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -704,10 +961,11 @@ static const key_def top_keys[] = {
 	{"replicates", h_replicates, 0, NULL},
 	{"population_scale", h_scale, 0, NULL},
 	{"parameters", h_parameters, 0, NULL},
-	{"uncertainty", NULL, 0, "probabilistic sensitivity analysis is not implemented in this version"},
+	{"uncertainty", h_uncertainty, 0, NULL},
+	{"sensitivity", h_sensitivity, 0, NULL},
 	{"plugins", h_plugins, 0, NULL},
 	{"economics", h_economics, 0, NULL},
-	{"compare_to", NULL, 0, "comparisons are not implemented in this version"},
+	{"compare_to", NULL, 0, "compare scenarios with 'iaptsim compare BASE.yaml ALT.yaml' (common random numbers); a scenario does not name its base in this version"},
 };
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -738,7 +996,7 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters, plugins, economics)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters, uncertainty, sensitivity, plugins, economics, compare_to)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);
@@ -749,6 +1007,15 @@ static int walk(ctx *c)
 	for (i = 0; i < N_TOP; i++) {
 		if (top_keys[i].required && !(c->seen & (1u << i)))
 			return fail_at(c, IAPT_EINVAL, root->start_mark, "missing required key '%s'", top_keys[i].key);
+	}
+	/* a draw applies to every year: a year-by-year schedule for the same parameter would be lost */
+	for (i = 0; i < c->sc->n_uncertain; i++) {
+		iapt_param_info info;
+		iapt_params_info(c->sc->params, c->sc->uncertain[i].param, &info);
+		if (info.n_schedule)
+			return fail_at(c, IAPT_EINVAL, c->umarks[i],
+				       "uncertainty.%s: the parameter has year-by-year values in parameters; a draw applies to every year, so give one or the other",
+				       info.name);
 	}
 	return IAPT_OK;
 }
@@ -820,6 +1087,7 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 		yaml_document_delete(&extra);
 	}
 	rc = walk(&c);
+	free(c.umarks);
 cleanup:
 	if (have_doc)
 		yaml_document_delete(&doc);
@@ -856,6 +1124,9 @@ void iapt_scenario_free(iapt_scenario *sc)
 	for (size_t k = 0; k < sc->n_plugins; k++)
 		iapt_plugin_free(sc->plugins[k]);
 	free(sc->plugins);
+	free(sc->uncertain);
+	free(sc->correlation);
+	free(sc->ranges);
 	free(sc);
 }
 

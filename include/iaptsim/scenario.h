@@ -15,6 +15,30 @@
 extern "C" {
 #endif
 
+/* A parameter's distribution in probabilistic sensitivity analysis (the uncertainty block):
+ * one draw per replicate, truncated to the parameter's bounds. */
+typedef enum iapt_dist_kind {
+	IAPT_DIST_FIXED,     /* a = the value */
+	IAPT_DIST_NORMAL,    /* a = mean, b = sd */
+	IAPT_DIST_BETA,      /* a = alpha, b = beta */
+	IAPT_DIST_GAMMA,     /* a = shape, b = scale */
+	IAPT_DIST_LOGNORMAL, /* a = meanlog, b = sdlog */
+	IAPT_DIST_UNIFORM    /* a = min, b = max */
+} iapt_dist_kind;
+
+typedef struct iapt_uncertain {
+	size_t param;        /* index in the registry */
+	iapt_dist_kind dist;
+	double a, b;
+	char origin[96];     /* "scenario.yaml:LINE" */
+} iapt_uncertain;
+
+/* A one-way sensitivity range given in the scenario (sensitivity block). */
+typedef struct iapt_range {
+	size_t param;
+	double low, high;
+} iapt_range;
+
 typedef struct iapt_scenario {
 	char *path;              /* as given to the loader */
 	char *name;              /* required */
@@ -29,6 +53,11 @@ typedef struct iapt_scenario {
 	iapt_econ_settings econ; /* the economics block (defaults: iapt_econ_defaults) */
 	iapt_plugin **plugins;   /* the plugins block, in order; owned */
 	size_t n_plugins;
+	iapt_uncertain *uncertain; /* the uncertainty block, in file order; owned */
+	size_t n_uncertain;
+	double *correlation;     /* n_uncertain x n_uncertain, row-major; NULL: independent */
+	iapt_range *ranges;      /* the sensitivity block; owned */
+	size_t n_ranges;
 } iapt_scenario;
 
 /* Bounds of the top-level values, also used by the command line's overrides. */
@@ -45,6 +74,12 @@ int iapt_scenario_load(iapt_scenario **out, const char *path);
 int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const char *path);
 
 void iapt_scenario_free(iapt_scenario *sc);
+
+/* The parameter values of replicate `replicate` (0-based) drawn from the uncertainty block:
+ * out[k] for sc->uncertain[k]. Keyed by (seed, replicate, parameter, PARAMS), so two
+ * scenarios that give a parameter the same distribution draw the same values (common
+ * random numbers), whatever the thread. Correlations act through a Gaussian copula. */
+int iapt_scenario_draw(const iapt_scenario *sc, int replicate, double *out);
 
 /* "2019-20" for 2019. buf must hold 8 bytes. */
 const char *iapt_year_label(int year, char buf[8]);

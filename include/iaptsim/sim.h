@@ -114,6 +114,10 @@ const char *iapt_results_extra_name(const iapt_results *r, size_t k);
 const char *iapt_results_extra_doc(const iapt_results *r, size_t k);
 double iapt_results_extra(const iapt_results *r, int year, size_t k, int replicate);
 
+/* The value drawn for the scenario's uncertain parameter k (sc->uncertain[k]) in a
+ * replicate; NaN outside the ranges. */
+double iapt_results_draw(const iapt_results *r, int replicate, size_t k);
+
 /* The lines plugins logged in a replicate (ctx:log, print), or NULL. */
 const char *iapt_results_log(const iapt_results *r, int replicate);
 
