@@ -21,7 +21,13 @@ static const char usage[] =
 	"usage: iaptsim <command> [options]\n"
 	"\n"
 	"commands:\n"
-	"  run SCENARIO.yaml     simulate and write summary.csv, replicates.csv, run.json\n"
+	"  run SCENARIO.yaml     simulate and write summary.csv, replicates.csv, economics.csv,\n"
+	"                        ledger.csv, psa.csv (with an uncertainty block) and run.json\n"
+	"  compare BASE.yaml ALT.yaml [ALT...]\n"
+	"                        run each with common random numbers; incremental costs, QALYs,\n"
+	"                        ICER, net monetary benefit, acceptability curve, EVPI\n"
+	"  sensitivity SCENARIO.yaml [--vary NAME=LOW:HIGH]...\n"
+	"                        one-way sensitivity: a tornado table and switching values\n"
 	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
 	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv, --markdown)\n"
 	"  metrics               list the reported metrics and groups with their definitions\n"
@@ -34,12 +40,26 @@ static const char usage[] =
 	"  --seed N              override the scenario's seed\n"
 	"  --replicates N        override the number of replicates\n"
 	"  --scale X             override population_scale, in (0, 1]\n"
-	"  --threads N           worker threads (default 1)\n"
+	"  --threads N           worker threads (default: every core); results do not depend on it\n"
 	"  --set NAME=VALUE      override a parameter; NAME@YEAR=VALUE from that year on\n"
-	"  -q, --quiet           no progress or summary table\n";
+	"  -q, --quiet           no progress or summary table\n"
+	"options for compare:\n"
+	"  --thresholds A:B:S    GBP per QALY for ceac.csv and evpi.csv (default 0:100000:1000)\n"
+	"options for sensitivity (the sensitivity block of the scenario gives ranges too):\n"
+	"  --vary NAME=LOW:HIGH  a parameter and its range (repeat for more)\n"
+	"  --measure P:M         the outcome, a perspective and a measure of economics.csv\n"
+	"                        (default societal:npv, the net present social value)\n"
+	"  --refine N            runs to refine each switching value (default 3, 0 to 20)\n";
 
 typedef struct opts {
 	const char *cmd, *scenario, *outdir;
+	const char **files; /* positional arguments; scenario is files[0] */
+	int n_files;
+	const char **varies;
+	int n_varies;
+	const char *measure;
+	int refine;
+	double lam[3];
 	const char **sets;
 	int n_sets, threads, quiet, csv, markdown;
 	int has_seed, has_reps, has_scale;
@@ -60,6 +80,12 @@ static int input_error(const char *fmt, ...)
 	return EXIT_INPUT;
 }
 
+static int out_of_memory(void)
+{
+	fprintf(stderr, "iaptsim: out of memory\n");
+	return EXIT_RUN;
+}
+
 static int report(int rc)
 {
 	const iapt_error *e = iapt_error_last();
@@ -70,10 +96,18 @@ static int report(int rc)
 static int parse_args(int argc, char **argv, opts *o)
 {
 	int i;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(o, 0, sizeof *o);
-	o->threads = 1;
+	o->threads = cores < 1 ? 1 : (cores > 1024 ? 1024 : (int)cores);
+	o->refine = 3;
+	o->measure = "societal:npv";
+	o->lam[0] = 0;
+	o->lam[1] = 100000;
+	o->lam[2] = 1000;
 	o->sets = calloc((size_t)argc, sizeof *o->sets);
-	if (!o->sets)
+	o->files = calloc((size_t)argc, sizeof *o->files);
+	o->varies = calloc((size_t)argc, sizeof *o->varies);
+	if (!o->sets || !o->files || !o->varies)
 		return EXIT_RUN;
 	if (argc < 2)
 		return -1;
@@ -131,6 +165,33 @@ static int parse_args(int argc, char **argv, opts *o)
 				return input_error("--threads: '%s' is out of range [1, 1024]", val);
 			o->threads = (int)v;
 			i++;
+		} else if (!strcmp(a, "--vary")) {
+			if (!val)
+				return input_error("%s needs NAME=LOW:HIGH", a);
+			o->varies[o->n_varies++] = val;
+			i++;
+		} else if (!strcmp(a, "--measure")) {
+			if (!val)
+				return input_error("%s needs PERSPECTIVE:MEASURE (e.g. societal:npv)", a);
+			o->measure = val;
+			i++;
+		} else if (!strcmp(a, "--refine")) {
+			long v;
+			if (!val)
+				return input_error("%s needs a number", a);
+			errno = 0;
+			v = strtol(val, &end, 10);
+			if (errno || *end || end == val || v < 0 || v > 20)
+				return input_error("--refine: '%s' is out of range [0, 20]", val);
+			o->refine = (int)v;
+			i++;
+		} else if (!strcmp(a, "--thresholds")) {
+			if (!val)
+				return input_error("%s needs FROM:TO:STEP", a);
+			if (sscanf(val, "%lf:%lf:%lf", &o->lam[0], &o->lam[1], &o->lam[2]) != 3 || !(o->lam[0] >= 0) ||
+			    !(o->lam[1] >= o->lam[0]) || !(o->lam[2] > 0) || (o->lam[1] - o->lam[0]) / o->lam[2] > 100000)
+				return input_error("--thresholds: '%s' is not FROM:TO:STEP with 0 <= FROM <= TO, STEP > 0 and at most 100000 steps", val);
+			i++;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = 1;
 		} else if (!strcmp(a, "--csv")) {
@@ -141,24 +202,33 @@ static int parse_args(int argc, char **argv, opts *o)
 			return -1;
 		} else if (a[0] == '-' && a[1]) {
 			return input_error("unknown option '%s' (see 'iaptsim --help')", a);
-		} else if (!o->scenario) {
-			o->scenario = a;
 		} else {
-			return input_error("unexpected argument '%s'", a);
+			o->files[o->n_files++] = a;
+			o->scenario = o->files[0];
 		}
 	}
+	if (o->n_files > 1 && strcmp(o->cmd, "compare"))
+		return input_error("unexpected argument '%s'", o->files[1]);
 	return 0;
 }
 
 /* Load the scenario and apply command-line overrides; all validation happens here. */
+static int load_path(const opts *o, const char *path, iapt_scenario **out);
+
 static int load(const opts *o, iapt_scenario **out)
+{
+	*out = NULL;
+	if (!o->scenario)
+		return input_error("%s: needs a scenario file", o->cmd);
+	return load_path(o, o->scenario, out);
+}
+
+static int load_path(const opts *o, const char *path, iapt_scenario **out)
 {
 	iapt_scenario *sc;
 	int rc, i;
 	*out = NULL;
-	if (!o->scenario)
-		return input_error("%s: needs a scenario file", o->cmd);
-	if ((rc = iapt_scenario_load(&sc, o->scenario)))
+	if ((rc = iapt_scenario_load(&sc, path)))
 		return report(rc);
 	for (i = 0; i < o->n_sets; i++) {
 		if ((rc = iapt_params_assign(sc->params, o->sets[i], "--set"))) {
@@ -174,7 +244,7 @@ static int load(const opts *o, iapt_scenario **out)
 	if (o->has_scale)
 		sc->population_scale = o->scale;
 	if ((rc = iapt_engine_check(sc))) {
-		fprintf(stderr, "iaptsim: %s: %s\n", o->scenario, iapt_error_last()->message);
+		fprintf(stderr, "iaptsim: %s: %s\n", path, iapt_error_last()->message);
 		iapt_scenario_free(sc);
 		return EXIT_INPUT;
 	}
@@ -182,13 +252,45 @@ static int load(const opts *o, iapt_scenario **out)
 	return EXIT_OK;
 }
 
+typedef struct progress_state {
+	struct timespec t0;
+	const char *label;
+} progress_state;
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* On a terminal only: replicates done, the rate, the time left. */
 static void progress(void *data, int done, int total)
 {
-	(void)data;
-	fprintf(stderr, "\r  replicate %d/%d", done, total);
-	if (done == total)
-		fprintf(stderr, "\n");
+	progress_state *p = data;
+	double el = seconds_since(&p->t0), rate = el > 0 ? done / el : 0;
+	fprintf(stderr, "\r  %s%d/%d replicates, %.2f a second, ", p->label, done, total, rate);
+	if (done < total && rate > 0)
+		fprintf(stderr, "%.0f s left   ", (total - done) / rate);
+	else
+		fprintf(stderr, "%.1f s        \n", el);
 	fflush(stderr);
+}
+
+/* Run a scenario, with progress on stderr when it is a terminal. */
+static int simulate(const opts *o, const iapt_scenario *sc, const char *label, iapt_results **res)
+{
+	iapt_run_options ro;
+	progress_state ps;
+	memset(&ro, 0, sizeof ro);
+	ro.threads = o->threads;
+	ps.label = label;
+	clock_gettime(CLOCK_MONOTONIC, &ps.t0);
+	if (!o->quiet && isatty(STDERR_FILENO)) {
+		ro.progress = progress;
+		ro.progress_data = &ps;
+	}
+	return iapt_sim_run(res, sc, &ro);
 }
 
 static void print_table(const iapt_scenario *sc, const iapt_results *res)
@@ -332,7 +434,6 @@ static int cmd_run(const opts *o, int argc, char **argv)
 {
 	iapt_scenario *sc;
 	iapt_results *res = NULL;
-	iapt_run_options ro;
 	iapt_output_meta meta;
 	char slug[128], dirbuf[256];
 	const char *dir;
@@ -340,15 +441,11 @@ static int cmd_run(const opts *o, int argc, char **argv)
 	char *cmdline;
 	if (ex)
 		return ex;
-	memset(&ro, 0, sizeof ro);
-	ro.threads = o->threads;
-	if (!o->quiet && isatty(STDERR_FILENO))
-		ro.progress = progress;
 	if (!o->quiet)
 		fprintf(stderr, "iaptsim: %s: %d replicate%s, %s to %d-%02d, population scale %g, seed %llu\n", sc->name,
 			sc->replicates, sc->replicates == 1 ? "" : "s", iapt_year_label(sc->first_year, slug),
 			sc->last_year, (sc->last_year + 1) % 100, sc->population_scale, sc->seed);
-	if ((rc = iapt_sim_run(&res, sc, &ro))) {
+	if ((rc = simulate(o, sc, "", &res))) {
 		ex = report(rc);
 		iapt_scenario_free(sc);
 		return ex;
@@ -489,6 +586,352 @@ static int cmd_plugins(const opts *o)
 	return bad ? EXIT_INPUT : EXIT_OK;
 }
 
+/* Mean over replicates of a measure of a perspective (NaN if undefined in any). */
+static double econ_mean(const iapt_results *r, int t, int m)
+{
+	int k, n = iapt_results_replicates(r);
+	double sum = 0;
+	for (k = 0; k < n; k++)
+		sum += iapt_results_econ(r, k, t, m);
+	return sum / n;
+}
+
+static void free_all(iapt_scenario **sc, iapt_results **res, char **folders, int n)
+{
+	int s;
+	for (s = 0; s < n; s++) {
+		iapt_scenario_free(sc[s]);
+		iapt_results_free(res[s]);
+		free(folders[s]);
+	}
+	free(sc);
+	free(res);
+	free(folders);
+}
+
+static int cmd_compare(const opts *o, int argc, char **argv)
+{
+	int n = o->n_files, s, ex = EXIT_OK, rc, t, r;
+	iapt_scenario **sc = calloc((size_t)n + 1, sizeof *sc);
+	iapt_results **res = calloc((size_t)n + 1, sizeof *res);
+	char **folders = calloc((size_t)n + 1, sizeof *folders), slug[128], dirbuf[256], *cmdline = NULL;
+	const char *dir;
+	iapt_compare_options co;
+	iapt_output_meta meta;
+	if (!sc || !res || !folders) {
+		free_all(sc, res, folders, 0);
+		return out_of_memory();
+	}
+	if (n < 2) {
+		free_all(sc, res, folders, 0);
+		return input_error("compare: needs a base scenario and at least one alternative (iaptsim compare BASE.yaml ALT.yaml ...)");
+	}
+	for (s = 0; s < n && !ex; s++)
+		ex = load_path(o, o->files[s], &sc[s]);
+	if (ex) {
+		free_all(sc, res, folders, n);
+		return ex;
+	}
+	/* common random numbers: every strategy runs with the base's seed, replicates and scale */
+	for (s = 1; s < n; s++) {
+		if (!o->quiet && (sc[s]->seed != sc[0]->seed || sc[s]->replicates != sc[0]->replicates ||
+				  sc[s]->population_scale != sc[0]->population_scale))
+			fprintf(stderr, "iaptsim: %s runs with the base's seed %llu, %d replicates and population scale %g\n",
+				o->files[s], sc[0]->seed, sc[0]->replicates, sc[0]->population_scale);
+		sc[s]->seed = sc[0]->seed;
+		sc[s]->replicates = sc[0]->replicates;
+		sc[s]->population_scale = sc[0]->population_scale;
+	}
+	if ((rc = iapt_compare_check((const iapt_scenario *const *)sc, (size_t)n))) {
+		free_all(sc, res, folders, n);
+		return report(rc);
+	}
+	if (o->outdir) {
+		dir = o->outdir;
+	} else {
+		snprintf(dirbuf, sizeof dirbuf, "results/compare_%s", iapt_output_slug(sc[0]->name, slug, sizeof slug));
+		dir = dirbuf;
+	}
+	/* each strategy's own results in a folder of its own, named after it */
+	for (s = 0; s < n; s++) {
+		int k, dup = 0;
+		char name[160];
+		iapt_output_slug(sc[s]->name, slug, sizeof slug);
+		for (k = 0; k < s; k++)
+			if (!strncmp(folders[k], slug, strlen(slug)))
+				dup++;
+		if (dup)
+			snprintf(name, sizeof name, "%s_%d", slug, dup + 1);
+		else
+			snprintf(name, sizeof name, "%s", slug);
+		if (!(folders[s] = malloc(strlen(name) + 1))) {
+			free_all(sc, res, folders, n);
+			return out_of_memory();
+		}
+		strcpy(folders[s], name);
+	}
+	for (s = 0; s < n; s++) {
+		char label[160];
+		if (!o->quiet)
+			fprintf(stderr, "iaptsim: %s %s: %d replicates, seed %llu\n", s ? "alternative" : "base", sc[s]->name,
+				sc[s]->replicates, sc[s]->seed);
+		snprintf(label, sizeof label, "%s: ", folders[s]);
+		if ((rc = simulate(o, sc[s], label, &res[s]))) {
+			free_all(sc, res, folders, n);
+			return report(rc);
+		}
+	}
+	cmdline = join_args(argc, argv);
+	meta.command = cmdline;
+	co.lambda_min = o->lam[0];
+	co.lambda_max = o->lam[1];
+	co.lambda_step = o->lam[2];
+	for (s = 0, rc = IAPT_OK; s < n && !rc; s++) {
+		char sub[600];
+		snprintf(sub, sizeof sub, "%s/%s", dir, folders[s]);
+		rc = iapt_output_write(sub, sc[s], res[s], &meta);
+	}
+	if (!rc)
+		rc = iapt_output_compare(dir, (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
+					 (const char *const *)folders, &co, &meta);
+	free(cmdline);
+	if (rc) {
+		ex = report(rc);
+	} else if (!o->quiet) {
+		const iapt_econ_settings *e = &sc[0]->econ;
+		double lam = e->n_thresholds ? e->thresholds[0] : 20000;
+		char a[32], b[32], d[32];
+		printf("\ncompared with %s, mean of %d paired draws (GBP at %d-%02d prices; QALYs discounted):\n", sc[0]->name,
+		       sc[0]->replicates, e->price_year, (e->price_year + 1) % 100);
+		printf("%-10s %-28s %14s %12s %12s %14s %8s\n", "", "strategy", "d net cost", "d QALYs", "GBP/QALY", "INMB", "P(CE)");
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			if (!(e->perspectives & (1u << t)))
+				continue;
+			for (s = 1; s < n; s++) {
+				double dc = econ_mean(res[s], t, IAPT_E_NET_COST) - econ_mean(res[0], t, IAPT_E_NET_COST);
+				double dq = econ_mean(res[s], t, IAPT_E_QALYS) - econ_mean(res[0], t, IAPT_E_QALYS), pce;
+				int positive = 0;
+				for (r = 0; r < sc[0]->replicates; r++) {
+					double inmb = lam * (iapt_results_econ(res[s], r, t, IAPT_E_QALYS) - iapt_results_econ(res[0], r, t, IAPT_E_QALYS)) -
+						      (iapt_results_econ(res[s], r, t, IAPT_E_NET_COST) - iapt_results_econ(res[0], r, t, IAPT_E_NET_COST));
+					positive += inmb > 0;
+				}
+				pce = (double)positive / sc[0]->replicates;
+				gbp(a, sizeof a, dc);
+				gbp(b, sizeof b, dq != 0 ? dc / dq : NAN);
+				gbp(d, sizeof d, lam * dq - dc);
+				printf("%-10s %-28.28s %14s %12.0f %12s %14s %8.2f\n", iapt_perspective_name(t), sc[s]->name, a, dq, b, d, pce);
+			}
+		}
+		printf("(INMB and P(CE): incremental net monetary benefit and the share of draws where it is positive, at GBP %.0f per QALY)\n", lam);
+		printf("\nresults: %s/comparison.csv, ceac.csv, evpi.csv, psa.csv, run.json; each strategy in %s/<name>/\n", dir, dir);
+	}
+	free_all(sc, res, folders, n);
+	return ex;
+}
+
+/* The outcome of one-way sensitivity: perspective:measure of economics.csv. */
+static int parse_measure(const iapt_scenario *sc, const char *spec, int *persp, int *measure)
+{
+	const char *colon = strchr(spec, ':');
+	int t, m;
+	char buf[64];
+	if (!colon)
+		return -1;
+	for (t = 0; t < IAPT_PERSP__COUNT; t++)
+		if ((size_t)(colon - spec) == strlen(iapt_perspective_name(t)) && !strncmp(spec, iapt_perspective_name(t), (size_t)(colon - spec)))
+			break;
+	if (t == IAPT_PERSP__COUNT)
+		return -1;
+	for (m = 0; m < iapt_econ_measure_count(&sc->econ); m++)
+		if (!strcmp(colon + 1, iapt_econ_measure_name(&sc->econ, m, buf)))
+			break;
+	if (m == iapt_econ_measure_count(&sc->econ))
+		return -1;
+	*persp = t;
+	*measure = m;
+	return 0;
+}
+
+/* Mean outcome with parameter idx set to x for every year (idx (size_t)-1: as it is). */
+static int outcome_at(const opts *o, iapt_scenario *sc, size_t idx, double x, int t, int m, const char *label, double *y)
+{
+	iapt_params *saved = sc->params;
+	iapt_results *res = NULL;
+	int rc = IAPT_OK;
+	if (idx != (size_t)-1) {
+		if ((rc = iapt_params_copy(&sc->params, saved)))
+			return rc;
+		rc = iapt_params_set_constant(sc->params, idx, x, "sensitivity");
+	}
+	if (!rc)
+		rc = iapt_engine_check(sc);
+	if (!rc)
+		rc = simulate(o, sc, label, &res);
+	if (!rc)
+		*y = econ_mean(res, t, m);
+	iapt_results_free(res);
+	if (sc->params != saved) {
+		iapt_params_free(sc->params);
+		sc->params = saved;
+	}
+	return rc;
+}
+
+static int cmd_sensitivity(const opts *o, int argc, char **argv)
+{
+	iapt_scenario *sc;
+	iapt_oneway *rows = NULL;
+	size_t n = 0, k;
+	int ex = load(o, &sc), rc = IAPT_OK, t = 0, m = 0, i;
+	char slug[128], dirbuf[256], *cmdline;
+	char **names = NULL;
+	const char *dir;
+	iapt_output_meta meta;
+	if (ex)
+		return ex;
+	if (parse_measure(sc, o->measure, &t, &m)) {
+		iapt_scenario_free(sc);
+		return input_error("--measure: '%s' is not PERSPECTIVE:MEASURE of economics.csv (e.g. societal:npv, nhs:cost_per_qaly)", o->measure);
+	}
+	n = (size_t)o->n_varies + sc->n_ranges;
+	rows = calloc(n + 1, sizeof *rows);
+	names = calloc(n + 1, sizeof *names);
+	if (!rows || !names) {
+		free(rows);
+		free(names);
+		iapt_scenario_free(sc);
+		return out_of_memory();
+	}
+	if (!n) {
+		ex = input_error("sensitivity: nothing to vary: give --vary NAME=LOW:HIGH or a sensitivity block in the scenario");
+		goto done;
+	}
+	/* ranges: the scenario's, then --vary (which win for a parameter named in both) */
+	for (k = 0; k < sc->n_ranges; k++) {
+		iapt_param_info in;
+		iapt_params_info(sc->params, sc->ranges[k].param, &in);
+		rows[k].name = in.name;
+		rows[k].low = sc->ranges[k].low;
+		rows[k].high = sc->ranges[k].high;
+	}
+	for (i = 0; i < o->n_varies; i++) {
+		const char *v = o->varies[i], *eq = strchr(v, '=');
+		char name[128];
+		size_t idx, j;
+		double lo, hi;
+		iapt_param_info in;
+		char tail;
+		if (!eq || (size_t)(eq - v) >= sizeof name || sscanf(eq + 1, "%lf:%lf%c", &lo, &hi, &tail) != 2) {
+			ex = input_error("--vary %s: expected NAME=LOW:HIGH", v);
+			goto done;
+		}
+		snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+		if (iapt_params_find(sc->params, name, &idx)) {
+			ex = input_error("--vary %s: %s", v, iapt_error_last()->message);
+			goto done;
+		}
+		iapt_params_info(sc->params, idx, &in);
+		if (!(lo < hi) || lo < in.min || hi > in.max) {
+			ex = input_error("--vary %s: need LOW < HIGH inside the parameter's bounds [%g, %g]", v, in.min, in.max);
+			goto done;
+		}
+		for (j = 0; j < k && strcmp(rows[j].name, in.name); j++)
+			;
+		rows[j].name = in.name;
+		rows[j].low = lo;
+		rows[j].high = hi;
+		if (j == k)
+			k++;
+	}
+	n = k;
+	sc->n_uncertain = 0; /* every other parameter at its value */
+	if (!o->quiet)
+		fprintf(stderr, "iaptsim: %s: one-way sensitivity of %s, %zu parameter%s, %d replicates each, seed %llu\n", sc->name,
+			o->measure, n, n == 1 ? "" : "s", sc->replicates, sc->seed);
+	{
+		double y0;
+		if ((rc = outcome_at(o, sc, (size_t)-1, 0, t, m, "base: ", &y0)))
+			goto failed;
+		for (k = 0; k < n; k++) {
+			size_t idx;
+			iapt_param_info in;
+			char label[200];
+			iapt_params_find(sc->params, rows[k].name, &idx);
+			iapt_params_info(sc->params, idx, &in);
+			rows[k].base = in.value;
+			rows[k].y_base = y0;
+			snprintf(label, sizeof label, "%s low: ", in.name);
+			if ((rc = outcome_at(o, sc, idx, rows[k].low, t, m, label, &rows[k].y_low)))
+				goto failed;
+			snprintf(label, sizeof label, "%s high: ", in.name);
+			if ((rc = outcome_at(o, sc, idx, rows[k].high, t, m, label, &rows[k].y_high)))
+				goto failed;
+			iapt_oneway_finish(&rows[k]);
+			/* refine the switching value by regula falsi, each step a run at the estimate */
+			if (isfinite(rows[k].switching) && !in.integer) {
+				double xa = rows[k].low, ya = rows[k].y_low, xb = rows[k].high, yb = rows[k].y_high, x = rows[k].switching;
+				int step;
+				for (step = 0; step < o->refine && ya != 0 && yb != 0; step++) {
+					double y;
+					snprintf(label, sizeof label, "%s switching value: ", in.name);
+					if ((rc = outcome_at(o, sc, idx, x, t, m, label, &y)))
+						goto failed;
+					if (y == 0)
+						break;
+					if ((y < 0) == (ya < 0)) {
+						xa = x;
+						ya = y;
+					} else {
+						xb = x;
+						yb = y;
+					}
+					x = xa + (xb - xa) * (0 - ya) / (yb - ya);
+				}
+				rows[k].switching = x;
+			}
+		}
+	}
+	iapt_tornado_sort(rows, n);
+	if (o->outdir) {
+		dir = o->outdir;
+	} else {
+		snprintf(dirbuf, sizeof dirbuf, "results/sensitivity_%s", iapt_output_slug(sc->name, slug, sizeof slug));
+		dir = dirbuf;
+	}
+	cmdline = join_args(argc, argv);
+	meta.command = cmdline;
+	rc = iapt_output_tornado(dir, sc, rows, n, o->measure, &meta);
+	free(cmdline);
+	if (rc)
+		goto failed;
+	if (!o->quiet) {
+		char a[32], b[32], c[32], d[32];
+		printf("\n%s: one-way sensitivity of %s (mean of %d replicates; base %s)\n", sc->name, o->measure, sc->replicates,
+		       (gbp(a, sizeof a, rows[0].y_base), a));
+		printf("%-40s %12s %12s %14s %14s %14s %16s\n", "parameter", "low", "high", "at low", "at high", "swing", "switching value");
+		for (k = 0; k < n; k++) {
+			gbp(a, sizeof a, rows[k].y_low);
+			gbp(b, sizeof b, rows[k].y_high);
+			gbp(c, sizeof c, rows[k].swing);
+			if (isfinite(rows[k].switching))
+				snprintf(d, sizeof d, "%.6g", rows[k].switching);
+			else
+				snprintf(d, sizeof d, "none");
+			printf("%-40.40s %12.6g %12.6g %14s %14s %14s %16s\n", rows[k].name, rows[k].low, rows[k].high, a, b, c, d);
+		}
+		printf("\nresults: %s/tornado.csv, run.json\n", dir);
+	}
+	goto done;
+failed:
+	ex = report(rc);
+done:
+	free(rows);
+	free(names);
+	iapt_scenario_free(sc);
+	return ex;
+}
+
 static int cmd_check(const opts *o)
 {
 	iapt_scenario *sc;
@@ -600,14 +1043,22 @@ int main(int argc, char **argv)
 	if (rc == -1 || !o.cmd || !strcmp(o.cmd, "help") || !strcmp(o.cmd, "-h") || !strcmp(o.cmd, "--help")) {
 		fputs(usage, rc == -1 && argc < 2 ? stderr : stdout);
 		free(o.sets);
+		free(o.files);
+		free(o.varies);
 		return argc < 2 ? EXIT_INPUT : EXIT_OK;
 	}
 	if (rc) {
 		free(o.sets);
+		free(o.files);
+		free(o.varies);
 		return rc;
 	}
 	if (!strcmp(o.cmd, "run"))
 		rc = cmd_run(&o, argc, argv);
+	else if (!strcmp(o.cmd, "compare"))
+		rc = cmd_compare(&o, argc, argv);
+	else if (!strcmp(o.cmd, "sensitivity"))
+		rc = cmd_sensitivity(&o, argc, argv);
 	else if (!strcmp(o.cmd, "check"))
 		rc = cmd_check(&o);
 	else if (!strcmp(o.cmd, "params"))
@@ -622,5 +1073,7 @@ int main(int argc, char **argv)
 	} else
 		rc = input_error("unknown command '%s' (see 'iaptsim --help')", o.cmd);
 	free(o.sets);
+	free(o.files);
+	free(o.varies);
 	return rc;
 }

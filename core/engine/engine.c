@@ -1064,7 +1064,7 @@ static int draw_parameters(sim *s, double *out)
 	snprintf(origin, sizeof origin, "uncertainty (replicate %d)", s->rep + 1);
 	rc = iapt_scenario_draw(s->sc, s->rep, x);
 	for (k = 0; !rc && k < n; k++)
-		rc = iapt_params_set(s->own_params, s->sc->uncertain[k].param, 0, x[k], origin);
+		rc = iapt_params_set_constant(s->own_params, s->sc->uncertain[k].param, x[k], origin);
 	if (x != out)
 		free(x);
 	return rc;

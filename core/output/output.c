@@ -9,6 +9,7 @@
 
 #include "iaptsim/econ.h"
 #include "iaptsim/output.h"
+#include "iaptsim/psa.h"
 #include "iaptsim/stats.h"
 #include "util/util.h"
 
@@ -20,6 +21,22 @@ typedef struct out_ctx {
 } out_ctx;
 
 typedef int (*writer_fn)(const out_ctx *c, iapt_buf *b);
+
+/* A text cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+static void csv_text(iapt_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		iapt_buf__printf(b, "%s", s);
+		return;
+	}
+	iapt_buf__put(b, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '"')
+			iapt_buf__put(b, "\"", 1);
+		iapt_buf__put(b, s, 1);
+	}
+	iapt_buf__put(b, "\"", 1);
+}
 
 /* "mean,lo95,hi95\n", NA for NaN */
 static void put_interval(iapt_buf *b, const iapt_summary *s)
@@ -221,6 +238,112 @@ static void json_kv_num(iapt_buf *b, const char *indent, const char *k, double v
 	iapt_buf__printf(b, "%s\n", comma ? "," : "");
 }
 
+/* ---- probabilistic sensitivity analysis: psa.csv ---- */
+
+static const char *const dist_names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform"};
+
+/* The uncertain parameters of all strategies, by name, in order of first appearance. */
+static size_t psa_params(const iapt_scenario *const *sc, size_t n, const char **names, size_t cap)
+{
+	size_t s, k, j, m = 0;
+	for (s = 0; s < n; s++)
+		for (k = 0; k < sc[s]->n_uncertain; k++) {
+			iapt_param_info in;
+			iapt_params_info(sc[s]->params, sc[s]->uncertain[k].param, &in);
+			for (j = 0; j < m && strcmp(names[j], in.name); j++)
+				;
+			if (j == m && m < cap)
+				names[m++] = in.name;
+		}
+	return m;
+}
+
+/* One row per draw (replicate) and strategy: the drawn parameters (NA where a strategy does
+ * not vary one), QALYs gained and net costs by perspective, in the long format of dampack
+ * and BCEA. */
+static void psa_csv(iapt_buf *b, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n)
+{
+	const char *names[256];
+	size_t m = psa_params(sc, n, names, 256), s, k, j;
+	int r, t, nr = iapt_results_replicates(res[0]);
+	unsigned persp = sc[0]->econ.perspectives;
+	iapt_buf__printf(b, "draw,strategy");
+	for (k = 0; k < m; k++)
+		iapt_buf__printf(b, ",%s", names[k]);
+	iapt_buf__printf(b, ",effect");
+	for (t = 0; t < IAPT_PERSP__COUNT; t++)
+		if (persp & (1u << t))
+			iapt_buf__printf(b, ",cost_%s", iapt_perspective_name(t));
+	iapt_buf__put(b, "\n", 1);
+	for (r = 0; r < nr; r++)
+		for (s = 0; s < n; s++) {
+			iapt_buf__printf(b, "%d,", r + 1);
+			csv_text(b, sc[s]->name);
+			for (k = 0; k < m; k++) {
+				double v = NAN;
+				for (j = 0; j < sc[s]->n_uncertain; j++) {
+					iapt_param_info in;
+					iapt_params_info(sc[s]->params, sc[s]->uncertain[j].param, &in);
+					if (!strcmp(in.name, names[k]))
+						v = iapt_results_draw(res[s], r, j);
+				}
+				iapt_buf__put(b, ",", 1);
+				iapt_buf__number(b, v, "NA");
+			}
+			/* QALYs are the same in every perspective (health is counted in all) */
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__number(b, iapt_results_econ(res[s], r, IAPT_PERSP_NHS, IAPT_E_QALYS), "NA");
+			for (t = 0; t < IAPT_PERSP__COUNT; t++)
+				if (persp & (1u << t)) {
+					iapt_buf__put(b, ",", 1);
+					iapt_buf__number(b, iapt_results_econ(res[s], r, t, IAPT_E_NET_COST), "NA");
+				}
+			iapt_buf__put(b, "\n", 1);
+		}
+}
+
+static int write_psa(const out_ctx *c, iapt_buf *b)
+{
+	psa_csv(b, &c->sc, &c->res, 1);
+	return IAPT_OK;
+}
+
+static void json_uncertainty(iapt_buf *b, const iapt_scenario *sc)
+{
+	size_t k, j, n = sc->n_uncertain;
+	iapt_buf__printf(b, "  \"uncertainty\": {\"draws\": \"one per replicate, keyed by (seed, replicate, parameter); truncated to the parameter's bounds; correlations by a Gaussian copula\",\n    \"parameters\": [");
+	for (k = 0; k < n; k++) {
+		const iapt_uncertain *u = &sc->uncertain[k];
+		iapt_param_info in;
+		iapt_params_info(sc->params, u->param, &in);
+		iapt_buf__printf(b, "%s\n      {\"name\": ", k ? "," : "");
+		iapt_buf__json_string(b, in.name);
+		iapt_buf__printf(b, ", \"dist\": \"%s\", \"a\": ", dist_names[u->dist]);
+		iapt_buf__number(b, u->a, "null");
+		iapt_buf__printf(b, ", \"b\": ");
+		iapt_buf__number(b, u->b, "null");
+		iapt_buf__printf(b, ", \"origin\": ");
+		iapt_buf__json_string(b, u->origin);
+		iapt_buf__printf(b, "}");
+	}
+	iapt_buf__printf(b, "%s],\n    \"correlation\": ", n ? "\n    " : "");
+	if (!sc->correlation) {
+		iapt_buf__printf(b, "null");
+	} else {
+		iapt_buf__printf(b, "[");
+		for (k = 0; k < n; k++) {
+			iapt_buf__printf(b, "%s[", k ? ", " : "");
+			for (j = 0; j < n; j++) {
+				iapt_buf__printf(b, "%s", j ? ", " : "");
+				iapt_buf__number(b, sc->correlation[k * n + j], "null");
+			}
+			iapt_buf__printf(b, "]");
+		}
+		iapt_buf__printf(b, "]");
+	}
+	iapt_buf__printf(b, "},\n");
+}
+
 /* Each plugin: what was used (its text's hash), with which options from where, and the
  * metrics it added. */
 static void json_plugins(iapt_buf *b, const out_ctx *c)
@@ -337,7 +460,9 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	}
 	iapt_buf__printf(b, "  ],\n");
 	json_plugins(b, c);
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"economics.csv\", \"ledger.csv\", \"run.json\"]\n");
+	json_uncertainty(b, sc);
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"economics.csv\", \"ledger.csv\", %s\"run.json\"]\n",
+			 sc->n_uncertain ? "\"psa.csv\", " : "");
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
 }
@@ -350,6 +475,7 @@ static const struct {
 	{"replicates.csv", write_replicates},
 	{"economics.csv", write_economics},
 	{"ledger.csv", write_ledger},
+	{"psa.csv", write_psa}, /* with an uncertainty block only */
 	{"run.json", write_run_json}, /* last: its presence marks a whole result */
 };
 
@@ -378,6 +504,11 @@ int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_resul
 	remove(path);
 	for (i = 0; i < sizeof writers / sizeof writers[0]; i++) {
 		iapt_buf b = {0};
+		if (writers[i].fn == write_psa && !sc->n_uncertain) {
+			sprintf(path, "%s/psa.csv", dir);
+			remove(path); /* not this run's */
+			continue;
+		}
 		rc = writers[i].fn(&c, &b);
 		if (!rc && !iapt_buf__ok(&b))
 			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", writers[i].file);
@@ -418,4 +549,316 @@ const char *iapt_output_slug(const char *name, char *buf, size_t n)
 	}
 	buf[i] = '\0';
 	return buf;
+}
+
+/* ---- comparisons: comparison.csv, ceac.csv, evpi.csv, psa.csv, run.json ---- */
+
+int iapt_compare_check(const iapt_scenario *const *sc, size_t n)
+{
+	size_t s;
+	const iapt_econ_settings *e0 = &sc[0]->econ;
+	for (s = 1; s < n; s++) {
+		const iapt_econ_settings *e = &sc[s]->econ;
+		if (sc[s]->first_year != sc[0]->first_year || sc[s]->last_year != sc[0]->last_year)
+			return iapt_error__set(IAPT_EINVAL, "%s covers other years than %s: a comparison needs the same years", sc[s]->path, sc[0]->path);
+		if (e->price_year != e0->price_year || memcmp(&e->costs, &e0->costs, sizeof e->costs) ||
+		    memcmp(&e->health, &e0->health, sizeof e->health) || e->perspectives != e0->perspectives ||
+		    e->n_thresholds != e0->n_thresholds ||
+		    memcmp(e->thresholds, e0->thresholds, (size_t)e->n_thresholds * sizeof(double)) || e->qaly_value != e0->qaly_value ||
+		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias)
+			return iapt_error__set(IAPT_EINVAL, "%s has another economics block than %s: a comparison needs the same prices, discounting, perspectives and thresholds",
+					       sc[s]->path, sc[0]->path);
+	}
+	return IAPT_OK;
+}
+
+typedef struct cmp_ctx {
+	const iapt_scenario *const *sc;
+	const iapt_results *const *res;
+	size_t n;
+	int reps;
+	const iapt_compare_options *opt;
+	const iapt_output_meta *meta;
+	const char *const *folders;
+	double *a, *b, *scratch; /* [reps] */
+	double *cost, *effect;   /* [strategy][draw] */
+} cmp_ctx;
+
+static double econ(const cmp_ctx *c, size_t s, int r, int t, int m)
+{
+	return iapt_results_econ(c->res[s], r, t, m);
+}
+
+static void cmp_row(iapt_buf *b, const cmp_ctx *c, size_t s, int t, const char *measure, const double *x)
+{
+	iapt_summary sm;
+	iapt_stats_summarise(x, (size_t)c->reps, c->scratch, &sm);
+	csv_text(b, c->sc[s]->name);
+	iapt_buf__printf(b, ",%s,%s,", iapt_perspective_name(t), measure);
+	put_interval(b, &sm);
+}
+
+static void cmp_point(iapt_buf *b, const cmp_ctx *c, size_t s, int t, const char *measure, double v)
+{
+	csv_text(b, c->sc[s]->name);
+	iapt_buf__printf(b, ",%s,%s,", iapt_perspective_name(t), measure);
+	iapt_buf__number(b, v, "NA");
+	iapt_buf__printf(b, ",NA,NA\n");
+}
+
+static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
+{
+	const iapt_econ_settings *e = &c->sc[0]->econ;
+	size_t s;
+	int t, r, k;
+	iapt_buf__printf(b, "strategy,perspective,measure,mean,lo95,hi95\n");
+	for (s = 1; s < c->n; s++)
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			double mc = 0, mq = 0;
+			if (!(e->perspectives & (1u << t)))
+				continue;
+			/* paired by draw: the same people, the same parameter draws */
+			for (r = 0; r < c->reps; r++)
+				c->a[r] = econ(c, s, r, t, IAPT_E_NET_COST) - econ(c, 0, r, t, IAPT_E_NET_COST);
+			cmp_row(b, c, s, t, "incremental_cost", c->a);
+			for (r = 0; r < c->reps; r++)
+				c->b[r] = econ(c, s, r, t, IAPT_E_QALYS) - econ(c, 0, r, t, IAPT_E_QALYS);
+			cmp_row(b, c, s, t, "incremental_qalys", c->b);
+			for (r = 0; r < c->reps; r++) {
+				mc += c->a[r] / c->reps;
+				mq += c->b[r] / c->reps;
+			}
+			cmp_point(b, c, s, t, "icer", mq != 0 ? mc / mq : NAN);
+			for (k = 0; k < e->n_thresholds; k++) {
+				char name[64];
+				double lam = e->thresholds[k], *inmb = c->scratch + c->reps, pce;
+				int positive = 0;
+				for (r = 0; r < c->reps; r++) {
+					inmb[r] = lam * c->b[r] - c->a[r];
+					positive += inmb[r] > 0;
+				}
+				pce = (double)positive / c->reps;
+				snprintf(name, sizeof name, "inmb_%.0f", lam);
+				cmp_row(b, c, s, t, name, inmb);
+				snprintf(name, sizeof name, "prob_cost_effective_%.0f", lam);
+				cmp_point(b, c, s, t, name, pce);
+			}
+			for (r = 0; r < c->reps; r++)
+				c->a[r] = econ(c, s, r, t, IAPT_E_NPV) - econ(c, 0, r, t, IAPT_E_NPV);
+			cmp_row(b, c, s, t, "incremental_npv", c->a);
+		}
+}
+
+static void fill_table(const cmp_ctx *c, int t)
+{
+	size_t s;
+	int r;
+	for (s = 0; s < c->n; s++)
+		for (r = 0; r < c->reps; r++) {
+			c->cost[s * (size_t)c->reps + (size_t)r] = econ(c, s, r, t, IAPT_E_NET_COST);
+			c->effect[s * (size_t)c->reps + (size_t)r] = econ(c, s, r, t, IAPT_E_QALYS);
+		}
+}
+
+static size_t n_lambdas(const iapt_compare_options *o)
+{
+	return (size_t)floor((o->lambda_max - o->lambda_min) / o->lambda_step + 1e-9) + 1;
+}
+
+static int ceac_evpi_csv(iapt_buf *ceac, iapt_buf *evpi, const cmp_ctx *c)
+{
+	const iapt_econ_settings *e = &c->sc[0]->econ;
+	size_t s, i, nl = n_lambdas(c->opt);
+	int t, rc;
+	double *prob = malloc(c->n * sizeof *prob);
+	if (!prob)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	iapt_buf__printf(ceac, "perspective,threshold,strategy,probability\n");
+	iapt_buf__printf(evpi, "perspective,threshold,evpi\n");
+	for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+		if (!(e->perspectives & (1u << t)))
+			continue;
+		fill_table(c, t);
+		for (i = 0; i < nl; i++) {
+			double lam = c->opt->lambda_min + (double)i * c->opt->lambda_step;
+			if ((rc = iapt_psa_ceac(c->cost, c->effect, c->n, (size_t)c->reps, lam, prob))) {
+				free(prob);
+				return rc;
+			}
+			for (s = 0; s < c->n; s++) {
+				iapt_buf__printf(ceac, "%s,", iapt_perspective_name(t));
+				iapt_buf__number(ceac, lam, "NA");
+				iapt_buf__put(ceac, ",", 1);
+				csv_text(ceac, c->sc[s]->name);
+				iapt_buf__put(ceac, ",", 1);
+				iapt_buf__number(ceac, prob[s], "NA");
+				iapt_buf__put(ceac, "\n", 1);
+			}
+			iapt_buf__printf(evpi, "%s,", iapt_perspective_name(t));
+			iapt_buf__number(evpi, lam, "NA");
+			iapt_buf__put(evpi, ",", 1);
+			iapt_buf__number(evpi, iapt_psa_evpi(c->cost, c->effect, c->n, (size_t)c->reps, lam), "NA");
+			iapt_buf__put(evpi, "\n", 1);
+		}
+	}
+	free(prob);
+	return IAPT_OK;
+}
+
+static void compare_json(iapt_buf *b, const cmp_ctx *c)
+{
+	size_t s;
+	iapt_buf__printf(b, "{\n");
+	json_kv_str(b, "  ", "program", "iaptsim", 1);
+	json_kv_str(b, "  ", "version", IAPTSIM_VERSION, 1);
+	json_kv_str(b, "  ", "command", c->meta && c->meta->command ? c->meta->command : "", 1);
+	iapt_buf__printf(b, "  \"strategies\": [");
+	for (s = 0; s < c->n; s++) {
+		iapt_buf__printf(b, "%s\n    {\"name\": ", s ? "," : "");
+		iapt_buf__json_string(b, c->sc[s]->name);
+		iapt_buf__printf(b, ", \"role\": \"%s\", \"path\": ", s ? "alternative" : "base");
+		iapt_buf__json_string(b, c->sc[s]->path);
+		iapt_buf__printf(b, ", \"sha256\": \"%s\", \"results\": ", c->sc[s]->sha256);
+		iapt_buf__json_string(b, c->folders[s]);
+		iapt_buf__printf(b, "}");
+	}
+	iapt_buf__printf(b, "\n  ],\n");
+	iapt_buf__printf(b, "  \"seed\": %llu,\n  \"replicates\": %d,\n", c->sc[0]->seed, c->reps);
+	json_kv_num(b, "  ", "population_scale", c->sc[0]->population_scale, 1);
+	json_kv_str(b, "  ", "common_random_numbers",
+		    "every strategy runs with the base's seed, replicates and population scale: draw d of each strategy has the same people, the same random numbers and (for parameters given the same distribution) the same parameter values, so differences are paired by draw",
+		    1);
+	json_kv_str(b, "  ", "definitions",
+		    "cost = net cost (PV programme costs - PV money benefits) and effect = PV QALYs gained, per perspective, national, GBP of the price year; incremental = strategy - base, draw by draw; icer = mean incremental cost / mean incremental QALYs; inmb at a threshold = threshold x incremental QALYs - incremental cost; ceac = share of draws in which a strategy has the highest net monetary benefit; evpi = mean over draws of the best net monetary benefit - the best mean net monetary benefit",
+		    1);
+	iapt_buf__printf(b, "  \"thresholds\": {\"from\": ");
+	iapt_buf__number(b, c->opt->lambda_min, "null");
+	iapt_buf__printf(b, ", \"to\": ");
+	iapt_buf__number(b, c->opt->lambda_max, "null");
+	iapt_buf__printf(b, ", \"step\": ");
+	iapt_buf__number(b, c->opt->lambda_step, "null");
+	iapt_buf__printf(b, "},\n");
+	json_economics(b, &c->sc[0]->econ);
+	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"ceac.csv\", \"evpi.csv\", \"psa.csv\", \"run.json\"]\n}\n");
+}
+
+int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n,
+			const char *const *folders, const iapt_compare_options *opt, const iapt_output_meta *meta)
+{
+	cmp_ctx c;
+	iapt_buf bufs[5] = {{0}};
+	static const char *const files[5] = {"comparison.csv", "ceac.csv", "evpi.csv", "psa.csv", "run.json"};
+	char *path = NULL;
+	size_t i;
+	int rc;
+	memset(&c, 0, sizeof c);
+	c.sc = sc;
+	c.res = res;
+	c.n = n;
+	c.opt = opt;
+	c.meta = meta;
+	c.folders = folders;
+	c.reps = iapt_results_replicates(res[0]);
+	for (i = 1; i < n; i++)
+		if (iapt_results_replicates(res[i]) != c.reps)
+			return iapt_error__set(IAPT_EINVAL, "strategies with different numbers of replicates cannot be paired");
+	if (!(opt->lambda_step > 0) || opt->lambda_max < opt->lambda_min || n_lambdas(opt) > 100000)
+		return iapt_error__set(IAPT_EINVAL, "thresholds: need from <= to, a step above 0, and at most 100000 values");
+	c.a = malloc((size_t)c.reps * sizeof(double));
+	c.b = malloc((size_t)c.reps * sizeof(double));
+	c.scratch = malloc(2 * (size_t)c.reps * sizeof(double));
+	c.cost = malloc(n * (size_t)c.reps * sizeof(double));
+	c.effect = malloc(n * (size_t)c.reps * sizeof(double));
+	path = malloc(strlen(dir) + 64);
+	if (!c.a || !c.b || !c.scratch || !c.cost || !c.effect || !path) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	comparison_csv(&bufs[0], &c);
+	if ((rc = ceac_evpi_csv(&bufs[1], &bufs[2], &c)))
+		goto cleanup;
+	psa_csv(&bufs[3], sc, res, n);
+	compare_json(&bufs[4], &c);
+	if ((rc = iapt_file__mkdirs(dir)))
+		goto cleanup;
+	sprintf(path, "%s/run.json", dir);
+	remove(path);
+	for (i = 0; i < 5; i++) {
+		if (!iapt_buf__ok(&bufs[i])) {
+			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", files[i]);
+			goto cleanup;
+		}
+		sprintf(path, "%s/%s", dir, files[i]);
+		if ((rc = iapt_file__write_atomic(path, bufs[i].ptr ? bufs[i].ptr : "", bufs[i].len)))
+			goto cleanup;
+	}
+cleanup:
+	for (i = 0; i < 5; i++)
+		iapt_buf__free(&bufs[i]);
+	free(c.a);
+	free(c.b);
+	free(c.scratch);
+	free(c.cost);
+	free(c.effect);
+	free(path);
+	return rc;
+}
+
+/* ---- one-way sensitivity: tornado.csv ---- */
+
+int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_oneway *rows, size_t n, const char *measure,
+			const iapt_output_meta *meta)
+{
+	iapt_buf b = {0}, j = {0};
+	char *path = malloc(strlen(dir) + 64);
+	size_t i;
+	int rc = IAPT_OK;
+	if (!path)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	iapt_buf__printf(&b, "parameter,measure,base,low,high,outcome_base,outcome_low,outcome_high,swing,switching_value\n");
+	for (i = 0; i < n; i++) {
+		const iapt_oneway *r = &rows[i];
+		const double v[8] = {r->base, r->low, r->high, r->y_base, r->y_low, r->y_high, r->swing, r->switching};
+		int k;
+		iapt_buf__printf(&b, "%s,%s", r->name, measure);
+		for (k = 0; k < 8; k++) {
+			iapt_buf__put(&b, ",", 1);
+			iapt_buf__number(&b, v[k], "NA");
+		}
+		iapt_buf__put(&b, "\n", 1);
+	}
+	iapt_buf__printf(&j, "{\n");
+	json_kv_str(&j, "  ", "program", "iaptsim", 1);
+	json_kv_str(&j, "  ", "version", IAPTSIM_VERSION, 1);
+	json_kv_str(&j, "  ", "command", meta && meta->command ? meta->command : "", 1);
+	iapt_buf__printf(&j, "  \"scenario\": {\n");
+	json_kv_str(&j, "    ", "path", sc->path, 1);
+	json_kv_str(&j, "    ", "name", sc->name, 1);
+	json_kv_str(&j, "    ", "sha256", sc->sha256, 0);
+	iapt_buf__printf(&j, "  },\n  \"seed\": %llu,\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	json_kv_num(&j, "  ", "population_scale", sc->population_scale, 1);
+	json_kv_str(&j, "  ", "measure", measure, 1);
+	json_kv_str(&j, "  ", "method",
+		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero, by linear interpolation refined with runs at the interpolated value (regula falsi), NA when it does not cross between low and high",
+		    1);
+	json_economics(&j, &sc->econ);
+	iapt_buf__printf(&j, "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
+	if (!iapt_buf__ok(&b) || !iapt_buf__ok(&j))
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = iapt_file__mkdirs(dir);
+	if (!rc) {
+		sprintf(path, "%s/run.json", dir);
+		remove(path);
+		sprintf(path, "%s/tornado.csv", dir);
+		rc = iapt_file__write_atomic(path, b.ptr, b.len);
+	}
+	if (!rc) {
+		sprintf(path, "%s/run.json", dir);
+		rc = iapt_file__write_atomic(path, j.ptr, j.len);
+	}
+	iapt_buf__free(&b);
+	iapt_buf__free(&j);
+	free(path);
+	return rc;
 }

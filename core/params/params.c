@@ -215,6 +215,22 @@ int iapt_params_set(iapt_params *p, size_t i, int year, double value, const char
 	return IAPT_OK;
 }
 
+int iapt_params_set_constant(iapt_params *p, size_t i, double value, const char *origin)
+{
+	param_val *v;
+	size_t k;
+	int rc;
+	if ((rc = iapt_params_set(p, i, 0, value, origin)))
+		return rc;
+	v = &p->v[i];
+	for (k = 0; k < v->n_sched; k++)
+		free(v->sched[k].origin);
+	free(v->sched);
+	v->sched = NULL;
+	v->n_sched = 0;
+	return IAPT_OK;
+}
+
 int iapt_params_assign(iapt_params *p, const char *assignment, const char *origin)
 {
 	const char *eq = strchr(assignment, '=');

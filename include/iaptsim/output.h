@@ -2,6 +2,7 @@
 #ifndef IAPTSIM_OUTPUT_H
 #define IAPTSIM_OUTPUT_H
 
+#include "iaptsim/psa.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/sim.h"
 
@@ -18,6 +19,29 @@ typedef struct iapt_output_meta {
  * with a run.json holds a whole result. */
 int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_results *res,
 		      const iapt_output_meta *meta);
+
+/* Can these scenarios be compared (the first is the base)? The same years and the same
+ * economics block; IAPT_EINVAL naming the one that differs. */
+int iapt_compare_check(const iapt_scenario *const *sc, size_t n);
+
+typedef struct iapt_compare_options {
+	double lambda_min, lambda_max, lambda_step; /* thresholds for ceac.csv and evpi.csv, GBP/QALY */
+} iapt_compare_options;
+
+/* Write a comparison of n strategies run with common random numbers (the first is the
+ * base): comparison.csv (strategy,perspective,measure,mean,lo95,hi95: incremental cost,
+ * QALYs, ICER, incremental net monetary benefit and the probability of cost-effectiveness
+ * at the scenario's thresholds, incremental NPV), ceac.csv (perspective,threshold,strategy,
+ * probability), evpi.csv (perspective,threshold,evpi), psa.csv (draw,strategy,parameters,
+ * effect,cost_<perspective>) and run.json. folders[s] names where strategy s's own results
+ * were written (for run.json). */
+int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n,
+			const char *const *folders, const iapt_compare_options *opt, const iapt_output_meta *meta);
+
+/* Write tornado.csv (rows as given: sort them first) and run.json for one-way sensitivity
+ * of `measure` ("societal:npv", ...). */
+int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_oneway *rows, size_t n, const char *measure,
+			const iapt_output_meta *meta);
 
 /* The folder name made from a scenario name: lower case, [a-z0-9_-], others become '_'.
  * buf must hold n bytes. */

@@ -49,6 +49,9 @@ int iapt_params_find(const iapt_params *p, const char *name, size_t *index);
  * bounds. origin is copied and recorded for provenance (e.g. "scenario.yaml:12"). */
 int iapt_params_set(iapt_params *p, size_t index, int year, double value, const char *origin);
 
+/* Set the value for every year: the base value, with any year-by-year values dropped. */
+int iapt_params_set_constant(iapt_params *p, size_t index, double value, const char *origin);
+
 /* Parse "name=value" (as given to --set) and set it. */
 int iapt_params_assign(iapt_params *p, const char *assignment, const char *origin);
 
