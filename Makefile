@@ -53,6 +53,8 @@ bench: build
 	./$(BUILD)/bench_national
 	bench/followup_cost.sh $(BUILD)
 	bench/plugin_hook_cost.sh $(BUILD)
+	./$(BUILD)/bench_crn
+	bench/threads_speedup.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

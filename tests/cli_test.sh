@@ -136,5 +136,65 @@ for p in nhs exchequer societal; do
   done
 done
 
+# uncertainty: psa.csv, one row per draw with the drawn values; byte-identical with 1 and 2 threads
+cat >"$tmp/psa.yaml" <<'YAML'
+iaptsim: 1
+name: PSA test
+years: 2019
+seed: 11
+replicates: 4
+population_scale: 0.005
+uncertainty:
+  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}
+  cost.hi_session: {dist: gamma, mean: 177, sd: 30}
+YAML
+for t in 1 2; do "$bin" run "$tmp/psa.yaml" -o "$tmp/psa$t" -q --threads $t || bad "psa run"; done
+for f in summary.csv replicates.csv economics.csv ledger.csv psa.csv; do
+  cmp -s "$tmp/psa1/$f" "$tmp/psa2/$f" && ok || bad "uncertainty: $f differs between 1 and 2 threads"
+done
+head -n 1 "$tmp/psa1/psa.csv" | grep -qx "draw,strategy,treatment.effect_li,cost.hi_session,effect,cost_nhs,cost_exchequer,cost_societal" && ok || bad "psa.csv header: $(head -n 1 "$tmp/psa1/psa.csv")"
+[ "$(wc -l <"$tmp/psa1/psa.csv")" -eq 5 ] && ok || bad "psa.csv: not one row per draw"
+[ "$(cut -d, -f3 "$tmp/psa1/psa.csv" | sort -u | wc -l)" -eq 5 ] && ok || bad "psa.csv: the draws do not differ"
+grep -q '"dist": "gamma"' "$tmp/psa1/run.json" && ok || bad "run.json lacks the uncertainty block"
+[ -e "$tmp/a/psa.csv" ] && bad "a run without uncertainty wrote psa.csv" || ok
+
+# compare: a scenario against itself differs by exactly nothing (common random numbers)
+cp "$tmp/psa.yaml" "$tmp/same.yaml"
+sed -i 's/^name: .*/name: Same again/' "$tmp/same.yaml"
+expect_exit 0 "compare with itself" "$bin" compare "$tmp/psa.yaml" "$tmp/same.yaml" -o "$tmp/cmp0" -q --threads 2
+grep -q "^Same again,nhs,incremental_cost,0,0,0$" "$tmp/cmp0/comparison.csv" && grep -q "^Same again,nhs,incremental_qalys,0,0,0$" "$tmp/cmp0/comparison.csv" \
+  && ok || bad "compare with itself: increments not zero: $(head -n 3 "$tmp/cmp0/comparison.csv")"
+sed 's/^name: .*/name: Better LI/; s/mean: 0.086/mean: 0.095/' "$tmp/psa.yaml" >"$tmp/better.yaml"
+for t in 1 2; do "$bin" compare "$tmp/psa.yaml" "$tmp/better.yaml" -o "$tmp/cmp$t" -q --threads $t || bad "compare run"; done
+for f in comparison.csv ceac.csv evpi.csv psa.csv psa_test/summary.csv better_li/ledger.csv; do
+  cmp -s "$tmp/cmp1/$f" "$tmp/cmp2/$f" && ok || bad "compare: $f differs between 1 and 2 threads"
+done
+head -n 1 "$tmp/cmp1/ceac.csv" | grep -qx "perspective,threshold,strategy,probability" && ok || bad "ceac.csv header"
+awk -F, 'NR > 1 {p[$1 FS $2] += $4} END {for (k in p) if (p[k] < 0.999999 || p[k] > 1.000001) exit 1}' "$tmp/cmp1/ceac.csv" && ok || bad "ceac.csv: probabilities do not add to 1"
+[ "$(grep -c '^nhs,' "$tmp/cmp1/evpi.csv")" -eq 101 ] && ok || bad "evpi.csv: not 101 thresholds"
+grep -q "^Better LI,nhs,incremental_qalys," "$tmp/cmp1/comparison.csv" && ok || bad "comparison.csv rows"
+[ "$(grep -c ',Better LI,' "$tmp/cmp1/psa.csv")" -eq 4 ] && ok || bad "compare psa.csv: 4 draws of the alternative"
+expect_exit 2 "compare with one scenario" "$bin" compare "$tmp/psa.yaml"
+sed 's/^years: 2019/years: [2019, 2020]/' "$tmp/better.yaml" >"$tmp/other_years.yaml"
+expect_exit 2 "compare other years" "$bin" compare "$tmp/psa.yaml" "$tmp/other_years.yaml" -o "$tmp/cmp_bad"
+grep -q "a comparison needs the same years" "$tmp/stderr" && ok || bad "compare other years message"
+[ -e "$tmp/cmp_bad" ] && bad "a bad comparison wrote results" || ok
+expect_exit 2 "bad --thresholds" "$bin" compare "$tmp/psa.yaml" "$tmp/better.yaml" --thresholds 5:1:1
+
+# sensitivity: a tornado sorted by swing, a switching value where the outcome crosses zero
+expect_exit 0 "sensitivity" "$bin" sensitivity "$tmp/psa.yaml" --vary cost.li_session=50:800 --vary treatment.effect_li=0.08:0.09 \
+  --vary money.benefits_annual=0:8000 --measure exchequer:npv -o "$tmp/sens" -q
+head -n 1 "$tmp/sens/tornado.csv" | grep -qx "parameter,measure,base,low,high,outcome_base,outcome_low,outcome_high,swing,switching_value" && ok || bad "tornado.csv header"
+awk -F, 'NR > 2 && $9 > prev {exit 1} NR > 1 {prev = $9}' "$tmp/sens/tornado.csv" && ok || bad "tornado.csv not sorted by swing"
+grep -q "^cost.li_session,exchequer:npv,99,50,800,.*,[0-9.]*$" "$tmp/sens/tornado.csv" && ok || bad "no switching value for cost.li_session: $(grep cost.li "$tmp/sens/tornado.csv")"
+grep -q "^treatment.effect_li,.*,NA$" "$tmp/sens/tornado.csv" && ok || bad "switching value where there is none"
+expect_exit 2 "sensitivity without ranges" "$bin" sensitivity "$tmp/psa.yaml" -o "$tmp/sens_bad"
+expect_exit 2 "sensitivity bad --vary" "$bin" sensitivity "$tmp/psa.yaml" --vary treatment.effect_li=0.2:0.1 -o "$tmp/sens_bad"
+expect_exit 2 "sensitivity bad --measure" "$bin" sensitivity "$tmp/psa.yaml" --vary treatment.effect_li=0.08:0.09 --measure society:npv -o "$tmp/sens_bad"
+[ -e "$tmp/sens_bad" ] && bad "bad sensitivity wrote results" || ok
+printf 'sensitivity:\n  treatment.dna_rate: [0.05, 0.2]\n' >>"$tmp/same.yaml"
+expect_exit 0 "sensitivity block" "$bin" sensitivity "$tmp/same.yaml" -o "$tmp/sens_block" -q
+grep -q "^treatment.dna_rate,societal:npv,0.1,0.05,0.2," "$tmp/sens_block/tornado.csv" && ok || bad "sensitivity block: $(cat "$tmp/sens_block/tornado.csv")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

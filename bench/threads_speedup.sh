@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Replicates on threads: scenarios/default.yaml (20 replicates at 5% of England) with 1 and
+# 2 threads; wall time best of 3 each, the speed-up, and whether the files are identical.
+# Usage: bench/threads_speedup.sh [BUILD_DIR]   (run from the repository root)
+set -euo pipefail
+b=${1:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+t() { local s e; s=$(date +%s.%N); "$b/iaptsim" run scenarios/default.yaml -o "$tmp/t$1" -q --threads "$1"; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'; }
+best() { local m=; for _ in 1 2 3; do v=$(t "$1"); m=$(awk -v a="${m:-$v}" -v b="$v" 'BEGIN {print (b < a ? b : a)}'); done; echo "$m"; }
+one=$(best 1)
+two=$(best 2)
+echo "20 replicates, 1 thread             $one s (best of 3)"
+echo "20 replicates, 2 threads            $two s (best of 3)"
+awk -v a="$one" -v b="$two" 'BEGIN {printf "speed-up                            %.2f\n", a / b}'
+same=yes
+for f in summary.csv replicates.csv economics.csv ledger.csv; do cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || same=no; done
+echo "files identical (1 vs 2 threads)    $same"
