@@ -196,5 +196,13 @@ printf 'sensitivity:\n  treatment.dna_rate: [0.05, 0.2]\n' >>"$tmp/same.yaml"
 expect_exit 0 "sensitivity block" "$bin" sensitivity "$tmp/same.yaml" -o "$tmp/sens_block" -q
 grep -q "^treatment.dna_rate,societal:npv,0.1,0.05,0.2," "$tmp/sens_block/tornado.csv" && ok || bad "sensitivity block: $(cat "$tmp/sens_block/tornado.csv")"
 
+# compare_to: running the alternative runs the comparison
+cp "$tmp/better.yaml" "$tmp/better_to.yaml"
+printf 'compare_to: psa.yaml\n' >>"$tmp/better_to.yaml"
+expect_exit 0 "run with compare_to" "$bin" run "$tmp/better_to.yaml" -o "$tmp/cmpto" -q
+cmp -s "$tmp/cmpto/comparison.csv" "$tmp/cmp1/comparison.csv" && ok || bad "compare_to gives another comparison than compare"
+expect_exit 0 "check with compare_to" "$bin" check "$tmp/better_to.yaml"
+grep -q "compared with $tmp/psa.yaml" "$tmp/stdout" && ok || bad "check does not name the base"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

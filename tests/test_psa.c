@@ -4,8 +4,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "iaptsim/error.h"
-#include "iaptsim/psa.h"
+#include <string.h>
+
+#include "iaptsim/iaptsim.h"
 
 /* Strategies A (do nothing), B, C; four draws, and a fifth with a NaN that must be skipped. */
 #define NS 3
@@ -87,6 +88,32 @@ START_TEST(tornado_by_hand)
 }
 END_TEST
 
+/* The engine runs each replicate with its draws: a fixed DNA rate of 0 leaves no missed
+ * session, and the draws it reports are the scenario's. */
+START_TEST(runs_use_the_draws)
+{
+	const char *text = "iaptsim: 1\nname: u\nyears: 2019\nseed: 2\nreplicates: 3\npopulation_scale: 0.005\n"
+			   "parameters:\n  followup.years: 0\nuncertainty:\n  treatment.dna_rate: {dist: fixed, value: 0}\n"
+			   "  treatment.effect_li: {dist: beta, mean: 0.086, sd: 0.02}\n";
+	iapt_scenario *sc = NULL;
+	iapt_results *res = NULL;
+	iapt_run_options ro = {2, NULL, NULL};
+	double x[2];
+	int r;
+	ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "u.yaml"), 0);
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), 0);
+	for (r = 0; r < 3; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		ck_assert_double_eq(iapt_results_draw(res, r, 0), 0);
+		ck_assert(iapt_results_draw(res, r, 1) == x[1]);
+		ck_assert_double_eq(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_MISSED, r), 0);
+	}
+	ck_assert(iapt_results_draw(res, 0, 1) != iapt_results_draw(res, 1, 1));
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("psa");
@@ -97,6 +124,7 @@ int main(void)
 	tcase_add_test(t, evpi_by_hand);
 	tcase_add_test(t, no_complete_draw);
 	tcase_add_test(t, tornado_by_hand);
+	tcase_add_test(t, runs_use_the_draws);
 	suite_add_tcase(s, t);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

@@ -430,6 +430,8 @@ static void print_logs(const iapt_results *res)
 	}
 }
 
+static int cmd_compare(const opts *o, int argc, char **argv);
+
 static int cmd_run(const opts *o, int argc, char **argv)
 {
 	iapt_scenario *sc;
@@ -441,6 +443,19 @@ static int cmd_run(const opts *o, int argc, char **argv)
 	char *cmdline;
 	if (ex)
 		return ex;
+	if (sc->compare_to) {
+		/* compare_to: the run is a comparison with that base, as iaptsim compare BASE THIS */
+		opts co = *o;
+		const char *files[2];
+		files[0] = sc->compare_to;
+		files[1] = o->scenario;
+		co.files = files;
+		co.n_files = 2;
+		co.scenario = files[0];
+		ex = cmd_compare(&co, argc, argv);
+		iapt_scenario_free(sc);
+		return ex;
+	}
 	if (!o->quiet)
 		fprintf(stderr, "iaptsim: %s: %d replicate%s, %s to %d-%02d, population scale %g, seed %llu\n", sc->name,
 			sc->replicates, sc->replicates == 1 ? "" : "s", iapt_year_label(sc->first_year, slug),
@@ -945,6 +960,23 @@ static int cmd_check(const opts *o)
 	for (size_t k = 0; k < sc->n_plugins; k++)
 		printf("  plugin %s (%s%s), sha256 %.12s\n", sc->plugins[k]->name, sc->plugins[k]->builtin ? "built in: " : "",
 		       sc->plugins[k]->path, sc->plugins[k]->sha256);
+	if (sc->compare_to) {
+		iapt_scenario *base, *pair[2];
+		int rc;
+		if ((ex = load_path(o, sc->compare_to, &base))) {
+			iapt_scenario_free(sc);
+			return ex;
+		}
+		pair[0] = base;
+		pair[1] = sc;
+		rc = iapt_compare_check((const iapt_scenario *const *)pair, 2);
+		iapt_scenario_free(base);
+		if (rc) {
+			iapt_scenario_free(sc);
+			return report(rc);
+		}
+		printf("  compared with %s\n", sc->compare_to);
+	}
 	iapt_scenario_free(sc);
 	return EXIT_OK;
 }

@@ -944,6 +944,28 @@ static int h_sensitivity(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* compare_to: BASE.yaml, relative to this scenario's folder */
+static int h_compare_to(ctx *c, yaml_node_t *n)
+{
+	const char *slash = strrchr(c->path, '/');
+	iapt_buf b = {0};
+	if (n->type != YAML_SCALAR_NODE || !scalar(n)[0])
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "compare_to: expected the path of the base scenario");
+	if (scalar(n)[0] == '/' || !slash)
+		iapt_buf__printf(&b, "%s", scalar(n));
+	else
+		iapt_buf__printf(&b, "%.*s/%s", (int)(slash - c->path), c->path, scalar(n));
+	if (!iapt_buf__ok(&b))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	if (!strcmp(b.ptr, c->path)) {
+		iapt_buf__free(&b);
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "compare_to: a scenario cannot be its own base");
+	}
+	free(c->sc->compare_to);
+	c->sc->compare_to = b.ptr;
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -965,7 +987,7 @@ static const key_def top_keys[] = {
 	{"sensitivity", h_sensitivity, 0, NULL},
 	{"plugins", h_plugins, 0, NULL},
 	{"economics", h_economics, 0, NULL},
-	{"compare_to", NULL, 0, "compare scenarios with 'iaptsim compare BASE.yaml ALT.yaml' (common random numbers); a scenario does not name its base in this version"},
+	{"compare_to", h_compare_to, 0, NULL},
 };
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -1127,6 +1149,7 @@ void iapt_scenario_free(iapt_scenario *sc)
 	free(sc->uncertain);
 	free(sc->correlation);
 	free(sc->ranges);
+	free(sc->compare_to);
 	free(sc);
 }
 

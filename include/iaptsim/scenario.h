@@ -58,6 +58,7 @@ typedef struct iapt_scenario {
 	double *correlation;     /* n_uncertain x n_uncertain, row-major; NULL: independent */
 	iapt_range *ranges;      /* the sensitivity block; owned */
 	size_t n_ranges;
+	char *compare_to;        /* the base scenario's path (relative to the current folder), or NULL */
 } iapt_scenario;
 
 /* Bounds of the top-level values, also used by the command line's overrides. */
