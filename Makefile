@@ -2,14 +2,15 @@
 #   make run    set up (Debian packages, configure, build) and run scenarios/default.yaml
 #   make test   set up, build with warnings as errors, run every test through CTest
 #   make test-sanitize   the same suites built with AddressSanitizer + UBSan
-#   make bench  the national-year benchmark
+#   make bench  the benchmarks
+#   make validation  regenerate docs/validation.md
 BUILD    ?= build
 ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
 DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev
 
-.PHONY: all deps configure build run test test-sanitize bench clean
+.PHONY: all deps configure build run test test-sanitize bench validation clean
 
 all: build
 
@@ -48,6 +49,11 @@ test-sanitize: deps
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && LANG=C TZ=UTC ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+# docs/validation.md: the history scenario beside every published figure (data/)
+validation: build
+	./$(BUILD)/iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv \
+	  --mix data/pathway_mix.csv -o docs/validation.md
 
 bench: build
 	./$(BUILD)/bench_national

@@ -204,5 +204,40 @@ cmp -s "$tmp/cmpto/comparison.csv" "$tmp/cmp1/comparison.csv" && ok || bad "comp
 expect_exit 0 "check with compare_to" "$bin" check "$tmp/better_to.yaml"
 grep -q "compared with $tmp/psa.yaml" "$tmp/stdout" && ok || bad "check does not name the base"
 
+# validate: docs/validation.md is what make validation gives now, and within every tolerance
+expect_exit 0 "validate" "$bin" validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv --mix data/pathway_mix.csv -o "$tmp/validation.md"
+cmp -s "$tmp/validation.md" docs/validation.md && ok || bad "docs/validation.md is out of date: run make validation"
+grep -q '^\*\*Tolerance checks: 21 of 21 within.\*\*$' "$tmp/validation.md" && ok || bad "validation: $(grep 'Tolerance checks' "$tmp/validation.md")"
+expect_exit 2 "validate without --observed" "$bin" validate scenarios/default.yaml
+
+# calibrate: a fit, its files, and fitted.yaml included by a scenario
+cat >"$tmp/cal.yaml" <<'YAML'
+iaptsim: 1
+name: Calibration test
+years: 2019
+seed: 5
+replicates: 2
+population_scale: 0.005
+parameters:
+  followup.years: 0
+  workforce.capacity_sd: 0
+YAML
+printf 'year,group,metric,value\n2019-20,all,recovery_pct,55\n2019-20,all,reliable_improvement_pct,70\n' >"$tmp/targets.csv"
+expect_exit 0 "calibrate" "$bin" calibrate "$tmp/cal.yaml" --targets "$tmp/targets.csv" --fit treatment.effect_li --max-evaluations 30 -o "$tmp/cal" -q
+head -n 1 "$tmp/cal/calibration.csv" | grep -qx "parameter,unit,min,max,start,fitted" && ok || bad "calibration.csv header"
+head -n 1 "$tmp/cal/fit.csv" | grep -qx "year,group,metric,observed,weight,model_start,model_fitted" && ok || bad "fit.csv header"
+fitted=$(awk -F, 'NR == 2 {print $6}' "$tmp/cal/calibration.csv")
+awk -v f="$fitted" 'BEGIN {exit !(f > 0.09)}' && ok || bad "calibrate did not raise effect_li towards 55% recovery: $fitted"
+printf 'include: cal/fitted.yaml\n' >>"$tmp/cal.yaml"
+expect_exit 0 "params with include" "$bin" params "$tmp/cal.yaml"
+grep -A0 "^treatment.effect_li" "$tmp/stdout" | grep -q "(set)" && ok || bad "include did not set treatment.effect_li"
+expect_exit 2 "calibrate without --fit" "$bin" calibrate "$tmp/cal.yaml" --targets "$tmp/targets.csv"
+expect_exit 2 "calibrate unknown parameter" "$bin" calibrate "$tmp/cal.yaml" --targets "$tmp/targets.csv" --fit treatment.efect_li
+grep -q "did you mean 'treatment.effect_li'" "$tmp/stderr" && ok || bad "calibrate unknown parameter message"
+expect_exit 2 "calibrate bad targets" "$bin" calibrate "$tmp/cal.yaml" --targets tests/data/targets/bad_year.csv --fit treatment.effect_li
+printf 'year,recovery_pct\n2018-19,52.1\n' >"$tmp/t2018.csv"
+expect_exit 2 "calibrate targets outside the years" "$bin" calibrate "$tmp/cal.yaml" --targets "$tmp/t2018.csv" --fit treatment.effect_li -o "$tmp/cal_bad"
+[ -e "$tmp/cal_bad" ] && bad "a failed calibration wrote results" || ok
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -28,6 +28,11 @@ static const char usage[] =
 	"                        ICER, net monetary benefit, acceptability curve, EVPI\n"
 	"  sensitivity SCENARIO.yaml [--vary NAME=LOW:HIGH]...\n"
 	"                        one-way sensitivity: a tornado table and switching values\n"
+	"  calibrate SCENARIO.yaml --targets FILE.csv --fit NAME,NAME,...\n"
+	"                        fit parameters to observed figures (Nelder-Mead, common random\n"
+	"                        numbers); writes fitted.yaml for a scenario's include:\n"
+	"  validate SCENARIO.yaml --observed FILE.csv [--mix FILE.csv] [-o REPORT.md]\n"
+	"                        the scenario beside every published figure, year by year\n"
 	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
 	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv, --markdown)\n"
 	"  metrics               list the reported metrics and groups with their definitions\n"
@@ -49,7 +54,12 @@ static const char usage[] =
 	"  --vary NAME=LOW:HIGH  a parameter and its range (repeat for more)\n"
 	"  --measure P:M         the outcome, a perspective and a measure of economics.csv\n"
 	"                        (default societal:npv, the net present social value)\n"
-	"  --refine N            runs to refine each switching value (default 3, 0 to 20)\n";
+	"  --refine N            runs to refine each switching value (default 3, 0 to 20)\n"
+	"options for calibrate:\n"
+	"  --targets FILE.csv    observed figures: long (year,group,metric,value[,weight]) or wide\n"
+	"                        (year and a column per metric, as data/national_annual.csv)\n"
+	"  --fit NAME,NAME,...   the parameters to fit\n"
+	"  --max-evaluations N   runs at most (default 200)\n";
 
 typedef struct opts {
 	const char *cmd, *scenario, *outdir;
@@ -57,8 +67,8 @@ typedef struct opts {
 	int n_files;
 	const char **varies;
 	int n_varies;
-	const char *measure;
-	int refine;
+	const char *measure, *targets, *fit, *observed, *mix;
+	int refine, max_eval;
 	double lam[3];
 	const char **sets;
 	int n_sets, threads, quiet, csv, markdown;
@@ -169,6 +179,28 @@ static int parse_args(int argc, char **argv, opts *o)
 			if (!val)
 				return input_error("%s needs NAME=LOW:HIGH", a);
 			o->varies[o->n_varies++] = val;
+			i++;
+		} else if (!strcmp(a, "--targets") || !strcmp(a, "--fit") || !strcmp(a, "--observed") || !strcmp(a, "--mix")) {
+			if (!val)
+				return input_error("%s needs a value", a);
+			if (!strcmp(a, "--targets"))
+				o->targets = val;
+			else if (!strcmp(a, "--fit"))
+				o->fit = val;
+			else if (!strcmp(a, "--observed"))
+				o->observed = val;
+			else
+				o->mix = val;
+			i++;
+		} else if (!strcmp(a, "--max-evaluations")) {
+			long v;
+			if (!val)
+				return input_error("%s needs a number", a);
+			errno = 0;
+			v = strtol(val, &end, 10);
+			if (errno || *end || end == val || v < 1 || v > 100000)
+				return input_error("--max-evaluations: '%s' is out of range [1, 100000]", val);
+			o->max_eval = (int)v;
 			i++;
 		} else if (!strcmp(a, "--measure")) {
 			if (!val)
@@ -947,6 +979,331 @@ done:
 	return ex;
 }
 
+static void calib_progress(void *data, int evaluation, double distance)
+{
+	(void)data;
+	fprintf(stderr, "\r  run %d, distance %.6g   ", evaluation, distance);
+	fflush(stderr);
+}
+
+/* The model's value of each target at the scenario's parameters now. */
+static int model_values(const opts *o, const iapt_scenario *sc, const iapt_target *t, size_t nt, double *out)
+{
+	iapt_results *res = NULL;
+	size_t k;
+	int rc = simulate(o, sc, "", &res);
+	for (k = 0; !rc && k < nt; k++)
+		out[k] = iapt_calib_model_value(res, &t[k]);
+	iapt_results_free(res);
+	return rc;
+}
+
+static int cmd_calibrate(const opts *o, int argc, char **argv)
+{
+	iapt_scenario *sc;
+	iapt_target *t = NULL;
+	size_t nt = 0, np = 0, k, all;
+	size_t params[64];
+	double start[64], fitted[64], *m0 = NULL, *m1 = NULL;
+	iapt_calib_options co;
+	iapt_calib_result cr;
+	iapt_output_meta meta;
+	char slug[128], dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
+	const char *dir;
+	int ex = load(o, &sc), rc;
+	if (ex)
+		return ex;
+	if (!o->targets || !o->fit) {
+		iapt_scenario_free(sc);
+		return input_error("calibrate: needs --targets FILE.csv and --fit NAME,NAME,...");
+	}
+	snprintf(fitbuf, sizeof fitbuf, "%s", o->fit);
+	for (tok = strtok_r(fitbuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (np == 64) {
+			iapt_scenario_free(sc);
+			return input_error("--fit: at most 64 parameters");
+		}
+		if (iapt_params_find(sc->params, tok, &params[np])) {
+			ex = input_error("--fit: %s", iapt_error_last()->message);
+			iapt_scenario_free(sc);
+			return ex;
+		}
+		start[np] = iapt_params_get(sc->params, params[np], sc->first_year);
+		np++;
+	}
+	if ((rc = iapt_targets_load(o->targets, &t, &all))) {
+		iapt_scenario_free(sc);
+		return report(rc == IAPT_EPARSE || rc == IAPT_EIO ? IAPT_EINVAL : rc);
+	}
+	nt = iapt_targets_between(t, all, sc->first_year, sc->last_year);
+	if (!nt) {
+		free(t);
+		iapt_scenario_free(sc);
+		return input_error("calibrate: no target in the scenario's years");
+	}
+	if (!o->quiet)
+		fprintf(stderr, "iaptsim: %s: fitting %zu parameter%s to %zu targets (%zu outside the scenario's years left out), %d replicates a run, seed %llu\n",
+			sc->name, np, np == 1 ? "" : "s", nt, all - nt, sc->replicates, sc->seed);
+	m0 = malloc(nt * sizeof *m0);
+	m1 = malloc(nt * sizeof *m1);
+	if (!m0 || !m1) {
+		ex = out_of_memory();
+		goto done;
+	}
+	if ((rc = model_values(o, sc, t, nt, m0)))
+		goto failed;
+	memset(&co, 0, sizeof co);
+	co.threads = o->threads;
+	co.max_evaluations = o->max_eval;
+	if (!o->quiet && isatty(STDERR_FILENO))
+		co.progress = calib_progress;
+	if ((rc = iapt_calibrate(sc, params, np, t, nt, &co, fitted, &cr)))
+		goto failed;
+	if (co.progress)
+		fprintf(stderr, "\n");
+	if ((rc = model_values(o, sc, t, nt, m1)))
+		goto failed;
+	if (o->outdir) {
+		dir = o->outdir;
+	} else {
+		snprintf(dirbuf, sizeof dirbuf, "results/calibrate_%s", iapt_output_slug(sc->name, slug, sizeof slug));
+		dir = dirbuf;
+	}
+	cmdline = join_args(argc, argv);
+	meta.command = cmdline;
+	rc = iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
+	free(cmdline);
+	if (rc)
+		goto failed;
+	if (!o->quiet) {
+		char lab[8];
+		printf("\n%s: %d runs, %s; distance %.6g -> %.6g\n", sc->name, cr.evaluations,
+		       cr.converged ? "converged" : "stopped at the run limit", cr.distance_start, cr.distance_end);
+		printf("%-40s %14s %14s\n", "parameter", "start", "fitted");
+		for (k = 0; k < np; k++) {
+			iapt_param_info in;
+			iapt_params_info(sc->params, params[k], &in);
+			printf("%-40s %14.6g %14.6g\n", in.name, start[k], fitted[k]);
+		}
+		printf("\n%-8s %-22s %-34s %14s %14s %14s\n", "year", "group", "metric", "observed", "start", "fitted");
+		for (k = 0; k < nt; k++)
+			printf("%-8s %-22s %-34s %14.6g %14.6g %14.6g\n", iapt_year_label(t[k].year, lab), iapt_group_name(t[k].group),
+			       iapt_metric_name(t[k].metric), t[k].value, m0[k], m1[k]);
+		printf("\nresults: %s/calibration.csv, fit.csv, fitted.yaml (for a scenario's include:), run.json\n", dir);
+	}
+	goto done;
+failed:
+	ex = report(rc);
+done:
+	free(m0);
+	free(m1);
+	free(t);
+	iapt_scenario_free(sc);
+	return ex;
+}
+
+/* ---- validate: the scenario beside the published figures, as markdown ---- */
+
+/* Tolerances of the validation (issue: 2017-18 to 2019-20): points for rates, relative for
+ * finished courses and shares of the step mix in points; 0 when there is none. */
+static double tolerance(int year, int metric, int *relative)
+{
+	*relative = 0;
+	if (year < 2017 || year > 2019)
+		return 0;
+	if (metric == IAPT_M_RECOVERY_PCT || metric == IAPT_M_RELIABLE_IMPROVEMENT_PCT || metric == IAPT_M_RELIABLE_RECOVERY_PCT)
+		return 1.5;
+	if (metric == IAPT_M_FINISHED_COURSE) {
+		*relative = 1;
+		return 0.05;
+	}
+	return 0;
+}
+
+static int is_rate(int metric)
+{
+	const char *n = iapt_metric_name(metric);
+	size_t l = strlen(n);
+	return (l > 4 && !strcmp(n + l - 4, "_pct")) || metric == IAPT_M_MEAN_SESSIONS_FINISHED || metric == IAPT_M_MEAN_WAIT_WEEKS;
+}
+
+/* A value as a person reads it: rates to two decimals, counts whole with separators. */
+static const char *fmt_value(char *buf, size_t n, int metric, double v)
+{
+	char digits[64], *p;
+	size_t len, i, k = 0, lead;
+	if (!isfinite(v))
+		return snprintf(buf, n, "NA"), buf;
+	if (is_rate(metric))
+		return snprintf(buf, n, "%.2f", v), buf;
+	snprintf(digits, sizeof digits, "%.0f", fabs(v));
+	len = strlen(digits);
+	lead = len % 3 ? len % 3 : 3;
+	p = buf;
+	if (v < 0 && k + 1 < n)
+		p[k++] = '-';
+	for (i = 0; i < len && k + 2 < n; i++) {
+		if (i && (i - lead) % 3 == 0 && i >= lead)
+			p[k++] = ',';
+		p[k++] = digits[i];
+	}
+	p[k] = '\0';
+	return buf;
+}
+
+static int cmd_validate(const opts *o, int argc, char **argv)
+{
+	iapt_scenario *sc;
+	iapt_results *res = NULL;
+	iapt_target *t = NULL;
+	iapt_step_mix *mix = NULL;
+	size_t nt = 0, nm = 0, k, all;
+	int ex = load(o, &sc), rc, checks = 0, passed = 0, y;
+	char *text = NULL, *btext = NULL, lab[8];
+	size_t tlen = 0, blen = 0;
+	FILE *out = open_memstream(&text, &tlen), *bo = NULL;
+	if (ex || !out) {
+		if (out)
+			fclose(out);
+		free(text);
+		iapt_scenario_free(sc);
+		return ex ? ex : out_of_memory();
+	}
+	if (!o->observed) {
+		fclose(out);
+		free(text);
+		iapt_scenario_free(sc);
+		return input_error("validate: needs --observed FILE.csv (such as data/national_annual.csv)");
+	}
+	if ((rc = iapt_targets_load(o->observed, &t, &all)) || (o->mix && (rc = iapt_step_mix_load(o->mix, &mix, &nm)))) {
+		free(t);
+		fclose(out);
+		free(text);
+		iapt_scenario_free(sc);
+		return report(rc == IAPT_EPARSE || rc == IAPT_EIO ? IAPT_EINVAL : rc);
+	}
+	nt = iapt_targets_between(t, all, sc->first_year, sc->last_year);
+	if ((rc = simulate(o, sc, "", &res)))
+		goto failed;
+	(void)argc;
+	(void)argv;
+	fprintf(out, "# Validation: %s\n\n", sc->name);
+	fprintf(out, "Generated by `make validation`, that is\n`iaptsim validate %s --observed %s%s%s -o docs/validation.md`\n",
+			 sc->path, o->observed, o->mix ? " --mix " : "", o->mix ? o->mix : "");
+	fprintf(out, "(iaptsim %s; seed %llu, %d replicates at population scale %g). Do not edit by hand: rerun it.\n\n",
+			 IAPTSIM_VERSION, sc->seed, sc->replicates, sc->population_scale);
+	fprintf(out, "Model values are means over replicates, with the 2.5th and 97.5th percentiles. Differences\n"
+			     "are model - published: in points for rates, in per cent for counts. Where a tolerance is\n"
+			     "set (2017-18 to 2019-20: recovery, reliable improvement and reliable recovery within 1.5\n"
+			     "points, finished courses within 5%%, each step's share of finished courses within 3\n"
+			     "points), the last column says whether the model is within it. Each published year's source,\n"
+			     "and its caveats, are in the `source` column of the observed file (2012-13, for one, counted\n"
+			     "only referrals received in the year, so its finished courses are an undercount).\n\n");
+	{
+		if (!(bo = open_memstream(&btext, &blen))) {
+			ex = out_of_memory();
+			goto done;
+		}
+		fprintf(bo, "## National figures\n\n| year | measure | published | model | 95%% interval | difference | within tolerance |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+		for (k = 0; k < nt; k++) {
+			int rel, r, n = iapt_results_replicates(res);
+			double m = iapt_calib_model_value(res, &t[k]), tol = tolerance(t[k].year, t[k].metric, &rel), *v, lo, hi, d;
+			iapt_summary sm;
+			v = malloc(2 * (size_t)n * sizeof *v);
+			if (!v) {
+				ex = out_of_memory();
+				goto done;
+			}
+			for (r = 0; r < n; r++)
+				v[r] = iapt_results_value(res, t[k].year, t[k].group, t[k].metric, r);
+			iapt_stats_summarise(v, (size_t)n, v + n, &sm);
+			free(v);
+			lo = sm.lo95;
+			hi = sm.hi95;
+			d = is_rate(t[k].metric) ? m - t[k].value : 100 * (m / t[k].value - 1);
+			{
+				char f1[48], f2[48], f3[48], f4[48];
+				fprintf(bo, "| %s | %s | %s | %s | %s - %s | %+.2f%s | ", iapt_year_label(t[k].year, lab), iapt_metric_name(t[k].metric),
+					fmt_value(f1, sizeof f1, t[k].metric, t[k].value), fmt_value(f2, sizeof f2, t[k].metric, m),
+					fmt_value(f3, sizeof f3, t[k].metric, lo), fmt_value(f4, sizeof f4, t[k].metric, hi), d,
+					is_rate(t[k].metric) ? "" : "%");
+			}
+			if (tol > 0) {
+				int ok = rel ? fabs(m / t[k].value - 1) <= tol : fabs(m - t[k].value) <= tol;
+				checks++;
+				passed += ok;
+				fprintf(bo, "%s |\n", ok ? "yes" : "**no**");
+			} else {
+				fprintf(bo, " |\n");
+			}
+		}
+		if (mix) {
+			fprintf(bo, "\n## Step mix (share of finished courses with a stated step)\n\n"
+						"| year | step | published %% | model %% | difference (points) | within tolerance |\n| --- | --- | --- | --- | --- | --- |\n");
+			for (k = 0; k < nm; k++) {
+				static const int groups[3] = {IAPT_G_STEP_LI_ONLY, IAPT_G_STEP_LI_THEN_HI, IAPT_G_STEP_HI_ONLY};
+				double pub[3] = {mix[k].li_only, mix[k].li_then_hi, mix[k].hi_only}, mod[3], pt = 0, mt = 0;
+				int g;
+				y = mix[k].year;
+				if (y < sc->first_year || y > sc->last_year)
+					continue;
+				for (g = 0; g < 3; g++) {
+					iapt_target x = {y, groups[g], IAPT_M_FINISHED_COURSE, 0, 1};
+					mod[g] = iapt_calib_model_value(res, &x);
+					pt += pub[g];
+					mt += mod[g];
+				}
+				for (g = 0; g < 3; g++) {
+					double ps = 100 * pub[g] / pt, ms = 100 * mod[g] / mt;
+					int ok = fabs(ms - ps) <= 3;
+					checks += y >= 2017 && y <= 2019;
+					passed += (y >= 2017 && y <= 2019) && ok;
+					fprintf(bo, "| %s | %s | %.1f | %.1f | %+.2f | %s |\n", iapt_year_label(y, lab),
+							 iapt_group_name(groups[g]) + 5, ps, ms, ms - ps,
+							 y >= 2017 && y <= 2019 ? (ok ? "yes" : "**no**") : "");
+				}
+			}
+		}
+		fprintf(out, "**Tolerance checks: %d of %d within.**\n\n", passed, checks);
+		fclose(bo);
+		bo = NULL;
+		fwrite(btext, 1, blen, out);
+	}
+	fclose(out);
+	out = NULL;
+	if (o->outdir) {
+		/* written whole or not at all: a temporary name, then rename */
+		char tmp[4200];
+		FILE *f;
+		snprintf(tmp, sizeof tmp, "%s.tmp", o->outdir);
+		f = fopen(tmp, "wb");
+		if (!f || fwrite(text, 1, tlen, f) != tlen || fclose(f) || rename(tmp, o->outdir)) {
+			remove(tmp);
+			ex = input_error("validate: cannot write %s", o->outdir);
+			goto done;
+		}
+		if (!o->quiet)
+			printf("%s: %d of %d tolerance checks within; written to %s\n", sc->name, passed, checks, o->outdir);
+	} else {
+		fwrite(text, 1, tlen, stdout);
+	}
+	goto done;
+failed:
+	ex = report(rc);
+done:
+	if (bo)
+		fclose(bo);
+	if (out)
+		fclose(out);
+	free(btext);
+	free(text);
+	iapt_results_free(res);
+	free(t);
+	free(mix);
+	iapt_scenario_free(sc);
+	return ex;
+}
+
 static int cmd_check(const opts *o)
 {
 	iapt_scenario *sc;
@@ -1091,6 +1448,10 @@ int main(int argc, char **argv)
 		rc = cmd_compare(&o, argc, argv);
 	else if (!strcmp(o.cmd, "sensitivity"))
 		rc = cmd_sensitivity(&o, argc, argv);
+	else if (!strcmp(o.cmd, "calibrate"))
+		rc = cmd_calibrate(&o, argc, argv);
+	else if (!strcmp(o.cmd, "validate"))
+		rc = cmd_validate(&o, argc, argv);
 	else if (!strcmp(o.cmd, "check"))
 		rc = cmd_check(&o);
 	else if (!strcmp(o.cmd, "params"))

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iaptsim/calib.h"
 #include "iaptsim/econ.h"
 #include "iaptsim/output.h"
 #include "iaptsim/psa.h"
@@ -859,6 +860,85 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 	}
 	iapt_buf__free(&b);
 	iapt_buf__free(&j);
+	free(path);
+	return rc;
+}
+
+/* ---- calibration: calibration.csv, fit.csv, fitted.yaml, run.json ---- */
+
+int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size_t *params, const double *start,
+			    const double *fitted, size_t np, const iapt_target *t, size_t nt, const double *model_start,
+			    const double *model_end, const iapt_calib_result *cr, const iapt_output_meta *meta)
+{
+	iapt_buf b[4] = {{0}};
+	static const char *const files[4] = {"calibration.csv", "fit.csv", "fitted.yaml", "run.json"};
+	char *path = malloc(strlen(dir) + 64), lab[8];
+	size_t k;
+	int rc = IAPT_OK;
+	if (!path)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	iapt_buf__printf(&b[0], "parameter,unit,min,max,start,fitted\n");
+	iapt_buf__printf(&b[2], "# Fitted by iaptsim calibrate (run.json says how); paste into the scenario's parameters block.\nparameters:\n");
+	for (k = 0; k < np; k++) {
+		iapt_param_info in;
+		iapt_params_info(sc->params, params[k], &in);
+		iapt_buf__printf(&b[0], "%s,", in.name);
+		csv_text(&b[0], in.unit);
+		iapt_buf__put(&b[0], ",", 1);
+		iapt_buf__number(&b[0], in.min, "NA");
+		iapt_buf__put(&b[0], ",", 1);
+		iapt_buf__number(&b[0], in.max, "NA");
+		iapt_buf__put(&b[0], ",", 1);
+		iapt_buf__number(&b[0], start[k], "NA");
+		iapt_buf__put(&b[0], ",", 1);
+		iapt_buf__number(&b[0], fitted[k], "NA");
+		iapt_buf__put(&b[0], "\n", 1);
+		iapt_buf__printf(&b[2], "  %s: %.10g\n", in.name, fitted[k]);
+	}
+	iapt_buf__printf(&b[1], "year,group,metric,observed,weight,model_start,model_fitted\n");
+	for (k = 0; k < nt; k++) {
+		iapt_buf__printf(&b[1], "%s,%s,%s,", iapt_year_label(t[k].year, lab), iapt_group_name(t[k].group), iapt_metric_name(t[k].metric));
+		iapt_buf__number(&b[1], t[k].value, "NA");
+		iapt_buf__put(&b[1], ",", 1);
+		iapt_buf__number(&b[1], t[k].weight, "NA");
+		iapt_buf__put(&b[1], ",", 1);
+		iapt_buf__number(&b[1], model_start[k], "NA");
+		iapt_buf__put(&b[1], ",", 1);
+		iapt_buf__number(&b[1], model_end[k], "NA");
+		iapt_buf__put(&b[1], "\n", 1);
+	}
+	iapt_buf__printf(&b[3], "{\n");
+	json_kv_str(&b[3], "  ", "program", "iaptsim", 1);
+	json_kv_str(&b[3], "  ", "version", IAPTSIM_VERSION, 1);
+	json_kv_str(&b[3], "  ", "command", meta && meta->command ? meta->command : "", 1);
+	iapt_buf__printf(&b[3], "  \"scenario\": {\n");
+	json_kv_str(&b[3], "    ", "path", sc->path, 1);
+	json_kv_str(&b[3], "    ", "name", sc->name, 1);
+	json_kv_str(&b[3], "    ", "sha256", sc->sha256, 0);
+	iapt_buf__printf(&b[3], "  },\n  \"seed\": %llu,\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	json_kv_num(&b[3], "  ", "population_scale", sc->population_scale, 1);
+	json_kv_str(&b[3], "  ", "method",
+		    "Nelder-Mead simplex (GSL nmsimplex2) over the fitted parameters, each as start x (1 + y) with first steps of 10%, kept inside its bounds; distance = sum over targets of weight x ((model - observed) / observed)^2, model = mean over replicates; every evaluation with the scenario's seed (common random numbers)",
+		    1);
+	json_kv_num(&b[3], "  ", "distance_start", cr->distance_start, 1);
+	json_kv_num(&b[3], "  ", "distance_fitted", cr->distance_end, 1);
+	iapt_buf__printf(&b[3], "  \"evaluations\": %d,\n  \"converged\": %s,\n", cr->evaluations, cr->converged ? "true" : "false");
+	iapt_buf__printf(&b[3], "  \"files\": [\"calibration.csv\", \"fit.csv\", \"fitted.yaml\", \"run.json\"]\n}\n");
+	for (k = 0; k < 4 && !rc; k++)
+		if (!iapt_buf__ok(&b[k]))
+			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", files[k]);
+	if (!rc)
+		rc = iapt_file__mkdirs(dir);
+	if (!rc) {
+		sprintf(path, "%s/run.json", dir);
+		remove(path);
+	}
+	for (k = 0; k < 4 && !rc; k++) {
+		sprintf(path, "%s/%s", dir, files[k]);
+		rc = iapt_file__write_atomic(path, b[k].ptr, b[k].len);
+	}
+	for (k = 0; k < 4; k++)
+		iapt_buf__free(&b[k]);
 	free(path);
 	return rc;
 }

@@ -966,6 +966,88 @@ static int h_compare_to(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* include: FILE.yaml (or a list): files holding a parameters block, such as the fitted.yaml
+ * that iaptsim calibrate writes; relative to this scenario's folder, applied where the key
+ * stands (a later parameters block overrides them). */
+static int include_one(ctx *c, yaml_node_t *n)
+{
+	const char *slash = strrchr(c->path, '/');
+	iapt_buf path = {0};
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *p;
+	ctx sub;
+	char *text = NULL;
+	size_t len;
+	int rc;
+	if (n->type != YAML_SCALAR_NODE || !scalar(n)[0])
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "include: expected a file name");
+	if (scalar(n)[0] == '/' || !slash)
+		iapt_buf__printf(&path, "%s", scalar(n));
+	else
+		iapt_buf__printf(&path, "%.*s/%s", (int)(slash - c->path), c->path, scalar(n));
+	if (!iapt_buf__ok(&path))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	if (!strcmp(path.ptr, c->path)) {
+		iapt_buf__free(&path);
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "include: a scenario cannot include itself");
+	}
+	if ((rc = iapt_file__read(path.ptr, &text, &len))) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		iapt_buf__free(&path);
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "include: %s", msg);
+	}
+	memset(&sub, 0, sizeof sub);
+	sub.path = path.ptr;
+	sub.text = text;
+	sub.len = len;
+	sub.sc = c->sc;
+	if (!yaml_parser_initialize(&parser)) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+		goto done;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = fail_at(&sub, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s", parser.problem ? parser.problem : "unknown");
+		yaml_parser_delete(&parser);
+		goto done;
+	}
+	sub.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		yaml_mark_t m = {0, 0, 0};
+		rc = fail_at(&sub, IAPT_EINVAL, root ? root->start_mark : m, "an included file holds a parameters block");
+	} else if (!(rc = check_mapping(&sub, root, "included file"))) {
+		for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top && !rc; p++) {
+			yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+			if (strcmp(scalar(k), "parameters"))
+				rc = fail_at(&sub, IAPT_EINVAL, k->start_mark, "an included file holds only a parameters block; not '%s'", scalar(k));
+			else
+				rc = h_parameters(&sub, yaml_document_get_node(&doc, p->value));
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+done:
+	free(text);
+	iapt_buf__free(&path);
+	return rc;
+}
+
+static int h_include(ctx *c, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	int rc;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return include_one(c, n);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+		if ((rc = include_one(c, yaml_document_get_node(c->doc, *it))))
+			return rc;
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -982,6 +1064,7 @@ static const key_def top_keys[] = {
 	{"seed", h_seed, 0, NULL},
 	{"replicates", h_replicates, 0, NULL},
 	{"population_scale", h_scale, 0, NULL},
+	{"include", h_include, 0, NULL},
 	{"parameters", h_parameters, 0, NULL},
 	{"uncertainty", h_uncertainty, 0, NULL},
 	{"sensitivity", h_sensitivity, 0, NULL},
@@ -1018,7 +1101,7 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, parameters, uncertainty, sensitivity, plugins, economics, compare_to)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);

@@ -10,6 +10,7 @@
 #include "iaptsim/sim.h"
 #include "iaptsim/psa.h"
 #include "iaptsim/stats.h"
+#include "iaptsim/calib.h"
 #include "iaptsim/output.h"
 
 #endif

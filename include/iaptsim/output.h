@@ -2,6 +2,7 @@
 #ifndef IAPTSIM_OUTPUT_H
 #define IAPTSIM_OUTPUT_H
 
+#include "iaptsim/calib.h"
 #include "iaptsim/psa.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/sim.h"
@@ -42,6 +43,13 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
  * of `measure` ("societal:npv", ...). */
 int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_oneway *rows, size_t n, const char *measure,
 			const iapt_output_meta *meta);
+
+/* Write a calibration: calibration.csv (parameter,unit,min,max,start,fitted), fit.csv
+ * (year,group,metric,observed,weight,model_start,model_fitted), fitted.yaml (a parameters
+ * block to paste) and run.json. */
+int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size_t *params, const double *start,
+			    const double *fitted, size_t np, const iapt_target *t, size_t nt, const double *model_start,
+			    const double *model_end, const iapt_calib_result *cr, const iapt_output_meta *meta);
 
 /* The folder name made from a scenario name: lower case, [a-z0-9_-], others become '_'.
  * buf must hold n bytes. */
