@@ -2,20 +2,30 @@
 #   make run    set up (Debian packages, configure, build) and run scenarios/default.yaml
 #   make test   set up, build with warnings as errors, run every test through CTest
 #   make test-sanitize   the same suites built with AddressSanitizer + UBSan
+#   make test-report     the HTML report checked in headless Chromium
 #   make bench  the benchmarks
 #   make validation  regenerate docs/validation.md
 BUILD    ?= build
 ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
-DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev
+DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev
 
-.PHONY: all deps configure build run test test-sanitize bench validation clean
+.PHONY: all deps deps-report install-pkgs configure build run test test-sanitize test-report bench validation clean
 
 all: build
 
+# the browser check of the report needs these too (make test-report)
+REPORT_PKGS = chromium python3 python3-websocket python3-pil
+
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(DEB_PKGS)"
+
+deps-report:
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(REPORT_PKGS)"
+
+install-pkgs:
+	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -49,6 +59,10 @@ test-sanitize: deps
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && LANG=C TZ=UTC ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+# the HTML report in headless Chromium (tests/browser/run.sh)
+test-report: build deps-report
+	bash tests/browser/run.sh ./$(BUILD)/iaptsim $(BUILD)/browser-test
 
 # docs/validation.md: the history scenario beside every published figure (data/)
 validation: build

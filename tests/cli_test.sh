@@ -239,5 +239,19 @@ printf 'year,recovery_pct\n2018-19,52.1\n' >"$tmp/t2018.csv"
 expect_exit 2 "calibrate targets outside the years" "$bin" calibrate "$tmp/cal.yaml" --targets "$tmp/t2018.csv" --fit treatment.effect_li -o "$tmp/cal_bad"
 [ -e "$tmp/cal_bad" ] && bad "a failed calibration wrote results" || ok
 
+# report.html: written by run, compare and sensitivity; rebuilt identically by iaptsim report; self-contained
+[ -s "$tmp/a/report.html" ] && ok || bad "run wrote no report.html"
+cp "$tmp/a/report.html" "$tmp/report_before.html"
+expect_exit 0 "report DIR" "$bin" report "$tmp/a" -q
+cmp -s "$tmp/a/report.html" "$tmp/report_before.html" && ok || bad "iaptsim report rebuilds another report.html"
+grep -Eiq '<script|<link|<img|<iframe|src=|@import|url\(http' "$tmp/a/report.html" && bad "report.html is not self-contained" || ok
+[ "$(grep -o '<figure class="chart">' "$tmp/a/report.html" | wc -l)" -ge 4 ] && ok || bad "report.html has fewer than 4 charts"
+[ "$(grep -o '<title id=' "$tmp/a/report.html" | wc -l)" -eq "$(grep -o '<figure class="chart">' "$tmp/a/report.html" | wc -l)" ] && ok || bad "a chart without a title"
+grep -q 'class="y-label"' "$tmp/a/report.html" && grep -q 'class="x-label"' "$tmp/a/report.html" && ok || bad "charts without axis labels"
+grep -q "$(sha256sum scenarios/default.yaml | cut -d' ' -f1)" "$tmp/a/report.html" && ok || bad "report.html lacks the scenario hash"
+[ -s "$tmp/cmp1/report.html" ] && grep -q "Cost-effectiveness acceptability curve" "$tmp/cmp1/report.html" && ok || bad "compare report lacks the acceptability curve"
+[ -s "$tmp/sens/report.html" ] && grep -q "Tornado" "$tmp/sens/report.html" && ok || bad "sensitivity report lacks the tornado"
+expect_exit 2 "report of a folder without results" "$bin" report tests/data
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

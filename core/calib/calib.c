@@ -11,58 +11,7 @@
 #include "iaptsim/error.h"
 #include "util/util.h"
 
-/* ---- a small CSV reader: RFC 4180 fields, one record per line ---- */
-
 #define MAX_FIELDS 64
-
-/* Split the record at *pos into fields (NUL-terminated in place); returns the number of
- * fields, advances *pos past the record; -1 on an unterminated quote. */
-static int csv_record(char **pos, char **field, int max)
-{
-	char *p = *pos, *w;
-	int n = 0;
-	if (!*p)
-		return 0;
-	for (;;) {
-		field[n] = w = p;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (!*p)
-					return -1;
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-		} else {
-			while (*p && *p != ',' && *p != '\n' && *p != '\r')
-				*w++ = *p++;
-		}
-		if (n < max - 1)
-			n++;
-		{
-			char end = *p; /* read before the NUL below, which may land on it */
-			*w = '\0';
-			if (end == ',') {
-				p++;
-				continue;
-			}
-			if (end == '\r' && p[1] == '\n')
-				p += 2;
-			else if (end == '\r' || end == '\n')
-				p++;
-		}
-		break;
-	}
-	*pos = p;
-	return n;
-}
 
 static int parse_year(const char *s, int *year)
 {
@@ -125,17 +74,27 @@ static int push(iapt_target **t, size_t *n, size_t *cap, const iapt_target *x)
 
 int iapt_targets_load(const char *path, iapt_target **out, size_t *nout)
 {
-	char *text, *pos, *head[MAX_FIELDS], *f[MAX_FIELDS];
-	size_t len, n = 0, cap = 0;
+	char *text;
+	size_t len;
+	int rc;
+	*out = NULL;
+	*nout = 0;
+	if ((rc = iapt_file__read(path, &text, &len)))
+		return rc;
+	return iapt_targets_parse(text, path, out, nout); /* takes text */
+}
+
+int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *nout)
+{
+	char *pos, *head[MAX_FIELDS], *f[MAX_FIELDS];
+	size_t n = 0, cap = 0;
 	iapt_target *t = NULL;
 	int nh, nf, line = 1, rc, k, col_year = -1, col_group = -1, col_metric = -1, col_value = -1, col_weight = -1;
 	int metric_of[MAX_FIELDS];
 	*out = NULL;
 	*nout = 0;
-	if ((rc = iapt_file__read(path, &text, &len)))
-		return rc;
 	pos = text;
-	if ((nh = csv_record(&pos, head, MAX_FIELDS)) <= 0) {
+	if ((nh = iapt_csv__record(&pos, head, MAX_FIELDS)) <= 0) {
 		free(text);
 		return iapt_error__set(IAPT_EPARSE, "%s:1: expected a header line", path);
 	}
@@ -170,7 +129,7 @@ int iapt_targets_load(const char *path, iapt_target **out, size_t *nout)
 		free(text);
 		return iapt_error__set(IAPT_EPARSE, "%s:1: a 'metric' column needs a 'value' column", path);
 	}
-	while ((nf = csv_record(&pos, f, MAX_FIELDS)) != 0) {
+	while ((nf = iapt_csv__record(&pos, f, MAX_FIELDS)) != 0) {
 		iapt_target x;
 		line++;
 		if (nf < 0) {
@@ -256,7 +215,7 @@ int iapt_step_mix_load(const char *path, iapt_step_mix **out, size_t *nout)
 	if ((rc = iapt_file__read(path, &text, &len)))
 		return rc;
 	pos = text;
-	nh = csv_record(&pos, head, MAX_FIELDS);
+	nh = iapt_csv__record(&pos, head, MAX_FIELDS);
 	for (c = 0; c < 4; c++) {
 		for (at[c] = -1, k = 0; k < nh; k++)
 			if (!strcmp(head[k], cols[c]))
@@ -266,7 +225,7 @@ int iapt_step_mix_load(const char *path, iapt_step_mix **out, size_t *nout)
 			goto fail;
 		}
 	}
-	while ((nf = csv_record(&pos, f, MAX_FIELDS)) != 0) {
+	while ((nf = iapt_csv__record(&pos, f, MAX_FIELDS)) != 0) {
 		iapt_step_mix x;
 		double *v[3];
 		line++;

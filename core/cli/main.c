@@ -33,6 +33,8 @@ static const char usage[] =
 	"                        numbers); writes fitted.yaml for a scenario's include:\n"
 	"  validate SCENARIO.yaml --observed FILE.csv [--mix FILE.csv] [-o REPORT.md]\n"
 	"                        the scenario beside every published figure, year by year\n"
+	"  report DIR            rebuild DIR/report.html from the results there (run, compare\n"
+	"                        or sensitivity; each writes one anyway)\n"
 	"  check SCENARIO.yaml   validate a scenario (and --set values) without running\n"
 	"  params [SCENARIO]     list every parameter: value, unit, bounds, source (--csv, --markdown)\n"
 	"  metrics               list the reported metrics and groups with their definitions\n"
@@ -506,6 +508,8 @@ static int cmd_run(const opts *o, int argc, char **argv)
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
 	rc = iapt_output_write(dir, sc, res, &meta);
+	if (!rc)
+		rc = iapt_report_write(dir);
 	free(cmdline);
 	if (rc) {
 		ex = report(rc);
@@ -513,7 +517,8 @@ static int cmd_run(const opts *o, int argc, char **argv)
 		print_logs(res);
 		print_table(sc, res);
 		print_economics(sc, res);
-		printf("\nresults: %s/summary.csv, economics.csv, ledger.csv, replicates.csv, run.json\n", dir);
+		printf("\nresults: %s/report.html, summary.csv, economics.csv, ledger.csv, replicates.csv, %srun.json\n", dir,
+		       sc->n_uncertain ? "psa.csv, " : "");
 	}
 	iapt_results_free(res);
 	iapt_scenario_free(sc);
@@ -737,10 +742,14 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 		char sub[600];
 		snprintf(sub, sizeof sub, "%s/%s", dir, folders[s]);
 		rc = iapt_output_write(sub, sc[s], res[s], &meta);
+		if (!rc)
+			rc = iapt_report_write(sub);
 	}
 	if (!rc)
 		rc = iapt_output_compare(dir, (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
 					 (const char *const *)folders, &co, &meta);
+	if (!rc)
+		rc = iapt_report_write(dir);
 	free(cmdline);
 	if (rc) {
 		ex = report(rc);
@@ -771,7 +780,7 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 			}
 		}
 		printf("(INMB and P(CE): incremental net monetary benefit and the share of draws where it is positive, at GBP %.0f per QALY)\n", lam);
-		printf("\nresults: %s/comparison.csv, ceac.csv, evpi.csv, psa.csv, run.json; each strategy in %s/<name>/\n", dir, dir);
+		printf("\nresults: %s/report.html, comparison.csv, ceac.csv, evpi.csv, psa.csv, run.json; each strategy in %s/<name>/\n", dir, dir);
 	}
 	free_all(sc, res, folders, n);
 	return ex;
@@ -949,6 +958,8 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
 	rc = iapt_output_tornado(dir, sc, rows, n, o->measure, &meta);
+	if (!rc)
+		rc = iapt_report_write(dir);
 	free(cmdline);
 	if (rc)
 		goto failed;
@@ -967,7 +978,7 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 				snprintf(d, sizeof d, "none");
 			printf("%-40.40s %12.6g %12.6g %14s %14s %14s %16s\n", rows[k].name, rows[k].low, rows[k].high, a, b, c, d);
 		}
-		printf("\nresults: %s/tornado.csv, run.json\n", dir);
+		printf("\nresults: %s/report.html, tornado.csv, run.json\n", dir);
 	}
 	goto done;
 failed:
@@ -1304,6 +1315,18 @@ done:
 	return ex;
 }
 
+static int cmd_report(const opts *o)
+{
+	int rc;
+	if (!o->scenario)
+		return input_error("report: needs a results folder (iaptsim report results/NAME)");
+	if ((rc = iapt_report_write(o->scenario)))
+		return report(rc);
+	if (!o->quiet)
+		printf("%s/report.html\n", o->scenario);
+	return EXIT_OK;
+}
+
 static int cmd_check(const opts *o)
 {
 	iapt_scenario *sc;
@@ -1452,6 +1475,8 @@ int main(int argc, char **argv)
 		rc = cmd_calibrate(&o, argc, argv);
 	else if (!strcmp(o.cmd, "validate"))
 		rc = cmd_validate(&o, argc, argv);
+	else if (!strcmp(o.cmd, "report"))
+		rc = cmd_report(&o);
 	else if (!strcmp(o.cmd, "check"))
 		rc = cmd_check(&o);
 	else if (!strcmp(o.cmd, "params"))

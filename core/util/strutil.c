@@ -177,3 +177,52 @@ void iapt_sha256__hex(const char *data, size_t len, char out[65])
 	for (i = 0; i < sizeof d; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
+
+/* Split the record at *pos into fields (NUL-terminated in place); returns the number of
+ * fields, advances *pos past the record; -1 on an unterminated quote. */
+int iapt_csv__record(char **pos, char **field, int max)
+{
+	char *p = *pos, *w;
+	int n = 0;
+	if (!*p)
+		return 0;
+	for (;;) {
+		field[n] = w = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (!*p)
+					return -1;
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*w++ = *p++;
+				}
+			}
+		} else {
+			while (*p && *p != ',' && *p != '\n' && *p != '\r')
+				*w++ = *p++;
+		}
+		if (n < max - 1)
+			n++;
+		{
+			char end = *p; /* read before the NUL below, which may land on it */
+			*w = '\0';
+			if (end == ',') {
+				p++;
+				continue;
+			}
+			if (end == '\r' && p[1] == '\n')
+				p += 2;
+			else if (end == '\r' || end == '\n')
+				p++;
+		}
+		break;
+	}
+	*pos = p;
+	return n;
+}

@@ -40,6 +40,11 @@ size_t iapt_str__distance(const char *a, const char *b, size_t cap);
 /* The closest of candidates[0..n) to s if it is a near miss, else NULL. */
 const char *iapt_str__suggest(const char *s, const char *const *candidates, size_t n);
 
+/* CSV (RFC 4180): split the record at *pos into at most max fields, NUL-terminated in place
+ * (quotes removed, doubled quotes undone); *pos moves past the record. Returns the number of
+ * fields, 0 at the end of the text, -1 for a quoted field left open. */
+int iapt_csv__record(char **pos, char **field, int max);
+
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL (provenance in run.json). */
 void iapt_sha256__hex(const char *data, size_t len, char out[65]);
 char *iapt_str__dup(const char *s);

@@ -32,6 +32,8 @@ typedef struct iapt_target {
  *   are an error unless named source or notes.
  * The year is written 2019 or 2019-20. Errors name the file, line and column. */
 int iapt_targets_load(const char *path, iapt_target **out, size_t *n);
+/* The same from text in memory (malloc'd; taken over and freed); path names it in messages. */
+int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *n);
 
 /* Finished courses by step in a year, as in shared/data/pathway_mix.csv (columns year,
  * finished_li_only, finished_li_and_hi, finished_hi_only; others ignored). */

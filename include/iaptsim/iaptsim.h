@@ -12,5 +12,6 @@
 #include "iaptsim/stats.h"
 #include "iaptsim/calib.h"
 #include "iaptsim/output.h"
+#include "iaptsim/report.h"
 
 #endif
