@@ -3,6 +3,7 @@
 #   make test   set up, build with warnings as errors, run every test through CTest
 #   make test-sanitize   the same suites built with AddressSanitizer + UBSan
 #   make test-report     the HTML report checked in headless Chromium
+#   make build-mpi, test-mpi   iaptsim with Open MPI, and its identity test under mpirun
 #   make bench  the benchmarks
 #   make validation  regenerate docs/validation.md
 BUILD    ?= build
@@ -11,18 +12,24 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
 DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev
 
-.PHONY: all deps deps-report install-pkgs configure build run test test-sanitize test-report bench validation clean
+.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation clean
 
 all: build
 
 # the browser check of the report needs these too (make test-report)
 REPORT_PKGS = chromium python3 python3-websocket python3-pil
+# the MPI build (make build-mpi, make test-mpi)
+MPI_PKGS = libopenmpi-dev openmpi-bin
+MPI_BUILD ?= build-mpi
 
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(DEB_PKGS)"
 
 deps-report:
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(REPORT_PKGS)"
+
+deps-mpi: deps
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(MPI_PKGS)"
 
 install-pkgs:
 	@missing=""; for p in $(PKGS); do \
@@ -59,6 +66,14 @@ test-sanitize: deps
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && LANG=C TZ=UTC ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+# iaptsim built with MPI (mpirun -n N $(MPI_BUILD)/iaptsim ...), and its identity test
+build-mpi: deps-mpi
+	cmake -S . -B $(MPI_BUILD) -DCMAKE_BUILD_TYPE=Release -DIAPTSIM_WERROR=ON -DIAPTSIM_MPI=ON -DIAPTSIM_TESTS=OFF
+	cmake --build $(MPI_BUILD) -j $(JOBS)
+
+test-mpi: build-mpi
+	bash tests/mpi_test.sh $(MPI_BUILD)/iaptsim .
 
 # the HTML report in headless Chromium (tests/browser/run.sh)
 test-report: build deps-report

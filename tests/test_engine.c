@@ -103,7 +103,7 @@ START_TEST(ample_capacity_waits_one_week)
 	char text[2048];
 	iapt_scenario *sc;
 	iapt_results *res;
-	iapt_run_options ro = {1, NULL, NULL};
+	iapt_run_options ro = {1, NULL, NULL, 0};
 	snprintf(text, sizeof text, "%s  workforce.li_sessions_per_wte_week: 4\n", queue_case);
 	/* the later duplicate key must be rejected: build it without the 3-slot line */
 	{
@@ -132,7 +132,7 @@ static iapt_results *run(const char *text, int threads)
 {
 	iapt_scenario *sc = scenario(text);
 	iapt_results *res;
-	iapt_run_options ro = {threads, NULL, NULL};
+	iapt_run_options ro = {threads, NULL, NULL, 0};
 	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), 0);
 	iapt_scenario_free(sc);
 	return res;
@@ -215,7 +215,7 @@ START_TEST(zero_weights_rejected_before_running)
 	char text[1024];
 	iapt_scenario *sc;
 	iapt_results *res = (iapt_results *)0x1;
-	iapt_run_options ro = {1, NULL, NULL};
+	iapt_run_options ro = {1, NULL, NULL, 0};
 	snprintf(text, sizeof text, "%sparameters:\n  ltc.diabetes: {2019: 0}\n  ltc.copd: 0\n  ltc.cardiovascular: 0\n"
 		 "  ltc.musculoskeletal_pain: 0\n  ltc.other: 0\n", small);
 	sc = scenario(text);

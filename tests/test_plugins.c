@@ -37,7 +37,7 @@ static iapt_scenario *scenario(const char *plugins)
 static iapt_results *run(iapt_scenario *sc, int threads)
 {
 	iapt_results *res = NULL;
-	iapt_run_options ro = {threads, NULL, NULL};
+	iapt_run_options ro = {threads, NULL, NULL, 0};
 	int rc = iapt_sim_run(&res, sc, &ro);
 	ck_assert_msg(rc == 0, "run: %s", iapt_error_last()->message);
 	return res;
@@ -69,7 +69,7 @@ static double ledger_sum(const iapt_results *r, int rep, int cat, int tag)
 static void expect_failure(iapt_scenario *sc, const char *file_line, const char *frag)
 {
 	iapt_results *res = NULL;
-	iapt_run_options ro = {1, NULL, NULL};
+	iapt_run_options ro = {1, NULL, NULL, 0};
 	int rc = iapt_sim_run(&res, sc, &ro);
 	const char *m = iapt_error_last()->message;
 	ck_assert_msg(rc == IAPT_ELUA, "%s: rc %d: %s", file_line, rc, m);

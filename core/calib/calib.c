@@ -346,6 +346,7 @@ static double objective(const gsl_vector *y, void *data)
 		iapt_params_set_constant(f->sc->params, f->params[k], value_at(f, k, gsl_vector_get(y, k), &outside), "calibration");
 	memset(&ro, 0, sizeof ro);
 	ro.threads = f->opt ? f->opt->threads : 1;
+	ro.distribute = f->opt ? f->opt->distribute : 0;
 	if ((rc = iapt_sim_run(&res, f->sc, &ro))) {
 		/* a parameter combination the engine refuses: far from the target, not an error */
 		if (rc == IAPT_EINVAL || rc == IAPT_ERANGE)

@@ -14,6 +14,13 @@
 #include <gsl/gsl_errno.h>
 
 #include "iaptsim/iaptsim.h"
+#ifdef IAPTSIM_MPI
+#include <mpi.h>
+#endif
+
+/* Under mpirun: this process's rank, and whether replicates are split across ranks. Only
+ * rank 0 prints and writes; every rank runs its share and returns the same exit code. */
+static int g_rank = 0, g_distribute = 0;
 
 enum { EXIT_OK = 0, EXIT_RUN = 1, EXIT_INPUT = 2 };
 
@@ -84,6 +91,8 @@ static int input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 static int input_error(const char *fmt, ...)
 {
 	va_list ap;
+	if (g_rank)
+		return EXIT_INPUT;
 	fprintf(stderr, "iaptsim: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -94,14 +103,16 @@ static int input_error(const char *fmt, ...)
 
 static int out_of_memory(void)
 {
-	fprintf(stderr, "iaptsim: out of memory\n");
+	if (!g_rank)
+		fprintf(stderr, "iaptsim: out of memory\n");
 	return EXIT_RUN;
 }
 
 static int report(int rc)
 {
 	const iapt_error *e = iapt_error_last();
-	fprintf(stderr, "iaptsim: %s\n", e->message[0] ? e->message : "unknown error");
+	if (!g_rank)
+		fprintf(stderr, "iaptsim: %s\n", e->message[0] ? e->message : "unknown error");
 	return iapt_error_is_input(rc) ? EXIT_INPUT : EXIT_RUN;
 }
 
@@ -318,6 +329,7 @@ static int simulate(const opts *o, const iapt_scenario *sc, const char *label, i
 	progress_state ps;
 	memset(&ro, 0, sizeof ro);
 	ro.threads = o->threads;
+	ro.distribute = g_distribute;
 	ps.label = label;
 	clock_gettime(CLOCK_MONOTONIC, &ps.t0);
 	if (!o->quiet && isatty(STDERR_FILENO)) {
@@ -507,8 +519,8 @@ static int cmd_run(const opts *o, int argc, char **argv)
 	}
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
-	rc = iapt_output_write(dir, sc, res, &meta);
-	if (!rc)
+	rc = g_rank ? IAPT_OK : iapt_output_write(dir, sc, res, &meta);
+	if (!rc && !g_rank)
 		rc = iapt_report_write(dir);
 	free(cmdline);
 	if (rc) {
@@ -738,17 +750,17 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 	co.lambda_min = o->lam[0];
 	co.lambda_max = o->lam[1];
 	co.lambda_step = o->lam[2];
-	for (s = 0, rc = IAPT_OK; s < n && !rc; s++) {
+	for (s = 0, rc = IAPT_OK; s < n && !rc && !g_rank; s++) {
 		char sub[600];
 		snprintf(sub, sizeof sub, "%s/%s", dir, folders[s]);
 		rc = iapt_output_write(sub, sc[s], res[s], &meta);
 		if (!rc)
 			rc = iapt_report_write(sub);
 	}
-	if (!rc)
+	if (!rc && !g_rank)
 		rc = iapt_output_compare(dir, (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
 					 (const char *const *)folders, &co, &meta);
-	if (!rc)
+	if (!rc && !g_rank)
 		rc = iapt_report_write(dir);
 	free(cmdline);
 	if (rc) {
@@ -957,8 +969,8 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 	}
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
-	rc = iapt_output_tornado(dir, sc, rows, n, o->measure, &meta);
-	if (!rc)
+	rc = g_rank ? IAPT_OK : iapt_output_tornado(dir, sc, rows, n, o->measure, &meta);
+	if (!rc && !g_rank)
 		rc = iapt_report_write(dir);
 	free(cmdline);
 	if (rc)
@@ -1065,6 +1077,7 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 		goto failed;
 	memset(&co, 0, sizeof co);
 	co.threads = o->threads;
+	co.distribute = g_distribute;
 	co.max_evaluations = o->max_eval;
 	if (!o->quiet && isatty(STDERR_FILENO))
 		co.progress = calib_progress;
@@ -1082,7 +1095,7 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 	}
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
-	rc = iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
+	rc = g_rank ? IAPT_OK : iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
 	free(cmdline);
 	if (rc)
 		goto failed;
@@ -1282,7 +1295,9 @@ static int cmd_validate(const opts *o, int argc, char **argv)
 	}
 	fclose(out);
 	out = NULL;
-	if (o->outdir) {
+	if (g_rank) {
+		/* rank 0 writes */
+	} else if (o->outdir) {
 		/* written whole or not at all: a temporary name, then rename */
 		char tmp[4200];
 		FILE *f;
@@ -1446,12 +1461,33 @@ static int cmd_metrics(void)
 	return EXIT_OK;
 }
 
+static int run_command(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	int rc;
+#ifdef IAPTSIM_MPI
+	int ranks = 1;
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+	g_distribute = ranks > 1;
+#endif
+	rc = run_command(argc, argv);
+#ifdef IAPTSIM_MPI
+	MPI_Finalize();
+#endif
+	return rc;
+}
+
+static int run_command(int argc, char **argv)
 {
 	opts o;
 	int rc;
 	gsl_set_error_handler_off(); /* GSL must report, not abort */
 	rc = parse_args(argc, argv, &o);
+	if (g_rank)
+		o.quiet = 1; /* rank 0 speaks for the job */
 	if (rc == -1 || !o.cmd || !strcmp(o.cmd, "help") || !strcmp(o.cmd, "-h") || !strcmp(o.cmd, "--help")) {
 		fputs(usage, rc == -1 && argc < 2 ? stderr : stdout);
 		free(o.sets);

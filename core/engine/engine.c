@@ -14,6 +14,9 @@
 #include "engine/engine.h"
 #include "engine/outcome.h"
 #include "lua/host.h"
+#ifdef IAPTSIM_MPI
+#include "mpi/mpi.h"
+#endif
 #include "iaptsim/rng.h"
 #include "util/util.h"
 
@@ -1346,7 +1349,7 @@ typedef struct job {
 	iapt_results *res;
 	const iapt_run_options *opt;
 	pthread_mutex_t lock;
-	int next, done, rc, err_rep;
+	int next, stride, done, rc, err_rep;
 	char err[4096];
 	iapt_run_stats stats;
 } job;
@@ -1418,7 +1421,12 @@ static void *worker(void *arg)
 	for (;;) {
 		int rep, rc;
 		pthread_mutex_lock(&j->lock);
-		rep = (j->rc || !ct.c || hrc) ? j->res->replicates : j->next++;
+		if (j->rc || !ct.c || hrc) {
+			rep = j->res->replicates;
+		} else {
+			rep = j->next; /* this process's replicates: rank, rank + ranks, ... */
+			j->next += j->stride;
+		}
 		if (!ct.c && !j->rc) {
 			j->rc = IAPT_ENOMEM;
 			snprintf(j->err, sizeof j->err, "out of memory");
@@ -1531,6 +1539,11 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	j.sc = sc;
 	j.res = res;
 	j.opt = opt;
+	j.stride = 1;
+#ifdef IAPTSIM_MPI
+	if (opt && opt->distribute)
+		iapt_mpi__layout(&j.next, &j.stride);
+#endif
 	pthread_mutex_init(&j.lock, NULL);
 	if (threads > sc->replicates)
 		threads = sc->replicates;
@@ -1548,6 +1561,15 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 		worker(&j);
 	}
 	pthread_mutex_destroy(&j.lock);
+#ifdef IAPTSIM_MPI
+	if (opt && opt->distribute && j.stride > 1) {
+		/* every rank agrees on failure, or gets every replicate's results */
+		res->stats = j.stats;
+		if ((j.rc = iapt_mpi__merge(res, j.rc, j.err)))
+			snprintf(j.err, sizeof j.err, "%s", iapt_error_last()->message);
+		j.stats = res->stats;
+	}
+#endif
 	if (j.rc) {
 		iapt_error__set(j.rc, "%s", j.err);
 		iapt_results_free(res);

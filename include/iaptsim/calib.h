@@ -58,6 +58,7 @@ typedef struct iapt_calib_options {
 	int max_evaluations; /* default 200 */
 	double tolerance;    /* stop when the simplex's size (relative change of the parameters) is below this; default 1e-3 */
 	int threads;
+	int distribute; /* MPI builds: split each run's replicates across the ranks (iapt_run_options) */
 	void (*progress)(void *data, int evaluation, double distance);
 	void *progress_data;
 } iapt_calib_options;

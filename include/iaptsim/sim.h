@@ -77,8 +77,10 @@ typedef void (*iapt_progress_fn)(void *data, int done, int total);
 
 typedef struct iapt_run_options {
 	int threads;                /* 0 or 1: run replicates on the calling thread */
-	iapt_progress_fn progress;
+	iapt_progress_fn progress;  /* counts this process's replicates */
 	void *progress_data;
+	int distribute;             /* MPI builds, MPI initialised: split replicates across the
+	                             * ranks of MPI_COMM_WORLD; every rank gets all results */
 } iapt_run_options;
 
 /* Check what parsing cannot: parameter combinations for every simulated year (weights that
