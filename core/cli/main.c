@@ -116,9 +116,24 @@ static int report(int rc)
 	return iapt_error_is_input(rc) ? EXIT_INPUT : EXIT_RUN;
 }
 
+/* A whole-number option in [lo, hi]. */
+static int whole_option(const char *opt, const char *val, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	if (!val)
+		return input_error("%s needs a number", opt);
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno || *end || end == val || v < lo || v > hi)
+		return input_error("%s: '%s' is out of range [%ld, %ld]", opt, val, lo, hi);
+	*out = v;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, opts *o)
 {
-	int i;
+	int i, rc;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(o, 0, sizeof *o);
 	o->threads = cores < 1 ? 1 : (cores > 1024 ? 1024 : (int)cores);
@@ -160,12 +175,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			i++;
 		} else if (!strcmp(a, "--replicates")) {
 			long v;
-			if (!val)
-				return input_error("%s needs a number", a);
-			errno = 0;
-			v = strtol(val, &end, 10);
-			if (errno || *end || end == val || v < 1 || v > IAPT_SCENARIO_MAX_REPLICATES)
-				return input_error("--replicates: '%s' is out of range [1, 100000]", val);
+			if ((rc = whole_option(a, val, 1, IAPT_SCENARIO_MAX_REPLICATES, &v)))
+				return rc;
 			o->reps = (int)v;
 			o->has_reps = 1;
 			i++;
@@ -180,12 +191,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			i++;
 		} else if (!strcmp(a, "--threads")) {
 			long v;
-			if (!val)
-				return input_error("%s needs a number", a);
-			errno = 0;
-			v = strtol(val, &end, 10);
-			if (errno || *end || end == val || v < 1 || v > 1024)
-				return input_error("--threads: '%s' is out of range [1, 1024]", val);
+			if ((rc = whole_option(a, val, 1, 1024, &v)))
+				return rc;
 			o->threads = (int)v;
 			i++;
 		} else if (!strcmp(a, "--vary")) {
@@ -207,12 +214,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			i++;
 		} else if (!strcmp(a, "--max-evaluations")) {
 			long v;
-			if (!val)
-				return input_error("%s needs a number", a);
-			errno = 0;
-			v = strtol(val, &end, 10);
-			if (errno || *end || end == val || v < 1 || v > 100000)
-				return input_error("--max-evaluations: '%s' is out of range [1, 100000]", val);
+			if ((rc = whole_option(a, val, 1, 100000, &v)))
+				return rc;
 			o->max_eval = (int)v;
 			i++;
 		} else if (!strcmp(a, "--measure")) {
@@ -222,12 +225,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			i++;
 		} else if (!strcmp(a, "--refine")) {
 			long v;
-			if (!val)
-				return input_error("%s needs a number", a);
-			errno = 0;
-			v = strtol(val, &end, 10);
-			if (errno || *end || end == val || v < 0 || v > 20)
-				return input_error("--refine: '%s' is out of range [0, 20]", val);
+			if ((rc = whole_option(a, val, 0, 20, &v)))
+				return rc;
 			o->refine = (int)v;
 			i++;
 		} else if (!strcmp(a, "--thresholds")) {

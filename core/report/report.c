@@ -505,36 +505,49 @@ static void headline(ctx *c)
 			    "Society's NPV counts QALYs at their value in the economics settings; the NHS and the Exchequer count money only.</p></section>\n");
 }
 
+/* The pathway's charts: two model series each, and the published figures beside them. */
+static const struct {
+	const char *title, *desc, *ylabel;
+	int from_zero;
+	const char *label[2], *metric[2];
+	int id[2];
+} pathway[] = {
+	{"People entering treatment and finishing a course, by year",
+	 "Model means with 95% intervals across replicates; published national figures as separate markers where they exist.",
+	 "people a year (national)", 1, {"entered", "finished"}, {"entered_treatment", "finished_course"},
+	 {IAPT_M_ENTERED_TREATMENT, IAPT_M_FINISHED_COURSE}},
+	{"Recovery and reliable improvement, by year",
+	 "Per cent of finished courses by the national definitions; model means with 95% intervals; published figures as markers.",
+	 "per cent of finished courses", 0, {"recovery", "reliable improvement"}, {"recovery_pct", "reliable_improvement_pct"},
+	 {IAPT_M_RECOVERY_PCT, IAPT_M_RELIABLE_IMPROVEMENT_PCT}},
+	{"Waits: first treatment within 6 and 18 weeks of referral",
+	 "Per cent of finished courses whose first treatment came within 6 and 18 weeks; model with 95% intervals, published as markers.",
+	 "per cent of finished courses", 0, {"within 6 weeks", "within 18 weeks"},
+	 {"first_treatment_within_6wk_pct", "first_treatment_within_18wk_pct"}, {IAPT_M_WITHIN_6WK_PCT, IAPT_M_WITHIN_18WK_PCT}},
+};
+
 static void pathway_charts(ctx *c)
 {
 	series s[4];
-	int n = 0;
+	char labels[4][64];
+	size_t k;
+	int n, i;
 	if (!c->summary.nrows)
 		return;
 	iapt_buf__printf(c->b, "<section><h2>The pathway</h2>\n");
-	metric_series(c, &s[n++], "entered (model)", "entered_treatment", 1);
-	metric_series(c, &s[n++], "finished (model)", "finished_course", 1);
-	n += published_series(c, &s[n], "entered (published)", IAPT_M_ENTERED_TREATMENT) > 0;
-	n += published_series(c, &s[n], "finished (published)", IAPT_M_FINISHED_COURSE) > 0;
-	line_chart(c->b, &c->chart, "People entering treatment and finishing a course, by year",
-		   "Model means with 95% intervals across replicates; published national figures as separate markers where they exist.",
-		   "people a year (national)", s, n, 1, 0);
-	n = 0;
-	metric_series(c, &s[n++], "recovery (model)", "recovery_pct", 1);
-	metric_series(c, &s[n++], "reliable improvement (model)", "reliable_improvement_pct", 1);
-	n += published_series(c, &s[n], "recovery (published)", IAPT_M_RECOVERY_PCT) > 0;
-	n += published_series(c, &s[n], "reliable improvement (published)", IAPT_M_RELIABLE_IMPROVEMENT_PCT) > 0;
-	line_chart(c->b, &c->chart, "Recovery and reliable improvement, by year",
-		   "Per cent of finished courses by the national definitions; model means with 95% intervals; published figures as markers.",
-		   "per cent of finished courses", s, n, 0, 0);
-	n = 0;
-	metric_series(c, &s[n++], "within 6 weeks (model)", "first_treatment_within_6wk_pct", 1);
-	metric_series(c, &s[n++], "within 18 weeks (model)", "first_treatment_within_18wk_pct", 1);
-	n += published_series(c, &s[n], "within 6 weeks (published)", IAPT_M_WITHIN_6WK_PCT) > 0;
-	n += published_series(c, &s[n], "within 18 weeks (published)", IAPT_M_WITHIN_18WK_PCT) > 0;
-	line_chart(c->b, &c->chart, "Waits: first treatment within 6 and 18 weeks of referral",
-		   "Per cent of finished courses whose first treatment came within 6 and 18 weeks; model with 95% intervals, published as markers.",
-		   "per cent of finished courses", s, n, 0, 0);
+	for (k = 0; k < sizeof pathway / sizeof pathway[0]; k++) {
+		n = 0;
+		for (i = 0; i < 2; i++) {
+			snprintf(labels[n], sizeof labels[n], "%s (model)", pathway[k].label[i]);
+			metric_series(c, &s[n], labels[n], pathway[k].metric[i], 1);
+			n++;
+		}
+		for (i = 0; i < 2; i++) {
+			snprintf(labels[n], sizeof labels[n], "%s (published)", pathway[k].label[i]);
+			n += published_series(c, &s[n], labels[n], pathway[k].id[i]) > 0;
+		}
+		line_chart(c->b, &c->chart, pathway[k].title, pathway[k].desc, pathway[k].ylabel, s, n, pathway[k].from_zero, 0);
+	}
 	iapt_buf__printf(c->b, "</section>\n");
 }
 
