@@ -728,6 +728,56 @@ static void parameter_table(ctx *c)
 	iapt_buf__printf(c->b, "</table></section>\n");
 }
 
+/* The plugins used, with their option values, and the parameter distributions. */
+static void plugins_and_uncertainty(ctx *c)
+{
+	json_t *pl = c->run ? json_object_get(c->run, "plugins") : NULL, *un = c->run ? json_object_get(c->run, "uncertainty") : NULL;
+	json_t *ups = un ? json_object_get(un, "parameters") : NULL;
+	size_t i, k;
+	if (json_is_array(pl) && json_array_size(pl)) {
+		iapt_buf__printf(c->b, "<section class=\"params\"><h2>Plugins</h2><table><caption>Lua plugins used (SHA-256 of each plugin's text in run.json), and their options</caption>"
+				       "<tr><th>plugin</th><th>option</th><th>value</th><th>what it does</th></tr>\n");
+		for (i = 0; i < json_array_size(pl); i++) {
+			json_t *p = json_array_get(pl, i), *opts = json_object_get(p, "options");
+			iapt_buf__printf(c->b, "<tr><td>");
+			esc(c->b, jstr(p, "name"));
+			iapt_buf__printf(c->b, "</td><td colspan=\"2\"></td><td>");
+			esc(c->b, jstr(p, "summary"));
+			iapt_buf__printf(c->b, "</td></tr>\n");
+			for (k = 0; json_is_array(opts) && k < json_array_size(opts); k++) {
+				json_t *o = json_array_get(opts, k), *v = json_object_get(o, "value");
+				iapt_buf__printf(c->b, "<tr><td></td><td>");
+				esc(c->b, jstr(o, "name"));
+				iapt_buf__printf(c->b, "</td><td>");
+				if (json_is_string(v))
+					esc(c->b, json_string_value(v));
+				else if (json_is_boolean(v))
+					iapt_buf__printf(c->b, "%s", json_is_true(v) ? "true" : "false");
+				else
+					iapt_buf__printf(c->b, "%.6g", json_number_value(v));
+				iapt_buf__printf(c->b, "</td><td>");
+				esc(c->b, jstr(o, "doc"));
+				iapt_buf__printf(c->b, "</td></tr>\n");
+			}
+		}
+		iapt_buf__printf(c->b, "</table></section>\n");
+	}
+	if (json_is_array(ups) && json_array_size(ups)) {
+		iapt_buf__printf(c->b, "<section class=\"params\"><h2>Parameter uncertainty</h2><table><caption>One draw per replicate, truncated to each parameter's bounds (psa.csv holds the draws)</caption>"
+				       "<tr><th>parameter</th><th>distribution</th><th>a</th><th>b</th><th>given at</th></tr>\n");
+		for (i = 0; i < json_array_size(ups); i++) {
+			json_t *u = json_array_get(ups, i);
+			iapt_buf__printf(c->b, "<tr><td>");
+			esc(c->b, jstr(u, "name"));
+			iapt_buf__printf(c->b, "</td><td>%s</td><td>%.6g</td><td>%.6g</td><td>", jstr(u, "dist"), json_number_value(json_object_get(u, "a")),
+					 json_number_value(json_object_get(u, "b")));
+			esc(c->b, jstr(u, "origin"));
+			iapt_buf__printf(c->b, "</td></tr>\n");
+		}
+		iapt_buf__printf(c->b, "</table></section>\n");
+	}
+}
+
 static const char style[] =
 	"<style>\n"
 	"@page{size:A4;margin:14mm}\n"
@@ -842,6 +892,7 @@ int iapt_report_write(const char *dir)
 	money_chart(&c);
 	ceac_chart(&c);
 	tornado_chart(&c);
+	plugins_and_uncertainty(&c);
 	parameter_table(&c);
 	/* provenance */
 	iapt_buf__printf(&b, "<footer class=\"prov\"><h2>Provenance</h2><p>iaptsim %s; ", jstr(c.run, "version"));
