@@ -749,6 +749,7 @@ static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
 	v->arrival_week = p->arrival;
 	v->first_week = p->first_week;
 	v->end_week = -1;
+	v->end_year = 0;
 	v->age_band = p->age;
 	v->female = p->female;
 	v->problem = p->problem;
@@ -805,6 +806,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 		int rc;
 		hook_view(s, p, &v);
 		v.end_week = week;
+		v.end_year = year_of_week(s, week);
 		v.flags = flags;
 		s->ev_week = week;
 		s->ev_cohort = year_index(s, p->arrival);

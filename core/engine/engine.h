@@ -73,6 +73,7 @@ typedef struct iapt_hook_person {
 	int service;            /* 0-based */
 	int year;               /* financial year of referral (before first_year in warm-up) */
 	int arrival_week, first_week, end_week; /* week indices from the start of the run; -1 if none */
+	int end_year;           /* financial year of end_week (at discharge) */
 	int age_band, female;
 	int problem, employment, ltc, ltc_type, integrated, route, mark;
 	double responsiveness;  /* response to a session before the LTC effect (mean 1) */

@@ -941,12 +941,7 @@ static int person_index(lua_State *L)
 	case F_ROUTE: lua_pushstring(L, route_names[p->route % 3]); break;
 	case F_MARK: lua_pushinteger(L, p->mark); break;
 	case F_DISCHARGE_WEEK: lua_pushinteger(L, p->end_week); break;
-	case F_DISCHARGE_YEAR: {
-		iapt_run_info in;
-		iapt_run__info(ps->run, &in);
-		lua_pushinteger(L, in.year);
-		break;
-	}
+	case F_DISCHARGE_YEAR: lua_pushinteger(L, p->end_year); break;
 	case F_ENTERED: lua_pushboolean(L, p->attended > 0); break;
 	case F_FINISHED: lua_pushboolean(L, p->attended >= 2); break;
 	case F_ATTENDED: lua_pushinteger(L, p->attended); break;
