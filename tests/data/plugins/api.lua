@@ -11,7 +11,7 @@ return {
   metrics = {
     referrals = { kind = "count", doc = "on_referral calls" },
     discharges = { kind = "count", doc = "on_discharge calls" },
-    discharge_year_ok = { kind = "count", doc = "discharges whose discharge_year is the year in force" },
+    by_discharge_year = { kind = "count", doc = "discharges, counted in person.discharge_year" },
     finished = { kind = "count", doc = "discharged with two or more sessions" },
     recovered = { kind = "count", doc = "recovered at discharge" },
     dna_seen = { kind = "level", doc = "treatment.dna_rate as ctx:get sees it" },
@@ -38,7 +38,7 @@ return {
   end,
   on_discharge = function(ctx, person)
     ctx:metric("discharges", 1)
-    if person.discharge_year == ctx.year then ctx:metric("discharge_year_ok", 1) end
+    if person.discharge_year >= ctx.first_year then ctx:metric("by_discharge_year", 1, person.discharge_year) end
     if person.finished then ctx:metric("finished", 1) end
     if person.recovered then ctx:metric("recovered", 1) end
     if ctx.options.flow ~= 0 then ctx:flow("employment_support", "exchequer", ctx.options.flow) end
