@@ -49,6 +49,8 @@ same() { # what, then the iaptsim arguments (output to "out")
 same "run" run "$tmp/psa.yaml"
 same "compare" compare "$tmp/psa.yaml" "$tmp/alt.yaml"
 same "sensitivity" sensitivity "$tmp/psa.yaml" --vary cost.li_session=50:800 --measure exchequer:npv
+printf 'year,group,metric,value\n2019-20,all,recovery_pct,55\n' >"$tmp/targets.csv"
+same "calibrate" calibrate "$tmp/psa.yaml" --targets "$tmp/targets.csv" --fit treatment.effect_hi --max-evaluations 8
 
 # one rank fails: the job ends with the message, exit 1, nothing written
 cp tests/data/plugins/fails_in_replicate.lua "$tmp/"
