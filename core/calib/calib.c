@@ -319,15 +319,7 @@ typedef struct fit {
  * to the bounds, when outside them, is returned in *outside. */
 static double value_at(const fit *f, size_t k, double y, double *outside)
 {
-	iapt_param_info in;
-	double x = f->x0[k] != 0 ? f->x0[k] * (1 + y) : y, c = x;
-	iapt_params_info(f->sc->params, f->params[k], &in);
-	if (c < in.min)
-		c = in.min;
-	if (c > in.max)
-		c = in.max;
-	if (in.integer)
-		c = floor(c + 0.5);
+	double x = f->x0[k] != 0 ? f->x0[k] * (1 + y) : y, c = iapt_params_nearest(f->sc->params, f->params[k], x);
 	*outside += f->x0[k] != 0 ? fabs(x - c) / fabs(f->x0[k]) : fabs(x - c);
 	return c;
 }

@@ -155,6 +155,17 @@ int iapt_params_find(const iapt_params *p, const char *name, size_t *index)
 	return iapt_error__set(IAPT_ENOTFOUND, "unknown parameter '%s' (see 'iaptsim params')", name);
 }
 
+double iapt_params_nearest(const iapt_params *p, size_t i, double value)
+{
+	const param_def *d = &defs[i];
+	(void)p;
+	if (value < d->min)
+		value = d->min;
+	if (value > d->max)
+		value = d->max;
+	return d->integer ? floor(value + 0.5) : value;
+}
+
 static int check_value(size_t i, double value)
 {
 	const param_def *d = &defs[i];

@@ -115,7 +115,7 @@ int iapt_scenario_draw(const iapt_scenario *sc, int rep, double *out)
 	for (k = 0; k < n; k++) {
 		const iapt_uncertain *u = &sc->uncertain[k];
 		iapt_param_info info;
-		double z = e[k], p, flo, fhi, x;
+		double z = e[k], p, flo, fhi;
 		if (L) {
 			z = 0;
 			for (j = 0; j <= k; j++)
@@ -135,14 +135,7 @@ int iapt_scenario_draw(const iapt_scenario *sc, int rep, double *out)
 			p = 1e-15;
 		if (p > 1 - 1e-15)
 			p = 1 - 1e-15;
-		x = quantile(u, p);
-		if (x < info.min)
-			x = info.min;
-		if (x > info.max)
-			x = info.max;
-		if (info.integer)
-			x = floor(x + 0.5);
-		out[k] = x;
+		out[k] = iapt_params_nearest(sc->params, u->param, quantile(u, p));
 	}
 	free(e);
 	gsl_rng_free(r);

@@ -49,6 +49,10 @@ int iapt_params_find(const iapt_params *p, const char *name, size_t *index);
  * bounds. origin is copied and recorded for provenance (e.g. "scenario.yaml:12"). */
 int iapt_params_set(iapt_params *p, size_t index, int year, double value, const char *origin);
 
+/* The value nearest to `value` that parameter i accepts: within its bounds, and whole where
+ * whole numbers are meant. */
+double iapt_params_nearest(const iapt_params *p, size_t index, double value);
+
 /* Set the value for every year: the base value, with any year-by-year values dropped. */
 int iapt_params_set_constant(iapt_params *p, size_t index, double value, const char *origin);
 
