@@ -468,6 +468,47 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	return IAPT_OK;
 }
 
+/* A results folder, made if missing, without a run.json: an older one would vouch for files
+ * about to be replaced (run.json is written last). */
+static int prepare_dir(const char *dir)
+{
+	iapt_buf path = {0};
+	int rc = iapt_file__mkdirs(dir);
+	if (rc)
+		return rc;
+	iapt_buf__printf(&path, "%s/run.json", dir);
+	if (!iapt_buf__ok(&path))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	remove(path.ptr);
+	iapt_buf__free(&path);
+	return IAPT_OK;
+}
+
+/* dir/name from a buffer, atomically (temporary name, then rename). */
+static int write_buf(const char *dir, const char *name, const iapt_buf *b)
+{
+	iapt_buf path = {0};
+	int rc;
+	if (!iapt_buf__ok(b))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", name);
+	iapt_buf__printf(&path, "%s/%s", dir, name);
+	if (!iapt_buf__ok(&path))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	rc = iapt_file__write_atomic(path.ptr, b->ptr ? b->ptr : "", b->len);
+	iapt_buf__free(&path);
+	return rc;
+}
+
+/* files[k] from bufs[k], in order into a prepared folder; the last is run.json. */
+static int write_files(const char *dir, const char *const *files, const iapt_buf *bufs, size_t n)
+{
+	size_t k;
+	int rc = prepare_dir(dir);
+	for (k = 0; !rc && k < n; k++)
+		rc = write_buf(dir, files[k], &bufs[k]);
+	return rc;
+}
+
 static const struct {
 	const char *file;
 	writer_fn fn;
@@ -498,11 +539,9 @@ int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_resul
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if ((rc = iapt_file__mkdirs(dir)))
+	if ((rc = prepare_dir(dir)))
 		goto cleanup;
-	/* an older run.json would vouch for files we are about to replace */
-	sprintf(path, "%s/run.json", dir);
-	remove(path);
+	/* one file at a time: the ledger of a long run is large */
 	for (i = 0; i < sizeof writers / sizeof writers[0]; i++) {
 		iapt_buf b = {0};
 		if (writers[i].fn == write_psa && !sc->n_uncertain) {
@@ -511,12 +550,8 @@ int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_resul
 			continue;
 		}
 		rc = writers[i].fn(&c, &b);
-		if (!rc && !iapt_buf__ok(&b))
-			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", writers[i].file);
-		if (!rc) {
-			sprintf(path, "%s/%s", dir, writers[i].file);
-			rc = iapt_file__write_atomic(path, b.ptr ? b.ptr : "", b.len);
-		}
+		if (!rc)
+			rc = write_buf(dir, writers[i].file, &b);
 		iapt_buf__free(&b);
 		if (rc)
 			goto cleanup;
@@ -749,7 +784,6 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
 	cmp_ctx c;
 	iapt_buf bufs[5] = {{0}};
 	static const char *const files[5] = {"comparison.csv", "ceac.csv", "evpi.csv", "psa.csv", "run.json"};
-	char *path = NULL;
 	size_t i;
 	int rc;
 	memset(&c, 0, sizeof c);
@@ -770,8 +804,7 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
 	c.scratch = malloc(2 * (size_t)c.reps * sizeof(double));
 	c.cost = malloc(n * (size_t)c.reps * sizeof(double));
 	c.effect = malloc(n * (size_t)c.reps * sizeof(double));
-	path = malloc(strlen(dir) + 64);
-	if (!c.a || !c.b || !c.scratch || !c.cost || !c.effect || !path) {
+	if (!c.a || !c.b || !c.scratch || !c.cost || !c.effect) {
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -780,19 +813,7 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
 		goto cleanup;
 	psa_csv(&bufs[3], sc, res, n);
 	compare_json(&bufs[4], &c);
-	if ((rc = iapt_file__mkdirs(dir)))
-		goto cleanup;
-	sprintf(path, "%s/run.json", dir);
-	remove(path);
-	for (i = 0; i < 5; i++) {
-		if (!iapt_buf__ok(&bufs[i])) {
-			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", files[i]);
-			goto cleanup;
-		}
-		sprintf(path, "%s/%s", dir, files[i]);
-		if ((rc = iapt_file__write_atomic(path, bufs[i].ptr ? bufs[i].ptr : "", bufs[i].len)))
-			goto cleanup;
-	}
+	rc = write_files(dir, files, bufs, 5);
 cleanup:
 	for (i = 0; i < 5; i++)
 		iapt_buf__free(&bufs[i]);
@@ -801,7 +822,6 @@ cleanup:
 	free(c.scratch);
 	free(c.cost);
 	free(c.effect);
-	free(path);
 	return rc;
 }
 
@@ -810,57 +830,41 @@ cleanup:
 int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_oneway *rows, size_t n, const char *measure,
 			const iapt_output_meta *meta)
 {
-	iapt_buf b = {0}, j = {0};
-	char *path = malloc(strlen(dir) + 64);
+	iapt_buf bufs[2] = {{0}};
+	static const char *const files[2] = {"tornado.csv", "run.json"};
 	size_t i;
-	int rc = IAPT_OK;
-	if (!path)
-		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	iapt_buf__printf(&b, "parameter,measure,base,low,high,outcome_base,outcome_low,outcome_high,swing,switching_value\n");
+	int rc;
+	iapt_buf__printf(&bufs[0], "parameter,measure,base,low,high,outcome_base,outcome_low,outcome_high,swing,switching_value\n");
 	for (i = 0; i < n; i++) {
 		const iapt_oneway *r = &rows[i];
 		const double v[8] = {r->base, r->low, r->high, r->y_base, r->y_low, r->y_high, r->swing, r->switching};
 		int k;
-		iapt_buf__printf(&b, "%s,%s", r->name, measure);
+		iapt_buf__printf(&bufs[0], "%s,%s", r->name, measure);
 		for (k = 0; k < 8; k++) {
-			iapt_buf__put(&b, ",", 1);
-			iapt_buf__number(&b, v[k], "NA");
+			iapt_buf__put(&bufs[0], ",", 1);
+			iapt_buf__number(&bufs[0], v[k], "NA");
 		}
-		iapt_buf__put(&b, "\n", 1);
+		iapt_buf__put(&bufs[0], "\n", 1);
 	}
-	iapt_buf__printf(&j, "{\n");
-	json_kv_str(&j, "  ", "program", "iaptsim", 1);
-	json_kv_str(&j, "  ", "version", IAPTSIM_VERSION, 1);
-	json_kv_str(&j, "  ", "command", meta && meta->command ? meta->command : "", 1);
-	iapt_buf__printf(&j, "  \"scenario\": {\n");
-	json_kv_str(&j, "    ", "path", sc->path, 1);
-	json_kv_str(&j, "    ", "name", sc->name, 1);
-	json_kv_str(&j, "    ", "sha256", sc->sha256, 0);
-	iapt_buf__printf(&j, "  },\n  \"seed\": %llu,\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
-	json_kv_num(&j, "  ", "population_scale", sc->population_scale, 1);
-	json_kv_str(&j, "  ", "measure", measure, 1);
-	json_kv_str(&j, "  ", "method",
+	iapt_buf__printf(&bufs[1], "{\n");
+	json_kv_str(&bufs[1], "  ", "program", "iaptsim", 1);
+	json_kv_str(&bufs[1], "  ", "version", IAPTSIM_VERSION, 1);
+	json_kv_str(&bufs[1], "  ", "command", meta && meta->command ? meta->command : "", 1);
+	iapt_buf__printf(&bufs[1], "  \"scenario\": {\n");
+	json_kv_str(&bufs[1], "    ", "path", sc->path, 1);
+	json_kv_str(&bufs[1], "    ", "name", sc->name, 1);
+	json_kv_str(&bufs[1], "    ", "sha256", sc->sha256, 0);
+	iapt_buf__printf(&bufs[1], "  },\n  \"seed\": %llu,\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	json_kv_num(&bufs[1], "  ", "population_scale", sc->population_scale, 1);
+	json_kv_str(&bufs[1], "  ", "measure", measure, 1);
+	json_kv_str(&bufs[1], "  ", "method",
 		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero, by linear interpolation refined with runs at the interpolated value (regula falsi), NA when it does not cross between low and high",
 		    1);
-	json_economics(&j, &sc->econ);
-	iapt_buf__printf(&j, "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
-	if (!iapt_buf__ok(&b) || !iapt_buf__ok(&j))
-		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
-	if (!rc)
-		rc = iapt_file__mkdirs(dir);
-	if (!rc) {
-		sprintf(path, "%s/run.json", dir);
-		remove(path);
-		sprintf(path, "%s/tornado.csv", dir);
-		rc = iapt_file__write_atomic(path, b.ptr, b.len);
-	}
-	if (!rc) {
-		sprintf(path, "%s/run.json", dir);
-		rc = iapt_file__write_atomic(path, j.ptr, j.len);
-	}
-	iapt_buf__free(&b);
-	iapt_buf__free(&j);
-	free(path);
+	json_economics(&bufs[1], &sc->econ);
+	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
+	rc = write_files(dir, files, bufs, 2);
+	iapt_buf__free(&bufs[0]);
+	iapt_buf__free(&bufs[1]);
 	return rc;
 }
 
@@ -872,11 +876,9 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 {
 	iapt_buf b[4] = {{0}};
 	static const char *const files[4] = {"calibration.csv", "fit.csv", "fitted.yaml", "run.json"};
-	char *path = malloc(strlen(dir) + 64), lab[8];
+	char lab[8];
 	size_t k;
-	int rc = IAPT_OK;
-	if (!path)
-		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	int rc;
 	iapt_buf__printf(&b[0], "parameter,unit,min,max,start,fitted\n");
 	iapt_buf__printf(&b[2], "# Fitted by iaptsim calibrate (run.json says how); paste into the scenario's parameters block.\nparameters:\n");
 	for (k = 0; k < np; k++) {
@@ -924,21 +926,8 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 	json_kv_num(&b[3], "  ", "distance_fitted", cr->distance_end, 1);
 	iapt_buf__printf(&b[3], "  \"evaluations\": %d,\n  \"converged\": %s,\n", cr->evaluations, cr->converged ? "true" : "false");
 	iapt_buf__printf(&b[3], "  \"files\": [\"calibration.csv\", \"fit.csv\", \"fitted.yaml\", \"run.json\"]\n}\n");
-	for (k = 0; k < 4 && !rc; k++)
-		if (!iapt_buf__ok(&b[k]))
-			rc = iapt_error__set(IAPT_ENOMEM, "out of memory writing %s", files[k]);
-	if (!rc)
-		rc = iapt_file__mkdirs(dir);
-	if (!rc) {
-		sprintf(path, "%s/run.json", dir);
-		remove(path);
-	}
-	for (k = 0; k < 4 && !rc; k++) {
-		sprintf(path, "%s/%s", dir, files[k]);
-		rc = iapt_file__write_atomic(path, b[k].ptr, b[k].len);
-	}
+	rc = write_files(dir, files, b, 4);
 	for (k = 0; k < 4; k++)
 		iapt_buf__free(&b[k]);
-	free(path);
 	return rc;
 }
