@@ -675,7 +675,7 @@ static void free_all(iapt_scenario **sc, iapt_results **res, char **folders, int
 
 static int cmd_compare(const opts *o, int argc, char **argv)
 {
-	int n = o->n_files, s, ex = EXIT_OK, rc, t, r;
+	int n = o->n_files, s, ex = EXIT_OK, rc, t;
 	iapt_scenario **sc = calloc((size_t)n + 1, sizeof *sc);
 	iapt_results **res = calloc((size_t)n + 1, sizeof *res);
 	char **folders = calloc((size_t)n + 1, sizeof *folders), slug[128], dirbuf[256], *cmdline = NULL;
@@ -768,7 +768,14 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 	} else if (!o->quiet) {
 		const iapt_econ_settings *e = &sc[0]->econ;
 		double lam = e->n_thresholds ? e->thresholds[0] : 20000;
+		double *d_cost = malloc((size_t)sc[0]->replicates * sizeof *d_cost), *d_qalys = malloc((size_t)sc[0]->replicates * sizeof *d_qalys);
 		char a[32], b[32], d[32];
+		if (!d_cost || !d_qalys) {
+			free(d_cost);
+			free(d_qalys);
+			free_all(sc, res, folders, n);
+			return out_of_memory();
+		}
 		printf("\ncompared with %s, mean of %d paired draws (GBP at %d-%02d prices; QALYs discounted):\n", sc[0]->name,
 		       sc[0]->replicates, e->price_year, (e->price_year + 1) % 100);
 		printf("%-10s %-28s %14s %12s %12s %14s %8s\n", "", "strategy", "d net cost", "d QALYs", "GBP/QALY", "INMB", "P(CE)");
@@ -778,19 +785,16 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 			for (s = 1; s < n; s++) {
 				double dc = econ_mean(res[s], t, IAPT_E_NET_COST) - econ_mean(res[0], t, IAPT_E_NET_COST);
 				double dq = econ_mean(res[s], t, IAPT_E_QALYS) - econ_mean(res[0], t, IAPT_E_QALYS), pce;
-				int positive = 0;
-				for (r = 0; r < sc[0]->replicates; r++) {
-					double inmb = lam * (iapt_results_econ(res[s], r, t, IAPT_E_QALYS) - iapt_results_econ(res[0], r, t, IAPT_E_QALYS)) -
-						      (iapt_results_econ(res[s], r, t, IAPT_E_NET_COST) - iapt_results_econ(res[0], r, t, IAPT_E_NET_COST));
-					positive += inmb > 0;
-				}
-				pce = (double)positive / sc[0]->replicates;
+				iapt_compare_paired(res[0], res[s], t, d_cost, d_qalys);
+				pce = iapt_psa_prob_positive(d_cost, d_qalys, (size_t)sc[0]->replicates, lam);
 				gbp(a, sizeof a, dc);
 				gbp(b, sizeof b, dq != 0 ? dc / dq : NAN);
 				gbp(d, sizeof d, lam * dq - dc);
 				printf("%-10s %-28.28s %14s %12.0f %12s %14s %8.2f\n", iapt_perspective_name(t), sc[s]->name, a, dq, b, d, pce);
 			}
 		}
+		free(d_cost);
+		free(d_qalys);
 		printf("(INMB and P(CE): incremental net monetary benefit and the share of draws where it is positive, at GBP %.0f per QALY)\n", lam);
 		printf("\nresults: %s/report.html, comparison.csv, ceac.csv, evpi.csv, psa.csv, run.json; each strategy in %s/<name>/\n", dir, dir);
 	}

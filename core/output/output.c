@@ -642,6 +642,15 @@ static void cmp_point(iapt_buf *b, const cmp_ctx *c, size_t s, int t, const char
 	iapt_buf__printf(b, ",NA,NA\n");
 }
 
+void iapt_compare_paired(const iapt_results *base, const iapt_results *alt, int t, double *d_cost, double *d_qalys)
+{
+	int r;
+	for (r = 0; r < iapt_results_replicates(base); r++) {
+		d_cost[r] = iapt_results_econ(alt, r, t, IAPT_E_NET_COST) - iapt_results_econ(base, r, t, IAPT_E_NET_COST);
+		d_qalys[r] = iapt_results_econ(alt, r, t, IAPT_E_QALYS) - iapt_results_econ(base, r, t, IAPT_E_QALYS);
+	}
+}
+
 static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
 {
 	const iapt_econ_settings *e = &c->sc[0]->econ;
@@ -654,11 +663,8 @@ static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
 			if (!(e->perspectives & (1u << t)))
 				continue;
 			/* paired by draw: the same people, the same parameter draws */
-			for (r = 0; r < c->reps; r++)
-				c->a[r] = econ(c, s, r, t, IAPT_E_NET_COST) - econ(c, 0, r, t, IAPT_E_NET_COST);
+			iapt_compare_paired(c->res[0], c->res[s], t, c->a, c->b);
 			cmp_row(b, c, s, t, "incremental_cost", c->a);
-			for (r = 0; r < c->reps; r++)
-				c->b[r] = econ(c, s, r, t, IAPT_E_QALYS) - econ(c, 0, r, t, IAPT_E_QALYS);
 			cmp_row(b, c, s, t, "incremental_qalys", c->b);
 			for (r = 0; r < c->reps; r++) {
 				mc += c->a[r] / c->reps;
@@ -667,17 +673,13 @@ static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
 			cmp_point(b, c, s, t, "icer", mq != 0 ? mc / mq : NAN);
 			for (k = 0; k < e->n_thresholds; k++) {
 				char name[64];
-				double lam = e->thresholds[k], *inmb = c->scratch + c->reps, pce;
-				int positive = 0;
-				for (r = 0; r < c->reps; r++) {
+				double lam = e->thresholds[k], *inmb = c->scratch + c->reps;
+				for (r = 0; r < c->reps; r++)
 					inmb[r] = lam * c->b[r] - c->a[r];
-					positive += inmb[r] > 0;
-				}
-				pce = (double)positive / c->reps;
 				snprintf(name, sizeof name, "inmb_%.0f", lam);
 				cmp_row(b, c, s, t, name, inmb);
 				snprintf(name, sizeof name, "prob_cost_effective_%.0f", lam);
-				cmp_point(b, c, s, t, name, pce);
+				cmp_point(b, c, s, t, name, iapt_psa_prob_positive(c->a, c->b, (size_t)c->reps, lam));
 			}
 			for (r = 0; r < c->reps; r++)
 				c->a[r] = econ(c, s, r, t, IAPT_E_NPV) - econ(c, 0, r, t, IAPT_E_NPV);

@@ -74,6 +74,14 @@ double iapt_psa_evpi(const double *cost, const double *effect, size_t ns, size_t
 	return fmax(0.0, best_sum / (double)used - best_mean);
 }
 
+double iapt_psa_prob_positive(const double *d_cost, const double *d_effect, size_t n, double lambda)
+{
+	size_t i, positive = 0;
+	for (i = 0; i < n; i++)
+		positive += lambda * d_effect[i] - d_cost[i] > 0;
+	return n ? (double)positive / (double)n : NAN;
+}
+
 void iapt_oneway_finish(iapt_oneway *o)
 {
 	o->swing = fabs(o->y_high - o->y_low);

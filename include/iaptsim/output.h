@@ -25,6 +25,10 @@ int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_resul
  * economics block; IAPT_EINVAL naming the one that differs. */
 int iapt_compare_check(const iapt_scenario *const *sc, size_t n);
 
+/* Draw by draw (replicate by replicate), an alternative minus the base in a perspective:
+ * net cost (d_cost) and QALYs gained (d_qalys); each array holds the replicates. */
+void iapt_compare_paired(const iapt_results *base, const iapt_results *alt, int perspective, double *d_cost, double *d_qalys);
+
 typedef struct iapt_compare_options {
 	double lambda_min, lambda_max, lambda_step; /* thresholds for ceac.csv and evpi.csv, GBP/QALY */
 } iapt_compare_options;
