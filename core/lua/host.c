@@ -36,6 +36,12 @@ static const char *const hook_names[] = {"setup", "on_year", "on_referral", "on_
 #define N_HOOKS 5
 
 enum { H_SETUP, H_YEAR, H_REFERRAL, H_DISCHARGE, H_FINISH };
+/* A plugin's hook bits (plugin.h) are the engine's (engine.h), in hook_names order. */
+_Static_assert((int)IAPT_PLUGIN_SETUP == (int)IAPT_HOOK_SETUP && IAPT_PLUGIN_SETUP == 1 << H_SETUP, "hook bits");
+_Static_assert((int)IAPT_PLUGIN_ON_YEAR == (int)IAPT_HOOK_YEAR && IAPT_PLUGIN_ON_YEAR == 1 << H_YEAR, "hook bits");
+_Static_assert((int)IAPT_PLUGIN_ON_REFERRAL == (int)IAPT_HOOK_REFERRAL && IAPT_PLUGIN_ON_REFERRAL == 1 << H_REFERRAL, "hook bits");
+_Static_assert((int)IAPT_PLUGIN_ON_DISCHARGE == (int)IAPT_HOOK_DISCHARGE && IAPT_PLUGIN_ON_DISCHARGE == 1 << H_DISCHARGE, "hook bits");
+_Static_assert((int)IAPT_PLUGIN_ON_FINISH == (int)IAPT_HOOK_FINISH && IAPT_PLUGIN_ON_FINISH == 1 << H_FINISH, "hook bits");
 
 /* One plugin's Lua state in one worker (or the control state at load). */
 typedef struct pstate {
@@ -1541,14 +1547,7 @@ int iapt_lua__hooks_new(const iapt_scenario *sc, iapt_hooks **out)
 		const iapt_plugin *pl = sc->plugins[k];
 		ho->ps[k].metric0 = m0;
 		m0 += pl->n_metrics;
-		if (pl->hooks & IAPT_PLUGIN_ON_YEAR)
-			ho->hooks.has |= IAPT_HOOK_YEAR;
-		if (pl->hooks & IAPT_PLUGIN_ON_REFERRAL)
-			ho->hooks.has |= IAPT_HOOK_REFERRAL;
-		if (pl->hooks & IAPT_PLUGIN_ON_DISCHARGE)
-			ho->hooks.has |= IAPT_HOOK_DISCHARGE;
-		if (pl->hooks & IAPT_PLUGIN_ON_FINISH)
-			ho->hooks.has |= IAPT_HOOK_FINISH;
+		ho->hooks.has |= pl->hooks; /* the same bits (asserted below) */
 	}
 	ho->hooks.has |= IAPT_HOOK_SETUP; /* begin loads the states even without a setup hook */
 	*out = &ho->hooks;
