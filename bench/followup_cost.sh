@@ -5,10 +5,10 @@
 # Usage: bench/followup_cost.sh [BUILD_DIR]   (run from the repository root)
 set -euo pipefail
 b=${1:-build}
+. "$(dirname "$0")/lib.sh"
 t() { "$b/bench_national" scenarios/default.yaml "$@" | awk '/^wall time/ {print $3}'; }
-best() { local m=; for _ in 1 2 3; do v=$(t "$@"); m=$(awk -v a="${m:-$v}" -v b="$v" 'BEGIN {print (b < a ? b : a)}'); done; echo "$m"; }
-p=$(best followup.years=0)
-f=$(best)
+p=$(best 3 t followup.years=0)
+f=$(best 3 t)
 echo "pathway alone (followup.years=0)   $p s (best of 3)"
 echo "with 5 years of follow-up          $f s (best of 3)"
 awk -v p="$p" -v f="$f" 'BEGIN {printf "ratio                              %.2f\n", f / p}'

@@ -9,17 +9,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mpi=(mpirun --oversubscribe)
 [ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root)
-t() {
-  local s e
-  mkdir -p "$tmp/n$1"
-  s=$(date +%s.%N)
-  (cd "$tmp/n$1" && "${mpi[@]}" -n "$1" "$bin" run "$root/scenarios/default.yaml" -o out -q --threads 1) >&2 || exit 1
-  e=$(date +%s.%N)
-  awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'
-}
-best() { local m=; for _ in 1 2 3; do v=$(t "$1"); m=$(awk -v a="${m:-$v}" -v b="$v" 'BEGIN {print (b < a ? b : a)}'); done; echo "$m"; }
-one=$(best 1)
-two=$(best 2)
+. "$(dirname "$0")/lib.sh"
+t() { mkdir -p "$tmp/n$1" && cd "$tmp/n$1" && wall "${mpi[@]}" -n "$1" "$bin" run "$root/scenarios/default.yaml" -o out -q --threads 1; }
+one=$(best 3 t 1)
+two=$(best 3 t 2)
 echo "20 replicates, 1 rank (1 thread)    $one s (best of 3, mpirun included)"
 echo "20 replicates, 2 ranks (1 thread)   $two s (best of 3, mpirun included)"
 awk -v a="$one" -v b="$two" 'BEGIN {printf "speed-up                            %.2f\n", a / b}'

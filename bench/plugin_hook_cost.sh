@@ -7,12 +7,12 @@
 # Usage: bench/plugin_hook_cost.sh [BUILD_DIR]   (run from the repository root)
 set -euo pipefail
 b=${1:-build}
+. "$(dirname "$0")/lib.sh"
 t() { "$b/bench_national" "$1" | awk '/^wall time/ {next} /^cpu time/ {print $3} /^referrals simulated/ {print $3 > "/dev/stderr"}' 2>"${2:-/dev/null}"; }
-best() { local m=; for _ in 1 2 3 4 5; do v=$(t "$@"); m=$(awk -v a="${m:-$v}" -v b="$v" 'BEGIN {print (b < a ? b : a)}'); done; echo "$m"; }
 n=$(mktemp)
 trap 'rm -f "$n"' EXIT
-p=$(best scenarios/default.yaml)
-h=$(best bench/referral_hook.yaml "$n")
+p=$(best 5 t scenarios/default.yaml)
+h=$(best 5 t bench/referral_hook.yaml "$n")
 echo "national year, no plugin            $p s (best of 5, CPU)"
 echo "with an on_referral hook            $h s (best of 5, CPU)"
 awk -v p="$p" -v h="$h" -v n="$(cat "$n")" 'BEGIN {

@@ -6,10 +6,10 @@ set -euo pipefail
 b=${1:-build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-t() { local s e; s=$(date +%s.%N); "$b/iaptsim" run scenarios/default.yaml -o "$tmp/t$1" -q --threads "$1"; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'; }
-best() { local m=; for _ in 1 2 3; do v=$(t "$1"); m=$(awk -v a="${m:-$v}" -v b="$v" 'BEGIN {print (b < a ? b : a)}'); done; echo "$m"; }
-one=$(best 1)
-two=$(best 2)
+. "$(dirname "$0")/lib.sh"
+t() { wall "$b/iaptsim" run scenarios/default.yaml -o "$tmp/t$1" -q --threads "$1"; }
+one=$(best 3 t 1)
+two=$(best 3 t 2)
 echo "20 replicates, 1 thread             $one s (best of 3)"
 echo "20 replicates, 2 threads            $two s (best of 3)"
 awk -v a="$one" -v b="$two" 'BEGIN {printf "speed-up                            %.2f\n", a / b}'
