@@ -2,15 +2,12 @@
 # The command as a user meets it: exit codes, messages, nothing written on bad input,
 # byte-identical reruns whatever the thread count. Usage: cli_test.sh IAPTSIM SOURCE_DIR
 set -u
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 bin=$1
 src=$2
 cd "$src" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # every malformed scenario: exit 2, its expected first line, and no results folder
 for f in tests/data/bad/*.yaml; do
@@ -253,5 +250,4 @@ grep -q "$(sha256sum scenarios/default.yaml | cut -d' ' -f1)" "$tmp/a/report.htm
 [ -s "$tmp/sens/report.html" ] && grep -q "Tornado" "$tmp/sens/report.html" && ok || bad "sensitivity report lacks the tornado"
 expect_exit 2 "report of a folder without results" "$bin" report tests/data
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

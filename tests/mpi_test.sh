@@ -3,14 +3,11 @@
 # and parameter uncertainty; compare; sensitivity), and a failure on one rank ends the job
 # with the message and no output. Usage: mpi_test.sh IAPTSIM_MPI SOURCE_DIR
 set -u
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 bin=$(readlink -f "$1")
 src=$(readlink -f "$2")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 mpi=(mpirun --oversubscribe -n 2)
 [ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root)
 cd "$src" || exit 1
@@ -62,5 +59,4 @@ grep -q "fails_in_replicate.lua:10: failed in replicate 2 (MPI rank 1)$" "$tmp/e
 [ "$(grep -c 'failed in replicate 2 (MPI rank 1)$' "$tmp/err")" -eq 1 ] && ok || bad "the message is not printed once: $(cat "$tmp/err")"
 [ -e "$tmp/failed" ] && bad "a failed MPI run wrote results" || ok
 
-echo "mpi: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish mpi

@@ -3,16 +3,13 @@
 # written as shown, in order, and run; the messages it quotes are the messages iaptsim
 # gives. Usage: tutorial_test.sh IAPTSIM SOURCE_DIR
 set -u
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 bin=$1
 src=$2
 readme="$src/plugins/README.md"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # blocks opened by "```lua older_adults.lua" or "```yaml outreach.yaml", in order
 n=0
@@ -57,5 +54,4 @@ got=$(head -n 1 err)
 sed -n 2p err | grep -qx "  (in on_referral of plugin 'older_adults', replicate 1)" && ok || bad "step 4: no hook line"
 [ -e out ] && bad "step 4 wrote results" || ok
 
-echo "tutorial: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish tutorial
