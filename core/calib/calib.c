@@ -19,7 +19,7 @@ static int parse_year(const char *s, int *year)
 	long y;
 	errno = 0;
 	y = strtol(s, &end, 10);
-	if (errno || end == s || y < 1990 || y > 2100)
+	if (errno || end == s || y < IAPT_SCENARIO_MIN_YEAR || y > IAPT_SCENARIO_MAX_YEAR)
 		return -1;
 	if (*end == '-') { /* 2019-20 */
 		long z = strtol(end + 1, &end, 10);

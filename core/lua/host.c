@@ -1076,8 +1076,9 @@ static int check_year_arg(lua_State *L, int idx)
 	if (lua_isnoneornil(L, idx))
 		return 0;
 	y = luaL_checkinteger(L, idx);
-	if (y < 1990 || y > 2100)
-		return luaL_error(L, "year %d is outside [1990, 2100] (financial years by their first calendar year: 2019 = 2019-20)", (int)y);
+	if (y < IAPT_SCENARIO_MIN_YEAR || y > IAPT_SCENARIO_MAX_YEAR)
+		return luaL_error(L, "year %d is outside [%d, %d] (financial years by their first calendar year: 2019 = 2019-20)", (int)y,
+				  IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
 	return (int)y;
 }
 
