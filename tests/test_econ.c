@@ -332,6 +332,36 @@ START_TEST(integrated_care)
 }
 END_TEST
 
+/* Integration with no saving and no employment gain changes nothing else: its draw has a
+ * stream of its own, so relapse, remission and work take the same numbers with and
+ * without it (common random numbers for a comparison of the two), person by person. */
+START_TEST(integration_keeps_other_draws)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 1, 0}; /* well on treatment, ill naturally, unemployed */
+	const char *on = "followup.relapse_12m_li=0.53\nfollowup.remission_monthly_6_36m=0.035\n"
+			 "employment.find_work_monthly_well=0.0445\nemployment.find_work_monthly_ill=0.01\n"
+			 "physical.integrated_saving=0\nltc.integrated_employment_gain=0\n";
+	char with[512];
+	cohort a, b;
+	int cat, y;
+	snprintf(with, sizeof with, "%sltc.integrated_share=1\n", on);
+	run_cohort(&a, on, &c, 2000);
+	run_cohort(&b, with, &c, 2000);
+	ck_assert(total(&a, IAPT_CAT_QALYS, IAPT_PERSP_NHS) > 0);
+	ck_assert(total(&a, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) > 0);
+	for (cat = 0; cat < IAPT_CAT__COUNT; cat++)
+		for (y = 0; y < a.ct.n_ledger_years; y++)
+			ck_assert_msg(IAPT_LEDGER(&a.ct, y, 0, cat, IAPT_PERSP_NHS) == IAPT_LEDGER(&b.ct, y, 0, cat, IAPT_PERSP_NHS) &&
+					      IAPT_LEDGER(&a.ct, y, 0, cat, IAPT_PERSP_EXCHEQUER) ==
+						      IAPT_LEDGER(&b.ct, y, 0, cat, IAPT_PERSP_EXCHEQUER) &&
+					      IAPT_LEDGER(&a.ct, y, 0, cat, IAPT_PERSP_SOCIETAL) ==
+						      IAPT_LEDGER(&b.ct, y, 0, cat, IAPT_PERSP_SOCIETAL),
+				      "category %d, year %d differs with integration", cat, y);
+	free_cohort(&a);
+	free_cohort(&b);
+}
+END_TEST
+
 /* Relapse after LI: the hazards are built so that 79% of 53% relapse by 6 months and 53% by
  * 12 (Ali et al. 2017), and at the annual later rate after. The expected QALY gain is
  * 0.18 / 12 x sum over months of the share still well, worked out here from those
@@ -406,6 +436,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, ledger_conservation);
 	tcase_add_test(tc, savings_without_relapse);
 	tcase_add_test(tc, integrated_care);
+	tcase_add_test(tc, integration_keeps_other_draws);
 	tcase_add_test(tc, relapse_matches_ali_2017);
 	tcase_add_test(tc, employment_while_well);
 	tcase_add_test(tc, no_difference_no_flows);

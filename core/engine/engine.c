@@ -702,11 +702,13 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort, int emp
 	t.emp = emp_t; /* a plugin may have changed it at discharge (employment support) */
 	if (!need_int && same_path(&t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
-	/* the follow-up stream: the integrated-care draw first, then two numbers a month */
-	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_FOLLOWUP));
 	if (need_int) {
-		/* integrated care for a long-term condition (Toffolutti et al., S36) */
-		double u_emp = gsl_rng_uniform(s->r);
+		/* integrated care for a long-term condition (Toffolutti et al., S36); its draw has
+		 * a stream of its own, so integration leaves every later draw as it was and a
+		 * comparison with and without it differs only by its effects */
+		double u_emp;
+		iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_INTEGRATED));
+		u_emp = gsl_rng_uniform(s->r);
 		sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
 		saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
 		if (sav_months < 1)
@@ -714,6 +716,8 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort, int emp
 		if (t.emp == EMP_UNEMPLOYED && u_emp < P(s, LTC_INTEGRATED_EMP))
 			t.emp = EMP_EMPLOYED;
 	}
+	/* the follow-up stream: two numbers a month */
+	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_FOLLOWUP));
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
 	memset(acc, 0, sizeof acc);

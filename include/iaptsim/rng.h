@@ -24,7 +24,8 @@ typedef enum iapt_rng_purpose {
 	IAPT_RNG_SERVICE = 5,    /* service-level heterogeneity */
 	IAPT_RNG_FOLLOWUP = 6,   /* after discharge */
 	IAPT_RNG_PLUGIN = 7,     /* math.random inside plugins */
-	IAPT_RNG_PARAMS = 8      /* parameter draws for probabilistic sensitivity analysis */
+	IAPT_RNG_PARAMS = 8,     /* parameter draws for probabilistic sensitivity analysis */
+	IAPT_RNG_INTEGRATED = 9  /* integrated care's move into work at discharge */
 } iapt_rng_purpose;
 
 /* The GSL generator type. Its seed (gsl_rng_set) is taken as the 64-bit state itself. */
