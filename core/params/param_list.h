@@ -235,16 +235,18 @@ X(FU_ILL_BEFORE, "followup.episode_months_at_referral", 6, 0, 240, "months", 0, 
   "(to source) assumed; Whiteford et al. 2013 (53% remit within 12 months untreated) is matched at about 0 months")
 
 /* Employment after discharge (MODEL.md section 6) */
-X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 0,
+X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 1,
   "Monthly chance that someone unemployed or off sick moves into work while at caseness",
-  "(to source) assumed; with the other three rates it sets the programme's employment gain")
-X(EMP_FIND_WELL, "employment.find_work_monthly_well", 0.05, 0, 1, "probability/month", 0, 0,
+  "Hansard, HL Deb 9 Dec 2015 and HC Deb 2 Mar 2016 (DWP ministers): about 1 in 100 ESA work-related activity group claimants leave the benefit each month (an upper bound for moving into work); lower bound 0.003 from Curnock et al. 2014 (below)")
+X(EMP_FIND_WELL, "employment.find_work_monthly_well", 0.0445, 0, 1, "probability/month", 0, 1,
   "Monthly chance that someone unemployed or off sick moves into work while not at caseness",
-  "(to source) assumed; 22.1% of finishers starting unemployed/sick were employed or not seeking work at the end in 2014-15 (S7)")
-X(EMP_LOSE_ILL, "employment.lose_work_monthly_ill", 0.03, 0, 1, "probability/month", 0, 0,
-  "Monthly chance that someone in work leaves work while at caseness", "(to source) assumed")
-X(EMP_LOSE_WELL, "employment.lose_work_monthly_well", 0.005, 0, 1, "probability/month", 0, 0,
-  "Monthly chance that someone in work leaves work while not at caseness", "(to source) assumed")
+  "Curnock, Popham and Leyland 2014, J Epidemiol Community Health 68(Suppl 1):A46 (LFS five-quarter panels 1998-2013): 42.1% of the unemployed were in work a year later, 1-(1-0.421)^(1/12); 3.6% of the health-related inactive")
+X(EMP_LOSE_ILL, "employment.lose_work_monthly_ill", 0.0092, 0, 1, "probability/month", 0, 1,
+  "Monthly chance that someone in work leaves work while at caseness",
+  "Stevenson and Farmer 2017, Thriving at Work (independent review for the Prime Minister): people with a long-term mental health condition lose their jobs at twice the rate of those without (300,000 a year); twice employment.lose_work_monthly_well")
+X(EMP_LOSE_WELL, "employment.lose_work_monthly_well", 0.0046, 0, 1, "probability/month", 0, 1,
+  "Monthly chance that someone in work leaves work while not at caseness",
+  "ONS Labour Force Survey five-quarter longitudinal datasets (UK Data Service SN 5660, 5954, 5958, 6796, flow variable, unweighted): 1,184 of 21,937 (5.4%; 4.9-6.5% by dataset) in work at the first quarter were out of work at the fifth; 1-(1-0.054)^(1/12)")
 X(EMP_ABSENCE_DAYS, "employment.absence_days_monthly_ill", 1.0, 0, 22, "days/month", 0, 0,
   "Working days lost to sickness absence a month by someone in work at caseness",
   "(to source) assumed; mental health caused 17.5 million days of absence in 2018 (ONS 2018)")
