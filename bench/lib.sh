@@ -19,3 +19,12 @@ wall() {
   e=$(date +%s.%N)
   awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'
 }
+
+# same_results DIR1 DIR2: "yes" when the two runs wrote byte-identical results, else "no"
+same_results() {
+  local f
+  for f in summary.csv replicates.csv economics.csv ledger.csv; do
+    cmp -s "$1/$f" "$2/$f" || { echo no; return; }
+  done
+  echo yes
+}

@@ -16,6 +16,4 @@ two=$(best 3 t 2)
 echo "20 replicates, 1 rank (1 thread)    $one s (best of 3, mpirun included)"
 echo "20 replicates, 2 ranks (1 thread)   $two s (best of 3, mpirun included)"
 awk -v a="$one" -v b="$two" 'BEGIN {printf "speed-up                            %.2f\n", a / b}'
-same=yes
-for f in summary.csv replicates.csv economics.csv ledger.csv; do cmp -s "$tmp/n1/out/$f" "$tmp/n2/out/$f" || same=no; done
-echo "files identical (1 vs 2 ranks)      $same"
+echo "files identical (1 vs 2 ranks)      $(same_results "$tmp/n1/out" "$tmp/n2/out")"

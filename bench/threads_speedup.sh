@@ -13,6 +13,4 @@ two=$(best 3 t 2)
 echo "20 replicates, 1 thread             $one s (best of 3)"
 echo "20 replicates, 2 threads            $two s (best of 3)"
 awk -v a="$one" -v b="$two" 'BEGIN {printf "speed-up                            %.2f\n", a / b}'
-same=yes
-for f in summary.csv replicates.csv economics.csv ledger.csv; do cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || same=no; done
-echo "files identical (1 vs 2 threads)    $same"
+echo "files identical (1 vs 2 threads)    $(same_results "$tmp/t1" "$tmp/t2")"
