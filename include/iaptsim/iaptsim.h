@@ -9,6 +9,8 @@
 #include "iaptsim/scenario.h"
 #include "iaptsim/sim.h"
 #include "iaptsim/psa.h"
+#include "iaptsim/cea.h"
+#include "iaptsim/format.h"
 #include "iaptsim/stats.h"
 #include "iaptsim/calib.h"
 #include "iaptsim/output.h"
