@@ -119,6 +119,9 @@ START_TEST(ratio_of_means)
 	ck_assert_double_eq_tol(r.hi95, 57.5, 1e-12);
 	ck_assert_ptr_null(r.reason);
 	ck_assert_double_eq(r.share_ne, 1);
+	/* delta method: var num = 700, var den = 1/3, cov = -5, R = 22.5:
+	 * (700 + 2 x 22.5 x 5 + 22.5^2 / 3) / 3 = 1093.75 / 3; its root over 4/3 */
+	ck_assert_double_eq_tol(r.mcse, sqrt(1093.75 / 3) / (4.0 / 3), 1e-9);
 	/* one point in each quadrant: the denominator changes sign, so no interval */
 	iapt_cea_ratio(n2, d2, 4, scr, &r);
 	ck_assert_double_eq_tol(r.ratio, 6.0 / -1, 1e-12);

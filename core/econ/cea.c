@@ -161,7 +161,20 @@ void iapt_cea_ratio(const double *num, const double *den, size_t n, double *scra
 	out->num = k ? sn / (double)k : NAN;
 	out->den = k ? sd / (double)k : NAN;
 	out->ratio = k && sd != 0 ? sn / sd : NAN;
-	out->lo95 = out->hi95 = NAN;
+	out->lo95 = out->hi95 = out->mcse = NAN;
+	if (k >= 2 && sd != 0) {
+		double mn = sn / (double)k, md = sd / (double)k, vn = 0, vd = 0, cv = 0, R = sn / sd;
+		for (i = 0; i < n; i++)
+			if (isfinite(num[i]) && isfinite(den[i])) {
+				vn += (num[i] - mn) * (num[i] - mn);
+				vd += (den[i] - md) * (den[i] - md);
+				cv += (num[i] - mn) * (den[i] - md);
+			}
+		vn /= (double)(k - 1);
+		vd /= (double)(k - 1);
+		cv /= (double)(k - 1);
+		out->mcse = sqrt(fmax(0.0, vn - 2 * R * cv + R * R * vd) / (double)k) / fabs(md);
+	}
 	out->share_ne = k ? (double)ne / (double)k : NAN;
 	out->share_nw = k ? (double)nw / (double)k : NAN;
 	out->share_sw = k ? (double)sw / (double)k : NAN;

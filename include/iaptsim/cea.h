@@ -68,6 +68,8 @@ typedef struct iapt_ratio {
 	double ratio;   /* mean numerator / mean denominator over replicates where both are finite;
 	                 * NaN when the mean denominator is 0 or no replicate is complete */
 	double num, den;/* the two means */
+	double mcse;    /* Monte Carlo standard error of the ratio by the delta method:
+	                 * sqrt((var num - 2 R cov + R^2 var den) / n) / |mean den|; NaN below 2 */
 	size_t n;       /* replicates with both finite */
 	double lo95, hi95; /* 2.5th and 97.5th percentiles of the replicates' ratios when every
 	                    * denominator has the sign of the mean denominator and none is 0 (the
