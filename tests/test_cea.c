@@ -198,6 +198,10 @@ START_TEST(formatter)
 	ck_assert_str_eq(iapt_format_icer(b, sizeof b, 26.45e6, 1436.7), "GBP 18,400 per QALY gained");
 	ck_assert_str_eq(iapt_format_icer(b, sizeof b, -5e6, 10), "dominant: saves GBP 5.00m and gains 10 QALYs");
 	ck_assert(!strchr(iapt_format_number(b, sizeof b, 1e300), 'e'));
+	ck_assert_str_eq(iapt_format_value(b, sizeof b, 1694790, 6), "1,694,790");
+	ck_assert_str_eq(iapt_format_value(b, sizeof b, 0.0048330192311184135, 4), "0.004833");
+	ck_assert_str_eq(iapt_format_value(b, sizeof b, 177, 6), "177");
+	ck_assert_str_eq(iapt_format_value(b, sizeof b, -0.25, 6), "-0.25");
 }
 END_TEST
 

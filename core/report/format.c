@@ -54,24 +54,27 @@ static int scaled(char *buf, size_t n, double v, const char *prefix)
 	return 1;
 }
 
-const char *iapt_format_number(char *buf, size_t n, double v)
+const char *iapt_format_value(char *buf, size_t n, double v, int sig)
 {
 	double a = fabs(v);
+	if (sig < 1)
+		sig = 1;
+	if (sig > 15)
+		sig = 15;
 	if (!isfinite(v)) {
 		snprintf(buf, n, "n/a");
-	} else if (scaled(buf, n, v, "")) {
 	} else if (a >= 999.5) {
-		grouped(buf, n, (v < 0 ? -1 : 1) * round_sig(a, 3));
-	} else if (a < 0.0005) {
+		grouped(buf, n, (v < 0 ? -1 : 1) * round_sig(a, sig));
+	} else if (a < pow(10, -(sig + 3))) {
 		snprintf(buf, n, "0");
 	} else {
-		/* three significant figures, fixed point, trailing zeros dropped */
-		int dec = 2 - (int)floor(log10(a));
+		/* `sig` significant figures, fixed point, trailing zeros dropped */
+		int dec = sig - 1 - (int)floor(log10(a));
 		char *p;
 		if (dec < 0)
 			dec = 0;
-		if (dec > 6)
-			dec = 6;
+		if (dec > 17)
+			dec = 17;
 		snprintf(buf, n, "%.*f", dec, v);
 		if (dec > 0 && (p = strchr(buf, '.'))) {
 			char *e = buf + strlen(buf) - 1;
@@ -84,6 +87,15 @@ const char *iapt_format_number(char *buf, size_t n, double v)
 			snprintf(buf, n, "0");
 	}
 	return buf;
+}
+
+const char *iapt_format_number(char *buf, size_t n, double v)
+{
+	if (isfinite(v) && scaled(buf, n, v, ""))
+		return buf;
+	if (isfinite(v) && fabs(v) < 0.0005)
+		return snprintf(buf, n, "0"), buf;
+	return iapt_format_value(buf, n, v, 3);
 }
 
 const char *iapt_format_count(char *buf, size_t n, double v)

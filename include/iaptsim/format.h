@@ -15,6 +15,10 @@ extern "C" {
 
 /* Any quantity: 0.00483, 12.3, 456, 7,890, 12,300, 1.69m, 2.41bn. */
 const char *iapt_format_number(char *buf, size_t n, double v);
+/* A value to `sig` significant figures (1..15), fixed point, trailing zeros dropped, whole
+ * numbers from 1,000 grouped (a parameter 1694790 at 6 figures is "1,694,790"; 0.0048330192
+ * at 4 is "0.004833"). */
+const char *iapt_format_value(char *buf, size_t n, double v, int sig);
 /* People, sessions, QALYs: whole numbers to three significant figures from 1,000 (9,910,
  * 11,400, 1.69m); below 10 with one decimal when not whole. */
 const char *iapt_format_count(char *buf, size_t n, double v);
