@@ -80,7 +80,7 @@ START_TEST(quadrants_and_ties)
 	ck_assert_int_eq(r[2].comparator, 1);
 	ck_assert_double_eq_tol(r[2].icer, 150, 1e-9);
 	ck_assert_str_eq(iapt_format_icer(buf, sizeof buf, -400, -2), "saves GBP 200 per QALY lost (south-west: a willingness to accept)");
-	ck_assert_str_eq(iapt_format_icer(buf, sizeof buf, -100, 0), "saves GBP 100 with no change in QALYs");
+	ck_assert_str_eq(iapt_format_icer(buf, sizeof buf, -100, 0), "dominant: saves GBP 100 with no change in QALYs");
 	ck_assert_str_eq(iapt_format_icer(buf, sizeof buf, 0, 0), "no difference");
 }
 END_TEST
@@ -194,7 +194,7 @@ START_TEST(formatter)
 	ck_assert_str_eq(iapt_format_ratio(b, sizeof b, 0.7812), "0.78");
 	ck_assert_str_eq(iapt_format_number(b, sizeof b, NAN), "n/a");
 	ck_assert_str_eq(iapt_format_icer(b, sizeof b, 87.6e6, -4248), "dominated: costs GBP 87.6m more and loses 4,250 QALYs");
-	ck_assert_str_eq(iapt_format_icer(b, sizeof b, -1e6, 0), "saves GBP 1.00m with no change in QALYs");
+	ck_assert_str_eq(iapt_format_icer(b, sizeof b, -1e6, 0), "dominant: saves GBP 1.00m with no change in QALYs");
 	ck_assert_str_eq(iapt_format_icer(b, sizeof b, 26.45e6, 1436.7), "GBP 18,400 per QALY gained");
 	ck_assert_str_eq(iapt_format_icer(b, sizeof b, -5e6, 10), "dominant: saves GBP 5.00m and gains 10 QALYs");
 	ck_assert(!strchr(iapt_format_number(b, sizeof b, 1e300), 'e'));

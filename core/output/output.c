@@ -812,8 +812,12 @@ static int change_payback(const cmp_ctx *c, size_t s, double *pay)
 					flows[((size_t)y * IAPT_CAT__COUNT + (size_t)cat) * IAPT_PERSP__COUNT + (size_t)tag] = v;
 				}
 		rc = iapt_econ_appraise(e, flows, ny, out);
-		for (t = 0; t < IAPT_PERSP__COUNT; t++)
-			pay[(size_t)t * (size_t)c->reps + (size_t)r] = out[(size_t)t * (size_t)count + IAPT_E_PAYBACK_YEARS];
+		/* a change never behind (it saves from the start) pays back at once; one still behind
+		 * at the horizon has a negative NPV */
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			double pb = out[(size_t)t * (size_t)count + IAPT_E_PAYBACK_YEARS], npv = out[(size_t)t * (size_t)count + IAPT_E_NPV];
+			pay[(size_t)t * (size_t)c->reps + (size_t)r] = isnan(pb) && npv >= 0 ? 0.0 : pb;
+		}
 	}
 	free(flows);
 	free(out);

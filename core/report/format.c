@@ -158,7 +158,8 @@ const char *iapt_format_icer(char *buf, size_t n, double dc, double de)
 	else if (dc == 0 && de == 0)
 		snprintf(buf, n, "no difference");
 	else if (de == 0)
-		snprintf(buf, n, "%s %s with no change in QALYs", dc > 0 ? "costs" : "saves", iapt_format_money(m, sizeof m, fabs(dc)));
+		snprintf(buf, n, "%s: %s %s%s with no change in QALYs", dc > 0 ? "dominated" : "dominant", dc > 0 ? "costs" : "saves",
+			 iapt_format_money(m, sizeof m, fabs(dc)), dc > 0 ? " more" : "");
 	else if (dc == 0)
 		snprintf(buf, n, "%s: the same cost and %s %s QALYs", de > 0 ? "dominant" : "dominated", de > 0 ? "gains" : "loses",
 			 iapt_format_count(q, sizeof q, fabs(de)));

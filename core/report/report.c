@@ -688,10 +688,14 @@ static void compare_story(ctx *c, json_t *strategies)
 		iapt_buf__printf(b, " compared with ");
 		esc(b, base);
 		iapt_buf__printf(b, ": ");
-		if (isfinite(rec))
+		if (rec == 0 && cmpv(c, st, "all", "pathway:recovered", NULL, "lo95") == 0 && cmpv(c, st, "all", "pathway:recovered", NULL, "hi95") == 0)
+			iapt_buf__printf(b, "as many people would recover");
+		else if (isfinite(rec))
 			iapt_buf__printf(b, "about %s %s people would recover%s", count(x, sizeof x, fabs(rec)), rec >= 0 ? "more" : "fewer",
 					 interval(iv, sizeof iv, cmpv(c, st, "all", "pathway:recovered", NULL, "lo95"), cmpv(c, st, "all", "pathway:recovered", NULL, "hi95"), 1));
-		if (isfinite(dq))
+		if (dq == 0)
+			iapt_buf__printf(b, "%sthe same QALYs", isfinite(rec) ? " with " : "");
+		else if (isfinite(dq))
 			iapt_buf__printf(b, "%s%s QALYs %s%s", isfinite(rec) ? " and " : "", count(x, sizeof x, fabs(dq)), dq >= 0 ? "gained" : "lost",
 					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_qalys", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_qalys", NULL, "hi95"), 1));
 		if (isfinite(dc))
@@ -700,7 +704,9 @@ static void compare_story(ctx *c, json_t *strategies)
 		iapt_buf__printf(b, ". ");
 		if (isfinite(dx)) {
 			iapt_buf__printf(b, "The Exchequer's net cost %s by %s", dx >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(dx)));
-			if (psh > 0)
+			if (psh > 0 && pmed == 0)
+				iapt_buf__printf(b, ", a saving from the start (in %s of draws)", iapt_format_percent(iv, sizeof iv, psh));
+			else if (psh > 0)
 				iapt_buf__printf(b, " and the change pays back for it in about %s years (in %s of draws)", iapt_format_value(w, sizeof w, pmed, 2),
 						 iapt_format_percent(iv, sizeof iv, psh));
 			else if (psh == 0)
@@ -780,9 +786,12 @@ static void frontier_words(ctx *c)
 				esc(c->b, cmp);
 				if (dc == 0 && de == 0)
 					iapt_buf__printf(c->b, " (the same costs and QALYs: a tie).");
+				else if (de == 0)
+					iapt_buf__printf(c->b, ": it costs %s more for the same QALYs.", money(x, sizeof x, dc));
+				else if (dc == 0)
+					iapt_buf__printf(c->b, ": it costs the same and gives %s fewer QALYs.", count(y, sizeof y, -de));
 				else
-					iapt_buf__printf(c->b, ": it costs %s %s and gives %s %s QALYs.", money(x, sizeof x, fabs(dc)), dc >= 0 ? "more" : "less",
-							 count(y, sizeof y, fabs(de)), de <= 0 ? "fewer" : "more");
+					iapt_buf__printf(c->b, ": it costs %s more and gives %s fewer QALYs.", money(x, sizeof x, dc), count(y, sizeof y, -de));
 			} else if (!strcmp(st, "extendedly dominated")) {
 				iapt_buf__printf(c->b, " ");
 				esc(c->b, cell(t, r, cs));

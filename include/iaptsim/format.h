@@ -31,8 +31,8 @@ const char *iapt_format_ratio(char *buf, size_t n, double v);
 /* The cost per unit of effect of a change of d_cost (GBP) for d_effect (QALYs) in words,
  * never a bare negative number: "GBP 18,400 per QALY gained"; "dominant: saves GBP 3.2m
  * and gains 120 QALYs"; "dominated: costs GBP 87.6m more and loses 4,250 QALYs"; "saves
- * GBP 25,000 per QALY lost (south-west: a willingness to accept)"; "costs GBP 1.2m more
- * with no change in QALYs"; "no difference". */
+ * GBP 25,000 per QALY lost (south-west: a willingness to accept)"; "dominated: costs GBP
+ * 1.2m more with no change in QALYs"; "no difference". */
 const char *iapt_format_icer(char *buf, size_t n, double d_cost, double d_effect);
 
 #ifdef __cplusplus
