@@ -267,7 +267,10 @@ static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
 	iapt_buf__printf(b, ",\n    \"qaly_value_price_year\": \"%s\",\n", iapt_year_label(e->qaly_value_year, lab));
 	iapt_buf__printf(b, "    \"optimism_bias\": ");
 	iapt_buf__number(b, e->optimism_bias, "null");
-	iapt_buf__printf(b, ",\n    \"price_index\": {\"series\": ");
+	iapt_buf__printf(b, ",\n    \"accrual\": \"%s\",\n    \"accrual_note\": \"follow-up flows and QALYs of each month accrue in the state at its %s\",",
+			 iapt_accrual_name(e->accrual),
+			 e->accrual == IAPT_ACCRUAL_START ? "start" : e->accrual == IAPT_ACCRUAL_END ? "end" : "start and at its end, half each (half-cycle correction)");
+	iapt_buf__printf(b, "\n    \"price_index\": {\"series\": ");
 	iapt_buf__json_string(b, series);
 	iapt_buf__printf(b, ", \"source\": ");
 	iapt_buf__json_string(b, source);
@@ -682,7 +685,7 @@ int iapt_compare_check(const iapt_scenario *const *sc, size_t n)
 		    memcmp(&e->health, &e0->health, sizeof e->health) || e->perspectives != e0->perspectives ||
 		    e->n_thresholds != e0->n_thresholds ||
 		    memcmp(e->thresholds, e0->thresholds, (size_t)e->n_thresholds * sizeof(double)) || e->qaly_value != e0->qaly_value ||
-		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias)
+		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias || e->accrual != e0->accrual)
 			return iapt_error__set(IAPT_EINVAL, "%s has another economics block than %s: a comparison needs the same prices, discounting, perspectives and thresholds",
 					       sc[s]->path, sc[0]->path);
 	}
