@@ -730,6 +730,8 @@ static size_t frontier_row(const table *t, const char *persp, const char *st)
 	return find2(t, "perspective", persp, "strategy", st);
 }
 
+static void ce_plane(ctx *c, const char *persp);
+
 static void frontier_words(ctx *c)
 {
 	const table *t = &c->frontier;
@@ -828,6 +830,8 @@ static void frontier_words(ctx *c)
 		}
 		iapt_buf__printf(c->b, "</p>\n");
 	}
+	for (p = 0; p < 3; p++)
+		ce_plane(c, persps[p]);
 	iapt_buf__printf(c->b, "<table><caption>The frontier by perspective: mean net cost and QALYs of each option (frontier.csv)</caption>"
 			       "<tr><th>perspective</th><th>option</th><th>net cost</th><th>QALYs</th><th>status</th><th>against</th><th>cost per QALY gained</th><th>against the base</th></tr>\n");
 	{
@@ -844,6 +848,73 @@ static void frontier_words(ctx *c)
 		}
 	}
 	iapt_buf__printf(c->b, "</table></section>\n");
+}
+
+/* The cost-effectiveness plane of one perspective: each option's mean QALYs and net cost
+ * against the base's, the frontier joining the options on it. */
+static void ce_plane(ctx *c, const char *persp)
+{
+	const table *t = &c->frontier;
+	int cp = col(t, "perspective"), cs = col(t, "strategy"), cst = col(t, "status"), cc = col(t, "cost"), ce = col(t, "effect"), cq = col(t, "quadrant");
+	size_t r, rows[16], nr = 0, base = (size_t)-1, fr[16], nf = 0, i, j;
+	double xlo, xhi, ylo, yhi;
+	series sx, sy;
+	char title[160], tk[48];
+	for (r = 0; r < t->nrows && nr < 16; r++)
+		if (!strcmp(cell(t, r, cp), persp)) {
+			rows[nr++] = r;
+			if (!strcmp(cell(t, r, cq), "base"))
+				base = r;
+		}
+	if (base == (size_t)-1 || nr < 2)
+		return;
+	memset(&sx, 0, sizeof sx);
+	memset(&sy, 0, sizeof sy);
+	for (i = 0; i < nr; i++) {
+		sx.y[sx.n++] = num(cell(t, rows[i], ce)) - num(cell(t, base, ce));
+		sy.y[sy.n++] = num(cell(t, rows[i], cc)) - num(cell(t, base, cc));
+	}
+	range_of(&sx, 1, &xlo, &xhi, 1);
+	range_of(&sy, 1, &ylo, &yhi, 1);
+	if (xlo > 0)
+		xlo = 0;
+	snprintf(title, sizeof title, "Cost-effectiveness plane, %s perspective", persp_label(persp));
+	chart_open(c->b, &c->chart, title,
+		   "Each option's mean QALYs gained and net cost against the base (at the origin); the line joins the options on the efficiency frontier, by cost.");
+	y_axis(c->b, ylo, yhi, 1);
+#define QX(x) (ML + (W - ML - MR) * ((x) - xlo) / (xhi - xlo))
+#define QY(y) (MT + (H - MT - MB) * (1 - ((y) - ylo) / (yhi - ylo)))
+	for (i = 0; i <= 4; i++)
+		iapt_buf__printf(c->b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", QX(xlo + (xhi - xlo) * i / 4), H - MB + 16,
+				 iapt_format_number(tk, sizeof tk, xlo + (xhi - xlo) * i / 4));
+	if (xlo < 0 && xhi > 0)
+		iapt_buf__printf(c->b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" class=\"grid\"/>", QX(0), QX(0), MT, H - MB);
+	/* the frontier, by cost */
+	for (i = 0; i < nr; i++)
+		if (!strcmp(cell(t, rows[i], cst), "on frontier")) {
+			for (j = nf; j > 0 && num(cell(t, fr[j - 1], cc)) > num(cell(t, rows[i], cc)); j--)
+				fr[j] = fr[j - 1];
+			fr[j] = rows[i];
+			nf++;
+		}
+	if (nf > 1) {
+		iapt_buf__printf(c->b, "<polyline class=\"line\" points=\"");
+		for (j = 0; j < nf; j++)
+			iapt_buf__printf(c->b, "%.1f,%.1f ", QX(num(cell(t, fr[j], ce)) - num(cell(t, base, ce))), QY(num(cell(t, fr[j], cc)) - num(cell(t, base, cc))));
+		iapt_buf__printf(c->b, "\"/>");
+	}
+	for (i = 0; i < nr; i++) {
+		double ly = MT + 10 + 22 * (double)i, lx = W - MR + 14;
+		marker(c->b, (int)i, QX(sx.y[i]), QY(sy.y[i]));
+		marker(c->b, (int)i, lx + 6, ly);
+		iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 16, ly + 4);
+		esc(c->b, cell(t, rows[i], cs));
+		iapt_buf__printf(c->b, " (%s)</text>", !strcmp(cell(t, rows[i], cst), "on frontier") ? "frontier" : cell(t, rows[i], cst));
+	}
+#undef QX
+#undef QY
+	axis_labels(c->b, "QALYs gained against the base", "net cost against the base (GBP)");
+	iapt_buf__printf(c->b, "</svg></figure>\n");
 }
 
 static void increments_table(ctx *c)
