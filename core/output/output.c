@@ -703,6 +703,9 @@ typedef struct cmp_ctx {
 	const char *const *folders;
 	double *a, *b, *scratch; /* [reps], [reps], [3 reps] */
 	double *cost, *effect;   /* [strategy][draw] */
+	iapt_compare_row *rows;  /* the increments, in the order of comparison.csv */
+	size_t n_rows, cap_rows;
+	int oom;
 } cmp_ctx;
 
 static double econ(const cmp_ctx *c, size_t s, int r, int t, int m)
@@ -713,6 +716,23 @@ static double econ(const cmp_ctx *c, size_t s, int r, int t, int m)
 /* Do the replicates carry parameter draws? Only then are the acceptability curve, the
  * probability of cost-effectiveness and EVPI about parameter uncertainty rather than the
  * Monte Carlo noise of a finite population (Briggs, Claxton and Sculpher 2006, ch. 7). */
+static const char no_uncertainty_reason[] =
+	"no strategy has an uncertainty block with a distribution: the replicates differ only by Monte Carlo noise (the random people of a finite population), so there is no value of information and no probability of cost-effectiveness to report; mcse gives the Monte Carlo error of each mean";
+
+int iapt_compare_parameter_uncertainty(const iapt_scenario *const *sc, size_t n, const char **reason)
+{
+	size_t s, k;
+	if (reason)
+		*reason = NULL;
+	for (s = 0; s < n; s++)
+		for (k = 0; k < sc[s]->n_uncertain; k++)
+			if (sc[s]->uncertain[k].dist != IAPT_DIST_FIXED)
+				return 1;
+	if (reason)
+		*reason = no_uncertainty_reason;
+	return 0;
+}
+
 static int has_parameter_uncertainty(const iapt_scenario *const *sc, size_t n)
 {
 	size_t s, k;
@@ -723,31 +743,57 @@ static int has_parameter_uncertainty(const iapt_scenario *const *sc, size_t n)
 	return 0;
 }
 
-static const char no_uncertainty_reason[] =
-	"no strategy has an uncertainty block with a distribution: the replicates differ only by Monte Carlo noise (the random people of a finite population), so there is no value of information and no probability of cost-effectiveness to report; mcse gives the Monte Carlo error of each mean";
 
-static void cmp_head(iapt_buf *b, const cmp_ctx *c, size_t s, const char *persp, const char *measure, double threshold)
+static iapt_compare_row *cmp_add(cmp_ctx *c, size_t s, int persp, const char *measure, double threshold)
 {
-	csv_text(b, c->sc[s]->name);
-	iapt_buf__printf(b, ",%s,%s,", persp, measure);
-	iapt_buf__number(b, threshold, "NA");
-	iapt_buf__put(b, ",", 1);
+	iapt_compare_row *r;
+	if (c->n_rows == c->cap_rows) {
+		size_t cap = c->cap_rows ? 2 * c->cap_rows : 64;
+		iapt_compare_row *nr = realloc(c->rows, cap * sizeof *nr);
+		if (!nr) {
+			c->oom = 1;
+			return NULL;
+		}
+		c->rows = nr;
+		c->cap_rows = cap;
+	}
+	r = &c->rows[c->n_rows++];
+	memset(r, 0, sizeof *r);
+	r->strategy = s;
+	r->perspective = persp;
+	snprintf(r->measure, sizeof r->measure, "%s", measure);
+	r->threshold = threshold;
+	return r;
 }
 
-static void cmp_row(iapt_buf *b, const cmp_ctx *c, size_t s, const char *persp, const char *measure, double threshold, const double *x)
+static void cmp_row(cmp_ctx *c, size_t s, int persp, const char *measure, double threshold, const double *x)
 {
-	iapt_summary sm;
-	iapt_stats_summarise(x, (size_t)c->reps, c->scratch, &sm);
-	cmp_head(b, c, s, persp, measure, threshold);
-	put_summary(b, &sm);
+	iapt_compare_row *r = cmp_add(c, s, persp, measure, threshold);
+	if (r)
+		iapt_stats_summarise(x, (size_t)c->reps, c->scratch, &r->s);
 }
 
-static void cmp_point(iapt_buf *b, const cmp_ctx *c, size_t s, const char *persp, const char *measure, double threshold, double v,
-		      size_t n)
+static void cmp_point(cmp_ctx *c, size_t s, int persp, const char *measure, double threshold, double v, size_t n)
 {
-	cmp_head(b, c, s, persp, measure, threshold);
-	iapt_buf__number(b, v, "NA");
-	iapt_buf__printf(b, ",NA,NA,%zu,NA\n", n);
+	iapt_compare_row *r = cmp_add(c, s, persp, measure, threshold);
+	if (!r)
+		return;
+	r->s.mean = v;
+	r->s.lo95 = r->s.hi95 = r->s.sd = r->s.mcse = NAN;
+	r->s.n = n;
+}
+
+static void cmp_ratio(cmp_ctx *c, size_t s, int persp, const char *measure, const iapt_ratio *q)
+{
+	iapt_compare_row *r = cmp_add(c, s, persp, measure, NAN);
+	if (!r)
+		return;
+	r->s.mean = q->ratio;
+	r->s.lo95 = q->lo95;
+	r->s.hi95 = q->hi95;
+	r->s.n = q->n;
+	r->s.sd = NAN;
+	r->s.mcse = q->mcse;
 }
 
 void iapt_compare_paired(const iapt_results *base, const iapt_results *alt, int t, double *d_cost, double *d_qalys)
@@ -827,8 +873,8 @@ static int change_payback(const cmp_ctx *c, size_t s, double *pay)
 	return rc;
 }
 
-/* comparison.csv: every alternative against the base, paired by draw. */
-static int comparison_csv(iapt_buf *b, const cmp_ctx *c)
+/* The increments of every alternative against the base, paired by draw, into c->rows. */
+static int compare_rows(cmp_ctx *c)
 {
 	const iapt_econ_settings *e = &c->sc[0]->econ;
 	size_t s;
@@ -836,88 +882,106 @@ static int comparison_csv(iapt_buf *b, const cmp_ctx *c)
 	double *pay = malloc(IAPT_PERSP__COUNT * (size_t)c->reps * sizeof *pay);
 	if (!pay)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	iapt_buf__printf(b, "strategy,perspective,measure,threshold,mean,lo95,hi95,n,mcse\n");
 	for (s = 1; s < c->n; s++) {
 		for (k = 0; k < (int)(sizeof pathway_measures / sizeof pathway_measures[0]); k++) {
 			char name[64];
 			for (r = 0; r < c->reps; r++)
 				c->a[r] = pathway_value(c->res[s], k, r) - pathway_value(c->res[0], k, r);
 			snprintf(name, sizeof name, "pathway:%s", pathway_measures[k].name);
-			cmp_row(b, c, s, "all", name, NAN, c->a);
+			cmp_row(c, s, -1, name, NAN, c->a);
 		}
 		if ((rc = change_payback(c, s, pay))) {
 			free(pay);
 			return rc;
 		}
 		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
-			const char *pn = iapt_perspective_name(t);
 			iapt_ratio q;
 			iapt_payback pb;
 			if (!(e->perspectives & (1u << t)))
 				continue;
 			/* paired by draw: the same people, the same parameter draws */
 			iapt_compare_paired(c->res[0], c->res[s], t, c->a, c->b);
-			cmp_row(b, c, s, pn, "incremental_cost", NAN, c->a);
-			cmp_row(b, c, s, pn, "incremental_qalys", NAN, c->b);
+			cmp_row(c, s, t, "incremental_cost", NAN, c->a);
+			cmp_row(c, s, t, "incremental_qalys", NAN, c->b);
 			/* the ratio of the mean increments, and where the paired points fall */
 			iapt_cea_ratio(c->a, c->b, (size_t)c->reps, c->scratch, &q);
-			cmp_head(b, c, s, pn, "icer", NAN);
-			put_ratio(b, &q);
-			cmp_point(b, c, s, pn, "share_north_east", NAN, q.share_ne, q.n);
-			cmp_point(b, c, s, pn, "share_north_west", NAN, q.share_nw, q.n);
-			cmp_point(b, c, s, pn, "share_south_west", NAN, q.share_sw, q.n);
-			cmp_point(b, c, s, pn, "share_south_east", NAN, q.share_se, q.n);
+			cmp_ratio(c, s, t, "icer", &q);
+			cmp_point(c, s, t, "share_north_east", NAN, q.share_ne, q.n);
+			cmp_point(c, s, t, "share_north_west", NAN, q.share_nw, q.n);
+			cmp_point(c, s, t, "share_south_west", NAN, q.share_sw, q.n);
+			cmp_point(c, s, t, "share_south_east", NAN, q.share_se, q.n);
 			for (k = 0; k < e->n_thresholds; k++) {
 				double lam = e->thresholds[k], *inmb = c->scratch + c->reps;
 				for (r = 0; r < c->reps; r++)
 					inmb[r] = lam * c->b[r] - c->a[r];
-				cmp_row(b, c, s, pn, "inmb", lam, inmb);
+				cmp_row(c, s, t, "inmb", lam, inmb);
 				if (c->uncertain)
-					cmp_point(b, c, s, pn, "prob_cost_effective", lam,
-						  iapt_psa_prob_positive(c->a, c->b, (size_t)c->reps, lam), (size_t)c->reps);
+					cmp_point(c, s, t, "prob_cost_effective", lam, iapt_psa_prob_positive(c->a, c->b, (size_t)c->reps, lam),
+						  (size_t)c->reps);
 			}
 			for (r = 0; r < c->reps; r++)
 				c->a[r] = econ(c, s, r, t, IAPT_E_NPV) - econ(c, 0, r, t, IAPT_E_NPV);
-			cmp_row(b, c, s, pn, "incremental_npv", NAN, c->a);
+			cmp_row(c, s, t, "incremental_npv", NAN, c->a);
 			for (k = IAPT_E__FIXED + e->n_thresholds; k < count; k++) {
 				char name[64];
 				for (r = 0; r < c->reps; r++)
 					c->a[r] = econ(c, s, r, t, k) - econ(c, 0, r, t, k);
-				cmp_row(b, c, s, pn, iapt_econ_measure_name(e, k, name), NAN, c->a);
+				cmp_row(c, s, t, iapt_econ_measure_name(e, k, name), NAN, c->a);
 			}
 			iapt_cea_payback(pay + (size_t)t * (size_t)c->reps, (size_t)c->reps, c->scratch, &pb);
-			cmp_point(b, c, s, pn, "payback_median_years", NAN, pb.median, pb.n_paying);
-			cmp_point(b, c, s, pn, "payback_share", NAN, pb.share, pb.n);
+			cmp_point(c, s, t, "payback_median_years", NAN, pb.median, pb.n_paying);
+			cmp_point(c, s, t, "payback_share", NAN, pb.share, pb.n);
 		}
 	}
 	free(pay);
-	return IAPT_OK;
+	return c->oom ? iapt_error__set(IAPT_ENOMEM, "out of memory") : IAPT_OK;
+}
+
+/* comparison.csv from the rows */
+static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
+{
+	size_t i;
+	iapt_buf__printf(b, "strategy,perspective,measure,threshold,mean,lo95,hi95,n,mcse\n");
+	for (i = 0; i < c->n_rows; i++) {
+		const iapt_compare_row *r = &c->rows[i];
+		csv_text(b, c->sc[r->strategy]->name);
+		iapt_buf__printf(b, ",%s,%s,", r->perspective < 0 ? "all" : iapt_perspective_name(r->perspective), r->measure);
+		iapt_buf__number(b, r->threshold, "NA");
+		iapt_buf__put(b, ",", 1);
+		put_summary(b, &r->s);
+	}
 }
 
 /* Mean net cost and QALYs of each strategy in a perspective, over the draws complete in
  * every strategy. */
-static void strategy_means(const cmp_ctx *c, int t, double *mc, double *me)
+static void strategy_means(const iapt_results *const *res, size_t n, int t, double *mc, double *me)
 {
 	size_t s, used = 0;
-	int r;
-	for (s = 0; s < c->n; s++)
+	int r, reps = iapt_results_replicates(res[0]);
+	for (s = 0; s < n; s++)
 		mc[s] = me[s] = 0;
-	for (r = 0; r < c->reps; r++) {
+	for (r = 0; r < reps; r++) {
 		int ok = 1;
-		for (s = 0; s < c->n; s++)
-			ok &= isfinite(econ(c, s, r, t, IAPT_E_NET_COST)) && isfinite(econ(c, s, r, t, IAPT_E_QALYS));
+		for (s = 0; s < n; s++)
+			ok &= isfinite(iapt_results_econ(res[s], r, t, IAPT_E_NET_COST)) && isfinite(iapt_results_econ(res[s], r, t, IAPT_E_QALYS));
 		if (!ok)
 			continue;
-		for (s = 0; s < c->n; s++) {
-			mc[s] += econ(c, s, r, t, IAPT_E_NET_COST);
-			me[s] += econ(c, s, r, t, IAPT_E_QALYS);
+		for (s = 0; s < n; s++) {
+			mc[s] += iapt_results_econ(res[s], r, t, IAPT_E_NET_COST);
+			me[s] += iapt_results_econ(res[s], r, t, IAPT_E_QALYS);
 		}
 		used++;
 	}
-	for (s = 0; s < c->n; s++) {
+	for (s = 0; s < n; s++) {
 		mc[s] = used ? mc[s] / (double)used : NAN;
 		me[s] = used ? me[s] / (double)used : NAN;
 	}
+}
+
+int iapt_compare_frontier(const iapt_results *const *res, size_t n, int perspective, double *cost, double *effect, iapt_cea_row *out)
+{
+	strategy_means(res, n, perspective, cost, effect);
+	return iapt_cea_frontier(cost, effect, n, out);
 }
 
 /* frontier.csv: the full incremental analysis of the mean costs and effects. */
@@ -936,8 +1000,7 @@ static int frontier_csv(iapt_buf *b, const cmp_ctx *c)
 	for (t = 0; t < IAPT_PERSP__COUNT && !rc; t++) {
 		if (!(e->perspectives & (1u << t)))
 			continue;
-		strategy_means(c, t, mc, me);
-		if ((rc = iapt_cea_frontier(mc, me, c->n, rows)))
+		if ((rc = iapt_compare_frontier(c->res, c->n, t, mc, me, rows)))
 			break;
 		for (s = 0; s < c->n; s++) {
 			iapt_buf__printf(b, "%s,", iapt_perspective_name(t));
@@ -1103,8 +1166,9 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if ((rc = comparison_csv(&bufs[0], &c)) || (rc = frontier_csv(&bufs[1], &c)))
+	if ((rc = compare_rows(&c)) || (rc = frontier_csv(&bufs[1], &c)))
 		goto cleanup;
+	comparison_csv(&bufs[0], &c);
 	psa_csv(&bufs[2], sc, res, n);
 	if (c.uncertain) {
 		if ((rc = ceac_evpi_csv(&bufs[3], &bufs[4], &c)))
@@ -1133,7 +1197,43 @@ cleanup:
 	free(c.scratch);
 	free(c.cost);
 	free(c.effect);
+	free(c.rows);
 	return rc;
+}
+
+int iapt_compare_rows(const iapt_scenario *const *sc, const iapt_results *const *res, size_t n, iapt_compare_row **rows, size_t *n_rows)
+{
+	cmp_ctx c;
+	size_t i;
+	int rc;
+	*rows = NULL;
+	*n_rows = 0;
+	memset(&c, 0, sizeof c);
+	c.sc = sc;
+	c.res = res;
+	c.n = n;
+	c.reps = iapt_results_replicates(res[0]);
+	c.uncertain = has_parameter_uncertainty(sc, n);
+	for (i = 1; i < n; i++)
+		if (iapt_results_replicates(res[i]) != c.reps)
+			return iapt_error__set(IAPT_EINVAL, "strategies with different numbers of replicates cannot be paired");
+	c.a = malloc((size_t)c.reps * sizeof(double));
+	c.b = malloc((size_t)c.reps * sizeof(double));
+	c.scratch = malloc(3 * (size_t)c.reps * sizeof(double));
+	if (!c.a || !c.b || !c.scratch)
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+	else
+		rc = compare_rows(&c);
+	free(c.a);
+	free(c.b);
+	free(c.scratch);
+	if (rc) {
+		free(c.rows);
+		return rc;
+	}
+	*rows = c.rows;
+	*n_rows = c.n_rows;
+	return IAPT_OK;
 }
 
 /* ---- one-way sensitivity: tornado.csv ---- */
