@@ -183,6 +183,14 @@ static double npv_at(iapt_scenario *sc, double x)
 	return sum / n;
 }
 
+/* A runner of one's own (as an MPI distributor would be): counts, then runs. */
+static int runs;
+static int counting_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)
+{
+	runs++;
+	return iapt_sim_run(out, sc, opt);
+}
+
 START_TEST(oneway_of_a_small_scenario)
 {
 	iapt_scenario *sc = load_small();
@@ -204,7 +212,11 @@ START_TEST(oneway_of_a_small_scenario)
 	so.refine = 3;
 	so.before_run = before_run;
 	so.data = &s;
+	so.run = counting_run;
+	runs = 0;
 	ck_assert_int_eq(iapt_sensitivity_oneway(sc, rows, 2, &so), 0);
+	ck_assert_int_eq(runs, s.n); /* every run through the runner, each announced */
+	ck_assert_int_ge(runs, 6);   /* base, two ends of each, at least one refining run */
 	/* the scenario is as it was */
 	ck_assert_ptr_eq(sc->params, params);
 	ck_assert_uint_eq(sc->n_uncertain, 1);

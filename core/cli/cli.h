@@ -75,7 +75,7 @@ typedef struct iapt_cli_option {
 #define IAPT_CLI_OPT_OUTPUT(type, what, help_text) \
 	{"output", 'o', what, help_text, IAPT_CLI_STRING, offsetof(type, common.outdir), 0, 0, 0, 0, NULL}
 #define IAPT_CLI_OPT_SET(type) \
-	{"set", 0, "NAME=VALUE", "override a parameter; NAME@YEAR=VALUE from that year on (repeat for more)", \
+	{"set", 0, "NAME=VALUE", "override a parameter; NAME@YEAR=VALUE from that year on\n(repeat for more)", \
 	 IAPT_CLI_LIST, offsetof(type, common.sets), 0, 0, 0, 0, NULL}
 #define IAPT_CLI_OPT_SEED(type) \
 	{"seed", 0, "N", "override the scenario's seed", IAPT_CLI_U64, offsetof(type, common.seed), \

@@ -138,7 +138,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_cli__progress_start(&progress, "");
 	iapt_cli__run_options(a, &ro, &progress);
 	so.refine = s->refine;
-	so.run = &ro;
+	so.run_options = &ro;
 	so.before_run = before_run;
 	so.data = &progress;
 	if ((rc = iapt_sensitivity_oneway(sc, rows, (size_t)n, &so)))

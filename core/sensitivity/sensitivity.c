@@ -152,7 +152,7 @@ static int outcome_at(void *data, double x, double *y)
 		rc = iapt_params_set_constant(sc->params, c->param, x, "sensitivity");
 	}
 	if (!rc) /* iapt_sim_run checks the parameter combinations first */
-		rc = iapt_sim_run(&res, sc, c->opt->run);
+		rc = (c->opt->run ? c->opt->run : iapt_sim_run)(&res, sc, c->opt->run_options);
 	if (!rc) {
 		double sum = 0;
 		n = iapt_results_replicates(res);

@@ -42,7 +42,10 @@ typedef struct iapt_sensitivity_options {
 	int perspective, measure; /* the outcome (iapt_sensitivity_measure) */
 	int refine;               /* runs to refine each switching value (iapt_oneway_refine);
 	                           * whole-number parameters are not refined */
-	const iapt_run_options *run; /* for every run; may be NULL */
+	const iapt_run_options *run_options; /* for every run; may be NULL */
+	/* how each run is made: NULL for iapt_sim_run, or another runner with its signature
+	 * (one that splits the replicates across processes, say) */
+	int (*run)(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
 	/* Called before each run with what it is for: "base", "NAME low", "NAME high" or
 	 * "NAME switching value"; may be NULL. */
 	void (*before_run)(void *data, const char *what);
