@@ -34,11 +34,24 @@ static iapt_scenario *scenario(const char *plugins)
 	return scenario_years(plugins, 2019, 2019, 1, 0.01, 0);
 }
 
+/* A run with the scenario's plugins (the Lua host's hooks), as the command makes it. */
+static int run_plugins(iapt_results **res, const iapt_scenario *sc, int threads)
+{
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_plugin_host *host;
+	int rc;
+	ck_assert_int_eq(iapt_plugin_host_new(&host, sc), 0);
+	ro.threads = threads;
+	ro.hooks = iapt_plugin_host_hooks(host);
+	rc = iapt_sim_run(res, sc, &ro);
+	iapt_plugin_host_free(host);
+	return rc;
+}
+
 static iapt_results *run(iapt_scenario *sc, int threads)
 {
 	iapt_results *res = NULL;
-	iapt_run_options ro = {threads, NULL, NULL, 0};
-	int rc = iapt_sim_run(&res, sc, &ro);
+	int rc = run_plugins(&res, sc, threads);
 	ck_assert_msg(rc == 0, "run: %s", iapt_error_last()->message);
 	return res;
 }
@@ -69,8 +82,7 @@ static double ledger_sum(const iapt_results *r, int rep, int cat, int tag)
 static void expect_failure(iapt_scenario *sc, const char *file_line, const char *frag)
 {
 	iapt_results *res = NULL;
-	iapt_run_options ro = {1, NULL, NULL, 0};
-	int rc = iapt_sim_run(&res, sc, &ro);
+	int rc = run_plugins(&res, sc, 1);
 	const char *m = iapt_error_last()->message;
 	ck_assert_msg(rc == IAPT_ELUA, "%s: rc %d: %s", file_line, rc, m);
 	ck_assert_ptr_null(res);

@@ -13,17 +13,17 @@
 
 #include "engine/engine.h"
 #include "engine/outcome.h"
-#include "lua/host.h"
-#ifdef IAPTSIM_MPI
-#include "mpi/mpi.h"
-#endif
 #include "iaptsim/rng.h"
 #include "util/util.h"
 
 enum { LI = 0, HI = 1 };
-enum { N_AGE = 4, N_PROBLEM = 9, N_LTC_TYPE = 5 };
-/* indices in the problem weights (param_list.h order) */
-enum { PROB_DEPRESSION = 0, PROB_MIXED = 2, PROB_SOCIAL = 3, PROB_PTSD = 4, PROB_OTHER = N_PROBLEM - 1 };
+enum { N_AGE = IAPT_AGE__COUNT, N_PROBLEM = IAPT_PROBLEM__COUNT, N_LTC_TYPE = IAPT_LTC__COUNT };
+/* the value lists (iaptsim/hooks.h) follow the order of the weights (param_list.h) */
+_Static_assert(IAPT_P_POP_AGE_65 - IAPT_P_POP_AGE_18_25 + 1 == N_AGE, "age bands");
+_Static_assert(IAPT_P_PROB_OTHER - IAPT_P_PROB_DEPRESSION + 1 == N_PROBLEM, "problems");
+_Static_assert(IAPT_P_LTC_OTHER - IAPT_P_LTC_DIABETES + 1 == N_LTC_TYPE, "long-term conditions");
+enum { PROB_DEPRESSION = IAPT_PROBLEM_DEPRESSION, PROB_MIXED = IAPT_PROBLEM_MIXED, PROB_SOCIAL = IAPT_PROBLEM_SOCIAL_ANXIETY,
+       PROB_PTSD = IAPT_PROBLEM_PTSD, PROB_OTHER = IAPT_PROBLEM_OTHER };
 enum { EMP_EMPLOYED = IAPT_EMP_EMPLOYED, EMP_UNEMPLOYED = IAPT_EMP_UNEMPLOYED, EMP_OTHER = IAPT_EMP_OTHER };
 #define NO_SCORE 255
 
@@ -744,16 +744,19 @@ static void follow_up(sim *s, const person *p, int end_week, int cohort, int emp
 		flush(s, ly, cohort, acc);
 }
 
-/* A person as hooks see them (engine.h); the caller sets what depends on the event. */
+static int score_or_none(uint8_t v)
+{
+	return v == NO_SCORE ? -1 : v;
+}
+
+/* A person as hooks see them (iaptsim/hooks.h); the caller sets what depends on the event. */
 static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
 {
+	memset(v, 0, sizeof *v);
 	v->id = p->id;
 	v->service = p->svc;
 	v->year = year_of_week(s, p->arrival);
-	v->arrival_week = p->arrival;
-	v->first_week = p->first_week;
-	v->end_week = -1;
-	v->end_year = 0;
+	v->week = p->arrival;
 	v->age_band = p->age;
 	v->female = p->female;
 	v->problem = p->problem;
@@ -762,20 +765,22 @@ static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
 	v->ltc_type = p->ltc_type;
 	v->integrated = p->integrated;
 	v->route = IAPT_ROUTE_LI;
-	v->route_set = 0;
 	v->mark = p->mark;
 	v->responsiveness = p->resp; /* at referral: before the LTC effect */
 	v->phq9 = p->xp;
 	v->gad7 = p->xg;
+	v->entered = p->attended > 0;
+	v->finished = p->attended >= 2;
 	v->attended = p->attended;
 	v->missed = p->missed;
 	v->sessions_li = p->s_li;
 	v->sessions_hi = p->s_hi;
-	v->phq_first = p->phq_first == NO_SCORE ? -1 : p->phq_first;
-	v->gad_first = p->phq_first == NO_SCORE ? -1 : p->gad_first;
-	v->phq_last = p->phq_last == NO_SCORE ? -1 : p->phq_last;
-	v->gad_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
-	v->flags = 0;
+	v->wait_weeks = p->first_week < 0 ? -1 : p->first_week - p->arrival;
+	v->phq9_first = score_or_none(p->phq_first);
+	v->gad7_first = p->phq_first == NO_SCORE ? -1 : p->gad_first;
+	v->phq9_last = score_or_none(p->phq_last);
+	v->gad7_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
+	v->discharge_week = -1;
 }
 
 static int end_referral(sim *s, uint32_t i, int week)
@@ -805,13 +810,17 @@ static int end_referral(sim *s, uint32_t i, int week)
 			count(s, week, p, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
 	}
-	if (s->has & IAPT_HOOK_DISCHARGE) {
+	if (s->has & IAPT_HOOK_ON_DISCHARGE) {
 		iapt_hook_person v;
 		int rc;
 		hook_view(s, p, &v);
-		v.end_week = week;
-		v.end_year = year_of_week(s, week);
-		v.flags = flags;
+		v.discharge_week = week;
+		v.discharge_year = year_of_week(s, week);
+		v.caseness = !!(flags & IAPT_O_CASENESS_FIRST);
+		v.recovered = !!(flags & IAPT_O_RECOVERED);
+		v.reliable_improvement = !!(flags & IAPT_O_RELIABLE_IMPROVEMENT);
+		v.reliable_recovery = !!(flags & IAPT_O_RELIABLE_RECOVERY);
+		v.reliable_deterioration = !!(flags & IAPT_O_RELIABLE_DETERIORATION);
 		s->ev_week = week;
 		s->ev_cohort = year_index(s, p->arrival);
 		if ((rc = s->hooks->on_discharge(s->hooks->data, s, &v)))
@@ -892,7 +901,7 @@ static int arrive(sim *s, int week)
 	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
 		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
 		? IAPT_ROUTE_HI : IAPT_ROUTE_LI;
-	if (s->has & IAPT_HOOK_REFERRAL) {
+	if (s->has & IAPT_HOOK_ON_REFERRAL) {
 		iapt_hook_person v;
 		hook_view(s, p, &v);
 		v.route = route;
@@ -912,7 +921,7 @@ static int arrive(sim *s, int week)
 		resp = v.responsiveness;
 		p->xp = p->np = (float)v.phq9;
 		p->xg = p->ng = (float)v.gad7;
-		if (v.route_set)
+		if (IAPT_PERSON_WROTE(&v, route))
 			route = v.route;
 		else if (route == IAPT_ROUTE_LI && (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL))
 			route = IAPT_ROUTE_HI;
@@ -1087,7 +1096,7 @@ static int simulate(sim *s)
 		int y = year_of_week(s, week);
 		long n_arrive;
 		if (y != cur_year) {
-			if (y >= s->sc->first_year && (s->has & IAPT_HOOK_YEAR)) {
+			if (y >= s->sc->first_year && (s->has & IAPT_HOOK_ON_YEAR)) {
 				s->ev_week = week;
 				s->ev_cohort = y - s->sc->first_year;
 				s->in_setup = 2;
@@ -1129,7 +1138,7 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	s.sc = sc;
 	s.params = sc->params;
 	s.hooks = hooks;
-	s.has = hooks ? hooks->has : 0;
+	s.has = hooks ? hooks->has & IAPT_HOOK__ALL : 0;
 	s.rep = rep;
 	s.ct = ct;
 	s.stats = stats;
@@ -1173,19 +1182,19 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		for (k = 0; k < s.n_services; k++)
 			s.svc[k].factor *= s.n_services / fsum;
 	}
-	if (hooks && hooks->begin) {
+	if (s.has & IAPT_HOOK_SETUP) {
 		s.in_setup = 1;
-		rc = hooks->begin(hooks->data, &s);
+		rc = hooks->setup(hooks->data, &s);
 		s.in_setup = 0;
 		if (rc)
 			goto cleanup;
-		begun = 1;
 	}
+	begun = 1;
 	if ((rc = simulate(&s)))
 		goto cleanup;
 	if (s.peak > stats->peak_people)
 		stats->peak_people = s.peak;
-	if (s.has & IAPT_HOOK_FINISH) {
+	if (s.has & IAPT_HOOK_ON_FINISH) {
 		size_t n = (size_t)s.n_years * IAPT_G__COUNT * IAPT_M__COUNT;
 		if (!(s.values = malloc(n * sizeof *s.values))) {
 			rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
@@ -1195,11 +1204,11 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		s.values_ready = 1;
 	}
 cleanup:
-	if (begun) {
+	if (begun && (s.has & IAPT_HOOK_ON_FINISH)) {
 		int rc2;
 		s.ev_week = s.weeks;
 		s.ev_cohort = -1;
-		rc2 = hooks->end(hooks->data, &s, rc == IAPT_OK);
+		rc2 = hooks->on_finish(hooks->data, &s, rc == IAPT_OK);
 		if (!rc)
 			rc = rc2;
 	}
@@ -1212,9 +1221,9 @@ cleanup:
 	return rc;
 }
 
-/* ---- what hooks may ask of the run (engine.h) ---- */
+/* ---- what hooks may ask of the run (iaptsim/hooks.h) ---- */
 
-void iapt_run__info(const iapt_run *r, iapt_run_info *out)
+void iapt_run_get_info(const iapt_run *r, iapt_run_info *out)
 {
 	out->seed = r->sc->seed;
 	out->replicate = r->rep;
@@ -1224,14 +1233,15 @@ void iapt_run__info(const iapt_run *r, iapt_run_info *out)
 	out->week = r->ev_week;
 	out->n_services = r->n_services;
 	out->population_scale = r->sc->population_scale;
+	out->price_year = r->sc->econ.price_year;
 }
 
-double iapt_run__param(const iapt_run *r, size_t idx, int year)
+double iapt_run_param(const iapt_run *r, size_t idx, int year)
 {
 	return iapt_params_get(r->params, idx, year ? year : r->year);
 }
 
-int iapt_run__set_param(iapt_run *r, size_t idx, int year, double value)
+int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)
 {
 	iapt_param_info info;
 	char lab[8], origin[64];
@@ -1249,7 +1259,7 @@ int iapt_run__set_param(iapt_run *r, size_t idx, int year, double value)
 	return iapt_params_set(r->own_params, idx, year, value, origin);
 }
 
-int iapt_run__flow(iapt_run *r, int category, int tag, double amount)
+int iapt_run_flow(iapt_run *r, int category, int tag, double amount)
 {
 	int ly = r->ev_week < 0 ? -1 : year_index(r, r->ev_week);
 	if (category < 0 || category >= IAPT_CAT__COUNT || tag < 0 || tag >= IAPT_PERSP__COUNT)
@@ -1262,11 +1272,12 @@ int iapt_run__flow(iapt_run *r, int category, int tag, double amount)
 	return IAPT_OK;
 }
 
-int iapt_run__metric(iapt_run *r, size_t k, double v, int set, int year)
+int iapt_run_metric(iapt_run *r, size_t k, double v, int year)
 {
-	int y;
+	int y, set;
 	if (k >= r->ct->n_extra)
 		return iapt_error__set(IAPT_EINVAL, "no such plugin metric");
+	set = r->ct->extra_defs[k].level;
 	if (!isfinite(v))
 		return iapt_error__set(IAPT_EINVAL, "a metric value must be a finite number");
 	if (year)
@@ -1282,12 +1293,12 @@ int iapt_run__metric(iapt_run *r, size_t k, double v, int set, int year)
 	return IAPT_OK;
 }
 
-const double *iapt_run__values(const iapt_run *r)
+const double *iapt_run_values(const iapt_run *r)
 {
 	return r->values_ready ? r->values : NULL;
 }
 
-int iapt_run__log(iapt_run *r, const char *line)
+int iapt_run_log(iapt_run *r, const char *line)
 {
 	if (r->log_lines < IAPT_LOG_MAX_LINES)
 		iapt_buf__printf(&r->log, "%s\n", line);
@@ -1297,9 +1308,15 @@ int iapt_run__log(iapt_run *r, const char *line)
 	return iapt_buf__ok(&r->log) ? IAPT_OK : iapt_error__set(IAPT_ENOMEM, "out of memory (log)");
 }
 
-uint64_t iapt_run__key(const iapt_run *r, uint64_t entity)
+uint64_t iapt_run_key(const iapt_run *r, uint64_t entity)
 {
 	return iapt_rng_key(r->sc->seed, (uint64_t)r->rep, entity, IAPT_RNG_PLUGIN);
+}
+
+int iapt_run_fail(iapt_run *r, int code, const char *message)
+{
+	(void)r;
+	return iapt_error__set(code < 0 ? code : IAPT_ERROR, "%s", message ? message : "a hook failed");
 }
 
 /* ---- follow-up on a hand-made cohort, for tests ---- */
@@ -1407,12 +1424,14 @@ static void *worker(void *arg)
 	iapt_counters ct;
 	iapt_run_stats st;
 	iapt_hooks *hooks = NULL;
+	const iapt_hook_factory *hf = j->opt ? j->opt->hooks : NULL;
 	int hrc = IAPT_OK;
 	char herr[4096] = "";
 	memset(&ct, 0, sizeof ct);
 	ct.n_years = j->res->last_year - j->res->first_year + 1;
 	ct.n_ledger_years = j->res->n_ledger_years;
 	ct.n_extra = j->res->n_extra;
+	ct.extra_defs = hf ? hf->metrics : NULL;
 	ct.c = malloc((size_t)ct.n_years * IAPT_G__COUNT * IAPT_C__COUNT * sizeof *ct.c);
 	ct.ledger = malloc(IAPT_LEDGER_SIZE(ct.n_ledger_years, ct.n_years) * sizeof *ct.ledger);
 	ct.extra = malloc(((size_t)ct.n_years * ct.n_extra + 1) * sizeof *ct.extra);
@@ -1420,8 +1439,8 @@ static void *worker(void *arg)
 		free(ct.c);
 		ct.c = NULL;
 	}
-	/* this worker's plugin states: never shared with another thread */
-	if (ct.c && j->sc->n_plugins && (hrc = iapt_lua__hooks_new(j->sc, &hooks)))
+	/* this worker's hooks: never shared with another thread */
+	if (ct.c && hf && (hrc = hf->create(hf->data, &hooks)))
 		snprintf(herr, sizeof herr, "%s", iapt_error_last()->message);
 	memset(&st, 0, sizeof st);
 	for (;;) {
@@ -1470,19 +1489,18 @@ static void *worker(void *arg)
 	if (st.peak_people > j->stats.peak_people)
 		j->stats.peak_people = st.peak_people;
 	pthread_mutex_unlock(&j->lock);
-	iapt_lua__hooks_free(hooks);
+	if (hf && hooks)
+		hf->destroy(hf->data, hooks);
 	free(ct.c);
 	free(ct.ledger);
 	free(ct.extra);
 	return NULL;
 }
 
-/* The plugins' metrics, named "<plugin>.<metric>", in scenario order. */
-static int extra_metrics(iapt_results *res, const iapt_scenario *sc)
+/* The metrics the hooks declare, in the factory's order. */
+static int extra_metrics(iapt_results *res, const iapt_scenario *sc, const iapt_hook_factory *hf)
 {
-	size_t k, m, n = 0;
-	for (k = 0; k < sc->n_plugins; k++)
-		n += sc->plugins[k]->n_metrics;
+	size_t k, n = hf ? hf->n_metrics : 0;
 	res->n_extra = n;
 	res->extra = calloc((size_t)sc->replicates * (size_t)(sc->last_year - sc->first_year + 1) * n + 1, sizeof *res->extra);
 	res->extra_names = calloc(n + 1, sizeof *res->extra_names);
@@ -1490,19 +1508,32 @@ static int extra_metrics(iapt_results *res, const iapt_scenario *sc)
 	res->extra_level = calloc(n + 1, sizeof *res->extra_level);
 	if (!res->extra || !res->extra_names || !res->extra_docs || !res->extra_level)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	for (n = 0, k = 0; k < sc->n_plugins; k++) {
-		const iapt_plugin *pl = sc->plugins[k];
-		for (m = 0; m < pl->n_metrics; m++, n++) {
-			iapt_buf b = {0};
-			iapt_buf__printf(&b, "%s.%s", pl->name, pl->metrics[m].name);
-			res->extra_names[n] = b.ptr;
-			res->extra_docs[n] = iapt_str__dup(pl->metrics[m].doc);
-			res->extra_level[n] = pl->metrics[m].level;
-			if (!iapt_buf__ok(&b) || !res->extra_docs[n])
-				return iapt_error__set(IAPT_ENOMEM, "out of memory");
-		}
+	for (k = 0; k < n; k++) {
+		res->extra_names[k] = iapt_str__dup(hf->metrics[k].name);
+		res->extra_docs[k] = iapt_str__dup(hf->metrics[k].doc ? hf->metrics[k].doc : "");
+		res->extra_level[k] = hf->metrics[k].level;
+		if (!res->extra_names[k] || !res->extra_docs[k])
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}
 	return IAPT_OK;
+}
+
+static void fill_nan(iapt_results *res)
+{
+	size_t k, n_years = (size_t)(res->last_year - res->first_year + 1), reps = (size_t)res->replicates;
+	size_t nv = reps * n_years * IAPT_G__COUNT * IAPT_M__COUNT;
+	size_t nl = reps * IAPT_LEDGER_SIZE(res->n_ledger_years, n_years);
+	size_t ne = reps * IAPT_PERSP__COUNT * (size_t)res->n_measures, nx = reps * n_years * res->n_extra;
+	for (k = 0; k < nv; k++)
+		res->values[k] = NAN;
+	for (k = 0; k < nl; k++)
+		res->ledger[k] = NAN;
+	for (k = 0; k < ne; k++)
+		res->econ_values[k] = NAN;
+	for (k = 0; k < nx; k++)
+		res->extra[k] = NAN;
+	for (k = 0; k < reps * res->n_uncertain; k++)
+		res->draws[k] = NAN;
 }
 
 int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)
@@ -1516,6 +1547,11 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	*out = NULL;
 	if ((rc = iapt_engine__validate(sc)))
 		return rc;
+	if (sc->n_plugins && !(opt && opt->hooks))
+		return iapt_error__set(IAPT_EINVAL, "the scenario uses plugins: run it with their hooks (iapt_run_options.hooks, "
+				       "from iapt_plugin_host_hooks)");
+	if (opt && opt->hooks && (!opt->hooks->create || !opt->hooks->destroy || (opt->hooks->n_metrics && !opt->hooks->metrics)))
+		return iapt_error__set(IAPT_EINVAL, "a hook factory needs create, destroy and its metrics");
 	res = calloc(1, sizeof *res);
 	if (!res)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
@@ -1533,7 +1569,7 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	res->logs = calloc((size_t)sc->replicates, sizeof *res->logs);
 	res->n_uncertain = sc->n_uncertain;
 	res->draws = calloc((size_t)sc->replicates * sc->n_uncertain + 1, sizeof *res->draws);
-	if ((rc = extra_metrics(res, sc))) {
+	if ((rc = extra_metrics(res, sc, opt ? opt->hooks : NULL))) {
 		iapt_results_free(res);
 		return rc;
 	}
@@ -1545,11 +1581,12 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	j.sc = sc;
 	j.res = res;
 	j.opt = opt;
-	j.stride = 1;
-#ifdef IAPTSIM_MPI
-	if (opt && opt->distribute)
-		iapt_mpi__layout(&j.next, &j.stride);
-#endif
+	j.next = opt && opt->replicate_stride > 1 ? opt->first_replicate : 0;
+	j.stride = opt && opt->replicate_stride > 1 ? opt->replicate_stride : 1;
+	if (j.next < 0)
+		j.next = 0;
+	if (j.stride > 1) /* the replicates others run: NaN until a distributor fills them */
+		fill_nan(res);
 	pthread_mutex_init(&j.lock, NULL);
 	if (threads > sc->replicates)
 		threads = sc->replicates;
@@ -1567,15 +1604,6 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 		worker(&j);
 	}
 	pthread_mutex_destroy(&j.lock);
-#ifdef IAPTSIM_MPI
-	if (opt && opt->distribute && j.stride > 1) {
-		/* every rank agrees on failure, or gets every replicate's results */
-		res->stats = j.stats;
-		if ((j.rc = iapt_mpi__merge(res, j.rc, j.err)))
-			snprintf(j.err, sizeof j.err, "%s", iapt_error_last()->message);
-		j.stats = res->stats;
-	}
-#endif
 	if (j.rc) {
 		iapt_error__set(j.rc, "%s", j.err);
 		iapt_results_free(res);

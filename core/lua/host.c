@@ -18,30 +18,19 @@
 #include <lualib.h>
 
 #include "iaptsim/econ.h"
+#include "iaptsim/hooks.h"
 #include "iaptsim/plugin.h"
+#include "iaptsim/sim.h"
 #include "iaptsim/rng.h"
 #include "engine/outcome.h"
 #include "lua/host.h"
 #include "util/util.h"
 
-/* Names the person attributes take (engine order). */
-static const char *const problem_names[] = {"depression", "generalised_anxiety", "mixed_anxiety_depression",
-					    "social_anxiety", "ptsd", "panic", "ocd", "health_anxiety", "other"};
-static const char *const ltc_names[] = {"diabetes", "copd", "cardiovascular", "musculoskeletal_pain", "other"};
-static const char *const age_names[] = {"18_25", "26_35", "36_64", "65_plus"};
-static const char *const emp_names[] = {"employed", "unemployed_or_sick", "other"};
-static const char *const route_names[] = {"li", "hi", "signpost"};
-static const char *const hook_names[] = {"setup", "on_year", "on_referral", "on_discharge", "on_finish"};
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-#define N_HOOKS 5
-
-enum { H_SETUP, H_YEAR, H_REFERRAL, H_DISCHARGE, H_FINISH };
-/* A plugin's hook bits (plugin.h) are the engine's (engine.h), in hook_names order. */
-_Static_assert((int)IAPT_PLUGIN_SETUP == (int)IAPT_HOOK_SETUP && IAPT_PLUGIN_SETUP == 1 << H_SETUP, "hook bits");
-_Static_assert((int)IAPT_PLUGIN_ON_YEAR == (int)IAPT_HOOK_YEAR && IAPT_PLUGIN_ON_YEAR == 1 << H_YEAR, "hook bits");
-_Static_assert((int)IAPT_PLUGIN_ON_REFERRAL == (int)IAPT_HOOK_REFERRAL && IAPT_PLUGIN_ON_REFERRAL == 1 << H_REFERRAL, "hook bits");
-_Static_assert((int)IAPT_PLUGIN_ON_DISCHARGE == (int)IAPT_HOOK_DISCHARGE && IAPT_PLUGIN_ON_DISCHARGE == 1 << H_DISCHARGE, "hook bits");
-_Static_assert((int)IAPT_PLUGIN_ON_FINISH == (int)IAPT_HOOK_FINISH && IAPT_PLUGIN_ON_FINISH == 1 << H_FINISH, "hook bits");
+#define N_HOOKS IAPT_HOOK__COUNT
+enum { H_SETUP = IAPT_HOOK_I_SETUP, H_YEAR = IAPT_HOOK_I_ON_YEAR, H_REFERRAL = IAPT_HOOK_I_ON_REFERRAL,
+       H_DISCHARGE = IAPT_HOOK_I_ON_DISCHARGE, H_FINISH = IAPT_HOOK_I_ON_FINISH };
+#define hook_name iapt_hook_name
 
 /* One plugin's Lua state in one worker (or the control state at load). */
 typedef struct pstate {
@@ -146,8 +135,8 @@ static const char *doing(const pstate *ps, char *buf, size_t n)
 		snprintf(buf, n, "while loading the plugin");
 		return buf;
 	}
-	iapt_run__info(ps->run, &in);
-	snprintf(buf, n, "in %s of plugin '%s', replicate %d", hook_names[ps->hook], name, in.replicate + 1);
+	iapt_run_get_info(ps->run, &in);
+	snprintf(buf, n, "in %s of plugin '%s', replicate %d", hook_name(ps->hook), name, in.replicate + 1);
 	return buf;
 }
 
@@ -207,7 +196,7 @@ static int l_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	if (ps->run && iapt_run__log(ps->run, lua_tostring(L, -1)))
+	if (ps->run && iapt_run_log(ps->run, lua_tostring(L, -1)))
 		return luaL_error(L, "out of memory (log)");
 	return 0;
 }
@@ -235,7 +224,7 @@ static int l_randomseed(lua_State *L)
 static gsl_rng *plugin_rng(pstate *ps)
 {
 	if (!ps->rng_keyed) {
-		iapt_rng_rekey(ps->rng, iapt_run__key(ps->run, ps->rng_entity));
+		iapt_rng_rekey(ps->rng, iapt_run_key(ps->run, ps->rng_entity));
 		ps->rng_keyed = 1;
 	}
 	return ps->rng;
@@ -582,11 +571,11 @@ static int describe(lua_State *L, iapt_plugin *pl)
 	if (!pl->summary || !pl->summary[0])
 		return iapt_error__set(IAPT_ELUA, "%s: 'summary' is required: one line on what the plugin models", pl->path);
 	for (h = 0; h < N_HOOKS; h++) {
-		lua_getfield(L, t, hook_names[h]);
+		lua_getfield(L, t, hook_name(h));
 		if (lua_isfunction(L, -1))
 			pl->hooks |= 1u << h;
 		else if (!lua_isnil(L, -1)) {
-			iapt_error__set(IAPT_ELUA, "%s: '%s' must be a function, got %s", pl->path, hook_names[h], luaL_typename(L, -1));
+			iapt_error__set(IAPT_ELUA, "%s: '%s' must be a function, got %s", pl->path, hook_name(h), luaL_typename(L, -1));
 			lua_pop(L, 1);
 			return IAPT_ELUA;
 		}
@@ -863,33 +852,8 @@ const char *iapt_plugin_builtin_name(size_t i)
 
 /* ---- the person seen by hooks ---- */
 
-enum {
-	F_ID, F_SERVICE, F_YEAR, F_WEEK, F_AGE_BAND, F_FEMALE, F_PROBLEM, F_EMPLOYMENT, F_LTC, F_LTC_TYPE,
-	F_INTEGRATED, F_RESPONSIVENESS, F_PHQ9, F_GAD7, F_ROUTE, F_MARK,
-	F_DISCHARGE_WEEK, F_DISCHARGE_YEAR, F_ENTERED, F_FINISHED, F_ATTENDED, F_MISSED, F_SESSIONS_LI, F_SESSIONS_HI,
-	F_WAIT_WEEKS, F_PHQ9_FIRST, F_GAD7_FIRST, F_PHQ9_LAST, F_GAD7_LAST, F_CASENESS, F_RECOVERED,
-	F_RELIABLE_IMPROVEMENT, F_RELIABLE_RECOVERY, F_RELIABLE_DETERIORATION, F__COUNT
-};
-
-/* name, when readable (R: referral, D: discharge), when writable */
-static const struct {
-	const char *name;
-	unsigned read, write;
-} fields[F__COUNT] = {
-#define R (1u << H_REFERRAL)
-#define D (1u << H_DISCHARGE)
-	{"id", R | D, 0}, {"service", R | D, 0}, {"year", R | D, 0}, {"week", R | D, 0},
-	{"age_band", R | D, 0}, {"female", R | D, 0}, {"problem", R | D, R}, {"employment", R | D, R | D},
-	{"ltc", R | D, R}, {"ltc_type", R | D, R}, {"integrated", R | D, R | D}, {"responsiveness", R, R},
-	{"phq9", R, R}, {"gad7", R, R}, {"route", R, R}, {"mark", R | D, R | D},
-	{"discharge_week", D, 0}, {"discharge_year", D, 0}, {"entered", D, 0}, {"finished", D, 0},
-	{"attended", D, 0}, {"missed", D, 0}, {"sessions_li", D, 0}, {"sessions_hi", D, 0},
-	{"wait_weeks", D, 0}, {"phq9_first", D, 0}, {"gad7_first", D, 0}, {"phq9_last", D, 0},
-	{"gad7_last", D, 0}, {"caseness", D, 0}, {"recovered", D, 0}, {"reliable_improvement", D, 0},
-	{"reliable_recovery", D, 0}, {"reliable_deterioration", D, 0},
-#undef R
-#undef D
-};
+/* The fields, their kinds and their read and write rules come from IAPT_PERSON_FIELDS
+ * (iaptsim/hooks.h). */
 
 static int field_code(lua_State *L, int key)
 {
@@ -911,13 +875,22 @@ static iapt_hook_person *check_person(lua_State *L, pstate **out)
 	return ps->person;
 }
 
-static int opt_score(lua_State *L, int v)
+/* Push a field's value as plugins see it. */
+static void push_field(lua_State *L, const iapt_person_field *f, double v)
 {
-	if (v < 0)
-		lua_pushnil(L);
-	else
-		lua_pushinteger(L, v);
-	return 1;
+	switch (f->kind) {
+	case IAPT_PK_INDEX: lua_pushinteger(L, (lua_Integer)v + 1); break;
+	case IAPT_PK_BOOLEAN: lua_pushboolean(L, v != 0); break;
+	case IAPT_PK_NAME: lua_pushstring(L, f->values[(int)v >= 0 && (int)v < f->n_values ? (int)v : 0]); break;
+	case IAPT_PK_NUMBER: lua_pushnumber(L, v); break;
+	case IAPT_PK_OPTIONAL:
+		if (v < 0) {
+			lua_pushnil(L);
+			break;
+		}
+		/* fall through */
+	default: lua_pushinteger(L, (lua_Integer)v); break;
+	}
 }
 
 static int person_index(lua_State *L)
@@ -925,46 +898,18 @@ static int person_index(lua_State *L)
 	pstate *ps;
 	iapt_hook_person *p = check_person(L, &ps);
 	int f = field_code(L, 2);
-	if (f < 0)
+	const iapt_person_field *fd = iapt_person_field_get(f);
+	double v = 0;
+	if (!fd)
 		return luaL_error(L, "person has no field '%s' (plugins/README.md lists them)", luaL_tolstring(L, 2, NULL));
-	if (!(fields[f].read & (1u << ps->hook)))
-		return luaL_error(L, "person.%s is not known in %s", fields[f].name, hook_names[ps->hook]);
+	if (!(fd->readable & (1u << ps->hook)))
+		return luaL_error(L, "person.%s is not known in %s", fd->name, hook_name(ps->hook));
 	switch (f) {
-	case F_ID: lua_pushinteger(L, p->id); break;
-	case F_SERVICE: lua_pushinteger(L, p->service + 1); break;
-	case F_YEAR: lua_pushinteger(L, p->year); break;
-	case F_WEEK: lua_pushinteger(L, p->arrival_week); break;
-	case F_AGE_BAND: lua_pushstring(L, age_names[p->age_band & 3]); break;
-	case F_FEMALE: lua_pushboolean(L, p->female); break;
-	case F_PROBLEM: lua_pushstring(L, problem_names[p->problem % N_OF(problem_names)]); break;
-	case F_EMPLOYMENT: lua_pushstring(L, emp_names[p->employment % 3]); break;
-	case F_LTC: lua_pushboolean(L, p->ltc); break;
-	case F_LTC_TYPE: lua_pushstring(L, ltc_names[p->ltc_type % N_OF(ltc_names)]); break;
-	case F_INTEGRATED: lua_pushboolean(L, p->integrated); break;
-	case F_RESPONSIVENESS: lua_pushnumber(L, p->responsiveness); break;
-	case F_PHQ9: lua_pushnumber(L, p->phq9); break;
-	case F_GAD7: lua_pushnumber(L, p->gad7); break;
-	case F_ROUTE: lua_pushstring(L, route_names[p->route % 3]); break;
-	case F_MARK: lua_pushinteger(L, p->mark); break;
-	case F_DISCHARGE_WEEK: lua_pushinteger(L, p->end_week); break;
-	case F_DISCHARGE_YEAR: lua_pushinteger(L, p->end_year); break;
-	case F_ENTERED: lua_pushboolean(L, p->attended > 0); break;
-	case F_FINISHED: lua_pushboolean(L, p->attended >= 2); break;
-	case F_ATTENDED: lua_pushinteger(L, p->attended); break;
-	case F_MISSED: lua_pushinteger(L, p->missed); break;
-	case F_SESSIONS_LI: lua_pushinteger(L, p->sessions_li); break;
-	case F_SESSIONS_HI: lua_pushinteger(L, p->sessions_hi); break;
-	case F_WAIT_WEEKS: return opt_score(L, p->first_week < 0 ? -1 : p->first_week - p->arrival_week);
-	case F_PHQ9_FIRST: return opt_score(L, p->phq_first);
-	case F_GAD7_FIRST: return opt_score(L, p->gad_first);
-	case F_PHQ9_LAST: return opt_score(L, p->phq_last);
-	case F_GAD7_LAST: return opt_score(L, p->gad_last);
-	case F_CASENESS: lua_pushboolean(L, (p->flags & IAPT_O_CASENESS_FIRST) != 0); break;
-	case F_RECOVERED: lua_pushboolean(L, (p->flags & IAPT_O_RECOVERED) != 0); break;
-	case F_RELIABLE_IMPROVEMENT: lua_pushboolean(L, (p->flags & IAPT_O_RELIABLE_IMPROVEMENT) != 0); break;
-	case F_RELIABLE_RECOVERY: lua_pushboolean(L, (p->flags & IAPT_O_RELIABLE_RECOVERY) != 0); break;
-	default: lua_pushboolean(L, (p->flags & IAPT_O_RELIABLE_DETERIORATION) != 0); break;
+#define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: v = (double)p->name; break;
+		IAPT_PERSON_FIELDS(X)
+#undef X
 	}
+	push_field(L, fd, v);
 	return 1;
 }
 
@@ -996,18 +941,38 @@ static int check_bool(lua_State *L, int idx, const char *field)
 	return lua_toboolean(L, idx);
 }
 
-static double check_range(lua_State *L, int idx, const char *field, double lo, double hi, int lo_open)
+static double check_range(lua_State *L, int idx, const char *field, double lo, double hi)
 {
 	double v;
 	if (lua_type(L, idx) != LUA_TNUMBER)
 		return luaL_error(L, "person.%s must be a number; got %s", field, luaL_typename(L, idx));
 	v = lua_tonumber(L, idx);
-	if (!(lo_open ? v > lo : v >= lo) || !(v <= hi)) {
+	if (!(v >= lo) || !(v <= hi)) {
 		char msg[160]; /* lua_pushfstring has no %g */
-		snprintf(msg, sizeof msg, "person.%s = %.10g is outside %s%g, %g]", field, v, lo_open ? "(" : "[", lo, hi);
+		snprintf(msg, sizeof msg, "person.%s = %.10g is outside [%g, %g]", field, v, lo, hi);
 		return luaL_error(L, "%s", msg);
 	}
 	return v;
+}
+
+static double check_whole(lua_State *L, int idx, const char *field, double lo, double hi)
+{
+	lua_Integer v;
+	if (!lua_isinteger(L, idx) || (double)(v = lua_tointeger(L, idx)) < lo || (double)v > hi)
+		return luaL_error(L, "person.%s must be a whole number in [%d, %d]; got %s", field, (int)lo, (int)hi,
+				  luaL_tolstring(L, idx, NULL));
+	return (double)v;
+}
+
+/* The value a plugin gives a writable field, checked by the field's kind. */
+static double check_field(lua_State *L, int idx, const iapt_person_field *f)
+{
+	switch (f->kind) {
+	case IAPT_PK_BOOLEAN: return check_bool(L, idx, f->name);
+	case IAPT_PK_NAME: return check_name(L, idx, f->name, f->values, (size_t)f->n_values);
+	case IAPT_PK_NUMBER: return check_range(L, idx, f->name, f->min, f->max);
+	default: return check_whole(L, idx, f->name, f->min, f->max);
+	}
 }
 
 static int person_newindex(lua_State *L)
@@ -1015,31 +980,20 @@ static int person_newindex(lua_State *L)
 	pstate *ps;
 	iapt_hook_person *p = check_person(L, &ps);
 	int f = field_code(L, 2);
-	if (f < 0)
+	const iapt_person_field *fd = iapt_person_field_get(f);
+	double v;
+	if (!fd)
 		return luaL_error(L, "person has no field '%s' (to keep your own per-person data, use person.mark, 0-255)",
 				  luaL_tolstring(L, 2, NULL));
-	if (!(fields[f].write & (1u << ps->hook)))
-		return luaL_error(L, "person.%s cannot be set in %s", fields[f].name, hook_names[ps->hook]);
+	if (!(fd->writable & (1u << ps->hook)))
+		return luaL_error(L, "person.%s cannot be set in %s", fd->name, hook_name(ps->hook));
+	v = check_field(L, 3, fd);
 	switch (f) {
-	case F_PROBLEM: p->problem = check_name(L, 3, "problem", problem_names, N_OF(problem_names)); break;
-	case F_EMPLOYMENT: p->employment = check_name(L, 3, "employment", emp_names, N_OF(emp_names)); break;
-	case F_LTC: p->ltc = check_bool(L, 3, "ltc"); break;
-	case F_LTC_TYPE: p->ltc_type = check_name(L, 3, "ltc_type", ltc_names, N_OF(ltc_names)); break;
-	case F_INTEGRATED: p->integrated = check_bool(L, 3, "integrated"); break;
-	case F_RESPONSIVENESS: p->responsiveness = check_range(L, 3, "responsiveness", 0, 100, 0); break;
-	case F_PHQ9: p->phq9 = check_range(L, 3, "phq9", 0, 27, 0); break;
-	case F_GAD7: p->gad7 = check_range(L, 3, "gad7", 0, 21, 0); break;
-	case F_ROUTE:
-		p->route = check_name(L, 3, "route", route_names, N_OF(route_names));
-		p->route_set = 1;
-		break;
-	default: { /* F_MARK */
-		lua_Integer v;
-		if (!lua_isinteger(L, 3) || (v = lua_tointeger(L, 3)) < 0 || v > 255)
-			return luaL_error(L, "person.mark must be a whole number in [0, 255]; got %s", luaL_tolstring(L, 3, NULL));
-		p->mark = (int)v;
+#define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: p->name = (ctype)v; break;
+		IAPT_PERSON_FIELDS(X)
+#undef X
 	}
-	}
+	p->written |= 1ull << f;
 	return 0;
 }
 
@@ -1097,7 +1051,7 @@ static int ctx_get(lua_State *L)
 	int year;
 	param_index(L, ps, 2, &i);
 	year = check_year_arg(L, 3);
-	lua_pushnumber(L, iapt_run__param(ps->run, i, year));
+	lua_pushnumber(L, iapt_run_param(ps->run, i, year));
 	return 1;
 }
 
@@ -1113,8 +1067,8 @@ static int ctx_set(lua_State *L)
 	v = lua_tonumber(L, 3);
 	year = check_year_arg(L, 4);
 	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
-		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_names[ps->hook]);
-	if (iapt_run__set_param(ps->run, i, year, v) != IAPT_OK)
+		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_name(ps->hook));
+	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK)
 		return luaL_error(L, "%s", iapt_error_last()->message);
 	return 0;
 }
@@ -1143,7 +1097,7 @@ static int ctx_flow(lua_State *L)
 		return luaL_error(L, "ctx:flow: perspective must be nhs, exchequer or societal; got '%s'", per);
 	if (ps->hook == H_FINISH)
 		return luaL_error(L, "ctx:flow is not available in on_finish (the ledger is closed)");
-	if (iapt_run__flow(ps->run, c, t, amount) != IAPT_OK)
+	if (iapt_run_flow(ps->run, c, t, amount) != IAPT_OK)
 		return luaL_error(L, "ctx:flow: %s", iapt_error_last()->message);
 	return 0;
 }
@@ -1169,7 +1123,7 @@ static int ctx_metric(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)k);
 		lua_rawset(L, lua_upvalueindex(1));
 	}
-	if (iapt_run__metric(ps->run, ps->metric0 + k, v, ps->pl->metrics[k].level, year) != IAPT_OK)
+	if (iapt_run_metric(ps->run, ps->metric0 + k, v, year) != IAPT_OK)
 		return luaL_error(L, "ctx:metric: %s", iapt_error_last()->message);
 	return 0;
 }
@@ -1214,7 +1168,7 @@ static int ctx_price_of(lua_State *L)
 	iapt_params_info(sc->params, i, &info);
 	if (!(py = iapt_unit_price_year(info.unit)))
 		return luaL_error(L, "ctx:price_of: %s is in %s, not money", info.name, info.unit);
-	if (iapt_price_convert(iapt_run__param(ps->run, i, year), py, sc->econ.price_year, &out) != IAPT_OK)
+	if (iapt_price_convert(iapt_run_param(ps->run, i, year), py, sc->econ.price_year, &out) != IAPT_OK)
 		return luaL_error(L, "ctx:price_of: %s", iapt_error_last()->message);
 	lua_pushnumber(L, out);
 	return 1;
@@ -1233,7 +1187,7 @@ static int ctx_index(lua_State *L)
 	lua_pop(L, 1);
 	if (!ps->run)
 		return luaL_error(L, "ctx used outside a hook");
-	iapt_run__info(ps->run, &in);
+	iapt_run_get_info(ps->run, &in);
 	if (strcmp(k, "year") == 0)
 		lua_pushinteger(L, in.year);
 	else if (strcmp(k, "week") == 0)
@@ -1287,7 +1241,7 @@ static int bind_run(lua_State *L)
 	int h;
 	/* hooks, looked up once */
 	for (h = 0; h < N_HOOKS; h++) {
-		lua_getfield(L, 1, hook_names[h]);
+		lua_getfield(L, 1, hook_name(h));
 		if (lua_isfunction(L, -1))
 			ps->ref[h] = luaL_ref(L, LUA_REGISTRYINDEX);
 		else
@@ -1319,9 +1273,9 @@ static int bind_run(lua_State *L)
 	lua_newuserdatauv(L, 0, 0);
 	luaL_newmetatable(L, "iaptsim.person");
 	lua_newtable(L);
-	for (i = 0; i < F__COUNT; i++) {
+	for (i = 0; i < IAPT_PF__COUNT; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
-		lua_setfield(L, -2, fields[i].name);
+		lua_setfield(L, -2, iapt_person_field_get((int)i)->name);
 	}
 	lua_pushvalue(L, -1);
 	lua_pushcclosure(L, person_index, 1);
@@ -1394,7 +1348,7 @@ static int call_hook(pstate *ps, int h, int nargs, int year)
 				line = ar.linedefined;
 			}
 			rc = iapt_error__set(IAPT_ELUA, "%s:%d: %s returned %s; hooks return nothing (set person fields or call ctx instead)\n  (%s)",
-					     where, line, hook_names[h], luaL_typename(L, top + 1), doing(ps, what, sizeof what));
+					     where, line, hook_name(h), luaL_typename(L, top + 1), doing(ps, what, sizeof what));
 		}
 	}
 	lua_settop(L, top);
@@ -1402,13 +1356,13 @@ static int call_hook(pstate *ps, int h, int nargs, int year)
 	return rc;
 }
 
-static int h_begin(void *data, iapt_run *run)
+static int h_setup(void *data, iapt_run *run)
 {
 	host *ho = data;
 	size_t k;
 	int rc;
 	iapt_run_info in;
-	iapt_run__info(run, &in);
+	iapt_run_get_info(run, &in);
 	for (k = 0; k < ho->n; k++)
 		close_state(&ho->ps[k]);
 	for (k = 0; k < ho->n; k++) {
@@ -1507,16 +1461,16 @@ static void push_results(lua_State *L, const double *v, int first, int last)
 	}
 }
 
-static int h_end(void *data, iapt_run *run, int ok)
+static int h_finish(void *data, iapt_run *run, int ok)
 {
 	host *ho = data;
 	size_t k;
 	int rc = IAPT_OK;
 	iapt_run_info in;
-	iapt_run__info(run, &in);
+	iapt_run_get_info(run, &in);
 	for (k = 0; k < ho->n; k++) {
 		pstate *ps = &ho->ps[k];
-		const double *v = iapt_run__values(run);
+		const double *v = iapt_run_values(run);
 		if (ok && !rc && ps->L && v && push_hook(ps, H_FINISH)) {
 			push_results(ps->L, v, in.first_year, in.last_year);
 			rc = call_hook(ps, H_FINISH, 1, in.last_year);
@@ -1527,8 +1481,18 @@ static int h_end(void *data, iapt_run *run, int ok)
 	return rc;
 }
 
-int iapt_lua__hooks_new(const iapt_scenario *sc, iapt_hooks **out)
+struct iapt_plugin_host {
+	iapt_hook_factory factory;
+	const iapt_scenario *sc;
+	iapt_hook_metric *metrics;
+	char **names;
+	size_t n_metrics;
+};
+
+static int hooks_new(void *data, iapt_hooks **out)
 {
+	const iapt_plugin_host *hh = data;
+	const iapt_scenario *sc = hh->sc;
 	host *ho = calloc(1, sizeof *ho);
 	size_t k, m0 = 0;
 	*out = NULL;
@@ -1539,26 +1503,28 @@ int iapt_lua__hooks_new(const iapt_scenario *sc, iapt_hooks **out)
 	ho->sc = sc;
 	ho->n = sc->n_plugins;
 	ho->hooks.data = ho;
-	ho->hooks.begin = h_begin;
+	ho->hooks.setup = h_setup;
 	ho->hooks.on_year = h_year;
 	ho->hooks.on_referral = h_referral;
 	ho->hooks.on_discharge = h_discharge;
-	ho->hooks.end = h_end;
+	ho->hooks.on_finish = h_finish;
 	for (k = 0; k < sc->n_plugins; k++) {
 		const iapt_plugin *pl = sc->plugins[k];
 		ho->ps[k].metric0 = m0;
 		m0 += pl->n_metrics;
-		ho->hooks.has |= pl->hooks; /* the same bits (asserted below) */
+		ho->hooks.has |= pl->hooks;
 	}
-	ho->hooks.has |= IAPT_HOOK_SETUP; /* begin loads the states even without a setup hook */
+	/* setup loads the states even without a setup hook; on_finish releases them */
+	ho->hooks.has |= IAPT_HOOK_SETUP | IAPT_HOOK_ON_FINISH;
 	*out = &ho->hooks;
 	return IAPT_OK;
 }
 
-void iapt_lua__hooks_free(iapt_hooks *h)
+static void hooks_free(void *data, iapt_hooks *h)
 {
 	host *ho;
 	size_t k;
+	(void)data;
 	if (!h)
 		return;
 	ho = h->data;
@@ -1566,4 +1532,65 @@ void iapt_lua__hooks_free(iapt_hooks *h)
 		close_state(&ho->ps[k]);
 	free(ho->ps);
 	free(ho);
+}
+
+/* ---- the factory ---- */
+
+int iapt_plugin_host_new(iapt_plugin_host **out, const iapt_scenario *sc)
+{
+	iapt_plugin_host *h = calloc(1, sizeof *h);
+	size_t k, m, n = 0;
+	*out = NULL;
+	if (!h)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	h->sc = sc;
+	for (k = 0; k < sc->n_plugins; k++)
+		n += sc->plugins[k]->n_metrics;
+	h->metrics = calloc(n + 1, sizeof *h->metrics);
+	h->names = calloc(n + 1, sizeof *h->names);
+	if (!h->metrics || !h->names) {
+		iapt_plugin_host_free(h);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	/* the plugins' metrics, named "<plugin>.<metric>", in scenario order */
+	for (k = 0; k < sc->n_plugins; k++) {
+		const iapt_plugin *pl = sc->plugins[k];
+		for (m = 0; m < pl->n_metrics; m++) {
+			iapt_buf b = {0};
+			iapt_buf__printf(&b, "%s.%s", pl->name, pl->metrics[m].name);
+			if (!iapt_buf__ok(&b)) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			}
+			h->names[h->n_metrics] = b.ptr;
+			h->metrics[h->n_metrics].name = b.ptr;
+			h->metrics[h->n_metrics].doc = pl->metrics[m].doc;
+			h->metrics[h->n_metrics].level = pl->metrics[m].level;
+			h->n_metrics++;
+		}
+	}
+	h->factory.data = h;
+	h->factory.create = hooks_new;
+	h->factory.destroy = hooks_free;
+	h->factory.metrics = h->metrics;
+	h->factory.n_metrics = h->n_metrics;
+	*out = h;
+	return IAPT_OK;
+}
+
+const iapt_hook_factory *iapt_plugin_host_hooks(const iapt_plugin_host *h)
+{
+	return h && h->sc->n_plugins ? &h->factory : NULL;
+}
+
+void iapt_plugin_host_free(iapt_plugin_host *h)
+{
+	size_t k;
+	if (!h)
+		return;
+	for (k = 0; k < h->n_metrics; k++)
+		free(h->names[k]);
+	free(h->names);
+	free(h->metrics);
+	free(h);
 }

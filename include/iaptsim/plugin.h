@@ -9,6 +9,7 @@
 #define IAPTSIM_PLUGIN_H
 
 #include <stddef.h>
+#include "iaptsim/hooks.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,15 +42,6 @@ typedef struct iapt_plugin_metric {
 	int level; /* 1: set once a year, reported as is; 0: a count, summed and scaled to national */
 } iapt_plugin_metric;
 
-/* Hook bits (which hooks a plugin defines). */
-enum {
-	IAPT_PLUGIN_SETUP = 1 << 0,
-	IAPT_PLUGIN_ON_YEAR = 1 << 1,
-	IAPT_PLUGIN_ON_REFERRAL = 1 << 2,
-	IAPT_PLUGIN_ON_DISCHARGE = 1 << 3,
-	IAPT_PLUGIN_ON_FINISH = 1 << 4
-};
-
 /* Defaults of the per-plugin limits (a scenario may change them per plugin). */
 #define IAPT_PLUGIN_DEFAULT_INSTRUCTIONS 100000000L /* per hook call */
 #define IAPT_PLUGIN_DEFAULT_MEMORY_MB 64
@@ -64,7 +56,7 @@ typedef struct iapt_plugin {
 	size_t source_len;
 	char sha256[65];
 	int builtin;
-	unsigned hooks; /* IAPT_PLUGIN_* */
+	unsigned hooks; /* the hooks it defines: IAPT_HOOK_* bits (iaptsim/hooks.h) */
 	iapt_plugin_option *options; /* sorted by name */
 	size_t n_options;
 	iapt_plugin_metric *metrics; /* sorted by name */
@@ -84,6 +76,18 @@ void iapt_plugin_free(iapt_plugin *p);
 
 /* Index of option `name`, or IAPT_ENOTFOUND with a near-miss suggestion. */
 int iapt_plugin_option_find(const iapt_plugin *p, const char *name, size_t *index);
+
+/* The hooks of a scenario's plugins, for iapt_run_options.hooks: each worker thread loads
+ * the plugins into Lua states of its own, afresh for each replicate (in setup), so no state
+ * outlives a replicate and results do not depend on which thread ran what. *out borrows
+ * sc, which must outlive it; free with iapt_plugin_host_free. */
+typedef struct iapt_plugin_host iapt_plugin_host;
+struct iapt_scenario;
+int iapt_plugin_host_new(iapt_plugin_host **out, const struct iapt_scenario *sc);
+/* The factory to pass in iapt_run_options.hooks; NULL when the scenario has no plugins.
+ * Borrowed from h. */
+const iapt_hook_factory *iapt_plugin_host_hooks(const iapt_plugin_host *h);
+void iapt_plugin_host_free(iapt_plugin_host *h);
 
 /* The built-in plugins, in name order. */
 size_t iapt_plugin_builtin_count(void);
