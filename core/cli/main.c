@@ -275,6 +275,10 @@ static int load_path(const opts *o, const char *path, iapt_scenario **out)
 	*out = NULL;
 	if ((rc = iapt_scenario_load(&sc, path)))
 		return report(rc);
+	if ((rc = iapt_plugins_load(sc))) { /* the scenario names them; the Lua host loads them */
+		iapt_scenario_free(sc);
+		return report(rc);
+	}
 	for (i = 0; i < o->n_sets; i++) {
 		if ((rc = iapt_params_assign(sc->params, o->sets[i], "--set"))) {
 			fprintf(stderr, "iaptsim: --set %s: %s\n", o->sets[i], iapt_error_last()->message);

@@ -1547,7 +1547,7 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	*out = NULL;
 	if ((rc = iapt_engine__validate(sc)))
 		return rc;
-	if (sc->n_plugins && !(opt && opt->hooks))
+	if (sc->n_plugin_specs && !(opt && opt->hooks))
 		return iapt_error__set(IAPT_EINVAL, "the scenario uses plugins: run it with their hooks (iapt_run_options.hooks, "
 				       "from iapt_plugin_host_hooks)");
 	if (opt && opt->hooks && (!opt->hooks->create || !opt->hooks->destroy || (opt->hooks->n_metrics && !opt->hooks->metrics)))

@@ -781,63 +781,130 @@ int iapt_plugin_load(iapt_plugin **out, const char *use, const char *base_dir, l
 	return IAPT_OK;
 }
 
-void iapt_plugin_free(iapt_plugin *p)
+/* ---- a scenario's plugins: specs to descriptions ---- */
+
+#define FAIL_AT(code, loc, ...) iapt_error__at((code), (loc)->file, (loc)->line, (loc)->col, (loc)->text, __VA_ARGS__)
+
+/* A `with:` value checked against the option it sets (the messages the scenario parser
+ * gives for its own values). */
+static int set_option(iapt_plugin *pl, const iapt_plugin_setting *st)
 {
-	size_t i, k;
-	if (!p)
-		return;
-	for (i = 0; i < p->n_options; i++) {
-		iapt_plugin_option *o = &p->options[i];
-		free(o->name);
-		free(o->doc);
-		free(o->def_str);
-		free(o->str);
-		free(o->origin);
+	size_t i;
+	iapt_plugin_option *o;
+	char what[256], origin[512];
+	const iapt_source_loc *at = &st->value_at;
+	if (iapt_plugin_option_find(pl, st->name, &i) != IAPT_OK) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return FAIL_AT(IAPT_EINVAL, &st->name_at, "%s", msg);
+	}
+	o = &pl->options[i];
+	snprintf(what, sizeof what, "plugins.%s.with.%s", pl->name, o->name);
+	switch (o->kind) {
+	case IAPT_OPT_BOOLEAN: {
+		const char *t = st->value && !st->quoted ? st->value : "";
+		if (strcmp(t, "true") == 0)
+			o->num = 1;
+		else if (strcmp(t, "false") == 0)
+			o->num = 0;
+		else
+			return FAIL_AT(IAPT_EINVAL, at, "%s: expected true or false, got %s", what, st->value ? st->value : st->shape);
+		break;
+	}
+	case IAPT_OPT_STRING: {
+		size_t k;
+		char *v;
+		if (!st->value)
+			return FAIL_AT(IAPT_EINVAL, at, "%s: expected a string, got %s", what, st->shape);
 		for (k = 0; k < o->n_choices; k++)
-			free(o->choices[k]);
-		free(o->choices);
+			if (strcmp(o->choices[k], st->value) == 0)
+				break;
+		if (o->n_choices && k == o->n_choices) {
+			const char *near = iapt_str__suggest(st->value, (const char *const *)o->choices, o->n_choices);
+			return FAIL_AT(IAPT_EINVAL, at, "%s: '%s' is not one of its choices%s%s%s", what, st->value,
+				       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		}
+		if (!(v = iapt_str__dup(st->value)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		free(o->str);
+		o->str = v;
+		break;
 	}
-	for (i = 0; i < p->n_metrics; i++) {
-		free(p->metrics[i].name);
-		free(p->metrics[i].doc);
+	default: {
+		double x;
+		if (!st->value)
+			return FAIL_AT(IAPT_EINVAL, at, "%s: expected a number, got %s", what, st->shape);
+		if (st->quoted)
+			return FAIL_AT(IAPT_EINVAL, at, "%s: expected a number, got the quoted string \"%s\"", what, st->value);
+		if (iapt_str__number(st->value, &x))
+			return FAIL_AT(IAPT_EINVAL, at, "%s: '%s' is not a number", what, st->value);
+		if (o->kind == IAPT_OPT_INTEGER && x != floor(x))
+			return FAIL_AT(IAPT_EINVAL, at, "%s: expected a whole number, got %s", what, st->value);
+		if (x < o->min || x > o->max)
+			return FAIL_AT(IAPT_ERANGE, at, "%s = %s is out of range [%.17g, %.17g]", what, st->value, o->min, o->max);
+		o->num = x;
 	}
-	free(p->options);
-	free(p->metrics);
-	free(p->name);
-	free(p->summary);
-	free(p->use);
-	free(p->path);
-	free(p->source);
-	free(p);
+	}
+	snprintf(origin, sizeof origin, "%s:%zu", at->file, at->line + 1);
+	free(o->origin);
+	if (!(o->origin = iapt_str__dup(origin)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	return IAPT_OK;
 }
 
-int iapt_plugin_option_find(const iapt_plugin *p, const char *name, size_t *index)
+static int load_spec(const iapt_plugin_spec *sp, iapt_plugin **loaded, size_t n_loaded, iapt_plugin **out)
 {
-	const char *names[256];
-	size_t i, n = p->n_options < 256 ? p->n_options : 256;
-	const char *near;
-	for (i = 0; i < p->n_options; i++) {
-		if (strcmp(p->options[i].name, name) == 0) {
-			*index = i;
-			return IAPT_OK;
+	iapt_plugin *pl;
+	size_t k;
+	int rc;
+	*out = NULL;
+	if ((rc = iapt_plugin_load(&pl, sp->use, sp->base_dir, sp->instructions, sp->memory_mb))) {
+		char msg[4096];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		return FAIL_AT(rc == IAPT_ENOMEM ? rc : IAPT_EINVAL, &sp->use_at, "%s", msg);
+	}
+	for (k = 0; k < n_loaded; k++)
+		if (strcmp(loaded[k]->name, pl->name) == 0) {
+			rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: '%s' is used twice (give it one entry with all its options)", pl->name);
+			goto fail;
 		}
+	if (sp->with_shape) {
+		rc = FAIL_AT(IAPT_EINVAL, &sp->with_at, "plugins.%s.with: expected a mapping, got %s", pl->name, sp->with_shape);
+		goto fail;
 	}
-	for (i = 0; i < n; i++)
-		names[i] = p->options[i].name;
-	near = iapt_str__suggest(name, names, n);
-	if (near)
-		return iapt_error__set(IAPT_ENOTFOUND, "plugin '%s' has no option '%s' (did you mean '%s'?)", p->name, name, near);
-	if (!p->n_options)
-		return iapt_error__set(IAPT_ENOTFOUND, "plugin '%s' has no options; '%s' is unknown", p->name, name);
-	{
-		iapt_buf b = {0};
-		for (i = 0; i < p->n_options; i++)
-			iapt_buf__printf(&b, "%s%s", i ? ", " : "", p->options[i].name);
-		iapt_error__set(IAPT_ENOTFOUND, "plugin '%s' has no option '%s' (its options: %s)", p->name, name,
-				iapt_buf__ok(&b) ? b.ptr : "?");
-		iapt_buf__free(&b);
+	for (k = 0; k < sp->n_with; k++)
+		if ((rc = set_option(pl, &sp->with[k])))
+			goto fail;
+	*out = pl;
+	return IAPT_OK;
+fail:
+	iapt_plugin_free(pl);
+	return rc;
+}
+
+int iapt_plugins_load(iapt_scenario *sc)
+{
+	iapt_plugin **pls;
+	size_t k, n = 0;
+	int rc = IAPT_OK;
+	if (sc->plugins || sc->n_plugins)
+		return iapt_error__set(IAPT_EINVAL, "the scenario's plugins are loaded already");
+	if (!sc->n_plugin_specs)
+		return IAPT_OK;
+	if (!(pls = calloc(sc->n_plugin_specs, sizeof *pls)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (k = 0; k < sc->n_plugin_specs && !rc; k++)
+		if (!(rc = load_spec(&sc->plugin_specs[k], pls, n, &pls[n])))
+			n++;
+	if (rc) {
+		for (k = 0; k < n; k++)
+			iapt_plugin_free(pls[k]);
+		free(pls);
+		return rc;
 	}
-	return IAPT_ENOTFOUND;
+	sc->plugins = pls;
+	sc->n_plugins = n;
+	return IAPT_OK;
 }
 
 size_t iapt_plugin_builtin_count(void)
@@ -1541,6 +1608,10 @@ int iapt_plugin_host_new(iapt_plugin_host **out, const iapt_scenario *sc)
 	iapt_plugin_host *h = calloc(1, sizeof *h);
 	size_t k, m, n = 0;
 	*out = NULL;
+	if (sc->n_plugins != sc->n_plugin_specs) {
+		free(h);
+		return iapt_error__set(IAPT_EINVAL, "the scenario's plugins are not loaded (iapt_plugins_load)");
+	}
 	if (!h)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	h->sc = sc;
