@@ -2,6 +2,7 @@
 # The module include graph (ARCHITECTURE: cli -> (scenario, lua, output) -> engine ->
 # (econ, stats, rng, params) -> util):
 #  - core/engine/ includes nothing of lua/, mpi/, lua.h, mpi.h or yaml.h;
+#  - public headers include no GSL header;
 #  - no cycle between the modules (the folders of core/), counting an include of a public
 #    header as a use of the module that implements it.
 # Usage: include_graph.sh SOURCE_ROOT
@@ -25,6 +26,14 @@ done
 bad=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]((lua|mpi)/|yaml\.h|lua\.h|lauxlib\.h|lualib\.h|mpi\.h|iaptsim/plugin\.h)' core/engine/*.[ch] 2>/dev/null)
 if [ -n "$bad" ]; then
   echo "include_graph: core/engine/ must not include the Lua host, MPI or YAML:"
+  echo "$bad" | sed 's/^/  /'
+  fail=1
+fi
+
+# public headers do not require GSL's (an embedding program need not have them)
+bad=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<gsl/' include/iaptsim/*.h 2>/dev/null)
+if [ -n "$bad" ]; then
+  echo "include_graph: public headers must not include GSL's headers:"
   echo "$bad" | sed 's/^/  /'
   fail=1
 fi
@@ -79,6 +88,6 @@ if [ -n "$cyc" ]; then
 fi
 
 if [ "$fail" = 0 ]; then
-  echo "include_graph: ok ($(echo "$edges" | grep -c .) module dependencies, no cycle; engine clear of lua/mpi/yaml)"
+  echo "include_graph: ok ($(echo "$edges" | grep -c .) module dependencies, no cycle; engine clear of lua/mpi/yaml; public headers without GSL)"
 fi
 exit $fail

@@ -8,7 +8,7 @@
 
 #include "engine/outcome.h"
 #include "engine/state.h"
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 
 /* Monthly hazards after discharge (MODEL.md section 6). Relapse: the 12-month share R with
  * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards

@@ -12,7 +12,7 @@
 
 #include "engine/outcome.h"
 #include "engine/state.h"
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 
 /* ---- small containers (grown by doubling; amortised, not per person) ---- */
 

@@ -9,7 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/state.h"
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 
 static void sim_free(sim *s)
 {

@@ -21,7 +21,7 @@
 #include "iaptsim/hooks.h"
 #include "iaptsim/plugin.h"
 #include "iaptsim/sim.h"
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "engine/outcome.h"
 #include "lua/host.h"
 #include "util/util.h"
