@@ -3,6 +3,7 @@
  * handler is left on here: refinement must never trip it, whatever the outcome does. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -291,6 +291,10 @@ int iapt_cli__load(const iapt_cli_args *a, const char *path, iapt_scenario **out
 	*out = NULL;
 	if ((rc = iapt_scenario_load(&sc, path)))
 		return iapt_cli__report(rc);
+	if ((rc = iapt_plugins_load(sc))) { /* the scenario names them; the Lua host loads them */
+		iapt_scenario_free(sc);
+		return iapt_cli__report(rc);
+	}
 	for (i = 0; i < a->sets.n; i++) {
 		if ((rc = iapt_params_assign(sc->params, a->sets.v[i], "--set"))) {
 			iapt_cli__input_error("--set %s: %s", a->sets.v[i], iapt_error_last()->message);
@@ -346,24 +350,41 @@ void iapt_cli__progress_start(iapt_cli_progress *p, const char *label)
 	clock_gettime(CLOCK_MONOTONIC, &p->t0);
 }
 
-void iapt_cli__run_options(const iapt_cli_args *a, iapt_run_options *ro, iapt_cli_progress *p)
+iapt_cli_run_fn iapt_cli__runner(void)
 {
-	memset(ro, 0, sizeof *ro);
+	return iapt_cli__distribute ? iapt_sim_run_distributed : iapt_sim_run;
+}
+
+int iapt_cli__run_options(const iapt_cli_args *a, const iapt_scenario *sc, iapt_run_options *ro, iapt_cli_progress *p,
+			  iapt_plugin_host **host)
+{
+	iapt_run_options init = IAPT_RUN_OPTIONS_INIT;
+	int rc;
+	*ro = init;
+	if ((rc = iapt_plugin_host_new(host, sc)))
+		return rc;
 	ro->threads = a->threads;
-	ro->distribute = iapt_cli__distribute;
+	ro->hooks = iapt_plugin_host_hooks(*host);
 	if (p && !a->quiet && isatty(STDERR_FILENO)) {
 		ro->progress = progress;
 		ro->progress_data = p;
 	}
+	return IAPT_OK;
 }
 
 int iapt_cli__simulate(const iapt_cli_args *a, const iapt_scenario *sc, const char *label, iapt_results **res)
 {
 	iapt_run_options ro;
 	iapt_cli_progress p;
+	iapt_plugin_host *host = NULL;
+	int rc;
+	*res = NULL;
 	iapt_cli__progress_start(&p, label);
-	iapt_cli__run_options(a, &ro, &p);
-	return iapt_sim_run(res, sc, &ro);
+	if ((rc = iapt_cli__run_options(a, sc, &ro, &p, &host)))
+		return rc;
+	rc = iapt_cli__runner()(res, sc, &ro);
+	iapt_plugin_host_free(host);
+	return rc;
 }
 
 const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const char *name, char *buf, size_t n)

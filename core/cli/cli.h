@@ -140,9 +140,17 @@ typedef struct iapt_cli_progress {
 } iapt_cli_progress;
 /* Start (or restart) p's clock with a new label ("" for none). */
 void iapt_cli__progress_start(iapt_cli_progress *p, const char *label);
-/* Run options with the command's threads, for iapt_sim_run or a library call that runs
- * scenarios itself; with p, progress goes on stderr when it is a terminal (unless -q). */
-void iapt_cli__run_options(const iapt_cli_args *a, iapt_run_options *ro, iapt_cli_progress *p);
+
+/* How this process makes a run: iapt_sim_run, or under mpirun with more than one rank,
+ * iapt_sim_run_distributed (each rank a share of the replicates, every rank all results). */
+typedef int (*iapt_cli_run_fn)(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
+iapt_cli_run_fn iapt_cli__runner(void);
+/* Run options for runs of sc, for iapt_cli__runner() or a library call that runs sc itself:
+ * the command's threads, the hooks of sc's plugins (the Lua host: *host, to free with
+ * iapt_plugin_host_free after the runs) and, with p, progress on stderr when it is a
+ * terminal (unless -q). Returns a library code. */
+int iapt_cli__run_options(const iapt_cli_args *a, const iapt_scenario *sc, iapt_run_options *ro, iapt_cli_progress *p,
+			  iapt_plugin_host **host);
 /* Run a scenario with those options and a progress line labelled label. Returns a
  * library code. */
 int iapt_cli__simulate(const iapt_cli_args *a, const iapt_scenario *sc, const char *label, iapt_results **res);

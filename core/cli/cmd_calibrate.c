@@ -74,6 +74,7 @@ static int run(void *args, int argc, char **argv)
 	size_t params[64];
 	double start[64], fitted[64], *m0 = NULL, *m1 = NULL;
 	iapt_calib_options co;
+	iapt_plugin_host *host = NULL;
 	iapt_calib_result cr;
 	iapt_output_meta meta;
 	char dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
@@ -120,11 +121,16 @@ static int run(void *args, int argc, char **argv)
 		goto failed;
 	memset(&co, 0, sizeof co);
 	co.threads = a->threads;
-	co.distribute = iapt_cli__distribute;
+	co.run = iapt_cli__distribute ? iapt_sim_run_distributed : NULL;
 	co.max_evaluations = c->max_eval;
 	if (!a->quiet && isatty(STDERR_FILENO))
 		co.progress = calib_progress;
-	if ((rc = iapt_calibrate(sc, params, np, t, nt, &co, fitted, &cr)))
+	if ((rc = iapt_plugin_host_new(&host, sc)))
+		goto failed;
+	co.hooks = iapt_plugin_host_hooks(host);
+	rc = iapt_calibrate(sc, params, np, t, nt, &co, fitted, &cr);
+	iapt_plugin_host_free(host);
+	if (rc)
 		goto failed;
 	if (co.progress)
 		fprintf(stderr, "\n");

@@ -10,14 +10,13 @@
 
 static void print_plugin(const iapt_plugin *pl)
 {
-	static const char *const hooks[] = {"setup", "on_year", "on_referral", "on_discharge", "on_finish"};
 	size_t k;
 	int h, any = 0;
 	printf("%s  (%s%s)\n    %s\n", pl->name, pl->builtin ? "built in: " : "", pl->path, pl->summary);
 	printf("    hooks:");
-	for (h = 0; h < 5; h++)
+	for (h = 0; h < IAPT_HOOK__COUNT; h++)
 		if (pl->hooks & (1u << h)) {
-			printf("%s %s", any ? "," : "", hooks[h]);
+			printf("%s %s", any ? "," : "", iapt_hook_name(h));
 			any = 1;
 		}
 	printf("%s\n", any ? "" : " none");

@@ -108,6 +108,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_sensitivity_options so;
 	iapt_run_options ro;
 	iapt_cli_progress progress;
+	iapt_plugin_host *host = NULL;
 	iapt_output_meta meta;
 	long n = 0;
 	int ex = iapt_cli__load_first(a, &sc), rc;
@@ -136,12 +137,16 @@ static int run(void *args, int argc, char **argv)
 		fprintf(stderr, "iaptsim: %s: one-way sensitivity of %s, %ld parameter%s, %d replicates each, seed %llu\n", sc->name,
 			s->measure, n, n == 1 ? "" : "s", sc->replicates, sc->seed);
 	iapt_cli__progress_start(&progress, "");
-	iapt_cli__run_options(a, &ro, &progress);
+	if ((rc = iapt_cli__run_options(a, sc, &ro, &progress, &host)))
+		goto failed;
 	so.refine = s->refine;
 	so.run_options = &ro;
+	so.run = iapt_cli__runner();
 	so.before_run = before_run;
 	so.data = &progress;
-	if ((rc = iapt_sensitivity_oneway(sc, rows, (size_t)n, &so)))
+	rc = iapt_sensitivity_oneway(sc, rows, (size_t)n, &so);
+	iapt_plugin_host_free(host);
+	if (rc)
 		goto failed;
 	iapt_tornado_sort(rows, (size_t)n);
 	sc->n_uncertain = 0; /* the analysis leaves the uncertainty block out, and so does run.json */
