@@ -265,6 +265,8 @@ grep -qx "iaptsim: params does not take --refine (an option of sensitivity; see 
 [ -s "$tmp/stdout" ] && bad "params --refine printed parameters" || ok
 expect_exit 2 "a near miss" "$bin" run scenarios/default.yaml --replicatse 3
 grep -qx "iaptsim: run: unknown option '--replicatse'; did you mean '--replicates'? (see 'iaptsim run --help')" "$tmp/stderr" && ok || bad "near miss: $(cat "$tmp/stderr")"
+expect_exit 2 "an ambiguous abbreviation" "$bin" compare a.yaml b.yaml --th 1
+grep -qx "iaptsim: compare: '--th' is ambiguous: --threads, --thresholds (see 'iaptsim compare --help')" "$tmp/stderr" && ok || bad "ambiguous: $(cat "$tmp/stderr")"
 expect_exit 2 "a flag given a value" "$bin" run scenarios/default.yaml --quiet=yes
 grep -qx "iaptsim: --quiet takes no value" "$tmp/stderr" && ok || bad "flag with a value: $(cat "$tmp/stderr")"
 expect_exit 2 "a missing value" "$bin" run scenarios/default.yaml --replicates

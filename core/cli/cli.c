@@ -166,6 +166,14 @@ static int unknown_option(const iapt_cli_command *cmd, const char *opt)
 	names[i] = "help";
 	near = opt[0] == '-' && opt[1] == '-' ? iapt_str__suggest(opt + 2, names, cmd->n_options + 1) : NULL;
 	free(names);
+	/* getopt_long takes an unambiguous prefix; more than one match is its own mistake */
+	for (i = 0; opt[0] == '-' && opt[1] == '-' && opt[2] && i < cmd->n_options; i++)
+		if (!strncmp(cmd->options[i].name, opt + 2, strlen(opt + 2)) && len + strlen(cmd->options[i].name) + 5 < sizeof others)
+			len += (size_t)snprintf(others + len, sizeof others - len, "%s--%s", len ? ", " : "", cmd->options[i].name);
+	if (len && strchr(others, ','))
+		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, others, cmd->name);
+	len = 0;
+	others[0] = '\0';
 	if (near)
 		return iapt_cli__input_error("%s: unknown option '%s'; did you mean '--%s'? (see 'iaptsim %s --help')", cmd->name,
 					     opt, near, cmd->name);
