@@ -87,6 +87,14 @@ static int create(void *data, iapt_hooks **out)
 	return 0;
 }
 
+static int create_lacking(void *data, iapt_hooks **out)
+{
+	int rc = create(data, out);
+	if (!rc)
+		(*out)->has |= IAPT_HOOK_ON_FINISH; /* and no on_finish */
+	return rc;
+}
+
 static void destroy(void *data, iapt_hooks *h)
 {
 	(void)data;
@@ -185,6 +193,11 @@ START_TEST(c_hooks_failure)
 	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
 	ck_assert_ptr_null(res);
 	ck_assert_str_eq(iapt_error_last()->message, "replicate 1: no budget for this year");
+	/* a set that names a hook it lacks is refused before any replicate runs */
+	c.fail_year = 0;
+	f.create = create_lacking;
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "a hook set names a hook it does not have (iapt_hooks.has)");
 	iapt_scenario_free(sc);
 }
 END_TEST
