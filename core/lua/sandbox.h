@@ -1,6 +1,6 @@
 /* The plugin sandbox, inside the Lua host (STYLE.md rules 10-11): the memory cap, the
  * instruction budget, the allowed libraries and the plugin's _ENV, and the one protected-call
- * wrapper. Internal to core/lua: only host.c and sandbox.c include it. */
+ * wrapper. Internal to core/lua/ (through lua/host.h). */
 #ifndef IAPT_LUA_SANDBOX_H
 #define IAPT_LUA_SANDBOX_H
 
@@ -10,10 +10,10 @@
 #include <gsl/gsl_rng.h>
 #include <lua.h>
 
-#include "engine/engine.h"
+#include "iaptsim/hooks.h"
 #include "iaptsim/plugin.h"
 
-#define N_HOOKS 5
+#define N_HOOKS IAPT_HOOK__COUNT
 
 /* One plugin's Lua state in one worker (or the control state at load). */
 typedef struct pstate {
