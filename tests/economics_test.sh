@@ -31,7 +31,10 @@ PY
 }
 
 # 1. a dominated and a dominant option: words, never a negative ICER as if cost-saving
-"$bin" compare base.yaml cheaper.yaml worse.yaml -o "$tmp/bcw" -q --threads 2 >"$tmp/bcw.out" 2>&1 || bad "compare base cheaper worse"
+"$bin" compare base.yaml cheaper.yaml worse.yaml -o "$tmp/bcw" --threads 2 >"$tmp/bcw.out" 2>/dev/null || bad "compare base cheaper worse"
+grep -q "worse is dominated by cheaper" "$tmp/bcw.out" && grep -q "nhs  *GBP [0-9.]*m .*dominated: costs GBP [0-9.]*m more and loses" "$tmp/bcw.out" \
+  && ok || bad "the terminal does not call worse dominated: $(grep -m2 dominat "$tmp/bcw.out")"
+grep -q "dominant: saves GBP" "$tmp/bcw.out" && ok || bad "the terminal does not call cheaper dominant"
 [ "$(csvget "$tmp/bcw/frontier.csv" quadrant nhs worse)" = dominated ] && ok || bad "worse is not dominated: $(grep worse "$tmp/bcw/frontier.csv")"
 [ "$(csvget "$tmp/bcw/frontier.csv" quadrant nhs cheaper)" = dominant ] && ok || bad "cheaper is not dominant: $(grep cheaper "$tmp/bcw/frontier.csv")"
 [ "$(csvget "$tmp/bcw/frontier.csv" status nhs worse)" = dominated ] && ok || bad "worse's frontier status"
@@ -40,7 +43,9 @@ grep -q "worse</td><td>[^<]*</td><td>[^<]*</td><td>dominated" "$tmp/bcw/report.h
 grep -q "dominant: saves" "$tmp/bcw/report.html" && ok || bad "the report does not call cheaper dominant"
 
 # 2. three options, one strongly dominated: the frontier is base -> stratB
-"$bin" compare base20.yaml stratA.yaml stratB.yaml -o "$tmp/abc" -q --threads 2 >"$tmp/abc.out" 2>&1 || bad "compare base20 stratA stratB"
+"$bin" compare base20.yaml stratA.yaml stratB.yaml -o "$tmp/abc" --threads 2 >"$tmp/abc.out" 2>/dev/null || bad "compare base20 stratA stratB"
+grep -q "^  nhs  *base -> stratB (GBP [0-9,]* per QALY gained over base); stratA is dominated by stratB" "$tmp/abc.out" \
+  && ok || bad "the terminal's frontier: $(grep -m1 '^  nhs  *base' "$tmp/abc.out")"
 f=$tmp/abc/frontier.csv
 [ "$(csvget "$f" status nhs stratA)" = dominated ] && [ "$(csvget "$f" comparator nhs stratA)" = stratB ] && [ "$(csvget "$f" icer nhs stratA)" = NA ] \
   && ok || bad "stratA is not dominated by stratB: $(grep stratA "$f" | head -n 1)"
@@ -55,7 +60,9 @@ dq=$(csvget "$tmp/abc/comparison.csv" mean stratB nhs incremental_qalys)
 close "$(csvget "$tmp/abc/comparison.csv" mean stratB nhs icer)" "$(awk -v a="$dc" -v b="$dq" 'BEGIN {printf "%.17g", a / b}')" && ok || bad "icer is not a ratio of means"
 
 # 3. cost per QALY and the benefit-cost ratio are ratios of means, not means of ratios
-"$bin" run noeffect_psa.yaml -o "$tmp/ne" -q --threads 2 >/dev/null 2>&1 || bad "run noeffect_psa"
+"$bin" run noeffect_psa.yaml -o "$tmp/ne" --threads 2 >"$tmp/ne.out" 2>/dev/null || bad "run noeffect_psa"
+grep -q "cost per QALY: GBP [0-9,]* per QALY gained" "$tmp/ne.out" && ok || bad "the terminal's cost per QALY"
+grep -qE "[0-9]e[+-][0-9]" "$tmp/ne.out" "$tmp/abc.out" && bad "exponent notation in the terminal" || ok
 e=$tmp/ne/economics.csv
 for p in nhs exchequer societal; do
   close "$(csvget "$e" mean $p cost_per_qaly)" "$(awk -v a="$(csvget "$e" mean $p net_cost)" -v b="$(csvget "$e" mean $p qalys)" 'BEGIN {printf "%.17g", a / b}')" \
@@ -75,6 +82,8 @@ for reps in 20 1; do
   grep -q '"parameter_uncertainty": false' "$d/run.json" && grep -q '"value_of_information": "no strategy has an uncertainty block' "$d/run.json" \
     && ok || bad "run.json does not say why there is no EVPI ($reps)"
   grep -q "No acceptability curve, probability of cost-effectiveness or EVPI" "$d/report.html" && ok || bad "the report does not say why ($reps)"
+  "$bin" compare base20.yaml better20.yaml -o "$d" --threads 2 --replicates $reps 2>/dev/null | grep -q "^no probability of cost-effectiveness, acceptability curve or EVPI: " \
+    && ok || bad "the terminal does not say why ($reps)"
 done
 [ "$(csvget "$tmp/better1/comparison.csv" lo95 better nhs incremental_cost)" = NA ] && ok || bad "an interval from one replicate"
 [ "$(csvget "$tmp/better20/comparison.csv" n better nhs incremental_cost)" = 20 ] && ok || bad "comparison.csv n"

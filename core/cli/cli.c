@@ -453,10 +453,12 @@ void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res)
 			for (r = 0; r < reps; r++)
 				v[r] = iapt_results_value(res, y, IAPT_G_ALL, cols[k], r);
 			iapt_stats_summarise(v, (size_t)reps, scr, &s);
-			if (k < 3)
-				printf(" %10.0f", s.mean);
-			else
+			if (k < 3) {
+				char cnt[32];
+				printf(" %10s", iapt_format_count(cnt, sizeof cnt, s.mean));
+			} else {
 				printf(" %7.1f", s.mean);
+			}
 		}
 		printf("\n");
 	}
@@ -464,45 +466,43 @@ void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res)
 	free(scr);
 }
 
+/* the shared formatter (include/iaptsim/format.h): the same numbers as the reports */
 void iapt_cli__gbp(char *buf, size_t n, double v)
 {
-	double a = fabs(v);
-	if (isnan(v))
-		snprintf(buf, n, "NA");
-	else if (a >= 1e9)
-		snprintf(buf, n, "%.2fbn", v / 1e9);
-	else if (a >= 1e6)
-		snprintf(buf, n, "%.1fm", v / 1e6);
-	else if (a >= 1e3)
-		snprintf(buf, n, "%.1fk", v / 1e3);
-	else
-		snprintf(buf, n, "%.0f", v);
+	iapt_format_money(buf, n, v);
 }
 
+/* The appraisal by perspective: means with 95% intervals; the benefit-cost ratio and the
+ * cost per QALY as ratios of the means, the latter in words when it is not a price of
+ * health; payback as the median among replicates that pay back and their share. */
 void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 {
-	static const int cols[] = {IAPT_E_PV_COSTS, IAPT_E_PV_BENEFITS, IAPT_E_NPV, IAPT_E_BCR, IAPT_E_PAYBACK_YEARS,
-				   IAPT_E_QALYS, IAPT_E_COST_PER_QALY};
-	static const char *heads[] = {"PV costs", "PV benefits", "NPV", "BCR", "payback", "QALYs", "GBP/QALY"};
+	static const int cols[] = {IAPT_E_PV_COSTS, IAPT_E_PV_BENEFITS, IAPT_E_NPV, IAPT_E_BCR, IAPT_E_QALYS};
+	static const char *heads[] = {"PV costs", "PV benefits", "NPV", "BCR", "QALYs"};
 	const iapt_econ_settings *e = iapt_results_econ_settings(res);
 	int p, r, reps = iapt_results_replicates(res);
 	size_t k, n = sizeof cols / sizeof cols[0];
-	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
-	char lab[8], lab2[8], cell[32];
+	double *v = malloc((size_t)reps * sizeof *v), *w = malloc((size_t)reps * sizeof *w), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8], lab2[8], cell[64], lo[32], hi[32];
 	double fu = 0;
 	iapt_params_get_by_name(sc->params, "followup.years", sc->last_year, &fu);
-	if (!v || !scr) {
+	if (!v || !w || !scr) {
 		free(v);
+		free(w);
 		free(scr);
 		return;
 	}
-	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %g years (payback: years from the start of %s)\n",
-	       iapt_year_label(e->price_year, lab), e->discount, fu, iapt_year_label(sc->first_year, lab2));
+	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %s years, accrual at the %s of each month; mean of %d replicate%s, 95%% interval below\n",
+	       iapt_year_label(e->price_year, lab), e->discount, iapt_format_number(cell, sizeof cell, fu),
+	       iapt_accrual_name(e->accrual), reps, reps == 1 ? "" : "s");
 	printf("%-10s", "");
 	for (k = 0; k < n; k++)
-		printf(" %11s", heads[k]);
+		printf(" %22s", heads[k]);
 	printf("\n");
 	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+		char ints[8][80];
+		iapt_payback pb;
+		iapt_ratio q;
 		if (!(e->perspectives & (1u << p)))
 			continue;
 		printf("%-10s", iapt_perspective_name(p));
@@ -510,20 +510,55 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 			iapt_summary s;
 			for (r = 0; r < reps; r++)
 				v[r] = iapt_results_econ(res, r, p, cols[k]);
-			iapt_stats_summarise(v, (size_t)reps, scr, &s);
-			if (s.n < (size_t)reps)
-				snprintf(cell, sizeof cell, cols[k] == IAPT_E_PAYBACK_YEARS ? "never" : "NA");
-			else if (cols[k] == IAPT_E_BCR || cols[k] == IAPT_E_PAYBACK_YEARS)
-				snprintf(cell, sizeof cell, "%.2f", s.mean);
-			else if (cols[k] == IAPT_E_QALYS)
-				snprintf(cell, sizeof cell, "%.0f", s.mean);
+			if (cols[k] == IAPT_E_BCR) {
+				for (r = 0; r < reps; r++) {
+					v[r] = iapt_results_econ(res, r, p, IAPT_E_PV_BENEFITS);
+					w[r] = iapt_results_econ(res, r, p, IAPT_E_PV_COSTS);
+				}
+				iapt_cea_ratio(v, w, (size_t)reps, scr, &q);
+				s.mean = q.ratio;
+				s.lo95 = q.lo95;
+				s.hi95 = q.hi95;
+				iapt_format_ratio(cell, sizeof cell, s.mean);
+				iapt_format_ratio(lo, sizeof lo, s.lo95);
+				iapt_format_ratio(hi, sizeof hi, s.hi95);
+			} else {
+				iapt_stats_summarise(v, (size_t)reps, scr, &s);
+				(cols[k] == IAPT_E_QALYS ? iapt_format_count : iapt_format_money)(cell, sizeof cell, s.mean);
+				(cols[k] == IAPT_E_QALYS ? iapt_format_count : iapt_format_money)(lo, sizeof lo, s.lo95);
+				(cols[k] == IAPT_E_QALYS ? iapt_format_count : iapt_format_money)(hi, sizeof hi, s.hi95);
+			}
+			printf(" %22s", cell);
+			if (isfinite(s.lo95))
+				snprintf(ints[k], sizeof ints[k], "%s to %s", lo, hi);
 			else
-				iapt_cli__gbp(cell, sizeof cell, s.mean);
-			printf(" %11s", cell);
+				snprintf(ints[k], sizeof ints[k], "%s", "");
 		}
-		printf("\n");
+		printf("\n%-10s", "");
+		for (k = 0; k < n; k++)
+			printf(" %22s", ints[k]);
+		/* cost per QALY: the ratio of means, never a bare negative number */
+		for (r = 0; r < reps; r++) {
+			v[r] = iapt_results_econ(res, r, p, IAPT_E_NET_COST);
+			w[r] = iapt_results_econ(res, r, p, IAPT_E_QALYS);
+		}
+		iapt_cea_ratio(v, w, (size_t)reps, scr, &q);
+		printf("\n%-10s cost per QALY: %s", "", iapt_format_icer(cell, sizeof cell, q.num, q.den));
+		/* payback as a distribution */
+		for (r = 0; r < reps; r++)
+			v[r] = iapt_results_econ(res, r, p, IAPT_E_PAYBACK_YEARS);
+		iapt_cea_payback(v, (size_t)reps, scr, &pb);
+		if (pb.share >= 1)
+			printf("; payback %s years\n", iapt_format_value(cell, sizeof cell, pb.median, 2));
+		else if (pb.share > 0)
+			printf("; payback not within %s years (pays back in %s of replicates, median %s years among them)\n",
+			       iapt_format_number(lo, sizeof lo, fu), iapt_format_percent(hi, sizeof hi, pb.share), iapt_format_value(cell, sizeof cell, pb.median, 2));
+		else
+			printf("; payback not within %s years\n", iapt_format_number(lo, sizeof lo, fu));
 	}
+	printf("(payback: years from the start of %s; BCR and cost per QALY are ratios of the means)\n", iapt_year_label(sc->first_year, lab2));
 	free(v);
+	free(w);
 	free(scr);
 }
 
