@@ -17,7 +17,7 @@
 #ifdef IAPTSIM_MPI
 #include "mpi/mpi.h"
 #endif
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "util/util.h"
 
 enum { LI = 0, HI = 1 };

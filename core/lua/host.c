@@ -19,7 +19,7 @@
 
 #include "iaptsim/econ.h"
 #include "iaptsim/plugin.h"
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "engine/outcome.h"
 #include "lua/host.h"
 #include "util/util.h"
