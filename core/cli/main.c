@@ -442,23 +442,67 @@ static void print_economics(const iapt_scenario *sc, const iapt_results *res)
 	free(scr);
 }
 
-static char *join_args(int argc, char **argv)
+/* What shapes a result, for run.json (iapt_output_meta): the command and the options that
+ * change it, in a fixed order, with seed, replicates and scale as the values in effect. The
+ * output folder, threads and -q are left out: runs that differ only in those write identical
+ * run.json and report.html. Returns the storage to free after writing; NULL when out of
+ * memory (m then lists no options). */
+static char *run_meta(const opts *o, iapt_output_meta *m)
 {
-	size_t n = 1;
+	struct store {
+		char num[6][80]; /* seed, replicates, scale, refine, thresholds, max-evaluations */
+		iapt_output_option opt[];
+	} *st;
+	size_t n = 0, cap = 16 + (size_t)o->n_sets + (size_t)o->n_varies;
 	int i;
-	char *s;
-	for (i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	s = malloc(n);
-	if (!s)
+	m->command = o->cmd;
+	m->options = NULL;
+	m->n_options = 0;
+	if (!(st = malloc(sizeof *st + cap * sizeof st->opt[0])))
 		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
+#define IAPT_OPT(nm, v) (st->opt[n].name = (nm), st->opt[n].value = (v), n++)
+	if (o->has_seed) {
+		snprintf(st->num[0], sizeof st->num[0], "%llu", o->seed);
+		IAPT_OPT("--seed", st->num[0]);
 	}
-	return s;
+	if (o->has_reps) {
+		snprintf(st->num[1], sizeof st->num[1], "%d", o->reps);
+		IAPT_OPT("--replicates", st->num[1]);
+	}
+	if (o->has_scale) {
+		snprintf(st->num[2], sizeof st->num[2], "%.17g", o->scale);
+		IAPT_OPT("--scale", st->num[2]);
+	}
+	for (i = 0; i < o->n_sets; i++)
+		IAPT_OPT("--set", o->sets[i]);
+	for (i = 0; i < o->n_varies; i++)
+		IAPT_OPT("--vary", o->varies[i]);
+	if (strcmp(o->measure, "societal:npv"))
+		IAPT_OPT("--measure", o->measure);
+	if (o->refine != 3) {
+		snprintf(st->num[3], sizeof st->num[3], "%d", o->refine);
+		IAPT_OPT("--refine", st->num[3]);
+	}
+	if (o->lam[0] != 0 || o->lam[1] != 100000 || o->lam[2] != 1000) {
+		snprintf(st->num[4], sizeof st->num[4], "%.17g:%.17g:%.17g", o->lam[0], o->lam[1], o->lam[2]);
+		IAPT_OPT("--thresholds", st->num[4]);
+	}
+	if (o->targets)
+		IAPT_OPT("--targets", o->targets);
+	if (o->fit)
+		IAPT_OPT("--fit", o->fit);
+	if (o->observed)
+		IAPT_OPT("--observed", o->observed);
+	if (o->mix)
+		IAPT_OPT("--mix", o->mix);
+	if (o->max_eval > 0) {
+		snprintf(st->num[5], sizeof st->num[5], "%d", o->max_eval);
+		IAPT_OPT("--max-evaluations", st->num[5]);
+	}
+#undef IAPT_OPT
+	m->options = st->opt;
+	m->n_options = n;
+	return (char *)st;
 }
 
 /* What plugins logged (print, ctx:log), replicate by replicate, on stderr. */
@@ -476,9 +520,9 @@ static void print_logs(const iapt_results *res)
 	}
 }
 
-static int cmd_compare(const opts *o, int argc, char **argv);
+static int cmd_compare(const opts *o);
 
-static int cmd_run(const opts *o, int argc, char **argv)
+static int cmd_run(const opts *o)
 {
 	iapt_scenario *sc;
 	iapt_results *res = NULL;
@@ -498,7 +542,7 @@ static int cmd_run(const opts *o, int argc, char **argv)
 		co.files = files;
 		co.n_files = 2;
 		co.scenario = files[0];
-		ex = cmd_compare(&co, argc, argv);
+		ex = cmd_compare(&co);
 		iapt_scenario_free(sc);
 		return ex;
 	}
@@ -517,8 +561,7 @@ static int cmd_run(const opts *o, int argc, char **argv)
 		snprintf(dirbuf, sizeof dirbuf, "results/%s", iapt_output_slug(sc->name, slug, sizeof slug));
 		dir = dirbuf;
 	}
-	cmdline = join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = run_meta(o, &meta);
 	rc = g_rank ? IAPT_OK : iapt_output_write(dir, sc, res, &meta);
 	if (!rc && !g_rank)
 		rc = iapt_report_write(dir);
@@ -673,7 +716,7 @@ static void free_all(iapt_scenario **sc, iapt_results **res, char **folders, int
 	free(folders);
 }
 
-static int cmd_compare(const opts *o, int argc, char **argv)
+static int cmd_compare(const opts *o)
 {
 	int n = o->n_files, s, ex = EXIT_OK, rc, t;
 	iapt_scenario **sc = calloc((size_t)n + 1, sizeof *sc);
@@ -745,8 +788,7 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 			return report(rc);
 		}
 	}
-	cmdline = join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = run_meta(o, &meta);
 	co.lambda_min = o->lam[0];
 	co.lambda_max = o->lam[1];
 	co.lambda_step = o->lam[2];
@@ -848,7 +890,7 @@ static int outcome_at(const opts *o, iapt_scenario *sc, size_t idx, double x, in
 	return rc;
 }
 
-static int cmd_sensitivity(const opts *o, int argc, char **argv)
+static int cmd_sensitivity(const opts *o)
 {
 	iapt_scenario *sc;
 	iapt_oneway *rows = NULL;
@@ -966,8 +1008,7 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 		snprintf(dirbuf, sizeof dirbuf, "results/sensitivity_%s", iapt_output_slug(sc->name, slug, sizeof slug));
 		dir = dirbuf;
 	}
-	cmdline = join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = run_meta(o, &meta);
 	rc = g_rank ? IAPT_OK : iapt_output_tornado(dir, sc, rows, n, o->measure, &meta);
 	if (!rc && !g_rank)
 		rc = iapt_report_write(dir);
@@ -1019,7 +1060,7 @@ static int model_values(const opts *o, const iapt_scenario *sc, const iapt_targe
 	return rc;
 }
 
-static int cmd_calibrate(const opts *o, int argc, char **argv)
+static int cmd_calibrate(const opts *o)
 {
 	iapt_scenario *sc;
 	iapt_target *t = NULL;
@@ -1091,8 +1132,7 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 		snprintf(dirbuf, sizeof dirbuf, "results/calibrate_%s", iapt_output_slug(sc->name, slug, sizeof slug));
 		dir = dirbuf;
 	}
-	cmdline = join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = run_meta(o, &meta);
 	rc = g_rank ? IAPT_OK : iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
 	free(cmdline);
 	if (rc)
@@ -1498,13 +1538,13 @@ static int run_command(int argc, char **argv)
 		return rc;
 	}
 	if (!strcmp(o.cmd, "run"))
-		rc = cmd_run(&o, argc, argv);
+		rc = cmd_run(&o);
 	else if (!strcmp(o.cmd, "compare"))
-		rc = cmd_compare(&o, argc, argv);
+		rc = cmd_compare(&o);
 	else if (!strcmp(o.cmd, "sensitivity"))
-		rc = cmd_sensitivity(&o, argc, argv);
+		rc = cmd_sensitivity(&o);
 	else if (!strcmp(o.cmd, "calibrate"))
-		rc = cmd_calibrate(&o, argc, argv);
+		rc = cmd_calibrate(&o);
 	else if (!strcmp(o.cmd, "validate"))
 		rc = cmd_validate(&o);
 	else if (!strcmp(o.cmd, "report"))
