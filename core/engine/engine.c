@@ -1,4 +1,4 @@
-/* The pathway model (MODEL.md sections 2-5): referrals, waiting lists per service,
+/* The pathway model (docs/model.md): referrals, waiting lists per service,
  * capacity from the workforce, stepped care session by session, discharge and outcomes,
  * with each person's natural course on common random numbers. One replicate at a time;
  * replicates are independent and keyed by (seed, replicate). */
@@ -289,7 +289,7 @@ int iapt_engine__ledger_years(const iapt_scenario *sc)
 	return sc->last_year - sc->first_year + 1 + (fu > 0 ? fu + 2 : 0);
 }
 
-/* Workforce expansion in year y (MODEL.md section 3): trainees who started in year a
+/* Workforce expansion in year y (docs/economics.md, Workforce expansion): trainees who started in year a
  * (from the first reported year on) train for L years, adding trainee_capacity of a WTE
  * each while they train; then the retained share joins the qualified workforce, which
  * loses the turnover share each year. q: qualified WTE added; t: trainees in training;
@@ -313,7 +313,7 @@ static void expansion(const iapt_params *p, int first, int y, int lvl, double *q
 	*intake = iapt_params_get(p, id_intake, y);
 }
 
-/* Monthly hazards after discharge (MODEL.md section 6). Relapse: the 12-month share R with
+/* Monthly hazards after discharge (docs/economics.md, "Follow-up, month by month"). Relapse: the 12-month share R with
  * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards
  * over months 0-5 and 6-11; after a year, the annual rate L. Residual symptoms multiply
  * the hazard on the continuous scale: 1 - (1 - h)^HR. Remission falls with the months
@@ -582,7 +582,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	return action;
 }
 
-/* ---- follow-up after discharge (MODEL.md section 6) ---- */
+/* ---- follow-up after discharge (docs/economics.md) ---- */
 
 /* One path of a person after discharge: treated, or their natural course. */
 typedef struct fu_path {
@@ -852,7 +852,7 @@ static int arrive(sim *s, int week)
 	p->rs_sym = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_SYMPTOMS);
 	s->stats->referrals++;
 
-	/* attributes (MODEL.md section 2); fixed draw order */
+	/* attributes (docs/model.md, Referrals and who they are); fixed draw order */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
 	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
 	p->female = gsl_rng_uniform(r) < P(s, POP_FEMALE);
@@ -883,7 +883,7 @@ static int arrive(sim *s, int week)
 	resp *= match;
 	p->resp = (float)resp;
 
-	/* access (MODEL.md section 3) */
+	/* access (docs/model.md, Access and waiting lists) */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
 	u_sign = gsl_rng_uniform(r);
 	u_leave = gsl_rng_uniform(r);

@@ -28,7 +28,7 @@ typedef enum iapt_group {
 	IAPT_G__COUNT
 } iapt_group;
 
-/* Metrics. Names match shared/data/national_annual.csv columns where they exist. Counts
+/* Metrics. Names match data/national_annual.csv columns where they exist. Counts
  * are at national scale (divided by population_scale); rates are percentages. */
 typedef enum iapt_metric {
 	IAPT_M_REFERRALS_RECEIVED,
