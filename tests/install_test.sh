@@ -3,9 +3,9 @@
 # as a user would: with pkg-config's flags (shared library, found through LD_LIBRARY_PATH),
 # with pkg-config --static (a fully static program), and through find_package(iaptsim).
 # All of them, and the installed command, must run an installed scenario.
-# Usage: install_test.sh BUILD_DIR SOURCE_DIR
+# Usage: install_test.sh BUILD_DIR SOURCE_DIR [CC]
 set -euo pipefail
-build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) cc=${3:-cc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
@@ -22,12 +22,12 @@ done
 
 cd "$tmp"
 # shared: pkg-config alone; the library comes from the prefix, not the build tree
-cc -std=c11 "$src/examples/national_recovery.c" $(pkg-config --cflags --libs iaptsim) -o shared
+"$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/national_recovery.c" $(pkg-config --cflags --libs iaptsim) -o shared
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir iaptsim) ./shared "$scenario" 2 > shared.txt
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir iaptsim) ldd ./shared | grep "$prefix/.*libiaptsim.so" >/dev/null ||
   { echo "install_test: the shared example does not use the installed libiaptsim.so"; exit 1; }
 # static: every library in the program, so Requires.private and Libs.private must be complete
-cc -std=c11 -static "$src/examples/national_recovery.c" $(pkg-config --static --cflags --libs iaptsim) -o static 2> static.log ||
+"$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -static "$src/examples/national_recovery.c" $(pkg-config --static --cflags --libs iaptsim) -o static 2> static.log ||
   { cat static.log; exit 1; }
 ./static "$scenario" 2 > static.txt
 if readelf -d ./static | grep NEEDED >/dev/null; then echo "install_test: the static example is dynamically linked"; exit 1; fi
@@ -35,7 +35,7 @@ cmp shared.txt static.txt
 grep -q "^2019-20  " shared.txt || { echo "install_test: no 2019-20 line:"; cat shared.txt; exit 1; }
 
 # find_package(iaptsim): both imported targets
-cmake -S "$src/examples" -B cm -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake -S "$src/examples" -B cm -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_COMPILER="$cc" >/dev/null
 cmake --build cm >/dev/null
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir iaptsim) ./cm/national_recovery "$scenario" 2 | cmp - shared.txt
 ./cm/national_recovery_static "$scenario" 2 | cmp - shared.txt
