@@ -146,7 +146,7 @@ int iapt_lua__print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	if (ps->run && iapt_run__log(ps->run, lua_tostring(L, -1)))
+	if (ps->run && iapt_run_log(ps->run, lua_tostring(L, -1)))
 		return luaL_error(L, "out of memory (log)");
 	return 0;
 }
@@ -174,7 +174,7 @@ static int l_randomseed(lua_State *L)
 static gsl_rng *plugin_rng(pstate *ps)
 {
 	if (!ps->rng_keyed) {
-		iapt_rng_rekey(ps->rng, iapt_run__key(ps->run, ps->rng_entity));
+		iapt_rng_rekey(ps->rng, iapt_run_key(ps->run, ps->rng_entity));
 		ps->rng_keyed = 1;
 	}
 	return ps->rng;

@@ -1,8 +1,6 @@
-/* Keyed random streams as GSL generators. Internal: the public rng.h stays free of GSL.
- *
- * A stream is a gsl_rng of type iapt_rng_keyed (SplitMix64 steps from a hashed key), so the
- * whole of GSL's gsl_ran_* distributions can draw from it. Rekeying is a single store, cheap
- * enough to do per person. */
+/* Keyed streams as GSL generators (SplitMix64 steps from a hashed key, iaptsim/rng.h), so
+ * the whole of GSL's gsl_ran_* distributions can draw from them. Rekeying is a single
+ * store, cheap enough to do per person. Internal: public headers do not need GSL's. */
 #ifndef IAPT_RNG_STREAM_H
 #define IAPT_RNG_STREAM_H
 

@@ -1,9 +1,8 @@
 /* iaptsim: keyed random streams.
  *
  * Every random number in a run comes from a stream keyed by (seed, replicate, entity,
- * purpose), never from the clock or the order in which work is done. This header gives
- * the key and the purposes, which fix what a given seed produces; the streams themselves
- * (GSL generators) are internal, so that using the library does not need GSL's headers. */
+ * purpose), never from the clock or the order in which work is done. Inside the library
+ * a stream is a GSL generator of its own type (core/rng/stream.h). */
 #ifndef IAPTSIM_RNG_H
 #define IAPTSIM_RNG_H
 
