@@ -4,7 +4,8 @@
  *   ./national_recovery /usr/local/share/iaptsim/scenarios/default.yaml [REPLICATES]
  *
  * Recovery is the share of people who finished a course at caseness and ended below it
- * (docs/model.md, Outcomes); the mean and 95% interval are across replicates. */
+ * (docs/model.md, Outcomes); the mean and 95% interval are across replicates. A scenario's
+ * plugins run through the Lua host's hooks (iaptsim/plugin.h). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,6 +15,8 @@ int main(int argc, char **argv)
 {
 	iapt_scenario *sc = NULL;
 	iapt_results *res = NULL;
+	iapt_plugin_host *host = NULL;
+	iapt_run_options opt = IAPT_RUN_OPTIONS_INIT; /* one thread, no progress, no hooks */
 	double *x = NULL, *scratch = NULL;
 	int rc, first, last, year, n, k;
 	if (argc < 2 || argc > 3) {
@@ -24,8 +27,11 @@ int main(int argc, char **argv)
 		goto fail;
 	if (argc == 3)
 		sc->replicates = atoi(argv[2]);
-	/* NULL options: replicates run on this thread, no progress callback */
-	if ((rc = iapt_sim_run(&res, sc, NULL)))
+	/* the scenario's plugins (if any): loaded and checked, then one hook set per worker */
+	if ((rc = iapt_plugins_load(sc)) || (rc = iapt_plugin_host_new(&host, sc)))
+		goto fail;
+	opt.hooks = iapt_plugin_host_hooks(host);
+	if ((rc = iapt_sim_run(&res, sc, &opt)))
 		goto fail;
 	n = iapt_results_replicates(res);
 	iapt_results_years(res, &first, &last);
@@ -52,6 +58,7 @@ done:
 	free(x);
 	free(scratch);
 	iapt_results_free(res);
+	iapt_plugin_host_free(host);
 	iapt_scenario_free(sc);
 	return rc ? 1 : 0;
 }

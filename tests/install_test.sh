@@ -32,6 +32,9 @@ LD_LIBRARY_PATH=$(pkg-config --variable=libdir iaptsim) ldd ./shared | grep "$pr
 ./static "$scenario" 2 > static.txt
 if readelf -d ./static | grep NEEDED >/dev/null; then echo "install_test: the static example is dynamically linked"; exit 1; fi
 cmp shared.txt static.txt
+# a scenario with plugins: the Lua host inside the static program too
+LD_LIBRARY_PATH=$(pkg-config --variable=libdir iaptsim) ./shared "$share/scenarios/integrated_ltc.yaml" 1 > shared_ltc.txt
+./static "$share/scenarios/integrated_ltc.yaml" 1 | cmp - shared_ltc.txt
 grep -q "^2019-20  " shared.txt || { echo "install_test: no 2019-20 line:"; cat shared.txt; exit 1; }
 
 # find_package(iaptsim): both imported targets
