@@ -816,8 +816,12 @@ int iapt_report_write(const char *dir)
 	c.dir = dir;
 	c.b = &b;
 	snprintf(path, sizeof path, "%s/run.json", dir);
-	if (!(c.run = json_load_file(path, 0, &jerr)))
-		return iapt_error__set(IAPT_ENOTFOUND, "%s: no readable run.json (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
+	if (!(c.run = json_load_file(path, 0, &jerr))) {
+		/* jansson gives line -1 for a file it could not open: say what is missing instead */
+		if (jerr.line < 1)
+			return iapt_error__set(IAPT_ENOTFOUND, "%s: no run.json here, so no results of iaptsim to report on (run, compare or sensitivity writes a results folder)", dir);
+		return iapt_error__set(IAPT_ENOTFOUND, "%s: run.json does not parse (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
+	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
 	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0)
