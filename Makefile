@@ -6,13 +6,18 @@
 #   make build-mpi, test-mpi   iaptsim with Open MPI, and its identity test under mpirun
 #   make bench  the benchmarks
 #   make validation  regenerate docs/validation.md
+#   make install [PREFIX=/usr/local]  the command, headers, libraries, iaptsim.pc, the CMake
+#               package, and share/iaptsim (scenarios, plugins, data)
+#   make example  install to a temporary prefix, build examples/ against it and run it
+#               (also part of make test)
 BUILD    ?= build
 ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
+PREFIX   ?= /usr/local
 DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev
 
-.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation clean
+.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example clean
 
 all: build
 
@@ -96,6 +101,12 @@ bench: build
 	bench/plugin_hook_cost.sh $(BUILD)
 	./$(BUILD)/bench_crn
 	bench/threads_speedup.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+example: build
+	bash tests/install_test.sh $(BUILD) .
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

@@ -203,7 +203,8 @@ int iapt_cli__parse(const iapt_cli_command *cmd, int argc, char **argv, void *ar
 	a->cmd = cmd->name;
 	a->threads = cores < 1 ? 1 : (cores > 1024 ? 1024 : (int)cores);
 	a->files = calloc((size_t)argc, sizeof *a->files);
-	if (!lo || !shorts || !av || !a->files) {
+	a->given = calloc((size_t)argc, sizeof *a->given);
+	if (!lo || !shorts || !av || !a->files || !a->given) {
 		rc = iapt_cli__out_of_memory();
 		goto done;
 	}
@@ -265,6 +266,10 @@ int iapt_cli__parse(const iapt_cli_command *cmd, int argc, char **argv, void *ar
 			if (lo[i].val == c)
 				o = &cmd->options[i];
 		rc = store(o, o->arg ? optarg : NULL, args, argc);
+		a->given[a->n_given].opt = o;
+		a->given[a->n_given].value = o->arg ? optarg : NULL;
+		a->given[a->n_given].order = a->n_given;
+		a->n_given++;
 	}
 	if (rc)
 		goto done;
@@ -288,6 +293,7 @@ void iapt_cli__args_free(const iapt_cli_command *cmd, void *args)
 		if (cmd->options[i].kind == IAPT_CLI_LIST)
 			free(((iapt_cli_list *)((char *)args + cmd->options[i].offset))->v);
 	free(a->files);
+	free(a->given);
 }
 
 /* ---- scenarios ---- */
@@ -404,23 +410,64 @@ const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const c
 	return buf;
 }
 
-char *iapt_cli__join_args(int argc, char **argv)
+/* Option-table order, then the order given (a repeated --set keeps its order). */
+static int given_cmp(const void *pa, const void *pb)
 {
-	size_t n = 1;
-	int i;
-	char *s;
-	for (i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	s = malloc(n);
-	if (!s)
+	const iapt_cli_given *x = pa, *y = pb;
+	if (x->opt != y->opt)
+		return x->opt < y->opt ? -1 : 1;
+	return x->order - y->order;
+}
+
+char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
+{
+	struct store {
+		char num[3][48]; /* seed, replicates, scale as in effect */
+		iapt_output_option opt[];
+	} *st;
+	iapt_cli_given *g;
+	char(*names)[64]; /* "--name", after the options */
+	size_t n = 0, cap = (size_t)a->n_given + 1;
+	int k;
+	m->command = a->cmd;
+	m->options = NULL;
+	m->n_options = 0;
+	st = malloc(sizeof *st + cap * (sizeof st->opt[0] + sizeof *names));
+	g = malloc((size_t)(a->n_given + 1) * sizeof *g);
+	if (!st || !g) {
+		free(st);
+		free(g);
 		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
 	}
-	return s;
+	names = (char(*)[64])(void *)(st->opt + cap);
+	if (a->n_given)
+		memcpy(g, a->given, (size_t)a->n_given * sizeof *g);
+	qsort(g, (size_t)a->n_given, sizeof *g, given_cmp);
+	snprintf(st->num[0], sizeof st->num[0], "%llu", a->seed);
+	snprintf(st->num[1], sizeof st->num[1], "%d", a->reps);
+	snprintf(st->num[2], sizeof st->num[2], "%.17g", a->scale);
+	for (k = 0; k < a->n_given; k++) {
+		const char *name = g[k].opt->name, *value = g[k].value;
+		/* where the result goes and how fast it is made do not shape it */
+		if (!strcmp(name, "output") || !strcmp(name, "threads") || !strcmp(name, "quiet"))
+			continue;
+		if (!strcmp(name, "seed"))
+			value = st->num[0];
+		else if (!strcmp(name, "replicates"))
+			value = st->num[1];
+		else if (!strcmp(name, "scale"))
+			value = st->num[2];
+		if (k > 0 && g[k - 1].opt == g[k].opt && g[k].opt->kind != IAPT_CLI_LIST && n > 0)
+			n--; /* given twice: the last one counts */
+		snprintf(names[n], sizeof names[n], "--%s", name);
+		st->opt[n].name = names[n];
+		st->opt[n].value = value;
+		n++;
+	}
+	free(g);
+	m->options = st->opt;
+	m->n_options = n;
+	return (char *)st;
 }
 
 /* ---- tables ---- */

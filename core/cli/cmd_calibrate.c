@@ -80,6 +80,8 @@ static int run(void *args, int argc, char **argv)
 	char dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
 	const char *dir;
 	int ex = iapt_cli__load_first(a, &sc), rc;
+	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
+	(void)argv;
 	if (ex)
 		return ex;
 	if (!c->targets || !c->fit) {
@@ -137,8 +139,7 @@ static int run(void *args, int argc, char **argv)
 	if ((rc = model_values(a, sc, t, nt, m1)))
 		goto failed;
 	dir = iapt_cli__outdir(a, "calibrate_", sc->name, dirbuf, sizeof dirbuf);
-	cmdline = iapt_cli__join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = iapt_cli__meta(a, &meta);
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
 	free(cmdline);
 	if (rc)

@@ -114,6 +114,8 @@ static int run(void *args, int argc, char **argv)
 	int ex = iapt_cli__load_first(a, &sc), rc;
 	char dirbuf[256], *cmdline;
 	const char *dir;
+	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
+	(void)argv;
 	if (ex)
 		return ex;
 	memset(&so, 0, sizeof so);
@@ -151,8 +153,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_tornado_sort(rows, (size_t)n);
 	sc->n_uncertain = 0; /* the analysis leaves the uncertainty block out, and so does run.json */
 	dir = iapt_cli__outdir(a, "sensitivity_", sc->name, dirbuf, sizeof dirbuf);
-	cmdline = iapt_cli__join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = iapt_cli__meta(a, &meta);
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_tornado(dir, sc, rows, (size_t)n, s->measure, &meta);
 	if (!rc && !iapt_cli__rank)
 		rc = iapt_report_write(dir);
