@@ -152,42 +152,47 @@ void iapt_cli__help(const iapt_cli_command *cmd, FILE *f)
 
 /* ---- parsing ---- */
 
-/* An option the command does not take: the nearest it does take, or the commands that
- * take it. Returns 2. */
+/* ", "-separated names in buf (as many as fit). */
+static void list_add(char *buf, size_t size, const char *prefix, const char *name)
+{
+	size_t len = strlen(buf);
+	if (len + strlen(prefix) + strlen(name) + 3 < size)
+		snprintf(buf + len, size - len, "%s%s%s", len ? ", " : "", prefix, name);
+}
+
+/* An option the command does not take: an ambiguous abbreviation, the nearest option it
+ * does take, or the commands that take it. Returns 2. */
 static int unknown_option(const iapt_cli_command *cmd, const char *opt)
 {
-	const char **names = calloc(cmd->n_options + 1, sizeof *names), *near;
-	char others[256] = "";
-	size_t i, k, len = 0;
-	if (!names)
-		return iapt_cli__out_of_memory();
+	const char *names[128], *name = opt + 2, *near;
+	char list[256] = "";
+	size_t i, k, n = 0;
+	if (strncmp(opt, "--", 2) || !*name)
+		return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
+	/* getopt_long takes an unambiguous prefix of a long option; more than one is its own mistake */
 	for (i = 0; i < cmd->n_options; i++)
-		names[i] = cmd->options[i].name;
-	names[i] = "help";
-	near = opt[0] == '-' && opt[1] == '-' ? iapt_str__suggest(opt + 2, names, cmd->n_options + 1) : NULL;
-	free(names);
-	/* getopt_long takes an unambiguous prefix; more than one match is its own mistake */
-	for (i = 0; opt[0] == '-' && opt[1] == '-' && opt[2] && i < cmd->n_options; i++)
-		if (!strncmp(cmd->options[i].name, opt + 2, strlen(opt + 2)) && len + strlen(cmd->options[i].name) + 5 < sizeof others)
-			len += (size_t)snprintf(others + len, sizeof others - len, "%s--%s", len ? ", " : "", cmd->options[i].name);
-	if (len && strchr(others, ','))
-		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, others, cmd->name);
-	len = 0;
-	others[0] = '\0';
-	if (near)
+		if (!strncmp(cmd->options[i].name, name, strlen(name))) {
+			list_add(list, sizeof list, "--", cmd->options[i].name);
+			n++;
+		}
+	if (n > 1)
+		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, list, cmd->name);
+	for (n = 0; n < cmd->n_options && n < 127; n++)
+		names[n] = cmd->options[n].name;
+	names[n++] = "help";
+	if ((near = iapt_str__suggest(name, names, n)))
 		return iapt_cli__input_error("%s: unknown option '%s'; did you mean '--%s'? (see 'iaptsim %s --help')", cmd->name,
 					     opt, near, cmd->name);
-	for (k = 0; opt[0] == '-' && opt[1] == '-' && k < iapt_cli__n_commands; k++) {
-		const iapt_cli_command *c = iapt_cli__commands[k];
-		for (i = 0; i < c->n_options; i++)
-			if (!strcmp(c->options[i].name, opt + 2) && len + strlen(c->name) + 3 < sizeof others) {
-				len += (size_t)snprintf(others + len, sizeof others - len, "%s%s", len ? ", " : "", c->name);
+	list[0] = '\0';
+	for (k = 0; k < iapt_cli__n_commands; k++)
+		for (i = 0; i < iapt_cli__commands[k]->n_options; i++)
+			if (!strcmp(iapt_cli__commands[k]->options[i].name, name)) {
+				list_add(list, sizeof list, "", iapt_cli__commands[k]->name);
 				break;
 			}
-	}
-	if (len)
-		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt,
-					     others, cmd->name);
+	if (list[0])
+		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt, list,
+					     cmd->name);
 	return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
 }
 
