@@ -84,7 +84,7 @@ START_TEST(golden_summary)
 	snprintf(path, sizeof path, "%s/run.json", tmpdir);
 	ck_assert_int_eq(iapt_file__read(path, &json, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(json, sc->sha256));
-	ck_assert_ptr_nonnull(strstr(json, "\"seed\": 2024,"));
+	ck_assert_ptr_nonnull(strstr(json, "\"seed\": \"2024\","));
 	for (i = 0; i < iapt_params_count(sc->params); i++) {
 		iapt_param_info in;
 		char key[256];

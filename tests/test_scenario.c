@@ -1,4 +1,7 @@
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,9 +94,96 @@ START_TEST(binary_and_missing_files)
 {
 	iapt_scenario *sc;
 	ck_assert_int_eq(iapt_scenario_parse(&sc, "iaptsim: 1\0", 11, "bin.yaml"), IAPT_EINVAL);
-	ck_assert_str_eq(iapt_error_last()->message, "bin.yaml: not a text file (contains a NUL byte)");
+	ck_assert_str_eq(iapt_error_last()->message, "bin.yaml:1:11: not a text file (a NUL byte)\n  iaptsim: 1?\n            ^");
 	ck_assert_int_eq(iapt_scenario_load(&sc, "/nonexistent/s.yaml"), IAPT_ENOTFOUND);
 	ck_assert_str_eq(iapt_error_last()->message, "/nonexistent/s.yaml: cannot open: No such file or directory");
+}
+END_TEST
+
+
+/* Inputs that are not regular files are refused at once with the reason (a FIFO with no
+ * writer would block a plain open forever); sizes are bounded while reading. */
+START_TEST(inputs_that_are_not_files)
+{
+	char dir[] = "/tmp/iapt_scen_XXXXXX", path[256];
+	iapt_scenario *sc;
+	struct timespec t0, t1;
+	int fd;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo.yaml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(iapt_scenario_load(&sc, path), IAPT_EINVAL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert(t1.tv_sec - t0.tv_sec < 2);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "fifo.yaml: is a FIFO (named pipe), not a file"));
+	unlink(path);
+	ck_assert_int_eq(iapt_scenario_load(&sc, dir), IAPT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, ": is a folder, not a file"));
+	ck_assert_int_eq(iapt_scenario_load(&sc, "/dev/zero"), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "/dev/zero: is a character device, not a file");
+	/* one byte over the limit, as a sparse file */
+	snprintf(path, sizeof path, "%s/big.yaml", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)IAPT_FILE_MAX_TEXT + 1), 0);
+	close(fd);
+	ck_assert_int_eq(iapt_scenario_load(&sc, path), IAPT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "big.yaml: larger than the 4194304 bytes this kind of input may have"));
+	if (geteuid() != 0) { /* root reads anything */
+		snprintf(path, sizeof path, "%s/secret.yaml", dir);
+		fd = open(path, O_CREAT | O_WRONLY, 0000);
+		close(fd);
+		ck_assert_int_eq(iapt_scenario_load(&sc, path), IAPT_EINVAL);
+		ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "secret.yaml: cannot open: Permission denied"));
+	}
+	unlink(path);
+	snprintf(path, sizeof path, "%s/big.yaml", dir);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(text_forms)
+{
+	iapt_scenario *sc;
+	char longline[6000];
+	/* a byte-order mark, as some editors save */
+	sc = parse("\xEF\xBB\xBFiaptsim: 1\nname: x\nyears: 2019\n", 0);
+	iapt_scenario_free(sc);
+	/* invalid UTF-8 named at its line and column (in characters) */
+	parse("iaptsim: 1\nname: x\nyears: 2019\ndescription: \"\xC3\xA9t\xC3\xA9 \xFF\"\n", IAPT_EPARSE);
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:4:19: invalid UTF-8 (byte 0xFF): a scenario is UTF-8 text\n"
+						     "  description: \"\xC3\xA9t\xC3\xA9 ?\"\n"
+						     "                    ^");
+	/* tags are refused, never silently dropped */
+	parse("iaptsim: 1\nname: x\nyears: 2019\nseed: !!int 5\n", IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:4:7: explicit YAML tag '!!int' is not supported: write the value without it\n"
+						     "  seed: !!int 5\n"
+						     "        ^");
+	parse("iaptsim: 1\nname: !foo x\nyears: 2019\n", IAPT_EINVAL);
+	/* a long line is cut to a window around the caret */
+	snprintf(longline, sizeof longline, "iaptsim: 1\nname: x\nyears: 2019\ndescription: \"%0*d\" x%0*d\n", 3000, 0, 2000, 0);
+	parse(longline, IAPT_EPARSE);
+	{
+		const char *m = iapt_error_last()->message, *l1 = strchr(m, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
+		ck_assert_ptr_nonnull(l2);
+		ck_assert_int_le(l2 - l1, 130);
+		ck_assert_int_eq(strncmp(l1 + 1, "  ...", 5), 0);
+		ck_assert_str_eq(l2 + strlen(l2) - 1, "^");
+		ck_assert_uint_eq(strlen(l2 + 1) - 1, 2 + 3 + 60);
+	}
+	/* nesting deeper than the limit is refused where it passes the limit */
+	{
+		char deep[200000];
+		size_t k, n = 0;
+		n += (size_t)snprintf(deep, sizeof deep, "iaptsim: 1\nname: x\nyears: 2019\ndescription: ");
+		for (k = 0; k < 100000; k++)
+			deep[n++] = '[';
+		deep[n] = '\0';
+		parse(deep, IAPT_EINVAL);
+		ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "s.yaml:4:45: nested more than 32 levels deep"));
+	}
 }
 END_TEST
 
@@ -289,6 +379,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, full_message_with_caret);
 	tcase_add_test(tc, binary_and_missing_files);
 	tcase_add_test(tc, bad_files);
+	tcase_add_test(tc, inputs_that_are_not_files);
+	tcase_add_test(tc, text_forms);
 	tcase_add_test(tc, year_labels);
 	tcase_add_test(tc, draws_have_their_moments);
 	tcase_add_test(tc, draws_stay_in_bounds);
