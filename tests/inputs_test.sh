@@ -79,4 +79,12 @@ grep -q '"seed": "9223372036854775808"' "$tmp/s63/run.json" && ok || bad "scenar
 expect 2 "is not a whole number in \[0, 18446744073709551615\]" "--seed 2^64" "$bin" run tests/data/seed_2p63.yaml --seed 18446744073709551616 -o "$tmp/s64"
 [ -e "$tmp/s64" ] && bad "--seed 2^64 wrote results" || ok
 
+# what check passes, run runs: distributions of small shape (GSL's inverse CDFs give NaN there)
+for f in gamma_cv3 unc_beta_degenerate; do
+  expect 0 "" "check $f" "$bin" check tests/data/$f.yaml
+  expect 0 "" "run $f" "$bin" run tests/data/$f.yaml -o "$tmp/$f" -q
+  [ -s "$tmp/$f/psa.csv" ] && [ -s "$tmp/$f/report.html" ] && ok || bad "$f: no whole result"
+  awk -F, 'NR > 1 && ($3 == "" || $3 == "NA" || $3 == "nan") {exit 1}' "$tmp/$f/psa.csv" && ok || bad "$f: a draw that is not a number"
+done
+
 finish inputs_test

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <math.h>
+
+#include <gsl/gsl_cdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +372,51 @@ START_TEST(draws_are_common_random_numbers)
 }
 END_TEST
 
+
+/* Small shapes, where GSL's inverse CDFs give NaN: the draws follow the distribution
+ * (empirical CDF against GSL's CDF at several points), stay finite, and keep common random
+ * numbers. What check accepts, the run draws. */
+START_TEST(draws_of_small_shape)
+{
+	iapt_scenario *sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nseed: 11\nuncertainty:\n"
+				     "  cost.li_session: {dist: gamma, mean: 99, sd: 300}\n"
+				     "  population.female_share: {dist: beta, alpha: 0.05, beta: 0.3}\n");
+	iapt_scenario *other = parse_ok("iaptsim: 1\nname: v\nyears: 2019\nseed: 11\nuncertainty:\n"
+					"  cost.li_session: {dist: gamma, mean: 99, sd: 300}\n");
+	iapt_scenario *degen = parse_ok("iaptsim: 1\nname: d\nyears: 2019\nuncertainty:\n"
+					"  treatment.dna_rate: {dist: beta, mean: 0.5, sd: 0.4999999}\n");
+	static const double tg[] = {1e-9, 1e-3, 1, 10, 100, 500};
+	static const double tb[] = {1e-12, 1e-4, 0.1, 0.5, 0.99};
+	double a = 99.0 * 99 / (300.0 * 300), scale = 300.0 * 300 / 99, below_g[6] = {0}, below_b[5] = {0}, x[2], y[1], sum = 0;
+	int r, k;
+	for (r = 0; r < N_DRAWS; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		ck_assert_int_eq(iapt_scenario_draw(other, r, y), 0);
+		ck_assert(isfinite(x[0]) && x[0] >= 0 && isfinite(x[1]) && x[1] >= 0 && x[1] <= 1);
+		ck_assert(x[0] == y[0]); /* common random numbers */
+		sum += x[0];
+		for (k = 0; k < 6; k++)
+			below_g[k] += x[0] <= tg[k];
+		for (k = 0; k < 5; k++)
+			below_b[k] += x[1] <= tb[k];
+	}
+	/* sampling error of a share over 4,000 draws is at most 0.008 */
+	for (k = 0; k < 6; k++)
+		ck_assert_double_eq_tol(below_g[k] / N_DRAWS, gsl_cdf_gamma_P(tg[k], a, scale), 0.025);
+	for (k = 0; k < 5; k++)
+		ck_assert_double_eq_tol(below_b[k] / N_DRAWS, gsl_cdf_beta_P(tb[k], 0.05, 0.3), 0.025);
+	ck_assert_double_eq_tol(sum / N_DRAWS, 99, 25); /* sd 300 / 63 = 4.7 */
+	/* Beta(2e-7, 2e-7): its draws round to the bound, but they are finite and in bounds */
+	for (r = 0; r < 200; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(degen, r, y), 0);
+		ck_assert(y[0] >= 0 && y[0] <= 0.9);
+	}
+	iapt_scenario_free(sc);
+	iapt_scenario_free(other);
+	iapt_scenario_free(degen);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -385,6 +432,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, draws_have_their_moments);
 	tcase_add_test(tc, draws_stay_in_bounds);
 	tcase_add_test(tc, draws_are_common_random_numbers);
+	tcase_add_test(tc, draws_of_small_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

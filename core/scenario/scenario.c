@@ -894,7 +894,7 @@ static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
 	iapt_params_info(c->sc->params, u->param, &info);
 	if ((rc = iapt_uncertain__check(u, info.min, info.max, msg, sizeof msg)))
 		return fail_at(c, rc, v->start_mark, "%s: %s", what, msg);
-	snprintf(u->origin, sizeof u->origin, "%s:%zu", c->path, v->start_mark.line + 1);
+	snprintf(u->origin, sizeof u->origin, "%s:%zu:%zu", c->path, v->start_mark.line + 1, v->start_mark.column + 1);
 	for (i = 0; i < c->sc->n_uncertain; i++)
 		if (c->sc->uncertain[i].param == u->param && &c->sc->uncertain[i] != u)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: given twice", what);
