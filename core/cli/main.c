@@ -478,11 +478,35 @@ static void print_logs(const iapt_results *res)
 
 static int cmd_compare(const opts *o, int argc, char **argv);
 
+/* The output folder is taken before any simulation (refused, locked or unwritable: exit 2
+ * now, not after hours of work); files go to a temporary folder that out_end swaps into
+ * place whole (iapt_output_begin). Only rank 0 writes. */
+static int out_begin(const char *dir, iapt_output_dir **od)
+{
+	int rc;
+	*od = NULL;
+	if (g_rank)
+		return 0;
+	return (rc = iapt_output_begin(od, dir)) ? report(rc) : 0;
+}
+
+static int out_end(iapt_output_dir *od, int rc)
+{
+	if (!od)
+		return rc;
+	if (rc) {
+		iapt_output_abort(od);
+		return rc;
+	}
+	return iapt_output_commit(od);
+}
+
 static int cmd_run(const opts *o, int argc, char **argv)
 {
 	iapt_scenario *sc;
 	iapt_results *res = NULL;
 	iapt_output_meta meta;
+	iapt_output_dir *od;
 	char slug[128], dirbuf[256];
 	const char *dir;
 	int rc, ex = load(o, &sc);
@@ -506,22 +530,28 @@ static int cmd_run(const opts *o, int argc, char **argv)
 		fprintf(stderr, "iaptsim: %s: %d replicate%s, %s to %d-%02d, population scale %g, seed %llu\n", sc->name,
 			sc->replicates, sc->replicates == 1 ? "" : "s", iapt_year_label(sc->first_year, slug),
 			sc->last_year, (sc->last_year + 1) % 100, sc->population_scale, sc->seed);
-	if ((rc = simulate(o, sc, "", &res))) {
-		ex = report(rc);
-		iapt_scenario_free(sc);
-		return ex;
-	}
 	if (o->outdir) {
 		dir = o->outdir;
 	} else {
 		snprintf(dirbuf, sizeof dirbuf, "results/%s", iapt_output_slug(sc->name, slug, sizeof slug));
 		dir = dirbuf;
 	}
+	if ((ex = out_begin(dir, &od))) {
+		iapt_scenario_free(sc);
+		return ex;
+	}
+	if ((rc = simulate(o, sc, "", &res))) {
+		iapt_output_abort(od);
+		ex = report(rc);
+		iapt_scenario_free(sc);
+		return ex;
+	}
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
-	rc = g_rank ? IAPT_OK : iapt_output_write(dir, sc, res, &meta);
+	rc = g_rank ? IAPT_OK : iapt_output_write(iapt_output_dir_path(od), sc, res, &meta);
 	if (!rc && !g_rank)
-		rc = iapt_report_write(dir);
+		rc = iapt_report_write(iapt_output_dir_path(od));
+	rc = out_end(od, rc);
 	free(cmdline);
 	if (rc) {
 		ex = report(rc);
@@ -682,6 +712,7 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 	const char *dir;
 	iapt_compare_options co;
 	iapt_output_meta meta;
+	iapt_output_dir *od = NULL;
 	if (!sc || !res || !folders) {
 		free_all(sc, res, folders, 0);
 		return out_of_memory();
@@ -734,6 +765,10 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 		}
 		strcpy(folders[s], name);
 	}
+	if ((ex = out_begin(dir, &od))) {
+		free_all(sc, res, folders, n);
+		return ex;
+	}
 	for (s = 0; s < n; s++) {
 		char label[160];
 		if (!o->quiet)
@@ -741,6 +776,7 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 				sc[s]->replicates, sc[s]->seed);
 		snprintf(label, sizeof label, "%s: ", folders[s]);
 		if ((rc = simulate(o, sc[s], label, &res[s]))) {
+			iapt_output_abort(od);
 			free_all(sc, res, folders, n);
 			return report(rc);
 		}
@@ -752,16 +788,17 @@ static int cmd_compare(const opts *o, int argc, char **argv)
 	co.lambda_step = o->lam[2];
 	for (s = 0, rc = IAPT_OK; s < n && !rc && !g_rank; s++) {
 		char sub[600];
-		snprintf(sub, sizeof sub, "%s/%s", dir, folders[s]);
+		snprintf(sub, sizeof sub, "%s/%s", iapt_output_dir_path(od), folders[s]);
 		rc = iapt_output_write(sub, sc[s], res[s], &meta);
 		if (!rc)
 			rc = iapt_report_write(sub);
 	}
 	if (!rc && !g_rank)
-		rc = iapt_output_compare(dir, (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
+		rc = iapt_output_compare(iapt_output_dir_path(od), (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
 					 (const char *const *)folders, &co, &meta);
 	if (!rc && !g_rank)
-		rc = iapt_report_write(dir);
+		rc = iapt_report_write(iapt_output_dir_path(od));
+	rc = out_end(od, rc);
 	free(cmdline);
 	if (rc) {
 		ex = report(rc);
@@ -857,6 +894,7 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 	char slug[128], dirbuf[256], *cmdline;
 	const char *dir;
 	iapt_output_meta meta;
+	iapt_output_dir *od = NULL;
 	if (ex)
 		return ex;
 	if (parse_measure(sc, o->measure, &t, &m)) {
@@ -912,6 +950,14 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 			k++;
 	}
 	n = k;
+	if (o->outdir) {
+		dir = o->outdir;
+	} else {
+		snprintf(dirbuf, sizeof dirbuf, "results/sensitivity_%s", iapt_output_slug(sc->name, slug, sizeof slug));
+		dir = dirbuf;
+	}
+	if ((ex = out_begin(dir, &od)))
+		goto done;
 	sc->n_uncertain = 0; /* every other parameter at its value */
 	if (!o->quiet)
 		fprintf(stderr, "iaptsim: %s: one-way sensitivity of %s, %zu parameter%s, %d replicates each, seed %llu\n", sc->name,
@@ -960,17 +1006,13 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 		}
 	}
 	iapt_tornado_sort(rows, n);
-	if (o->outdir) {
-		dir = o->outdir;
-	} else {
-		snprintf(dirbuf, sizeof dirbuf, "results/sensitivity_%s", iapt_output_slug(sc->name, slug, sizeof slug));
-		dir = dirbuf;
-	}
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
-	rc = g_rank ? IAPT_OK : iapt_output_tornado(dir, sc, rows, n, o->measure, &meta);
+	rc = g_rank ? IAPT_OK : iapt_output_tornado(iapt_output_dir_path(od), sc, rows, n, o->measure, &meta);
 	if (!rc && !g_rank)
-		rc = iapt_report_write(dir);
+		rc = iapt_report_write(iapt_output_dir_path(od));
+	rc = out_end(od, rc);
+	od = NULL;
 	free(cmdline);
 	if (rc)
 		goto failed;
@@ -995,6 +1037,7 @@ static int cmd_sensitivity(const opts *o, int argc, char **argv)
 failed:
 	ex = report(rc);
 done:
+	iapt_output_abort(od);
 	free(rows);
 	iapt_scenario_free(sc);
 	return ex;
@@ -1029,6 +1072,7 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 	iapt_calib_options co;
 	iapt_calib_result cr;
 	iapt_output_meta meta;
+	iapt_output_dir *od = NULL;
 	char slug[128], dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
 	const char *dir;
 	int ex = load(o, &sc), rc;
@@ -1062,6 +1106,14 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 		iapt_scenario_free(sc);
 		return input_error("calibrate: no target in the scenario's years");
 	}
+	if (o->outdir) {
+		dir = o->outdir;
+	} else {
+		snprintf(dirbuf, sizeof dirbuf, "results/calibrate_%s", iapt_output_slug(sc->name, slug, sizeof slug));
+		dir = dirbuf;
+	}
+	if ((ex = out_begin(dir, &od)))
+		goto done;
 	if (!o->quiet)
 		fprintf(stderr, "iaptsim: %s: fitting %zu parameter%s to %zu targets (%zu outside the scenario's years left out), %d replicates a run, seed %llu\n",
 			sc->name, np, np == 1 ? "" : "s", nt, all - nt, sc->replicates, sc->seed);
@@ -1085,15 +1137,11 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 		fprintf(stderr, "\n");
 	if ((rc = model_values(o, sc, t, nt, m1)))
 		goto failed;
-	if (o->outdir) {
-		dir = o->outdir;
-	} else {
-		snprintf(dirbuf, sizeof dirbuf, "results/calibrate_%s", iapt_output_slug(sc->name, slug, sizeof slug));
-		dir = dirbuf;
-	}
 	cmdline = join_args(argc, argv);
 	meta.command = cmdline;
-	rc = g_rank ? IAPT_OK : iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
+	rc = g_rank ? IAPT_OK : iapt_output_calibration(iapt_output_dir_path(od), sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
+	rc = out_end(od, rc);
+	od = NULL;
 	free(cmdline);
 	if (rc)
 		goto failed;
@@ -1117,6 +1165,7 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 failed:
 	ex = report(rc);
 done:
+	iapt_output_abort(od);
 	free(m0);
 	free(m1);
 	free(t);
