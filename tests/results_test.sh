@@ -41,7 +41,7 @@ expect_refused "-o a result with a file of mine" "(.*/r1/mine.txt)" run $sc -o "
 rm "$tmp/r1/mine.txt"
 "$bin" run $sc -o "$tmp/r1" "${small[@]}" --seed 9 && ok || bad "a run replaces an earlier result"
 grep -q '"seed": "9"' "$tmp/r1/run.json" && ok || bad "the new result is in place"
-ls -A "$tmp" | grep -q '\.r1\.tmp-' && bad "a temporary folder left behind" || ok
+ls -A "$tmp" | grep -q '\.r1\.' && bad "a temporary folder or lock left behind: $(ls -A "$tmp")" || ok
 mkdir "$tmp/empty"
 "$bin" run $sc -o "$tmp/empty" "${small[@]}" && [ -s "$tmp/empty/run.json" ] && ok || bad "-o an empty folder"
 # a comparison holds a folder per strategy: it may replace itself

@@ -6,7 +6,7 @@
  * name, is removed. A kill, a full disk or a crash at any moment leaves the old whole
  * result or the new whole one, plus at most a temporary folder that the next run into the
  * same target removes. A lock file beside the target, ".NAME.lock", keeps two runs from
- * writing the same target at once. */
+ * writing the same target at once; it is removed at the end. */
 #define _GNU_SOURCE /* renameat2, nftw */
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +34,7 @@ struct iapt_output_dir {
 	char *parent; /* its folder ("." if none) */
 	char *name;   /* its last component */
 	char *tmp;    /* parent/.name.tmp-XXXXXX: where the files are written */
+	char *lock;   /* parent/.name.lock, removed at the end */
 	int lock_fd;
 };
 
@@ -160,8 +161,12 @@ void iapt_output_abort(iapt_output_dir *o)
 		return;
 	if (o->tmp)
 		remove_tree(o->tmp);
-	if (o->lock_fd >= 0)
-		close(o->lock_fd); /* releases the lock */
+	if (o->lock_fd >= 0) {
+		/* unlinked while held: a run that opened it meanwhile finds its inode gone (below) */
+		unlink(o->lock);
+		close(o->lock_fd);
+	}
+	free(o->lock);
 	free(o->final);
 	free(o->parent);
 	free(o->name);
@@ -173,10 +178,10 @@ int iapt_output_begin(iapt_output_dir **out, const char *final)
 {
 	iapt_output_dir *o = calloc(1, sizeof *o);
 	char what[PATH_MAX + 64], *slash, *path = NULL;
-	struct stat st;
+	struct stat st, st2;
 	struct flock fl;
 	size_t n;
-	int rc = IAPT_OK;
+	int rc = IAPT_OK, fd;
 	*out = NULL;
 	if (!o)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
@@ -240,18 +245,25 @@ int iapt_output_begin(iapt_output_dir **out, const char *final)
 	}
 	/* one run at a time per target: the lock is taken before anything beside it changes */
 	snprintf(what, sizeof what, "%s/.%s.lock", o->parent, o->name);
-	if ((o->lock_fd = open(what, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+	if (!(o->lock = iapt_str__dup(what))) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((fd = open(what, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
 		rc = iapt_error__set(IAPT_EINVAL, "%s: cannot write the output folder here: %s", final, strerror(errno));
 		goto fail;
 	}
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	if (fcntl(o->lock_fd, F_SETLK, &fl) != 0) {
+	/* held, and still the file at that name (not one a finishing run has just removed) */
+	if (fcntl(fd, F_SETLK, &fl) != 0 || fstat(fd, &st) != 0 || stat(what, &st2) != 0 || st.st_ino != st2.st_ino || st.st_dev != st2.st_dev) {
+		close(fd);
 		rc = iapt_error__set(IAPT_EINVAL, "%s: another iaptsim run is writing this folder (it holds %s); wait for it or choose another -o",
 				     final, what);
 		goto fail;
 	}
+	o->lock_fd = fd;
 	remove_stale(o);
 	snprintf(what, sizeof what, "%s/.%s.tmp-XXXXXX", o->parent, o->name);
 	if (!(o->tmp = iapt_str__dup(what))) {

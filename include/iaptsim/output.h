@@ -59,7 +59,8 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
  * command (-o) before any work: it refuses a target that exists and holds anything but an
  * earlier result of iaptsim (a folder with an iaptsim run.json and the files iaptsim writes,
  * or, for a comparison, strategies' folders of the same kind) or an empty folder; takes a
- * lock beside it (".NAME.lock"; a second run on the same target gets IAPT_EINVAL at once);
+ * lock beside it (".NAME.lock", removed at the end; a second run on the same target gets
+ * IAPT_EINVAL at once);
  * and makes a temporary folder beside it (".NAME.tmp-XXXXXX"), which proves the place can
  * be written. Write every file into iapt_output_dir_path(); iapt_output_commit then swaps
  * the temporary folder with the target in one step (renameat2 RENAME_EXCHANGE), removes the
