@@ -256,8 +256,15 @@ int iapt_output_begin(iapt_output_dir **out, const char *final)
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	/* held, and still the file at that name (not one a finishing run has just removed) */
-	if (fcntl(fd, F_SETLK, &fl) != 0 || fstat(fd, &st) != 0 || stat(what, &st2) != 0 || st.st_ino != st2.st_ino || st.st_dev != st2.st_dev) {
+	/* an open-file-description lock: a second begin in the same process is refused too */
+	if (fcntl(fd, F_OFD_SETLK, &fl) != 0 && (errno != EINVAL || fcntl(fd, F_SETLK, &fl) != 0)) {
+		close(fd);
+		rc = iapt_error__set(IAPT_EINVAL, "%s: another iaptsim run is writing this folder (it holds %s); wait for it or choose another -o",
+				     final, what);
+		goto fail;
+	}
+	/* still the file at that name, not one a finishing run has just removed */
+	if (fstat(fd, &st) != 0 || stat(what, &st2) != 0 || st.st_ino != st2.st_ino || st.st_dev != st2.st_dev) {
 		close(fd);
 		rc = iapt_error__set(IAPT_EINVAL, "%s: another iaptsim run is writing this folder (it holds %s); wait for it or choose another -o",
 				     final, what);
