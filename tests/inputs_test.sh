@@ -52,6 +52,17 @@ expect 2 "big.csv: larger than the 268435456 bytes" "targets over their limit" "
 mkdir "$tmp/fake" && ln -s /dev/zero "$tmp/fake/run.json"
 expect 2 "run.json: is a character device" "report of a device run.json" "$bin" report "$tmp/fake"
 
+# a scenario at the size limit with 300,000 keys in one mapping, and a list of includes:
+# each refused in seconds (duplicate keys are found by sorting, includes are at most 64)
+{ printf 'iaptsim: 1\nname: x\nyears: 2019\nparameters:\n'; seq 0 300000 | awk '{print "  k" $1 ": 1"}'; } >"$tmp/keys.yaml"
+{ printf 'iaptsim: 1\nname: x\nyears: 2019\n'; seq 0 300000 | awk '{print "k" $1 ": 1"}'; echo "k5: 2"; } >"$tmp/topkeys.yaml"
+{ printf 'iaptsim: 1\nname: x\nyears: 2019\nparameters:\n'; seq 0 300000 | awk '{print "  k" $1 ": 1"}'; echo "  k7: 2"; } >"$tmp/dupkeys.yaml"
+expect 2 "keys.yaml:5:3: parameters: unknown parameter 'k0'" "300,000 keys" "$bin" check "$tmp/keys.yaml"
+expect 2 "topkeys.yaml:300005:1: duplicate key 'k5' (first given on line 9)" "300,000 top-level keys, one repeated" "$bin" check "$tmp/topkeys.yaml"
+expect 2 "dupkeys.yaml:300006:3: duplicate key 'k7' (first given on line 12)" "a repeated key among 300,000" "$bin" check "$tmp/dupkeys.yaml"
+{ printf 'iaptsim: 1\nname: x\nyears: 2019\ninclude:\n'; for i in $(seq 65); do echo "  - other_key.yaml"; done; } >"$tmp/incs.yaml"
+expect 2 "incs.yaml:5:3: include: at most 64 files" "65 includes" "$bin" check "$tmp/incs.yaml"
+
 # a byte-order mark (Excel's CSV) is accepted; invalid UTF-8 is named at line:column
 cp tests/data/targets/bom.csv "$tmp/bom.csv"
 printf 'iaptsim: 1\nname: cal\nyears: 2019\nreplicates: 2\npopulation_scale: 0.001\n' >"$tmp/cal.yaml"

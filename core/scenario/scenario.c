@@ -17,6 +17,8 @@
 #define MAX_SCENARIO_BYTES IAPT_FILE_MAX_TEXT
 /* Deeper than any scenario needs (five levels); refused as the parser gets there */
 #define MAX_DEPTH 32
+/* Each include is a file read and parsed: a list of them is bounded too */
+#define MAX_INCLUDES 64
 
 typedef struct ctx {
 	const char *path;
@@ -220,22 +222,55 @@ bad:
 	return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a year like 2019 or 2019-20, got '%s'", what, s);
 }
 
-/* Rejects duplicate keys and non-scalar keys of a mapping. */
+typedef struct key_ref {
+	const char *key;
+	size_t at; /* its place in the mapping */
+} key_ref;
+
+static int key_ref_cmp(const void *x, const void *y)
+{
+	const key_ref *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+/* Rejects duplicate keys and non-scalar keys of a mapping. Duplicates are found by sorting
+ * (a mapping may have hundreds of thousands of keys in a file at the size limit), and the
+ * one reported is the first in the file to repeat an earlier key. */
 static int check_mapping(ctx *c, const yaml_node_t *map, const char *what)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p, *start;
+	key_ref *refs;
+	size_t n, k, dup = (size_t)-1, first = 0;
 	if (map->type != YAML_MAPPING_NODE)
 		return fail_at(c, IAPT_EINVAL, map->start_mark, "%s: expected a mapping, got %s", what, node_kind(map));
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		if (k->type != YAML_SCALAR_NODE)
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: keys must be plain names, got %s", what, node_kind(k));
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *k2 = yaml_document_get_node(c->doc, q->key);
-			if (strcmp(scalar(k), scalar(k2)) == 0)
-				return fail_at(c, IAPT_EINVAL, k->start_mark, "duplicate key '%s' (first given on line %zu)",
-					       scalar(k), k2->start_mark.line + 1);
+	start = map->data.mapping.pairs.start;
+	n = (size_t)(map->data.mapping.pairs.top - start);
+	for (p = start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k1 = yaml_document_get_node(c->doc, p->key);
+		if (k1->type != YAML_SCALAR_NODE)
+			return fail_at(c, IAPT_EINVAL, k1->start_mark, "%s: keys must be plain names, got %s", what, node_kind(k1));
+	}
+	if (n < 2)
+		return IAPT_OK;
+	if (!(refs = malloc(n * sizeof *refs)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (k = 0; k < n; k++) {
+		refs[k].key = scalar(yaml_document_get_node(c->doc, start[k].key));
+		refs[k].at = k;
+	}
+	qsort(refs, n, sizeof *refs, key_ref_cmp);
+	/* in each run of equal keys (in file order), the second repeats the first */
+	for (k = 1; k < n; k++)
+		if (!strcmp(refs[k].key, refs[k - 1].key) && (k < 2 || strcmp(refs[k - 1].key, refs[k - 2].key)) &&
+		    (dup == (size_t)-1 || refs[k].at < dup)) {
+			dup = refs[k].at;
+			first = refs[k - 1].at;
 		}
+	free(refs);
+	if (dup != (size_t)-1) {
+		yaml_node_t *k1 = yaml_document_get_node(c->doc, start[dup].key), *k2 = yaml_document_get_node(c->doc, start[first].key);
+		return fail_at(c, IAPT_EINVAL, k1->start_mark, "duplicate key '%s' (first given on line %zu)", scalar(k1), k2->start_mark.line + 1);
 	}
 	return IAPT_OK;
 }
@@ -1132,6 +1167,8 @@ static int h_include(ctx *c, yaml_node_t *n)
 	int rc;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return include_one(c, n);
+	if (n->data.sequence.items.top - n->data.sequence.items.start > MAX_INCLUDES)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "include: at most %d files", MAX_INCLUDES);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
 		if ((rc = include_one(c, yaml_document_get_node(c->doc, *it))))
 			return rc;
