@@ -61,8 +61,14 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
-	./$(BUILD)/iaptsim run $(SCENARIO)
+# Built quietly, so that the run's summary is what is left on the screen; the build's log is
+# shown only if it fails (warnings are errors).
+run: deps
+	@log=$(BUILD)/make-run.log; mkdir -p $(BUILD); \
+	echo "make: building iaptsim in $(BUILD)/ (log: $$log)"; \
+	{ [ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DIAPTSIM_WERROR=ON; } >$$log 2>&1 \
+	  && cmake --build $(BUILD) -j $(JOBS) >>$$log 2>&1 || { cat $$log; echo "make: the build failed (log above)"; exit 1; }
+	$(BUILD)/iaptsim run $(SCENARIO)
 
 test: build
 	cd $(BUILD) && LANG=C TZ=UTC ctest --output-on-failure -j $(JOBS)

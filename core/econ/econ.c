@@ -7,16 +7,20 @@
 #include "iaptsim/econ.h"
 #include "util/util.h"
 
-static const char *const category_names[IAPT_CAT__COUNT] = {
-	"therapy_sessions", "assessments", "training", "expansion", "employment_support",
-	"benefits", "tax", "earnings", "sickness_absence", "physical_health", "qalys",
+static const struct {
+	const char *name;
+	int programme_cost;
+} categories[IAPT_CAT__COUNT] = {
+#define X(id, name, cost, doc) {name, cost},
+	IAPT_CATEGORY_LIST(X)
+#undef X
 };
 
 static const char *const perspective_names[IAPT_PERSP__COUNT] = {"nhs", "exchequer", "societal"};
 
 const char *iapt_category_name(int c)
 {
-	return c >= 0 && c < IAPT_CAT__COUNT ? category_names[c] : "?";
+	return c >= 0 && c < IAPT_CAT__COUNT ? categories[c].name : "?";
 }
 
 const char *iapt_perspective_name(int p)
@@ -26,7 +30,7 @@ const char *iapt_perspective_name(int p)
 
 int iapt_category_is_programme_cost(int c)
 {
-	return c >= IAPT_CAT_THERAPY_SESSIONS && c <= IAPT_CAT_EMPLOYMENT_SUPPORT;
+	return c >= 0 && c < IAPT_CAT__COUNT && categories[c].programme_cost;
 }
 
 int iapt_perspective_includes(int perspective, int tag)

@@ -860,7 +860,7 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 	json_kv_num(&bufs[1], "  ", "population_scale", sc->population_scale, 1);
 	json_kv_str(&bufs[1], "  ", "measure", measure, 1);
 	json_kv_str(&bufs[1], "  ", "method",
-		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero, by linear interpolation refined with runs at the interpolated value (regula falsi), NA when it does not cross between low and high",
+		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero: runs at the points GSL's Brent solver picks (at most --refine), then the line through the last bracket, NA when it does not cross between low and high",
 		    1);
 	json_economics(&bufs[1], &sc->econ);
 	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
@@ -882,7 +882,7 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 	size_t k;
 	int rc;
 	iapt_buf__printf(&b[0], "parameter,unit,min,max,start,fitted\n");
-	iapt_buf__printf(&b[2], "# Fitted by iaptsim calibrate (run.json says how); paste into the scenario's parameters block.\nparameters:\n");
+	iapt_buf__printf(&b[2], "# Fitted by iaptsim calibrate (run.json says how); a scenario uses it with include: PATH/fitted.yaml (PATH from the scenario's folder).\nparameters:\n");
 	for (k = 0; k < np; k++) {
 		iapt_param_info in;
 		iapt_params_info(sc->params, params[k], &in);

@@ -817,13 +817,15 @@ int iapt_report_write(const char *dir)
 		char *text;
 		size_t len;
 		if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len))) {
+			if (rc == IAPT_ENOTFOUND)
+				return iapt_error__set(IAPT_ENOTFOUND, "%s: no run.json here, so no results of iaptsim to report on (run, compare or sensitivity writes a results folder)", dir);
 			iapt_error__prefix("%s: not a results folder of iaptsim", dir);
 			return rc;
 		}
 		c.run = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 		free(text);
 		if (!c.run)
-			return iapt_error__set(IAPT_EPARSE, "%s: no readable run.json (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
+			return iapt_error__set(IAPT_ENOTFOUND, "%s: run.json does not parse (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
 	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||

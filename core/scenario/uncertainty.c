@@ -16,7 +16,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_roots.h>
 
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "iaptsim/scenario.h"
 #include "scenario/uncertainty.h"
 #include "util/util.h"

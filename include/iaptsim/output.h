@@ -50,7 +50,7 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 
 /* Write a calibration: calibration.csv (parameter,unit,min,max,start,fitted), fit.csv
  * (year,group,metric,observed,weight,model_start,model_fitted), fitted.yaml (a parameters
- * block to paste) and run.json. */
+ * block for a scenario's include:) and run.json. */
 int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size_t *params, const double *start,
 			    const double *fitted, size_t np, const iapt_target *t, size_t nt, const double *model_start,
 			    const double *model_end, const iapt_calib_result *cr, const iapt_output_meta *meta);
