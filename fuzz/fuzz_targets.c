@@ -1,6 +1,6 @@
 /* libFuzzer harness: the targets CSV reader (iapt_targets_parse: observed figures for
  * calibrate and validate, long or wide, RFC 4180 quoting, a byte-order mark) on arbitrary
- * bytes. The seed corpus is tests/data/targets and data/*.csv. */
+ * bytes. The seed corpus is tests/data/targets and the CSV files in data. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
