@@ -6,15 +6,21 @@
 #   make build-mpi, test-mpi   iaptsim with Open MPI, and its identity test under mpirun
 #   make bench  the benchmarks
 #   make validation  regenerate docs/validation.md
+#   make install [PREFIX=/usr/local]  the command, headers, libraries, iaptsim.pc, the CMake
+#               package, and share/iaptsim (scenarios, plugins, data)
+#   make example  install to a temporary prefix, build examples/ against it and run it
+#               (also part of make test)
 #   make fuzz-ci     the libFuzzer harnesses (fuzz/), 60 s each under ASan+UBSan; fails on a finding
 #   make fuzz        the same, 30 minutes each (FUZZ_TIME=seconds to choose)
 BUILD    ?= build
 ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
+PREFIX   ?= /usr/local
+# strace and time: the tests kill runs at each file write (tests/results_test.sh) and time inputs
 DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev strace time
 
-.PHONY: fuzz fuzz-ci fuzz-build all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation clean
+.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example fuzz fuzz-ci fuzz-build clean
 
 all: build
 
@@ -102,6 +108,12 @@ bench: build
 	bench/plugin_hook_cost.sh $(BUILD)
 	./$(BUILD)/bench_crn
 	bench/threads_speedup.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+example: build
+	bash tests/install_test.sh $(BUILD) .
 
 # libFuzzer harnesses for the scenario parser and the targets CSV reader (fuzz/run.sh)
 fuzz-build: deps

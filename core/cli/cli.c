@@ -152,42 +152,47 @@ void iapt_cli__help(const iapt_cli_command *cmd, FILE *f)
 
 /* ---- parsing ---- */
 
-/* An option the command does not take: the nearest it does take, or the commands that
- * take it. Returns 2. */
+/* ", "-separated names in buf (as many as fit). */
+static void list_add(char *buf, size_t size, const char *prefix, const char *name)
+{
+	size_t len = strlen(buf);
+	if (len + strlen(prefix) + strlen(name) + 3 < size)
+		snprintf(buf + len, size - len, "%s%s%s", len ? ", " : "", prefix, name);
+}
+
+/* An option the command does not take: an ambiguous abbreviation, the nearest option it
+ * does take, or the commands that take it. Returns 2. */
 static int unknown_option(const iapt_cli_command *cmd, const char *opt)
 {
-	const char **names = calloc(cmd->n_options + 1, sizeof *names), *near;
-	char others[256] = "";
-	size_t i, k, len = 0;
-	if (!names)
-		return iapt_cli__out_of_memory();
+	const char *names[128], *name = opt + 2, *near;
+	char list[256] = "";
+	size_t i, k, n = 0;
+	if (strncmp(opt, "--", 2) || !*name)
+		return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
+	/* getopt_long takes an unambiguous prefix of a long option; more than one is its own mistake */
 	for (i = 0; i < cmd->n_options; i++)
-		names[i] = cmd->options[i].name;
-	names[i] = "help";
-	near = opt[0] == '-' && opt[1] == '-' ? iapt_str__suggest(opt + 2, names, cmd->n_options + 1) : NULL;
-	free(names);
-	/* getopt_long takes an unambiguous prefix; more than one match is its own mistake */
-	for (i = 0; opt[0] == '-' && opt[1] == '-' && opt[2] && i < cmd->n_options; i++)
-		if (!strncmp(cmd->options[i].name, opt + 2, strlen(opt + 2)) && len + strlen(cmd->options[i].name) + 5 < sizeof others)
-			len += (size_t)snprintf(others + len, sizeof others - len, "%s--%s", len ? ", " : "", cmd->options[i].name);
-	if (len && strchr(others, ','))
-		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, others, cmd->name);
-	len = 0;
-	others[0] = '\0';
-	if (near)
+		if (!strncmp(cmd->options[i].name, name, strlen(name))) {
+			list_add(list, sizeof list, "--", cmd->options[i].name);
+			n++;
+		}
+	if (n > 1)
+		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, list, cmd->name);
+	for (n = 0; n < cmd->n_options && n < 127; n++)
+		names[n] = cmd->options[n].name;
+	names[n++] = "help";
+	if ((near = iapt_str__suggest(name, names, n)))
 		return iapt_cli__input_error("%s: unknown option '%s'; did you mean '--%s'? (see 'iaptsim %s --help')", cmd->name,
 					     opt, near, cmd->name);
-	for (k = 0; opt[0] == '-' && opt[1] == '-' && k < iapt_cli__n_commands; k++) {
-		const iapt_cli_command *c = iapt_cli__commands[k];
-		for (i = 0; i < c->n_options; i++)
-			if (!strcmp(c->options[i].name, opt + 2) && len + strlen(c->name) + 3 < sizeof others) {
-				len += (size_t)snprintf(others + len, sizeof others - len, "%s%s", len ? ", " : "", c->name);
+	list[0] = '\0';
+	for (k = 0; k < iapt_cli__n_commands; k++)
+		for (i = 0; i < iapt_cli__commands[k]->n_options; i++)
+			if (!strcmp(iapt_cli__commands[k]->options[i].name, name)) {
+				list_add(list, sizeof list, "", iapt_cli__commands[k]->name);
 				break;
 			}
-	}
-	if (len)
-		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt,
-					     others, cmd->name);
+	if (list[0])
+		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt, list,
+					     cmd->name);
 	return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
 }
 
@@ -203,7 +208,8 @@ int iapt_cli__parse(const iapt_cli_command *cmd, int argc, char **argv, void *ar
 	a->cmd = cmd->name;
 	a->threads = cores < 1 ? 1 : (cores > 1024 ? 1024 : (int)cores);
 	a->files = calloc((size_t)argc, sizeof *a->files);
-	if (!lo || !shorts || !av || !a->files) {
+	a->given = calloc((size_t)argc, sizeof *a->given);
+	if (!lo || !shorts || !av || !a->files || !a->given) {
 		rc = iapt_cli__out_of_memory();
 		goto done;
 	}
@@ -265,6 +271,10 @@ int iapt_cli__parse(const iapt_cli_command *cmd, int argc, char **argv, void *ar
 			if (lo[i].val == c)
 				o = &cmd->options[i];
 		rc = store(o, o->arg ? optarg : NULL, args, argc);
+		a->given[a->n_given].opt = o;
+		a->given[a->n_given].value = o->arg ? optarg : NULL;
+		a->given[a->n_given].order = a->n_given;
+		a->n_given++;
 	}
 	if (rc)
 		goto done;
@@ -288,6 +298,7 @@ void iapt_cli__args_free(const iapt_cli_command *cmd, void *args)
 		if (cmd->options[i].kind == IAPT_CLI_LIST)
 			free(((iapt_cli_list *)((char *)args + cmd->options[i].offset))->v);
 	free(a->files);
+	free(a->given);
 }
 
 /* ---- scenarios ---- */
@@ -404,43 +415,64 @@ const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const c
 	return buf;
 }
 
-int iapt_cli__out_begin(const char *dir, iapt_output_dir **od)
+/* Option-table order, then the order given (a repeated --set keeps its order). */
+static int given_cmp(const void *pa, const void *pb)
 {
-	int rc;
-	*od = NULL;
-	if (iapt_cli__rank)
-		return IAPT_CLI_OK;
-	return (rc = iapt_output_begin(od, dir)) ? iapt_cli__report(rc) : IAPT_CLI_OK;
+	const iapt_cli_given *x = pa, *y = pb;
+	if (x->opt != y->opt)
+		return x->opt < y->opt ? -1 : 1;
+	return x->order - y->order;
 }
 
-int iapt_cli__out_end(iapt_output_dir *od, int rc)
+char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 {
-	if (!od)
-		return rc;
-	if (rc) {
-		iapt_output_abort(od);
-		return rc;
-	}
-	return iapt_output_commit(od);
-}
-
-char *iapt_cli__join_args(int argc, char **argv)
-{
-	size_t n = 1;
-	int i;
-	char *s;
-	for (i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	s = malloc(n);
-	if (!s)
+	struct store {
+		char num[3][48]; /* seed, replicates, scale as in effect */
+		iapt_output_option opt[];
+	} *st;
+	iapt_cli_given *g;
+	char(*names)[64]; /* "--name", after the options */
+	size_t n = 0, cap = (size_t)a->n_given + 1;
+	int k;
+	m->command = a->cmd;
+	m->options = NULL;
+	m->n_options = 0;
+	st = malloc(sizeof *st + cap * (sizeof st->opt[0] + sizeof *names));
+	g = malloc((size_t)(a->n_given + 1) * sizeof *g);
+	if (!st || !g) {
+		free(st);
+		free(g);
 		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
 	}
-	return s;
+	names = (char(*)[64])(void *)(st->opt + cap);
+	if (a->n_given)
+		memcpy(g, a->given, (size_t)a->n_given * sizeof *g);
+	qsort(g, (size_t)a->n_given, sizeof *g, given_cmp);
+	snprintf(st->num[0], sizeof st->num[0], "%llu", a->seed);
+	snprintf(st->num[1], sizeof st->num[1], "%d", a->reps);
+	snprintf(st->num[2], sizeof st->num[2], "%.17g", a->scale);
+	for (k = 0; k < a->n_given; k++) {
+		const char *name = g[k].opt->name, *value = g[k].value;
+		/* where the result goes and how fast it is made do not shape it */
+		if (!strcmp(name, "output") || !strcmp(name, "threads") || !strcmp(name, "quiet"))
+			continue;
+		if (!strcmp(name, "seed"))
+			value = st->num[0];
+		else if (!strcmp(name, "replicates"))
+			value = st->num[1];
+		else if (!strcmp(name, "scale"))
+			value = st->num[2];
+		if (k > 0 && g[k - 1].opt == g[k].opt && g[k].opt->kind != IAPT_CLI_LIST && n > 0)
+			n--; /* given twice: the last one counts */
+		snprintf(names[n], sizeof names[n], "--%s", name);
+		st->opt[n].name = names[n];
+		st->opt[n].value = value;
+		n++;
+	}
+	free(g);
+	m->options = st->opt;
+	m->n_options = n;
+	return (char *)st;
 }
 
 /* ---- tables ---- */
@@ -568,4 +600,24 @@ double iapt_cli__econ_mean(const iapt_results *r, int perspective, int measure)
 	for (k = 0; k < n; k++)
 		sum += iapt_results_econ(r, k, perspective, measure);
 	return sum / n;
+}
+
+int iapt_cli__out_begin(const char *dir, iapt_output_dir **od)
+{
+	int rc;
+	*od = NULL;
+	if (iapt_cli__rank)
+		return IAPT_CLI_OK;
+	return (rc = iapt_output_begin(od, dir)) ? iapt_cli__report(rc) : IAPT_CLI_OK;
+}
+
+int iapt_cli__out_end(iapt_output_dir *od, int rc)
+{
+	if (!od)
+		return rc;
+	if (rc) {
+		iapt_output_abort(od);
+		return rc;
+	}
+	return iapt_output_commit(od);
 }

@@ -27,6 +27,14 @@ typedef struct iapt_cli_list {
 	int n;
 } iapt_cli_list;
 
+struct iapt_cli_option;
+/* An option as given, for run.json (iapt_cli__meta). */
+typedef struct iapt_cli_given {
+	const struct iapt_cli_option *opt;
+	const char *value; /* NULL for a flag */
+	int order;         /* position on the command line */
+} iapt_cli_given;
+
 /* What every command's arguments start with: the positional arguments and the options
  * that several commands share. Each command's own struct has this as its first member. */
 typedef struct iapt_cli_args {
@@ -40,6 +48,8 @@ typedef struct iapt_cli_args {
 	unsigned long long seed;
 	int reps;
 	double scale;
+	iapt_cli_given *given; /* every option given, in order (iapt_cli__meta) */
+	int n_given;
 } iapt_cli_args;
 
 /* The argument struct of a command that has no options of its own. */
@@ -164,14 +174,17 @@ const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const c
  * them; it returns rc or the commit's error. */
 int iapt_cli__out_begin(const char *dir, iapt_output_dir **od);
 int iapt_cli__out_end(iapt_output_dir *od, int rc);
-/* argv joined by spaces (malloc'd), for run.json. */
-char *iapt_cli__join_args(int argc, char **argv);
+/* What shaped a result, for run.json (iapt_output_meta): the command and the options given,
+ * in the command's option-table order (so the order typed does not matter), with seed,
+ * replicates and scale as the values in effect. -o, --threads and -q are left out: runs
+ * that differ only in those write identical run.json and report.html. Returns the storage
+ * to free after writing; NULL when out of memory (m then lists no options). */
+char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m);
 
 /* The comparison of files[0] (the base) with files[1..n), as `iaptsim compare` makes it;
  * lambda: FROM, TO, STEP of the thresholds for ceac.csv and evpi.csv. run uses it for a
  * scenario with compare_to. */
-int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, const double lambda[3], int argc,
-		      char **argv);
+int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, const double lambda[3]);
 
 /* Tables on stdout. */
 void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res);

@@ -81,6 +81,8 @@ static int run(void *args, int argc, char **argv)
 	char dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
 	const char *dir;
 	int ex = iapt_cli__load_first(a, &sc), rc;
+	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
+	(void)argv;
 	if (ex)
 		return ex;
 	if (!c->targets || !c->fit) {
@@ -140,8 +142,7 @@ static int run(void *args, int argc, char **argv)
 		fprintf(stderr, "\n");
 	if ((rc = model_values(a, sc, t, nt, m1)))
 		goto failed;
-	cmdline = iapt_cli__join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = iapt_cli__meta(a, &meta);
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_calibration(iapt_output_dir_path(od), sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
 	rc = iapt_cli__out_end(od, rc);
 	od = NULL;

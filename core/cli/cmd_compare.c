@@ -90,7 +90,7 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 	return IAPT_CLI_OK;
 }
 
-int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, const double lambda[3], int argc, char **argv)
+int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, const double lambda[3])
 {
 	int s, ex = IAPT_CLI_OK, rc;
 	iapt_scenario **sc = calloc((size_t)n + 1, sizeof *sc);
@@ -163,8 +163,7 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 			return iapt_cli__report(rc);
 		}
 	}
-	cmdline = iapt_cli__join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = iapt_cli__meta(a, &meta);
 	co.lambda_min = lambda[0];
 	co.lambda_max = lambda[1];
 	co.lambda_step = lambda[2];
@@ -193,7 +192,9 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 static int run(void *args, int argc, char **argv)
 {
 	compare_args *c = args;
-	return iapt_cli__compare(&c->common, c->common.files, c->common.n_files, c->lambda, argc, argv);
+	(void)argc;
+	(void)argv;
+	return iapt_cli__compare(&c->common, c->common.files, c->common.n_files, c->lambda);
 }
 
 const iapt_cli_command iapt_cli_cmd_compare = {

@@ -23,6 +23,8 @@ static int run(void *args, int argc, char **argv)
 	char lab[8], dirbuf[256], *cmdline;
 	const char *dir;
 	int rc, ex = iapt_cli__load_first(a, &sc);
+	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
+	(void)argv;
 	if (ex)
 		return ex;
 	if (sc->compare_to) {
@@ -31,7 +33,7 @@ static int run(void *args, int argc, char **argv)
 		const char *files[2];
 		files[0] = sc->compare_to;
 		files[1] = a->files[0];
-		ex = iapt_cli__compare(a, files, 2, lambda, argc, argv);
+		ex = iapt_cli__compare(a, files, 2, lambda);
 		iapt_scenario_free(sc);
 		return ex;
 	}
@@ -50,8 +52,7 @@ static int run(void *args, int argc, char **argv)
 		iapt_scenario_free(sc);
 		return ex;
 	}
-	cmdline = iapt_cli__join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = iapt_cli__meta(a, &meta);
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_write(iapt_output_dir_path(od), sc, res, &meta);
 	if (!rc && !iapt_cli__rank)
 		rc = iapt_report_write(iapt_output_dir_path(od));

@@ -115,6 +115,8 @@ static int run(void *args, int argc, char **argv)
 	int ex = iapt_cli__load_first(a, &sc), rc;
 	char dirbuf[256], *cmdline;
 	const char *dir;
+	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
+	(void)argv;
 	if (ex)
 		return ex;
 	memset(&so, 0, sizeof so);
@@ -154,8 +156,7 @@ static int run(void *args, int argc, char **argv)
 		goto failed;
 	iapt_tornado_sort(rows, (size_t)n);
 	sc->n_uncertain = 0; /* the analysis leaves the uncertainty block out, and so does run.json */
-	cmdline = iapt_cli__join_args(argc, argv);
-	meta.command = cmdline;
+	cmdline = iapt_cli__meta(a, &meta);
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_tornado(iapt_output_dir_path(od), sc, rows, (size_t)n, s->measure, &meta);
 	if (!rc && !iapt_cli__rank)
 		rc = iapt_report_write(iapt_output_dir_path(od));

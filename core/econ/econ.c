@@ -1,4 +1,4 @@
-/* Ledger names, prices, discounting and appraisal (MODEL.md sections 7-8). */
+/* Ledger names, prices, discounting and appraisal (docs/economics.md). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +39,7 @@ int iapt_perspective_includes(int perspective, int tag)
 }
 
 /* ---- the price index ----
- * Annual percentage changes from shared/data/nhs_cost_inflation.csv: HCHS pay and prices
+ * Annual percentage changes from data/nhs_cost_inflation.csv: HCHS pay and prices
  * index 2009-10 to 2014-15, PSSRU NHS Cost Inflation Index (pay and prices) from 2015-16
  * (PSSRU Unit Costs of Health and Social Care 2025; 2024-25 provisional). pct[k] is the
  * change from year 2008 + k to 2009 + k. */
@@ -63,7 +63,7 @@ void iapt_price_index_info(int *first_year, int *last_year, const char **series,
 		*source = "PSSRU Unit Costs of Health and Social Care 2025, NHS Cost Inflation Index (pay and prices), "
 			  "2015-16 to 2024-25 (2024-25 provisional); HCHS pay and prices index 2009-10 to 2014-15 as "
 			  "coded in public model code (secondary, to verify against PSSRU Unit Costs); "
-			  "shared/data/nhs_cost_inflation.csv";
+			  "data/nhs_cost_inflation.csv";
 }
 
 /* Level of `year` with 2008-09 = 1. */

@@ -916,9 +916,20 @@ int iapt_report_write(const char *dir)
 	iapt_buf__printf(&b, ", %.0f replicates", json_number_value(json_object_get(c.run, "replicates")) + 0.0);
 	if (json_is_number(json_object_get(c.run, "population_scale")))
 		iapt_buf__printf(&b, ", population scale %g", json_number_value(json_object_get(c.run, "population_scale")));
-	iapt_buf__printf(&b, ". Command: <code>");
+	iapt_buf__printf(&b, ". Command: <code>iaptsim ");
 	esc(&b, jstr(c.run, "command"));
-	iapt_buf__printf(&b, "</code>. Counts are national (simulated counts divided by the population scale); intervals are the 2.5th and 97.5th percentiles across replicates. "
+	{
+		/* the options that shaped the result (run.json "options": [name, value] pairs) */
+		json_t *opts = json_object_get(c.run, "options"), *pair;
+		size_t k;
+		json_array_foreach(opts, k, pair) {
+			iapt_buf__printf(&b, " ");
+			esc(&b, json_string_value(json_array_get(pair, 0)) ? json_string_value(json_array_get(pair, 0)) : "");
+			iapt_buf__printf(&b, " ");
+			esc(&b, json_string_value(json_array_get(pair, 1)) ? json_string_value(json_array_get(pair, 1)) : "");
+		}
+	}
+	iapt_buf__printf(&b, "</code> (the output folder, threads and -q do not change results). Counts are national (simulated counts divided by the population scale); intervals are the 2.5th and 97.5th percentiles across replicates. "
 			     "Published figures: NHS Digital / NHS England annual reports (data/national_annual.csv). This page is built from the files beside it by "
 			     "<code>iaptsim report</code>.</p></footer>\n</body></html>\n");
 	if (!iapt_buf__ok(&b))

@@ -152,6 +152,7 @@ int iapt_uncertain__check(const iapt_uncertain *u, double lo, double hi, char *m
 	static const double grid[] = {0, 1e-12, 1e-6, 1e-3, 0.025, 0.25, 0.5, 0.75, 0.975, 1 - 1e-3, 1 - 1e-6, 1 - 1e-12, 1};
 	double mass;
 	size_t k;
+	iapt_error__gsl_init();
 	if (u->dist == IAPT_DIST_FIXED) {
 		if (u->a < lo || u->a > hi) {
 			snprintf(msg, n, "value %g is out of range [%g, %g]", u->a, lo, hi);
@@ -198,6 +199,7 @@ static int factor(const iapt_scenario *sc, gsl_matrix **out)
 	*out = NULL;
 	if (!sc->correlation || n == 0)
 		return IAPT_OK;
+	iapt_error__gsl_init(); /* a matrix that is not positive definite must not abort */
 	if (!(m = gsl_matrix_alloc(n, n)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	memcpy(m->data, sc->correlation, n * n * sizeof(double));
@@ -226,6 +228,7 @@ int iapt_scenario_draw(const iapt_scenario *sc, int rep, double *out)
 	int rc;
 	if (!n)
 		return IAPT_OK;
+	iapt_error__gsl_init(); /* an inverse CDF that fails must report, not abort */
 	if ((rc = factor(sc, &L)))
 		return rc;
 	if ((rc = iapt_rng_new(&r, 0))) {

@@ -1,4 +1,4 @@
-/* iaptsim: money and health flows, prices, discounting and appraisal (MODEL.md 7-8).
+/* iaptsim: money and health flows, prices, discounting and appraisal (docs/economics.md).
  *
  * The engine writes every flow the programme changes into a ledger: an amount in GBP at
  * the run's price year (or QALYs), tagged with a category, the narrowest perspective that
