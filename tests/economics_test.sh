@@ -91,9 +91,22 @@ mc=$(csvget "$tmp/better20/comparison.csv" mcse better nhs incremental_qalys)
 awk -v m="$mc" 'BEGIN {exit !(m > 0)}' && ok || bad "no MCSE"
 
 # 5. identical strategies with parameter uncertainty: a tie, probability split
-"$bin" compare base_psa.yaml twin_psa.yaml -o "$tmp/twin" -q --threads 2 >/dev/null 2>&1 || bad "compare base_psa twin_psa"
+"$bin" compare base_psa.yaml twin_psa.yaml -o "$tmp/twin" --threads 2 >"$tmp/twin.out" 2>/dev/null || bad "compare base_psa twin_psa"
 [ "$(csvget "$tmp/twin/frontier.csv" quadrant nhs twin_psa)" = tie ] && ok || bad "twin is not a tie: $(grep twin "$tmp/twin/frontier.csv" | head -n 1)"
 awk -F, 'NR > 1 && $4 != 0.5 {exit 1}' "$tmp/twin/ceac.csv" && ok || bad "ties do not split the probability: $(sed -n 2,3p "$tmp/twin/ceac.csv")"
 grep -q "a tie" "$tmp/twin/report.html" && ok || bad "the report does not call the twin a tie"
+# the same split in every output: comparison.csv, the terminal, the report
+for p in nhs exchequer societal; do
+  [ "$(csvget "$tmp/twin/comparison.csv" mean twin_psa $p prob_cost_effective)" = 0.5 ] && ok || bad "$p P(CE) of a tie is not 0.5: $(grep "twin_psa,$p,prob_cost_effective" "$tmp/twin/comparison.csv" | head -n 1)"
+  [ "$(csvget "$tmp/twin/comparison.csv" mean twin_psa $p share_tie)" = 1 ] && [ "$(csvget "$tmp/twin/comparison.csv" mean twin_psa $p share_south_east)" = 0 ] \
+    && ok || bad "$p: tied draws are not counted as ties"
+done
+[ "$(grep -c 'P(CE) 50%' "$tmp/twin.out")" = 3 ] && ! grep -q 'P(CE) 0%' "$tmp/twin.out" && ok || bad "the terminal's P(CE) of a tie: $(grep -m1 'P(CE)' "$tmp/twin.out")"
+grep -q "saves from the start" "$tmp/twin.out" && bad "the terminal says a tie saves from the start" || ok
+grep -q "a saving from the start\|an extra cost to the NHS of GBP 0\|at an extra cost to the NHS of GBP 0" "$tmp/twin/report.html" && bad "the report reads a tie as a cost or a saving" || ok
+grep -q "no change in cost to the NHS" "$tmp/twin/report.html" && ok || bad "the report does not say there is no change"
+grep -q "cheaper (or as cheap) and more effective</td><td>100%" "$tmp/twin/report.html" && bad "the report calls a tie south-east" || ok
+# the acceptability frontier keeps one strategy, the base
+awk -F, 'NR > 1 && ($3 == "base_psa") != ($5 == 1) {exit 1}' "$tmp/twin/ceac.csv" && ok || bad "the CEAF of a tie is not the base alone: $(sed -n 2,3p "$tmp/twin/ceac.csv")"
 
 finish economics

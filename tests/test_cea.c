@@ -139,8 +139,8 @@ START_TEST(ratio_of_means)
 }
 END_TEST
 
-/* Two identical strategies and a worse one: every draw is a tie, each gets 1/2, both are on
- * the acceptability frontier. */
+/* Two identical strategies and a worse one: every draw is a tie, each gets 1/2; the
+ * acceptability frontier holds one strategy, the first of the tie (the base). */
 START_TEST(ceac_ties_split)
 {
 	static const double cost[6] = {100, 200, 100, 200, 300, 300}, effect[6] = {1, 2, 1, 2, 0, 0};
@@ -151,8 +151,27 @@ START_TEST(ceac_ties_split)
 	ck_assert_double_eq(p[1], 0.5);
 	ck_assert_double_eq(p[2], 0);
 	ck_assert_int_eq(f[0], 1);
-	ck_assert_int_eq(f[1], 1);
+	ck_assert_int_eq(f[1], 0);
 	ck_assert_int_eq(f[2], 0);
+}
+END_TEST
+
+/* Increments exactly 0 are a tie: not south-east, and half a win for cost-effectiveness, as
+ * the acceptability curve splits them. Draws: a tie, a win at 20,000, a loss, a tie. */
+START_TEST(tie_draws)
+{
+	static const double dc[4] = {0, -5, 10, 0}, de[4] = {0, 1, 0, 0}, zc[3] = {0, 0, 0}, ze[3] = {0, 0, 0};
+	double scr[4];
+	iapt_ratio r;
+	ck_assert_double_eq(iapt_cea_prob_ce(dc, de, 4, 20000), 0.5);
+	ck_assert_double_eq(iapt_cea_prob_ce(zc, ze, 3, 20000), 0.5);
+	iapt_cea_ratio(zc, ze, 3, scr, &r);
+	ck_assert_double_eq(r.share_tie, 1);
+	ck_assert_double_eq(r.share_se, 0);
+	iapt_cea_ratio(dc, de, 4, scr, &r);
+	ck_assert_double_eq(r.share_tie, 0.5);
+	ck_assert_double_eq(r.share_se, 0.25);
+	ck_assert_double_eq(r.share_nw, 0.25);
 }
 END_TEST
 
@@ -215,6 +234,7 @@ static Suite *make_suite(void)
 	tcase_add_test(t, tie_on_frontier);
 	tcase_add_test(t, ratio_of_means);
 	tcase_add_test(t, ceac_ties_split);
+	tcase_add_test(t, tie_draws);
 	tcase_add_test(t, payback_distribution);
 	tcase_add_test(t, formatter);
 	suite_add_tcase(s, t);

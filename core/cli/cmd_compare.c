@@ -86,6 +86,12 @@ static int unclear(const iapt_compare_row *r)
 	return r && isfinite(r->s.mcse) && fabs(r->s.mean) < 2 * r->s.mcse;
 }
 
+/* An increment exactly 0 in every draw (its interval too, when there is one). */
+static int zero(const iapt_compare_row *r)
+{
+	return r && r->s.mean == 0 && (isnan(r->s.lo95) || r->s.lo95 == 0) && (isnan(r->s.hi95) || r->s.hi95 == 0);
+}
+
 /* The increments, the frontier and what cannot be told apart, on stdout: the numbers of
  * comparison.csv and frontier.csv, for people. */
 static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, int n, const char *dir)
@@ -138,7 +144,10 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 				continue;
 			any_unclear |= unclear(rc_) || unclear(rq);
 			/* never a bare negative ratio: words say which way round it is */
-			iapt_format_icer(c, sizeof c, rc_->s.mean, rq->s.mean);
+			if (zero(rc_) && zero(rq))
+				snprintf(c, sizeof c, "a tie: no change");
+			else
+				iapt_format_icer(c, sizeof c, rc_->s.mean, rq->s.mean);
 			printf("  %-11s %-34s %-24s %-32s", iapt_perspective_name(t), with_interval(a, sizeof a, rc_, 0), with_interval(b, sizeof b, rq, 1), c);
 			if (isfinite(lam))
 				printf(" %s", with_interval(d, sizeof d, find_row(rows, nr, (size_t)s, t, "inmb", lam), 0));
@@ -167,7 +176,10 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 			const iapt_compare_row *rs = find_row(rows, nr, (size_t)s, t, "payback_share", NAN), *rm = find_row(rows, nr, (size_t)s, t, "payback_median_years", NAN);
 			if (!rs || !rm)
 				continue;
-			if (rs->s.mean >= 1 && rm->s.mean == 0)
+			const iapt_compare_row *rcost = find_row(rows, nr, (size_t)s, t, "incremental_cost", NAN);
+			if (zero(rcost) && zero(find_row(rows, nr, (size_t)s, t, "incremental_npv", NAN)))
+				printf(" %s no change;", iapt_perspective_name(t));
+			else if (rs->s.mean >= 1 && rm->s.mean == 0)
 				printf(" %s saves from the start;", iapt_perspective_name(t));
 			else if (rs->s.mean >= 1)
 				printf(" %s %s years;", iapt_perspective_name(t), iapt_format_value(a, sizeof a, rm->s.mean, 2));

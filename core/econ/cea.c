@@ -140,7 +140,7 @@ int iapt_cea_frontier(const double *c, const double *e, size_t n, iapt_cea_row *
 
 void iapt_cea_ratio(const double *num, const double *den, size_t n, double *scratch, iapt_ratio *out)
 {
-	size_t i, k = 0, ne = 0, nw = 0, sw = 0, se = 0, same_sign = 0;
+	size_t i, k = 0, ne = 0, nw = 0, sw = 0, se = 0, tie = 0, same_sign = 0;
 	double sn = 0, sd = 0;
 	for (i = 0; i < n; i++) {
 		if (!isfinite(num[i]) || !isfinite(den[i]))
@@ -148,7 +148,9 @@ void iapt_cea_ratio(const double *num, const double *den, size_t n, double *scra
 		sn += num[i]; /* in replicate order: the same bytes whatever the thread count */
 		sd += den[i];
 		k++;
-		if (den[i] >= 0 && num[i] <= 0)
+		if (den[i] == 0 && num[i] == 0)
+			tie++;
+		else if (den[i] >= 0 && num[i] <= 0)
 			se++;
 		else if (den[i] <= 0 && num[i] >= 0)
 			nw++;
@@ -179,6 +181,7 @@ void iapt_cea_ratio(const double *num, const double *den, size_t n, double *scra
 	out->share_nw = k ? (double)nw / (double)k : NAN;
 	out->share_sw = k ? (double)sw / (double)k : NAN;
 	out->share_se = k ? (double)se / (double)k : NAN;
+	out->share_tie = k ? (double)tie / (double)k : NAN;
 	if (k == 0) {
 		out->reason = "no replicate has both values";
 		return;
@@ -250,11 +253,30 @@ int iapt_cea_ceac(const double *cost, const double *effect, size_t ns, size_t nd
 		if (mean[s] > best_mean)
 			best_mean = mean[s];
 	}
-	if (frontier)
-		for (s = 0; s < ns; s++)
-			frontier[s] = mean[s] == best_mean;
+	/* one strategy on the frontier: on a tie the first, so the base before its twin */
+	if (frontier) {
+		int found = 0;
+		for (s = 0; s < ns; s++) {
+			frontier[s] = !found && mean[s] == best_mean;
+			found |= frontier[s];
+		}
+	}
 	free(mean);
 	return IAPT_OK;
+}
+
+double iapt_cea_prob_ce(const double *d_cost, const double *d_effect, size_t n, double lambda)
+{
+	size_t i, k = 0;
+	double wins = 0;
+	for (i = 0; i < n; i++) {
+		double inmb = lambda * d_effect[i] - d_cost[i];
+		if (!isfinite(inmb))
+			continue;
+		k++;
+		wins += inmb > 0 ? 1.0 : inmb == 0 ? 0.5 : 0.0;
+	}
+	return k ? wins / (double)k : NAN;
 }
 
 void iapt_cea_payback(const double *years, size_t n, double *scratch, iapt_payback *out)

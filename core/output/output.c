@@ -927,13 +927,14 @@ static int compare_rows(cmp_ctx *c)
 			cmp_point(c, s, t, "share_north_west", NAN, q.share_nw, q.n);
 			cmp_point(c, s, t, "share_south_west", NAN, q.share_sw, q.n);
 			cmp_point(c, s, t, "share_south_east", NAN, q.share_se, q.n);
+			cmp_point(c, s, t, "share_tie", NAN, q.share_tie, q.n);
 			for (k = 0; k < e->n_thresholds; k++) {
 				double lam = e->thresholds[k], *inmb = c->scratch + c->reps;
 				for (r = 0; r < c->reps; r++)
 					inmb[r] = lam * c->b[r] - c->a[r];
 				cmp_row(c, s, t, "inmb", lam, inmb);
 				if (c->uncertain)
-					cmp_point(c, s, t, "prob_cost_effective", lam, iapt_psa_prob_positive(c->a, c->b, (size_t)c->reps, lam),
+					cmp_point(c, s, t, "prob_cost_effective", lam, iapt_cea_prob_ce(c->a, c->b, (size_t)c->reps, lam),
 						  (size_t)c->reps);
 			}
 			for (r = 0; r < c->reps; r++)
@@ -1131,7 +1132,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 		    "every strategy runs with the base's seed, replicates and population scale: draw d of each strategy has the same people, the same random numbers and (for parameters given the same distribution) the same parameter values, so differences are paired by draw",
 		    1);
 	json_kv_str(b, "  ", "definitions",
-		    "cost = net cost (PV programme costs - PV money benefits) and effect = PV QALYs gained, per perspective, national, GBP of the price year; incremental = strategy - base, draw by draw; icer = mean incremental cost / mean incremental QALYs (a ratio of means), with the percentiles of the draws' ratios only when every draw's QALY increment has the sign of the mean one, and the shares of draws in each quadrant; inmb at a threshold (column threshold) = threshold x incremental QALYs - incremental cost; mcse = Monte Carlo standard error of the mean, sd / sqrt(n); pathway: increments of the pathway's counts summed over the years (national), mean_wait_weeks averaged; pv:<category> = increment of each ledger category's present value; payback_median_years and payback_share = payback of the change (ledger of the strategy minus the base's) among draws; ceac = share of draws in which a strategy has the highest net monetary benefit, ties split; ceaf = 1 for the strategy with the highest mean net monetary benefit; evpi = mean over draws of the best net monetary benefit - the best mean net monetary benefit",
+		    "cost = net cost (PV programme costs - PV money benefits) and effect = PV QALYs gained, per perspective, national, GBP of the price year; incremental = strategy - base, draw by draw; icer = mean incremental cost / mean incremental QALYs (a ratio of means), with the percentiles of the draws' ratios only when every draw's QALY increment has the sign of the mean one, and the shares of draws in each quadrant (share_tie: draws with exactly the base's cost and QALYs); inmb at a threshold (column threshold) = threshold x incremental QALYs - incremental cost; mcse = Monte Carlo standard error of the mean, sd / sqrt(n); pathway: increments of the pathway's counts summed over the years (national), mean_wait_weeks averaged; pv:<category> = increment of each ledger category's present value; payback_median_years and payback_share = payback of the change (ledger of the strategy minus the base's) among draws; prob_cost_effective = share of draws with inmb above 0, ties (inmb exactly 0) split; ceac = share of draws in which a strategy has the highest net monetary benefit, ties split; ceaf = 1 for the one strategy with the highest mean net monetary benefit (on a tie the first listed, the base before its alternatives); evpi = mean over draws of the best net monetary benefit - the best mean net monetary benefit",
 		    1);
 	json_kv_str(b, "  ", "frontier",
 		    "frontier.csv: per perspective, strategies ordered by mean cost; strongly dominated (another is no dearer and at least as effective) and then extendedly dominated ones removed; icer = against comparator, the next cheaper option on the frontier (for a dominated option, comparator = the strategy that dominates it); quadrant against the base: dominant, dominated, north-east, south-west (cheaper and less effective: its ratio is a willingness to accept), tie",

@@ -609,6 +609,7 @@ static const char *measure_label(const char *m, const char *thr, char *buf, size
 		{"share_north_west", "share of draws dearer (or as dear) and less effective", 2},
 		{"share_south_west", "share of draws cheaper and less effective", 2},
 		{"share_south_east", "share of draws cheaper (or as cheap) and more effective", 2},
+		{"share_tie", "share of draws with the same cost and QALYs as the base (a tie)", 2},
 		{"incremental_npv", "net present value", 0},
 		{"payback_median_years", "payback of the change: median year, among draws that pay back", 3},
 		{"payback_share", "share of draws in which the change pays back within the horizon", 2},
@@ -695,11 +696,15 @@ static void compare_story(ctx *c, json_t *strategies)
 		else if (isfinite(dq))
 			iapt_buf__printf(b, "%s%s QALYs %s%s", isfinite(rec) ? " and " : "", count(x, sizeof x, fabs(dq)), dq >= 0 ? "gained" : "lost",
 					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_qalys", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_qalys", NULL, "hi95"), 1));
-		if (isfinite(dc))
+		if (dc == 0 && cmpv(c, st, "nhs", "incremental_cost", NULL, "lo95") == 0 && cmpv(c, st, "nhs", "incremental_cost", NULL, "hi95") == 0)
+			iapt_buf__printf(b, ", with no change in cost to the NHS");
+		else if (isfinite(dc))
 			iapt_buf__printf(b, ", %s to the NHS of %s%s in present value", dc >= 0 ? "at an extra cost" : "with a saving", money(x, sizeof x, fabs(dc)),
 					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_cost", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_cost", NULL, "hi95"), 0));
 		iapt_buf__printf(b, ". ");
-		if (isfinite(dx)) {
+		if (dx == 0 && cmpv(c, st, "exchequer", "incremental_cost", NULL, "lo95") == 0 && cmpv(c, st, "exchequer", "incremental_cost", NULL, "hi95") == 0)
+			iapt_buf__printf(b, "The Exchequer's net cost does not change. ");
+		else if (isfinite(dx)) {
 			iapt_buf__printf(b, "The Exchequer's net cost %s by %s", dx >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(dx)));
 			if (psh > 0 && pmed == 0)
 				iapt_buf__printf(b, ", a saving from the start (in %s of draws)", iapt_format_percent(iv, sizeof iv, psh));
@@ -710,9 +715,13 @@ static void compare_story(ctx *c, json_t *strategies)
 				iapt_buf__printf(b, " and the change does not pay back for it within the horizon");
 			iapt_buf__printf(b, ". ");
 		}
-		if (isfinite(npv))
+		if (npv == 0 && cmpv(c, st, "societal", "incremental_npv", NULL, "lo95") == 0 && cmpv(c, st, "societal", "incremental_npv", NULL, "hi95") == 0)
+			iapt_buf__printf(b, "Society's net present value does not change. ");
+		else if (isfinite(npv))
 			iapt_buf__printf(b, "Society's net present value, QALYs valued, %s by %s. ", npv >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(npv)));
-		if (isfinite(dc) && isfinite(dq))
+		if (dc == 0 && dq == 0)
+			iapt_buf__printf(b, "From the NHS's point of view the two are a tie: no change in cost or QALYs, so each is cost-effective in half the draws and the acceptability frontier keeps the base.");
+		else if (isfinite(dc) && isfinite(dq))
 			iapt_buf__printf(b, "From the NHS's point of view: %s.", iapt_format_icer(w, sizeof w, dc, dq));
 		if (unclear(c, st, "nhs", "incremental_qalys") || unclear(c, st, "nhs", "incremental_cost"))
 			iapt_buf__printf(b, " <strong>The run cannot tell these options apart at this scale</strong>: a mean increment is smaller than twice its Monte Carlo error; "
@@ -998,7 +1007,7 @@ static void ceac_one(ctx *c, const char *persp)
 	x1 = s[1].x[s[1].n - 1];
 	snprintf(title, sizeof title, "Cost-effectiveness acceptability curves, %s perspective", persp_label(persp));
 	chart_open(c->b, &c->chart, title,
-		   "Share of draws in which each strategy has the highest net monetary benefit, ties split, against the threshold value of a QALY; markers: the acceptability frontier, the strategy with the highest mean net benefit.");
+		   "Share of draws in which each strategy has the highest net monetary benefit, ties split, against the threshold value of a QALY; markers: the acceptability frontier, the strategy with the highest mean net benefit (on a tie the first listed, the base before its alternatives).");
 	y_axis(c->b, 0, 1, 0);
 	for (i = 0; i <= 4; i++)
 		iapt_buf__printf(c->b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", ML + (W - ML - MR) * i / 4, H - MB + 16,

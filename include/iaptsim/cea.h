@@ -77,8 +77,9 @@ typedef struct iapt_ratio {
 	const char *reason; /* why there is no interval (static string), or NULL */
 	/* shares of complete replicates (numerator = cost, denominator = effect) in each
 	 * quadrant: NE dearer and more effective, NW dearer and less (or as) effective, SW,
-	 * SE cheaper (or as cheap) and more effective; points on an axis go to NW or SE */
-	double share_ne, share_nw, share_sw, share_se;
+	 * SE cheaper (or as cheap) and more effective; points on an axis go to NW or SE, except
+	 * the origin (the same numerator and denominator as the base): a tie, in share_tie */
+	double share_ne, share_nw, share_sw, share_se, share_tie;
 } iapt_ratio;
 
 /* The ratio of means of num[0..n) and den[0..n). scratch holds n doubles (caller owns). */
@@ -88,12 +89,18 @@ void iapt_cea_ratio(const double *num, const double *den, size_t n, double *scra
 
 /* Acceptability of n_strategies at lambda with ties split: prob[s] = the share of draws in
  * which s has the highest net monetary benefit (lambda x effect - cost), a draw where k
- * strategies share the highest giving each 1/k. frontier[s] = 1 for the strategy with the
- * highest mean net monetary benefit (the acceptability frontier, CEAF; ties: each of them),
- * else 0; frontier may be NULL. Draws with a value not finite are skipped; IAPT_EINVAL if
+ * strategies share the highest giving each 1/k. frontier[s] = 1 for the one strategy with
+ * the highest mean net monetary benefit (the acceptability frontier, CEAF; on a tie the
+ * lowest index, so the base before an alternative as good), else 0; frontier may be NULL. Draws with a value not finite are skipped; IAPT_EINVAL if
  * none is left. */
 int iapt_cea_ceac(const double *cost, const double *effect, size_t n_strategies, size_t n_draws, double lambda,
 		  double *prob, int *frontier);
+
+/* The probability that an alternative is cost-effective against the base at lambda, with
+ * ties split as iapt_cea_ceac splits them: the share of draws whose incremental net monetary
+ * benefit, lambda x d_effect - d_cost, is above 0, plus half the share where it is exactly 0.
+ * Draws with a value not finite are skipped; NaN when none is left. */
+double iapt_cea_prob_ce(const double *d_cost, const double *d_effect, size_t n, double lambda);
 
 /* ---- payback as a distribution ---- */
 
