@@ -85,6 +85,12 @@ for reps in 20 1; do
   "$bin" compare base20.yaml better20.yaml -o "$d" --threads 2 --replicates $reps 2>/dev/null | grep -q "^no probability of cost-effectiveness, acceptability curve or EVPI: " \
     && ok || bad "the terminal does not say why ($reps)"
 done
+# one replicate: no Monte Carlo error, so no verdict, in the terminal and the report alike
+"$bin" compare base20.yaml better20.yaml -o "$tmp/better1" --threads 2 --replicates 1 >"$tmp/better1.out" 2>/dev/null
+grep -q "the run cannot tell these options apart: with one replicate" "$tmp/better1.out" && ok || bad "the terminal gives one replicate a verdict"
+grep -q "better is dominated by base\($\|;\)" "$tmp/better1.out" && bad "the terminal's confident dominance from one replicate" || ok
+grep -q "cannot tell these options apart</strong>: with one replicate" "$tmp/better1/report.html" && ok || bad "the report gives one replicate a verdict"
+grep -q "is dominated by base on the means only" "$tmp/better1/report.html" && ok || bad "the report's confident dominance from one replicate"
 [ "$(csvget "$tmp/better1/comparison.csv" lo95 better nhs incremental_cost)" = NA ] && ok || bad "an interval from one replicate"
 [ "$(csvget "$tmp/better20/comparison.csv" n better nhs incremental_cost)" = 20 ] && ok || bad "comparison.csv n"
 mc=$(csvget "$tmp/better20/comparison.csv" mcse better nhs incremental_qalys)

@@ -175,6 +175,18 @@ START_TEST(tie_draws)
 }
 END_TEST
 
+/* Told apart only when every increment is 2 MCSE from zero or exactly zero; never from one
+ * draw (no error estimate), never with none. */
+START_TEST(told_apart)
+{
+	static const double m[3] = {10, -5, 0}, e[3] = {4, 2, 0}, n[3] = {20, 20, 20}, one[3] = {1, 1, 1}, e2[3] = {4, 3, 0};
+	ck_assert_int_eq(iapt_cea_told_apart(m, e, n, 3), 1);
+	ck_assert_int_eq(iapt_cea_told_apart(m, e2, n, 3), 0); /* |-5| < 2 x 3: the second perspective */
+	ck_assert_int_eq(iapt_cea_told_apart(m, e, one, 3), 0);
+	ck_assert_int_eq(iapt_cea_told_apart(m, e, n, 0), 0);
+}
+END_TEST
+
 /* Payback years 1.5, never, 3.5, 2, never: median of 1.5, 2, 3.5 is 2; 3 of 5 pay back. */
 START_TEST(payback_distribution)
 {
@@ -235,6 +247,7 @@ static Suite *make_suite(void)
 	tcase_add_test(t, ratio_of_means);
 	tcase_add_test(t, ceac_ties_split);
 	tcase_add_test(t, tie_draws);
+	tcase_add_test(t, told_apart);
 	tcase_add_test(t, payback_distribution);
 	tcase_add_test(t, formatter);
 	suite_add_tcase(s, t);

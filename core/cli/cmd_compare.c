@@ -80,10 +80,23 @@ static const char *with_interval(char *buf, size_t n, const iapt_compare_row *r,
 	return buf;
 }
 
-/* A mean increment smaller than twice its Monte Carlo error cannot be told from zero. */
-static int unclear(const iapt_compare_row *r)
+/* Whether the run tells alternative s from the base: every perspective's net cost and QALY
+ * increments against their Monte Carlo error (iapt_cea_told_apart, as the report decides). */
+static int told_apart(const iapt_compare_row *rows, size_t nr, size_t s)
 {
-	return r && isfinite(r->s.mcse) && fabs(r->s.mean) < 2 * r->s.mcse;
+	double m[2 * IAPT_PERSP__COUNT], e[2 * IAPT_PERSP__COUNT], n[2 * IAPT_PERSP__COUNT];
+	size_t k = 0;
+	int t, j;
+	for (t = 0; t < IAPT_PERSP__COUNT; t++)
+		for (j = 0; j < 2; j++) {
+			const iapt_compare_row *r = find_row(rows, nr, s, t, j ? "incremental_qalys" : "incremental_cost", NAN);
+			if (!r)
+				continue;
+			m[k] = r->s.mean;
+			e[k] = r->s.mcse;
+			n[k++] = (double)r->s.n;
+		}
+	return iapt_cea_told_apart(m, e, n, k);
 }
 
 /* An increment exactly 0 in every draw (its interval too, when there is one). */
@@ -124,6 +137,8 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 		free(fr);
 		return iapt_cli__report(rc);
 	}
+	for (s = 1; s < n; s++)
+		any_unclear |= !told_apart(rows, nr, (size_t)s);
 	printf("\ncompared with %s: means of %d paired draws with 95%% intervals (GBP at %s prices, present values; QALYs discounted)\n",
 	       sc[0]->name, sc[0]->replicates, iapt_year_label(e->price_year, lab));
 	for (s = 1; s < n; s++) {
@@ -142,7 +157,6 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 			const iapt_compare_row *rc_ = find_row(rows, nr, (size_t)s, t, "incremental_cost", NAN), *rq = find_row(rows, nr, (size_t)s, t, "incremental_qalys", NAN);
 			if (!rc_ || !rq)
 				continue;
-			any_unclear |= unclear(rc_) || unclear(rq);
 			/* never a bare negative ratio: words say which way round it is */
 			if (zero(rc_) && zero(rq))
 				snprintf(c, sizeof c, "a tie: no change");
@@ -192,7 +206,8 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 		printf("\n");
 	}
 	/* the frontier in words */
-	printf("\nefficiency frontier (mean net cost against mean QALYs; dominated options out, each against the next cheaper one on it):\n");
+	printf("\nefficiency frontier (mean net cost against mean QALYs; dominated options out, each against the next cheaper one on it)%s:\n",
+	       any_unclear ? "; not a verdict: the run cannot tell some of these options apart (below)" : "");
 	for (t = 0; t < IAPT_PERSP__COUNT; t++) {
 		int first = 1;
 		size_t order[64], m = 0, i, j;
@@ -218,7 +233,8 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 			if (fr[i].tie_of >= 0)
 				printf("; %s ties with %s", sc[i]->name, sc[fr[i].tie_of]->name);
 			else if (fr[i].status == IAPT_CEA_DOMINATED && fr[i].comparator >= 0)
-				printf("; %s is dominated by %s", sc[i]->name, sc[fr[i].comparator]->name);
+				printf("; %s is dominated by %s%s", sc[i]->name, sc[fr[i].comparator]->name,
+				       i > 0 && !told_apart(rows, nr, i) ? " on the means only (not told apart)" : "");
 			else if (fr[i].status == IAPT_CEA_EXT_DOMINATED && fr[i].comparator >= 0)
 				printf("; %s is extendedly dominated (%s over %s)", sc[i]->name,
 				       iapt_format_icer(a, sizeof a, cost[i] - cost[fr[i].comparator], eff[i] - eff[fr[i].comparator]), sc[fr[i].comparator]->name);
@@ -227,7 +243,10 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 	}
 	if (!uncertain)
 		printf("\nno probability of cost-effectiveness, acceptability curve or EVPI: %s\n", reason);
-	if (any_unclear)
+	if (any_unclear && sc[0]->replicates < 2)
+		printf("\nthe run cannot tell these options apart: with one replicate there is no estimate of the Monte Carlo error, so no difference "
+		       "above can be told from noise; run more replicates (--replicates 2 or more; 10 or more for useful intervals)\n");
+	else if (any_unclear)
 		printf("\nthe run cannot tell some of these options apart at this scale: a mean increment is under twice its Monte Carlo error; "
 		       "run more replicates (--replicates) or a larger population scale (--scale)\n");
 	printf("\nresults: %s/report.html, comparison.csv, frontier.csv, %spsa.csv, run.json; each strategy in %s/<name>/\n", dir,

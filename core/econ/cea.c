@@ -279,6 +279,22 @@ double iapt_cea_prob_ce(const double *d_cost, const double *d_effect, size_t n, 
 	return k ? wins / (double)k : NAN;
 }
 
+int iapt_cea_told_apart(const double *mean, const double *mcse, const double *n, size_t k)
+{
+	size_t i;
+	if (!k)
+		return 0;
+	for (i = 0; i < k; i++) {
+		if (!isfinite(mean[i]) || !(n[i] >= 2))
+			return 0;
+		if (mean[i] == 0 && mcse[i] == 0)
+			continue; /* exactly the same in every draw */
+		if (!isfinite(mcse[i]) || fabs(mean[i]) < 2 * mcse[i])
+			return 0;
+	}
+	return 1;
+}
+
 void iapt_cea_payback(const double *years, size_t n, double *scratch, iapt_payback *out)
 {
 	size_t i, k = 0;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "iaptsim/calib.h"
+#include "iaptsim/cea.h"
 #include "iaptsim/econ.h"
 #include "iaptsim/format.h"
 #include "iaptsim/report.h"
@@ -661,11 +662,24 @@ static const char *interval(char *buf, size_t n, double lo, double hi, int kind)
 	return buf;
 }
 
-/* A mean increment smaller than twice its Monte Carlo error cannot be told from zero. */
-static int unclear(const ctx *c, const char *st, const char *persp, const char *measure)
+/* Whether the run tells st from the base: every perspective's net cost and QALY increments
+ * against their Monte Carlo error (iapt_cea_told_apart, as the terminal decides). */
+static int told_apart(const ctx *c, const char *st)
 {
-	double m = cmpv(c, st, persp, measure, NULL, "mean"), e = cmpv(c, st, persp, measure, NULL, "mcse");
-	return isfinite(e) && fabs(m) < 2 * e;
+	static const char *const persps[3] = {"nhs", "exchequer", "societal"}, *const ms[2] = {"incremental_cost", "incremental_qalys"};
+	double m[6], e[6], n[6];
+	size_t k = 0;
+	int p, j;
+	for (p = 0; p < 3; p++)
+		for (j = 0; j < 2; j++) {
+			double v = cmpv(c, st, persps[p], ms[j], NULL, "n");
+			if (isnan(v))
+				continue; /* a perspective not appraised */
+			m[k] = cmpv(c, st, persps[p], ms[j], NULL, "mean");
+			e[k] = cmpv(c, st, persps[p], ms[j], NULL, "mcse");
+			n[k++] = v;
+		}
+	return iapt_cea_told_apart(m, e, n, k);
 }
 
 static void compare_story(ctx *c, json_t *strategies)
@@ -723,7 +737,10 @@ static void compare_story(ctx *c, json_t *strategies)
 			iapt_buf__printf(b, "From the NHS's point of view the two are a tie: no change in cost or QALYs, so each is cost-effective in half the draws and the acceptability frontier keeps the base.");
 		else if (isfinite(dc) && isfinite(dq))
 			iapt_buf__printf(b, "From the NHS's point of view: %s.", iapt_format_icer(w, sizeof w, dc, dq));
-		if (unclear(c, st, "nhs", "incremental_qalys") || unclear(c, st, "nhs", "incremental_cost"))
+		if (!told_apart(c, st) && cmpv(c, st, "nhs", "incremental_cost", NULL, "n") < 2)
+			iapt_buf__printf(b, " <strong>The run cannot tell these options apart</strong>: with one replicate there is no estimate of the Monte Carlo error, "
+					    "so none of these differences can be told from noise and none of the words above is a verdict; run more replicates (2 or more; 10 or more for useful intervals).");
+		else if (!told_apart(c, st))
 			iapt_buf__printf(b, " <strong>The run cannot tell these options apart at this scale</strong>: a mean increment is smaller than twice its Monte Carlo error; "
 					    "run more replicates or a larger population scale.");
 		iapt_buf__printf(b, "</p>\n");
@@ -792,6 +809,8 @@ static void frontier_words(ctx *c)
 				esc(c->b, cell(t, r, cs));
 				iapt_buf__printf(c->b, " is dominated by ");
 				esc(c->b, cmp);
+				if (!told_apart(c, cell(t, r, cs)) && strcmp(cell(t, r, cq), "base"))
+					iapt_buf__printf(c->b, " on the means only (the run cannot tell them apart)");
 				if (dc == 0 && de == 0)
 					iapt_buf__printf(c->b, " (the same costs and QALYs: a tie).");
 				else if (de == 0)

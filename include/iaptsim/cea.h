@@ -102,6 +102,14 @@ int iapt_cea_ceac(const double *cost, const double *effect, size_t n_strategies,
  * Draws with a value not finite are skipped; NaN when none is left. */
 double iapt_cea_prob_ce(const double *d_cost, const double *d_effect, size_t n, double lambda);
 
+/* Whether a run tells an alternative from the base. The k increments (every perspective's
+ * net cost and QALYs, say) have means mean[i] over n[i] draws with Monte Carlo standard
+ * errors mcse[i]. Returns 1 when each is at least twice its MCSE from zero, or exactly zero
+ * with no error (a tie); 0 ("cannot tell them apart") when one is within 2 MCSE of zero, or
+ * has fewer than 2 draws (no error estimate, so no verdict either way), or is not finite, or
+ * when k is 0. The terminal and the report both decide by this. */
+int iapt_cea_told_apart(const double *mean, const double *mcse, const double *n, size_t k);
+
 /* ---- payback as a distribution ---- */
 
 typedef struct iapt_payback {
