@@ -115,4 +115,15 @@ grep -q "cheaper (or as cheap) and more effective</td><td>100%" "$tmp/twin/repor
 # the acceptability frontier keeps one strategy, the base
 awk -F, 'NR > 1 && ($3 == "base_psa") != ($5 == 1) {exit 1}' "$tmp/twin/ceac.csv" && ok || bad "the CEAF of a tie is not the base alone: $(sed -n 2,3p "$tmp/twin/ceac.csv")"
 
+# 6. payback against the true horizon, the ledger's years, in the same words everywhere
+"$bin" run stratB.yaml -o "$tmp/sb" --threads 2 >"$tmp/sb.out" 2>/dev/null || bad "run stratB"
+ny=$(awk -F, 'NR > 1 {y[$1] = 1} END {print length(y)}' "$tmp/sb/ledger.csv")
+grep -q "does not pay back within $ny years" "$tmp/sb.out" && ok || bad "the terminal's payback horizon is not the ledger's $ny years: $(grep -m1 'pay' "$tmp/sb.out")"
+grep -q "<td>does not pay back within $ny years" "$tmp/sb/report.html" && ok || bad "the report's payback horizon is not the ledger's $ny years"
+grep -q "not within the horizon" "$tmp/sb/report.html" "$tmp/sb.out" && bad "payback 'not within the horizon' without a number" || ok
+"$bin" compare base20.yaml stratB.yaml -o "$tmp/b2" --threads 2 >"$tmp/b2.out" 2>/dev/null || bad "compare base20 stratB"
+grep -q "^  payback of the change: .*;$" "$tmp/b2.out" && bad "a trailing ; in the payback line" || ok
+grep -q "^  payback of the change: .*within $ny years" "$tmp/b2.out" && ok || bad "the compare payback horizon: $(grep 'payback of' "$tmp/b2.out")"
+grep -q "not within the horizon in every draw" "$tmp/b2.out" && bad "the old payback wording" || ok
+
 finish economics

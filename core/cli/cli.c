@@ -535,7 +535,7 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 	int p, r, reps = iapt_results_replicates(res);
 	size_t k, n = sizeof cols / sizeof cols[0];
 	double *v = malloc((size_t)reps * sizeof *v), *w = malloc((size_t)reps * sizeof *w), *scr = malloc((size_t)reps * sizeof *scr);
-	char lab[8], lab2[8], cell[64], lo[32], hi[32];
+	char lab[8], lab2[8], cell[64], lo[32], hi[32], pcell[200];
 	double fu = 0;
 	iapt_params_get_by_name(sc->params, "followup.years", sc->last_year, &fu);
 	if (!v || !w || !scr) {
@@ -601,15 +601,11 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 		for (r = 0; r < reps; r++)
 			v[r] = iapt_results_econ(res, r, p, IAPT_E_PAYBACK_YEARS);
 		iapt_cea_payback(v, (size_t)reps, scr, &pb);
-		if (pb.share >= 1)
-			printf("; payback %s years\n", iapt_format_value(cell, sizeof cell, pb.median, 2));
-		else if (pb.share > 0)
-			printf("; payback not within %s years (pays back in %s of replicates, median %s years among them)\n",
-			       iapt_format_number(lo, sizeof lo, fu), iapt_format_percent(hi, sizeof hi, pb.share), iapt_format_value(cell, sizeof cell, pb.median, 2));
-		else
-			printf("; payback not within %s years\n", iapt_format_number(lo, sizeof lo, fu));
+		/* the horizon is the ledger's years, not the follow-up */
+		printf("; %s\n", iapt_format_payback(pcell, sizeof pcell, pb.share, pb.median, iapt_output_horizon_years(&res, 1)));
 	}
-	printf("(payback: years from the start of %s; BCR and cost per QALY are ratios of the means)\n", iapt_year_label(sc->first_year, lab2));
+	printf("(payback: years from the start of %s, within the ledger's %d years to %s; BCR and cost per QALY are ratios of the means)\n",
+	       iapt_year_label(sc->first_year, lab2), iapt_output_horizon_years(&res, 1), iapt_year_label(sc->first_year + iapt_output_horizon_years(&res, 1) - 1, lab));
 	free(v);
 	free(w);
 	free(scr);

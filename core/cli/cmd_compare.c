@@ -118,6 +118,7 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 	};
 	const iapt_econ_settings *e = &sc[0]->econ;
 	const char *reason = NULL;
+	int shown_pb = 0;
 	int uncertain = iapt_compare_parameter_uncertainty((const iapt_scenario *const *)sc, (size_t)n, &reason), s, t, any_unclear = 0;
 	double lam = e->n_thresholds ? e->thresholds[0] : NAN, *cost = malloc((size_t)n * sizeof *cost), *eff = malloc((size_t)n * sizeof *eff);
 	iapt_cea_row *fr = malloc((size_t)n * sizeof *fr);
@@ -186,22 +187,18 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 				printf("\n");
 		}
 		printf("  payback of the change:");
+		shown_pb = 0;
 		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
 			const iapt_compare_row *rs = find_row(rows, nr, (size_t)s, t, "payback_share", NAN), *rm = find_row(rows, nr, (size_t)s, t, "payback_median_years", NAN);
 			if (!rs || !rm)
 				continue;
 			const iapt_compare_row *rcost = find_row(rows, nr, (size_t)s, t, "incremental_cost", NAN);
 			if (zero(rcost) && zero(find_row(rows, nr, (size_t)s, t, "incremental_npv", NAN)))
-				printf(" %s no change;", iapt_perspective_name(t));
-			else if (rs->s.mean >= 1 && rm->s.mean == 0)
-				printf(" %s saves from the start;", iapt_perspective_name(t));
-			else if (rs->s.mean >= 1)
-				printf(" %s %s years;", iapt_perspective_name(t), iapt_format_value(a, sizeof a, rm->s.mean, 2));
-			else if (rs->s.mean > 0)
-				printf(" %s not within the horizon in every draw (%s years in the %s that pay back);", iapt_perspective_name(t),
-				       iapt_format_value(a, sizeof a, rm->s.mean, 2), iapt_format_percent(b, sizeof b, rs->s.mean));
+				printf("%s %s no change", shown_pb ? ";" : "", iapt_perspective_name(t));
 			else
-				printf(" %s not within the horizon;", iapt_perspective_name(t));
+				printf("%s %s %s", shown_pb ? ";" : "", iapt_perspective_name(t),
+				       iapt_format_payback(a, sizeof a, rs->s.mean, rm->s.mean, iapt_output_horizon_years((const iapt_results *const *)res, (size_t)n)));
+			shown_pb = 1;
 		}
 		printf("\n");
 	}

@@ -203,6 +203,31 @@ static int write_economics(const out_ctx *c, iapt_buf *b)
 	return IAPT_OK;
 }
 
+int iapt_output_horizon_years(const iapt_results *const *res, size_t n)
+{
+	int first, last, ly, co, cat, tag, r, h = 1;
+	size_t s;
+	for (s = 0; s < n; s++) {
+		int n_ly = iapt_results_ledger_years(res[s]), reps = iapt_results_replicates(res[s]);
+		iapt_results_years(res[s], &first, &last);
+		for (ly = n_ly - 1; ly >= h; ly--) {
+			int any = 0;
+			for (co = first; co <= last && !any; co++)
+				for (cat = 0; cat < IAPT_CAT__COUNT && !any; cat++)
+					for (tag = 0; tag < IAPT_PERSP__COUNT && !any; tag++)
+						for (r = 0; r < reps && !any; r++) {
+							double v = iapt_results_ledger(res[s], r, first + ly, co, cat, tag);
+							any = isfinite(v) && v != 0;
+						}
+			if (any) {
+				h = ly + 1;
+				break;
+			}
+		}
+	}
+	return h;
+}
+
 static int write_ledger(const out_ctx *c, iapt_buf *b)
 {
 	int n = iapt_results_replicates(c->res), first, last, ly, n_ly = iapt_results_ledger_years(c->res);
@@ -519,6 +544,8 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	for (y = sc->first_year; y <= sc->last_year; y++)
 		iapt_buf__printf(b, "%s\"%s\"", y > sc->first_year ? ", " : "", iapt_year_label(y, lab));
 	iapt_buf__printf(b, "],\n");
+	/* the ledger's years: the horizon of payback (follow-up runs past the last cohort) */
+	iapt_buf__printf(b, "  \"payback_horizon_years\": %d,\n", iapt_output_horizon_years(&c->res, 1));
 	json_kv_str(b, "  ", "interval", "lo95 and hi95 are the 2.5th and 97.5th percentiles across replicates (none from one replicate); n = replicates with a finite value; mcse = Monte Carlo standard error of the mean, sd / sqrt(n)", 1);
 	json_kv_str(b, "  ", "ratios", "bcr and cost_per_qaly in economics.csv are ratios of the means across replicates (mean PV benefits / mean PV costs; mean net cost / mean QALYs), with the percentiles of the replicates' ratios only when every replicate's denominator has the sign of the mean one, and a delta-method MCSE; payback_median_years is the median among replicates that pay back within the horizon, payback_share their share", 1);
 	json_kv_str(b, "  ", "counts", "counts are simulated counts divided by population_scale (national figures)", 1);
@@ -1115,6 +1142,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	json_kv_str(b, "  ", "program", "iaptsim", 1);
 	json_kv_str(b, "  ", "version", IAPTSIM_VERSION, 1);
 	json_meta(b, c->meta);
+	iapt_buf__printf(b, "  \"payback_horizon_years\": %d,\n", iapt_output_horizon_years((const iapt_results *const *)c->res, c->n));
 	iapt_buf__printf(b, "  \"strategies\": [");
 	for (s = 0; s < c->n; s++) {
 		iapt_buf__printf(b, "%s\n    {\"name\": ", s ? "," : "");

@@ -173,3 +173,23 @@ const char *iapt_format_icer(char *buf, size_t n, double dc, double de)
 		snprintf(buf, n, "saves %s per QALY lost (south-west: a willingness to accept)", iapt_format_money(m, sizeof m, dc / de));
 	return buf;
 }
+
+const char *iapt_format_payback(char *buf, size_t n, double share, double median, int horizon_years)
+{
+	char m[48], p[48];
+	iapt_format_value(m, sizeof m, median, 2);
+	iapt_format_percent(p, sizeof p, share);
+	if (!isfinite(share))
+		snprintf(buf, n, "n/a");
+	else if (share >= 1 && median == 0)
+		snprintf(buf, n, "saves from the start");
+	else if (share >= 1)
+		snprintf(buf, n, "pays back in %s years", m);
+	else if (share > 0 && median == 0)
+		snprintf(buf, n, "does not pay back within %d years (saves from the start in %s of draws)", horizon_years, p);
+	else if (share > 0)
+		snprintf(buf, n, "does not pay back within %d years (pays back in %s of draws, median %s years among them)", horizon_years, p, m);
+	else
+		snprintf(buf, n, "does not pay back within %d years", horizon_years);
+	return buf;
+}

@@ -369,6 +369,13 @@ typedef struct ctx {
 	size_t npub;
 } ctx;
 
+/* The payback horizon in years: the ledger's years, as run.json gives them. */
+static int horizon(const ctx *c)
+{
+	json_t *h = c->run ? json_object_get(c->run, "payback_horizon_years") : NULL;
+	return json_is_integer(h) ? (int)json_integer_value(h) : 0;
+}
+
 static double sval(const ctx *c, int year, const char *group, const char *metric, const char *what)
 {
 	char lab[8];
@@ -482,19 +489,14 @@ static void headline(ctx *c)
 		}
 		share = eval_(c, pn, "payback_share", "mean");
 		median = eval_(c, pn, "payback_median_years", "mean");
-		if (!isfinite(share))
-			iapt_buf__printf(b, "<td>n/a</td>");
-		else if (share >= 1)
-			iapt_buf__printf(b, "<td>%s years</td>", iapt_format_value(a, sizeof a, median, 2));
-		else if (share > 0)
-			iapt_buf__printf(b, "<td>%s years in the %s of replicates that pay back; not within the horizon in the rest</td>",
-					 iapt_format_value(a, sizeof a, median, 2), iapt_format_percent(l, sizeof l, share));
-		else
-			iapt_buf__printf(b, "<td>not within the horizon</td>");
+		{
+			char pw[200];
+			iapt_buf__printf(b, "<td>%s</td>", iapt_format_payback(pw, sizeof pw, share, median, horizon(c)));
+		}
 		iapt_buf__printf(b, "</tr>\n");
 	}
 	iapt_buf__printf(b, "</table><p class=\"note\">Cost per QALY is the mean net cost over the mean QALYs gained; where the programme saves money and adds QALYs it is dominant, and the page says so rather than printing a negative ratio. "
-			    "Payback is the year the discounted cumulative net benefit turns positive: the median among replicates that pay back within the horizon, with the share that do. "
+			    "Payback is the year the discounted cumulative net benefit turns positive: the median among replicates that pay back within the ledger's years (the horizon), with the share that do. "
 			    "Society's NPV counts QALYs at their value in the economics settings; the NHS and the Exchequer count money only.</p></section>\n");
 }
 
@@ -613,7 +615,7 @@ static const char *measure_label(const char *m, const char *thr, char *buf, size
 		{"share_tie", "share of draws with the same cost and QALYs as the base (a tie)", 2},
 		{"incremental_npv", "net present value", 0},
 		{"payback_median_years", "payback of the change: median year, among draws that pay back", 3},
-		{"payback_share", "share of draws in which the change pays back within the horizon", 2},
+		{"payback_share", "share of draws in which the change pays back within the ledger's years", 2},
 	};
 	size_t k;
 	char t[48];
@@ -720,13 +722,8 @@ static void compare_story(ctx *c, json_t *strategies)
 			iapt_buf__printf(b, "The Exchequer's net cost does not change. ");
 		else if (isfinite(dx)) {
 			iapt_buf__printf(b, "The Exchequer's net cost %s by %s", dx >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(dx)));
-			if (psh > 0 && pmed == 0)
-				iapt_buf__printf(b, ", a saving from the start (in %s of draws)", iapt_format_percent(iv, sizeof iv, psh));
-			else if (psh > 0)
-				iapt_buf__printf(b, " and the change pays back for it in about %s years (in %s of draws)", iapt_format_value(w, sizeof w, pmed, 2),
-						 iapt_format_percent(iv, sizeof iv, psh));
-			else if (psh == 0)
-				iapt_buf__printf(b, " and the change does not pay back for it within the horizon");
+			if (isfinite(psh))
+				iapt_buf__printf(b, "; for it the change %s", iapt_format_payback(w, sizeof w, psh, pmed, horizon(c)));
 			iapt_buf__printf(b, ". ");
 		}
 		if (npv == 0 && cmpv(c, st, "societal", "incremental_npv", NULL, "lo95") == 0 && cmpv(c, st, "societal", "incremental_npv", NULL, "hi95") == 0)

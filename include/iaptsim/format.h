@@ -35,6 +35,14 @@ const char *iapt_format_ratio(char *buf, size_t n, double v);
  * 1.2m more with no change in QALYs"; "no difference". */
 const char *iapt_format_icer(char *buf, size_t n, double d_cost, double d_effect);
 
+/* Payback for people, the same words in the terminal and the report: share = share of draws
+ * that pay back within the horizon of horizon_years (the ledger's years), median = median
+ * payback year among them (0: a saving from the start). "saves from the start", "pays back
+ * in M years", "does not pay back within N years (pays back in P of draws, median M years
+ * among them)" or "... (saves from the start in P of draws)", "does not pay back within N
+ * years", "n/a" when share is not finite. */
+const char *iapt_format_payback(char *buf, size_t n, double share, double median, int horizon_years);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,12 @@ typedef struct iapt_compare_row {
 int iapt_compare_rows(const iapt_scenario *const *sc, const iapt_results *const *res, size_t n, iapt_compare_row **rows,
 		      size_t *n_rows);
 
+/* The payback horizon in years: from the first year to the last ledger year with a flow in
+ * any replicate (the ledger may end with empty years), at least 1. The terminal, run.json
+ * and so the report all give payback against it. res may hold several strategies (n of
+ * them): the last year with a flow in any. */
+int iapt_output_horizon_years(const iapt_results *const *res, size_t n);
+
 /* The full incremental analysis in a perspective (frontier.csv): mean net cost and QALYs
  * of each strategy over the draws complete in all, and out[s] for each. cost, effect and
  * out hold n. */
