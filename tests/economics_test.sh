@@ -41,6 +41,9 @@ grep -q "dominant: saves GBP" "$tmp/bcw.out" && ok || bad "the terminal does not
 grep -q "worse</td><td>[^<]*</td><td>[^<]*</td><td>dominated" "$tmp/bcw/report.html" && grep -q "is dominated by cheaper" "$tmp/bcw/report.html" \
   && ok || bad "the report does not call worse dominated"
 grep -q "dominant: saves" "$tmp/bcw/report.html" && ok || bad "the report does not call cheaper dominant"
+# a magnitude in words ("a saving", "fewer", "lost") has its interval as a magnitude too
+grep -q "with a saving to the NHS of GBP [0-9.]*m (GBP [0-9.]*m to GBP [0-9.]*m)" "$tmp/bcw/report.html" && ok || bad "the saving's interval: $(grep -o 'with a saving[^.]*\.[^)]*)' "$tmp/bcw/report.html")"
+grep '<p class="story">' "$tmp/bcw/report.html" | grep -q "(-" && bad "a signed interval after words that say the sign: $(grep -o '[a-z]* ([-][^)]*)' "$tmp/bcw/report.html" | head -n 2)" || ok
 
 # 2. three options, one strongly dominated: the frontier is base -> stratB
 "$bin" compare base20.yaml stratA.yaml stratB.yaml -o "$tmp/abc" --threads 2 >"$tmp/abc.out" 2>/dev/null || bad "compare base20 stratA stratB"

@@ -684,6 +684,13 @@ static int told_apart(const ctx *c, const char *st)
 	return iapt_cea_told_apart(m, e, n, k);
 }
 
+/* The interval of a magnitude said in words ("fewer", "lost", "a saving"): the signed
+ * interval of a negative mean, negated and swapped, so it reads as the magnitude does. */
+static const char *magnitude_interval(char *buf, size_t n, double mean, double lo, double hi, int kind)
+{
+	return mean < 0 ? interval(buf, n, -hi, -lo, kind) : interval(buf, n, lo, hi, kind);
+}
+
 static void compare_story(ctx *c, json_t *strategies)
 {
 	iapt_buf *b = c->b;
@@ -706,17 +713,17 @@ static void compare_story(ctx *c, json_t *strategies)
 			iapt_buf__printf(b, "as many people would recover");
 		else if (isfinite(rec))
 			iapt_buf__printf(b, "about %s %s people would recover%s", count(x, sizeof x, fabs(rec)), rec >= 0 ? "more" : "fewer",
-					 interval(iv, sizeof iv, cmpv(c, st, "all", "pathway:recovered", NULL, "lo95"), cmpv(c, st, "all", "pathway:recovered", NULL, "hi95"), 1));
+					 magnitude_interval(iv, sizeof iv, rec, cmpv(c, st, "all", "pathway:recovered", NULL, "lo95"), cmpv(c, st, "all", "pathway:recovered", NULL, "hi95"), 1));
 		if (dq == 0)
 			iapt_buf__printf(b, "%sthe same QALYs", isfinite(rec) ? " with " : "");
 		else if (isfinite(dq))
 			iapt_buf__printf(b, "%s%s QALYs %s%s", isfinite(rec) ? " and " : "", count(x, sizeof x, fabs(dq)), dq >= 0 ? "gained" : "lost",
-					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_qalys", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_qalys", NULL, "hi95"), 1));
+					 magnitude_interval(iv, sizeof iv, dq, cmpv(c, st, "nhs", "incremental_qalys", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_qalys", NULL, "hi95"), 1));
 		if (dc == 0 && cmpv(c, st, "nhs", "incremental_cost", NULL, "lo95") == 0 && cmpv(c, st, "nhs", "incremental_cost", NULL, "hi95") == 0)
 			iapt_buf__printf(b, ", with no change in cost to the NHS");
 		else if (isfinite(dc))
 			iapt_buf__printf(b, ", %s to the NHS of %s%s in present value", dc >= 0 ? "at an extra cost" : "with a saving", money(x, sizeof x, fabs(dc)),
-					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_cost", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_cost", NULL, "hi95"), 0));
+					 magnitude_interval(iv, sizeof iv, dc, cmpv(c, st, "nhs", "incremental_cost", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_cost", NULL, "hi95"), 0));
 		iapt_buf__printf(b, ". ");
 		if (dx == 0 && cmpv(c, st, "exchequer", "incremental_cost", NULL, "lo95") == 0 && cmpv(c, st, "exchequer", "incremental_cost", NULL, "hi95") == 0)
 			iapt_buf__printf(b, "The Exchequer's net cost does not change. ");
