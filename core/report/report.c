@@ -729,7 +729,11 @@ static void compare_story(ctx *c, json_t *strategies)
 			iapt_buf__printf(b, "The Exchequer's net cost does not change. ");
 		else if (isfinite(dx)) {
 			iapt_buf__printf(b, "The Exchequer's net cost %s by %s", dx >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(dx)));
-			if (isfinite(psh))
+			/* no payback claimed for a change the run cannot tell from none */
+			if (isfinite(psh) && !told_apart(c, st))
+				iapt_buf__printf(b, "; as far as this run can tell the change does not pay back for it within %d years (pays back in %s of draws)", horizon(c),
+						 iapt_format_percent(iv, sizeof iv, psh));
+			else if (isfinite(psh))
 				iapt_buf__printf(b, "; for it the change %s", iapt_format_payback(w, sizeof w, psh, pmed, horizon(c)));
 			iapt_buf__printf(b, ". ");
 		}
