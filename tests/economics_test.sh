@@ -35,6 +35,8 @@ PY
 grep -q "worse is dominated by cheaper" "$tmp/bcw.out" && grep -q "nhs  *GBP [0-9.]*m .*dominated: costs GBP [0-9.]*m more and loses" "$tmp/bcw.out" \
   && ok || bad "the terminal does not call worse dominated: $(grep -m2 dominat "$tmp/bcw.out")"
 grep -q "dominant: saves GBP" "$tmp/bcw.out" && ok || bad "the terminal does not call cheaper dominant"
+# terminal columns never run into each other
+grep -qE "QALYs -?GBP|\) -?[0-9]|m\) -?[0-9]" "$tmp/bcw.out" && bad "terminal columns run together: $(grep -m1 -E "QALYs -?GBP|\) -?[0-9]" "$tmp/bcw.out")" || ok
 [ "$(csvget "$tmp/bcw/frontier.csv" quadrant nhs worse)" = dominated ] && ok || bad "worse is not dominated: $(grep worse "$tmp/bcw/frontier.csv")"
 [ "$(csvget "$tmp/bcw/frontier.csv" quadrant nhs cheaper)" = dominant ] && ok || bad "cheaper is not dominant: $(grep cheaper "$tmp/bcw/frontier.csv")"
 [ "$(csvget "$tmp/bcw/frontier.csv" status nhs worse)" = dominated ] && ok || bad "worse's frontier status"

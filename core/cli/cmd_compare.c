@@ -150,7 +150,7 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 				printf("    %-22s %s\n", pathway[k].label, with_interval(a, sizeof a, r, 1));
 		if ((r = find_row(rows, nr, (size_t)s, -1, "pathway:mean_wait_weeks", NAN)))
 			printf("    %-22s %s weeks\n", "mean wait", with_interval(a, sizeof a, r, 3));
-		printf("  %-11s %-34s %-24s %-32s", "perspective", "net cost", "QALYs gained", "cost per QALY gained");
+		printf("  %-11s %-38s %-28s %-56s", "perspective", "net cost", "QALYs gained", "cost per QALY gained");
 		if (isfinite(lam))
 			printf(" net benefit at %s/QALY", iapt_format_money(d, sizeof d, lam));
 		printf("\n");
@@ -163,9 +163,10 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 				snprintf(c, sizeof c, "a tie: no change");
 			else
 				iapt_format_icer(c, sizeof c, rc_->s.mean, rq->s.mean);
-			printf("  %-11s %-34s %-24s %-32s", iapt_perspective_name(t), with_interval(a, sizeof a, rc_, 0), with_interval(b, sizeof b, rq, 1), c);
+			/* a wide column, and always a gap: the words of a dominated option run long */
+			printf("  %-11s %-38s %-28s %-56s", iapt_perspective_name(t), with_interval(a, sizeof a, rc_, 0), with_interval(b, sizeof b, rq, 1), c);
 			if (isfinite(lam))
-				printf(" %s", with_interval(d, sizeof d, find_row(rows, nr, (size_t)s, t, "inmb", lam), 0));
+				printf("%s %s", strlen(c) >= 56 ? " |" : "", with_interval(d, sizeof d, find_row(rows, nr, (size_t)s, t, "inmb", lam), 0));
 			if (uncertain && (r = find_row(rows, nr, (size_t)s, t, "prob_cost_effective", lam)))
 				printf(", P(CE) %s", iapt_format_percent(d, sizeof d, r->s.mean));
 			printf("\n");
