@@ -114,6 +114,9 @@ double iapt_run__param(const iapt_run *r, size_t idx, int year);
 /* Set a parameter for this replicate from `year` on (0: the base value). Only in setup and
  * on_year; not the parameters that shape the run; not years already simulated. */
 int iapt_run__set_param(iapt_run *r, size_t idx, int year, double value);
+/* The parameter combinations checked as the scenario's are (weights, shares), in every
+ * reported year: after a hook has set parameters. */
+int iapt_run__check_params(const iapt_run *r);
 /* A flow in the ledger: category, perspective tag, amount in GBP of the price year (or
  * QALYs) at the simulated scale, in the current year for the current cohort. */
 int iapt_run__flow(iapt_run *r, int category, int tag, double amount);

@@ -335,6 +335,17 @@ static int describe(lua_State *L, iapt_plugin *pl)
 	return IAPT_OK;
 }
 
+/* describe(table, pl, &rc) as a call: the plugin's tables may have metamethods, which are
+ * the plugin's code and run under protection and the budget like the rest of it. */
+static int describe_call(lua_State *L)
+{
+	iapt_plugin *pl = lua_touserdata(L, 2);
+	int *rc = lua_touserdata(L, 3);
+	lua_settop(L, 1);
+	*rc = describe(L, pl);
+	return 0;
+}
+
 /* base/rel with "./" and "dir/.." folded, so that messages show the path a person would
  * type: "scenarios/../plugins/x.lua" becomes "plugins/x.lua". */
 static void join_path(iapt_buf *b, const char *base, const char *rel)
@@ -455,8 +466,15 @@ int iapt_plugin_load(iapt_plugin **out, const char *use, const char *base_dir, l
 	}
 	iapt_sha256__hex(pl->source, pl->source_len, pl->sha256);
 	memset(&ps, 0, sizeof ps);
-	if (!(rc = open_state(&ps, pl)))
-		rc = describe(ps.L, pl);
+	if (!(rc = open_state(&ps, pl))) {
+		int drc = IAPT_OK;
+		lua_pushcfunction(ps.L, describe_call);
+		lua_insert(ps.L, -2);
+		lua_pushlightuserdata(ps.L, pl);
+		lua_pushlightuserdata(ps.L, &drc);
+		if (!(rc = iapt_lua__pcall(&ps, 3, 0)))
+			rc = drc;
+	}
 	close_state(&ps);
 	if (rc) {
 		iapt_plugin_free(pl);
@@ -751,17 +769,30 @@ static int check_year_arg(lua_State *L, int idx)
 		return 0;
 	y = luaL_checkinteger(L, idx);
 	if (y < IAPT_SCENARIO_MIN_YEAR || y > IAPT_SCENARIO_MAX_YEAR)
-		return luaL_error(L, "year %d is outside [%d, %d] (financial years by their first calendar year: 2019 = 2019-20)", (int)y,
-				  IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+		return luaL_error(L, "year %I is outside [%d, %d] (financial years by their first calendar year: 2019 = 2019-20)",
+				  (LUA_INTEGER)y, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
 	return (int)y;
+}
+
+/* Money and metric values a plugin hands over are summed, scaled to national figures and
+ * discounted: bounded, no sum of them can overflow to infinity (an NA beside a finite BCR). */
+#define MAX_AMOUNT 1e12
+
+static void check_amount(lua_State *L, const char *fn, double v)
+{
+	if (!(fabs(v) <= MAX_AMOUNT))
+		luaL_error(L, "%s: the value %f is not a finite number within [-1e12, 1e12] (flows are per simulated person, metrics per event)", fn, (lua_Number)v);
 }
 
 /* Methods are called ctx:name(...); ctx.name(...) is the usual slip, so say so. */
 static pstate *check_ctx(lua_State *L, const char *method)
 {
+	pstate *ps = iapt_lua__ps(L);
 	if (!luaL_testudata(L, 1, "iaptsim.ctx"))
 		luaL_error(L, "call ctx:%s(...) with a colon, not ctx.%s(...)", method, method);
-	return iapt_lua__ps(L);
+	if (ps->hook < 0 || !ps->run)
+		luaL_error(L, "ctx:%s is available only while a hook of the plugin runs", method);
+	return ps;
 }
 
 static int ctx_get(lua_State *L)
@@ -790,6 +821,13 @@ static int ctx_set(lua_State *L)
 		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_names[ps->hook]);
 	if (iapt_run__set_param(ps->run, i, year, v) != IAPT_OK)
 		return luaL_error(L, "%s", iapt_error_last()->message);
+	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
+	 * a plugin may set one part and then the other */
+	if (!ps->set_called) {
+		luaL_where(L, 1);
+		snprintf(ps->set_where, sizeof ps->set_where, "%s", lua_tostring(L, -1));
+		ps->set_called = 1;
+	}
 	return 0;
 }
 
@@ -799,6 +837,7 @@ static int ctx_flow(lua_State *L)
 	const char *cat = luaL_checkstring(L, 2), *per = luaL_checkstring(L, 3);
 	double amount = luaL_checknumber(L, 4);
 	int c, t;
+	check_amount(L, "ctx:flow", amount);
 	for (c = 0; c < IAPT_CAT__COUNT; c++)
 		if (strcmp(cat, iapt_category_name(c)) == 0)
 			break;
@@ -829,6 +868,7 @@ static int ctx_metric(lua_State *L)
 	double v = luaL_checknumber(L, 3);
 	int year = lua_isnoneornil(L, 4) ? 0 : check_year_arg(L, 4);
 	size_t k;
+	check_amount(L, "ctx:metric", v);
 	/* names are found once and kept in the cache table at upvalue 1 */
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) {
@@ -864,6 +904,7 @@ static int ctx_price(lua_State *L)
 	check_ctx(L, "price");
 	amount = luaL_checknumber(L, 2);
 	from = luaL_checkinteger(L, 3);
+	(void)check_year_arg(L, 3); /* in range before it becomes an int */
 	lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 	sc = lua_touserdata(L, -1);
 	if (iapt_price_convert(amount, (int)from, sc->econ.price_year, &out) != IAPT_OK)
@@ -905,7 +946,7 @@ static int ctx_index(lua_State *L)
 	if (!lua_isnil(L, -1))
 		return 1;
 	lua_pop(L, 1);
-	if (!ps->run)
+	if (!ps->run || ps->hook < 0)
 		return luaL_error(L, "ctx used outside a hook");
 	iapt_run__info(ps->run, &in);
 	if (strcmp(k, "year") == 0)
@@ -949,7 +990,7 @@ static int person_tostring(lua_State *L)
 	return 1;
 }
 
-/* Builds ctx, the person object and opts in a worker state; the plugin table is at the top. */
+/* Builds ctx, the person object and opts in a worker state: bind_run(plugin table, scenario). */
 static int bind_run(lua_State *L)
 {
 	pstate *ps = iapt_lua__ps(L);
@@ -959,6 +1000,8 @@ static int bind_run(lua_State *L)
 	const luaL_Reg *m;
 	size_t i;
 	int h;
+	/* the scenario, for the ctx methods (allocates: so here, under protection) */
+	lua_setfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 	/* hooks, looked up once */
 	for (h = 0; h < N_HOOKS; h++) {
 		lua_getfield(L, 1, hook_names[h]);
@@ -1053,7 +1096,14 @@ static int call_hook(pstate *ps, int h, int nargs, int year)
 	ps->rng_keyed = 0;
 	if (h != H_REFERRAL && h != H_DISCHARGE) /* year-level streams: (year, hook, plugin) */
 		ps->rng_entity = ((uint64_t)1 << 63) | ((uint64_t)(unsigned)year << 16) | ((uint64_t)h << 8) | (uint64_t)ps->index;
+	ps->set_called = 0;
 	rc = iapt_lua__pcall(ps, nargs + 1, LUA_MULTRET);
+	if (rc == IAPT_OK && ps->set_called && iapt_run__check_params(ps->run) != IAPT_OK) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		rc = iapt_error__set(IAPT_ELUA, "%sctx:set in %s broke a combination of parameters: %s\n  (%s)", ps->set_where,
+				     hook_names[h], msg, iapt_lua__doing(ps, what, sizeof what));
+	}
 	if (rc == IAPT_OK && (n = lua_gettop(L) - top) > 0) {
 		int i, bad = 0;
 		for (i = 1; i <= n; i++)
@@ -1095,11 +1145,10 @@ static int h_begin(void *data, iapt_run *run)
 		ps->run = run;
 		if ((rc = iapt_rng_new(&ps->rng, 0)) || (rc = open_state(ps, pl)))
 			goto fail;
-		lua_pushlightuserdata(ps->L, (void *)(uintptr_t)ho->sc);
-		lua_setfield(ps->L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 		lua_pushcfunction(ps->L, bind_run);
 		lua_insert(ps->L, -2);
-		if ((rc = iapt_lua__pcall(ps, 1, 0)))
+		lua_pushlightuserdata(ps->L, (void *)(uintptr_t)ho->sc);
+		if ((rc = iapt_lua__pcall(ps, 2, 0)))
 			goto fail;
 		if (push_hook(ps, H_SETUP)) {
 			lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->opts_ref);
@@ -1181,6 +1230,18 @@ static void push_results(lua_State *L, const double *v, int first, int last)
 	}
 }
 
+typedef struct results_args {
+	const double *v;
+	int first, last;
+} results_args;
+
+static int results_call(lua_State *L)
+{
+	const results_args *a = lua_touserdata(L, 1);
+	push_results(L, a->v, a->first, a->last);
+	return 1;
+}
+
 static int h_end(void *data, iapt_run *run, int ok)
 {
 	host *ho = data;
@@ -1192,8 +1253,15 @@ static int h_end(void *data, iapt_run *run, int ok)
 		pstate *ps = &ho->ps[k];
 		const double *v = iapt_run__values(run);
 		if (ok && !rc && ps->L && v && push_hook(ps, H_FINISH)) {
-			push_results(ps->L, v, in.first_year, in.last_year);
-			rc = call_hook(ps, H_FINISH, 1, in.last_year);
+			results_args a = {v, in.first_year, in.last_year};
+			ps->hook = H_FINISH;
+			lua_pushcfunction(ps->L, results_call);
+			lua_pushlightuserdata(ps->L, &a);
+			if ((rc = iapt_lua__pcall(ps, 1, 1))) /* the table allocates */
+				lua_pop(ps->L, 2);
+			else
+				rc = call_hook(ps, H_FINISH, 1, in.last_year);
+			ps->hook = -1;
 		}
 	}
 	for (k = 0; k < ho->n; k++)
