@@ -823,11 +823,9 @@ static int ctx_set(lua_State *L)
 		return luaL_error(L, "%s", iapt_error_last()->message);
 	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
 	 * a plugin may set one part and then the other */
-	if (!ps->set_called) {
-		luaL_where(L, 1);
-		snprintf(ps->set_where, sizeof ps->set_where, "%s", lua_tostring(L, -1));
-		ps->set_called = 1;
-	}
+	luaL_where(L, 1); /* the last ctx:set is the one that broke it */
+	snprintf(ps->set_where, sizeof ps->set_where, "%s", lua_tostring(L, -1));
+	ps->set_called = 1;
 	return 0;
 }
 

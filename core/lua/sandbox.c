@@ -365,7 +365,7 @@ static int finish_pcall(lua_State *L, int status, lua_KContext extra)
 {
 	pstate *ps = iapt_lua__ps(L);
 	if (status != LUA_OK && status != LUA_YIELD) {
-		if (status == LUA_ERRMEM)
+		if (status == LUA_ERRMEM || ps->pending) /* an allocation refused, and it stood */
 			stop_full(ps);
 		if (ps->dead)
 			return lua_error(L); /* the error object is on top */
@@ -560,7 +560,10 @@ static int l_load_env(lua_State *L)
 	if (strcmp(mode, "t") != 0)
 		return luaL_error(L, "load: only text chunks (mode 't') are allowed in plugins");
 	if (luaL_loadbufferx(L, s, len, name, "t") != LUA_OK) {
-		if (iapt_lua__ps(L)->dead)
+		pstate *ps = iapt_lua__ps(L);
+		if (ps->pending)
+			stop_full(ps);
+		if (ps->dead)
 			return lua_error(L); /* out of memory while compiling: not the plugin's to catch */
 		lua_pushnil(L);
 		lua_insert(L, -2);

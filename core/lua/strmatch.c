@@ -246,8 +246,10 @@ static const char *min_expand (MatchState *ms, const char *s,
     const char *res = match(ms, s, ep+1);
     if (res != NULL)
       return res;
-    else if (singlematch(ms, s, p, ep))
+    else if (singlematch(ms, s, p, ep)) {
       s++;  /* try with one more repetition */
+      STEP(ms, 1);  /* iaptsim */
+    }
     else return NULL;
   }
 }
