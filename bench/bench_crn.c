@@ -16,7 +16,7 @@
 static iapt_results *run(iapt_scenario *sc)
 {
 	iapt_results *r = NULL;
-	iapt_run_options ro = {2, NULL, NULL, 0};
+	iapt_run_options ro = {.threads = 2};
 	if (iapt_sim_run(&r, sc, &ro)) {
 		fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
 		exit(1);

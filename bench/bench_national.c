@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 	const char *path = argc > 1 ? argv[1] : "scenarios/default.yaml";
 	iapt_scenario *sc;
 	iapt_results *res;
-	iapt_run_options ro = {1, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
 	struct rusage ru;
 	const iapt_run_stats *st;
 	double t0, t1;

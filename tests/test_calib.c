@@ -93,7 +93,8 @@ START_TEST(distance_of_a_run_from_itself)
 {
 	iapt_scenario *sc = scenario(1, 0.086, 0.1);
 	iapt_results *r = NULL;
-	iapt_run_options ro = {2, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	ro.threads = 2;
 	iapt_target t[NM];
 	ck_assert_int_eq(iapt_sim_run(&r, sc, &ro), 0);
 	targets_from(r, t);
@@ -117,7 +118,8 @@ START_TEST(planted_parameters_are_recovered)
 {
 	iapt_scenario *truth = scenario(7, 0.10, 0.15), *sc = scenario(8, 0.086, 0.10);
 	iapt_results *r = NULL;
-	iapt_run_options ro = {2, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	ro.threads = 2;
 	iapt_calib_options co;
 	iapt_calib_result cr;
 	iapt_target t[NM];

@@ -63,7 +63,7 @@ static void run_with_hooks(iapt_scenario *sc, seen *s)
 {
 	iapt_counters ct;
 	iapt_run_stats st;
-	iapt_hooks h = {s, IAPT_HOOK_DISCHARGE, NULL, NULL, NULL, record, NULL};
+	iapt_hooks h = {.data = s, .has = IAPT_HOOK_ON_DISCHARGE, .on_discharge = record};
 	memset(&st, 0, sizeof st);
 	ct.n_years = 1;
 	ct.n_ledger_years = 0;
@@ -86,9 +86,10 @@ START_TEST(queue_by_hand)
 	int i;
 	run_with_hooks(sc, s);
 	for (i = 0; i < 11; i++) {
-		ck_assert_msg(s->v[i].arrival_week == arrival[i], "p%d arrived %d", i, s->v[i].arrival_week);
-		ck_assert_msg(s->v[i].first_week == first[i], "p%d started %d, expected %d", i, s->v[i].first_week, first[i]);
-		ck_assert_int_eq(s->v[i].end_week, first[i] + 1);
+		ck_assert_msg(s->v[i].week == arrival[i], "p%d arrived %d", i, s->v[i].week);
+		ck_assert_msg(s->v[i].wait_weeks == first[i] - arrival[i], "p%d waited %d, expected %d", i, s->v[i].wait_weeks,
+			      first[i] - arrival[i]);
+		ck_assert_int_eq(s->v[i].discharge_week, first[i] + 1);
 		ck_assert_int_eq(s->v[i].attended, 2);
 		ck_assert_int_eq(s->v[i].sessions_hi, 0);
 	}
@@ -103,7 +104,7 @@ START_TEST(ample_capacity_waits_one_week)
 	char text[2048];
 	iapt_scenario *sc;
 	iapt_results *res;
-	iapt_run_options ro = {1, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
 	snprintf(text, sizeof text, "%s  workforce.li_sessions_per_wte_week: 4\n", queue_case);
 	/* the later duplicate key must be rejected: build it without the 3-slot line */
 	{
@@ -132,7 +133,7 @@ static iapt_results *run(const char *text, int threads)
 {
 	iapt_scenario *sc = scenario(text);
 	iapt_results *res;
-	iapt_run_options ro = {threads, NULL, NULL, 0};
+	iapt_run_options ro = {.threads = threads};
 	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), 0);
 	iapt_scenario_free(sc);
 	return res;
@@ -215,7 +216,7 @@ START_TEST(zero_weights_rejected_before_running)
 	char text[1024];
 	iapt_scenario *sc;
 	iapt_results *res = (iapt_results *)0x1;
-	iapt_run_options ro = {1, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
 	snprintf(text, sizeof text, "%sparameters:\n  ltc.diabetes: {2019: 0}\n  ltc.copd: 0\n  ltc.cardiovascular: 0\n"
 		 "  ltc.musculoskeletal_pain: 0\n  ltc.other: 0\n", small);
 	sc = scenario(text);

@@ -30,7 +30,8 @@ static iapt_results *run_file(const char *path, iapt_scenario **sc_out)
 {
 	iapt_scenario *sc;
 	iapt_results *res;
-	iapt_run_options ro = {2, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	ro.threads = 2;
 	ck_assert_msg(iapt_scenario_load(&sc, path) == 0, "%s", iapt_error_last()->message);
 	ck_assert_msg(iapt_sim_run(&res, sc, &ro) == 0, "%s", iapt_error_last()->message);
 	*sc_out = sc;
@@ -163,7 +164,8 @@ START_TEST(history_recovery_rises)
 	iapt_scenario *sc;
 	iapt_results *r;
 	double r12, r18;
-	iapt_run_options ro = {2, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	ro.threads = 2;
 	ck_assert_int_eq(iapt_scenario_load(&sc, IAPT_TEST_DATA "/../../scenarios/history_2012_2020.yaml"), 0);
 	sc->replicates = 4;
 	ck_assert_int_eq(iapt_sim_run(&r, sc, &ro), 0);

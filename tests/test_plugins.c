@@ -26,6 +26,8 @@ static iapt_scenario *scenario_years(const char *plugins, int first, int last, i
 		 first, last, reps, scale, fu, burn_in, plugins);
 	rc = iapt_scenario_parse(&sc, text, strlen(text), "test.yaml");
 	ck_assert_msg(rc == 0, "scenario: %s", iapt_error_last()->message);
+	rc = iapt_plugins_load(sc);
+	ck_assert_msg(rc == 0, "plugins: %s", iapt_error_last()->message);
 	return sc;
 }
 
@@ -34,11 +36,24 @@ static iapt_scenario *scenario(const char *plugins)
 	return scenario_years(plugins, 2019, 2019, 1, 0.01, 0);
 }
 
+/* A run with the scenario's plugins (the Lua host's hooks), as the command makes it. */
+static int run_plugins(iapt_results **res, const iapt_scenario *sc, int threads)
+{
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_plugin_host *host;
+	int rc;
+	ck_assert_int_eq(iapt_plugin_host_new(&host, sc), 0);
+	ro.threads = threads;
+	ro.hooks = iapt_plugin_host_hooks(host);
+	rc = iapt_sim_run(res, sc, &ro);
+	iapt_plugin_host_free(host);
+	return rc;
+}
+
 static iapt_results *run(iapt_scenario *sc, int threads)
 {
 	iapt_results *res = NULL;
-	iapt_run_options ro = {threads, NULL, NULL, 0};
-	int rc = iapt_sim_run(&res, sc, &ro);
+	int rc = run_plugins(&res, sc, threads);
 	ck_assert_msg(rc == 0, "run: %s", iapt_error_last()->message);
 	return res;
 }
@@ -69,8 +84,7 @@ static double ledger_sum(const iapt_results *r, int rep, int cat, int tag)
 static void expect_failure(iapt_scenario *sc, const char *file_line, const char *frag)
 {
 	iapt_results *res = NULL;
-	iapt_run_options ro = {1, NULL, NULL, 0};
-	int rc = iapt_sim_run(&res, sc, &ro);
+	int rc = run_plugins(&res, sc, 1);
 	const char *m = iapt_error_last()->message;
 	ck_assert_msg(rc == IAPT_ELUA, "%s: rc %d: %s", file_line, rc, m);
 	ck_assert_ptr_null(res);
@@ -144,6 +158,44 @@ START_TEST(sandbox_stops_what_it_must)
 		expect_failure(scenario(yaml), where, cases[i].frag);
 	}
 	ck_assert_msg(access("/tmp/iaptsim_sandbox_breach", F_OK) != 0, "os.execute ran");
+}
+END_TEST
+
+/* A scenario names its plugins as plain data, with the place of each value; the Lua host
+ * loads them; a run of a scenario with plugins needs their hooks. */
+START_TEST(plugin_specs_are_plain_data)
+{
+	static const char text[] = "iaptsim: 1\nname: specs\nyears: 2019\nreplicates: 1\npopulation_scale: 0.01\n"
+				   "plugins:\n  - use: long_term_conditions\n    with: { integrated_share: 0.5 }\n    memory_mb: 16\n";
+	iapt_scenario *sc;
+	iapt_results *res = NULL;
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	const iapt_plugin_spec *sp;
+	size_t i;
+	ck_assert_int_eq(iapt_scenario_parse(&sc, text, sizeof text - 1, "dir/specs.yaml"), 0);
+	ck_assert_uint_eq(sc->n_plugin_specs, 1);
+	ck_assert_uint_eq(sc->n_plugins, 0); /* parsing loads nothing */
+	sp = &sc->plugin_specs[0];
+	ck_assert_str_eq(sp->use, "long_term_conditions");
+	ck_assert_str_eq(sp->base_dir, "dir");
+	ck_assert_int_eq(sp->memory_mb, 16);
+	ck_assert_uint_eq(sp->n_with, 1);
+	ck_assert_str_eq(sp->with[0].name, "integrated_share");
+	ck_assert_str_eq(sp->with[0].value, "0.5");
+	ck_assert_str_eq(sp->with[0].value_at.file, "dir/specs.yaml");
+	ck_assert_uint_eq(sp->with[0].value_at.line, 7);
+	ck_assert_uint_eq(sp->with[0].value_at.col, 30);
+	ck_assert_str_eq(sp->with[0].value_at.text, "    with: { integrated_share: 0.5 }");
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+	ck_assert_ptr_null(res);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "the scenario uses plugins"));
+	ck_assert_int_eq(iapt_plugins_load(sc), 0);
+	ck_assert_uint_eq(sc->n_plugins, 1);
+	ck_assert_int_eq(iapt_plugin_option_find(sc->plugins[0], "integrated_share", &i), 0);
+	ck_assert(sc->plugins[0]->options[i].num == 0.5);
+	ck_assert_str_eq(sc->plugins[0]->options[i].origin, "dir/specs.yaml:8");
+	ck_assert_int_eq(iapt_plugins_load(sc), IAPT_EINVAL); /* once */
+	iapt_scenario_free(sc);
 }
 END_TEST
 
@@ -419,6 +471,7 @@ static Suite *suite(void)
 	tcase_set_timeout(t, 600);
 	tcase_add_test(t, runtime_error_in_each_hook);
 	tcase_add_test(t, sandbox_stops_what_it_must);
+	tcase_add_test(t, plugin_specs_are_plain_data);
 	tcase_add_test(t, harmless_plugin_changes_nothing);
 	tcase_add_test(t, api_reads_writes_and_reports);
 	tcase_add_test(t, api_flows_exact);

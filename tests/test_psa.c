@@ -97,7 +97,8 @@ START_TEST(runs_use_the_draws)
 			   "  treatment.effect_li: {dist: beta, mean: 0.086, sd: 0.02}\n";
 	iapt_scenario *sc = NULL;
 	iapt_results *res = NULL;
-	iapt_run_options ro = {2, NULL, NULL, 0};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	ro.threads = 2;
 	double x[2];
 	int r;
 	ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "u.yaml"), 0);

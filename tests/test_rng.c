@@ -4,7 +4,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "check_main.h"
 
 /* SplitMix64 from state 0: the published reference outputs (Vigna's splitmix64.c) are

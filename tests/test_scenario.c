@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iaptsim/plugin.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/error.h"
 #include "iaptsim/sim.h"
@@ -129,6 +130,9 @@ START_TEST(bad_files)
 			ck_assert_int_eq(iapt_file__read(full, &text, &tl), 0);
 			rc = iapt_scenario_parse(&sc, text, tl, path);
 			free(text);
+			/* the plugins it names, as the command loads them */
+			if (rc == 0 && (rc = iapt_plugins_load(sc)))
+				iapt_scenario_free(sc);
 		}
 		if (rc == 0) {
 			/* errors only the engine can see: parameter combinations */

@@ -328,7 +328,7 @@ static double objective(const gsl_vector *y, void *data)
 {
 	fit *f = data;
 	iapt_results *res = NULL;
-	iapt_run_options ro;
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
 	double outside = 0, d;
 	size_t k;
 	int rc;
@@ -336,10 +336,9 @@ static double objective(const gsl_vector *y, void *data)
 		return GSL_POSINF;
 	for (k = 0; k < f->np; k++)
 		iapt_params_set_constant(f->sc->params, f->params[k], value_at(f, k, gsl_vector_get(y, k), &outside), "calibration");
-	memset(&ro, 0, sizeof ro);
 	ro.threads = f->opt ? f->opt->threads : 1;
-	ro.distribute = f->opt ? f->opt->distribute : 0;
-	if ((rc = iapt_sim_run(&res, f->sc, &ro))) {
+	ro.hooks = f->opt ? f->opt->hooks : NULL;
+	if ((rc = (f->opt && f->opt->run ? f->opt->run : iapt_sim_run)(&res, f->sc, &ro))) {
 		/* a parameter combination the engine refuses: far from the target, not an error */
 		if (rc == IAPT_EINVAL || rc == IAPT_ERANGE)
 			return 1e30;

@@ -275,6 +275,10 @@ static int load_path(const opts *o, const char *path, iapt_scenario **out)
 	*out = NULL;
 	if ((rc = iapt_scenario_load(&sc, path)))
 		return report(rc);
+	if ((rc = iapt_plugins_load(sc))) { /* the scenario names them; the Lua host loads them */
+		iapt_scenario_free(sc);
+		return report(rc);
+	}
 	for (i = 0; i < o->n_sets; i++) {
 		if ((rc = iapt_params_assign(sc->params, o->sets[i], "--set"))) {
 			fprintf(stderr, "iaptsim: --set %s: %s\n", o->sets[i], iapt_error_last()->message);
@@ -325,18 +329,24 @@ static void progress(void *data, int done, int total)
 /* Run a scenario, with progress on stderr when it is a terminal. */
 static int simulate(const opts *o, const iapt_scenario *sc, const char *label, iapt_results **res)
 {
-	iapt_run_options ro;
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_plugin_host *host;
 	progress_state ps;
-	memset(&ro, 0, sizeof ro);
+	int rc;
+	*res = NULL;
+	if ((rc = iapt_plugin_host_new(&host, sc)))
+		return rc;
 	ro.threads = o->threads;
-	ro.distribute = g_distribute;
+	ro.hooks = iapt_plugin_host_hooks(host);
 	ps.label = label;
 	clock_gettime(CLOCK_MONOTONIC, &ps.t0);
 	if (!o->quiet && isatty(STDERR_FILENO)) {
 		ro.progress = progress;
 		ro.progress_data = &ps;
 	}
-	return iapt_sim_run(res, sc, &ro);
+	rc = g_distribute ? iapt_sim_run_distributed(res, sc, &ro) : iapt_sim_run(res, sc, &ro);
+	iapt_plugin_host_free(host);
+	return rc;
 }
 
 static void print_table(const iapt_scenario *sc, const iapt_results *res)
@@ -539,14 +549,13 @@ static int cmd_run(const opts *o, int argc, char **argv)
 
 static void print_plugin(const iapt_plugin *pl)
 {
-	static const char *const hooks[] = {"setup", "on_year", "on_referral", "on_discharge", "on_finish"};
 	size_t k;
 	int h, any = 0;
 	printf("%s  (%s%s)\n    %s\n", pl->name, pl->builtin ? "built in: " : "", pl->path, pl->summary);
 	printf("    hooks:");
-	for (h = 0; h < 5; h++)
+	for (h = 0; h < IAPT_HOOK__COUNT; h++)
 		if (pl->hooks & (1u << h)) {
-			printf("%s %s", any ? "," : "", hooks[h]);
+			printf("%s %s", any ? "," : "", iapt_hook_name(h));
 			any = 1;
 		}
 	printf("%s\n", any ? "" : " none");
@@ -1027,6 +1036,7 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 	size_t params[64];
 	double start[64], fitted[64], *m0 = NULL, *m1 = NULL;
 	iapt_calib_options co;
+	iapt_plugin_host *host = NULL;
 	iapt_calib_result cr;
 	iapt_output_meta meta;
 	char slug[128], dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
@@ -1075,11 +1085,17 @@ static int cmd_calibrate(const opts *o, int argc, char **argv)
 		goto failed;
 	memset(&co, 0, sizeof co);
 	co.threads = o->threads;
-	co.distribute = g_distribute;
+	co.run = g_distribute ? iapt_sim_run_distributed : NULL;
 	co.max_evaluations = o->max_eval;
 	if (!o->quiet && isatty(STDERR_FILENO))
 		co.progress = calib_progress;
-	if ((rc = iapt_calibrate(sc, params, np, t, nt, &co, fitted, &cr)))
+	if ((rc = iapt_plugin_host_new(&host, sc)))
+		goto failed;
+	co.hooks = iapt_plugin_host_hooks(host);
+	rc = iapt_calibrate(sc, params, np, t, nt, &co, fitted, &cr);
+	iapt_plugin_host_free(host);
+	host = NULL;
+	if (rc)
 		goto failed;
 	if (co.progress)
 		fprintf(stderr, "\n");

@@ -6,32 +6,18 @@
 #include "iaptsim/error.h"
 
 static const char *const group_names[IAPT_G__COUNT] = {
-	"all", "step=li_only", "step=li_then_hi", "step=hi_only", "ltc=yes", "ltc=no",
-	"employment_start=employed", "employment_start=unemployed_or_sick", "employment_start=other"};
+#define X(id, name) name,
+	IAPT_GROUP_LIST(X)
+#undef X
+};
 
 static const struct {
 	const char *name, *doc;
 	int by_step; /* 1: by step; 0: not by step; -1: group "all" only */
 } metric_defs[IAPT_M__COUNT] = {
-	{"referrals_received", "Referrals received in the year (national scale)", 0},
-	{"entered_treatment", "Referrals with a first attended treatment session in the year (national scale)", 0},
-	{"finished_course", "Referrals ended in the year with at least two attended treatment sessions (national scale)", 1},
-	{"finished_at_caseness", "Finished courses at caseness at the first score (PHQ-9 >= 10 or GAD-7 >= 8)", 1},
-	{"recovery_pct", "100 x recovered / (finished - finished not at caseness at first score)", 1},
-	{"reliable_improvement_pct", "100 x reliably improved (PHQ-9 -6 or GAD-7 -4, no reliable deterioration) / finished", 1},
-	{"reliable_recovery_pct", "100 x recovered and reliably improved / (finished - finished not at caseness at first score)", 1},
-	{"reliable_deterioration_pct", "100 x reliably deteriorated (PHQ-9 +6 or GAD-7 +4) / finished", 1},
-	{"mean_sessions_finished", "Mean attended treatment sessions per finished course", 1},
-	{"first_treatment_within_6wk_pct", "100 x finished courses whose first treatment came within 6 weeks of referral / finished", 1},
-	{"first_treatment_within_18wk_pct", "100 x finished courses whose first treatment came within 18 weeks of referral / finished", 1},
-	{"mean_wait_weeks", "Mean weeks from referral to first attended treatment session, among those entering in the year", 0},
-	{"ended_not_entered", "Referrals ended in the year without an attended treatment session (national scale)", 0},
-	{"natural_recovery_pct", "Recovery rate of the same finishers on their natural course (no treatment), same first score and dates", 1},
-	{"sessions_attended", "Attended treatment sessions in the year (national scale)", 0},
-	{"sessions_missed", "Booked treatment sessions not attended in the year (national scale)", 0},
-	{"workforce_li_wte", "Low-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity", -1},
-	{"workforce_hi_wte", "High-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity", -1},
-	{"trainees", "Low- and high-intensity trainees in training in the year", -1},
+#define X(id, name, by, doc) {name, doc, by},
+	IAPT_METRIC_LIST(X)
+#undef X
 };
 
 const char *iapt_group_name(int g)

@@ -1,17 +1,26 @@
-/* The Lua host: plugins as one implementation of the engine's hook table. The only part of
- * iaptsim that includes lua.h is host.c. */
+/* The Lua host, inside core/lua/: plugins as one implementation of the engine's hook table
+ * (iaptsim/hooks.h). loader.c describes plugins and loads a scenario's; api.c is what
+ * hooks see (ctx, person); host.c the hook table and its factory (iapt_plugin_host);
+ * sandbox.c the sandbox. Only core/lua/ includes lua.h. */
 #ifndef IAPT_LUA_HOST_H
 #define IAPT_LUA_HOST_H
 
 #include <stddef.h>
-#include "engine/engine.h"
-#include "iaptsim/scenario.h"
+#include "iaptsim/plugin.h"
+#include "lua/sandbox.h"
 
-/* The hook table of one worker thread for the scenario's plugins. Each replicate loads the
- * plugins afresh into this worker's own Lua states (begin) and closes them (end), so no
- * state outlives a replicate and results do not depend on which thread ran what. */
-int iapt_lua__hooks_new(const iapt_scenario *sc, iapt_hooks **out);
-void iapt_lua__hooks_free(iapt_hooks *h);
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+enum { H_SETUP = IAPT_HOOK_I_SETUP, H_YEAR = IAPT_HOOK_I_ON_YEAR, H_REFERRAL = IAPT_HOOK_I_ON_REFERRAL,
+       H_DISCHARGE = IAPT_HOOK_I_ON_DISCHARGE, H_FINISH = IAPT_HOOK_I_ON_FINISH };
+#define hook_name iapt_hook_name
+
+/* host.c: a state with the sandbox, pl's chunk run in it and its table on the stack; and
+ * closing it (and its stream). */
+int iapt_lua__open_state(pstate *ps, const iapt_plugin *pl);
+void iapt_lua__close_state(pstate *ps);
+/* api.c: builds ctx, the person object and opts in a worker's state, and looks the hooks
+ * up once; the plugin's table is at index 1 (call it protected). */
+int iapt_lua__bind_run(lua_State *L);
 
 /* Built-in plugins, compiled in from the .lua files in plugins/ (builtin_plugins.c, generated). */
 typedef struct iapt_builtin_plugin {

@@ -13,7 +13,7 @@
 #include <lua.h>
 #include <lualib.h>
 
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "lua/sandbox.h"
 #include "util/util.h"
 
@@ -266,7 +266,7 @@ int iapt_lua__print(lua_State *L)
 		return luaL_error(L, "print: a line of %d bytes takes the plugin's log in this replicate over its limit of %d KiB",
 				  (int)(len < INT_MAX ? len : INT_MAX), IAPT_LUA_LOG_MAX / 1024);
 	ps->log_bytes += len + 1;
-	if (iapt_run__log(ps->run, line))
+	if (iapt_run_log(ps->run, line))
 		return luaL_error(L, "out of memory (log)");
 	return 0;
 }
@@ -296,7 +296,7 @@ static int l_randomseed(lua_State *L)
 static gsl_rng *plugin_rng(pstate *ps)
 {
 	if (!ps->rng_keyed) {
-		iapt_rng_rekey(ps->rng, iapt_run__key(ps->run, ps->rng_entity));
+		iapt_rng_rekey(ps->rng, iapt_run_key(ps->run, ps->rng_entity));
 		ps->rng_keyed = 1;
 	}
 	return ps->rng;

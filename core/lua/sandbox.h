@@ -10,10 +10,10 @@
 #include <gsl/gsl_rng.h>
 #include <lua.h>
 
-#include "engine/engine.h"
+#include "iaptsim/hooks.h"
 #include "iaptsim/plugin.h"
 
-#define N_HOOKS 5
+#define N_HOOKS IAPT_HOOK__COUNT
 
 /* One plugin's Lua state in one worker (or the control state at load). */
 typedef struct pstate {

@@ -50,9 +50,9 @@ static int owned(int reps, int rank, int ranks)
 	return rank < reps ? (reps - rank + ranks - 1) / ranks : 0;
 }
 
-int iapt_mpi__merge(iapt_results *res, int rc, const char *err)
+int iapt_mpi__merge(iapt_results *res, int reps, int rc, const char *err)
 {
-	int rank, ranks, first_fail, k, i, reps = res->replicates;
+	int rank, ranks, first_fail, k, i;
 	slices s;
 	double *mine = NULL, *all = NULL;
 	int *counts = NULL, *displs = NULL;

@@ -6,7 +6,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "util/util.h"
 
 #define GOLDEN 0x9e3779b97f4a7c15ULL

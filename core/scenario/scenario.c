@@ -543,64 +543,89 @@ static int h_economics(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
-/* ---- plugins: [{use: NAME or PATH, with: {option: value}, instructions: N, memory_mb: N}] ---- */
+/* ---- plugins: [{use: NAME or PATH, with: {option: value}, instructions: N, memory_mb: N}] ----
+ * Kept as written, with the place of each value; the Lua host loads the plugins and checks
+ * the values against their options (iapt_plugins_load), with messages at these places. */
 
-static int set_option(ctx *c, iapt_plugin *pl, yaml_node_t *k, yaml_node_t *v)
+/* The place of mark, as fail_at shows it. */
+static int loc_of(ctx *c, yaml_mark_t mark, iapt_source_loc *out)
 {
-	size_t i;
-	iapt_plugin_option *o;
-	char what[256], origin[512];
-	int rc;
-	if (iapt_plugin_option_find(pl, scalar(k), &i) != IAPT_OK) {
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
-		return fail_at(c, IAPT_EINVAL, k->start_mark, "%s", msg);
+	const char *ls = c->text, *le;
+	size_t line = 0;
+	while (line < mark.line && ls < c->text + c->len) {
+		const char *nl = memchr(ls, '\n', (size_t)(c->text + c->len - ls));
+		if (!nl) break;
+		ls = nl + 1;
+		line++;
 	}
-	o = &pl->options[i];
-	snprintf(what, sizeof what, "plugins.%s.with.%s", pl->name, o->name);
-	switch (o->kind) {
-	case IAPT_OPT_BOOLEAN: {
-		const char *t = v->type == YAML_SCALAR_NODE && is_plain(v) ? scalar(v) : "";
-		if (strcmp(t, "true") == 0)
-			o->num = 1;
-		else if (strcmp(t, "false") == 0)
-			o->num = 0;
-		else
-			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected true or false, got %s", what,
-				       v->type == YAML_SCALAR_NODE ? scalar(v) : node_kind(v));
-		break;
-	}
-	case IAPT_OPT_STRING: {
-		size_t k2;
-		if (v->type != YAML_SCALAR_NODE)
-			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected a string, got %s", what, node_kind(v));
-		for (k2 = 0; k2 < o->n_choices; k2++)
-			if (strcmp(o->choices[k2], scalar(v)) == 0)
-				break;
-		if (o->n_choices && k2 == o->n_choices) {
-			const char *near = iapt_str__suggest(scalar(v), (const char *const *)o->choices, o->n_choices);
-			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: '%s' is not one of its choices%s%s%s", what, scalar(v),
-				       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-		}
-		if ((rc = get_string(c, v, what, &o->str)))
-			return rc;
-		break;
-	}
-	default: {
-		double x;
-		if ((rc = get_number(c, v, what, &x)))
-			return rc;
-		if (o->kind == IAPT_OPT_INTEGER && x != floor(x))
-			return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: expected a whole number, got %s", what, scalar(v));
-		if (x < o->min || x > o->max)
-			return fail_at(c, IAPT_ERANGE, v->start_mark, "%s = %s is out of range [%.17g, %.17g]", what, scalar(v), o->min, o->max);
-		o->num = x;
-	}
-	}
-	snprintf(origin, sizeof origin, "%s:%zu", c->path, v->start_mark.line + 1);
-	free(o->origin);
-	if (!(o->origin = iapt_str__dup(origin)))
+	le = ls;
+	while (le < c->text + c->len && *le != '\n' && *le != '\r')
+		le++;
+	out->line = mark.line;
+	out->col = mark.column;
+	if (!(out->file = iapt_str__dup(c->path)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	if (le > ls || mark.line == line) {
+		if (!(out->text = malloc((size_t)(le - ls) + 1)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		memcpy(out->text, ls, (size_t)(le - ls));
+		out->text[le - ls] = '\0';
+	}
+	return IAPT_OK;
+}
+
+static void loc_free(iapt_source_loc *l)
+{
+	free(l->file);
+	free(l->text);
+}
+
+static void spec_free(iapt_plugin_spec *sp)
+{
+	size_t k;
+	free(sp->use);
+	loc_free(&sp->use_at);
+	free(sp->base_dir);
+	loc_free(&sp->with_at);
+	for (k = 0; k < sp->n_with; k++) {
+		free(sp->with[k].name);
+		loc_free(&sp->with[k].name_at);
+		free(sp->with[k].value);
+		loc_free(&sp->with[k].value_at);
+	}
+	free(sp->with);
+}
+
+static int with_entries(ctx *c, iapt_plugin_spec *sp, yaml_node_t *with)
+{
+	yaml_node_pair_t *p;
+	int rc;
+	if ((rc = loc_of(c, with->start_mark, &sp->with_at)))
+		return rc;
+	if (with->type != YAML_MAPPING_NODE) {
+		sp->with_shape = node_kind(with); /* the host says so, naming the plugin */
+		return IAPT_OK;
+	}
+	if ((rc = check_mapping(c, with, "plugins.with")))
+		return rc;
+	sp->with = calloc((size_t)(with->data.mapping.pairs.top - with->data.mapping.pairs.start) + 1, sizeof *sp->with);
+	if (!sp->with)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (p = with->data.mapping.pairs.start; p < with->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key), *v = yaml_document_get_node(c->doc, p->value);
+		iapt_plugin_setting *st = &sp->with[sp->n_with++];
+		if (!(st->name = iapt_str__dup(scalar(k))))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		if ((rc = loc_of(c, k->start_mark, &st->name_at)) || (rc = loc_of(c, v->start_mark, &st->value_at)))
+			return rc;
+		if (v->type == YAML_SCALAR_NODE) {
+			if (!(st->value = iapt_str__dup(scalar(v))))
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			st->quoted = !is_plain(v);
+		} else {
+			st->shape = node_kind(v);
+		}
+	}
 	return IAPT_OK;
 }
 
@@ -609,11 +634,10 @@ static int plugin_entry(ctx *c, yaml_node_t *n)
 	static const char *const keys[] = {"use", "with", "instructions", "memory_mb"};
 	yaml_node_pair_t *p;
 	yaml_node_t *use = NULL, *with = NULL, *instr = NULL, *mem = NULL;
-	iapt_plugin *pl = NULL, **grown;
-	char *dir, *slash;
+	iapt_plugin_spec *sp, *grown;
+	char *slash;
 	long long lim = 0;
-	long instructions;
-	int rc, memory_mb;
+	int rc;
 	if ((rc = check_mapping(c, n, "plugins[]")))
 		return rc;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
@@ -637,45 +661,30 @@ static int plugin_entry(ctx *c, yaml_node_t *n)
 		return fail_at(c, IAPT_EINVAL, n->start_mark, "plugins: each entry needs 'use: NAME' (a built-in plugin) or 'use: ./file.lua'");
 	if (use->type != YAML_SCALAR_NODE || !scalar(use)[0])
 		return fail_at(c, IAPT_EINVAL, use->start_mark, "plugins.use: expected a plugin name or a path");
+	grown = realloc(c->sc->plugin_specs, (c->sc->n_plugin_specs + 1) * sizeof *grown);
+	if (!grown)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	c->sc->plugin_specs = grown;
+	sp = &c->sc->plugin_specs[c->sc->n_plugin_specs++];
+	memset(sp, 0, sizeof *sp);
 	if (instr && (rc = get_int(c, instr, "plugins.instructions", 1000, 2000000000LL, &lim)))
 		return rc;
-	instructions = instr ? (long)lim : 0;
+	sp->instructions = instr ? (long)lim : 0;
 	if (mem && (rc = get_int(c, mem, "plugins.memory_mb", 1, 4096, &lim)))
 		return rc;
-	memory_mb = mem ? (int)lim : 0;
+	sp->memory_mb = mem ? (int)lim : 0;
+	if (!(sp->use = iapt_str__dup(scalar(use))) || !(sp->base_dir = iapt_str__dup(c->path)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	/* paths are relative to the scenario file's folder */
-	if (!(dir = iapt_str__dup(c->path)))
-		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	slash = strrchr(dir, '/');
-	if (slash)
+	if ((slash = strrchr(sp->base_dir, '/')))
 		*slash = '\0';
-	rc = iapt_plugin_load(&pl, scalar(use), slash ? dir : NULL, instructions, memory_mb);
-	free(dir);
-	if (rc) {
-		char msg[4096];
-		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
-		return fail_at(c, rc == IAPT_ENOMEM ? rc : IAPT_EINVAL, use->start_mark, "%s", msg);
+	else {
+		free(sp->base_dir);
+		sp->base_dir = NULL;
 	}
-	grown = realloc(c->sc->plugins, (c->sc->n_plugins + 1) * sizeof *grown);
-	if (!grown) {
-		iapt_plugin_free(pl);
-		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	}
-	c->sc->plugins = grown;
-	c->sc->plugins[c->sc->n_plugins++] = pl;
-	for (size_t k = 0; k + 1 < c->sc->n_plugins; k++)
-		if (strcmp(c->sc->plugins[k]->name, pl->name) == 0)
-			return fail_at(c, IAPT_EINVAL, use->start_mark, "plugins: '%s' is used twice (give it one entry with all its options)", pl->name);
-	if (with) {
-		char what[128];
-		snprintf(what, sizeof what, "plugins.%s.with", pl->name);
-		if ((rc = check_mapping(c, with, what)))
-			return rc;
-		for (p = with->data.mapping.pairs.start; p < with->data.mapping.pairs.top; p++)
-			if ((rc = set_option(c, pl, yaml_document_get_node(c->doc, p->key), yaml_document_get_node(c->doc, p->value))))
-				return rc;
-	}
-	return IAPT_OK;
+	if ((rc = loc_of(c, use->start_mark, &sp->use_at)))
+		return rc;
+	return with ? with_entries(c, sp, with) : IAPT_OK;
 }
 
 static int h_plugins(ctx *c, yaml_node_t *n)
@@ -1226,6 +1235,9 @@ void iapt_scenario_free(iapt_scenario *sc)
 	free(sc->name);
 	free(sc->description);
 	iapt_params_free(sc->params);
+	for (size_t k = 0; k < sc->n_plugin_specs; k++)
+		spec_free(&sc->plugin_specs[k]);
+	free(sc->plugin_specs);
 	for (size_t k = 0; k < sc->n_plugins; k++)
 		iapt_plugin_free(sc->plugins[k]);
 	free(sc->plugins);

@@ -14,7 +14,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "iaptsim/rng.h"
+#include "rng/stream.h"
 #include "iaptsim/scenario.h"
 #include "scenario/uncertainty.h"
 #include "util/util.h"

@@ -15,6 +15,12 @@
 /* Record an error for this thread and return code (so callers can `return iapt_error__set(...)`). */
 int iapt_error__set_at(const char *file, int line, int code, const char *fmt, ...) IAPT__PRINTF(4, 5);
 #define iapt_error__set(code, ...) iapt_error__set_at(__FILE__, __LINE__, (code), __VA_ARGS__)
+/* An error at a place in an input file: "file:LINE:COL: message", then the line (text, if
+ * not NULL) and a caret under the column. line and col count from 0. Returns code. */
+int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file, size_t line, size_t col, const char *text,
+		       const char *fmt, ...) IAPT__PRINTF(8, 9);
+#define iapt_error__at(code, file, line, col, text, ...) \
+	iapt_error__at_loc(__FILE__, __LINE__, (code), (file), (line), (col), (text), __VA_ARGS__)
 /* Prefix the current message with "prefix: " (adds context on the way up). */
 void iapt_error__prefix(const char *fmt, ...) IAPT__PRINTF(1, 2);
 
@@ -48,6 +54,8 @@ int iapt_csv__record(char **pos, char **field, int max);
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL (provenance in run.json). */
 void iapt_sha256__hex(const char *data, size_t len, char out[65]);
 char *iapt_str__dup(const char *s);
+/* A whole string as a finite decimal number (no hexadecimal); IAPT_EINVAL otherwise. */
+int iapt_str__number(const char *s, double *out);
 
 /* Write data to path atomically: a temporary file in the same folder, fsync, rename. */
 int iapt_file__write_atomic(const char *path, const char *data, size_t len);

@@ -58,7 +58,10 @@ typedef struct iapt_calib_options {
 	int max_evaluations; /* default 200 */
 	double tolerance;    /* stop when the simplex's size (relative change of the parameters) is below this; default 1e-3 */
 	int threads;
-	int distribute; /* MPI builds: split each run's replicates across the ranks (iapt_run_options) */
+	/* how each run is made: NULL for iapt_sim_run; iapt_sim_run_distributed splits each run's
+	 * replicates across MPI ranks */
+	int (*run)(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
+	const iapt_hook_factory *hooks; /* the scenario's hooks, or NULL (iapt_run_options.hooks) */
 	void (*progress)(void *data, int evaluation, double distance);
 	void *progress_data;
 } iapt_calib_options;

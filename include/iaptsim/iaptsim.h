@@ -7,6 +7,8 @@
 #include "iaptsim/rng.h"
 #include "iaptsim/params.h"
 #include "iaptsim/scenario.h"
+#include "iaptsim/hooks.h"
+#include "iaptsim/plugin.h"
 #include "iaptsim/sim.h"
 #include "iaptsim/psa.h"
 #include "iaptsim/stats.h"

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include "iaptsim/econ.h"
 #include "iaptsim/params.h"
-#include "iaptsim/plugin.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +38,94 @@ typedef struct iapt_range {
 	double low, high;
 } iapt_range;
 
+/* ---- plugins: plain data (the Lua host, iaptsim/plugin.h, loads and checks them) ---- */
+
+/* Where a value stands in a scenario file, for messages "file:line:col: ..." followed by
+ * the line and a caret. */
+typedef struct iapt_source_loc {
+	char *file;
+	size_t line, col; /* 0-based, as libyaml counts */
+	char *text;       /* the line to show under the message, or NULL for none */
+} iapt_source_loc;
+
+/* One entry of a plugin's `with:` block, as written. */
+typedef struct iapt_plugin_setting {
+	char *name;
+	iapt_source_loc name_at;
+	char *value;       /* a scalar's text; NULL otherwise */
+	const char *shape; /* NULL for a scalar, else "a list", "a mapping", ... (static) */
+	int quoted;        /* a quoted scalar */
+	iapt_source_loc value_at;
+} iapt_plugin_setting;
+
+/* One entry of the plugins block: {use, with, instructions, memory_mb}. */
+typedef struct iapt_plugin_spec {
+	char *use;          /* a built-in name, a name on IAPTSIM_PLUGIN_PATH, or a path */
+	iapt_source_loc use_at;
+	char *base_dir;     /* the scenario file's folder, for relative paths; NULL: the current one */
+	long instructions;  /* 0: the default */
+	int memory_mb;      /* 0: the default */
+	const char *with_shape; /* the with: value when not a mapping ("a list", ...); NULL otherwise */
+	iapt_source_loc with_at;
+	iapt_plugin_setting *with;
+	size_t n_with;
+} iapt_plugin_spec;
+
+typedef enum iapt_option_kind {
+	IAPT_OPT_NUMBER,
+	IAPT_OPT_INTEGER,
+	IAPT_OPT_BOOLEAN,
+	IAPT_OPT_STRING
+} iapt_option_kind;
+
+typedef struct iapt_plugin_option {
+	char *name;
+	char *doc;
+	iapt_option_kind kind;
+	double min, max;   /* numbers and integers: inclusive bounds */
+	char **choices;    /* strings: the allowed values (NULL: any) */
+	size_t n_choices;
+	double def_num;    /* the default (numbers, integers, booleans as 0/1) */
+	char *def_str;     /* the default (strings) */
+	double num;        /* the value in force */
+	char *str;
+	char *origin;      /* "default" or "scenario.yaml:LINE" */
+} iapt_plugin_option;
+
+typedef struct iapt_plugin_metric {
+	char *name;
+	char *doc;
+	int level; /* 1: set once a year, reported as is; 0: a count, summed and scaled to national */
+} iapt_plugin_metric;
+
+/* Defaults of the per-plugin limits (a scenario may change them per plugin). */
+#define IAPT_PLUGIN_DEFAULT_INSTRUCTIONS 100000000L /* per hook call */
+#define IAPT_PLUGIN_DEFAULT_MEMORY_MB 64
+#define IAPT_PLUGIN_MAX_METRICS 64
+
+typedef struct iapt_plugin {
+	char *name;     /* from the plugin's table */
+	char *summary;
+	char *use;      /* as the scenario named it */
+	char *path;     /* shown in messages: "plugins/long_term_conditions.lua" or the file's path */
+	char *source;   /* the Lua text */
+	size_t source_len;
+	char sha256[65];
+	int builtin;
+	unsigned hooks; /* the hooks it defines: IAPT_HOOK_* bits (iaptsim/hooks.h) */
+	iapt_plugin_option *options; /* sorted by name */
+	size_t n_options;
+	iapt_plugin_metric *metrics; /* sorted by name */
+	size_t n_metrics;
+	long instructions;   /* budget per hook call */
+	size_t memory_bytes; /* cap on the plugin's Lua state */
+} iapt_plugin;
+
+void iapt_plugin_free(iapt_plugin *p);
+
+/* Index of option `name`, or IAPT_ENOTFOUND with a near-miss suggestion. */
+int iapt_plugin_option_find(const iapt_plugin *p, const char *name, size_t *index);
+
 typedef struct iapt_scenario {
 	char *path;              /* as given to the loader */
 	char *name;              /* required */
@@ -51,7 +138,10 @@ typedef struct iapt_scenario {
 	char sha256[65];         /* SHA-256 of the file's bytes, lowercase hex */
 	iapt_params *params;     /* sourced defaults plus the scenario's overrides; owned */
 	iapt_econ_settings econ; /* the economics block (defaults: iapt_econ_defaults) */
-	iapt_plugin **plugins;   /* the plugins block, in order; owned */
+	iapt_plugin_spec *plugin_specs; /* the plugins block, in order, as written; owned */
+	size_t n_plugin_specs;
+	iapt_plugin **plugins;   /* the plugins loaded from plugin_specs by iapt_plugins_load
+	                          * (iaptsim/plugin.h); NULL until then; owned */
 	size_t n_plugins;
 	iapt_uncertain *uncertain; /* the uncertainty block, in file order; owned */
 	size_t n_uncertain;

@@ -8,48 +8,62 @@
 #define IAPTSIM_SIM_H
 
 #include <stddef.h>
+#include "iaptsim/hooks.h"
 #include "iaptsim/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Groups of people that metrics are reported for. */
+/* Groups of people that metrics are reported for: X(ID, "name"). */
+#define IAPT_GROUP_LIST(X) \
+	X(ALL, "all") \
+	X(STEP_LI_ONLY, "step=li_only") \
+	X(STEP_LI_THEN_HI, "step=li_then_hi") \
+	X(STEP_HI_ONLY, "step=hi_only") \
+	X(LTC_YES, "ltc=yes") \
+	X(LTC_NO, "ltc=no") \
+	X(EMP_EMPLOYED, "employment_start=employed") \
+	X(EMP_UNEMPLOYED, "employment_start=unemployed_or_sick") \
+	X(EMP_OTHER, "employment_start=other")
+
 typedef enum iapt_group {
-	IAPT_G_ALL,
-	IAPT_G_STEP_LI_ONLY,
-	IAPT_G_STEP_LI_THEN_HI,
-	IAPT_G_STEP_HI_ONLY,
-	IAPT_G_LTC_YES,
-	IAPT_G_LTC_NO,
-	IAPT_G_EMP_EMPLOYED,
-	IAPT_G_EMP_UNEMPLOYED,
-	IAPT_G_EMP_OTHER,
+#define IAPT_X_(id, name) IAPT_G_##id,
+	IAPT_GROUP_LIST(IAPT_X_)
+#undef IAPT_X_
 	IAPT_G__COUNT
 } iapt_group;
 
-/* Metrics. Names match shared/data/national_annual.csv columns where they exist. Counts
- * are at national scale (divided by population_scale); rates are percentages. */
+/* Metrics: X(ID, "name", by, "doc"). Names match data/national_annual.csv columns where
+ * they exist. Counts are at national scale (divided by population_scale); rates are
+ * percentages. by: 1 reported by step of care too; 0 not by step (a referral's step is not
+ * known when it is referred); -1 group "all" only (the workforce is not split by group).
+ * Adding a metric: a row here and its formula in core/engine/metrics.c. */
+#define IAPT_METRIC_LIST(X) \
+	X(REFERRALS_RECEIVED, "referrals_received", 0, "Referrals received in the year (national scale)") \
+	X(ENTERED_TREATMENT, "entered_treatment", 0, "Referrals with a first attended treatment session in the year (national scale)") \
+	X(FINISHED_COURSE, "finished_course", 1, "Referrals ended in the year with at least two attended treatment sessions (national scale)") \
+	X(FINISHED_AT_CASENESS, "finished_at_caseness", 1, "Finished courses at caseness at the first score (PHQ-9 >= 10 or GAD-7 >= 8)") \
+	X(RECOVERY_PCT, "recovery_pct", 1, "100 x recovered / (finished - finished not at caseness at first score)") \
+	X(RELIABLE_IMPROVEMENT_PCT, "reliable_improvement_pct", 1, "100 x reliably improved (PHQ-9 -6 or GAD-7 -4, no reliable deterioration) / finished") \
+	X(RELIABLE_RECOVERY_PCT, "reliable_recovery_pct", 1, "100 x recovered and reliably improved / (finished - finished not at caseness at first score)") \
+	X(RELIABLE_DETERIORATION_PCT, "reliable_deterioration_pct", 1, "100 x reliably deteriorated (PHQ-9 +6 or GAD-7 +4) / finished") \
+	X(MEAN_SESSIONS_FINISHED, "mean_sessions_finished", 1, "Mean attended treatment sessions per finished course") \
+	X(WITHIN_6WK_PCT, "first_treatment_within_6wk_pct", 1, "100 x finished courses whose first treatment came within 6 weeks of referral / finished") \
+	X(WITHIN_18WK_PCT, "first_treatment_within_18wk_pct", 1, "100 x finished courses whose first treatment came within 18 weeks of referral / finished") \
+	X(MEAN_WAIT_WEEKS, "mean_wait_weeks", 0, "Mean weeks from referral to first attended treatment session, among those entering in the year") \
+	X(ENDED_NOT_ENTERED, "ended_not_entered", 0, "Referrals ended in the year without an attended treatment session (national scale)") \
+	X(NATURAL_RECOVERY_PCT, "natural_recovery_pct", 1, "Recovery rate of the same finishers on their natural course (no treatment), same first score and dates") \
+	X(SESSIONS_ATTENDED, "sessions_attended", 0, "Attended treatment sessions in the year (national scale)") \
+	X(SESSIONS_MISSED, "sessions_missed", 0, "Booked treatment sessions not attended in the year (national scale)") \
+	X(WTE_LI, "workforce_li_wte", -1, "Low-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity") \
+	X(WTE_HI, "workforce_hi_wte", -1, "High-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity") \
+	X(TRAINEES, "trainees", -1, "Low- and high-intensity trainees in training in the year")
+
 typedef enum iapt_metric {
-	IAPT_M_REFERRALS_RECEIVED,
-	IAPT_M_ENTERED_TREATMENT,
-	IAPT_M_FINISHED_COURSE,
-	IAPT_M_FINISHED_AT_CASENESS,
-	IAPT_M_RECOVERY_PCT,
-	IAPT_M_RELIABLE_IMPROVEMENT_PCT,
-	IAPT_M_RELIABLE_RECOVERY_PCT,
-	IAPT_M_RELIABLE_DETERIORATION_PCT,
-	IAPT_M_MEAN_SESSIONS_FINISHED,
-	IAPT_M_WITHIN_6WK_PCT,
-	IAPT_M_WITHIN_18WK_PCT,
-	IAPT_M_MEAN_WAIT_WEEKS,
-	IAPT_M_ENDED_NOT_ENTERED,
-	IAPT_M_NATURAL_RECOVERY_PCT,
-	IAPT_M_SESSIONS_ATTENDED,
-	IAPT_M_SESSIONS_MISSED,
-	IAPT_M_WTE_LI,
-	IAPT_M_WTE_HI,
-	IAPT_M_TRAINEES,
+#define IAPT_X_(id, name, by, doc) IAPT_M_##id,
+	IAPT_METRIC_LIST(IAPT_X_)
+#undef IAPT_X_
 	IAPT_M__COUNT
 } iapt_metric;
 
@@ -77,11 +91,20 @@ typedef void (*iapt_progress_fn)(void *data, int done, int total);
 
 typedef struct iapt_run_options {
 	int threads;                /* 0 or 1: run replicates on the calling thread */
-	iapt_progress_fn progress;  /* counts this process's replicates */
+	iapt_progress_fn progress;  /* counts this process's replicates; may be NULL */
 	void *progress_data;
-	int distribute;             /* MPI builds, MPI initialised: split replicates across the
-	                             * ranks of MPI_COMM_WORLD; every rank gets all results */
+	/* the hooks (plugins) of the run, or NULL for none; a scenario with plugins needs the
+	 * Lua host's factory (iapt_plugin_host_hooks in iaptsim/plugin.h) */
+	const iapt_hook_factory *hooks;
+	/* this process runs replicates first_replicate, + stride, + 2 stride, ... (stride 0 or
+	 * 1: all); the other replicates' values are NaN, for a distributor to fill
+	 * (iapt_sim_run_distributed) */
+	int first_replicate, replicate_stride;
 } iapt_run_options;
+
+/* The defaults: one thread, no progress, no hooks, every replicate. */
+#define IAPT_RUN_OPTIONS_INIT {.threads = 1, .progress = NULL, .progress_data = NULL, .hooks = NULL, \
+			       .first_replicate = 0, .replicate_stride = 1}
 
 /* Check what parsing cannot: parameter combinations for every simulated year (weights that
  * sum to zero, shares that add up to more than one). iapt_sim_run does this first too. */
@@ -89,6 +112,12 @@ int iapt_engine_check(const iapt_scenario *sc);
 
 /* Run a scenario. *out owns the per-replicate metrics; free with iapt_results_free. */
 int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
+
+/* iapt_sim_run across the ranks of MPI_COMM_WORLD in MPI builds with MPI initialised:
+ * rank k runs replicates k, k + n, ...; then every rank gets every replicate's results,
+ * copied exactly, or every rank the same error (the lowest failing rank's). Otherwise
+ * the same as iapt_sim_run. opt's first_replicate and replicate_stride are ignored. */
+int iapt_sim_run_distributed(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
 
 void iapt_results_free(iapt_results *r);
 int iapt_results_years(const iapt_results *r, int *first_year, int *last_year);
@@ -109,8 +138,8 @@ const struct iapt_econ_settings *iapt_results_econ_settings(const iapt_results *
 /* Measure m (iapt_econ_measure_name) of a perspective for a replicate; NaN if undefined. */
 double iapt_results_econ(const iapt_results *r, int rep, int perspective, int measure);
 
-/* Metrics that the scenario's plugins declare, named "<plugin>.<metric>", reported for
- * group "all": counts at national scale, levels as set. */
+/* Metrics that the run's hooks declare (iapt_hook_factory.metrics; plugins name theirs
+ * "<plugin>.<metric>"), reported for group "all": counts at national scale, levels as set. */
 size_t iapt_results_extra_count(const iapt_results *r);
 const char *iapt_results_extra_name(const iapt_results *r, size_t k);
 const char *iapt_results_extra_doc(const iapt_results *r, size_t k);

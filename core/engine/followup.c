@@ -1,0 +1,247 @@
+/* Follow-up after discharge (docs/model.md, section 6): each person's treated path and
+ * natural course month by month, relapse and remission, work, and the flows between them
+ * in the ledger. */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "engine/outcome.h"
+#include "engine/state.h"
+#include "rng/stream.h"
+
+/* Monthly hazards after discharge (MODEL.md section 6). Relapse: the 12-month share R with
+ * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards
+ * over months 0-5 and 6-11; after a year, the annual rate L. Residual symptoms multiply
+ * the hazard on the continuous scale: 1 - (1 - h)^HR. Remission falls with the months
+ * an episode has lasted (Keller et al. 1992). */
+static double monthly(double share, double months)
+{
+	return share >= 1 ? 1.0 : 1.0 - pow(1.0 - share, 1.0 / months);
+}
+
+void iapt_engine__load_hazards(sim *s)
+{
+	int hi, k, r;
+	double sh = P(s, FU_RELAPSE_SHARE_6M), hr = P(s, FU_RELAPSE_HR_RESIDUAL);
+	for (hi = 0; hi < 2; hi++) {
+		double R = hi ? P(s, FU_RELAPSE_HI_12M) : P(s, FU_RELAPSE_LI_12M), s6 = 1.0 - R * sh, h[3];
+		h[0] = monthly(R * sh, 6);
+		h[1] = s6 > 0 ? monthly(1.0 - (1.0 - R) / s6, 6) : 1.0;
+		h[2] = monthly(P(s, FU_RELAPSE_LATER), 12);
+		for (k = 0; k < 3; k++)
+			for (r = 0; r < 2; r++)
+				s->relapse[hi][k][r] = r ? (h[k] >= 1 ? 1.0 : 1.0 - pow(1.0 - h[k], hr)) : h[k];
+	}
+	s->remit[0] = P(s, FU_REMIT_0_3);
+	s->remit[1] = P(s, FU_REMIT_3_6);
+	s->remit[2] = P(s, FU_REMIT_6_36);
+	s->remit[3] = P(s, FU_REMIT_LATE);
+}
+
+/* One path of a person after discharge: treated, or their natural course. */
+typedef struct fu_path {
+	int well;   /* not at caseness */
+	int emp;    /* EMP_* */
+	int hi;     /* relapse profile: after high-intensity treatment */
+	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
+	int months; /* months into the well spell, or of the episode when not well (capped) */
+	double util;
+} fu_path;
+
+static int same_path(const fu_path *a, const fu_path *b)
+{
+	return a->well == b->well && a->emp == b->emp && a->hi == b->hi && a->resid == b->resid &&
+	       a->months == b->months && a->util == b->util;
+}
+
+/* EQ-5D by PHQ-9 band for depression, mixed and other problems (Kolovos et al. 2017, our
+ * band mapping); by GAD-7 band for the anxiety problems (Jankovic et al. 2021). */
+static double utility(const sim *s, int problem, int phq, int gad)
+{
+	if (problem == PROB_DEPRESSION || problem == PROB_MIXED || problem == PROB_OTHER)
+		return phq < 5 ? P(s, UTIL_PHQ_0) : phq < 10 ? P(s, UTIL_PHQ_5) : phq < 15 ? P(s, UTIL_PHQ_10)
+		       : phq < 20 ? P(s, UTIL_PHQ_15) : P(s, UTIL_PHQ_20);
+	return gad < 5 ? P(s, UTIL_GAD_0) : gad < 10 ? P(s, UTIL_GAD_5) : gad < 15 ? P(s, UTIL_GAD_10) : P(s, UTIL_GAD_15);
+}
+
+static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad, int hi, int ill_months)
+{
+	q->well = !iapt_outcome__caseness(phq, gad);
+	q->emp = p->emp;
+	q->hi = q->well ? hi : 0;
+	q->resid = q->well && phq >= 5;
+	q->months = q->well ? 0 : (ill_months < 36 ? ill_months : 36);
+	q->util = utility(s, p->problem, phq, gad);
+}
+
+/* A month's flows on one path, sign +1 for treated and -1 for the natural course. */
+static void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
+		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+{
+	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util / 12.0;
+	if (q->emp == EMP_EMPLOYED) {
+		double tax = sign * P(s, MONEY_TAX) / 12.0;
+		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * P(s, MONEY_EARNINGS) / 12.0;
+		acc[IAPT_CAT_TAX][IAPT_PERSP_EXCHEQUER] += tax;  /* the Exchequer receives */
+		acc[IAPT_CAT_TAX][IAPT_PERSP_SOCIETAL] -= tax;   /* households and employers pay */
+		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
+			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -=
+				sign * P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
+	} else if (q->emp == EMP_UNEMPLOYED) {
+		double b = sign * P(s, MONEY_BENEFITS) / 12.0;
+		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_EXCHEQUER] -= b; /* the Exchequer pays */
+		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_SOCIETAL] += b;  /* households receive */
+	}
+	if (p->ltc && !q->well)
+		acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] -= sign * P(s, PHYS_EXCESS_ILL) / 12.0;
+}
+
+/* A month's transitions: relapse or remission on u_h, then work on u_e. Both paths use
+ * the same two numbers, so they move together wherever their states agree. */
+static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
+{
+	if (q->well) {
+		int period = q->months < 6 ? 0 : (q->months < 12 ? 1 : 2);
+		if (u_h < s->relapse[q->hi][period][q->resid]) {
+			q->well = 0;
+			q->hi = q->resid = q->months = 0;
+			q->util = util_ill;
+		} else if (q->months < 12) {
+			q->months++;
+		}
+	} else if (u_h < s->remit[q->months < 3 ? 0 : q->months < 6 ? 1 : q->months < 36 ? 2 : 3]) {
+		q->well = 1;
+		q->hi = q->resid = q->months = 0;
+		q->util = util_well;
+	} else if (q->months < 36) {
+		q->months++;
+	}
+	if (q->emp == EMP_UNEMPLOYED) {
+		if (u_e < (q->well ? P(s, EMP_FIND_WELL) : P(s, EMP_FIND_ILL)))
+			q->emp = EMP_EMPLOYED;
+	} else if (q->emp == EMP_EMPLOYED) {
+		if (u_e < (q->well ? P(s, EMP_LOSE_WELL) : P(s, EMP_LOSE_ILL)))
+			q->emp = EMP_UNEMPLOYED;
+	}
+}
+
+static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+{
+	int c, t;
+	for (c = 0; c < IAPT_CAT__COUNT; c++)
+		for (t = 0; t < IAPT_PERSP__COUNT; t++)
+			if (acc[c][t] != 0) {
+				ledger_add(s, ly, cohort, c, t, acc[c][t]);
+				acc[c][t] = 0;
+			}
+}
+
+/* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
+void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, int emp_t)
+{
+	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
+	fu_path t, n;
+	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
+	int need_int = p->ltc && p->integrated;
+	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
+	int gad_t = p->phq_last != NO_SCORE ? p->gad_last : score(p->xg, 0, 21);
+	int phq_n = p->nphq_last != NO_SCORE ? p->nphq_last : score(p->np, 0, 27);
+	int gad_n = p->nphq_last != NO_SCORE ? p->ngad_last : score(p->ng, 0, 21);
+	double util_ill, util_well, saving = 0;
+
+	/* months of the episode at discharge: before referral, then waiting and treatment */
+	int ill = (int)(P(s, FU_ILL_BEFORE) + (double)(end_week - p->arrival) * 12.0 / IAPT_WEEKS_PER_YEAR);
+	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill);
+	fu_start(s, p, &n, phq_n, gad_n, 0, ill); /* an untreated spell relapses like one after LI (assumed) */
+	t.emp = emp_t; /* a plugin may have changed it at discharge (employment support) */
+	if (!need_int && same_path(&t, &n))
+		return; /* the two paths agree from here on: the programme changes nothing more */
+	if (need_int) {
+		/* integrated care for a long-term condition (Toffolutti et al., S36); its draw has
+		 * a stream of its own, so integration leaves every later draw as it was and a
+		 * comparison with and without it differs only by its effects */
+		double u_emp;
+		iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_INTEGRATED));
+		u_emp = gsl_rng_uniform(s->r);
+		sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
+		saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
+		if (sav_months < 1)
+			sav_months = 1; /* 0 months: the whole saving at discharge */
+		if (t.emp == EMP_UNEMPLOYED && u_emp < P(s, LTC_INTEGRATED_EMP))
+			t.emp = EMP_EMPLOYED;
+	}
+	/* the follow-up stream: two numbers a month */
+	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_FOLLOWUP));
+	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
+	util_well = utility(s, p->problem, 0, 0);
+	memset(acc, 0, sizeof acc);
+	for (m = 0; m < months; m++) {
+		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12, y = year_index(s, week);
+		double u_h, u_e;
+		if (m >= sav_months && same_path(&t, &n))
+			break;
+		if (y != ly) {
+			if (ly >= 0)
+				flush(s, ly, cohort, acc);
+			ly = y;
+		}
+		fu_flows(s, p, &t, 1.0, acc);
+		fu_flows(s, p, &n, -1.0, acc);
+		if (m < sav_months)
+			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
+		u_h = gsl_rng_uniform(s->r);
+		u_e = gsl_rng_uniform(s->r);
+		fu_step(s, &t, u_h, u_e, util_ill, util_well);
+		fu_step(s, &n, u_h, u_e, util_ill, util_well);
+	}
+	if (ly >= 0)
+		flush(s, ly, cohort, acc);
+}
+
+/* ---- follow-up on a hand-made cohort, for tests ---- */
+
+int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c, int n, iapt_counters *ct)
+{
+	sim s;
+	person p;
+	int rc, k;
+	iapt_run_stats st;
+	memset(&s, 0, sizeof s);
+	memset(&st, 0, sizeof st);
+	s.sc = sc;
+	s.params = sc->params;
+	s.ct = ct;
+	s.stats = &st;
+	s.n_years = ct->n_years;
+	s.n_services = 1;
+	if ((rc = iapt_engine__money_factors(sc, s.money)))
+		return rc;
+	if ((rc = iapt_rng_new(&s.r, 0)))
+		return rc;
+	if ((rc = iapt_engine__load_year(&s, sc->first_year))) {
+		gsl_rng_free(s.r);
+		return rc;
+	}
+	for (k = 0; k < n; k++) {
+		memset(&p, 0, sizeof p);
+		p.id = (uint32_t)k;
+		p.phq_first = (uint8_t)c->phq_first;
+		p.gad_first = (uint8_t)c->gad_first;
+		p.phq_last = (uint8_t)c->phq_last;
+		p.gad_last = (uint8_t)c->gad_last;
+		p.nphq_last = (uint8_t)c->nat_phq_last;
+		p.ngad_last = (uint8_t)c->nat_gad_last;
+		p.s_hi = (uint8_t)c->sessions_hi;
+		p.s_li = (uint8_t)(c->sessions_hi ? 0 : 6);
+		p.attended = (uint8_t)(p.s_li + p.s_hi);
+		p.problem = (uint8_t)c->problem;
+		p.emp = (uint8_t)c->employment;
+		p.ltc = (uint8_t)(c->ltc & 1);
+		p.integrated = p.ltc && k < (int)floor(P(&s, LTC_INTEGRATED) * n + 0.5);
+		iapt_engine__follow_up(&s, &p, 0, 0, p.emp);
+	}
+	gsl_rng_free(s.r);
+	return IAPT_OK;
+}
+

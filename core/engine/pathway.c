@@ -1,0 +1,629 @@
+/* The pathway model (MODEL.md sections 2-5): referrals, waiting lists per service,
+ * capacity from the workforce, stepped care session by session, discharge and outcomes,
+ * with each person's natural course on common random numbers. One replicate at a time;
+ * replicates are independent and keyed by (seed, replicate). */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/outcome.h"
+#include "engine/state.h"
+#include "rng/stream.h"
+
+/* ---- small containers (grown by doubling; amortised, not per person) ---- */
+
+static int vec_push(idx_vec *v, uint32_t x)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		uint32_t *p = realloc(v->v, cap * sizeof *p);
+		if (!p)
+			return iapt_error__set(IAPT_ENOMEM, "out of memory (caseload)");
+		v->v = p;
+		v->cap = cap;
+	}
+	v->v[v->len++] = x;
+	return IAPT_OK;
+}
+
+static int queue_push(idx_queue *q, uint32_t x)
+{
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 64, i;
+		uint32_t *p = malloc(cap * sizeof *p);
+		if (!p)
+			return iapt_error__set(IAPT_ENOMEM, "out of memory (waiting list)");
+		for (i = 0; i < q->len; i++)
+			p[i] = q->buf[(q->head + i) & (q->cap - 1)];
+		free(q->buf);
+		q->buf = p;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->buf[(q->head + q->len) & (q->cap - 1)] = x;
+	q->len++;
+	return IAPT_OK;
+}
+
+static uint32_t queue_pop(idx_queue *q)
+{
+	uint32_t x = q->buf[q->head];
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->len--;
+	return x;
+}
+
+/* The person k places behind the head of the list (k < len). */
+static inline uint32_t queue_peek(const idx_queue *q, size_t k)
+{
+	return q->buf[(q->head + k) & (q->cap - 1)];
+}
+
+static int person_alloc(sim *s, uint32_t *out)
+{
+	if (s->n_free) {
+		*out = s->free_list[--s->n_free];
+	} else {
+		if (s->n_people == s->cap_people) {
+			size_t cap = s->cap_people ? s->cap_people * 2 : 4096;
+			/* cache-line aligned, so that a person is one line */
+			person *p = aligned_alloc(64, cap * sizeof *p);
+			uint32_t *f;
+			if (!p)
+				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
+			if (s->n_people)
+				memcpy(p, s->people, s->n_people * sizeof *p);
+			free(s->people);
+			s->people = p;
+			f = realloc(s->free_list, cap * sizeof *f);
+			if (!f)
+				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
+			s->free_list = f;
+			s->cap_people = cap;
+		}
+		if (s->n_people >= UINT32_MAX)
+			return iapt_error__set(IAPT_ENOMEM, "too many people alive at once");
+		*out = (uint32_t)s->n_people++;
+	}
+	if (++s->live > s->peak)
+		s->peak = s->live;
+	return IAPT_OK;
+}
+
+static void person_free(sim *s, uint32_t i)
+{
+	s->free_list[s->n_free++] = i;
+	s->live--;
+}
+
+/* ---- counting ---- */
+
+static void count(sim *s, int week, const person *p, int step_group, int k, double v)
+{
+	int y = year_index(s, week);
+	if (y < 0 || y >= s->n_years)
+		return;
+	IAPT_CTR(s->ct, y, IAPT_G_ALL, k) += v;
+	if (step_group >= 0)
+		IAPT_CTR(s->ct, y, step_group, k) += v;
+	IAPT_CTR(s->ct, y, p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO, k) += v;
+	IAPT_CTR(s->ct, y, p->emp == EMP_EMPLOYED ? IAPT_G_EMP_EMPLOYED
+			 : p->emp == EMP_UNEMPLOYED ? IAPT_G_EMP_UNEMPLOYED : IAPT_G_EMP_OTHER, k) += v;
+}
+
+/* ---- random draws ---- */
+
+static double sum(const double *w, int n)
+{
+	double t = 0;
+	int i;
+	for (i = 0; i < n; i++)
+		t += w[i];
+	return t;
+}
+
+static int categorical(gsl_rng *r, const double *w, int n)
+{
+	double u = gsl_rng_uniform(r) * sum(w, n), acc = 0;
+	int i;
+	for (i = 0; i < n - 1; i++) {
+		acc += w[i];
+		if (u < acc)
+			return i;
+	}
+	return n - 1;
+}
+
+/* Two standard normals z1, z2 -> PHQ-9 and GAD-7 noise with SD sd and correlation rho. */
+static inline void correlate(double sd, double rho, double z1, double z2, double *phq, double *gad)
+{
+	*phq = sd * z1;
+	*gad = sd * (rho * z1 + sqrt(1.0 - rho * rho) * z2);
+}
+
+/* ---- the pathway ---- */
+
+static int end_referral(sim *s, uint32_t i, int week);
+
+/* Bring both latent courses from p->sym_week up to the start of `week`, with the same
+ * weekly innovations on both (common random numbers); natural drift per Posternak and
+ * Miller 2001 (symptoms.natural_decline_weekly). */
+static void advance(sim *s, person *p, int week)
+{
+	float d = (float)(1.0 - P(s, SYM_DECLINE));
+	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR);
+	if (p->sym_week >= week)
+		return;
+	iapt_rng_rekey(s->r, p->rs_sym);
+	for (; p->sym_week < week; p->sym_week++) {
+		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0), dp, dg;
+		float ep, eg;
+		correlate(sd, rho, z1, z2, &dp, &dg);
+		ep = (float)dp;
+		eg = (float)dg;
+		p->xp = clampf(p->xp * d + ep, 27.0f);
+		p->xg = clampf(p->xg * d + eg, 21.0f);
+		p->np = clampf(p->np * d + ep, 27.0f);
+		p->ng = clampf(p->ng * d + eg, 21.0f);
+	}
+	p->rs_sym = iapt_rng_state(s->r);
+}
+
+enum { CONTINUE, DISCHARGE, STEP_UP };
+
+/* The week a person joining a waiting list in `week` gives up, with weekly chance h:
+ * a geometric number of whole weeks from u in [0, 1), counted from the next week. */
+static int16_t leave_week_from(int week, double h, double u)
+{
+	double w;
+	if (h <= 0)
+		return NEVER;
+	w = h >= 1 ? 0 : floor(log1p(-u) / log1p(-h));
+	return (int16_t)fmin((double)week + 1 + w, (double)NEVER);
+}
+
+/* One booked session at intensity `lvl` in `week`. Returns what happens next. */
+static int session(sim *s, person *p, int week, int lvl, int *ended)
+{
+	gsl_rng *r = s->r;
+	int phq, gad, at_case, improving, action = CONTINUE;
+	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop;
+
+	*ended = 0;
+	advance(s, p, week);
+	iapt_rng_rekey(r, p->rs_treat);
+	/* fixed draw order, whatever the branch, so scenarios share random numbers */
+	u_dna = gsl_rng_uniform(r);
+	u_miss = gsl_rng_uniform(r);
+	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), z1, z2, &z1, &z2);
+	u_well = gsl_rng_uniform(r);
+	u_step = gsl_rng_uniform(r);
+	u_drop = gsl_rng_uniform(r);
+	p->rs_treat = iapt_rng_state(r);
+	s->stats->sessions++;
+
+	if (u_dna < P(s, TX_DNA)) {
+		if (p->missed < UINT8_MAX)
+			p->missed++;
+		count(s, week, p, -1, IAPT_C_MISSED, 1);
+		if (u_drop < P(s, TX_DROP_DNA))
+			*ended = 1;
+		return CONTINUE;
+	}
+	p->attended++;
+	if (lvl == LI)
+		p->s_li++;
+	else
+		p->s_hi++;
+	count(s, week, p, -1, IAPT_C_ATTENDED, 1);
+	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
+	if (p->first_week < 0) {
+		p->first_week = (int16_t)week;
+		count(s, week, p, -1, IAPT_C_ENTERED, 1);
+		count(s, week, p, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
+		ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+			   -P(s, COST_PER_COURSE));
+	}
+	/* scores at the start of the session, before its effect; the same measurement noise
+	 * on the natural course keeps the comparison paired */
+	phq = score(p->xp, z1, 27);
+	gad = score(p->xg, z2, 21);
+	if (u_miss >= P(s, OUT_MISSING)) {
+		if (p->phq_first == NO_SCORE) {
+			p->phq_first = (uint8_t)phq;
+			p->gad_first = (uint8_t)gad;
+		}
+		p->phq_last = (uint8_t)phq;
+		p->gad_last = (uint8_t)gad;
+		p->nphq_last = (uint8_t)score(p->np, z1, 27);
+		p->ngad_last = (uint8_t)score(p->ng, z2, 21);
+	}
+	/* the session's effect on the treated course */
+	{
+		double e = (lvl == LI ? P(s, TX_EFFECT_LI) : P(s, TX_EFFECT_HI)) * p->resp;
+		if (e > 1)
+			e = 1;
+		p->xp *= (float)(1.0 - e);
+		p->xg *= (float)(1.0 - e);
+	}
+	if (p->phq_last == NO_SCORE)
+		at_case = 1; /* no score yet: treated as still at caseness */
+	else
+		at_case = iapt_outcome__caseness(p->phq_last, p->gad_last);
+	improving = p->phq_first != NO_SCORE && p->phq_last != NO_SCORE &&
+		    ((int)p->phq_first - p->phq_last >= IAPT_PHQ9_RELIABLE ||
+		     (int)p->gad_first - p->gad_last >= IAPT_GAD7_RELIABLE);
+
+	if (p->attended >= (int)P(s, TX_MIN_WELL) && !at_case && u_well < P(s, TX_WELL_DISCHARGE)) {
+		action = DISCHARGE;
+	} else if (lvl == LI) {
+		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < (int)P(s, TX_LI_MAX) && at_case &&
+		    !improving && u_step < P(s, TX_STEPUP))
+			action = STEP_UP;
+		else if (p->s_li >= (int)P(s, TX_LI_MAX))
+			action = (at_case && u_step < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+	} else if (p->s_hi >= (int)P(s, TX_HI_MAX)) {
+		action = DISCHARGE;
+	}
+	if (action == CONTINUE) {
+		p_drop = p->attended == 1
+			 ? P(s, TX_DROP_FIRST) + P(s, TX_DROP_WAIT) * (double)(week - p->arrival)
+			 : P(s, TX_DROP_LATER);
+		if (u_drop < p_drop)
+			action = DISCHARGE;
+	}
+	if (action == DISCHARGE)
+		*ended = 1;
+	return action;
+}
+
+static int score_or_none(uint8_t v)
+{
+	return v == NO_SCORE ? -1 : v;
+}
+
+/* A person as hooks see them (iaptsim/hooks.h); the caller sets what depends on the event. */
+static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = p->id;
+	v->service = p->svc;
+	v->year = year_of_week(s, p->arrival);
+	v->week = p->arrival;
+	v->age_band = p->age;
+	v->female = p->female;
+	v->problem = p->problem;
+	v->employment = p->emp;
+	v->ltc = p->ltc;
+	v->ltc_type = p->ltc_type;
+	v->integrated = p->integrated;
+	v->route = IAPT_ROUTE_LI;
+	v->mark = p->mark;
+	v->responsiveness = p->resp; /* at referral: before the LTC effect */
+	v->phq9 = p->xp;
+	v->gad7 = p->xg;
+	v->entered = p->attended > 0;
+	v->finished = p->attended >= 2;
+	v->attended = p->attended;
+	v->missed = p->missed;
+	v->sessions_li = p->s_li;
+	v->sessions_hi = p->s_hi;
+	v->wait_weeks = p->first_week < 0 ? -1 : p->first_week - p->arrival;
+	v->phq9_first = score_or_none(p->phq_first);
+	v->gad7_first = p->phq_first == NO_SCORE ? -1 : p->gad_first;
+	v->phq9_last = score_or_none(p->phq_last);
+	v->gad7_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
+	v->discharge_week = -1;
+}
+
+static int end_referral(sim *s, uint32_t i, int week)
+{
+	person *p = &s->people[i];
+	unsigned flags = 0;
+	int g = -1, emp_t = p->emp;
+	if (p->attended == 0) {
+		count(s, week, p, -1, IAPT_C_NOT_ENTERED, 1);
+	} else if (p->attended >= 2) {
+		int wait = p->first_week - p->arrival;
+		g = p->s_hi == 0 ? IAPT_G_STEP_LI_ONLY : (p->s_li == 0 ? IAPT_G_STEP_HI_ONLY : IAPT_G_STEP_LI_THEN_HI);
+		count(s, week, p, g, IAPT_C_FINISHED, 1);
+		count(s, week, p, g, IAPT_C_SESSIONS_FINISHED, p->attended);
+		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
+		count(s, week, p, g, IAPT_C_WITHIN_6WK, wait <= 6);
+		count(s, week, p, g, IAPT_C_WITHIN_18WK, wait <= 18);
+		if (p->phq_first != NO_SCORE) {
+			unsigned nf;
+			flags = iapt_outcome__classify(p->phq_first, p->gad_first, p->phq_last, p->gad_last, p->attended);
+			nf = iapt_outcome__classify(p->phq_first, p->gad_first, p->nphq_last, p->ngad_last, p->attended);
+			count(s, week, p, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
+			count(s, week, p, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
+			count(s, week, p, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
+			count(s, week, p, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
+			count(s, week, p, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
+			count(s, week, p, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
+		}
+	}
+	if (s->has & IAPT_HOOK_ON_DISCHARGE) {
+		iapt_hook_person v;
+		int rc;
+		hook_view(s, p, &v);
+		v.discharge_week = week;
+		v.discharge_year = year_of_week(s, week);
+		v.caseness = !!(flags & IAPT_O_CASENESS_FIRST);
+		v.recovered = !!(flags & IAPT_O_RECOVERED);
+		v.reliable_improvement = !!(flags & IAPT_O_RELIABLE_IMPROVEMENT);
+		v.reliable_recovery = !!(flags & IAPT_O_RELIABLE_RECOVERY);
+		v.reliable_deterioration = !!(flags & IAPT_O_RELIABLE_DETERIORATION);
+		s->ev_week = week;
+		s->ev_cohort = year_index(s, p->arrival);
+		if ((rc = s->hooks->on_discharge(s->hooks->data, s, &v)))
+			return rc;
+		emp_t = v.employment;
+		p->integrated = v.integrated & 1;
+		p->mark = (uint8_t)v.mark;
+	}
+	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
+		iapt_engine__follow_up(s, p, week, year_index(s, p->arrival), emp_t);
+	person_free(s, i);
+	return IAPT_OK;
+}
+
+/* A new referral in `week`: who they are, and where they go. */
+static int arrive(sim *s, int week)
+{
+	gsl_rng *r = s->r;
+	uint64_t seed = s->sc->seed, id = s->next_id++;
+	if (id > UINT32_MAX)
+		return iapt_error__set(IAPT_ERANGE, "more than %u referrals in one replicate", UINT32_MAX);
+	uint32_t i = 0;
+	person *p;
+	int rc, svc, route;
+	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr;
+
+	if ((rc = person_alloc(s, &i)))
+		return rc;
+	p = &s->people[i];
+	memset(p, 0, sizeof *p);
+	p->id = (uint32_t)id;
+	p->arrival = (int16_t)week;
+	p->first_week = -1;
+	p->sym_week = (int16_t)week;
+	p->phq_first = p->gad_first = p->phq_last = p->gad_last = NO_SCORE;
+	p->nphq_last = p->ngad_last = NO_SCORE;
+	p->rs_treat = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_TREATMENT);
+	p->rs_sym = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_SYMPTOMS);
+	s->stats->referrals++;
+
+	/* attributes (MODEL.md section 2); fixed draw order */
+	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
+	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
+	p->female = gsl_rng_uniform(r) < P(s, POP_FEMALE);
+	p->age = (uint8_t)categorical(r, s->w_age, N_AGE);
+	p->problem = (uint8_t)categorical(r, s->w_problem, N_PROBLEM);
+	{
+		double u = gsl_rng_uniform(r);
+		p->emp = u < P(s, EMP_UNEMPLOYED) ? EMP_UNEMPLOYED
+			 : (u < P(s, EMP_UNEMPLOYED) + P(s, EMP_OTHER) ? EMP_OTHER : EMP_EMPLOYED);
+	}
+	p->ltc = gsl_rng_uniform(r) < P(s, LTC_SHARE);
+	p->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
+	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
+	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
+	u_desc = gsl_rng_uniform(r);
+	u_int = gsl_rng_uniform(r);
+	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
+	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
+	p->svc = (uint16_t)svc;
+	rho = P(s, BASE_CORR);
+	p->xp = p->np = clampf((float)(P(s, BASE_PHQ_MEAN) + P(s, BASE_PHQ_SD) * z1), 27.0f);
+	p->xg = p->ng = clampf((float)(P(s, BASE_GAD_MEAN) + P(s, BASE_GAD_SD) * (rho * z1 + sqrt(1 - rho * rho) * z2)), 21.0f);
+	sdr = P(s, TX_RESP_SD);
+	resp = exp(sdr * zr - 0.5 * sdr * sdr); /* lognormal with mean 1 */
+	/* treatment matched to a recorded problem descriptor works better (Clark et al. 2018, S29) */
+	match = u_desc < P(s, TX_DESCRIPTOR) ? 1.0 : P(s, TX_UNMATCHED);
+	resp *= match;
+	p->resp = (float)resp;
+
+	/* access (MODEL.md section 3) */
+	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
+	u_sign = gsl_rng_uniform(r);
+	u_leave = gsl_rng_uniform(r);
+	u_hi = gsl_rng_uniform(r);
+	/* NICE: PTSD and social anxiety start at high intensity */
+	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
+		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
+		? IAPT_ROUTE_HI : IAPT_ROUTE_LI;
+	if (s->has & IAPT_HOOK_ON_REFERRAL) {
+		iapt_hook_person v;
+		hook_view(s, p, &v);
+		v.route = route;
+		s->ev_week = week;
+		s->ev_cohort = year_index(s, week);
+		if ((rc = s->hooks->on_referral(s->hooks->data, s, &v))) {
+			person_free(s, i);
+			return rc;
+		}
+		/* the host checked the values; attributes first, then the route they imply */
+		p->problem = (uint8_t)(v.problem & 15);
+		p->emp = (uint8_t)(v.employment & 3);
+		p->ltc = (uint8_t)(v.ltc & 1);
+		p->ltc_type = (uint8_t)(v.ltc_type & 7);
+		p->integrated = (uint8_t)(v.integrated & 1);
+		p->mark = (uint8_t)v.mark;
+		resp = v.responsiveness;
+		p->xp = p->np = (float)v.phq9;
+		p->xg = p->ng = (float)v.gad7;
+		if (IAPT_PERSON_WROTE(&v, route))
+			route = v.route;
+		else if (route == IAPT_ROUTE_LI && (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL))
+			route = IAPT_ROUTE_HI;
+	}
+	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0));
+	count(s, week, p, -1, IAPT_C_REFERRALS, 1);
+	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
+	if (route == IAPT_ROUTE_SIGNPOST)
+		return end_referral(s, i, week);
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u_leave);
+	return queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i);
+}
+
+static int step_up(sim *s, service *sv, uint32_t i, int week)
+{
+	person *p = &s->people[i];
+	double u;
+	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
+	iapt_rng_rekey(s->r, p->rs_treat);
+	u = gsl_rng_uniform(s->r);
+	p->rs_treat = iapt_rng_state(s->r);
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u);
+	return queue_push(&sv->queue[HI], i);
+}
+
+static int run_service(sim *s, service *sv, int week)
+{
+	int lvl, rc, ended, action;
+	for (lvl = LI; lvl <= HI; lvl++) {
+		double slots_d;
+		long slots;
+		size_t k;
+		idx_vec *act = &sv->active[lvl];
+		sv->acc[lvl] += s->cap_week[lvl] * sv->factor;
+		slots_d = floor(sv->acc[lvl]);
+		sv->acc[lvl] -= slots_d;
+		slots = (long)slots_d;
+		/* people in treatment keep their weekly session first */
+		for (k = 0; k < act->len;) {
+			uint32_t i = act->v[k];
+			if (slots <= 0)
+				break; /* capacity fell below the caseload: the rest wait a week */
+#if defined(__GNUC__)
+			/* the caseload visits the pool out of order: fetch a few people ahead */
+			if (k + 8 < act->len)
+				__builtin_prefetch(&s->people[act->v[k + 8]]);
+#endif
+			slots--;
+			s->stats->person_weeks++;
+			action = session(s, &s->people[i], week, lvl, &ended);
+			if (ended || action == STEP_UP) {
+				act->v[k] = act->v[--act->len];
+				if (action == STEP_UP && !ended)
+					rc = step_up(s, sv, i, week);
+				else
+					rc = end_referral(s, i, week);
+				if (rc)
+					return rc;
+				continue;
+			}
+			k++;
+		}
+		/* free slots go to the head of the waiting list */
+		while (slots > 0 && sv->queue[lvl].len) {
+			uint32_t i;
+#if defined(__GNUC__)
+			if (sv->queue[lvl].len > 8)
+				__builtin_prefetch(&s->people[queue_peek(&sv->queue[lvl], 8)]);
+#endif
+			i = queue_pop(&sv->queue[lvl]);
+			person *p = &s->people[i];
+			if (p->leave_week <= week) {
+				/* left the list before reaching its head; counted when they left */
+				if ((rc = end_referral(s, i, p->leave_week)))
+					return rc;
+				continue;
+			}
+			slots--;
+			s->stats->person_weeks++;
+			action = session(s, p, week, lvl, &ended);
+			if (ended)
+				rc = end_referral(s, i, week);
+			else if (action == STEP_UP)
+				rc = step_up(s, sv, i, week);
+			else
+				rc = vec_push(act, i);
+			if (rc)
+				return rc;
+		}
+	}
+	return IAPT_OK;
+}
+
+/* After the last reported week: no new referrals; those waiting or in treatment carry on
+ * for up to a year so that the last cohorts' courses end and are followed up like the
+ * others (their outcomes fall outside the reported years; their flows are in the ledger).
+ * Anyone still there after that year ends then. */
+static int drain(sim *s, int week)
+{
+	int end = week + IAPT_WEEKS_PER_YEAR, k, lvl, rc;
+	for (; week < end; week++) {
+		int busy = 0;
+		for (k = 0; k < s->n_services; k++)
+			if ((rc = run_service(s, &s->svc[k], week)))
+				return rc;
+		for (k = 0; k < s->n_services && !busy; k++)
+			busy = s->svc[k].queue[LI].len || s->svc[k].queue[HI].len || s->svc[k].active[LI].len ||
+			       s->svc[k].active[HI].len;
+		if (!busy)
+			return IAPT_OK;
+	}
+	for (k = 0; k < s->n_services; k++) {
+		for (lvl = LI; lvl <= HI; lvl++) {
+			service *sv = &s->svc[k];
+			while (sv->active[lvl].len)
+				if ((rc = end_referral(s, sv->active[lvl].v[--sv->active[lvl].len], end)))
+					return rc;
+			while (sv->queue[lvl].len) {
+				uint32_t i = queue_pop(&sv->queue[lvl]);
+				int at = s->people[i].leave_week < end ? s->people[i].leave_week : end;
+				if ((rc = end_referral(s, i, at)))
+					return rc;
+			}
+		}
+	}
+	return IAPT_OK;
+}
+
+/* The week loop of one replicate, with hooks (begin has run). */
+int iapt_engine__simulate(sim *s)
+{
+	int rc, week, k, cur_year = INT_MIN;
+	for (week = 0; week < s->weeks; week++) {
+		int y = year_of_week(s, week);
+		long n_arrive;
+		if (y != cur_year) {
+			if (y >= s->sc->first_year && (s->has & IAPT_HOOK_ON_YEAR)) {
+				s->ev_week = week;
+				s->ev_cohort = y - s->sc->first_year;
+				s->in_setup = 2;
+				s->year = y;
+				rc = s->hooks->on_year(s->hooks->data, s, y);
+				s->in_setup = 0;
+				if (rc)
+					return rc;
+			}
+			if ((rc = iapt_engine__load_year(s, y)))
+				return rc;
+			cur_year = y;
+		}
+		for (k = 0; k < s->n_services; k++)
+			if ((rc = run_service(s, &s->svc[k], week)))
+				return rc;
+		/* referrals arrive over the week and wait at least until next week */
+		s->ref_acc += s->referrals_week;
+		n_arrive = (long)floor(s->ref_acc);
+		s->ref_acc -= (double)n_arrive;
+		while (n_arrive-- > 0)
+			if ((rc = arrive(s, week)))
+				return rc;
+	}
+	if (P(s, FU_YEARS) > 0 && (rc = drain(s, week)))
+		return rc;
+	return IAPT_OK;
+}

@@ -1,0 +1,253 @@
+/* One replicate: its state set up and torn down, the hooks' setup and on_finish around the
+ * week loop, and what hooks may ask of the run (iaptsim/hooks.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/state.h"
+#include "rng/stream.h"
+
+static void sim_free(sim *s)
+{
+	int k, l;
+	if (s->svc) {
+		for (k = 0; k < s->n_services; k++) {
+			for (l = 0; l < 2; l++) {
+				free(s->svc[k].queue[l].buf);
+				free(s->svc[k].active[l].v);
+			}
+		}
+	}
+	free(s->svc);
+	free(s->people);
+	free(s->free_list);
+	free(s->values);
+	iapt_params_free(s->own_params);
+	gsl_rng_free(s->r);
+}
+
+/* This replicate's values of the uncertain parameters (every year: parsing made sure no
+ * year-by-year values are given for them). */
+static int draw_parameters(sim *s, double *out)
+{
+	size_t k, n = s->sc->n_uncertain;
+	double *x = out ? out : malloc(n * sizeof *x);
+	int rc;
+	char origin[64];
+	if (!x)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	snprintf(origin, sizeof origin, "uncertainty (replicate %d)", s->rep + 1);
+	rc = iapt_scenario_draw(s->sc, s->rep, x);
+	for (k = 0; !rc && k < n; k++)
+		rc = iapt_params_set_constant(s->own_params, s->sc->uncertain[k].param, x[k], origin);
+	if (x != out)
+		free(x);
+	return rc;
+}
+
+int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
+			       iapt_counters *ct, iapt_run_stats *stats)
+{
+	sim s;
+	int rc = IAPT_OK, k, begun = 0;
+	double fsum = 0;
+
+	memset(&s, 0, sizeof s);
+	ct->log = NULL;
+	s.sc = sc;
+	s.params = sc->params;
+	s.hooks = hooks;
+	s.has = hooks ? hooks->has & IAPT_HOOK__ALL : 0;
+	s.rep = rep;
+	s.ct = ct;
+	s.stats = stats;
+	s.year = sc->first_year;
+	s.ev_cohort = -1;
+	s.n_years = sc->last_year - sc->first_year + 1;
+	s.burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
+	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
+	if (s.weeks + IAPT_WEEKS_PER_YEAR >= NEVER) /* weeks are 16-bit; scenario bounds keep this far off */
+		return iapt_error__set(IAPT_ERANGE, "a run of %d weeks is longer than %d", s.weeks, NEVER - 1);
+	/* services scale with the population so that each keeps a realistic size */
+	s.n_services = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
+	if (s.n_services < 1)
+		s.n_services = 1;
+	if (s.n_services > UINT16_MAX)
+		return iapt_error__set(IAPT_ERANGE, "%d services is more than %d", s.n_services, UINT16_MAX);
+	if ((rc = iapt_engine__money_factors(sc, s.money)))
+		return rc;
+	if ((rc = iapt_rng_new(&s.r, 0)))
+		return rc;
+	/* plugins and parameter draws change this replicate's copy only */
+	if ((hooks || sc->n_uncertain) && (rc = iapt_params_copy(&s.own_params, sc->params)))
+		goto cleanup;
+	if (s.own_params)
+		s.params = s.own_params;
+	if (sc->n_uncertain && (rc = draw_parameters(&s, ct->draws)))
+		goto cleanup;
+	s.svc = calloc((size_t)s.n_services, sizeof *s.svc);
+	if (!s.svc) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
+		goto cleanup;
+	}
+	/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
+	{
+		double sd = iapt_params_get(sc->params, IAPT_P_WF_CAP_SD, sc->first_year);
+		for (k = 0; k < s.n_services; k++) {
+			iapt_rng_rekey(s.r, iapt_rng_key(sc->seed, (uint64_t)rep, (uint64_t)k, IAPT_RNG_SERVICE));
+			s.svc[k].factor = exp(sd * gsl_ran_gaussian_ziggurat(s.r, 1.0) - 0.5 * sd * sd);
+			fsum += s.svc[k].factor;
+		}
+		for (k = 0; k < s.n_services; k++)
+			s.svc[k].factor *= s.n_services / fsum;
+	}
+	if (s.has & IAPT_HOOK_SETUP) {
+		s.in_setup = 1;
+		rc = hooks->setup(hooks->data, &s);
+		s.in_setup = 0;
+		if (rc)
+			goto cleanup;
+	}
+	begun = 1;
+	if ((rc = iapt_engine__simulate(&s)))
+		goto cleanup;
+	if (s.peak > stats->peak_people)
+		stats->peak_people = s.peak;
+	if (s.has & IAPT_HOOK_ON_FINISH) {
+		size_t n = (size_t)s.n_years * IAPT_G__COUNT * IAPT_M__COUNT;
+		if (!(s.values = malloc(n * sizeof *s.values))) {
+			rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		iapt_metrics__derive(ct, sc->population_scale, s.values);
+		s.values_ready = 1;
+	}
+cleanup:
+	if (begun && (s.has & IAPT_HOOK_ON_FINISH)) {
+		int rc2;
+		s.ev_week = s.weeks;
+		s.ev_cohort = -1;
+		rc2 = hooks->on_finish(hooks->data, &s, rc == IAPT_OK);
+		if (!rc)
+			rc = rc2;
+	}
+	if (s.log.ptr && iapt_buf__ok(&s.log)) {
+		ct->log = s.log.ptr; /* handed over, even on failure: the lines may explain it */
+		s.log.ptr = NULL;
+	}
+	iapt_buf__free(&s.log);
+	sim_free(&s);
+	return rc;
+}
+
+/* ---- what hooks may ask of the run (iaptsim/hooks.h) ---- */
+
+void iapt_run_get_info(const iapt_run *r, iapt_run_info *out)
+{
+	out->seed = r->sc->seed;
+	out->replicate = r->rep;
+	out->first_year = r->sc->first_year;
+	out->last_year = r->sc->last_year;
+	out->year = r->year;
+	out->week = r->ev_week;
+	out->n_services = r->n_services;
+	out->population_scale = r->sc->population_scale;
+	out->price_year = r->sc->econ.price_year;
+}
+
+double iapt_run_param(const iapt_run *r, size_t idx, int year)
+{
+	return iapt_params_get(r->params, idx, year ? year : r->year);
+}
+
+int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)
+{
+	iapt_param_info info;
+	char lab[8], origin[64];
+	iapt_params_info(r->params, idx, &info);
+	if (!r->in_setup || !r->own_params)
+		return iapt_error__set(IAPT_EINVAL, "parameters can be set only in setup and on_year");
+	if (idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES || idx == IAPT_P_WF_CAP_SD)
+		return iapt_error__set(IAPT_EINVAL, "%s shapes the run and cannot be set by a plugin; set it in the scenario's parameters", info.name);
+	if (r->in_setup == 2 && year != 0 && year < r->year)
+		return iapt_error__set(IAPT_EINVAL, "%s: %s is already simulated (on_year of %s may set values from %s on)", info.name,
+				       iapt_year_label(year, lab), iapt_year_label(r->year, origin), lab);
+	if (r->in_setup == 2 && year == 0)
+		year = r->year;
+	snprintf(origin, sizeof origin, "plugin (replicate %d)", r->rep + 1);
+	return iapt_params_set(r->own_params, idx, year, value, origin);
+}
+
+int iapt_run_check_params(const iapt_run *r)
+{
+	int y, rc;
+	for (y = r->sc->first_year; y <= r->sc->last_year; y++)
+		if ((rc = iapt_engine__check_year(r->params, y)))
+			return rc;
+	return IAPT_OK;
+}
+
+int iapt_run_flow(iapt_run *r, int category, int tag, double amount)
+{
+	int ly = r->ev_week < 0 ? -1 : year_index(r, r->ev_week);
+	if (category < 0 || category >= IAPT_CAT__COUNT || tag < 0 || tag >= IAPT_PERSP__COUNT)
+		return iapt_error__set(IAPT_EINVAL, "no such ledger category or perspective");
+	if (!isfinite(amount))
+		return iapt_error__set(IAPT_EINVAL, "a flow must be a finite number");
+	if (r->ev_cohort < 0)
+		return IAPT_OK; /* warm-up cohorts are not reported (as in the core ledger) */
+	ledger_add(r, ly, r->ev_cohort, category, tag, amount);
+	return IAPT_OK;
+}
+
+int iapt_run_metric(iapt_run *r, size_t k, double v, int year)
+{
+	int y, set;
+	if (k >= r->ct->n_extra)
+		return iapt_error__set(IAPT_EINVAL, "no such plugin metric");
+	set = r->ct->extra_defs[k].level;
+	if (!isfinite(v))
+		return iapt_error__set(IAPT_EINVAL, "a metric value must be a finite number");
+	if (year)
+		y = year - r->sc->first_year;
+	else
+		y = r->values_ready ? r->year - r->sc->first_year : year_index(r, r->ev_week);
+	if (y < 0 || y >= r->n_years)
+		return IAPT_OK; /* outside the reported years */
+	if (set)
+		r->ct->extra[(size_t)y * r->ct->n_extra + k] = v;
+	else
+		r->ct->extra[(size_t)y * r->ct->n_extra + k] += v;
+	return IAPT_OK;
+}
+
+const double *iapt_run_values(const iapt_run *r)
+{
+	return r->values_ready ? r->values : NULL;
+}
+
+int iapt_run_log(iapt_run *r, const char *line)
+{
+	if (r->log_lines < IAPT_LOG_MAX_LINES)
+		iapt_buf__printf(&r->log, "%s\n", line);
+	else if (r->log_lines == IAPT_LOG_MAX_LINES)
+		iapt_buf__printf(&r->log, "(further log lines of replicate %d dropped)\n", r->rep + 1);
+	r->log_lines++;
+	return iapt_buf__ok(&r->log) ? IAPT_OK : iapt_error__set(IAPT_ENOMEM, "out of memory (log)");
+}
+
+uint64_t iapt_run_key(const iapt_run *r, uint64_t entity)
+{
+	return iapt_rng_key(r->sc->seed, (uint64_t)r->rep, entity, IAPT_RNG_PLUGIN);
+}
+
+int iapt_run_fail(iapt_run *r, int code, const char *message)
+{
+	(void)r;
+	return iapt_error__set(code < 0 ? code : IAPT_ERROR, "%s", message ? message : "a hook failed");
+}
+

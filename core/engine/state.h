@@ -1,0 +1,144 @@
+/* The state of one replicate, shared by the engine's files: the person, the waiting lists
+ * and caseloads of a service, and the replicate (iapt_run). Internal to core/engine/. */
+#ifndef IAPT_ENGINE_STATE_H
+#define IAPT_ENGINE_STATE_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "engine/engine.h"
+#include "iaptsim/hooks.h"
+#include "util/util.h"
+
+enum { LI = 0, HI = 1 };
+enum { N_AGE = IAPT_AGE__COUNT, N_PROBLEM = IAPT_PROBLEM__COUNT, N_LTC_TYPE = IAPT_LTC__COUNT };
+/* the value lists (iaptsim/hooks.h) follow the order of the weights (param_list.h) */
+_Static_assert(IAPT_P_POP_AGE_65 - IAPT_P_POP_AGE_18_25 + 1 == N_AGE, "age bands");
+_Static_assert(IAPT_P_PROB_OTHER - IAPT_P_PROB_DEPRESSION + 1 == N_PROBLEM, "problems");
+_Static_assert(IAPT_P_LTC_OTHER - IAPT_P_LTC_DIABETES + 1 == N_LTC_TYPE, "long-term conditions");
+enum { PROB_DEPRESSION = IAPT_PROBLEM_DEPRESSION, PROB_MIXED = IAPT_PROBLEM_MIXED, PROB_SOCIAL = IAPT_PROBLEM_SOCIAL_ANXIETY,
+       PROB_PTSD = IAPT_PROBLEM_PTSD, PROB_OTHER = IAPT_PROBLEM_OTHER };
+enum { EMP_EMPLOYED = IAPT_EMP_EMPLOYED, EMP_UNEMPLOYED = IAPT_EMP_UNEMPLOYED, EMP_OTHER = IAPT_EMP_OTHER };
+#define NO_SCORE 255
+
+typedef struct person { /* 64 bytes: one cache line */
+	uint64_t rs_treat; /* treatment stream state */
+	uint64_t rs_sym;   /* symptom stream state: shared by treated and natural course */
+	uint32_t id;       /* arrival order within the replicate; keys the person's streams */
+	float xp, xg;      /* latent PHQ-9, GAD-7 on treatment */
+	float np, ng;      /* latent PHQ-9, GAD-7 on the natural course */
+	float resp;        /* response to a session: responsiveness x matching x LTC */
+	int16_t arrival, first_week, sym_week, leave_week; /* week indices (< 32767) */
+	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
+	uint8_t attended, missed, s_li, s_hi;
+	uint8_t problem : 4, emp : 2, age : 2;
+	uint8_t ltc_type : 3, ltc : 1, female : 1, integrated : 1;
+	uint16_t svc;  /* service index */
+	uint8_t mark;  /* a plugin's tag for the person */
+	uint8_t spare;
+} person;
+
+_Static_assert(sizeof(person) == 64, "person should fill one cache line");
+#define NEVER INT16_MAX /* leave_week of someone who never leaves the list */
+
+typedef struct idx_queue { /* ring buffer; cap is a power of two */
+	uint32_t *buf;
+	size_t cap, head, len;
+} idx_queue;
+
+typedef struct idx_vec {
+	uint32_t *v;
+	size_t len, cap;
+} idx_vec;
+
+typedef struct service {
+	double factor;       /* capacity relative to the national average */
+	double acc[2];       /* fractional slots carried */
+	idx_queue queue[2];  /* waiting for a first LI / HI session */
+	idx_vec active[2];   /* in treatment at LI / HI */
+} service;
+
+typedef struct iapt_run {
+	const iapt_scenario *sc;
+	const iapt_params *params; /* the scenario's, or this replicate's copy when plugins run */
+	iapt_params *own_params;
+	const iapt_hooks *hooks;
+	unsigned has;              /* hooks->has, or 0 */
+	int year;                  /* financial year in force */
+	int ev_week, ev_cohort;    /* the event a hook runs for: week, cohort index (-1 none) */
+	int in_setup;              /* 1 in begin (setup), 2 in on_year */
+	int values_ready;
+	double *values;            /* metrics for on_finish */
+	iapt_buf log;
+	int log_lines;
+	int rep, n_services, weeks, burn_weeks, n_years;
+	double pv[IAPT_P__COUNT]; /* parameters in force this year */
+	double cap_week[2];       /* slots per week per service (before the service factor) */
+	double referrals_week;    /* simulated referrals per week this year */
+	double ref_acc;
+	double w_age[N_AGE], w_problem[N_PROBLEM], w_ltc[N_LTC_TYPE];
+	person *people;
+	size_t n_people, cap_people, live, peak;
+	uint32_t *free_list;
+	size_t n_free;
+	service *svc;
+	gsl_rng *r; /* the one stream object, rekeyed per person and purpose */
+	uint64_t next_id;
+	iapt_counters *ct;
+	iapt_run_stats *stats;
+	double money[IAPT_P__COUNT]; /* price-year factor for money parameters, 1 otherwise */
+	double relapse[2][3][2];      /* monthly relapse hazard [hi][months 0-5, 6-11, 12+][residual] */
+	double remit[4];              /* monthly remission hazard by months ill: 0-2, 3-5, 6-35, 36+ */
+} sim;
+
+#define P(s, id) ((s)->pv[IAPT_P_##id])
+
+/* ---- weeks and years ---- */
+
+static inline int year_of_week(const sim *s, int week)
+{
+	return s->sc->first_year + (week - s->burn_weeks) / IAPT_WEEKS_PER_YEAR -
+	       ((week - s->burn_weeks) < 0 && (week - s->burn_weeks) % IAPT_WEEKS_PER_YEAR ? 1 : 0);
+}
+
+static inline int year_index(const sim *s, int week)
+{
+	int w = week - s->burn_weeks;
+	return w < 0 ? -1 : w / IAPT_WEEKS_PER_YEAR;
+}
+
+static inline void ledger_add(sim *s, int ly, int cohort, int cat, int tag, double v)
+{
+	if (s->ct->ledger && cohort >= 0 && ly >= 0 && ly < s->ct->n_ledger_years)
+		IAPT_LEDGER(s->ct, ly, cohort, cat, tag) += v;
+}
+
+/* ---- scores ---- */
+
+static inline float clampf(float x, float hi)
+{
+	return x < 0.0f ? 0.0f : (x > hi ? hi : x);
+}
+
+static inline int score(float latent, double noise, int hi)
+{
+	double v = floor((double)latent + noise + 0.5);
+	return v < 0 ? 0 : (v > hi ? hi : (int)v);
+}
+
+/* ---- across the engine's files ---- */
+
+/* workforce.c: the parameters, capacity and workforce of financial year y (warm-up years
+ * use the first year's); money parameters' factors to the price year; a year's checks. */
+int iapt_engine__load_year(sim *s, int y);
+int iapt_engine__money_factors(const iapt_scenario *sc, double *f);
+int iapt_engine__check_year(const iapt_params *p, int y);
+/* followup.c: the year's monthly hazards after discharge; a person's follow-up on both
+ * paths into the ledger (emp_t: the treated path's employment from discharge on). */
+void iapt_engine__load_hazards(sim *s);
+void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, int emp_t);
+/* pathway.c: the week loop of one replicate (setup has run). */
+int iapt_engine__simulate(sim *s);
+
+#endif

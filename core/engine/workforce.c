@@ -1,0 +1,160 @@
+/* Parameters by year and the workforce (docs/model.md, sections 2-3): checks of the
+ * parameter combinations, prices, referrals, capacity from the workforce and its expansion
+ * by training. */
+#include <math.h>
+#include <stdio.h>
+
+#include "engine/state.h"
+
+/* Referrals in year y: the value in force times growth since the year it was given for. */
+static double referrals_in_year(const iapt_params *p, int first_year, int y)
+{
+	double v = iapt_params_get(p, IAPT_P_REFERRALS_ANNUAL, y);
+	double g = iapt_params_get(p, IAPT_P_REFERRALS_GROWTH, y);
+	int anchor = first_year, k, year;
+	double val;
+	for (k = 0; iapt_params_schedule(p, IAPT_P_REFERRALS_ANNUAL, (size_t)k, &year, &val) == IAPT_OK; k++)
+		if (year <= y)
+			anchor = year;
+	if (anchor > y)
+		anchor = y;
+	return v * pow(1.0 + g, (double)(y - anchor));
+}
+
+int iapt_engine__check_year(const iapt_params *p, int y)
+{
+	double age = 0, prob = 0, ltc = 0, emp;
+	int i;
+	char lab[8];
+	for (i = 0; i < N_AGE; i++)
+		age += iapt_params_get(p, IAPT_P_POP_AGE_18_25 + (size_t)i, y);
+	for (i = 0; i < N_PROBLEM; i++)
+		prob += iapt_params_get(p, IAPT_P_PROB_DEPRESSION + (size_t)i, y);
+	for (i = 0; i < N_LTC_TYPE; i++)
+		ltc += iapt_params_get(p, IAPT_P_LTC_DIABETES + (size_t)i, y);
+	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_OTHER, y);
+	iapt_year_label(y, lab);
+	if (age <= 0)
+		return iapt_error__set(IAPT_EINVAL, "%s: the population.age_* weights sum to zero", lab);
+	if (prob <= 0)
+		return iapt_error__set(IAPT_EINVAL, "%s: the problem.* weights sum to zero", lab);
+	if (ltc <= 0)
+		return iapt_error__set(IAPT_EINVAL, "%s: the ltc.<condition> weights sum to zero", lab);
+	if (emp > 1 + 1e-12)
+		return iapt_error__set(IAPT_EINVAL,
+				       "%s: employment.unemployed_or_sick_share + employment.other_share = %g, more than 1", lab, emp);
+	return IAPT_OK;
+}
+
+int iapt_engine_check(const iapt_scenario *sc)
+{
+	return iapt_engine__validate(sc);
+}
+
+/* Factors that bring each money parameter (unit "GBP YYYY-YY") to the price year. */
+int iapt_engine__money_factors(const iapt_scenario *sc, double *f)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < IAPT_P__COUNT; i++) {
+		iapt_param_info info;
+		int py;
+		f[i] = 1.0;
+		iapt_params_info(sc->params, i, &info);
+		if ((py = iapt_unit_price_year(info.unit)) != 0 &&
+		    (rc = iapt_price_convert(1.0, py, sc->econ.price_year, &f[i])))
+			return rc;
+	}
+	return IAPT_OK;
+}
+
+int iapt_engine__validate(const iapt_scenario *sc)
+{
+	int y, rc, burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
+	double f[IAPT_P__COUNT];
+	for (y = sc->first_year - burn; y <= sc->last_year; y++)
+		if ((rc = iapt_engine__check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
+			return rc;
+	if ((rc = iapt_econ_check(&sc->econ)))
+		return rc;
+	return iapt_engine__money_factors(sc, f);
+}
+
+int iapt_engine__ledger_years(const iapt_scenario *sc)
+{
+	int y, fu = 0;
+	for (y = sc->first_year; y <= sc->last_year; y++) {
+		int v = (int)iapt_params_get(sc->params, IAPT_P_FU_YEARS, y);
+		if (v > fu)
+			fu = v;
+	}
+	/* reported years, a year to finish the last courses, follow-up (which may start late
+	 * in that year and so reach one year further) */
+	return sc->last_year - sc->first_year + 1 + (fu > 0 ? fu + 2 : 0);
+}
+
+/* Workforce expansion in year y (MODEL.md section 3): trainees who started in year a
+ * (from the first reported year on) train for L years, adding trainee_capacity of a WTE
+ * each while they train; then the retained share joins the qualified workforce, which
+ * loses the turnover share each year. q: qualified WTE added; t: trainees in training;
+ * intake: trainees starting in y. */
+static void expansion(const iapt_params *p, int first, int y, int lvl, double *q, double *t, double *intake)
+{
+	size_t id_intake = lvl == LI ? IAPT_P_WF_LI_TRAINEES : IAPT_P_WF_HI_TRAINEES;
+	size_t id_ret = lvl == LI ? IAPT_P_WF_LI_RETENTION : IAPT_P_WF_HI_RETENTION;
+	size_t id_turn = lvl == LI ? IAPT_P_WF_LI_TURNOVER : IAPT_P_WF_HI_TURNOVER;
+	int L = (int)iapt_params_get(p, lvl == LI ? IAPT_P_WF_LI_TRAIN_YEARS : IAPT_P_WF_HI_TRAIN_YEARS, first), a;
+	*q = *t = *intake = 0;
+	if (y < first)
+		return;
+	for (a = first; a <= y; a++) {
+		*q *= 1.0 - iapt_params_get(p, id_turn, a);
+		if (a - L >= first)
+			*q += iapt_params_get(p, id_intake, a - L) * iapt_params_get(p, id_ret, a - L);
+	}
+	for (a = y - L + 1 > first ? y - L + 1 : first; a <= y; a++)
+		*t += iapt_params_get(p, id_intake, a);
+	*intake = iapt_params_get(p, id_intake, y);
+}
+
+int iapt_engine__load_year(sim *s, int y)
+{
+	const iapt_params *p = s->params;
+	double scale = s->sc->population_scale, q[2], t[2], in[2], wte[2];
+	size_t i;
+	int k, yi = y - s->sc->first_year, lvl;
+	for (lvl = LI; lvl <= HI; lvl++)
+		expansion(p, s->sc->first_year, y, lvl, &q[lvl], &t[lvl], &in[lvl]);
+	if (y < s->sc->first_year)
+		y = s->sc->first_year; /* warm-up uses the first year's settings */
+	s->year = y;
+	/* plugins may have changed this replicate's parameters: check them as the scenario's were */
+	if (s->own_params && (k = iapt_engine__check_year(p, y)))
+		return k;
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		s->pv[i] = iapt_params_get(p, i, y) * s->money[i];
+	s->referrals_week = referrals_in_year(p, s->sc->first_year, y) * scale / IAPT_WEEKS_PER_YEAR;
+	/* capacity: WTE x sessions per WTE-week x working weeks, spread over 52 weeks */
+	wte[LI] = P(s, WF_LI_WTE) + q[LI] + t[LI] * P(s, WF_TRAINEE_CAPACITY);
+	wte[HI] = P(s, WF_HI_WTE) + q[HI] + t[HI] * P(s, WF_TRAINEE_CAPACITY);
+	s->cap_week[LI] = wte[LI] * P(s, WF_LI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	s->cap_week[HI] = wte[HI] * P(s, WF_HI_SPW) * P(s, WF_WEEKS) / IAPT_WEEKS_PER_YEAR * scale / s->n_services;
+	if (yi >= 0 && yi < s->n_years) {
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_WTE_LI) = wte[LI] * scale;
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_WTE_HI) = wte[HI] * scale;
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_TRAINEES) = (t[LI] + t[HI]) * scale;
+		/* training fees when training starts; salaries for the study share of training */
+		ledger_add(s, yi, yi, IAPT_CAT_TRAINING, IAPT_PERSP_NHS,
+			   -(in[LI] * P(s, COST_LI_FEE) + in[HI] * P(s, COST_HI_FEE)) * scale);
+		ledger_add(s, yi, yi, IAPT_CAT_EXPANSION, IAPT_PERSP_NHS,
+			   -(t[LI] * P(s, COST_LI_SALARY) + t[HI] * P(s, COST_HI_SALARY)) * (1.0 - P(s, WF_TRAINEE_CAPACITY)) * scale);
+	}
+	iapt_engine__load_hazards(s);
+	for (k = 0; k < N_AGE; k++)
+		s->w_age[k] = s->pv[IAPT_P_POP_AGE_18_25 + k];
+	for (k = 0; k < N_PROBLEM; k++)
+		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
+	for (k = 0; k < N_LTC_TYPE; k++)
+		s->w_ltc[k] = s->pv[IAPT_P_LTC_DIABETES + k];
+	return IAPT_OK;
+}

@@ -1,0 +1,496 @@
+/* What hooks see (plugins/README.md): the person object, whose fields and rules come from
+ * IAPT_PERSON_FIELDS (iaptsim/hooks.h), and ctx, the run: its fields and methods (get,
+ * set, flow, metric, log, price, price_of). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "iaptsim/econ.h"
+#include "iaptsim/hooks.h"
+#include "iaptsim/plugin.h"
+#include "iaptsim/sim.h"
+#include "lua/host.h"
+#include "util/util.h"
+
+/* ---- the person seen by hooks ---- */
+
+/* The fields, their kinds and their read and write rules come from IAPT_PERSON_FIELDS
+ * (iaptsim/hooks.h). */
+
+static int field_code(lua_State *L, int key)
+{
+	int code;
+	lua_pushvalue(L, key);
+	lua_rawget(L, lua_upvalueindex(1));
+	code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
+	lua_pop(L, 1);
+	return code;
+}
+
+static iapt_hook_person *check_person(lua_State *L, pstate **out)
+{
+	pstate *ps = iapt_lua__ps(L);
+	luaL_checkudata(L, 1, "iaptsim.person");
+	if (!ps->person)
+		luaL_error(L, "this person object belongs to a hook call that has ended");
+	*out = ps;
+	return ps->person;
+}
+
+/* Push a field's value as plugins see it. */
+static void push_field(lua_State *L, const iapt_person_field *f, double v)
+{
+	switch (f->kind) {
+	case IAPT_PK_INDEX: lua_pushinteger(L, (lua_Integer)v + 1); break;
+	case IAPT_PK_BOOLEAN: lua_pushboolean(L, v != 0); break;
+	case IAPT_PK_NAME: lua_pushstring(L, f->values[(int)v >= 0 && (int)v < f->n_values ? (int)v : 0]); break;
+	case IAPT_PK_NUMBER: lua_pushnumber(L, v); break;
+	case IAPT_PK_OPTIONAL:
+		if (v < 0) {
+			lua_pushnil(L);
+			break;
+		}
+		/* fall through */
+	default: lua_pushinteger(L, (lua_Integer)v); break;
+	}
+}
+
+static int person_index(lua_State *L)
+{
+	pstate *ps;
+	iapt_hook_person *p = check_person(L, &ps);
+	int f = field_code(L, 2);
+	const iapt_person_field *fd = iapt_person_field_get(f);
+	double v = 0;
+	if (!fd)
+		return luaL_error(L, "person has no field '%s' (plugins/README.md lists them)", luaL_tolstring(L, 2, NULL));
+	if (!(fd->readable & (1u << ps->hook)))
+		return luaL_error(L, "person.%s is not known in %s", fd->name, hook_name(ps->hook));
+	switch (f) {
+#define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: v = (double)p->name; break;
+		IAPT_PERSON_FIELDS(X)
+#undef X
+	}
+	push_field(L, fd, v);
+	return 1;
+}
+
+/* A string that must be one of names[]: its index, or an error listing them. */
+static int check_name(lua_State *L, int idx, const char *field, const char *const *names, size_t n)
+{
+	const char *s = lua_tostring(L, idx);
+	size_t i;
+	luaL_Buffer b;
+	if (lua_type(L, idx) == LUA_TSTRING)
+		for (i = 0; i < n; i++)
+			if (strcmp(s, names[i]) == 0)
+				return (int)i;
+	luaL_buffinit(L, &b);
+	for (i = 0; i < n; i++) {
+		if (i)
+			luaL_addstring(&b, ", ");
+		luaL_addstring(&b, names[i]);
+	}
+	luaL_pushresult(&b);
+	return luaL_error(L, "person.%s must be one of %s; got %s", field, lua_tostring(L, -1),
+			  lua_type(L, idx) == LUA_TSTRING ? s : luaL_typename(L, idx));
+}
+
+static int check_bool(lua_State *L, int idx, const char *field)
+{
+	if (lua_type(L, idx) != LUA_TBOOLEAN)
+		return luaL_error(L, "person.%s must be true or false; got %s", field, luaL_typename(L, idx));
+	return lua_toboolean(L, idx);
+}
+
+static double check_range(lua_State *L, int idx, const char *field, double lo, double hi)
+{
+	double v;
+	if (lua_type(L, idx) != LUA_TNUMBER)
+		return luaL_error(L, "person.%s must be a number; got %s", field, luaL_typename(L, idx));
+	v = lua_tonumber(L, idx);
+	if (!(v >= lo) || !(v <= hi)) {
+		char msg[160]; /* lua_pushfstring has no %g */
+		snprintf(msg, sizeof msg, "person.%s = %.10g is outside [%g, %g]", field, v, lo, hi);
+		return luaL_error(L, "%s", msg);
+	}
+	return v;
+}
+
+static double check_whole(lua_State *L, int idx, const char *field, double lo, double hi)
+{
+	lua_Integer v;
+	if (!lua_isinteger(L, idx) || (double)(v = lua_tointeger(L, idx)) < lo || (double)v > hi)
+		return luaL_error(L, "person.%s must be a whole number in [%d, %d]; got %s", field, (int)lo, (int)hi,
+				  luaL_tolstring(L, idx, NULL));
+	return (double)v;
+}
+
+/* The value a plugin gives a writable field, checked by the field's kind. */
+static double check_field(lua_State *L, int idx, const iapt_person_field *f)
+{
+	switch (f->kind) {
+	case IAPT_PK_BOOLEAN: return check_bool(L, idx, f->name);
+	case IAPT_PK_NAME: return check_name(L, idx, f->name, f->values, (size_t)f->n_values);
+	case IAPT_PK_NUMBER: return check_range(L, idx, f->name, f->min, f->max);
+	default: return check_whole(L, idx, f->name, f->min, f->max);
+	}
+}
+
+static int person_newindex(lua_State *L)
+{
+	pstate *ps;
+	iapt_hook_person *p = check_person(L, &ps);
+	int f = field_code(L, 2);
+	const iapt_person_field *fd = iapt_person_field_get(f);
+	double v;
+	if (!fd)
+		return luaL_error(L, "person has no field '%s' (to keep your own per-person data, use person.mark, 0-255)",
+				  luaL_tolstring(L, 2, NULL));
+	if (!(fd->writable & (1u << ps->hook)))
+		return luaL_error(L, "person.%s cannot be set in %s", fd->name, hook_name(ps->hook));
+	v = check_field(L, 3, fd);
+	switch (f) {
+#define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: p->name = (ctype)v; break;
+		IAPT_PERSON_FIELDS(X)
+#undef X
+	}
+	p->written |= 1ull << f;
+	return 0;
+}
+
+/* ---- ctx: the run as hooks see it ---- */
+
+static int param_index(lua_State *L, pstate *ps, int idx, size_t *out)
+{
+	/* names are looked up once per state and kept in the registry table at upvalue 2 */
+	const char *name = luaL_checkstring(L, idx);
+	const iapt_scenario *sc;
+	lua_pushvalue(L, idx);
+	lua_rawget(L, lua_upvalueindex(1));
+	if (lua_isinteger(L, -1)) {
+		*out = (size_t)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		return 0;
+	}
+	lua_pop(L, 1);
+	(void)ps;
+	lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
+	sc = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (iapt_params_find(sc->params, name, out) != IAPT_OK)
+		return luaL_error(L, "%s", iapt_error_last()->message);
+	lua_pushvalue(L, idx);
+	lua_pushinteger(L, (lua_Integer)*out);
+	lua_rawset(L, lua_upvalueindex(1));
+	return 0;
+}
+
+static int check_year_arg(lua_State *L, int idx)
+{
+	lua_Integer y;
+	if (lua_isnoneornil(L, idx))
+		return 0;
+	y = luaL_checkinteger(L, idx);
+	if (y < IAPT_SCENARIO_MIN_YEAR || y > IAPT_SCENARIO_MAX_YEAR)
+		return luaL_error(L, "year %I is outside [%d, %d] (financial years by their first calendar year: 2019 = 2019-20)",
+				  (LUA_INTEGER)y, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	return (int)y;
+}
+
+/* Methods are called ctx:name(...); ctx.name(...) is the usual slip, so say so. */
+static pstate *check_ctx(lua_State *L, const char *method)
+{
+	pstate *ps = iapt_lua__ps(L);
+	if (!luaL_testudata(L, 1, "iaptsim.ctx"))
+		luaL_error(L, "call ctx:%s(...) with a colon, not ctx.%s(...)", method, method);
+	if (ps->hook < 0 || !ps->run)
+		luaL_error(L, "ctx:%s is available only while a hook of the plugin runs", method);
+	return ps;
+}
+
+/* Money and metric values a plugin hands over are summed, scaled to national figures and
+ * discounted: bounded, no sum of them can overflow to infinity (an NA beside a finite BCR). */
+#define MAX_AMOUNT 1e12
+
+static void check_amount(lua_State *L, const char *fn, double v)
+{
+	if (!(fabs(v) <= MAX_AMOUNT))
+		luaL_error(L, "%s: the value %f is not a finite number within [-1e12, 1e12] (flows are per simulated person, metrics per event)", fn, (lua_Number)v);
+}
+
+static int ctx_get(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "get");
+	size_t i;
+	int year;
+	param_index(L, ps, 2, &i);
+	year = check_year_arg(L, 3);
+	lua_pushnumber(L, iapt_run_param(ps->run, i, year));
+	return 1;
+}
+
+static int ctx_set(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "set");
+	size_t i;
+	int year;
+	double v;
+	param_index(L, ps, 2, &i);
+	if (lua_type(L, 3) != LUA_TNUMBER)
+		return luaL_error(L, "ctx:set(%s, value): value must be a number, got %s", lua_tostring(L, 2), luaL_typename(L, 3));
+	v = lua_tonumber(L, 3);
+	year = check_year_arg(L, 4);
+	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
+		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_name(ps->hook));
+	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK)
+		return luaL_error(L, "%s", iapt_error_last()->message);
+	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
+	 * a plugin may set one part and then the other */
+	luaL_where(L, 1); /* the last ctx:set is the one that broke it */
+	snprintf(ps->set_where, sizeof ps->set_where, "%s", lua_tostring(L, -1));
+	ps->set_called = 1;
+	return 0;
+}
+
+static int ctx_flow(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "flow");
+	const char *cat = luaL_checkstring(L, 2), *per = luaL_checkstring(L, 3);
+	double amount = luaL_checknumber(L, 4);
+	int c, t;
+	check_amount(L, "ctx:flow", amount);
+	for (c = 0; c < IAPT_CAT__COUNT; c++)
+		if (strcmp(cat, iapt_category_name(c)) == 0)
+			break;
+	for (t = 0; t < IAPT_PERSP__COUNT; t++)
+		if (strcmp(per, iapt_perspective_name(t)) == 0)
+			break;
+	if (c == IAPT_CAT__COUNT) {
+		const char *names[IAPT_CAT__COUNT], *near;
+		for (c = 0; c < IAPT_CAT__COUNT; c++)
+			names[c] = iapt_category_name(c);
+		near = iapt_str__suggest(cat, names, IAPT_CAT__COUNT);
+		return luaL_error(L, "ctx:flow: unknown category '%s'%s%s%s (docs/economics.md lists them)", cat,
+				  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	}
+	if (t == IAPT_PERSP__COUNT)
+		return luaL_error(L, "ctx:flow: perspective must be nhs, exchequer or societal; got '%s'", per);
+	if (ps->hook == H_FINISH)
+		return luaL_error(L, "ctx:flow is not available in on_finish (the ledger is closed)");
+	if (iapt_run_flow(ps->run, c, t, amount) != IAPT_OK)
+		return luaL_error(L, "ctx:flow: %s", iapt_error_last()->message);
+	return 0;
+}
+
+static int ctx_metric(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "metric");
+	const char *name = luaL_checkstring(L, 2);
+	double v = luaL_checknumber(L, 3);
+	int year = lua_isnoneornil(L, 4) ? 0 : check_year_arg(L, 4);
+	size_t k;
+	check_amount(L, "ctx:metric", v);
+	/* names are found once and kept in the cache table at upvalue 1 */
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) {
+		k = (size_t)lua_tointeger(L, -1);
+	} else {
+		for (k = 0; k < ps->pl->n_metrics; k++)
+			if (strcmp(ps->pl->metrics[k].name, name) == 0)
+				break;
+		if (k == ps->pl->n_metrics)
+			return luaL_error(L, "ctx:metric: '%s' is not declared in the plugin's metrics table", name);
+		lua_pushvalue(L, 2);
+		lua_pushinteger(L, (lua_Integer)k);
+		lua_rawset(L, lua_upvalueindex(1));
+	}
+	if (iapt_run_metric(ps->run, ps->metric0 + k, v, year) != IAPT_OK)
+		return luaL_error(L, "ctx:metric: %s", iapt_error_last()->message);
+	return 0;
+}
+
+static int ctx_log(lua_State *L)
+{
+	check_ctx(L, "log");
+	lua_remove(L, 1); /* ctx */
+	return iapt_lua__print(L);
+}
+
+static int ctx_price(lua_State *L)
+{
+	double amount;
+	lua_Integer from;
+	const iapt_scenario *sc;
+	double out;
+	check_ctx(L, "price");
+	amount = luaL_checknumber(L, 2);
+	from = luaL_checkinteger(L, 3);
+	(void)check_year_arg(L, 3); /* in range before it becomes an int */
+	lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
+	sc = lua_touserdata(L, -1);
+	if (iapt_price_convert(amount, (int)from, sc->econ.price_year, &out) != IAPT_OK)
+		return luaL_error(L, "ctx:price: %s", iapt_error_last()->message);
+	lua_pushnumber(L, out);
+	return 1;
+}
+
+/* ctx:price_of(name [, year]): a money parameter in GBP of the run's price year */
+static int ctx_price_of(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "price_of");
+	size_t i;
+	int year, py;
+	double out;
+	const iapt_scenario *sc;
+	iapt_param_info info;
+	param_index(L, ps, 2, &i);
+	year = check_year_arg(L, 3);
+	lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
+	sc = lua_touserdata(L, -1);
+	iapt_params_info(sc->params, i, &info);
+	if (!(py = iapt_unit_price_year(info.unit)))
+		return luaL_error(L, "ctx:price_of: %s is in %s, not money", info.name, info.unit);
+	if (iapt_price_convert(iapt_run_param(ps->run, i, year), py, sc->econ.price_year, &out) != IAPT_OK)
+		return luaL_error(L, "ctx:price_of: %s", iapt_error_last()->message);
+	lua_pushnumber(L, out);
+	return 1;
+}
+
+/* ctx.<field>: the run's state now; ctx:<method>(...) */
+static int ctx_index(lua_State *L)
+{
+	pstate *ps = iapt_lua__ps(L);
+	const char *k = luaL_checkstring(L, 2);
+	iapt_run_info in;
+	lua_pushvalue(L, 2);
+	lua_rawget(L, lua_upvalueindex(1)); /* methods */
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	if (!ps->run || ps->hook < 0)
+		return luaL_error(L, "ctx used outside a hook");
+	iapt_run_get_info(ps->run, &in);
+	if (strcmp(k, "year") == 0)
+		lua_pushinteger(L, in.year);
+	else if (strcmp(k, "week") == 0)
+		lua_pushinteger(L, in.week);
+	else if (strcmp(k, "first_year") == 0)
+		lua_pushinteger(L, in.first_year);
+	else if (strcmp(k, "last_year") == 0)
+		lua_pushinteger(L, in.last_year);
+	else if (strcmp(k, "replicate") == 0)
+		lua_pushinteger(L, in.replicate + 1);
+	else if (strcmp(k, "population_scale") == 0)
+		lua_pushnumber(L, in.population_scale);
+	else if (strcmp(k, "n_services") == 0)
+		lua_pushinteger(L, in.n_services);
+	else if (strcmp(k, "options") == 0)
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ps->opts_ref);
+	else if (strcmp(k, "price_year") == 0) {
+		const iapt_scenario *sc;
+		lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
+		sc = lua_touserdata(L, -1);
+		lua_pushinteger(L, sc->econ.price_year);
+	} else
+		return luaL_error(L, "ctx has no field '%s' (plugins/README.md lists them)", k);
+	return 1;
+}
+
+static int ctx_newindex(lua_State *L)
+{
+	return luaL_error(L, "ctx is read-only; use ctx:set(name, value) for parameters");
+}
+
+static int person_tostring(lua_State *L)
+{
+	pstate *ps = iapt_lua__ps(L);
+	if (ps->person)
+		lua_pushfstring(L, "person %d", (int)ps->person->id);
+	else
+		lua_pushliteral(L, "person (expired)");
+	return 1;
+}
+
+/* Builds ctx, the person object and opts in a worker state: bind_run(plugin table, scenario). */
+int iapt_lua__bind_run(lua_State *L)
+{
+	pstate *ps = iapt_lua__ps(L);
+	static const luaL_Reg methods[] = {{"get", ctx_get}, {"set", ctx_set}, {"flow", ctx_flow}, {"metric", ctx_metric},
+					   {"log", ctx_log}, {"price", ctx_price},
+					   {"price_of", ctx_price_of}, {NULL, NULL}};
+	const luaL_Reg *m;
+	size_t i;
+	int h;
+	/* the scenario, for the ctx methods (allocates: so here, under protection) */
+	lua_setfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
+	/* hooks, looked up once */
+	for (h = 0; h < N_HOOKS; h++) {
+		lua_getfield(L, 1, hook_name(h));
+		if (lua_isfunction(L, -1))
+			ps->ref[h] = luaL_ref(L, LUA_REGISTRYINDEX);
+		else
+			lua_pop(L, 1);
+	}
+	/* ctx */
+	lua_newuserdatauv(L, 0, 0);
+	luaL_newmetatable(L, "iaptsim.ctx");
+	lua_newtable(L); /* methods */
+	lua_newtable(L); /* parameter name -> index cache, shared by the methods */
+	for (m = methods; m->name; m++) {
+		if (m->func == ctx_metric)
+			lua_newtable(L); /* metric name -> index: a cache of its own */
+		else
+			lua_pushvalue(L, -1);
+		lua_pushcclosure(L, m->func, 1);
+		lua_setfield(L, -3, m->name);
+	}
+	lua_pop(L, 1);
+	lua_pushcclosure(L, ctx_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, ctx_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "iaptsim.ctx");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	ps->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* the person: one object, pointed at each hook call's person */
+	lua_newuserdatauv(L, 0, 0);
+	luaL_newmetatable(L, "iaptsim.person");
+	lua_newtable(L);
+	for (i = 0; i < IAPT_PF__COUNT; i++) {
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_setfield(L, -2, iapt_person_field_get((int)i)->name);
+	}
+	lua_pushvalue(L, -1);
+	lua_pushcclosure(L, person_index, 1);
+	lua_setfield(L, -3, "__index");
+	lua_pushcclosure(L, person_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushcfunction(L, person_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pushliteral(L, "iaptsim.person");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	ps->person_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* opts: the option values in force */
+	lua_newtable(L);
+	for (i = 0; i < ps->pl->n_options; i++) {
+		const iapt_plugin_option *o = &ps->pl->options[i];
+		switch (o->kind) {
+		case IAPT_OPT_INTEGER: lua_pushinteger(L, (lua_Integer)o->num); break;
+		case IAPT_OPT_BOOLEAN: lua_pushboolean(L, o->num != 0); break;
+		case IAPT_OPT_STRING: lua_pushstring(L, o->str); break;
+		default: lua_pushnumber(L, o->num); break;
+		}
+		lua_setfield(L, -2, o->name);
+	}
+	ps->opts_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+

@@ -1,0 +1,45 @@
+/* Errors at a place in an input file: "file:LINE:COL: message", then the line and a caret
+ * under the column (tabs kept, so the caret lines up). */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file, size_t line, size_t col, const char *text,
+		       const char *fmt, ...)
+{
+	char msg[1024]; /* as the scenario parser's messages */
+	iapt_buf b = {0};
+	va_list ap;
+	size_t k, tl = text ? strlen(text) : 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	iapt_buf__printf(&b, "%s:%zu:%zu: %s", file, line + 1, col + 1, msg);
+	if (text) {
+		iapt_buf__printf(&b, "\n  %s\n  ", text);
+		for (k = 0; k < col; k++)
+			iapt_buf__put(&b, k < tl && text[k] == '\t' ? "\t" : " ", 1);
+		iapt_buf__put(&b, "^", 1);
+	}
+	iapt_error__set_at(cfile, cline, code, "%s", iapt_buf__ok(&b) ? b.ptr : msg);
+	iapt_buf__free(&b);
+	return code;
+}
+
+int iapt_str__number(const char *s, double *out)
+{
+	char *end;
+	double v;
+	errno = 0;
+	v = strtod(s, &end);
+	/* hexadecimal and infinities are not numbers a person means in a scenario */
+	if (end == s || *end || errno == ERANGE || !isfinite(v) || strchr(s, 'x') || strchr(s, 'X'))
+		return IAPT_EINVAL;
+	*out = v;
+	return IAPT_OK;
+}

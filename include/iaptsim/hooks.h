@@ -1,0 +1,252 @@
+/* iaptsim: hooks, the engine's plugin interface.
+ *
+ * The engine calls code of yours at fixed points of a replicate through a table of
+ * function pointers (iapt_hooks). The Lua host (iaptsim/plugin.h) is one implementation;
+ * a C program or a test can be another. A run gets hooks from a factory
+ * (iapt_hook_factory): one hook set per worker thread, so hooks never share state across
+ * threads; state meant for one replicate should start afresh in on_setup, so that results
+ * do not depend on which thread ran which replicate.
+ *
+ * Each concept is one list here (X-macros): the hooks, the person fields hooks see and
+ * the value names of categorical fields. Everything else (the enums, the struct, the Lua
+ * names and their read and write rules, the listings) is generated from them. */
+#ifndef IAPTSIM_HOOKS_H
+#define IAPTSIM_HOOKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the hooks: X(ID, name, doc) ----
+ * Adding one: a row here, a member of iapt_hooks (below), the engine's call and the Lua
+ * host's trampoline (core/lua/api.c). */
+#define IAPT_HOOK_LIST(X) \
+	X(SETUP, setup, "once per replicate, before the first simulated week (warm-up included)") \
+	X(ON_YEAR, on_year, "at the start of each reported financial year, before its parameters are read") \
+	X(ON_REFERRAL, on_referral, "at every referral, after the person is drawn and before they are routed") \
+	X(ON_DISCHARGE, on_discharge, "when a referral ends, after it is counted and before follow-up") \
+	X(ON_FINISH, on_finish, "once per replicate, after the last discharge")
+
+enum {
+#define IAPT_X_(id, name, doc) IAPT_HOOK_I_##id,
+	IAPT_HOOK_LIST(IAPT_X_)
+#undef IAPT_X_
+	IAPT_HOOK__COUNT
+};
+
+/* Hook bits: which hooks a hook set (or a plugin) defines. */
+enum {
+#define IAPT_X_(id, name, doc) IAPT_HOOK_##id = 1 << IAPT_HOOK_I_##id,
+	IAPT_HOOK_LIST(IAPT_X_)
+#undef IAPT_X_
+	IAPT_HOOK__ALL = (1 << IAPT_HOOK__COUNT) - 1
+};
+
+/* "setup", "on_year", ...: static strings; NULL outside [0, IAPT_HOOK__COUNT). */
+const char *iapt_hook_name(int hook);
+const char *iapt_hook_doc(int hook);
+
+/* ---- value names of the categorical person fields: X(ID, "name") ---- */
+#define IAPT_AGE_LIST(X) X(18_25, "18_25") X(26_35, "26_35") X(36_64, "36_64") X(65_PLUS, "65_plus")
+/* in the order of the problem.* weights (docs/parameters.md) */
+#define IAPT_PROBLEM_LIST(X) \
+	X(DEPRESSION, "depression") X(GAD, "generalised_anxiety") X(MIXED, "mixed_anxiety_depression") \
+	X(SOCIAL_ANXIETY, "social_anxiety") X(PTSD, "ptsd") X(PANIC, "panic") X(OCD, "ocd") \
+	X(HEALTH_ANXIETY, "health_anxiety") X(OTHER, "other")
+#define IAPT_EMPLOYMENT_LIST(X) X(EMPLOYED, "employed") X(UNEMPLOYED, "unemployed_or_sick") X(OTHER, "other")
+/* in the order of the ltc.<condition> weights */
+#define IAPT_LTC_LIST(X) \
+	X(DIABETES, "diabetes") X(COPD, "copd") X(CARDIOVASCULAR, "cardiovascular") \
+	X(MUSCULOSKELETAL_PAIN, "musculoskeletal_pain") X(OTHER, "other")
+#define IAPT_ROUTE_LIST(X) X(LI, "li") X(HI, "hi") X(SIGNPOST, "signpost")
+
+#define IAPT_X_(id, name) IAPT_AGE_##id,
+enum { IAPT_AGE_LIST(IAPT_X_) IAPT_AGE__COUNT };
+#undef IAPT_X_
+#define IAPT_X_(id, name) IAPT_PROBLEM_##id,
+enum { IAPT_PROBLEM_LIST(IAPT_X_) IAPT_PROBLEM__COUNT };
+#undef IAPT_X_
+#define IAPT_X_(id, name) IAPT_EMP_##id,
+enum { IAPT_EMPLOYMENT_LIST(IAPT_X_) IAPT_EMP__COUNT };
+#undef IAPT_X_
+#define IAPT_X_(id, name) IAPT_LTC_##id,
+enum { IAPT_LTC_LIST(IAPT_X_) IAPT_LTC__COUNT };
+#undef IAPT_X_
+#define IAPT_X_(id, name) IAPT_ROUTE_##id,
+enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
+#undef IAPT_X_
+
+/* ---- the person as hooks see them: X(name, C type, kind, readable, writable, values, doc) ----
+ * kind: how a plugin sees the value (IAPT_PK_*); readable and writable: in which hooks
+ * (IAPT_PR: on_referral, IAPT_PD: on_discharge); values: the value list of a NAME field
+ * (AGE, PROBLEM, EMPLOYMENT, LTC, ROUTE), BOUNDS(min, max) of a NUMBER or WHOLE field, or
+ * NONE.
+ * The engine fills every readable field before the hook and takes back the writable ones
+ * after it. Adding an attribute: a row here, plus filling it and using it in the engine
+ * (core/engine/pathway.c). */
+#define IAPT_PR (1u << IAPT_HOOK_I_ON_REFERRAL)
+#define IAPT_PD (1u << IAPT_HOOK_I_ON_DISCHARGE)
+#define IAPT_PERSON_FIELDS(X) \
+	X(id, uint32_t, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "arrival order in the replicate") \
+	X(service, int, INDEX, IAPT_PR | IAPT_PD, 0, NONE, "service, 0-based (1 .. n_services to plugins)") \
+	X(year, int, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "financial year of referral (before first_year in warm-up)") \
+	X(week, int, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "week of referral from the start of the run") \
+	X(age_band, int, NAME, IAPT_PR | IAPT_PD, 0, AGE, "age band") \
+	X(female, int, BOOLEAN, IAPT_PR | IAPT_PD, 0, NONE, "") \
+	X(problem, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, PROBLEM, "presenting problem") \
+	X(employment, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, EMPLOYMENT, \
+	  "at referral: at the start; at discharge: the treated path's status from discharge on") \
+	X(ltc, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR, NONE, "a long-term physical condition") \
+	X(ltc_type, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, LTC, "the condition") \
+	X(integrated, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, NONE, "seen in a service integrated with physical care") \
+	X(responsiveness, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 100), "response to a session before the LTC effect (mean 1)") \
+	X(phq9, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 27), "PHQ-9 severity at referral (latent score)") \
+	X(gad7, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 21), "GAD-7 severity at referral (latent score)") \
+	X(route, int, NAME, IAPT_PR, IAPT_PR, ROUTE, "where the core sends the person; writing it decides") \
+	X(mark, int, WHOLE, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, BOUNDS(0, 255), "free for the plugin") \
+	X(discharge_week, int, INTEGER, IAPT_PD, 0, NONE, "week the referral ended") \
+	X(discharge_year, int, INTEGER, IAPT_PD, 0, NONE, "financial year of discharge_week") \
+	X(entered, int, BOOLEAN, IAPT_PD, 0, NONE, "at least one attended session") \
+	X(finished, int, BOOLEAN, IAPT_PD, 0, NONE, "at least two attended sessions") \
+	X(attended, int, INTEGER, IAPT_PD, 0, NONE, "attended sessions") \
+	X(missed, int, INTEGER, IAPT_PD, 0, NONE, "booked sessions missed") \
+	X(sessions_li, int, INTEGER, IAPT_PD, 0, NONE, "attended low-intensity sessions") \
+	X(sessions_hi, int, INTEGER, IAPT_PD, 0, NONE, "attended high-intensity sessions") \
+	X(wait_weeks, int, OPTIONAL, IAPT_PD, 0, NONE, "referral to first attended session; -1 (nil) if none") \
+	X(phq9_first, int, OPTIONAL, IAPT_PD, 0, NONE, "first recorded PHQ-9; -1 (nil) if never scored") \
+	X(gad7_first, int, OPTIONAL, IAPT_PD, 0, NONE, "first recorded GAD-7; -1 (nil) if never scored") \
+	X(phq9_last, int, OPTIONAL, IAPT_PD, 0, NONE, "last recorded PHQ-9; -1 (nil) if never scored") \
+	X(gad7_last, int, OPTIONAL, IAPT_PD, 0, NONE, "last recorded GAD-7; -1 (nil) if never scored") \
+	X(caseness, int, BOOLEAN, IAPT_PD, 0, NONE, "a finished course at caseness at the first score") \
+	X(recovered, int, BOOLEAN, IAPT_PD, 0, NONE, "recovered (docs/model.md)") \
+	X(reliable_improvement, int, BOOLEAN, IAPT_PD, 0, NONE, "reliably improved") \
+	X(reliable_recovery, int, BOOLEAN, IAPT_PD, 0, NONE, "reliably recovered") \
+	X(reliable_deterioration, int, BOOLEAN, IAPT_PD, 0, NONE, "reliably deteriorated")
+
+/* How a person field looks to a plugin. */
+typedef enum iapt_person_kind {
+	IAPT_PK_INTEGER,  /* a whole number */
+	IAPT_PK_INDEX,    /* a 0-based index, 1-based to plugins */
+	IAPT_PK_BOOLEAN,  /* 0 or 1 */
+	IAPT_PK_NAME,     /* an index in a value list (IAPT_*_LIST) */
+	IAPT_PK_NUMBER,   /* a number within bounds */
+	IAPT_PK_WHOLE,    /* a whole number within bounds */
+	IAPT_PK_OPTIONAL  /* a whole number, or -1 for none */
+} iapt_person_kind;
+
+enum {
+#define IAPT_X_(name, ctype, kind, rd, wr, values, doc) IAPT_PF_##name,
+	IAPT_PERSON_FIELDS(IAPT_X_)
+#undef IAPT_X_
+	IAPT_PF__COUNT
+};
+
+typedef struct iapt_hook_person {
+#define IAPT_X_(name, ctype, kind, rd, wr, values, doc) ctype name;
+	IAPT_PERSON_FIELDS(IAPT_X_)
+#undef IAPT_X_
+	/* bit IAPT_PF_<name> set: a hook wrote the field (route: the hook chose it) */
+	unsigned long long written;
+} iapt_hook_person;
+
+#define IAPT_PERSON_WROTE(p, name) (((p)->written >> IAPT_PF_##name) & 1u)
+
+/* A person field's description, from the list above. */
+typedef struct iapt_person_field {
+	const char *name, *doc;
+	iapt_person_kind kind;
+	unsigned readable, writable;  /* hook bits (IAPT_PR, IAPT_PD) */
+	const char *const *values;    /* NAME: the value names */
+	int n_values;
+	double min, max;              /* NUMBER, WHOLE: inclusive bounds */
+} iapt_person_field;
+
+/* Field f (IAPT_PF_*), or NULL outside [0, IAPT_PF__COUNT). */
+const iapt_person_field *iapt_person_field_get(int f);
+
+/* ---- what hooks may ask of the run ---- */
+
+typedef struct iapt_run iapt_run; /* one replicate in progress, opaque */
+
+typedef struct iapt_run_info {
+	unsigned long long seed;
+	int replicate;  /* 0-based */
+	int first_year, last_year;
+	int year;       /* financial year in force (first_year during warm-up) */
+	int week;       /* week index of the current event */
+	int n_services;
+	double population_scale;
+	int price_year; /* of money in flows */
+} iapt_run_info;
+
+void iapt_run_get_info(const iapt_run *r, iapt_run_info *out);
+/* Parameter idx (iaptsim/params.h) in financial year `year` (0: the year in force), in its
+ * own unit. */
+double iapt_run_param(const iapt_run *r, size_t idx, int year);
+/* Set a parameter for this replicate from `year` on (0: the base value in setup, the year
+ * in force in on_year). Only in setup and on_year; not the parameters that shape the run;
+ * not years already simulated. IAPT_EINVAL or IAPT_ERANGE otherwise. */
+int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value);
+/* The combinations of parameters that are checked in a scenario (weights that must not sum
+ * to zero, shares that must not sum over 1), in every reported year: for a hook that has
+ * set parameters, once it is done. IAPT_EINVAL with the year and the parameters. */
+int iapt_run_check_params(const iapt_run *r);
+/* A flow in the ledger: category and perspective tag (iaptsim/econ.h), amount in GBP of
+ * the price year (or QALYs) at the simulated scale, in the current year for the current
+ * cohort. Not in on_finish. */
+int iapt_run_flow(iapt_run *r, int category, int tag, double amount);
+/* Hook metric k (iapt_hook_factory.metrics order): add v to the count of financial year
+ * `year` (0: the year of the event in hand), or set its level. Years outside the reported
+ * ones are ignored. */
+int iapt_run_metric(iapt_run *r, size_t k, double v, int year);
+/* The replicate's metrics [year][group][metric] (iaptsim/sim.h), only in on_finish;
+ * otherwise NULL. Borrowed from the run. */
+const double *iapt_run_values(const iapt_run *r);
+/* A line for the run's log (kept per replicate, at most IAPT_LOG_MAX_LINES). */
+#define IAPT_LOG_MAX_LINES 200
+int iapt_run_log(iapt_run *r, const char *line);
+/* The stream key of (entity, purpose IAPT_RNG_PLUGIN) in this replicate (iaptsim/rng.h). */
+uint64_t iapt_run_key(const iapt_run *r, uint64_t entity);
+/* A hook's failure: sets the thread's error message (iapt_error_last) and returns code. */
+int iapt_run_fail(iapt_run *r, int code, const char *message);
+
+/* ---- the hook table ----
+ * A hook returns 0 (IAPT_OK) or a negative IAPT_E* code with the message set (by
+ * iapt_run_fail, or by the library call that failed). A hook whose bit is not in
+ * `has` is never called. on_finish is called after every replicate whose setup succeeded
+ * (or whose set has no setup), with ok = 0 when the replicate failed: then it should only
+ * release what setup took. */
+typedef struct iapt_hooks {
+	void *data;
+	unsigned has; /* IAPT_HOOK_* bits; each named hook must be set */
+	int (*setup)(void *data, iapt_run *run);
+	int (*on_year)(void *data, iapt_run *run, int year);
+	int (*on_referral)(void *data, iapt_run *run, iapt_hook_person *p);
+	int (*on_discharge)(void *data, iapt_run *run, iapt_hook_person *p);
+	int (*on_finish)(void *data, iapt_run *run, int ok);
+} iapt_hooks;
+
+/* A metric that hooks report, in summary.csv as `name`, group "all". */
+typedef struct iapt_hook_metric {
+	const char *name; /* "<plugin>.<metric>" */
+	const char *doc;
+	int level;        /* 1: set, reported as is; 0: a count, summed and scaled to national */
+} iapt_hook_metric;
+
+/* Where a run gets its hooks: create is called once per worker thread, destroy when the
+ * worker is done. The factory and its metrics must outlive the run. */
+typedef struct iapt_hook_factory {
+	void *data;
+	int (*create)(void *data, iapt_hooks **out);
+	void (*destroy)(void *data, iapt_hooks *hooks);
+	const iapt_hook_metric *metrics;
+	size_t n_metrics;
+} iapt_hook_factory;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

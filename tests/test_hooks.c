@@ -1,0 +1,226 @@
+/* Hooks written in C, through the public API only (iaptsim/iaptsim.h): what an embedding
+ * program can do without Lua. A hook set counts referrals per replicate, reports them as a
+ * metric, sends some people elsewhere, and can fail. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iaptsim/iaptsim.h"
+
+#define MAX_REPS 8
+
+/* What the factory shares between workers: each slot is written by the replicate's own
+ * worker only. */
+typedef struct counts {
+	long referrals[MAX_REPS];  /* in the reported years */
+	long discharges[MAX_REPS];
+	int signpost_all;          /* on_referral sends everyone to signposting */
+	int fail_year;             /* on_year fails in this year (0: never) */
+} counts;
+
+/* One worker's hook set: its own table and a pointer to the shared counts. */
+typedef struct worker {
+	iapt_hooks hooks;
+	counts *c;
+	int replicate;
+} worker;
+
+static int setup(void *data, iapt_run *run)
+{
+	worker *w = data;
+	iapt_run_info in;
+	iapt_run_get_info(run, &in);
+	w->replicate = in.replicate; /* state of this replicate starts here */
+	w->c->referrals[in.replicate] = w->c->discharges[in.replicate] = 0;
+	return 0;
+}
+
+static int on_year(void *data, iapt_run *run, int year)
+{
+	worker *w = data;
+	if (year == w->c->fail_year)
+		return iapt_run_fail(run, IAPT_EINVAL, "no budget for this year");
+	return 0;
+}
+
+static int on_referral(void *data, iapt_run *run, iapt_hook_person *p)
+{
+	worker *w = data;
+	iapt_run_info in;
+	iapt_run_get_info(run, &in);
+	if (p->year >= in.first_year && p->year <= in.last_year) {
+		w->c->referrals[w->replicate]++;
+		if (iapt_run_metric(run, 0, 1.0, 0))
+			return -1;
+	}
+	if (w->c->signpost_all) {
+		p->route = IAPT_ROUTE_SIGNPOST;
+		p->written |= 1ull << IAPT_PF_route;
+	}
+	return 0;
+}
+
+static int on_discharge(void *data, iapt_run *run, iapt_hook_person *p)
+{
+	worker *w = data;
+	(void)run;
+	ck_assert_int_ge(p->discharge_week, p->week);
+	w->c->discharges[w->replicate]++;
+	return 0;
+}
+
+static int create(void *data, iapt_hooks **out)
+{
+	worker *w = calloc(1, sizeof *w);
+	if (!w)
+		return IAPT_ENOMEM;
+	w->c = data;
+	w->hooks.data = w;
+	w->hooks.has = IAPT_HOOK_SETUP | IAPT_HOOK_ON_YEAR | IAPT_HOOK_ON_REFERRAL | IAPT_HOOK_ON_DISCHARGE;
+	w->hooks.setup = setup;
+	w->hooks.on_year = on_year;
+	w->hooks.on_referral = on_referral;
+	w->hooks.on_discharge = on_discharge;
+	*out = &w->hooks;
+	return 0;
+}
+
+static void destroy(void *data, iapt_hooks *h)
+{
+	(void)data;
+	free(h->data);
+}
+
+static const iapt_hook_metric metric = {"c.referrals", "referrals counted by a C hook", 0};
+
+static iapt_scenario *scenario(void)
+{
+	static const char text[] = "iaptsim: 1\nname: c hooks\nyears: [2019, 2020]\nseed: 3\nreplicates: 4\n"
+				   "population_scale: 0.005\nparameters:\n  followup.years: 1\n";
+	iapt_scenario *sc;
+	ck_assert_int_eq(iapt_scenario_parse(&sc, text, sizeof text - 1, "c.yaml"), 0);
+	return sc;
+}
+
+static iapt_results *run(const iapt_scenario *sc, counts *c, int threads)
+{
+	iapt_hook_factory f = {.data = c, .create = create, .destroy = destroy, .metrics = &metric, .n_metrics = 1};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_results *res = NULL;
+	int rc;
+	ro.threads = threads;
+	ro.hooks = &f;
+	rc = iapt_sim_run(&res, sc, &ro);
+	ck_assert_msg(rc == 0, "%s", iapt_error_last()->message);
+	return res;
+}
+
+START_TEST(c_hooks_count_referrals)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res, *res2;
+	int rep, y;
+	memset(&c, 0, sizeof c);
+	res = run(sc, &c, 1);
+	ck_assert_uint_eq(iapt_results_extra_count(res), 1);
+	ck_assert_str_eq(iapt_results_extra_name(res, 0), "c.referrals");
+	for (rep = 0; rep < 4; rep++) {
+		double total = 0, metric_total = 0;
+		for (y = 2019; y <= 2020; y++) {
+			double v = iapt_results_value(res, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, rep);
+			/* the hook's metric is a count, scaled to national like the core's */
+			ck_assert_double_eq_tol(iapt_results_extra(res, y, 0, rep), v, 1e-6);
+			total += v;
+			metric_total += iapt_results_extra(res, y, 0, rep);
+		}
+		ck_assert_int_gt(c.referrals[rep], 1000);
+		ck_assert_double_eq_tol(c.referrals[rep] / 0.005, total, 1e-6);
+		ck_assert_double_eq_tol(metric_total, total, 1e-6);
+		ck_assert_int_ge(c.discharges[rep], c.referrals[rep] * 9 / 10);
+	}
+	/* two threads: two hook sets, the same results */
+	memset(&c, 0, sizeof c);
+	res2 = run(sc, &c, 2);
+	for (rep = 0; rep < 4; rep++)
+		for (y = 2019; y <= 2020; y++)
+			ck_assert(iapt_results_value(res, y, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) ==
+				  iapt_results_value(res2, y, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep));
+	iapt_results_free(res);
+	iapt_results_free(res2);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A hook's writes reach the engine: everyone signposted, nobody treated. */
+START_TEST(c_hooks_route_people)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res;
+	memset(&c, 0, sizeof c);
+	c.signpost_all = 1;
+	res = run(sc, &c, 1);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) > 0);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, 0) == 0);
+	ck_assert(iapt_results_value(res, 2020, IAPT_G_ALL, IAPT_M_SESSIONS_ATTENDED, 0) == 0);
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A failing hook fails the run with its message and the replicate; no results. */
+START_TEST(c_hooks_failure)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_hook_factory f = {.data = &c, .create = create, .destroy = destroy, .metrics = &metric, .n_metrics = 1};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_results *res = NULL;
+	memset(&c, 0, sizeof c);
+	c.fail_year = 2020;
+	ro.hooks = &f;
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+	ck_assert_ptr_null(res);
+	ck_assert_str_eq(iapt_error_last()->message, "replicate 1: no budget for this year");
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* The lists the person view is generated from: names, kinds, rules. */
+START_TEST(person_fields_from_the_list)
+{
+	const iapt_person_field *f = iapt_person_field_get(IAPT_PF_problem);
+	ck_assert_str_eq(f->name, "problem");
+	ck_assert_int_eq(f->kind, IAPT_PK_NAME);
+	ck_assert_int_eq(f->n_values, IAPT_PROBLEM__COUNT);
+	ck_assert_str_eq(f->values[IAPT_PROBLEM_PTSD], "ptsd");
+	ck_assert_uint_eq(f->writable, 1u << IAPT_HOOK_I_ON_REFERRAL);
+	f = iapt_person_field_get(IAPT_PF_mark);
+	ck_assert_int_eq(f->kind, IAPT_PK_WHOLE);
+	ck_assert(f->min == 0 && f->max == 255);
+	ck_assert_ptr_null(iapt_person_field_get(IAPT_PF__COUNT));
+	ck_assert_str_eq(iapt_hook_name(IAPT_HOOK_I_ON_DISCHARGE), "on_discharge");
+	ck_assert_ptr_null(iapt_hook_name(IAPT_HOOK__COUNT));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hooks");
+	TCase *tc = tcase_create("hooks");
+	SRunner *sr;
+	int failed;
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, c_hooks_count_referrals);
+	tcase_add_test(tc, c_hooks_route_people);
+	tcase_add_test(tc, c_hooks_failure);
+	tcase_add_test(tc, person_fields_from_the_list);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
