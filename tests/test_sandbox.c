@@ -12,6 +12,7 @@
 #include <lua.h>
 
 #include "iaptsim/iaptsim.h"
+#include "lua/host.h"
 #include "lua/sandbox.h"
 
 #define HOSTILE IAPT_TEST_DATA "/plugins/hostile"
@@ -164,6 +165,30 @@ START_TEST(library_work_is_charged)
 }
 END_TEST
 
+/* A plugin whose text does not compile within its cap says so, naming the file. */
+START_TEST(compile_over_the_cap)
+{
+	static const char head[] = "local s = '", tail[] = "'\nreturn {name = 'big', summary = 's'}\n";
+	size_t n = 3u << 20;
+	iapt_plugin pl;
+	pstate ps;
+	memset(&pl, 0, sizeof pl);
+	memset(&ps, 0, sizeof ps);
+	pl.path = (char *)"big.lua";
+	pl.instructions = 1000000;
+	pl.memory_bytes = 1u << 20;
+	pl.source_len = sizeof head - 1 + n + sizeof tail - 1;
+	ck_assert_ptr_nonnull(pl.source = malloc(pl.source_len + 1));
+	memcpy(pl.source, head, sizeof head - 1);
+	memset(pl.source + sizeof head - 1, 'x', n);
+	memcpy(pl.source + sizeof head - 1 + n, tail, sizeof tail);
+	ck_assert_int_eq(iapt_lua__open_state(&ps, &pl), IAPT_ELUA);
+	ck_assert_str_eq(iapt_error_last()->message, "big.lua: memory cap of 1 MiB exceeded while compiling the plugin");
+	iapt_lua__close_state(&ps);
+	free(pl.source);
+}
+END_TEST
+
 /* ---- hostile plugins in a scenario ---- */
 
 /* A run with the scenario's plugins (the Lua host's hooks), as the command makes it. */
@@ -294,6 +319,7 @@ static Suite *make_suite(void)
 	tcase_add_test(t, budget_spent_is_final);
 	tcase_add_test(t, memory_full_is_final);
 	tcase_add_test(t, library_work_is_charged);
+	tcase_add_test(t, compile_over_the_cap);
 	tcase_add_test(t, hostile_plugins_fail_cleanly);
 	tcase_add_test(t, tame_plugin_runs);
 	suite_add_tcase(s, t);

@@ -50,7 +50,10 @@ int iapt_lua__open_state(pstate *ps, const iapt_plugin *pl)
 		return rc;
 	L = ps->L;
 	snprintf(chunkname, sizeof chunkname, "@%s", pl->path);
-	if (luaL_loadbufferx(L, pl->source, pl->source_len, chunkname, "t") != LUA_OK) {
+	if ((rc = luaL_loadbufferx(L, pl->source, pl->source_len, chunkname, "t")) != LUA_OK) {
+		if (rc == LUA_ERRMEM)
+			return iapt_error__set(IAPT_ELUA, "%s: memory cap of %zu MiB exceeded while compiling the plugin", pl->path,
+					       ps->cap >> 20);
 		iapt_error__set(IAPT_ELUA, "%s", lua_tostring(L, -1));
 		return IAPT_ELUA;
 	}

@@ -1,6 +1,6 @@
 /* The plugin sandbox, inside the Lua host (STYLE.md rules 10-11): the memory cap, the
  * instruction budget, the allowed libraries and the plugin's _ENV, and the one protected-call
- * wrapper. Internal to core/lua: only host.c and sandbox.c include it. */
+ * wrapper. Internal to core/lua (and its tests). */
 #ifndef IAPT_LUA_SANDBOX_H
 #define IAPT_LUA_SANDBOX_H
 
