@@ -6,13 +6,18 @@
 #   make build-mpi, test-mpi   iaptsim with Open MPI, and its identity test under mpirun
 #   make bench  the benchmarks
 #   make validation  regenerate docs/validation.md
+#   make install [PREFIX=/usr/local]  the command, headers, libraries, iaptsim.pc, the CMake
+#               package, and share/iaptsim (scenarios, plugins, data)
+#   make example  install to a temporary prefix, build examples/ against it and run it
+#               (also part of make test)
 BUILD    ?= build
 ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
+PREFIX   ?= /usr/local
 DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev
 
-.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation clean
+.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example clean
 
 all: build
 
@@ -55,8 +60,14 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
-	./$(BUILD)/iaptsim run $(SCENARIO)
+# Built quietly, so that the run's summary is what is left on the screen; the build's log is
+# shown only if it fails (warnings are errors).
+run: deps
+	@log=$(BUILD)/make-run.log; mkdir -p $(BUILD); \
+	echo "make: building iaptsim in $(BUILD)/ (log: $$log)"; \
+	{ [ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DIAPTSIM_WERROR=ON; } >$$log 2>&1 \
+	  && cmake --build $(BUILD) -j $(JOBS) >>$$log 2>&1 || { cat $$log; echo "make: the build failed (log above)"; exit 1; }
+	$(BUILD)/iaptsim run $(SCENARIO)
 
 test: build
 	cd $(BUILD) && LANG=C TZ=UTC ctest --output-on-failure -j $(JOBS)
@@ -90,6 +101,12 @@ bench: build
 	bench/plugin_hook_cost.sh $(BUILD)
 	./$(BUILD)/bench_crn
 	bench/threads_speedup.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+example: build
+	bash tests/install_test.sh $(BUILD) .
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 
 #include "iaptsim/iaptsim.h"
 
@@ -49,7 +48,6 @@ int main(int argc, char **argv)
 	iapt_results *rb, *ra, *ri;
 	double v;
 	int n, i, k;
-	gsl_set_error_handler_off();
 	if (iapt_scenario_load(&base, path) || iapt_scenario_load(&alt, path)) {
 		fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
 		return 2;

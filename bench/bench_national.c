@@ -7,7 +7,6 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include <gsl/gsl_errno.h>
 
 #include "iaptsim/iaptsim.h"
 
@@ -29,7 +28,6 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int years, burn = 0;
 
-	gsl_set_error_handler_off();
 	if (iapt_scenario_load(&sc, path)) {
 		fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
 		return 2;

@@ -1,5 +1,5 @@
 -- long_term_conditions: integrated services for people with long-term physical conditions
--- (MODEL.md section 6; docs/plugins.md).
+-- (docs/plugins.md; the follow-up it acts on: docs/economics.md).
 --
 -- The core model already carries what a long-term condition (LTC) does: who has one and
 -- which (ltc.share and the ltc.<condition> weights), its effect on response to treatment

@@ -1,7 +1,7 @@
 /* Shared main for the Check suites: each file defines make_suite(). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <check.h>
-#include <gsl/gsl_errno.h>
 
 static Suite *make_suite(void);
 
@@ -9,7 +9,6 @@ int main(void)
 {
 	SRunner *sr;
 	int failed;
-	gsl_set_error_handler_off();
 	sr = srunner_create(make_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

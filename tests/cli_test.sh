@@ -250,6 +250,104 @@ grep -q "$(sha256sum scenarios/default.yaml | cut -d' ' -f1)" "$tmp/a/report.htm
 [ -s "$tmp/sens/report.html" ] && grep -q "Tornado" "$tmp/sens/report.html" && ok || bad "sensitivity report lacks the tornado"
 expect_exit 2 "report of a folder without results" "$bin" report tests/data
 
+# the command line by convention (getopt_long): --opt=VALUE, --opt VALUE, -oDIR, -o DIR
+mkdir -p "$tmp/conv"
+(cd "$tmp/conv" && "$bin" run "$src/scenarios/default.yaml" --replicates=4 -oout --threads=2 -q) && ok || bad "run --replicates=4 -oout --threads=2"
+"$bin" run scenarios/default.yaml --replicates 4 -o "$tmp/conv/spaced" --threads 2 -q || bad "run --replicates 4 -o DIR"
+cmp -s "$tmp/conv/out/summary.csv" "$tmp/conv/spaced/summary.csv" && ok || bad "--replicates=4 -oDIR and --replicates 4 -o DIR differ"
+expect_exit 0 "version" "$bin" --version
+grep -qx "iaptsim [0-9.]*" "$tmp/stdout" && ok || bad "--version: $(cat "$tmp/stdout")"
+expect_exit 0 "version -V" "$bin" -V
+grep -qx "iaptsim [0-9.]*" "$tmp/stdout" && ok || bad "-V: $(cat "$tmp/stdout")"
+# an option the command does not take: exit 2, naming it, nothing run
+expect_exit 2 "params --refine" "$bin" params --refine 5
+grep -qx "iaptsim: params does not take --refine (an option of sensitivity; see 'iaptsim params --help')" "$tmp/stderr" && ok || bad "params --refine: $(cat "$tmp/stderr")"
+[ -s "$tmp/stdout" ] && bad "params --refine printed parameters" || ok
+expect_exit 2 "a near miss" "$bin" run scenarios/default.yaml --replicatse 3
+grep -qx "iaptsim: run: unknown option '--replicatse'; did you mean '--replicates'? (see 'iaptsim run --help')" "$tmp/stderr" && ok || bad "near miss: $(cat "$tmp/stderr")"
+expect_exit 2 "an ambiguous abbreviation" "$bin" compare a.yaml b.yaml --th 1
+grep -qx "iaptsim: compare: '--th' is ambiguous: --threads, --thresholds (see 'iaptsim compare --help')" "$tmp/stderr" && ok || bad "ambiguous: $(cat "$tmp/stderr")"
+expect_exit 2 "a flag given a value" "$bin" run scenarios/default.yaml --quiet=yes
+grep -qx "iaptsim: --quiet takes no value" "$tmp/stderr" && ok || bad "flag with a value: $(cat "$tmp/stderr")"
+expect_exit 2 "a missing value" "$bin" run scenarios/default.yaml --replicates
+grep -qx "iaptsim: --replicates needs a value: --replicates N" "$tmp/stderr" && ok || bad "missing value: $(cat "$tmp/stderr")"
+# COMMAND --help: that command's options only
+expect_exit 0 "compare --help" "$bin" compare --help
+head -n 1 "$tmp/stdout" | grep -qx "usage: iaptsim compare BASE.yaml ALT.yaml \[ALT...\] \[options\]" && ok || bad "compare --help usage: $(head -n 1 "$tmp/stdout")"
+grep -q -- "--thresholds A:B:S" "$tmp/stdout" && grep -q -- "--replicates N" "$tmp/stdout" && ok || bad "compare --help lacks its options"
+grep -Eq -- "--(vary|refine|measure|targets|fit|observed|mix|csv|markdown|max-evaluations)" "$tmp/stdout" && bad "compare --help shows other commands' options" || ok
+expect_exit 0 "help sensitivity" "$bin" help sensitivity
+grep -q -- "--refine N" "$tmp/stdout" && ! grep -q -- "--thresholds" "$tmp/stdout" && ok || bad "help sensitivity"
+# every command in the usage, which is generated from the same table
+expect_exit 0 "--help" "$bin" --help
+for c in run compare sensitivity calibrate validate report check params metrics plugins version; do
+  grep -q "^  $c\b" "$tmp/stdout" && ok || bad "--help does not list $c"
+  "$bin" "$c" --help >/dev/null 2>&1 && ok || bad "$c --help"
+done
+
+# numbers: not a number and out of range are different mistakes, for every numeric option
+num() { # want-message command...
+  local want=$1; shift
+  expect_exit 2 "$*" "$@"
+  grep -qxF "iaptsim: $want" "$tmp/stderr" && ok || bad "$*: got '$(cat "$tmp/stderr")', expected '$want'"
+}
+num "--replicates: 'abc' is not a whole number" "$bin" run scenarios/default.yaml --replicates abc
+num "--replicates: '2.5' is not a whole number" "$bin" run scenarios/default.yaml --replicates=2.5
+num "--replicates: 0 is out of range [1, 100000]" "$bin" run scenarios/default.yaml --replicates 0
+num "--threads: 'many' is not a whole number" "$bin" run scenarios/default.yaml --threads many
+num "--threads: 2000 is out of range [1, 1024]" "$bin" run scenarios/default.yaml --threads 2000
+num "--seed: 'x1' is not a whole number" "$bin" check scenarios/default.yaml --seed x1
+num "--seed: -1 is out of range [0, 18446744073709551615]" "$bin" check scenarios/default.yaml --seed=-1
+num "--seed: 18446744073709551616 is out of range [0, 18446744073709551615]" "$bin" check scenarios/default.yaml --seed 18446744073709551616
+num "--scale: 'half' is not a number" "$bin" run scenarios/default.yaml --scale half
+num "--scale: 2 is out of range (0, 1]" "$bin" run scenarios/default.yaml --scale 2
+num "--scale: 0 is out of range (0, 1]" "$bin" run scenarios/default.yaml --scale 0
+num "--refine: 'lots' is not a whole number" "$bin" sensitivity scenarios/default.yaml --refine lots
+num "--refine: 21 is out of range [0, 20]" "$bin" sensitivity scenarios/default.yaml --refine 21
+num "--max-evaluations: '1e3' is not a whole number" "$bin" calibrate scenarios/default.yaml --max-evaluations 1e3
+num "--max-evaluations: 0 is out of range [1, 100000]" "$bin" calibrate scenarios/default.yaml --max-evaluations 0
+num "--thresholds: '0:x:10' is not FROM:TO:STEP (three numbers)" "$bin" compare a.yaml b.yaml --thresholds 0:x:10
+num "--thresholds: 5:1:1 is out of range: FROM:TO:STEP needs 0 <= FROM <= TO, STEP > 0 and at most 100000 steps" \
+  "$bin" compare a.yaml b.yaml --thresholds 5:1:1
+
+# every command rejects a stray argument, before doing anything
+num "metrics: unexpected argument 'extra' (see 'iaptsim metrics --help')" "$bin" metrics extra
+[ -s "$tmp/stdout" ] && bad "metrics extra printed the metrics" || ok
+for c in "run a.yaml" "sensitivity a.yaml" "calibrate a.yaml" "validate a.yaml" "report a" "check a.yaml" "params a.yaml" "plugins a" "version"; do
+  set -- $c
+  num "$1: unexpected argument 'stray' (see 'iaptsim $1 --help')" "$bin" "$@" stray
+done
+
+# plugins FILE that does not exist: the mistake, not the built-in list first
+expect_exit 2 "plugins nonexist.lua" "$bin" plugins nonexist.lua
+[ -s "$tmp/stdout" ] && bad "plugins nonexist.lua printed $(wc -l <"$tmp/stdout") lines first" || ok
+grep -q "nonexist.lua: cannot open" "$tmp/stderr" && ok || bad "plugins nonexist.lua: $(cat "$tmp/stderr")"
+expect_exit 2 "plugins DIR that does not exist" "$bin" plugins "$tmp/nodir"
+[ -s "$tmp/stdout" ] && bad "plugins NODIR printed the built-in list first" || ok
+
+# report of a folder without results: say so, no "line -1"
+mkdir -p "$tmp/empty"
+num "$tmp/empty: no run.json here, so no results of iaptsim to report on (run, compare or sensitivity writes a results folder)" "$bin" report "$tmp/empty"
+
+# validate -o FILE: the header names the command that made it, not another file
+grep -q -- "-o \|docs/validation.md" "$tmp/validation.md" && bad "validate -o FILE names another output: $(sed -n 3,4p "$tmp/validation.md")" || ok
+sed -n 4p "$tmp/validation.md" | grep -qx '`iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv --mix data/pathway_mix.csv`' \
+  && ok || bad "validate header: $(sed -n 3,4p "$tmp/validation.md")"
+
+# fitted.yaml says what the README says: a scenario includes it
+head -n 1 "$tmp/cal/fitted.yaml" | grep -q "include: PATH/fitted.yaml" && ! grep -qi paste "$tmp/cal/fitted.yaml" && ok || bad "fitted.yaml: $(head -n 1 "$tmp/cal/fitted.yaml")"
+
+# make run: a quiet build, so the run's summary is the last thing on the screen; a failed
+# build shows its log
+build=$(dirname "$bin")
+printf 'iaptsim: 1\nname: make run\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\n' >"$tmp/makerun.yaml"
+make --no-print-directory run BUILD="$build" SCENARIO="$tmp/makerun.yaml" >"$tmp/make.out" 2>&1 && ok || bad "make run: $(tail -n 5 "$tmp/make.out")"
+grep -Eq "Building C|Linking|Built target|Scanning" "$tmp/make.out" && bad "make run shows the build" || ok
+tail -n 1 "$tmp/make.out" | grep -q "^results: " && ok || bad "make run does not end with the results: $(tail -n 1 "$tmp/make.out")"
+[ "$(wc -l <"$tmp/make.out")" -lt 25 ] && ok || bad "make run printed $(wc -l <"$tmp/make.out") lines"
+mkdir -p "$tmp/broken" && echo "not a cache" >"$tmp/broken/CMakeCache.txt"
+make --no-print-directory run BUILD="$tmp/broken" SCENARIO="$tmp/makerun.yaml" >"$tmp/make.out" 2>&1 && bad "make run with a broken build succeeded" || ok
+grep -q "make: the build failed" "$tmp/make.out" && grep -qi "error" "$tmp/make.out" && ok || bad "make run hides a failed build: $(cat "$tmp/make.out")"
 
 # hostile plugins (tests/data/plugins/hostile, one per way out of the sandbox's bounds): run
 # exits as X.expect says (line 1), its first error names the plugin file and line (line 2),

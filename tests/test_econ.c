@@ -1,6 +1,7 @@
 /* Economics: prices, discounting and appraisal against figures worked out by hand; the
  * ledger's conservation on a real run; follow-up mechanisms on small seeded cohorts. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,28 @@ START_TEST(price_index)
 	ck_assert_int_eq(iapt_unit_price_year("GBP 2009-10"), 2009);
 	ck_assert_int_eq(iapt_unit_price_year("GBP/month 2021-22"), 2021);
 	ck_assert_int_eq(iapt_unit_price_year("proportion"), 0);
+}
+END_TEST
+
+/* The index in core/econ/econ.c is the one in data/nhs_cost_inflation.csv, year by year. */
+START_TEST(price_index_matches_data_file)
+{
+	FILE *f = fopen(IAPT_TEST_DATA "/../../data/nhs_cost_inflation.csv", "r");
+	char line[512];
+	int rows = 0, y, y2;
+	double pct, prev, cur;
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
+	while (fgets(line, sizeof line, f)) {
+		ck_assert_int_eq(sscanf(line, "%d-%d,%lf,", &y, &y2, &pct), 3);
+		ck_assert_int_eq(iapt_price_level(y - 1, &prev), 0);
+		ck_assert_int_eq(iapt_price_level(y, &cur), 0);
+		ck_assert_msg(fabs(cur / prev - 1 - pct / 100) < 1e-12, "%d: index change %.6f%%, data file %.6f%%", y,
+			      100 * (cur / prev - 1), pct);
+		rows++;
+	}
+	fclose(f);
+	ck_assert_int_eq(rows, 16);
 }
 END_TEST
 
@@ -428,6 +451,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, green_book_declines_after_year_30);
 	tcase_add_test(tc, custom_schedule_from_yaml);
 	tcase_add_test(tc, price_index);
+	tcase_add_test(tc, price_index_matches_data_file);
 	tcase_add_test(tc, appraisal_by_hand);
 	tcase_add_test(tc, appraisal_crossing_year_30);
 	tcase_add_test(tc, ledger_conservation);

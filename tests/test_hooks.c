@@ -3,6 +3,7 @@
  * metric, sends some people elsewhere, and can fail. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +85,14 @@ static int create(void *data, iapt_hooks **out)
 	w->hooks.on_discharge = on_discharge;
 	*out = &w->hooks;
 	return 0;
+}
+
+static int create_lacking(void *data, iapt_hooks **out)
+{
+	int rc = create(data, out);
+	if (!rc)
+		(*out)->has |= IAPT_HOOK_ON_FINISH; /* and no on_finish */
+	return rc;
 }
 
 static void destroy(void *data, iapt_hooks *h)
@@ -184,6 +193,11 @@ START_TEST(c_hooks_failure)
 	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
 	ck_assert_ptr_null(res);
 	ck_assert_str_eq(iapt_error_last()->message, "replicate 1: no budget for this year");
+	/* a set that names a hook it lacks is refused before any replicate runs */
+	c.fail_year = 0;
+	f.create = create_lacking;
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "a hook set names a hook it does not have (iapt_hooks.has)");
 	iapt_scenario_free(sc);
 }
 END_TEST
@@ -206,6 +220,62 @@ START_TEST(person_fields_from_the_list)
 }
 END_TEST
 
+/* The value lists follow the parameters' weights, name by name (problem.<name>, ...). */
+START_TEST(value_lists_match_the_weights)
+{
+	static const struct {
+		int field;
+		const char *prefix;
+	} lists[] = {{IAPT_PF_problem, "problem."}, {IAPT_PF_ltc_type, "ltc."}, {IAPT_PF_age_band, "population.age_"}};
+	iapt_params *p;
+	size_t l;
+	ck_assert_int_eq(iapt_params_new(&p), 0);
+	for (l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		const iapt_person_field *f = iapt_person_field_get(lists[l].field);
+		size_t first = 0, idx;
+		int k;
+		for (k = 0; k < f->n_values; k++) {
+			char name[128];
+			snprintf(name, sizeof name, "%s%s", lists[l].prefix, f->values[k]);
+			ck_assert_msg(iapt_params_find(p, name, &idx) == 0, "no parameter %s", name);
+			if (k == 0)
+				first = idx;
+			ck_assert_msg(idx == first + (size_t)k, "%s is not in the list's place", name);
+		}
+	}
+	iapt_params_free(p);
+}
+END_TEST
+
+/* plugins/README.md documents every hook, person field and ledger category of the lists. */
+START_TEST(plugin_docs_cover_the_lists)
+{
+	FILE *f = fopen(IAPT_TEST_DATA "/../../plugins/README.md", "r");
+	static char doc[1 << 18];
+	size_t n;
+	int k;
+	ck_assert_ptr_nonnull(f);
+	n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	for (k = 0; k < IAPT_HOOK__COUNT; k++) {
+		char want[64];
+		snprintf(want, sizeof want, "`%s", iapt_hook_name(k));
+		ck_assert_msg(strstr(doc, want) != NULL, "plugins/README.md does not document hook %s", iapt_hook_name(k));
+	}
+	for (k = 0; k < IAPT_PF__COUNT; k++) {
+		char want[64];
+		snprintf(want, sizeof want, "`%s`", iapt_person_field_get(k)->name);
+		ck_assert_msg(strstr(doc, want) != NULL, "plugins/README.md does not document person.%s", iapt_person_field_get(k)->name);
+	}
+	for (k = 0; k < IAPT_CAT__COUNT; k++) {
+		char want[64];
+		snprintf(want, sizeof want, "`%s`", iapt_category_name(k));
+		ck_assert_msg(strstr(doc, want) != NULL, "plugins/README.md does not list ledger category %s", iapt_category_name(k));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hooks");
@@ -217,6 +287,8 @@ int main(void)
 	tcase_add_test(tc, c_hooks_route_people);
 	tcase_add_test(tc, c_hooks_failure);
 	tcase_add_test(tc, person_fields_from_the_list);
+	tcase_add_test(tc, value_lists_match_the_weights);
+	tcase_add_test(tc, plugin_docs_cover_the_lists);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,5 +1,5 @@
-/* The official outcome definitions on hand-made cases (shared/data/outcome_cases.csv,
- * copied to tests/data) and the December 2020 arithmetic in MODEL.md. */
+/* The official outcome definitions (docs/model.md, Outcomes) on the hand-made cases of
+ * tests/data/outcome_cases.csv and the December 2020 arithmetic quoted there. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ START_TEST(test_vectors)
 	}
 	fclose(f);
 	ck_assert_int_eq(rows, 20);
-	/* MODEL.md: recovery 7/17, RI 9/19, RD 4/19, RR 4/17 over the file */
+	/* over the file: recovery 7/17, RI 9/19, RD 4/19, RR 4/17 */
 	ck_assert_int_eq(fin, 19);
 	ck_assert_int_eq(fin_case, 17);
 	ck_assert_int_eq(rec, 7);

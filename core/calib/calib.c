@@ -372,6 +372,7 @@ int iapt_calibrate(iapt_scenario *sc, const size_t *params, size_t np, const iap
 	size_t k, i;
 	fit f;
 	memset(res, 0, sizeof *res);
+	iapt_error__gsl_init();
 	if (!np || !nt)
 		return iapt_error__set(IAPT_EINVAL, "calibration needs at least one parameter and one target");
 	for (i = 0; i < nt; i++)
@@ -410,12 +411,18 @@ int iapt_calibrate(iapt_scenario *sc, const size_t *params, size_t np, const iap
 	res->distance_start = objective(y, &f);
 	if (f.rc)
 		goto failed;
-	gsl_multimin_fminimizer_set(m, &fn, y, step);
+	if ((status = gsl_multimin_fminimizer_set(m, &fn, y, step)) != GSL_SUCCESS) {
+		rc = f.rc ? iapt_error__set(f.rc, "%s", f.err)
+			  : iapt_error__set(IAPT_EGSL, "calibration: the minimiser could not start: %s", gsl_strerror(status));
+		goto done;
+	}
+	status = GSL_CONTINUE;
 	while (status == GSL_CONTINUE && f.evaluations < max_eval) {
-		if (gsl_multimin_fminimizer_iterate(m))
-			break; /* the simplex cannot improve */
+		int it = gsl_multimin_fminimizer_iterate(m);
 		if (f.rc)
-			goto failed;
+			goto failed; /* checked first: a failed run also stops the iteration */
+		if (it)
+			break; /* the simplex cannot improve */
 		status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), tol);
 	}
 	res->converged = status == GSL_SUCCESS;

@@ -1,4 +1,4 @@
-/* Ledger names, prices, discounting and appraisal (MODEL.md sections 7-8). */
+/* Ledger names, prices, discounting and appraisal (docs/economics.md). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,16 +7,20 @@
 #include "iaptsim/econ.h"
 #include "util/util.h"
 
-static const char *const category_names[IAPT_CAT__COUNT] = {
-	"therapy_sessions", "assessments", "training", "expansion", "employment_support",
-	"benefits", "tax", "earnings", "sickness_absence", "physical_health", "qalys",
+static const struct {
+	const char *name;
+	int programme_cost;
+} categories[IAPT_CAT__COUNT] = {
+#define X(id, name, cost, doc) {name, cost},
+	IAPT_CATEGORY_LIST(X)
+#undef X
 };
 
 static const char *const perspective_names[IAPT_PERSP__COUNT] = {"nhs", "exchequer", "societal"};
 
 const char *iapt_category_name(int c)
 {
-	return c >= 0 && c < IAPT_CAT__COUNT ? category_names[c] : "?";
+	return c >= 0 && c < IAPT_CAT__COUNT ? categories[c].name : "?";
 }
 
 const char *iapt_perspective_name(int p)
@@ -26,7 +30,7 @@ const char *iapt_perspective_name(int p)
 
 int iapt_category_is_programme_cost(int c)
 {
-	return c >= IAPT_CAT_THERAPY_SESSIONS && c <= IAPT_CAT_EMPLOYMENT_SUPPORT;
+	return c >= 0 && c < IAPT_CAT__COUNT && categories[c].programme_cost;
 }
 
 int iapt_perspective_includes(int perspective, int tag)
@@ -35,7 +39,7 @@ int iapt_perspective_includes(int perspective, int tag)
 }
 
 /* ---- the price index ----
- * Annual percentage changes from shared/data/nhs_cost_inflation.csv: HCHS pay and prices
+ * Annual percentage changes from data/nhs_cost_inflation.csv: HCHS pay and prices
  * index 2009-10 to 2014-15, PSSRU NHS Cost Inflation Index (pay and prices) from 2015-16
  * (PSSRU Unit Costs of Health and Social Care 2025; 2024-25 provisional). pct[k] is the
  * change from year 2008 + k to 2009 + k. */
@@ -59,7 +63,7 @@ void iapt_price_index_info(int *first_year, int *last_year, const char **series,
 		*source = "PSSRU Unit Costs of Health and Social Care 2025, NHS Cost Inflation Index (pay and prices), "
 			  "2015-16 to 2024-25 (2024-25 provisional); HCHS pay and prices index 2009-10 to 2014-15 as "
 			  "coded in public model code (secondary, to verify against PSSRU Unit Costs); "
-			  "shared/data/nhs_cost_inflation.csv";
+			  "data/nhs_cost_inflation.csv";
 }
 
 /* Level of `year` with 2008-09 = 1. */

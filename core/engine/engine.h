@@ -1,4 +1,4 @@
-/* Engine internals shared by engine.c, metrics.c and the tests. */
+/* Engine internals shared by the engine's files (core/engine/), the MPI layer and the tests. */
 #ifndef IAPT_ENGINE_H
 #define IAPT_ENGINE_H
 

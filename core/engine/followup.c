@@ -10,7 +10,7 @@
 #include "engine/state.h"
 #include "rng/stream.h"
 
-/* Monthly hazards after discharge (MODEL.md section 6). Relapse: the 12-month share R with
+/* Monthly hazards after discharge (docs/economics.md, "Follow-up, month by month"). Relapse: the 12-month share R with
  * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards
  * over months 0-5 and 6-11; after a year, the annual rate L. Residual symptoms multiply
  * the hazard on the continuous scale: 1 - (1 - h)^HR. Remission falls with the months

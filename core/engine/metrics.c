@@ -1,4 +1,4 @@
-/* From raw counters to the reported metrics, by the official definitions (MODEL.md s5). */
+/* From raw counters to the reported metrics, by the official definitions (docs/model.md, Outcomes). */
 #include <math.h>
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* The official outcome definitions (MODEL.md section 5; NHS Digital monthly reports,
+/* The official outcome definitions (docs/model.md, Outcomes; NHS Digital monthly reports,
  * Fingertips glossary). Pure functions: no state, no allocation. */
 #ifndef IAPT_OUTCOME_H
 #define IAPT_OUTCOME_H

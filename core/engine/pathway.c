@@ -1,4 +1,4 @@
-/* The pathway model (MODEL.md sections 2-5): referrals, waiting lists per service,
+/* The pathway model (docs/model.md): referrals, waiting lists per service,
  * capacity from the workforce, stepped care session by session, discharge and outcomes,
  * with each person's natural course on common random numbers. One replicate at a time;
  * replicates are independent and keyed by (seed, replicate). */
@@ -401,7 +401,7 @@ static int arrive(sim *s, int week)
 	p->rs_sym = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_SYMPTOMS);
 	s->stats->referrals++;
 
-	/* attributes (MODEL.md section 2); fixed draw order */
+	/* attributes (docs/model.md, Referrals and who they are); fixed draw order */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
 	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
 	p->female = gsl_rng_uniform(r) < P(s, POP_FEMALE);
@@ -432,7 +432,7 @@ static int arrive(sim *s, int week)
 	resp *= match;
 	p->resp = (float)resp;
 
-	/* access (MODEL.md section 3) */
+	/* access (docs/model.md, Access and waiting lists) */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
 	u_sign = gsl_rng_uniform(r);
 	u_leave = gsl_rng_uniform(r);

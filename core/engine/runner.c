@@ -61,6 +61,18 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 	return rc;
 }
 
+/* A hook set names only hooks it has. */
+static int check_hooks(const iapt_hooks *h)
+{
+	if (!h)
+		return iapt_error__set(IAPT_EINVAL, "a hook factory made no hooks");
+	if (((h->has & IAPT_HOOK_SETUP) && !h->setup) || ((h->has & IAPT_HOOK_ON_YEAR) && !h->on_year) ||
+	    ((h->has & IAPT_HOOK_ON_REFERRAL) && !h->on_referral) || ((h->has & IAPT_HOOK_ON_DISCHARGE) && !h->on_discharge) ||
+	    ((h->has & IAPT_HOOK_ON_FINISH) && !h->on_finish))
+		return iapt_error__set(IAPT_EINVAL, "a hook set names a hook it does not have (iapt_hooks.has)");
+	return IAPT_OK;
+}
+
 static void *worker(void *arg)
 {
 	job *j = arg;
@@ -83,7 +95,9 @@ static void *worker(void *arg)
 		ct.c = NULL;
 	}
 	/* this worker's hooks: never shared with another thread */
-	if (ct.c && hf && (hrc = hf->create(hf->data, &hooks)))
+	if (ct.c && hf && !(hrc = hf->create(hf->data, &hooks)))
+		hrc = check_hooks(hooks);
+	if (hrc)
 		snprintf(herr, sizeof herr, "%s", iapt_error_last()->message);
 	memset(&st, 0, sizeof st);
 	for (;;) {

@@ -93,7 +93,7 @@ int iapt_engine__ledger_years(const iapt_scenario *sc)
 	return sc->last_year - sc->first_year + 1 + (fu > 0 ? fu + 2 : 0);
 }
 
-/* Workforce expansion in year y (MODEL.md section 3): trainees who started in year a
+/* Workforce expansion in year y (docs/economics.md, Workforce expansion): trainees who started in year a
  * (from the first reported year on) train for L years, adding trainee_capacity of a WTE
  * each while they train; then the retained share joins the qualified workforce, which
  * loses the turnover share each year. q: qualified WTE added; t: trainees in training;

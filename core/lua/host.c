@@ -1,4 +1,4 @@
-/* The Lua host (ARCHITECTURE.md, plugin contract; STYLE.md rules 6-12).
+/* The Lua host: the plugin contract of plugins/README.md.
  *
  * Each plugin runs in a Lua state of its own: base, table, string, math and utf8 only; a
  * private _ENV in which reading an undefined global is an error; an instruction budget per

@@ -158,8 +158,10 @@ static int describe_option(lua_State *L, iapt_plugin *pl, iapt_plugin_option *o,
 	return IAPT_OK;
 }
 
-static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", "setup", "on_year",
-					  "on_referral", "on_discharge", "on_finish"};
+/* the plugin table's keys: its description, then the hooks (IAPT_HOOK_LIST) */
+#define HOOK_KEY(id, name, doc) #name,
+static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", IAPT_HOOK_LIST(HOOK_KEY)};
+#undef HOOK_KEY
 static const char *const metric_keys[] = {"doc", "kind"};
 
 /* The plugin's table is at the top of the stack. */

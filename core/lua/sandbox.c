@@ -1,4 +1,4 @@
-/* The plugin sandbox (STYLE.md rules 10-11; plugins/README.md, "The sandbox").
+/* The plugin sandbox (plugins/README.md, "The sandbox").
  *
  * Each plugin runs in a Lua state of its own: base, table, string, math and utf8 only; a
  * private _ENV in which reading an undefined global is an error; an instruction budget per

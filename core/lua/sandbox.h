@@ -1,6 +1,6 @@
-/* The plugin sandbox, inside the Lua host (STYLE.md rules 10-11): the memory cap, the
+/* The plugin sandbox, inside the Lua host (plugins/README.md, "The sandbox"): the memory cap, the
  * instruction budget, the allowed libraries and the plugin's _ENV, and the one protected-call
- * wrapper. Internal to core/lua (and its tests). */
+ * wrapper. Internal to core/lua/ (through lua/host.h). */
 #ifndef IAPT_LUA_SANDBOX_H
 #define IAPT_LUA_SANDBOX_H
 

@@ -239,6 +239,22 @@ static void json_kv_num(iapt_buf *b, const char *indent, const char *k, double v
 	iapt_buf__printf(b, "%s\n", comma ? "," : "");
 }
 
+/* "command" and "options" (iapt_output_meta): what shaped the result, never where it went. */
+static void json_meta(iapt_buf *b, const iapt_output_meta *meta)
+{
+	size_t k;
+	json_kv_str(b, "  ", "command", meta && meta->command ? meta->command : "", 1);
+	iapt_buf__printf(b, "  \"options\": [");
+	for (k = 0; meta && k < meta->n_options; k++) {
+		iapt_buf__printf(b, "%s[", k ? ", " : "");
+		iapt_buf__json_string(b, meta->options[k].name);
+		iapt_buf__printf(b, ", ");
+		iapt_buf__json_string(b, meta->options[k].value ? meta->options[k].value : "");
+		iapt_buf__printf(b, "]");
+	}
+	iapt_buf__printf(b, "],\n");
+}
+
 /* ---- probabilistic sensitivity analysis: psa.csv ---- */
 
 static const char *const dist_names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform"};
@@ -405,7 +421,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "{\n");
 	json_kv_str(b, "  ", "program", "iaptsim", 1);
 	json_kv_str(b, "  ", "version", IAPTSIM_VERSION, 1);
-	json_kv_str(b, "  ", "command", c->meta && c->meta->command ? c->meta->command : "", 1);
+	json_meta(b, c->meta);
 	iapt_buf__printf(b, "  \"scenario\": {\n");
 	json_kv_str(b, "    ", "path", sc->path, 1);
 	json_kv_str(b, "    ", "name", sc->name, 1);
@@ -749,7 +765,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__printf(b, "{\n");
 	json_kv_str(b, "  ", "program", "iaptsim", 1);
 	json_kv_str(b, "  ", "version", IAPTSIM_VERSION, 1);
-	json_kv_str(b, "  ", "command", c->meta && c->meta->command ? c->meta->command : "", 1);
+	json_meta(b, c->meta);
 	iapt_buf__printf(b, "  \"strategies\": [");
 	for (s = 0; s < c->n; s++) {
 		iapt_buf__printf(b, "%s\n    {\"name\": ", s ? "," : "");
@@ -851,7 +867,7 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 	iapt_buf__printf(&bufs[1], "{\n");
 	json_kv_str(&bufs[1], "  ", "program", "iaptsim", 1);
 	json_kv_str(&bufs[1], "  ", "version", IAPTSIM_VERSION, 1);
-	json_kv_str(&bufs[1], "  ", "command", meta && meta->command ? meta->command : "", 1);
+	json_meta(&bufs[1], meta);
 	iapt_buf__printf(&bufs[1], "  \"scenario\": {\n");
 	json_kv_str(&bufs[1], "    ", "path", sc->path, 1);
 	json_kv_str(&bufs[1], "    ", "name", sc->name, 1);
@@ -860,7 +876,7 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 	json_kv_num(&bufs[1], "  ", "population_scale", sc->population_scale, 1);
 	json_kv_str(&bufs[1], "  ", "measure", measure, 1);
 	json_kv_str(&bufs[1], "  ", "method",
-		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero, by linear interpolation refined with runs at the interpolated value (regula falsi), NA when it does not cross between low and high",
+		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero: runs at the points GSL's Brent solver picks (at most --refine), then the line through the last bracket, NA when it does not cross between low and high",
 		    1);
 	json_economics(&bufs[1], &sc->econ);
 	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
@@ -882,7 +898,7 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 	size_t k;
 	int rc;
 	iapt_buf__printf(&b[0], "parameter,unit,min,max,start,fitted\n");
-	iapt_buf__printf(&b[2], "# Fitted by iaptsim calibrate (run.json says how); paste into the scenario's parameters block.\nparameters:\n");
+	iapt_buf__printf(&b[2], "# Fitted by iaptsim calibrate (run.json says how); a scenario uses it with include: PATH/fitted.yaml (PATH from the scenario's folder).\nparameters:\n");
 	for (k = 0; k < np; k++) {
 		iapt_param_info in;
 		iapt_params_info(sc->params, params[k], &in);
@@ -914,7 +930,7 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 	iapt_buf__printf(&b[3], "{\n");
 	json_kv_str(&b[3], "  ", "program", "iaptsim", 1);
 	json_kv_str(&b[3], "  ", "version", IAPTSIM_VERSION, 1);
-	json_kv_str(&b[3], "  ", "command", meta && meta->command ? meta->command : "", 1);
+	json_meta(&b[3], meta);
 	iapt_buf__printf(&b[3], "  \"scenario\": {\n");
 	json_kv_str(&b[3], "    ", "path", sc->path, 1);
 	json_kv_str(&b[3], "    ", "name", sc->name, 1);

@@ -13,7 +13,7 @@ X(RUN_BURN_IN_YEARS, "run.burn_in_years", 1, 0, 5, "years", 1, 0,
 /* Referrals */
 X(REFERRALS_ANNUAL, "referrals.annual", 1694790, 0, 1e8, "referrals/year", 0, 1,
   "Referrals received in England in the financial year (schedule by year for history)",
-  "NHS Digital IAPT annual report 2019-20 (S16); shared/data/national_annual.csv")
+  "NHS Digital IAPT annual report 2019-20 (S16); data/national_annual.csv")
 X(REFERRALS_GROWTH, "referrals.annual_growth", 0, -0.5, 1, "proportion/year", 0, 0,
   "Growth of referrals a year after the last year given in referrals.annual",
   "Scenario setting (no default growth assumed)")
@@ -90,7 +90,7 @@ X(ACCESS_LEAVE, "access.leave_weekly", 0.01, 0, 1, "probability/week", 0, 0,
   "(to source) calibrated; makes the chance to enter fall as the wait grows")
 X(ACCESS_HI_FIRST, "access.hi_first_share", 0.18, 0, 1, "proportion", 0, 0,
   "Share starting at high intensity among problems where NICE does not require it",
-  "Calibrated to the 2019-20 step mix (S16; shared/data/pathway_mix.csv)")
+  "Calibrated to the 2019-20 step mix (S16; data/pathway_mix.csv)")
 
 /* Workforce and capacity */
 X(WF_SERVICES, "workforce.services", 200, 1, 5000, "services", 1, 0,
@@ -115,7 +115,7 @@ X(WF_WEEKS, "workforce.working_weeks", 44, 1, 52, "weeks/year", 0, 0,
 /* Treatment */
 X(TX_DNA, "treatment.dna_rate", 0.10, 0, 0.9, "proportion", 0, 1,
   "Share of booked treatment appointments not attended",
-  "NHS England monthly statistics: 10.0% in 2021-22, 9.5% in 2023-24 (MODEL.md section 4)")
+  "NHS England monthly statistics: 10.0% in 2021-22, 9.5% in 2023-24")
 X(TX_DROP_FIRST, "treatment.dropout_after_first", 0.45, 0, 1, "probability", 0, 0,
   "Chance of ending after the first attended treatment session",
   "Calibrated to finished/entered 2019-20 (S16); 43% of entrants did not finish in 2018-19 (S27)")
@@ -172,7 +172,7 @@ X(OUT_MISSING, "outcomes.score_missing", 0.01, 0, 1, "proportion", 0, 1,
   "Chance that a session's scores are not recorded (the last available score counts)",
   "Clark 2018 (S20) and Clark et al. 2018 (S29): paired scores for 98-99% of those treated")
 
-/* Workforce expansion (MODEL.md section 3): trainees add capacity after training */
+/* Workforce expansion (docs/economics.md, Workforce expansion): trainees add capacity after training */
 X(WF_LI_TRAINEES, "workforce.li_trainees", 0, 0, 1e5, "trainees/year", 0, 0,
   "Low-intensity (PWP) trainees starting training each year on top of the planned workforce (schedule by year)",
   "Scenario setting (no expansion by default)")
@@ -191,15 +191,15 @@ X(WF_LI_RETENTION, "workforce.li_retention", 0.79, 0, 1, "proportion", 0, 0,
   "(to source) high-intensity figure of Liness et al. 2017 assumed for PWPs")
 X(WF_HI_RETENTION, "workforce.hi_retention", 0.79, 0, 1, "proportion", 0, 1,
   "Share of high-intensity trainees who qualify and stay to work in the programme",
-  "Liness et al. 2017: 79% of high-intensity trainees still worked in IAPT after training (MODEL.md section 3)")
+  "Liness et al. 2017: 79% of high-intensity trainees still worked in IAPT after training")
 X(WF_LI_TURNOVER, "workforce.li_turnover", 0.25, 0, 1, "proportion/year", 0, 0,
   "Share of added qualified PWPs leaving each year (not replaced)",
-  "(to source: the census report itself) 2015 IAPT workforce census as quoted second-hand: ~25% annual turnover of qualified PWPs (MODEL.md section 3); turnover also counts moves between services")
+  "(to source: the census report itself) 2015 IAPT workforce census as quoted second-hand: ~25% annual turnover of qualified PWPs; turnover also counts moves between services")
 X(WF_HI_TURNOVER, "workforce.hi_turnover", 0.12, 0, 1, "proportion/year", 0, 0,
   "Share of added qualified high-intensity therapists leaving each year (not replaced)",
-  "(to source: the census report itself) 2015 IAPT workforce census as quoted second-hand: ~12% annual turnover (MODEL.md section 3)")
+  "(to source: the census report itself) 2015 IAPT workforce census as quoted second-hand: ~12% annual turnover")
 
-/* Follow-up after discharge (MODEL.md section 6) */
+/* Follow-up after discharge (docs/economics.md, "Follow-up, month by month") */
 X(FU_YEARS, "followup.years", 5, 0, 40, "years", 1, 0,
   "Years each person is followed monthly after discharge (0: no follow-up, no outcome flows)",
   "Modelling choice; long enough for the payback horizon of Layard et al. 2007 (S31)")
@@ -214,7 +214,7 @@ X(FU_RELAPSE_HR_RESIDUAL, "followup.relapse_hr_residual", 1.90, 0, 10, "hazard r
   "Ali et al. 2017: HR 1.90")
 X(FU_RELAPSE_HI_12M, "followup.relapse_12m_hi", 0.29, 0, 1, "proportion", 0, 1,
   "Share of people well after high-intensity treatment who relapse within 12 months",
-  "Vittengl et al. 2007 (not IAPT): about 29% at one year after CBT (MODEL.md section 6)")
+  "Vittengl et al. 2007 (not IAPT): about 29% at one year after CBT")
 X(FU_RELAPSE_LATER, "followup.relapse_annual_after_first_year", 0.352, 0, 1, "proportion/year", 0, 1,
   "Chance a year of relapse for people still well a year after becoming well",
   "Derived from Vittengl et al. 2007: 29% at one year, 54% at two, so (0.54-0.29)/(1-0.29) in year two; later years assumed the same")
@@ -234,7 +234,7 @@ X(FU_ILL_BEFORE, "followup.episode_months_at_referral", 6, 0, 240, "months", 0, 
   "How long the episode has lasted when a person is referred (sets the remission rate on the natural course)",
   "(to source) assumed; Whiteford et al. 2013 (53% remit within 12 months untreated) is matched at about 0 months")
 
-/* Employment after discharge (MODEL.md section 6) */
+/* Employment after discharge (docs/economics.md; its sources under Sources for the employment figures) */
 X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 1,
   "Monthly chance that someone unemployed or off sick moves into work while at caseness",
   "Hansard, HL Deb 9 Dec 2015 and HC Deb 2 Mar 2016 (DWP ministers): about 1 in 100 ESA work-related activity group claimants leave the benefit each month (an upper bound for moving into work); lower bound 0.003 from Curnock et al. 2014 (below)")
@@ -251,7 +251,7 @@ X(EMP_ABSENCE_DAYS, "employment.absence_days_monthly_ill", 1.0, 0, 22, "days/mon
   "Working days lost to sickness absence a month by someone in work at caseness",
   "(to source) assumed; mental health caused 17.5 million days of absence in 2018 (ONS 2018)")
 
-/* Money (MODEL.md section 7). Units "GBP YYYY-YY" give the price year of the value. */
+/* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
   "Cost of an attended low-intensity treatment session",
   "Radhakrishnan et al. 2013, Behav Res Ther 51:37-45 (S30): GBP 99 per LI session, ~2009-10 prices")
@@ -276,10 +276,10 @@ X(COST_HI_SALARY, "cost.hi_trainee_salary", 32306, 0, 1e6, "GBP 2021-22", 0, 0,
   "NHS Employers, Agenda for Change pay scales 2021-22: band 6 entry GBP 32,306; band 6 for trainees (to source)")
 X(MONEY_EARNINGS, "money.earnings_annual", 25000, 0, 1e7, "GBP 2019-20", 0, 0,
   "Gross annual earnings of a job taken or kept",
-  "(to source) a GBP 25,000 job, the example of MODEL.md section 7; median full-time pay was GBP 585 a week (ONS, April 2019)")
+  "(to source) a GBP 25,000 job, the example job of docs/economics.md; median full-time pay was GBP 585 a week (ONS, April 2019)")
 X(MONEY_TAX, "money.tax_annual", 6723, 0, 1e7, "GBP 2019-20", 0, 1,
   "Income tax and National Insurance (employee and employer) on that job a year",
-  "Computed from 2019-20 rates for a GBP 25,000 job: GBP 6,723 (MODEL.md section 7)")
+  "Computed from 2019-20 rates for a GBP 25,000 job: GBP 6,723")
 X(MONEY_BENEFITS, "money.benefits_annual", 3801.2, 0, 1e7, "GBP 2019-20", 0, 1,
   "Out-of-work benefits a year for someone unemployed or off sick",
   "Employment and Support Allowance GBP 73.10 a week (25+), 2019-20, times 52")
@@ -294,12 +294,12 @@ X(PHYS_INTEGRATED_SAVING, "physical.integrated_saving", 360, 0, 1e5, "GBP 2019-2
   "Toffolutti et al. (S36): GBP 360 per person (95% CI 162-559) in the first 3 months; price year (to source)")
 X(PHYS_INTEGRATED_MONTHS, "physical.integrated_saving_months", 3, 0, 120, "months", 1, 0,
   "Months after discharge over which the integrated saving accrues",
-  "(to source) Toffolutti et al. (S36) measured 3 months; how long the saving lasts is not published (MODEL.md: test 0-12)")
+  "(to source) Toffolutti et al. (S36) measured 3 months; how long the saving lasts is not published (test 0-12)")
 X(LTC_INTEGRATED_EMP, "ltc.integrated_employment_gain", 0.0844, 0, 1, "probability", 0, 1,
   "Added chance that an unemployed person with an LTC treated in an integrated service is in work at discharge",
   "Toffolutti et al. (S36): +8.44 percentage points (95% CI 1.93-14.9) moving from unemployment to work")
 
-/* Quality of life (MODEL.md section 6) */
+/* Quality of life (docs/economics.md) */
 X(UTIL_PHQ_0, "utility.phq9_0_4", 0.70, -0.6, 1, "EQ-5D", 0, 1,
   "Utility at PHQ-9 0-4 (remission)", "Kolovos et al. 2017; matching their depression states to PHQ-9 bands is our mapping")
 X(UTIL_PHQ_5, "utility.phq9_5_9", 0.62, -0.6, 1, "EQ-5D", 0, 1,

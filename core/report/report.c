@@ -816,8 +816,12 @@ int iapt_report_write(const char *dir)
 	c.dir = dir;
 	c.b = &b;
 	snprintf(path, sizeof path, "%s/run.json", dir);
-	if (!(c.run = json_load_file(path, 0, &jerr)))
-		return iapt_error__set(IAPT_ENOTFOUND, "%s: no readable run.json (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
+	if (!(c.run = json_load_file(path, 0, &jerr))) {
+		/* jansson gives line -1 for a file it could not open: say what is missing instead */
+		if (jerr.line < 1)
+			return iapt_error__set(IAPT_ENOTFOUND, "%s: no run.json here, so no results of iaptsim to report on (run, compare or sensitivity writes a results folder)", dir);
+		return iapt_error__set(IAPT_ENOTFOUND, "%s: run.json does not parse (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
+	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
 	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0)
@@ -905,9 +909,20 @@ int iapt_report_write(const char *dir)
 			 json_number_value(json_object_get(c.run, "replicates")) + 0.0);
 	if (json_is_number(json_object_get(c.run, "population_scale")))
 		iapt_buf__printf(&b, ", population scale %g", json_number_value(json_object_get(c.run, "population_scale")));
-	iapt_buf__printf(&b, ". Command: <code>");
+	iapt_buf__printf(&b, ". Command: <code>iaptsim ");
 	esc(&b, jstr(c.run, "command"));
-	iapt_buf__printf(&b, "</code>. Counts are national (simulated counts divided by the population scale); intervals are the 2.5th and 97.5th percentiles across replicates. "
+	{
+		/* the options that shaped the result (run.json "options": [name, value] pairs) */
+		json_t *opts = json_object_get(c.run, "options"), *pair;
+		size_t k;
+		json_array_foreach(opts, k, pair) {
+			iapt_buf__printf(&b, " ");
+			esc(&b, json_string_value(json_array_get(pair, 0)) ? json_string_value(json_array_get(pair, 0)) : "");
+			iapt_buf__printf(&b, " ");
+			esc(&b, json_string_value(json_array_get(pair, 1)) ? json_string_value(json_array_get(pair, 1)) : "");
+		}
+	}
+	iapt_buf__printf(&b, "</code> (the output folder, threads and -q do not change results). Counts are national (simulated counts divided by the population scale); intervals are the 2.5th and 97.5th percentiles across replicates. "
 			     "Published figures: NHS Digital / NHS England annual reports (data/national_annual.csv). This page is built from the files beside it by "
 			     "<code>iaptsim report</code>.</p></footer>\n</body></html>\n");
 	if (!iapt_buf__ok(&b))

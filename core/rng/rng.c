@@ -62,8 +62,10 @@ uint64_t iapt_rng_key(uint64_t seed, uint64_t replicate, uint64_t entity, uint64
 
 int iapt_rng_new(gsl_rng **out, uint64_t key)
 {
-	gsl_rng *r = gsl_rng_alloc(iapt_rng_keyed);
+	gsl_rng *r;
 	*out = NULL;
+	iapt_error__gsl_init(); /* every simulation's draws start here */
+	r = gsl_rng_alloc(iapt_rng_keyed);
 	if (!r)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory allocating a random stream");
 	iapt_rng_rekey(r, key);

@@ -46,6 +46,7 @@ static double quantile(const iapt_uncertain *u, double p)
 int iapt_uncertain__check(const iapt_uncertain *u, double lo, double hi, char *msg, size_t n)
 {
 	double mass;
+	iapt_error__gsl_init();
 	if (u->dist == IAPT_DIST_FIXED) {
 		if (u->a < lo || u->a > hi) {
 			snprintf(msg, n, "value %g is out of range [%g, %g]", u->a, lo, hi);
@@ -69,6 +70,7 @@ static int factor(const iapt_scenario *sc, gsl_matrix **out)
 	*out = NULL;
 	if (!sc->correlation || n == 0)
 		return IAPT_OK;
+	iapt_error__gsl_init(); /* a matrix that is not positive definite must not abort */
 	if (!(m = gsl_matrix_alloc(n, n)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	memcpy(m->data, sc->correlation, n * n * sizeof(double));

@@ -1,6 +1,9 @@
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <gsl/gsl_errno.h>
 
 #include "util/util.h"
 
@@ -61,4 +64,21 @@ void iapt_error__prefix(const char *fmt, ...)
 	}
 	memcpy(msg_buf, tmp, sizeof msg_buf);
 	last.message = msg_buf;
+}
+
+/* GSL's default handler aborts the process on any error (a correlation matrix that is not
+ * positive definite, an impossible argument). The library reports errors instead, so before
+ * its first GSL call it switches that handler off, once per process. A handler the host
+ * program installed itself is left in place: what it does is the host's choice. */
+static void gsl_handler_off(void)
+{
+	gsl_error_handler_t *prev = gsl_set_error_handler_off();
+	if (prev)
+		gsl_set_error_handler(prev);
+}
+
+void iapt_error__gsl_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, gsl_handler_off);
 }

@@ -15,6 +15,10 @@
 /* Record an error for this thread and return code (so callers can `return iapt_error__set(...)`). */
 int iapt_error__set_at(const char *file, int line, int code, const char *fmt, ...) IAPT__PRINTF(4, 5);
 #define iapt_error__set(code, ...) iapt_error__set_at(__FILE__, __LINE__, (code), __VA_ARGS__)
+/* Switch GSL's abort-on-error handler off (once per process, thread-safe). Every path into
+ * a GSL routine that can raise an error calls this first: making a random stream
+ * (iapt_rng_new), factoring a correlation matrix, calibrating. */
+void iapt_error__gsl_init(void);
 /* An error at a place in an input file: "file:LINE:COL: message", then the line (text, if
  * not NULL) and a caret under the column. line and col count from 0. Returns code. */
 int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file, size_t line, size_t col, const char *text,

@@ -28,14 +28,14 @@ typedef struct iapt_target {
 /* Read targets from a CSV file, in either of two shapes:
  * - long: columns year,group,metric,value and optionally weight (the shape of summary.csv);
  * - wide: a column year, then one column per metric (group "all"), as in
- *   shared/data/national_annual.csv; empty cells are skipped; columns that are not metrics
+ *   data/national_annual.csv; empty cells are skipped; columns that are not metrics
  *   are an error unless named source or notes.
  * The year is written 2019 or 2019-20. Errors name the file, line and column. */
 int iapt_targets_load(const char *path, iapt_target **out, size_t *n);
 /* The same from text in memory (malloc'd; taken over and freed); path names it in messages. */
 int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *n);
 
-/* Finished courses by step in a year, as in shared/data/pathway_mix.csv (columns year,
+/* Finished courses by step in a year, as in data/pathway_mix.csv (columns year,
  * finished_li_only, finished_li_and_hi, finished_hi_only; others ignored). */
 typedef struct iapt_step_mix {
 	int year;

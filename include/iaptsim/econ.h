@@ -1,4 +1,4 @@
-/* iaptsim: money and health flows, prices, discounting and appraisal (MODEL.md 7-8).
+/* iaptsim: money and health flows, prices, discounting and appraisal (docs/economics.md).
  *
  * The engine writes every flow the programme changes into a ledger: an amount in GBP at
  * the run's price year (or QALYs), tagged with a category, the narrowest perspective that
@@ -16,18 +16,26 @@
 extern "C" {
 #endif
 
+/* Ledger categories: X(ID, "name", programme cost, "what"). A programme cost is one of the
+ * "costs" of a benefit-cost ratio; the rest are outcomes. Adding one: a row here and the
+ * flows that use it. */
+#define IAPT_CATEGORY_LIST(X) \
+	X(THERAPY_SESSIONS, "therapy_sessions", 1, "sessions attended or courses") \
+	X(ASSESSMENTS, "assessments", 1, "initial assessment of referrals") \
+	X(TRAINING, "training", 1, "training fees of trainees") \
+	X(EXPANSION, "expansion", 1, "trainee salaries for study time") \
+	X(EMPLOYMENT_SUPPORT, "employment_support", 1, "employment advisers") \
+	X(BENEFITS, "benefits", 0, "out-of-work benefits: Exchequer saves, households lose") \
+	X(TAX, "tax", 0, "income tax and National Insurance on earnings") \
+	X(EARNINGS, "earnings", 0, "gross earnings of people in work (output)") \
+	X(SICKNESS_ABSENCE, "sickness_absence", 0, "output lost to sickness absence while ill in work") \
+	X(PHYSICAL_HEALTH, "physical_health", 0, "physical healthcare for people with a long-term condition") \
+	X(QALYS, "qalys", 0, "quality-adjusted life years (not money)")
+
 typedef enum iapt_category {
-	IAPT_CAT_THERAPY_SESSIONS,   /* programme cost: sessions attended or courses */
-	IAPT_CAT_ASSESSMENTS,        /* programme cost: initial assessment of referrals */
-	IAPT_CAT_TRAINING,           /* programme cost: training fees of trainees */
-	IAPT_CAT_EXPANSION,          /* programme cost: trainee salaries for study time */
-	IAPT_CAT_EMPLOYMENT_SUPPORT, /* programme cost: employment advisers */
-	IAPT_CAT_BENEFITS,           /* out-of-work benefits: Exchequer saves, households lose */
-	IAPT_CAT_TAX,                /* income tax and National Insurance on earnings */
-	IAPT_CAT_EARNINGS,           /* gross earnings of people in work (output) */
-	IAPT_CAT_SICKNESS_ABSENCE,   /* output lost to sickness absence while ill in work */
-	IAPT_CAT_PHYSICAL_HEALTH,    /* physical healthcare for people with a long-term condition */
-	IAPT_CAT_QALYS,              /* quality-adjusted life years (not money) */
+#define IAPT_X_(id, name, cost, doc) IAPT_CAT_##id,
+	IAPT_CATEGORY_LIST(IAPT_X_)
+#undef IAPT_X_
 	IAPT_CAT__COUNT
 } iapt_category;
 

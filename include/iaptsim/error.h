@@ -2,8 +2,10 @@
  *
  * Every library function that can fail returns int: 0 on success, a negative IAPT_E*
  * code on failure. The message of the last failure on the calling thread is kept in
- * thread-local storage and read with iapt_error_last(). The library never prints or
- * exits. */
+ * thread-local storage and read with iapt_error_last(). The library never prints, exits
+ * or aborts: before its first call into GSL it switches GSL's default handler, which
+ * aborts the process on any error, off (once per process); a handler the program installed
+ * itself with gsl_set_error_handler is kept. GSL failures come back as IAPT_E* codes. */
 #ifndef IAPTSIM_ERROR_H
 #define IAPTSIM_ERROR_H
 

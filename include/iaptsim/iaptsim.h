@@ -13,6 +13,8 @@
 #include "iaptsim/psa.h"
 #include "iaptsim/stats.h"
 #include "iaptsim/calib.h"
+#include "iaptsim/sensitivity.h"
+#include "iaptsim/validation.h"
 #include "iaptsim/output.h"
 #include "iaptsim/report.h"
 

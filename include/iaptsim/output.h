@@ -11,8 +11,18 @@
 extern "C" {
 #endif
 
+/* An option that shaped a result, for run.json: name "--set", value "treatment.dna_rate=0.2". */
+typedef struct iapt_output_option {
+	const char *name, *value;
+} iapt_output_option;
+
+/* What made a result, recorded in run.json as "command" and "options". Only what shapes the
+ * result belongs here (seed, replicates, scale, --set values, ...), not where it was written
+ * or how many threads ran it, so that such runs give identical files. Borrowed; may be NULL. */
 typedef struct iapt_output_meta {
-	const char *command; /* the command line that made the run, for provenance; may be NULL */
+	const char *command;               /* "run", "compare", ...; may be NULL */
+	const iapt_output_option *options; /* n_options of them, in the order to record */
+	size_t n_options;
 } iapt_output_meta;
 
 /* Write summary.csv, replicates.csv and run.json into dir (created if missing). Each file
@@ -50,7 +60,7 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 
 /* Write a calibration: calibration.csv (parameter,unit,min,max,start,fitted), fit.csv
  * (year,group,metric,observed,weight,model_start,model_fitted), fitted.yaml (a parameters
- * block to paste) and run.json. */
+ * block for a scenario's include:) and run.json. */
 int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size_t *params, const double *start,
 			    const double *fitted, size_t np, const iapt_target *t, size_t nt, const double *model_start,
 			    const double *model_end, const iapt_calib_result *cr, const iapt_output_meta *meta);

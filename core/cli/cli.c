@@ -1,0 +1,598 @@
+/* What the commands share: parsing by option table (getopt_long), --help from the same
+ * table, messages and exit codes, loading a scenario with the command line's overrides,
+ * running it with a progress line, and the summary tables. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/util.h"
+
+int iapt_cli__rank = 0, iapt_cli__distribute = 0;
+
+int iapt_cli__input_error(const char *fmt, ...)
+{
+	va_list ap;
+	if (iapt_cli__rank)
+		return IAPT_CLI_INPUT;
+	fprintf(stderr, "iaptsim: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return IAPT_CLI_INPUT;
+}
+
+int iapt_cli__out_of_memory(void)
+{
+	if (!iapt_cli__rank)
+		fprintf(stderr, "iaptsim: out of memory\n");
+	return IAPT_CLI_RUN;
+}
+
+int iapt_cli__report(int rc)
+{
+	const iapt_error *e = iapt_error_last();
+	if (!iapt_cli__rank)
+		fprintf(stderr, "iaptsim: %s\n", e->message[0] ? e->message : "unknown error");
+	return iapt_error_is_input(rc) ? IAPT_CLI_INPUT : IAPT_CLI_RUN;
+}
+
+/* ---- values of options: not a number and out of range are different mistakes ---- */
+
+static int parse_whole(const char *opt, const char *val, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = isspace((unsigned char)val[0]) ? 0 : strtol(val, &end, 10);
+	if (isspace((unsigned char)val[0]) || end == val || *end)
+		return iapt_cli__input_error("--%s: '%s' is not a whole number", opt, val);
+	if (errno == ERANGE || v < lo || v > hi)
+		return iapt_cli__input_error("--%s: %s is out of range [%ld, %ld]", opt, val, lo, hi);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_u64(const char *opt, const char *val, unsigned long long *out)
+{
+	const char *digits = val[0] == '-' ? val + 1 : val;
+	char *end;
+	unsigned long long v;
+	errno = 0;
+	v = isdigit((unsigned char)digits[0]) ? strtoull(digits, &end, 10) : 0;
+	if (!isdigit((unsigned char)digits[0]) || *end)
+		return iapt_cli__input_error("--%s: '%s' is not a whole number", opt, val);
+	if (errno == ERANGE || (val[0] == '-' && v))
+		return iapt_cli__input_error("--%s: %s is out of range [0, %llu]", opt, val, (unsigned long long)-1);
+	*out = v;
+	return 0;
+}
+
+static int parse_real(const iapt_cli_option *o, const char *val, double *out)
+{
+	char *end;
+	double v;
+	v = isspace((unsigned char)val[0]) ? NAN : strtod(val, &end);
+	if (isspace((unsigned char)val[0]) || end == val || *end || isnan(v))
+		return iapt_cli__input_error("--%s: '%s' is not a number", o->name, val);
+	if (!(o->lo_open ? v > o->lo : v >= o->lo) || !(v <= o->hi))
+		return iapt_cli__input_error("--%s: %s is out of range %c%g, %g]", o->name, val, o->lo_open ? '(' : '[', o->lo, o->hi);
+	*out = v;
+	return 0;
+}
+
+static int store(const iapt_cli_option *o, const char *val, void *args, int argc)
+{
+	char *dest = (char *)args + o->offset;
+	int rc = 0;
+	switch (o->kind) {
+	case IAPT_CLI_FLAG: *(int *)dest = 1; break;
+	case IAPT_CLI_STRING: *(const char **)dest = val; break;
+	case IAPT_CLI_LIST: {
+		iapt_cli_list *l = (iapt_cli_list *)dest;
+		if (!l->v && !(l->v = calloc((size_t)argc, sizeof *l->v)))
+			return iapt_cli__out_of_memory();
+		l->v[l->n++] = val;
+		break;
+	}
+	case IAPT_CLI_WHOLE: rc = parse_whole(o->name, val, (long)o->lo, (long)o->hi, (int *)dest); break;
+	case IAPT_CLI_U64: rc = parse_u64(o->name, val, (unsigned long long *)dest); break;
+	case IAPT_CLI_REAL: rc = parse_real(o, val, (double *)dest); break;
+	case IAPT_CLI_CUSTOM: rc = o->parse(o->name, val, dest); break;
+	}
+	if (!rc && o->given)
+		*(int *)((char *)args + o->given) = 1;
+	return rc;
+}
+
+/* ---- --help, from the option table ---- */
+
+/* Lines of text after a left column `width` wide (the first line after `left`). */
+static void columns(FILE *f, const char *left, int width, const char *text)
+{
+	const char *nl;
+	int first = 1;
+	if ((int)strlen(left) > width - 2) {
+		fprintf(f, "%s\n", left);
+		first = 0;
+	}
+	for (; text; text = nl ? nl + 1 : NULL) {
+		nl = strchr(text, '\n');
+		fprintf(f, "%-*s%.*s\n", width, first ? left : "", (int)(nl ? (size_t)(nl - text) : strlen(text)), text);
+		first = 0;
+	}
+}
+
+void iapt_cli__help(const iapt_cli_command *cmd, FILE *f)
+{
+	size_t i;
+	char left[96];
+	fprintf(f, "usage: iaptsim %s%s%s%s\n\n", cmd->name, cmd->synopsis[0] ? " " : "", cmd->synopsis,
+		cmd->n_options ? " [options]" : "");
+	fprintf(f, "%s\n", cmd->summary);
+	fprintf(f, "\noptions:\n");
+	for (i = 0; i < cmd->n_options; i++) {
+		const iapt_cli_option *o = &cmd->options[i];
+		if (o->short_name)
+			snprintf(left, sizeof left, "  -%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "      --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		columns(f, left, 28, o->help);
+	}
+	columns(f, "  -h, --help", 28, "this help");
+}
+
+/* ---- parsing ---- */
+
+/* An option the command does not take: the nearest it does take, or the commands that
+ * take it. Returns 2. */
+static int unknown_option(const iapt_cli_command *cmd, const char *opt)
+{
+	const char **names = calloc(cmd->n_options + 1, sizeof *names), *near;
+	char others[256] = "";
+	size_t i, k, len = 0;
+	if (!names)
+		return iapt_cli__out_of_memory();
+	for (i = 0; i < cmd->n_options; i++)
+		names[i] = cmd->options[i].name;
+	names[i] = "help";
+	near = opt[0] == '-' && opt[1] == '-' ? iapt_str__suggest(opt + 2, names, cmd->n_options + 1) : NULL;
+	free(names);
+	/* getopt_long takes an unambiguous prefix; more than one match is its own mistake */
+	for (i = 0; opt[0] == '-' && opt[1] == '-' && opt[2] && i < cmd->n_options; i++)
+		if (!strncmp(cmd->options[i].name, opt + 2, strlen(opt + 2)) && len + strlen(cmd->options[i].name) + 5 < sizeof others)
+			len += (size_t)snprintf(others + len, sizeof others - len, "%s--%s", len ? ", " : "", cmd->options[i].name);
+	if (len && strchr(others, ','))
+		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, others, cmd->name);
+	len = 0;
+	others[0] = '\0';
+	if (near)
+		return iapt_cli__input_error("%s: unknown option '%s'; did you mean '--%s'? (see 'iaptsim %s --help')", cmd->name,
+					     opt, near, cmd->name);
+	for (k = 0; opt[0] == '-' && opt[1] == '-' && k < iapt_cli__n_commands; k++) {
+		const iapt_cli_command *c = iapt_cli__commands[k];
+		for (i = 0; i < c->n_options; i++)
+			if (!strcmp(c->options[i].name, opt + 2) && len + strlen(c->name) + 3 < sizeof others) {
+				len += (size_t)snprintf(others + len, sizeof others - len, "%s%s", len ? ", " : "", c->name);
+				break;
+			}
+	}
+	if (len)
+		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt,
+					     others, cmd->name);
+	return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
+}
+
+int iapt_cli__parse(const iapt_cli_command *cmd, int argc, char **argv, void *args)
+{
+	iapt_cli_args *a = args;
+	struct option *lo = calloc(cmd->n_options + 2, sizeof *lo);
+	char *shorts = malloc(3 * cmd->n_options + 5), **av = calloc((size_t)argc + 1, sizeof *av), what[128];
+	size_t i, ns = 0;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, rc = 0, ac = argc - 1;
+	memset(args, 0, cmd->args_size);
+	a->cmd = cmd->name;
+	a->threads = cores < 1 ? 1 : (cores > 1024 ? 1024 : (int)cores);
+	a->files = calloc((size_t)argc, sizeof *a->files);
+	a->given = calloc((size_t)argc, sizeof *a->given);
+	if (!lo || !shorts || !av || !a->files || !a->given) {
+		rc = iapt_cli__out_of_memory();
+		goto done;
+	}
+	if (cmd->init)
+		cmd->init(args);
+	/* getopt_long may reorder the array it is given; argv stays as typed (run.json) */
+	memcpy(av, argv + 1, (size_t)ac * sizeof *av);
+	/* '-': arguments come back in order as option 1 (options may follow them, whatever
+	 * POSIXLY_CORRECT says); ':': a missing value returns ':' rather than printing */
+	shorts[ns++] = '-';
+	shorts[ns++] = ':';
+	for (i = 0; i < cmd->n_options; i++) {
+		const iapt_cli_option *o = &cmd->options[i];
+		lo[i].name = o->name;
+		lo[i].has_arg = o->arg ? required_argument : no_argument;
+		lo[i].val = o->short_name ? o->short_name : 256 + (int)i;
+		if (o->short_name) {
+			shorts[ns++] = (char)o->short_name;
+			if (o->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	lo[i].name = "help";
+	lo[i].val = 'h';
+	shorts[ns++] = 'h';
+	shorts[ns] = '\0';
+	opterr = 0;
+	optind = 0; /* glibc: start afresh */
+	while (!rc && (c = getopt_long(ac, av, shorts, lo, NULL)) != -1) {
+		const iapt_cli_option *o = NULL;
+		if (c == 1) {
+			a->files[a->n_files++] = optarg;
+			continue;
+		}
+		if (c == 'h') {
+			iapt_cli__help(cmd, stdout);
+			rc = -1;
+			break;
+		}
+		if (c == '?' || c == ':') {
+			const iapt_cli_option *known = NULL;
+			for (i = 0; i < cmd->n_options && optopt; i++)
+				if (lo[i].val == optopt)
+					known = &cmd->options[i];
+			/* a long option as written (up to any '='), or a short one by its letter */
+			if ((c == '?' && optopt && !known) || (c == ':' && strncmp(av[optind - 1], "--", 2)))
+				snprintf(what, sizeof what, "-%c", optopt);
+			else
+				snprintf(what, sizeof what, "%.*s", (int)strcspn(av[optind - 1], "="), av[optind - 1]);
+			if (c == ':' && known)
+				rc = iapt_cli__input_error("%s needs a value: %s %s", what, what, known->arg);
+			else if (known)
+				rc = iapt_cli__input_error("%s takes no value", what);
+			else
+				rc = unknown_option(cmd, what);
+			break;
+		}
+		for (i = 0; i < cmd->n_options; i++)
+			if (lo[i].val == c)
+				o = &cmd->options[i];
+		rc = store(o, o->arg ? optarg : NULL, args, argc);
+		a->given[a->n_given].opt = o;
+		a->given[a->n_given].value = o->arg ? optarg : NULL;
+		a->given[a->n_given].order = a->n_given;
+		a->n_given++;
+	}
+	if (rc)
+		goto done;
+	for (; optind < ac; optind++)
+		a->files[a->n_files++] = av[optind];
+	if (cmd->max_args >= 0 && a->n_files > cmd->max_args)
+		rc = iapt_cli__input_error("%s: unexpected argument '%s' (see 'iaptsim %s --help')", cmd->name,
+					   a->files[cmd->max_args], cmd->name);
+done:
+	free(lo);
+	free(shorts);
+	free(av);
+	return rc;
+}
+
+void iapt_cli__args_free(const iapt_cli_command *cmd, void *args)
+{
+	iapt_cli_args *a = args;
+	size_t i;
+	for (i = 0; i < cmd->n_options; i++)
+		if (cmd->options[i].kind == IAPT_CLI_LIST)
+			free(((iapt_cli_list *)((char *)args + cmd->options[i].offset))->v);
+	free(a->files);
+	free(a->given);
+}
+
+/* ---- scenarios ---- */
+
+int iapt_cli__load(const iapt_cli_args *a, const char *path, iapt_scenario **out)
+{
+	iapt_scenario *sc;
+	int rc, i;
+	*out = NULL;
+	if ((rc = iapt_scenario_load(&sc, path)))
+		return iapt_cli__report(rc);
+	if ((rc = iapt_plugins_load(sc))) { /* the scenario names them; the Lua host loads them */
+		iapt_scenario_free(sc);
+		return iapt_cli__report(rc);
+	}
+	for (i = 0; i < a->sets.n; i++) {
+		if ((rc = iapt_params_assign(sc->params, a->sets.v[i], "--set"))) {
+			iapt_cli__input_error("--set %s: %s", a->sets.v[i], iapt_error_last()->message);
+			iapt_scenario_free(sc);
+			return IAPT_CLI_INPUT;
+		}
+	}
+	if (a->has_seed)
+		sc->seed = a->seed;
+	if (a->has_reps)
+		sc->replicates = a->reps;
+	if (a->has_scale)
+		sc->population_scale = a->scale;
+	if ((rc = iapt_engine_check(sc))) {
+		iapt_cli__input_error("%s: %s", path, iapt_error_last()->message);
+		iapt_scenario_free(sc);
+		return IAPT_CLI_INPUT;
+	}
+	*out = sc;
+	return IAPT_CLI_OK;
+}
+
+int iapt_cli__load_first(const iapt_cli_args *a, iapt_scenario **out)
+{
+	*out = NULL;
+	if (!a->n_files)
+		return iapt_cli__input_error("%s: needs a scenario file (see 'iaptsim %s --help')", a->cmd, a->cmd);
+	return iapt_cli__load(a, a->files[0], out);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress(void *data, int done, int total)
+{
+	iapt_cli_progress *p = data;
+	double el = seconds_since(&p->t0), rate = el > 0 ? done / el : 0;
+	fprintf(stderr, "\r  %s%d/%d replicates, %.2f a second, ", p->label, done, total, rate);
+	if (done < total && rate > 0)
+		fprintf(stderr, "%.0f s left   ", (total - done) / rate);
+	else
+		fprintf(stderr, "%.1f s        \n", el);
+	fflush(stderr);
+}
+
+void iapt_cli__progress_start(iapt_cli_progress *p, const char *label)
+{
+	snprintf(p->label, sizeof p->label, "%s", label);
+	clock_gettime(CLOCK_MONOTONIC, &p->t0);
+}
+
+iapt_cli_run_fn iapt_cli__runner(void)
+{
+	return iapt_cli__distribute ? iapt_sim_run_distributed : iapt_sim_run;
+}
+
+int iapt_cli__run_options(const iapt_cli_args *a, const iapt_scenario *sc, iapt_run_options *ro, iapt_cli_progress *p,
+			  iapt_plugin_host **host)
+{
+	iapt_run_options init = IAPT_RUN_OPTIONS_INIT;
+	int rc;
+	*ro = init;
+	if ((rc = iapt_plugin_host_new(host, sc)))
+		return rc;
+	ro->threads = a->threads;
+	ro->hooks = iapt_plugin_host_hooks(*host);
+	if (p && !a->quiet && isatty(STDERR_FILENO)) {
+		ro->progress = progress;
+		ro->progress_data = p;
+	}
+	return IAPT_OK;
+}
+
+int iapt_cli__simulate(const iapt_cli_args *a, const iapt_scenario *sc, const char *label, iapt_results **res)
+{
+	iapt_run_options ro;
+	iapt_cli_progress p;
+	iapt_plugin_host *host = NULL;
+	int rc;
+	*res = NULL;
+	iapt_cli__progress_start(&p, label);
+	if ((rc = iapt_cli__run_options(a, sc, &ro, &p, &host)))
+		return rc;
+	rc = iapt_cli__runner()(res, sc, &ro);
+	iapt_plugin_host_free(host);
+	return rc;
+}
+
+const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const char *name, char *buf, size_t n)
+{
+	char slug[128];
+	if (a->outdir)
+		return a->outdir;
+	snprintf(buf, n, "results/%s%s", prefix, iapt_output_slug(name, slug, sizeof slug));
+	return buf;
+}
+
+/* Option-table order, then the order given (a repeated --set keeps its order). */
+static int given_cmp(const void *pa, const void *pb)
+{
+	const iapt_cli_given *x = pa, *y = pb;
+	if (x->opt != y->opt)
+		return x->opt < y->opt ? -1 : 1;
+	return x->order - y->order;
+}
+
+char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
+{
+	struct store {
+		char num[3][48]; /* seed, replicates, scale as in effect */
+		iapt_output_option opt[];
+	} *st;
+	iapt_cli_given *g;
+	char(*names)[64]; /* "--name", after the options */
+	size_t n = 0, cap = (size_t)a->n_given + 1;
+	int k;
+	m->command = a->cmd;
+	m->options = NULL;
+	m->n_options = 0;
+	st = malloc(sizeof *st + cap * (sizeof st->opt[0] + sizeof *names));
+	g = malloc((size_t)(a->n_given + 1) * sizeof *g);
+	if (!st || !g) {
+		free(st);
+		free(g);
+		return NULL;
+	}
+	names = (char(*)[64])(void *)(st->opt + cap);
+	if (a->n_given)
+		memcpy(g, a->given, (size_t)a->n_given * sizeof *g);
+	qsort(g, (size_t)a->n_given, sizeof *g, given_cmp);
+	snprintf(st->num[0], sizeof st->num[0], "%llu", a->seed);
+	snprintf(st->num[1], sizeof st->num[1], "%d", a->reps);
+	snprintf(st->num[2], sizeof st->num[2], "%.17g", a->scale);
+	for (k = 0; k < a->n_given; k++) {
+		const char *name = g[k].opt->name, *value = g[k].value;
+		/* where the result goes and how fast it is made do not shape it */
+		if (!strcmp(name, "output") || !strcmp(name, "threads") || !strcmp(name, "quiet"))
+			continue;
+		if (!strcmp(name, "seed"))
+			value = st->num[0];
+		else if (!strcmp(name, "replicates"))
+			value = st->num[1];
+		else if (!strcmp(name, "scale"))
+			value = st->num[2];
+		if (k > 0 && g[k - 1].opt == g[k].opt && g[k].opt->kind != IAPT_CLI_LIST && n > 0)
+			n--; /* given twice: the last one counts */
+		snprintf(names[n], sizeof names[n], "--%s", name);
+		st->opt[n].name = names[n];
+		st->opt[n].value = value;
+		n++;
+	}
+	free(g);
+	m->options = st->opt;
+	m->n_options = n;
+	return (char *)st;
+}
+
+/* ---- tables ---- */
+
+void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res)
+{
+	static const int cols[] = {IAPT_M_REFERRALS_RECEIVED, IAPT_M_ENTERED_TREATMENT, IAPT_M_FINISHED_COURSE,
+				   IAPT_M_RECOVERY_PCT, IAPT_M_RELIABLE_IMPROVEMENT_PCT, IAPT_M_RELIABLE_RECOVERY_PCT,
+				   IAPT_M_RELIABLE_DETERIORATION_PCT, IAPT_M_MEAN_SESSIONS_FINISHED, IAPT_M_WITHIN_6WK_PCT,
+				   IAPT_M_WITHIN_18WK_PCT};
+	static const char *heads[] = {"referred", "entered", "finished", "recov%", "RI%", "RR%", "RD%", "sess", "<=6wk%", "<=18wk%"};
+	size_t k, n = sizeof cols / sizeof cols[0];
+	int y, r, reps = iapt_results_replicates(res);
+	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8];
+	if (!v || !scr) {
+		free(v);
+		free(scr);
+		return;
+	}
+	printf("\n%s: mean of %d replicate%s (group: all)\n", sc->name, reps, reps == 1 ? "" : "s");
+	printf("%-8s", "year");
+	for (k = 0; k < n; k++)
+		printf(" %*s", k < 3 ? 10 : 7, heads[k]);
+	printf("\n");
+	for (y = sc->first_year; y <= sc->last_year; y++) {
+		printf("%-8s", iapt_year_label(y, lab));
+		for (k = 0; k < n; k++) {
+			iapt_summary s;
+			for (r = 0; r < reps; r++)
+				v[r] = iapt_results_value(res, y, IAPT_G_ALL, cols[k], r);
+			iapt_stats_summarise(v, (size_t)reps, scr, &s);
+			if (k < 3)
+				printf(" %10.0f", s.mean);
+			else
+				printf(" %7.1f", s.mean);
+		}
+		printf("\n");
+	}
+	free(v);
+	free(scr);
+}
+
+void iapt_cli__gbp(char *buf, size_t n, double v)
+{
+	double a = fabs(v);
+	if (isnan(v))
+		snprintf(buf, n, "NA");
+	else if (a >= 1e9)
+		snprintf(buf, n, "%.2fbn", v / 1e9);
+	else if (a >= 1e6)
+		snprintf(buf, n, "%.1fm", v / 1e6);
+	else if (a >= 1e3)
+		snprintf(buf, n, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, n, "%.0f", v);
+}
+
+void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
+{
+	static const int cols[] = {IAPT_E_PV_COSTS, IAPT_E_PV_BENEFITS, IAPT_E_NPV, IAPT_E_BCR, IAPT_E_PAYBACK_YEARS,
+				   IAPT_E_QALYS, IAPT_E_COST_PER_QALY};
+	static const char *heads[] = {"PV costs", "PV benefits", "NPV", "BCR", "payback", "QALYs", "GBP/QALY"};
+	const iapt_econ_settings *e = iapt_results_econ_settings(res);
+	int p, r, reps = iapt_results_replicates(res);
+	size_t k, n = sizeof cols / sizeof cols[0];
+	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8], lab2[8], cell[32];
+	double fu = 0;
+	iapt_params_get_by_name(sc->params, "followup.years", sc->last_year, &fu);
+	if (!v || !scr) {
+		free(v);
+		free(scr);
+		return;
+	}
+	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %g years (payback: years from the start of %s)\n",
+	       iapt_year_label(e->price_year, lab), e->discount, fu, iapt_year_label(sc->first_year, lab2));
+	printf("%-10s", "");
+	for (k = 0; k < n; k++)
+		printf(" %11s", heads[k]);
+	printf("\n");
+	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+		if (!(e->perspectives & (1u << p)))
+			continue;
+		printf("%-10s", iapt_perspective_name(p));
+		for (k = 0; k < n; k++) {
+			iapt_summary s;
+			for (r = 0; r < reps; r++)
+				v[r] = iapt_results_econ(res, r, p, cols[k]);
+			iapt_stats_summarise(v, (size_t)reps, scr, &s);
+			if (s.n < (size_t)reps)
+				snprintf(cell, sizeof cell, cols[k] == IAPT_E_PAYBACK_YEARS ? "never" : "NA");
+			else if (cols[k] == IAPT_E_BCR || cols[k] == IAPT_E_PAYBACK_YEARS)
+				snprintf(cell, sizeof cell, "%.2f", s.mean);
+			else if (cols[k] == IAPT_E_QALYS)
+				snprintf(cell, sizeof cell, "%.0f", s.mean);
+			else
+				iapt_cli__gbp(cell, sizeof cell, s.mean);
+			printf(" %11s", cell);
+		}
+		printf("\n");
+	}
+	free(v);
+	free(scr);
+}
+
+void iapt_cli__print_logs(const iapt_results *res)
+{
+	int r;
+	for (r = 0; r < iapt_results_replicates(res); r++) {
+		const char *log = iapt_results_log(res, r), *nl;
+		for (; log && *log; log = nl + 1) {
+			nl = strchr(log, '\n');
+			if (!nl)
+				nl = log + strlen(log) - 1;
+			fprintf(stderr, "[replicate %d] %.*s\n", r + 1, (int)(nl - log), log);
+		}
+	}
+}
+
+double iapt_cli__econ_mean(const iapt_results *r, int perspective, int measure)
+{
+	int k, n = iapt_results_replicates(r);
+	double sum = 0;
+	for (k = 0; k < n; k++)
+		sum += iapt_results_econ(r, k, perspective, measure);
+	return sum / n;
+}

@@ -1,0 +1,62 @@
+/* iaptsim check SCENARIO.yaml: validate a scenario (and the command line's overrides)
+ * without running it. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+static const iapt_cli_option options[] = {
+	IAPT_CLI_OPT_SEED(iapt_cli_plain_args),
+	IAPT_CLI_OPT_REPLICATES(iapt_cli_plain_args),
+	IAPT_CLI_OPT_SCALE(iapt_cli_plain_args),
+	IAPT_CLI_OPT_SET(iapt_cli_plain_args),
+};
+
+static int run(void *args, int argc, char **argv)
+{
+	const iapt_cli_args *a = args;
+	iapt_scenario *sc;
+	int ex = iapt_cli__load_first(a, &sc); /* parses, applies --set and checks parameter combinations */
+	char y0[8], y1[8];
+	size_t k;
+	(void)argc;
+	(void)argv;
+	if (ex)
+		return ex;
+	printf("%s: ok: '%s', %s to %s, %d replicates, population scale %g, seed %llu\n", a->files[0], sc->name,
+	       iapt_year_label(sc->first_year, y0), iapt_year_label(sc->last_year, y1), sc->replicates,
+	       sc->population_scale, sc->seed);
+	for (k = 0; k < sc->n_plugins; k++)
+		printf("  plugin %s (%s%s), sha256 %.12s\n", sc->plugins[k]->name, sc->plugins[k]->builtin ? "built in: " : "",
+		       sc->plugins[k]->path, sc->plugins[k]->sha256);
+	if (sc->compare_to) {
+		iapt_scenario *base, *pair[2];
+		int rc;
+		if ((ex = iapt_cli__load(a, sc->compare_to, &base))) {
+			iapt_scenario_free(sc);
+			return ex;
+		}
+		pair[0] = base;
+		pair[1] = sc;
+		rc = iapt_compare_check((const iapt_scenario *const *)pair, 2);
+		iapt_scenario_free(base);
+		if (rc) {
+			iapt_scenario_free(sc);
+			return iapt_cli__report(rc);
+		}
+		printf("  compared with %s\n", sc->compare_to);
+	}
+	iapt_scenario_free(sc);
+	return IAPT_CLI_OK;
+}
+
+const iapt_cli_command iapt_cli_cmd_check = {
+	.name = "check",
+	.synopsis = "SCENARIO.yaml",
+	.summary = "validate a scenario (and --set values) without running",
+	.min_args = 1,
+	.max_args = 1,
+	.options = options,
+	.n_options = sizeof options / sizeof options[0],
+	.args_size = sizeof(iapt_cli_plain_args),
+	.run = run,
+};

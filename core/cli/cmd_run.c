@@ -1,0 +1,80 @@
+/* iaptsim run SCENARIO.yaml: simulate and write the results folder. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+
+typedef struct run_args {
+	iapt_cli_args common;
+} run_args;
+
+static const iapt_cli_option options[] = {
+	IAPT_CLI_OPT_OUTPUT(run_args, "DIR", "results folder (default results/<scenario name>/)"),
+	IAPT_CLI_OPTS_RUN(run_args),
+};
+
+static int run(void *args, int argc, char **argv)
+{
+	const iapt_cli_args *a = args;
+	iapt_scenario *sc;
+	iapt_results *res = NULL;
+	iapt_output_meta meta;
+	char lab[8], dirbuf[256], *cmdline;
+	const char *dir;
+	int rc, ex = iapt_cli__load_first(a, &sc);
+	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
+	(void)argv;
+	if (ex)
+		return ex;
+	if (sc->compare_to) {
+		/* compare_to: the run is a comparison with that base, as iaptsim compare BASE THIS */
+		static const double lambda[3] = {0, 100000, 1000};
+		const char *files[2];
+		files[0] = sc->compare_to;
+		files[1] = a->files[0];
+		ex = iapt_cli__compare(a, files, 2, lambda);
+		iapt_scenario_free(sc);
+		return ex;
+	}
+	if (!a->quiet)
+		fprintf(stderr, "iaptsim: %s: %d replicate%s, %s to %d-%02d, population scale %g, seed %llu\n", sc->name,
+			sc->replicates, sc->replicates == 1 ? "" : "s", iapt_year_label(sc->first_year, lab),
+			sc->last_year, (sc->last_year + 1) % 100, sc->population_scale, sc->seed);
+	if ((rc = iapt_cli__simulate(a, sc, "", &res))) {
+		ex = iapt_cli__report(rc);
+		iapt_scenario_free(sc);
+		return ex;
+	}
+	dir = iapt_cli__outdir(a, "", sc->name, dirbuf, sizeof dirbuf);
+	cmdline = iapt_cli__meta(a, &meta);
+	rc = iapt_cli__rank ? IAPT_OK : iapt_output_write(dir, sc, res, &meta);
+	if (!rc && !iapt_cli__rank)
+		rc = iapt_report_write(dir);
+	free(cmdline);
+	if (rc) {
+		ex = iapt_cli__report(rc);
+	} else if (!a->quiet) {
+		iapt_cli__print_logs(res);
+		iapt_cli__print_table(sc, res);
+		iapt_cli__print_economics(sc, res);
+		printf("\nresults: %s/report.html, summary.csv, economics.csv, ledger.csv, replicates.csv, %srun.json\n", dir,
+		       sc->n_uncertain ? "psa.csv, " : "");
+	}
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+	return rc ? ex : IAPT_CLI_OK;
+}
+
+const iapt_cli_command iapt_cli_cmd_run = {
+	.name = "run",
+	.synopsis = "SCENARIO.yaml",
+	.summary = "simulate and write summary.csv, replicates.csv, economics.csv,\n"
+		   "ledger.csv, psa.csv (with an uncertainty block), run.json and\n"
+		   "report.html",
+	.min_args = 1,
+	.max_args = 1,
+	.options = options,
+	.n_options = sizeof options / sizeof options[0],
+	.args_size = sizeof(run_args),
+	.run = run,
+};
