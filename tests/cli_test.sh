@@ -62,14 +62,14 @@ done
 diff <(grep -v '"command"' "$tmp/a/run.json") <(grep -v '"command"' "$tmp/b/run.json") >/dev/null && ok || bad "run.json differs"
 sha=$(sha256sum scenarios/default.yaml | cut -d' ' -f1)
 grep -q "\"sha256\": \"$sha\"" "$tmp/a/run.json" && ok || bad "run.json scenario sha256"
-head -n 1 "$tmp/a/summary.csv" | grep -qx "year,group,metric,mean,lo95,hi95" && ok || bad "summary.csv header"
+head -n 1 "$tmp/a/summary.csv" | grep -qx "year,group,metric,mean,lo95,hi95,n,mcse" && ok || bad "summary.csv header"
 grep -q "^2019-20,step=li_then_hi,recovery_pct," "$tmp/a/summary.csv" && ok || bad "summary.csv step groups"
 ls "$tmp/a" | grep -q tmp && bad "temporary files left behind" || ok
 "$bin" run scenarios/default.yaml -o "$tmp/c" "${small[@]}" --seed 99 || bad "run c"
 cmp -s "$tmp/a/summary.csv" "$tmp/c/summary.csv" && bad "--seed had no effect" || ok
 
 # economics: every perspective and measure, tidy, and every scenario shipped runs
-head -n 1 "$tmp/a/economics.csv" | grep -qx "perspective,measure,mean,lo95,hi95" && ok || bad "economics.csv header"
+head -n 1 "$tmp/a/economics.csv" | grep -qx "perspective,measure,mean,lo95,hi95,n,mcse" && ok || bad "economics.csv header"
 for p in nhs exchequer societal; do
   for m in pv_costs pv_benefits npv bcr payback_years qalys cost_per_qaly nmb_20000 nmb_30000 pv:therapy_sessions; do
     grep -q "^$p,$m," "$tmp/a/economics.csv" && ok || bad "economics.csv lacks $p,$m"
@@ -149,9 +149,9 @@ for t in 1 2; do "$bin" run "$tmp/psa.yaml" -o "$tmp/psa$t" -q --threads $t || b
 for f in summary.csv replicates.csv economics.csv ledger.csv psa.csv; do
   cmp -s "$tmp/psa1/$f" "$tmp/psa2/$f" && ok || bad "uncertainty: $f differs between 1 and 2 threads"
 done
-head -n 1 "$tmp/psa1/psa.csv" | grep -qx "draw,strategy,treatment.effect_li,cost.hi_session,effect,cost_nhs,cost_exchequer,cost_societal" && ok || bad "psa.csv header: $(head -n 1 "$tmp/psa1/psa.csv")"
+head -n 1 "$tmp/psa1/psa.csv" | grep -qx "draw,strategy_id,strategy,base,people_simulated,treatment.effect_li,cost.hi_session,effect,cost_nhs,cost_exchequer,cost_societal" && ok || bad "psa.csv header: $(head -n 1 "$tmp/psa1/psa.csv")"
 [ "$(wc -l <"$tmp/psa1/psa.csv")" -eq 5 ] && ok || bad "psa.csv: not one row per draw"
-[ "$(cut -d, -f3 "$tmp/psa1/psa.csv" | sort -u | wc -l)" -eq 5 ] && ok || bad "psa.csv: the draws do not differ"
+[ "$(cut -d, -f6 "$tmp/psa1/psa.csv" | sort -u | wc -l)" -eq 5 ] && ok || bad "psa.csv: the draws do not differ"
 grep -q '"dist": "gamma"' "$tmp/psa1/run.json" && ok || bad "run.json lacks the uncertainty block"
 [ -e "$tmp/a/psa.csv" ] && bad "a run without uncertainty wrote psa.csv" || ok
 
@@ -159,14 +159,14 @@ grep -q '"dist": "gamma"' "$tmp/psa1/run.json" && ok || bad "run.json lacks the 
 cp "$tmp/psa.yaml" "$tmp/same.yaml"
 sed -i 's/^name: .*/name: Same again/' "$tmp/same.yaml"
 expect_exit 0 "compare with itself" "$bin" compare "$tmp/psa.yaml" "$tmp/same.yaml" -o "$tmp/cmp0" -q --threads 2
-grep -q "^Same again,nhs,incremental_cost,0,0,0$" "$tmp/cmp0/comparison.csv" && grep -q "^Same again,nhs,incremental_qalys,0,0,0$" "$tmp/cmp0/comparison.csv" \
+grep -q "^Same again,nhs,incremental_cost,NA,0,0,0,4,0$" "$tmp/cmp0/comparison.csv" && grep -q "^Same again,nhs,incremental_qalys,NA,0,0,0,4,0$" "$tmp/cmp0/comparison.csv" \
   && ok || bad "compare with itself: increments not zero: $(head -n 3 "$tmp/cmp0/comparison.csv")"
 sed 's/^name: .*/name: Better LI/; s/mean: 0.086/mean: 0.095/' "$tmp/psa.yaml" >"$tmp/better.yaml"
 for t in 1 2; do "$bin" compare "$tmp/psa.yaml" "$tmp/better.yaml" -o "$tmp/cmp$t" -q --threads $t || bad "compare run"; done
 for f in comparison.csv ceac.csv evpi.csv psa.csv psa_test/summary.csv better_li/ledger.csv; do
   cmp -s "$tmp/cmp1/$f" "$tmp/cmp2/$f" && ok || bad "compare: $f differs between 1 and 2 threads"
 done
-head -n 1 "$tmp/cmp1/ceac.csv" | grep -qx "perspective,threshold,strategy,probability" && ok || bad "ceac.csv header"
+head -n 1 "$tmp/cmp1/ceac.csv" | grep -qx "perspective,threshold,strategy,probability,ceaf" && ok || bad "ceac.csv header"
 awk -F, 'NR > 1 {p[$1 FS $2] += $4} END {for (k in p) if (p[k] < 0.999999 || p[k] > 1.000001) exit 1}' "$tmp/cmp1/ceac.csv" && ok || bad "ceac.csv: probabilities do not add to 1"
 [ "$(grep -c '^nhs,' "$tmp/cmp1/evpi.csv")" -eq 101 ] && ok || bad "evpi.csv: not 101 thresholds"
 grep -q "^Better LI,nhs,incremental_qalys," "$tmp/cmp1/comparison.csv" && ok || bad "comparison.csv rows"

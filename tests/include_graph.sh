@@ -15,7 +15,7 @@ fail=0
 declare -A owner=(
   [calib]=calib [econ]=econ [error]=util [hooks]=engine [output]=output [params]=params
   [plugin]=lua [psa]=stats [report]=report [rng]=rng [scenario]=scenario [sim]=engine
-  [stats]=stats [sensitivity]=sensitivity [validation]=validation [iaptsim]=ALL
+  [stats]=stats [sensitivity]=sensitivity [validation]=validation [cea]=econ [format]=report [iaptsim]=ALL
 )
 for h in include/iaptsim/*.h; do
   n=$(basename "$h" .h)

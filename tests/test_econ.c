@@ -264,7 +264,7 @@ END_TEST
 /* No transitions unless a test turns them on; price year 2013-14, so physical-health
  * costs (given in 2013-14 prices) need no conversion. */
 static const char *fu_base =
-	"iaptsim: 1\nname: fu\nyears: 2019\nseed: 3\neconomics: {price_year: 2013}\nparameters:\n"
+	"iaptsim: 1\nname: fu\nyears: 2019\nseed: 3\neconomics: {price_year: 2013, accrual: start}\nparameters:\n"
 	"  followup.years: 2\n"
 	"  followup.remission_monthly_first_3m: 0\n"
 	"  followup.remission_monthly_3_6m: 0\n"
@@ -283,11 +283,13 @@ typedef struct cohort {
 	iapt_scenario *sc;
 } cohort;
 
+static const char *fu_text; /* another base text than fu_base, or NULL */
+
 static void run_cohort(cohort *h, const char *extra, const iapt_fu_case *c, int n)
 {
 	char line[256];
 	const char *p = extra, *nl;
-	h->sc = scenario(fu_base);
+	h->sc = scenario(fu_text ? fu_text : fu_base);
 	/* extra: "name=value" lines, applied like --set */
 	for (; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
@@ -431,6 +433,58 @@ START_TEST(employment_while_well)
 END_TEST
 
 /* Same state on both paths: nothing to attribute, nothing in the ledger. */
+/* Accrual: a month's flows in the state at its start, at its end, or half each. The paths
+ * take the same transitions whatever the convention, so the middle is exactly the mean of
+ * the two ends; with no transitions all three agree. */
+static void run_accrual(cohort *h, const char *accrual, const char *extra, const iapt_fu_case *c, int n)
+{
+	char text[2048];
+	const char *at = strstr(fu_base, "accrual: start");
+	snprintf(text, sizeof text, "%.*saccrual: %s%s", (int)(at - fu_base), fu_base, accrual, at + strlen("accrual: start"));
+	fu_text = text;
+	run_cohort(h, extra, c, n);
+	fu_text = NULL;
+}
+
+START_TEST(accrual_half_cycle)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 1, 0};
+	const char *on = "followup.relapse_12m_li=0.53\nfollowup.remission_monthly_6_36m=0.035\n"
+			 "employment.find_work_monthly_well=0.0445\nemployment.find_work_monthly_ill=0.01\n";
+	cohort a, m, e;
+	int cat;
+	iapt_scenario *sc;
+	run_accrual(&a, "start", on, &c, 500);
+	run_accrual(&m, "middle", on, &c, 500);
+	run_accrual(&e, "end", on, &c, 500);
+	ck_assert_int_eq(m.sc->econ.accrual, IAPT_ACCRUAL_MIDDLE);
+	/* relapse makes the end of each month worse than its start on the treated path */
+	ck_assert(total(&e, IAPT_CAT_QALYS, IAPT_PERSP_NHS) < total(&a, IAPT_CAT_QALYS, IAPT_PERSP_NHS));
+	for (cat = 0; cat < IAPT_CAT__COUNT; cat++) {
+		double want = (total(&a, cat, IAPT_PERSP_NHS) + total(&e, cat, IAPT_PERSP_NHS)) / 2 +
+			      (total(&a, cat, IAPT_PERSP_EXCHEQUER) + total(&e, cat, IAPT_PERSP_EXCHEQUER)) / 2;
+		double got = total(&m, cat, IAPT_PERSP_NHS) + total(&m, cat, IAPT_PERSP_EXCHEQUER);
+		ck_assert_msg(fabs(got - want) <= 1e-9 * fmax(1, fabs(want)), "category %d: %.17g, expected %.17g", cat, got, want);
+	}
+	free_cohort(&a);
+	free_cohort(&m);
+	free_cohort(&e);
+	/* no transitions: every convention gives 24 months x 0.18 / 12 */
+	c.phq_last = 3;
+	run_accrual(&e, "end", "", &c, 10);
+	ck_rel(total(&e, IAPT_CAT_QALYS, IAPT_PERSP_NHS), 10 * 24 * 0.18 / 12);
+	free_cohort(&e);
+	/* the default, and a bad name */
+	sc = scenario("iaptsim: 1\nname: x\nyears: 2019\n");
+	ck_assert_int_eq(sc->econ.accrual, IAPT_ACCRUAL_MIDDLE);
+	iapt_scenario_free(sc);
+	ck_assert_int_eq(iapt_scenario_parse(&sc, "iaptsim: 1\nname: x\nyears: 2019\neconomics: {accrual: midle}\n", 59, "t.yaml"), IAPT_EINVAL);
+	ck_assert_msg(strstr(iapt_error_last()->message, "t.yaml:4:22: economics.accrual: 'midle' is not one of start, middle, end") != NULL, "%s",
+		      iapt_error_last()->message);
+	ck_assert_str_eq(iapt_accrual_name(IAPT_ACCRUAL_END), "end");
+}
+END_TEST
+
 START_TEST(no_difference_no_flows)
 {
 	iapt_fu_case c = {18, 14, 12, 9, 12, 9, 0, 1, 1, 0};
@@ -461,6 +515,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, relapse_matches_ali_2017);
 	tcase_add_test(tc, employment_while_well);
 	tcase_add_test(tc, no_difference_no_flows);
+	tcase_add_test(tc, accrual_half_cycle);
 	suite_add_tcase(s, tc);
 	return s;
 }

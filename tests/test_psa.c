@@ -25,17 +25,18 @@ static const double effect[NS * ND] = {
 START_TEST(ceac_by_hand)
 {
 	double p[NS];
-	/* lambda 10,000: NMB B = 0, 0, -100, -20; C = -100, 0, -100, -210. A (0) wins every
-	 * draw, ties going to the lower index */
+	/* lambda 10,000: NMB B = 0, 0, -100, -20; C = -100, 0, -100, -210. Draw 1: A and B tie
+	 * (1/2 each); draw 2: all three tie (1/3 each); draws 3 and 4: A. So A (1/2 + 1/3 + 2) / 4,
+	 * B (1/2 + 1/3) / 4, C (1/3) / 4 */
 	ck_assert_int_eq(iapt_psa_ceac(cost, effect, NS, ND, 10000, p), 0);
-	ck_assert_double_eq(p[0], 1);
-	ck_assert_double_eq(p[1], 0);
-	ck_assert_double_eq(p[2], 0);
-	/* lambda 20,000: B = 100, 200, -50, 10; C = 100, 100, 200, -170: B, B, C, B */
+	ck_assert_double_eq_tol(p[0], (0.5 + 1.0 / 3 + 2) / 4, 1e-12);
+	ck_assert_double_eq_tol(p[1], (0.5 + 1.0 / 3) / 4, 1e-12);
+	ck_assert_double_eq_tol(p[2], (1.0 / 3) / 4, 1e-12);
+	/* lambda 20,000: B = 100, 200, -50, 10; C = 100, 100, 200, -170: B and C tie, B, C, B */
 	ck_assert_int_eq(iapt_psa_ceac(cost, effect, NS, ND, 20000, p), 0);
 	ck_assert_double_eq(p[0], 0);
-	ck_assert_double_eq(p[1], 0.75);
-	ck_assert_double_eq(p[2], 0.25);
+	ck_assert_double_eq(p[1], 0.625);
+	ck_assert_double_eq(p[2], 0.375);
 	/* lambda 50,000: B = 400, 800, 100, 100; C = 700, 400, 1100, -50: C, B, C, B */
 	ck_assert_int_eq(iapt_psa_ceac(cost, effect, NS, ND, 50000, p), 0);
 	ck_assert_double_eq(p[1], 0.5);

@@ -152,42 +152,47 @@ void iapt_cli__help(const iapt_cli_command *cmd, FILE *f)
 
 /* ---- parsing ---- */
 
-/* An option the command does not take: the nearest it does take, or the commands that
- * take it. Returns 2. */
+/* ", "-separated names in buf (as many as fit). */
+static void list_add(char *buf, size_t size, const char *prefix, const char *name)
+{
+	size_t len = strlen(buf);
+	if (len + strlen(prefix) + strlen(name) + 3 < size)
+		snprintf(buf + len, size - len, "%s%s%s", len ? ", " : "", prefix, name);
+}
+
+/* An option the command does not take: an ambiguous abbreviation, the nearest option it
+ * does take, or the commands that take it. Returns 2. */
 static int unknown_option(const iapt_cli_command *cmd, const char *opt)
 {
-	const char **names = calloc(cmd->n_options + 1, sizeof *names), *near;
-	char others[256] = "";
-	size_t i, k, len = 0;
-	if (!names)
-		return iapt_cli__out_of_memory();
+	const char *names[128], *name = opt + 2, *near;
+	char list[256] = "";
+	size_t i, k, n = 0;
+	if (strncmp(opt, "--", 2) || !*name)
+		return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
+	/* getopt_long takes an unambiguous prefix of a long option; more than one is its own mistake */
 	for (i = 0; i < cmd->n_options; i++)
-		names[i] = cmd->options[i].name;
-	names[i] = "help";
-	near = opt[0] == '-' && opt[1] == '-' ? iapt_str__suggest(opt + 2, names, cmd->n_options + 1) : NULL;
-	free(names);
-	/* getopt_long takes an unambiguous prefix; more than one match is its own mistake */
-	for (i = 0; opt[0] == '-' && opt[1] == '-' && opt[2] && i < cmd->n_options; i++)
-		if (!strncmp(cmd->options[i].name, opt + 2, strlen(opt + 2)) && len + strlen(cmd->options[i].name) + 5 < sizeof others)
-			len += (size_t)snprintf(others + len, sizeof others - len, "%s--%s", len ? ", " : "", cmd->options[i].name);
-	if (len && strchr(others, ','))
-		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, others, cmd->name);
-	len = 0;
-	others[0] = '\0';
-	if (near)
+		if (!strncmp(cmd->options[i].name, name, strlen(name))) {
+			list_add(list, sizeof list, "--", cmd->options[i].name);
+			n++;
+		}
+	if (n > 1)
+		return iapt_cli__input_error("%s: '%s' is ambiguous: %s (see 'iaptsim %s --help')", cmd->name, opt, list, cmd->name);
+	for (n = 0; n < cmd->n_options && n < 127; n++)
+		names[n] = cmd->options[n].name;
+	names[n++] = "help";
+	if ((near = iapt_str__suggest(name, names, n)))
 		return iapt_cli__input_error("%s: unknown option '%s'; did you mean '--%s'? (see 'iaptsim %s --help')", cmd->name,
 					     opt, near, cmd->name);
-	for (k = 0; opt[0] == '-' && opt[1] == '-' && k < iapt_cli__n_commands; k++) {
-		const iapt_cli_command *c = iapt_cli__commands[k];
-		for (i = 0; i < c->n_options; i++)
-			if (!strcmp(c->options[i].name, opt + 2) && len + strlen(c->name) + 3 < sizeof others) {
-				len += (size_t)snprintf(others + len, sizeof others - len, "%s%s", len ? ", " : "", c->name);
+	list[0] = '\0';
+	for (k = 0; k < iapt_cli__n_commands; k++)
+		for (i = 0; i < iapt_cli__commands[k]->n_options; i++)
+			if (!strcmp(iapt_cli__commands[k]->options[i].name, name)) {
+				list_add(list, sizeof list, "", iapt_cli__commands[k]->name);
 				break;
 			}
-	}
-	if (len)
-		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt,
-					     others, cmd->name);
+	if (list[0])
+		return iapt_cli__input_error("%s does not take %s (an option of %s; see 'iaptsim %s --help')", cmd->name, opt, list,
+					     cmd->name);
 	return iapt_cli__input_error("%s: unknown option '%s' (see 'iaptsim %s --help')", cmd->name, opt, cmd->name);
 }
 
@@ -500,10 +505,12 @@ void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res)
 			for (r = 0; r < reps; r++)
 				v[r] = iapt_results_value(res, y, IAPT_G_ALL, cols[k], r);
 			iapt_stats_summarise(v, (size_t)reps, scr, &s);
-			if (k < 3)
-				printf(" %10.0f", s.mean);
-			else
+			if (k < 3) {
+				char cnt[32];
+				printf(" %10s", iapt_format_count(cnt, sizeof cnt, s.mean));
+			} else {
 				printf(" %7.1f", s.mean);
+			}
 		}
 		printf("\n");
 	}
@@ -511,45 +518,43 @@ void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res)
 	free(scr);
 }
 
+/* the shared formatter (include/iaptsim/format.h): the same numbers as the reports */
 void iapt_cli__gbp(char *buf, size_t n, double v)
 {
-	double a = fabs(v);
-	if (isnan(v))
-		snprintf(buf, n, "NA");
-	else if (a >= 1e9)
-		snprintf(buf, n, "%.2fbn", v / 1e9);
-	else if (a >= 1e6)
-		snprintf(buf, n, "%.1fm", v / 1e6);
-	else if (a >= 1e3)
-		snprintf(buf, n, "%.1fk", v / 1e3);
-	else
-		snprintf(buf, n, "%.0f", v);
+	iapt_format_money(buf, n, v);
 }
 
+/* The appraisal by perspective: means with 95% intervals; the benefit-cost ratio and the
+ * cost per QALY as ratios of the means, the latter in words when it is not a price of
+ * health; payback as the median among replicates that pay back and their share. */
 void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 {
-	static const int cols[] = {IAPT_E_PV_COSTS, IAPT_E_PV_BENEFITS, IAPT_E_NPV, IAPT_E_BCR, IAPT_E_PAYBACK_YEARS,
-				   IAPT_E_QALYS, IAPT_E_COST_PER_QALY};
-	static const char *heads[] = {"PV costs", "PV benefits", "NPV", "BCR", "payback", "QALYs", "GBP/QALY"};
+	static const int cols[] = {IAPT_E_PV_COSTS, IAPT_E_PV_BENEFITS, IAPT_E_NPV, IAPT_E_BCR, IAPT_E_QALYS};
+	static const char *heads[] = {"PV costs", "PV benefits", "NPV", "BCR", "QALYs"};
 	const iapt_econ_settings *e = iapt_results_econ_settings(res);
 	int p, r, reps = iapt_results_replicates(res);
 	size_t k, n = sizeof cols / sizeof cols[0];
-	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
-	char lab[8], lab2[8], cell[32];
+	double *v = malloc((size_t)reps * sizeof *v), *w = malloc((size_t)reps * sizeof *w), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8], lab2[8], cell[64], lo[32], hi[32];
 	double fu = 0;
 	iapt_params_get_by_name(sc->params, "followup.years", sc->last_year, &fu);
-	if (!v || !scr) {
+	if (!v || !w || !scr) {
 		free(v);
+		free(w);
 		free(scr);
 		return;
 	}
-	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %g years (payback: years from the start of %s)\n",
-	       iapt_year_label(e->price_year, lab), e->discount, fu, iapt_year_label(sc->first_year, lab2));
+	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %s years, accrual at the %s of each month; mean of %d replicate%s, 95%% interval below\n",
+	       iapt_year_label(e->price_year, lab), e->discount, iapt_format_number(cell, sizeof cell, fu),
+	       iapt_accrual_name(e->accrual), reps, reps == 1 ? "" : "s");
 	printf("%-10s", "");
 	for (k = 0; k < n; k++)
-		printf(" %11s", heads[k]);
+		printf(" %22s", heads[k]);
 	printf("\n");
 	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+		char ints[8][80];
+		iapt_payback pb;
+		iapt_ratio q;
 		if (!(e->perspectives & (1u << p)))
 			continue;
 		printf("%-10s", iapt_perspective_name(p));
@@ -557,20 +562,55 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 			iapt_summary s;
 			for (r = 0; r < reps; r++)
 				v[r] = iapt_results_econ(res, r, p, cols[k]);
-			iapt_stats_summarise(v, (size_t)reps, scr, &s);
-			if (s.n < (size_t)reps)
-				snprintf(cell, sizeof cell, cols[k] == IAPT_E_PAYBACK_YEARS ? "never" : "NA");
-			else if (cols[k] == IAPT_E_BCR || cols[k] == IAPT_E_PAYBACK_YEARS)
-				snprintf(cell, sizeof cell, "%.2f", s.mean);
-			else if (cols[k] == IAPT_E_QALYS)
-				snprintf(cell, sizeof cell, "%.0f", s.mean);
+			if (cols[k] == IAPT_E_BCR) {
+				for (r = 0; r < reps; r++) {
+					v[r] = iapt_results_econ(res, r, p, IAPT_E_PV_BENEFITS);
+					w[r] = iapt_results_econ(res, r, p, IAPT_E_PV_COSTS);
+				}
+				iapt_cea_ratio(v, w, (size_t)reps, scr, &q);
+				s.mean = q.ratio;
+				s.lo95 = q.lo95;
+				s.hi95 = q.hi95;
+				iapt_format_ratio(cell, sizeof cell, s.mean);
+				iapt_format_ratio(lo, sizeof lo, s.lo95);
+				iapt_format_ratio(hi, sizeof hi, s.hi95);
+			} else {
+				iapt_stats_summarise(v, (size_t)reps, scr, &s);
+				(cols[k] == IAPT_E_QALYS ? iapt_format_count : iapt_format_money)(cell, sizeof cell, s.mean);
+				(cols[k] == IAPT_E_QALYS ? iapt_format_count : iapt_format_money)(lo, sizeof lo, s.lo95);
+				(cols[k] == IAPT_E_QALYS ? iapt_format_count : iapt_format_money)(hi, sizeof hi, s.hi95);
+			}
+			printf(" %22s", cell);
+			if (isfinite(s.lo95))
+				snprintf(ints[k], sizeof ints[k], "%s to %s", lo, hi);
 			else
-				iapt_cli__gbp(cell, sizeof cell, s.mean);
-			printf(" %11s", cell);
+				snprintf(ints[k], sizeof ints[k], "%s", "");
 		}
-		printf("\n");
+		printf("\n%-10s", "");
+		for (k = 0; k < n; k++)
+			printf(" %22s", ints[k]);
+		/* cost per QALY: the ratio of means, never a bare negative number */
+		for (r = 0; r < reps; r++) {
+			v[r] = iapt_results_econ(res, r, p, IAPT_E_NET_COST);
+			w[r] = iapt_results_econ(res, r, p, IAPT_E_QALYS);
+		}
+		iapt_cea_ratio(v, w, (size_t)reps, scr, &q);
+		printf("\n%-10s cost per QALY: %s", "", iapt_format_icer(cell, sizeof cell, q.num, q.den));
+		/* payback as a distribution */
+		for (r = 0; r < reps; r++)
+			v[r] = iapt_results_econ(res, r, p, IAPT_E_PAYBACK_YEARS);
+		iapt_cea_payback(v, (size_t)reps, scr, &pb);
+		if (pb.share >= 1)
+			printf("; payback %s years\n", iapt_format_value(cell, sizeof cell, pb.median, 2));
+		else if (pb.share > 0)
+			printf("; payback not within %s years (pays back in %s of replicates, median %s years among them)\n",
+			       iapt_format_number(lo, sizeof lo, fu), iapt_format_percent(hi, sizeof hi, pb.share), iapt_format_value(cell, sizeof cell, pb.median, 2));
+		else
+			printf("; payback not within %s years\n", iapt_format_number(lo, sizeof lo, fu));
 	}
+	printf("(payback: years from the start of %s; BCR and cost per QALY are ratios of the means)\n", iapt_year_label(sc->first_year, lab2));
 	free(v);
+	free(w);
 	free(scr);
 }
 

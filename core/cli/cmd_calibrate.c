@@ -49,18 +49,21 @@ static void print_fit(const iapt_scenario *sc, const size_t *params, const doubl
 {
 	char lab[8];
 	size_t k;
-	printf("\n%s: %d runs, %s; distance %.6g -> %.6g\n", sc->name, cr->evaluations,
-	       cr->converged ? "converged" : "stopped at the run limit", cr->distance_start, cr->distance_end);
+	char a[32], b[32], c[32];
+	printf("\n%s: %d runs, %s; distance %s -> %s\n", sc->name, cr->evaluations,
+	       cr->converged ? "converged" : "stopped at the run limit", iapt_format_value(a, sizeof a, cr->distance_start, 4),
+	       iapt_format_value(b, sizeof b, cr->distance_end, 4));
 	printf("%-40s %14s %14s\n", "parameter", "start", "fitted");
 	for (k = 0; k < np; k++) {
 		iapt_param_info in;
 		iapt_params_info(sc->params, params[k], &in);
-		printf("%-40s %14.6g %14.6g\n", in.name, start[k], fitted[k]);
+		printf("%-40s %14s %14s\n", in.name, iapt_format_value(a, sizeof a, start[k], 6), iapt_format_value(b, sizeof b, fitted[k], 6));
 	}
 	printf("\n%-8s %-22s %-34s %14s %14s %14s\n", "year", "group", "metric", "observed", "start", "fitted");
 	for (k = 0; k < nt; k++)
-		printf("%-8s %-22s %-34s %14.6g %14.6g %14.6g\n", iapt_year_label(t[k].year, lab), iapt_group_name(t[k].group),
-		       iapt_metric_name(t[k].metric), t[k].value, m0[k], m1[k]);
+		printf("%-8s %-22s %-34s %14s %14s %14s\n", iapt_year_label(t[k].year, lab), iapt_group_name(t[k].group),
+		       iapt_metric_name(t[k].metric), iapt_format_value(a, sizeof a, t[k].value, 4), iapt_format_value(b, sizeof b, m0[k], 4),
+		       iapt_format_value(c, sizeof c, m1[k], 4));
 	printf("\nresults: %s/calibration.csv, fit.csv, fitted.yaml (for a scenario's include:), run.json\n", dir);
 }
 

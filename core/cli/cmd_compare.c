@@ -53,40 +53,177 @@ static void free_all(iapt_scenario **sc, iapt_results **res, char **folders, int
 	free(folders);
 }
 
-/* The table of increments on stdout. */
+/* The row of measure m (and threshold, NaN for none) of alternative s in perspective t. */
+static const iapt_compare_row *find_row(const iapt_compare_row *rows, size_t nr, size_t s, int t, const char *m, double thr)
+{
+	size_t i;
+	for (i = 0; i < nr; i++)
+		if (rows[i].strategy == s && rows[i].perspective == t && !strcmp(rows[i].measure, m) &&
+		    (isnan(thr) ? isnan(rows[i].threshold) : rows[i].threshold == thr))
+			return &rows[i];
+	return NULL;
+}
+
+/* "mean (lo to hi)" in the shared format: kind 0 money, 1 count, 2 share, 3 years */
+static const char *with_interval(char *buf, size_t n, const iapt_compare_row *r, int kind)
+{
+	char m[48], lo[48], hi[48];
+	const char *(*f)(char *, size_t, double) = kind == 1 ? iapt_format_count : kind == 2 ? iapt_format_percent : kind == 3 ? iapt_format_number
+											    : iapt_format_money;
+	if (!r)
+		return snprintf(buf, n, "n/a"), buf;
+	f(m, sizeof m, r->s.mean);
+	if (isfinite(r->s.lo95) && isfinite(r->s.hi95))
+		snprintf(buf, n, "%s (%s to %s)", m, f(lo, sizeof lo, r->s.lo95), f(hi, sizeof hi, r->s.hi95));
+	else
+		snprintf(buf, n, "%s", m);
+	return buf;
+}
+
+/* A mean increment smaller than twice its Monte Carlo error cannot be told from zero. */
+static int unclear(const iapt_compare_row *r)
+{
+	return r && isfinite(r->s.mcse) && fabs(r->s.mean) < 2 * r->s.mcse;
+}
+
+/* The increments, the frontier and what cannot be told apart, on stdout: the numbers of
+ * comparison.csv and frontier.csv, for people. */
 static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, int n, const char *dir)
 {
+	static const struct {
+		const char *m, *label;
+	} pathway[] = {
+		{"pathway:referrals_received", "referred"},     {"pathway:entered_treatment", "entering treatment"},
+		{"pathway:finished_course", "finishing a course"}, {"pathway:recovered", "recovered"},
+		{"pathway:reliably_improved", "reliably improved"}, {"pathway:sessions_attended", "sessions attended"},
+	};
 	const iapt_econ_settings *e = &sc[0]->econ;
-	double lam = e->n_thresholds ? e->thresholds[0] : 20000;
-	double *d_cost = malloc((size_t)sc[0]->replicates * sizeof *d_cost), *d_qalys = malloc((size_t)sc[0]->replicates * sizeof *d_qalys);
-	char a[32], b[32], d[32];
-	int s, t;
-	if (!d_cost || !d_qalys) {
-		free(d_cost);
-		free(d_qalys);
+	const char *reason = NULL;
+	int uncertain = iapt_compare_parameter_uncertainty((const iapt_scenario *const *)sc, (size_t)n, &reason), s, t, any_unclear = 0;
+	double lam = e->n_thresholds ? e->thresholds[0] : NAN, *cost = malloc((size_t)n * sizeof *cost), *eff = malloc((size_t)n * sizeof *eff);
+	iapt_cea_row *fr = malloc((size_t)n * sizeof *fr);
+	iapt_compare_row *rows = NULL;
+	size_t nr = 0, k;
+	char a[200], b[200], c[200], d[200], lab[8], lab2[8];
+	int rc;
+	if (!cost || !eff || !fr) {
+		free(cost);
+		free(eff);
+		free(fr);
 		return iapt_cli__out_of_memory();
 	}
-	printf("\ncompared with %s, mean of %d paired draws (GBP at %d-%02d prices; QALYs discounted):\n", sc[0]->name,
-	       sc[0]->replicates, e->price_year, (e->price_year + 1) % 100);
-	printf("%-10s %-28s %14s %12s %12s %14s %8s\n", "", "strategy", "d net cost", "d QALYs", "GBP/QALY", "INMB", "P(CE)");
-	for (t = 0; t < IAPT_PERSP__COUNT; t++) {
-		if (!(e->perspectives & (1u << t)))
-			continue;
-		for (s = 1; s < n; s++) {
-			double dc = iapt_cli__econ_mean(res[s], t, IAPT_E_NET_COST) - iapt_cli__econ_mean(res[0], t, IAPT_E_NET_COST);
-			double dq = iapt_cli__econ_mean(res[s], t, IAPT_E_QALYS) - iapt_cli__econ_mean(res[0], t, IAPT_E_QALYS), pce;
-			iapt_compare_paired(res[0], res[s], t, d_cost, d_qalys);
-			pce = iapt_psa_prob_positive(d_cost, d_qalys, (size_t)sc[0]->replicates, lam);
-			iapt_cli__gbp(a, sizeof a, dc);
-			iapt_cli__gbp(b, sizeof b, dq != 0 ? dc / dq : NAN);
-			iapt_cli__gbp(d, sizeof d, lam * dq - dc);
-			printf("%-10s %-28.28s %14s %12.0f %12s %14s %8.2f\n", iapt_perspective_name(t), sc[s]->name, a, dq, b, d, pce);
-		}
+	if ((rc = iapt_compare_rows((const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n, &rows, &nr))) {
+		free(cost);
+		free(eff);
+		free(fr);
+		return iapt_cli__report(rc);
 	}
-	free(d_cost);
-	free(d_qalys);
-	printf("(INMB and P(CE): incremental net monetary benefit and the share of draws where it is positive, at GBP %.0f per QALY)\n", lam);
-	printf("\nresults: %s/report.html, comparison.csv, ceac.csv, evpi.csv, psa.csv, run.json; each strategy in %s/<name>/\n", dir, dir);
+	printf("\ncompared with %s: means of %d paired draws with 95%% intervals (GBP at %s prices, present values; QALYs discounted)\n",
+	       sc[0]->name, sc[0]->replicates, iapt_year_label(e->price_year, lab));
+	for (s = 1; s < n; s++) {
+		const iapt_compare_row *r;
+		printf("\n%s\n  pathway, national, %s to %s:\n", sc[s]->name, iapt_year_label(sc[0]->first_year, lab), iapt_year_label(sc[0]->last_year, lab2));
+		for (k = 0; k < sizeof pathway / sizeof pathway[0]; k++)
+			if ((r = find_row(rows, nr, (size_t)s, -1, pathway[k].m, NAN)))
+				printf("    %-22s %s\n", pathway[k].label, with_interval(a, sizeof a, r, 1));
+		if ((r = find_row(rows, nr, (size_t)s, -1, "pathway:mean_wait_weeks", NAN)))
+			printf("    %-22s %s weeks\n", "mean wait", with_interval(a, sizeof a, r, 3));
+		printf("  %-11s %-34s %-24s %-32s", "perspective", "net cost", "QALYs gained", "cost per QALY gained");
+		if (isfinite(lam))
+			printf(" net benefit at %s/QALY", iapt_format_money(d, sizeof d, lam));
+		printf("\n");
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			const iapt_compare_row *rc_ = find_row(rows, nr, (size_t)s, t, "incremental_cost", NAN), *rq = find_row(rows, nr, (size_t)s, t, "incremental_qalys", NAN);
+			if (!rc_ || !rq)
+				continue;
+			any_unclear |= unclear(rc_) || unclear(rq);
+			/* never a bare negative ratio: words say which way round it is */
+			iapt_format_icer(c, sizeof c, rc_->s.mean, rq->s.mean);
+			printf("  %-11s %-34s %-24s %-32s", iapt_perspective_name(t), with_interval(a, sizeof a, rc_, 0), with_interval(b, sizeof b, rq, 1), c);
+			if (isfinite(lam))
+				printf(" %s", with_interval(d, sizeof d, find_row(rows, nr, (size_t)s, t, "inmb", lam), 0));
+			if (uncertain && (r = find_row(rows, nr, (size_t)s, t, "prob_cost_effective", lam)))
+				printf(", P(CE) %s", iapt_format_percent(d, sizeof d, r->s.mean));
+			printf("\n");
+		}
+		printf("  ledger (present value of the change):\n");
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			int shown = 0;
+			for (k = 0; k < nr; k++) {
+				r = &rows[k];
+				if (r->strategy != (size_t)s || r->perspective != t || strncmp(r->measure, "pv:", 3) || (r->s.mean == 0 && r->s.lo95 == 0 && r->s.hi95 == 0))
+					continue;
+				if (!shown++)
+					printf("    %-10s ", iapt_perspective_name(t));
+				else
+					printf("; ");
+				printf("%s %s", r->measure + 3, with_interval(a, sizeof a, r, 0));
+			}
+			if (shown)
+				printf("\n");
+		}
+		printf("  payback of the change:");
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			const iapt_compare_row *rs = find_row(rows, nr, (size_t)s, t, "payback_share", NAN), *rm = find_row(rows, nr, (size_t)s, t, "payback_median_years", NAN);
+			if (!rs || !rm)
+				continue;
+			if (rs->s.mean >= 1 && rm->s.mean == 0)
+				printf(" %s saves from the start;", iapt_perspective_name(t));
+			else if (rs->s.mean >= 1)
+				printf(" %s %s years;", iapt_perspective_name(t), iapt_format_value(a, sizeof a, rm->s.mean, 2));
+			else if (rs->s.mean > 0)
+				printf(" %s not within the horizon in every draw (%s years in the %s that pay back);", iapt_perspective_name(t),
+				       iapt_format_value(a, sizeof a, rm->s.mean, 2), iapt_format_percent(b, sizeof b, rs->s.mean));
+			else
+				printf(" %s not within the horizon;", iapt_perspective_name(t));
+		}
+		printf("\n");
+	}
+	/* the frontier in words */
+	printf("\nefficiency frontier (mean net cost against mean QALYs; dominated options out, each against the next cheaper one on it):\n");
+	for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+		int first = 1;
+		size_t order[64], m = 0, i, j;
+		if (!(e->perspectives & (1u << t)) || iapt_compare_frontier((const iapt_results *const *)res, (size_t)n, t, cost, eff, fr))
+			continue;
+		for (i = 0; i < (size_t)n && m < 64; i++)
+			if (fr[i].status == IAPT_CEA_FRONTIER && fr[i].tie_of < 0) {
+				for (j = m; j > 0 && cost[order[j - 1]] > cost[i]; j--)
+					order[j] = order[j - 1];
+				order[j] = i;
+				m++;
+			}
+		printf("  %-10s", iapt_perspective_name(t));
+		for (j = 0; j < m; j++) {
+			i = order[j];
+			printf("%s%s", first ? "" : " -> ", sc[i]->name);
+			if (fr[i].comparator >= 0)
+				printf(" (%s over %s)", iapt_format_icer(a, sizeof a, cost[i] - cost[fr[i].comparator], eff[i] - eff[fr[i].comparator]),
+				       sc[fr[i].comparator]->name);
+			first = 0;
+		}
+		for (i = 0; i < (size_t)n; i++) {
+			if (fr[i].tie_of >= 0)
+				printf("; %s ties with %s", sc[i]->name, sc[fr[i].tie_of]->name);
+			else if (fr[i].status == IAPT_CEA_DOMINATED && fr[i].comparator >= 0)
+				printf("; %s is dominated by %s", sc[i]->name, sc[fr[i].comparator]->name);
+			else if (fr[i].status == IAPT_CEA_EXT_DOMINATED && fr[i].comparator >= 0)
+				printf("; %s is extendedly dominated (%s over %s)", sc[i]->name,
+				       iapt_format_icer(a, sizeof a, cost[i] - cost[fr[i].comparator], eff[i] - eff[fr[i].comparator]), sc[fr[i].comparator]->name);
+		}
+		printf("\n");
+	}
+	if (!uncertain)
+		printf("\nno probability of cost-effectiveness, acceptability curve or EVPI: %s\n", reason);
+	if (any_unclear)
+		printf("\nthe run cannot tell some of these options apart at this scale: a mean increment is under twice its Monte Carlo error; "
+		       "run more replicates (--replicates) or a larger population scale (--scale)\n");
+	printf("\nresults: %s/report.html, comparison.csv, frontier.csv, %spsa.csv, run.json; each strategy in %s/<name>/\n", dir,
+	       uncertain ? "ceac.csv, evpi.csv, " : "", dir);
+	free(rows);
+	free(cost);
+	free(eff);
+	free(fr);
 	return IAPT_CLI_OK;
 }
 

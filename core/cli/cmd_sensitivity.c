@@ -79,22 +79,31 @@ static long ranges(const sensitivity_args *s, const iapt_scenario *sc, iapt_onew
 	return (long)k;
 }
 
+/* the outcome in the shared format: money unless it is a ratio, QALYs or years */
+static const char *outcome(char *buf, size_t n, const char *measure, double v)
+{
+	if (strstr(measure, "bcr") || strstr(measure, "qalys") || strstr(measure, "payback") || strstr(measure, "share"))
+		return iapt_format_number(buf, n, v);
+	return iapt_format_money(buf, n, v);
+}
+
 static void print_tornado(const sensitivity_args *s, const iapt_scenario *sc, const iapt_oneway *rows, size_t n, const char *dir)
 {
-	char a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32], d[32], lo[32], hi[32];
 	size_t k;
-	iapt_cli__gbp(a, sizeof a, rows[0].y_base);
+	outcome(a, sizeof a, s->measure, rows[0].y_base);
 	printf("\n%s: one-way sensitivity of %s (mean of %d replicates; base %s)\n", sc->name, s->measure, sc->replicates, a);
 	printf("%-40s %12s %12s %14s %14s %14s %16s\n", "parameter", "low", "high", "at low", "at high", "swing", "switching value");
 	for (k = 0; k < n; k++) {
-		iapt_cli__gbp(a, sizeof a, rows[k].y_low);
-		iapt_cli__gbp(b, sizeof b, rows[k].y_high);
-		iapt_cli__gbp(c, sizeof c, rows[k].swing);
+		outcome(a, sizeof a, s->measure, rows[k].y_low);
+		outcome(b, sizeof b, s->measure, rows[k].y_high);
+		outcome(c, sizeof c, s->measure, rows[k].swing);
 		if (isfinite(rows[k].switching))
-			snprintf(d, sizeof d, "%.6g", rows[k].switching);
+			iapt_format_value(d, sizeof d, rows[k].switching, 4);
 		else
 			snprintf(d, sizeof d, "none");
-		printf("%-40.40s %12.6g %12.6g %14s %14s %14s %16s\n", rows[k].name, rows[k].low, rows[k].high, a, b, c, d);
+		printf("%-40.40s %12s %12s %14s %14s %14s %16s\n", rows[k].name, iapt_format_value(lo, sizeof lo, rows[k].low, 4),
+		       iapt_format_value(hi, sizeof hi, rows[k].high, 4), a, b, c, d);
 	}
 	printf("\nresults: %s/report.html, tornado.csv, run.json\n", dir);
 }

@@ -175,6 +175,25 @@ void iapt_econ_defaults(iapt_econ_settings *s)
 	s->qaly_value = 70000; /* Green Book 2022 / DHSC: GBP 70,000 per QALY, 2020-21 prices [S42, S43] */
 	s->qaly_value_year = 2020;
 	s->optimism_bias = 0;
+	s->accrual = IAPT_ACCRUAL_MIDDLE; /* half-cycle correction, as heemod and hesim users expect */
+}
+
+static const char *const accrual_names[] = {"start", "middle", "end"};
+
+const char *iapt_accrual_name(int a)
+{
+	return a >= IAPT_ACCRUAL_START && a <= IAPT_ACCRUAL_END ? accrual_names[a] : "?";
+}
+
+int iapt_accrual_parse(const char *name, int *accrual)
+{
+	int k;
+	for (k = IAPT_ACCRUAL_START; k <= IAPT_ACCRUAL_END; k++)
+		if (!strcmp(name, accrual_names[k])) {
+			*accrual = k;
+			return IAPT_OK;
+		}
+	return iapt_error__set(IAPT_EINVAL, "accrual '%s' is not one of start, middle, end", name);
 }
 
 static int check_schedule(const iapt_discount_schedule *s, const char *what)
@@ -210,6 +229,8 @@ int iapt_econ_check(const iapt_econ_settings *s)
 	for (k = 0; k < s->n_thresholds; k++)
 		if (!(s->thresholds[k] >= 0 && s->thresholds[k] <= 1e7))
 			return iapt_error__set(IAPT_ERANGE, "threshold %g is out of range [0, 10000000]", s->thresholds[k]);
+	if (s->accrual < IAPT_ACCRUAL_START || s->accrual > IAPT_ACCRUAL_END)
+		return iapt_error__set(IAPT_EINVAL, "accrual %d is not one of start, middle, end", s->accrual);
 	if (!(s->perspectives & ((1u << IAPT_PERSP__COUNT) - 1)))
 		return iapt_error__set(IAPT_EINVAL, "no perspective chosen (known: nhs, exchequer, societal)");
 	return IAPT_OK;

@@ -75,7 +75,8 @@ static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad
 	q->util = utility(s, p->problem, phq, gad);
 }
 
-/* A month's flows on one path, sign +1 for treated and -1 for the natural course. */
+/* A month's flows on one path, weighted: + for treated, - for the natural course (a share
+ * of the month under half-cycle accrual). */
 static void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
 		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
@@ -149,6 +150,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, i
 	int phq_n = p->nphq_last != NO_SCORE ? p->nphq_last : score(p->np, 0, 27);
 	int gad_n = p->nphq_last != NO_SCORE ? p->ngad_last : score(p->ng, 0, 21);
 	double util_ill, util_well, saving = 0;
+	double w_start = s->sc->econ.accrual == IAPT_ACCRUAL_START ? 1.0 : s->sc->econ.accrual == IAPT_ACCRUAL_END ? 0.0 : 0.5;
 
 	/* months of the episode at discharge: before referral, then waiting and treatment */
 	int ill = (int)(P(s, FU_ILL_BEFORE) + (double)(end_week - p->arrival) * 12.0 / IAPT_WEEKS_PER_YEAR);
@@ -186,14 +188,22 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, i
 				flush(s, ly, cohort, acc);
 			ly = y;
 		}
-		fu_flows(s, p, &t, 1.0, acc);
-		fu_flows(s, p, &n, -1.0, acc);
+		/* the month's flows in the state at its start and at its end, weighted by the
+		 * accrual convention (economics.accrual; half of each by default) */
+		if (w_start > 0) {
+			fu_flows(s, p, &t, w_start, acc);
+			fu_flows(s, p, &n, -w_start, acc);
+		}
 		if (m < sav_months)
 			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
 		u_h = gsl_rng_uniform(s->r);
 		u_e = gsl_rng_uniform(s->r);
 		fu_step(s, &t, u_h, u_e, util_ill, util_well);
 		fu_step(s, &n, u_h, u_e, util_ill, util_well);
+		if (w_start < 1) {
+			fu_flows(s, p, &t, 1 - w_start, acc);
+			fu_flows(s, p, &n, -(1 - w_start), acc);
+		}
 	}
 	if (ly >= 0)
 		flush(s, ly, cohort, acc);

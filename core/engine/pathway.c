@@ -297,15 +297,10 @@ static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
 	v->service = p->svc;
 	v->year = year_of_week(s, p->arrival);
 	v->week = p->arrival;
-	v->age_band = p->age;
-	v->female = p->female;
-	v->problem = p->problem;
-	v->employment = p->emp;
-	v->ltc = p->ltc;
-	v->ltc_type = p->ltc_type;
-	v->integrated = p->integrated;
+#define X(field, member, back) v->field = p->member;
+	PERSON_STORED(X)
+#undef X
 	v->route = IAPT_ROUTE_LI;
-	v->mark = p->mark;
 	v->responsiveness = p->resp; /* at referral: before the LTC effect */
 	v->phq9 = p->xp;
 	v->gad7 = p->xg;
@@ -366,8 +361,11 @@ static int end_referral(sim *s, uint32_t i, int week)
 		if ((rc = s->hooks->on_discharge(s->hooks->data, s, &v)))
 			return rc;
 		emp_t = v.employment;
-		p->integrated = v.integrated & 1;
-		p->mark = (uint8_t)v.mark;
+#define X(field, member, back) \
+	if ((PERSON_WRITABLE_##field & IAPT_PD) && (back)) \
+		p->member = v.field;
+		PERSON_STORED(X)
+#undef X
 	}
 	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
 		iapt_engine__follow_up(s, p, week, year_index(s, p->arrival), emp_t);
@@ -452,12 +450,11 @@ static int arrive(sim *s, int week)
 			return rc;
 		}
 		/* the host checked the values; attributes first, then the route they imply */
-		p->problem = (uint8_t)(v.problem & 15);
-		p->emp = (uint8_t)(v.employment & 3);
-		p->ltc = (uint8_t)(v.ltc & 1);
-		p->ltc_type = (uint8_t)(v.ltc_type & 7);
-		p->integrated = (uint8_t)(v.integrated & 1);
-		p->mark = (uint8_t)v.mark;
+#define X(field, member, back) \
+	if (PERSON_WRITABLE_##field & IAPT_PR) \
+		p->member = v.field;
+		PERSON_STORED(X)
+#undef X
 		resp = v.responsiveness;
 		p->xp = p->np = (float)v.phq9;
 		p->xg = p->ng = (float)v.gad7;

@@ -66,10 +66,12 @@ static int check_hooks(const iapt_hooks *h)
 {
 	if (!h)
 		return iapt_error__set(IAPT_EINVAL, "a hook factory made no hooks");
-	if (((h->has & IAPT_HOOK_SETUP) && !h->setup) || ((h->has & IAPT_HOOK_ON_YEAR) && !h->on_year) ||
-	    ((h->has & IAPT_HOOK_ON_REFERRAL) && !h->on_referral) || ((h->has & IAPT_HOOK_ON_DISCHARGE) && !h->on_discharge) ||
-	    ((h->has & IAPT_HOOK_ON_FINISH) && !h->on_finish))
+	/* the members of iapt_hooks are named as the hooks of the list */
+#define X(id, name, doc) \
+	if ((h->has & IAPT_HOOK_##id) && !h->name) \
 		return iapt_error__set(IAPT_EINVAL, "a hook set names a hook it does not have (iapt_hooks.has)");
+	IAPT_HOOK_LIST(X)
+#undef X
 	return IAPT_OK;
 }
 

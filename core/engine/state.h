@@ -94,6 +94,22 @@ typedef struct iapt_run {
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
 
+/* ---- the person as hooks see them ----
+ * The person fields (IAPT_PERSON_FIELDS, iaptsim/hooks.h) a person stores as they are:
+ * X(field, member, back). The hook view is filled from the member, and a hook's write to a
+ * writable field goes back to it (pathway.c); back 0: a write at discharge goes elsewhere
+ * (employment: the treated path's status from discharge on). Other fields are derived. */
+#define PERSON_STORED(X) \
+	X(age_band, age, 1) X(female, female, 1) X(problem, problem, 1) X(employment, emp, 0) X(ltc, ltc, 1) \
+	X(ltc_type, ltc_type, 1) X(integrated, integrated, 1) X(mark, mark, 1)
+
+/* In which hooks each field is writable (IAPT_PR, IAPT_PD), as constants. */
+enum {
+#define X(name, ctype, kind, rd, wr, values, doc) PERSON_WRITABLE_##name = (int)(wr),
+	IAPT_PERSON_FIELDS(X)
+#undef X
+};
+
 /* ---- weeks and years ---- */
 
 static inline int year_of_week(const sim *s, int week)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "iaptsim/calib.h"
+#include "iaptsim/cea.h"
 #include "iaptsim/econ.h"
 #include "iaptsim/output.h"
 #include "iaptsim/psa.h"
@@ -50,13 +51,39 @@ static void put_interval(iapt_buf *b, const iapt_summary *s)
 	iapt_buf__put(b, "\n", 1);
 }
 
+/* "mean,lo95,hi95,n,mcse\n", NA for NaN */
+static void put_summary(iapt_buf *b, const iapt_summary *s)
+{
+	iapt_buf__number(b, s->mean, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s->lo95, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s->hi95, "NA");
+	iapt_buf__printf(b, ",%zu,", s->n);
+	iapt_buf__number(b, s->mcse, "NA");
+	iapt_buf__put(b, "\n", 1);
+}
+
+/* a ratio of means as a summary row's cells */
+static void put_ratio(iapt_buf *b, const iapt_ratio *r)
+{
+	iapt_summary s;
+	s.mean = r->ratio;
+	s.lo95 = r->lo95;
+	s.hi95 = r->hi95;
+	s.n = r->n;
+	s.mcse = r->mcse;
+	s.sd = NAN;
+	put_summary(b, &s);
+}
+
 static int write_summary(const out_ctx *c, iapt_buf *b)
 {
 	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
 	size_t k;
 	char lab[8];
 	iapt_results_years(c->res, &first, &last);
-	iapt_buf__printf(b, "year,group,metric,mean,lo95,hi95\n");
+	iapt_buf__printf(b, "year,group,metric,mean,lo95,hi95,n,mcse\n");
 	for (y = first; y <= last; y++) {
 		for (g = 0; g < IAPT_G__COUNT; g++) {
 			for (m = 0; m < IAPT_M__COUNT; m++) {
@@ -67,7 +94,7 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 					c->vals[r] = iapt_results_value(c->res, y, g, m, r);
 				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
 				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(y, lab), iapt_group_name(g), iapt_metric_name(m));
-				put_interval(b, &s);
+				put_summary(b, &s);
 			}
 		}
 		/* the plugins' metrics, group "all", named <plugin>.<metric> */
@@ -77,7 +104,7 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				c->vals[r] = iapt_results_extra(c->res, y, k, r);
 			iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
 			iapt_buf__printf(b, "%s,all,%s,", iapt_year_label(y, lab), iapt_results_extra_name(c->res, k));
-			put_interval(b, &s);
+			put_summary(b, &s);
 		}
 	}
 	return IAPT_OK;
@@ -124,21 +151,53 @@ static void summary_cells(iapt_buf *b, const out_ctx *c, size_t n)
 	put_interval(b, &s);
 }
 
+/* The summary of a perspective's measure across replicates. Ratios (benefit-cost ratio,
+ * cost per QALY) are ratios of the means (Briggs, Claxton and Sculpher 2006, ch. 4), with
+ * an interval only where the replicates' ratios order their points. */
+static void econ_summary(const out_ctx *c, int p, int m, iapt_buf *b)
+{
+	int n = iapt_results_replicates(c->res), r;
+	iapt_summary s;
+	if (m == IAPT_E_BCR || m == IAPT_E_COST_PER_QALY) {
+		double *den = c->scratch + n, *scr = c->scratch + 2 * n;
+		iapt_ratio q;
+		for (r = 0; r < n; r++) {
+			c->vals[r] = iapt_results_econ(c->res, r, p, m == IAPT_E_BCR ? IAPT_E_PV_BENEFITS : IAPT_E_NET_COST);
+			den[r] = iapt_results_econ(c->res, r, p, m == IAPT_E_BCR ? IAPT_E_PV_COSTS : IAPT_E_QALYS);
+		}
+		iapt_cea_ratio(c->vals, den, (size_t)n, scr, &q);
+		put_ratio(b, &q);
+		return;
+	}
+	for (r = 0; r < n; r++)
+		c->vals[r] = iapt_results_econ(c->res, r, p, m);
+	iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+	put_summary(b, &s);
+}
+
 static int write_economics(const out_ctx *c, iapt_buf *b)
 {
 	const iapt_econ_settings *e = iapt_results_econ_settings(c->res);
 	int n = iapt_results_replicates(c->res), p, m, r, count = iapt_econ_measure_count(e);
 	char name[64];
-	iapt_buf__printf(b, "perspective,measure,mean,lo95,hi95\n");
+	iapt_buf__printf(b, "perspective,measure,mean,lo95,hi95,n,mcse\n");
 	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
+		iapt_payback pb;
 		if (!(e->perspectives & (1u << p)))
 			continue;
 		for (m = 0; m < count; m++) {
-			for (r = 0; r < n; r++)
-				c->vals[r] = iapt_results_econ(c->res, r, p, m);
 			iapt_buf__printf(b, "%s,%s,", iapt_perspective_name(p), iapt_econ_measure_name(e, m, name));
-			summary_cells(b, c, (size_t)n);
+			econ_summary(c, p, m, b);
 		}
+		/* payback as a distribution: the median among replicates that pay back, and their share */
+		for (r = 0; r < n; r++)
+			c->vals[r] = iapt_results_econ(c->res, r, p, IAPT_E_PAYBACK_YEARS);
+		iapt_cea_payback(c->vals, (size_t)n, c->scratch, &pb);
+		iapt_buf__printf(b, "%s,payback_median_years,", iapt_perspective_name(p));
+		iapt_buf__number(b, pb.median, "NA");
+		iapt_buf__printf(b, ",NA,NA,%zu,NA\n%s,payback_share,", pb.n_paying, iapt_perspective_name(p));
+		iapt_buf__number(b, pb.share, "NA");
+		iapt_buf__printf(b, ",NA,NA,%zu,NA\n", pb.n);
 	}
 	return IAPT_OK;
 }
@@ -208,7 +267,10 @@ static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
 	iapt_buf__printf(b, ",\n    \"qaly_value_price_year\": \"%s\",\n", iapt_year_label(e->qaly_value_year, lab));
 	iapt_buf__printf(b, "    \"optimism_bias\": ");
 	iapt_buf__number(b, e->optimism_bias, "null");
-	iapt_buf__printf(b, ",\n    \"price_index\": {\"series\": ");
+	iapt_buf__printf(b, ",\n    \"accrual\": \"%s\",\n    \"accrual_note\": \"follow-up flows and QALYs of each month accrue in the state at its %s\",",
+			 iapt_accrual_name(e->accrual),
+			 e->accrual == IAPT_ACCRUAL_START ? "start" : e->accrual == IAPT_ACCRUAL_END ? "end" : "start and at its end, half each (half-cycle correction)");
+	iapt_buf__printf(b, "\n    \"price_index\": {\"series\": ");
 	iapt_buf__json_string(b, series);
 	iapt_buf__printf(b, ", \"source\": ");
 	iapt_buf__json_string(b, source);
@@ -275,16 +337,30 @@ static size_t psa_params(const iapt_scenario *const *sc, size_t n, const char **
 	return m;
 }
 
-/* One row per draw (replicate) and strategy: the drawn parameters (NA where a strategy does
- * not vary one), QALYs gained and net costs by perspective, in the long format of dampack
- * and BCEA. */
+/* Simulated people behind a replicate: its referrals over the run at the simulated scale. */
+static double people_simulated(const iapt_scenario *sc, const iapt_results *res, int r)
+{
+	int first, last, y;
+	double sum = 0;
+	iapt_results_years(res, &first, &last);
+	for (y = first; y <= last; y++)
+		sum += iapt_results_value(res, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, r);
+	return round(sum * sc->population_scale);
+}
+
+/* One row per draw (replicate) and strategy, in the long format dampack and BCEA read
+ * (docs/uncertainty.md has the R): draws in order, strategies in the order given with a
+ * numeric strategy_id (names need not be safe column names) and base = 1 for the base;
+ * the drawn parameters, identical columns for every strategy (a strategy that does not vary
+ * one has its fixed value there); the simulated people behind the row; QALYs gained and
+ * net costs by perspective. */
 static void psa_csv(iapt_buf *b, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n)
 {
 	const char *names[256];
 	size_t m = psa_params(sc, n, names, 256), s, k, j;
 	int r, t, nr = iapt_results_replicates(res[0]);
 	unsigned persp = sc[0]->econ.perspectives;
-	iapt_buf__printf(b, "draw,strategy");
+	iapt_buf__printf(b, "draw,strategy_id,strategy,base,people_simulated");
 	for (k = 0; k < m; k++)
 		iapt_buf__printf(b, ",%s", names[k]);
 	iapt_buf__printf(b, ",effect");
@@ -294,16 +370,23 @@ static void psa_csv(iapt_buf *b, const iapt_scenario *const *sc, const iapt_resu
 	iapt_buf__put(b, "\n", 1);
 	for (r = 0; r < nr; r++)
 		for (s = 0; s < n; s++) {
-			iapt_buf__printf(b, "%d,", r + 1);
+			iapt_buf__printf(b, "%d,%zu,", r + 1, s + 1);
 			csv_text(b, sc[s]->name);
+			iapt_buf__printf(b, ",%d,", s == 0);
+			iapt_buf__number(b, people_simulated(sc[s], res[s], r), "NA");
 			for (k = 0; k < m; k++) {
 				double v = NAN;
+				int drawn = 0;
 				for (j = 0; j < sc[s]->n_uncertain; j++) {
 					iapt_param_info in;
 					iapt_params_info(sc[s]->params, sc[s]->uncertain[j].param, &in);
-					if (!strcmp(in.name, names[k]))
+					if (!strcmp(in.name, names[k])) {
 						v = iapt_results_draw(res[s], r, j);
+						drawn = 1;
+					}
 				}
+				if (!drawn)
+					iapt_params_get_by_name(sc[s]->params, names[k], sc[s]->first_year, &v);
 				iapt_buf__put(b, ",", 1);
 				iapt_buf__number(b, v, "NA");
 			}
@@ -435,7 +518,8 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	for (y = sc->first_year; y <= sc->last_year; y++)
 		iapt_buf__printf(b, "%s\"%s\"", y > sc->first_year ? ", " : "", iapt_year_label(y, lab));
 	iapt_buf__printf(b, "],\n");
-	json_kv_str(b, "  ", "interval", "lo95 and hi95 are the 2.5th and 97.5th percentiles across replicates", 1);
+	json_kv_str(b, "  ", "interval", "lo95 and hi95 are the 2.5th and 97.5th percentiles across replicates (none from one replicate); n = replicates with a finite value; mcse = Monte Carlo standard error of the mean, sd / sqrt(n)", 1);
+	json_kv_str(b, "  ", "ratios", "bcr and cost_per_qaly in economics.csv are ratios of the means across replicates (mean PV benefits / mean PV costs; mean net cost / mean QALYs), with the percentiles of the replicates' ratios only when every replicate's denominator has the sign of the mean one, and a delta-method MCSE; payback_median_years is the median among replicates that pay back within the horizon, payback_share their share", 1);
 	json_kv_str(b, "  ", "counts", "counts are simulated counts divided by population_scale (national figures)", 1);
 	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
 			 st->referrals, st->sessions);
@@ -548,7 +632,7 @@ int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_resul
 	c.sc = sc;
 	c.res = res;
 	c.meta = meta;
-	c.scratch = malloc(n * sizeof(double));
+	c.scratch = malloc(3 * n * sizeof(double));
 	c.vals = malloc(n * sizeof(double));
 	path = malloc(strlen(dir) + 64);
 	if (!c.scratch || !c.vals || !path) {
@@ -617,7 +701,7 @@ int iapt_compare_check(const iapt_scenario *const *sc, size_t n)
 		    memcmp(&e->health, &e0->health, sizeof e->health) || e->perspectives != e0->perspectives ||
 		    e->n_thresholds != e0->n_thresholds ||
 		    memcmp(e->thresholds, e0->thresholds, (size_t)e->n_thresholds * sizeof(double)) || e->qaly_value != e0->qaly_value ||
-		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias)
+		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias || e->accrual != e0->accrual)
 			return iapt_error__set(IAPT_EINVAL, "%s has another economics block than %s: a comparison needs the same prices, discounting, perspectives and thresholds",
 					       sc[s]->path, sc[0]->path);
 	}
@@ -629,11 +713,15 @@ typedef struct cmp_ctx {
 	const iapt_results *const *res;
 	size_t n;
 	int reps;
+	int uncertain; /* the replicates carry parameter draws */
 	const iapt_compare_options *opt;
 	const iapt_output_meta *meta;
 	const char *const *folders;
-	double *a, *b, *scratch; /* [reps] */
+	double *a, *b, *scratch; /* [reps], [reps], [3 reps] */
 	double *cost, *effect;   /* [strategy][draw] */
+	iapt_compare_row *rows;  /* the increments, in the order of comparison.csv */
+	size_t n_rows, cap_rows;
+	int oom;
 } cmp_ctx;
 
 static double econ(const cmp_ctx *c, size_t s, int r, int t, int m)
@@ -641,21 +729,87 @@ static double econ(const cmp_ctx *c, size_t s, int r, int t, int m)
 	return iapt_results_econ(c->res[s], r, t, m);
 }
 
-static void cmp_row(iapt_buf *b, const cmp_ctx *c, size_t s, int t, const char *measure, const double *x)
+/* Do the replicates carry parameter draws? Only then are the acceptability curve, the
+ * probability of cost-effectiveness and EVPI about parameter uncertainty rather than the
+ * Monte Carlo noise of a finite population (Briggs, Claxton and Sculpher 2006, ch. 7). */
+static const char no_uncertainty_reason[] =
+	"no strategy has an uncertainty block with a distribution: the replicates differ only by Monte Carlo noise (the random people of a finite population), so there is no value of information and no probability of cost-effectiveness to report; mcse gives the Monte Carlo error of each mean";
+
+int iapt_compare_parameter_uncertainty(const iapt_scenario *const *sc, size_t n, const char **reason)
 {
-	iapt_summary sm;
-	iapt_stats_summarise(x, (size_t)c->reps, c->scratch, &sm);
-	csv_text(b, c->sc[s]->name);
-	iapt_buf__printf(b, ",%s,%s,", iapt_perspective_name(t), measure);
-	put_interval(b, &sm);
+	size_t s, k;
+	if (reason)
+		*reason = NULL;
+	for (s = 0; s < n; s++)
+		for (k = 0; k < sc[s]->n_uncertain; k++)
+			if (sc[s]->uncertain[k].dist != IAPT_DIST_FIXED)
+				return 1;
+	if (reason)
+		*reason = no_uncertainty_reason;
+	return 0;
 }
 
-static void cmp_point(iapt_buf *b, const cmp_ctx *c, size_t s, int t, const char *measure, double v)
+static int has_parameter_uncertainty(const iapt_scenario *const *sc, size_t n)
 {
-	csv_text(b, c->sc[s]->name);
-	iapt_buf__printf(b, ",%s,%s,", iapt_perspective_name(t), measure);
-	iapt_buf__number(b, v, "NA");
-	iapt_buf__printf(b, ",NA,NA\n");
+	size_t s, k;
+	for (s = 0; s < n; s++)
+		for (k = 0; k < sc[s]->n_uncertain; k++)
+			if (sc[s]->uncertain[k].dist != IAPT_DIST_FIXED)
+				return 1;
+	return 0;
+}
+
+
+static iapt_compare_row *cmp_add(cmp_ctx *c, size_t s, int persp, const char *measure, double threshold)
+{
+	iapt_compare_row *r;
+	if (c->n_rows == c->cap_rows) {
+		size_t cap = c->cap_rows ? 2 * c->cap_rows : 64;
+		iapt_compare_row *nr = realloc(c->rows, cap * sizeof *nr);
+		if (!nr) {
+			c->oom = 1;
+			return NULL;
+		}
+		c->rows = nr;
+		c->cap_rows = cap;
+	}
+	r = &c->rows[c->n_rows++];
+	memset(r, 0, sizeof *r);
+	r->strategy = s;
+	r->perspective = persp;
+	snprintf(r->measure, sizeof r->measure, "%s", measure);
+	r->threshold = threshold;
+	return r;
+}
+
+static void cmp_row(cmp_ctx *c, size_t s, int persp, const char *measure, double threshold, const double *x)
+{
+	iapt_compare_row *r = cmp_add(c, s, persp, measure, threshold);
+	if (r)
+		iapt_stats_summarise(x, (size_t)c->reps, c->scratch, &r->s);
+}
+
+static void cmp_point(cmp_ctx *c, size_t s, int persp, const char *measure, double threshold, double v, size_t n)
+{
+	iapt_compare_row *r = cmp_add(c, s, persp, measure, threshold);
+	if (!r)
+		return;
+	r->s.mean = v;
+	r->s.lo95 = r->s.hi95 = r->s.sd = r->s.mcse = NAN;
+	r->s.n = n;
+}
+
+static void cmp_ratio(cmp_ctx *c, size_t s, int persp, const char *measure, const iapt_ratio *q)
+{
+	iapt_compare_row *r = cmp_add(c, s, persp, measure, NAN);
+	if (!r)
+		return;
+	r->s.mean = q->ratio;
+	r->s.lo95 = q->lo95;
+	r->s.hi95 = q->hi95;
+	r->s.n = q->n;
+	r->s.sd = NAN;
+	r->s.mcse = q->mcse;
 }
 
 void iapt_compare_paired(const iapt_results *base, const iapt_results *alt, int t, double *d_cost, double *d_qalys)
@@ -667,40 +821,226 @@ void iapt_compare_paired(const iapt_results *base, const iapt_results *alt, int 
 	}
 }
 
-static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
+/* The pathway's counts summed over the run's years (recovered and reliably improved from
+ * their rates and denominators), the mean wait averaged over them. */
+static const struct {
+	const char *name;
+	int metric, rate_of; /* rate_of >= 0: metric is a percentage of rate_of */
+	int average;
+} pathway_measures[] = {
+	{"referrals_received", IAPT_M_REFERRALS_RECEIVED, -1, 0},
+	{"entered_treatment", IAPT_M_ENTERED_TREATMENT, -1, 0},
+	{"finished_course", IAPT_M_FINISHED_COURSE, -1, 0},
+	{"recovered", IAPT_M_RECOVERY_PCT, IAPT_M_FINISHED_AT_CASENESS, 0},
+	{"reliably_improved", IAPT_M_RELIABLE_IMPROVEMENT_PCT, IAPT_M_FINISHED_COURSE, 0},
+	{"sessions_attended", IAPT_M_SESSIONS_ATTENDED, -1, 0},
+	{"mean_wait_weeks", IAPT_M_MEAN_WAIT_WEEKS, -1, 1},
+};
+
+static double pathway_value(const iapt_results *res, int k, int r)
+{
+	int first, last, y;
+	double sum = 0;
+	iapt_results_years(res, &first, &last);
+	for (y = first; y <= last; y++) {
+		double v = iapt_results_value(res, y, IAPT_G_ALL, pathway_measures[k].metric, r);
+		if (pathway_measures[k].rate_of >= 0)
+			v = v / 100 * iapt_results_value(res, y, IAPT_G_ALL, pathway_measures[k].rate_of, r);
+		sum += v;
+	}
+	return pathway_measures[k].average ? sum / (last - first + 1) : sum;
+}
+
+/* Payback of the change, replicate by replicate: the appraisal of the ledger of the
+ * alternative minus the base's. pay[t * reps + r]. */
+static int change_payback(const cmp_ctx *c, size_t s, double *pay)
+{
+	const iapt_econ_settings *e = iapt_results_econ_settings(c->res[0]);
+	int first, last, ny = iapt_results_ledger_years(c->res[0]), r, y, co, cat, tag, t, count = iapt_econ_measure_count(e);
+	size_t nf = (size_t)ny * IAPT_CAT__COUNT * IAPT_PERSP__COUNT;
+	double *flows = malloc((nf ? nf : 1) * sizeof *flows), *out = malloc((size_t)count * IAPT_PERSP__COUNT * sizeof *out);
+	int rc = IAPT_OK;
+	if (!flows || !out) {
+		free(flows);
+		free(out);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	iapt_results_years(c->res[0], &first, &last);
+	for (r = 0; r < c->reps && !rc; r++) {
+		for (y = 0; y < ny; y++)
+			for (cat = 0; cat < IAPT_CAT__COUNT; cat++)
+				for (tag = 0; tag < IAPT_PERSP__COUNT; tag++) {
+					double v = 0;
+					for (co = first; co <= last; co++)
+						v += iapt_results_ledger(c->res[s], r, first + y, co, cat, tag) -
+						     iapt_results_ledger(c->res[0], r, first + y, co, cat, tag);
+					flows[((size_t)y * IAPT_CAT__COUNT + (size_t)cat) * IAPT_PERSP__COUNT + (size_t)tag] = v;
+				}
+		rc = iapt_econ_appraise(e, flows, ny, out);
+		/* a change never behind (it saves from the start) pays back at once; one still behind
+		 * at the horizon has a negative NPV */
+		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+			double pb = out[(size_t)t * (size_t)count + IAPT_E_PAYBACK_YEARS], npv = out[(size_t)t * (size_t)count + IAPT_E_NPV];
+			pay[(size_t)t * (size_t)c->reps + (size_t)r] = isnan(pb) && npv >= 0 ? 0.0 : pb;
+		}
+	}
+	free(flows);
+	free(out);
+	return rc;
+}
+
+/* The increments of every alternative against the base, paired by draw, into c->rows. */
+static int compare_rows(cmp_ctx *c)
 {
 	const iapt_econ_settings *e = &c->sc[0]->econ;
 	size_t s;
-	int t, r, k;
-	iapt_buf__printf(b, "strategy,perspective,measure,mean,lo95,hi95\n");
-	for (s = 1; s < c->n; s++)
+	int t, r, k, rc, count = iapt_econ_measure_count(e);
+	double *pay = malloc(IAPT_PERSP__COUNT * (size_t)c->reps * sizeof *pay);
+	if (!pay)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (s = 1; s < c->n; s++) {
+		for (k = 0; k < (int)(sizeof pathway_measures / sizeof pathway_measures[0]); k++) {
+			char name[64];
+			for (r = 0; r < c->reps; r++)
+				c->a[r] = pathway_value(c->res[s], k, r) - pathway_value(c->res[0], k, r);
+			snprintf(name, sizeof name, "pathway:%s", pathway_measures[k].name);
+			cmp_row(c, s, -1, name, NAN, c->a);
+		}
+		if ((rc = change_payback(c, s, pay))) {
+			free(pay);
+			return rc;
+		}
 		for (t = 0; t < IAPT_PERSP__COUNT; t++) {
-			double mc = 0, mq = 0;
+			iapt_ratio q;
+			iapt_payback pb;
 			if (!(e->perspectives & (1u << t)))
 				continue;
 			/* paired by draw: the same people, the same parameter draws */
 			iapt_compare_paired(c->res[0], c->res[s], t, c->a, c->b);
-			cmp_row(b, c, s, t, "incremental_cost", c->a);
-			cmp_row(b, c, s, t, "incremental_qalys", c->b);
-			for (r = 0; r < c->reps; r++) {
-				mc += c->a[r] / c->reps;
-				mq += c->b[r] / c->reps;
-			}
-			cmp_point(b, c, s, t, "icer", mq != 0 ? mc / mq : NAN);
+			cmp_row(c, s, t, "incremental_cost", NAN, c->a);
+			cmp_row(c, s, t, "incremental_qalys", NAN, c->b);
+			/* the ratio of the mean increments, and where the paired points fall */
+			iapt_cea_ratio(c->a, c->b, (size_t)c->reps, c->scratch, &q);
+			cmp_ratio(c, s, t, "icer", &q);
+			cmp_point(c, s, t, "share_north_east", NAN, q.share_ne, q.n);
+			cmp_point(c, s, t, "share_north_west", NAN, q.share_nw, q.n);
+			cmp_point(c, s, t, "share_south_west", NAN, q.share_sw, q.n);
+			cmp_point(c, s, t, "share_south_east", NAN, q.share_se, q.n);
 			for (k = 0; k < e->n_thresholds; k++) {
-				char name[64];
 				double lam = e->thresholds[k], *inmb = c->scratch + c->reps;
 				for (r = 0; r < c->reps; r++)
 					inmb[r] = lam * c->b[r] - c->a[r];
-				snprintf(name, sizeof name, "inmb_%.0f", lam);
-				cmp_row(b, c, s, t, name, inmb);
-				snprintf(name, sizeof name, "prob_cost_effective_%.0f", lam);
-				cmp_point(b, c, s, t, name, iapt_psa_prob_positive(c->a, c->b, (size_t)c->reps, lam));
+				cmp_row(c, s, t, "inmb", lam, inmb);
+				if (c->uncertain)
+					cmp_point(c, s, t, "prob_cost_effective", lam, iapt_psa_prob_positive(c->a, c->b, (size_t)c->reps, lam),
+						  (size_t)c->reps);
 			}
 			for (r = 0; r < c->reps; r++)
 				c->a[r] = econ(c, s, r, t, IAPT_E_NPV) - econ(c, 0, r, t, IAPT_E_NPV);
-			cmp_row(b, c, s, t, "incremental_npv", c->a);
+			cmp_row(c, s, t, "incremental_npv", NAN, c->a);
+			for (k = IAPT_E__FIXED + e->n_thresholds; k < count; k++) {
+				char name[64];
+				for (r = 0; r < c->reps; r++)
+					c->a[r] = econ(c, s, r, t, k) - econ(c, 0, r, t, k);
+				cmp_row(c, s, t, iapt_econ_measure_name(e, k, name), NAN, c->a);
+			}
+			iapt_cea_payback(pay + (size_t)t * (size_t)c->reps, (size_t)c->reps, c->scratch, &pb);
+			cmp_point(c, s, t, "payback_median_years", NAN, pb.median, pb.n_paying);
+			cmp_point(c, s, t, "payback_share", NAN, pb.share, pb.n);
 		}
+	}
+	free(pay);
+	return c->oom ? iapt_error__set(IAPT_ENOMEM, "out of memory") : IAPT_OK;
+}
+
+/* comparison.csv from the rows */
+static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
+{
+	size_t i;
+	iapt_buf__printf(b, "strategy,perspective,measure,threshold,mean,lo95,hi95,n,mcse\n");
+	for (i = 0; i < c->n_rows; i++) {
+		const iapt_compare_row *r = &c->rows[i];
+		csv_text(b, c->sc[r->strategy]->name);
+		iapt_buf__printf(b, ",%s,%s,", r->perspective < 0 ? "all" : iapt_perspective_name(r->perspective), r->measure);
+		iapt_buf__number(b, r->threshold, "NA");
+		iapt_buf__put(b, ",", 1);
+		put_summary(b, &r->s);
+	}
+}
+
+/* Mean net cost and QALYs of each strategy in a perspective, over the draws complete in
+ * every strategy. */
+static void strategy_means(const iapt_results *const *res, size_t n, int t, double *mc, double *me)
+{
+	size_t s, used = 0;
+	int r, reps = iapt_results_replicates(res[0]);
+	for (s = 0; s < n; s++)
+		mc[s] = me[s] = 0;
+	for (r = 0; r < reps; r++) {
+		int ok = 1;
+		for (s = 0; s < n; s++)
+			ok &= isfinite(iapt_results_econ(res[s], r, t, IAPT_E_NET_COST)) && isfinite(iapt_results_econ(res[s], r, t, IAPT_E_QALYS));
+		if (!ok)
+			continue;
+		for (s = 0; s < n; s++) {
+			mc[s] += iapt_results_econ(res[s], r, t, IAPT_E_NET_COST);
+			me[s] += iapt_results_econ(res[s], r, t, IAPT_E_QALYS);
+		}
+		used++;
+	}
+	for (s = 0; s < n; s++) {
+		mc[s] = used ? mc[s] / (double)used : NAN;
+		me[s] = used ? me[s] / (double)used : NAN;
+	}
+}
+
+int iapt_compare_frontier(const iapt_results *const *res, size_t n, int perspective, double *cost, double *effect, iapt_cea_row *out)
+{
+	strategy_means(res, n, perspective, cost, effect);
+	return iapt_cea_frontier(cost, effect, n, out);
+}
+
+/* frontier.csv: the full incremental analysis of the mean costs and effects. */
+static int frontier_csv(iapt_buf *b, const cmp_ctx *c)
+{
+	const iapt_econ_settings *e = &c->sc[0]->econ;
+	double *mc = malloc(c->n * sizeof *mc), *me = malloc(c->n * sizeof *me);
+	iapt_cea_row *rows = malloc(c->n * sizeof *rows);
+	size_t s;
+	int t, rc = IAPT_OK;
+	if (!mc || !me || !rows) {
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	iapt_buf__printf(b, "perspective,strategy,cost,effect,status,comparator,icer,quadrant\n");
+	for (t = 0; t < IAPT_PERSP__COUNT && !rc; t++) {
+		if (!(e->perspectives & (1u << t)))
+			continue;
+		if ((rc = iapt_compare_frontier(c->res, c->n, t, mc, me, rows)))
+			break;
+		for (s = 0; s < c->n; s++) {
+			iapt_buf__printf(b, "%s,", iapt_perspective_name(t));
+			csv_text(b, c->sc[s]->name);
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__number(b, mc[s], "NA");
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__number(b, me[s], "NA");
+			iapt_buf__printf(b, ",%s,", iapt_cea_status_name(rows[s].status));
+			if (rows[s].comparator >= 0)
+				csv_text(b, c->sc[rows[s].comparator]->name);
+			else
+				iapt_buf__printf(b, "NA");
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__number(b, rows[s].icer, "NA");
+			iapt_buf__printf(b, ",%s%s\n", iapt_cea_quadrant_name(rows[s].quadrant),
+					 rows[s].tie_of >= 0 && rows[s].quadrant != IAPT_CEA_TIE ? " (tie)" : "");
+		}
+	}
+cleanup:
+	free(mc);
+	free(me);
+	free(rows);
+	return rc;
 }
 
 static void fill_table(const cmp_ctx *c, int t)
@@ -719,15 +1059,20 @@ static size_t n_lambdas(const iapt_compare_options *o)
 	return (size_t)floor((o->lambda_max - o->lambda_min) / o->lambda_step + 1e-9) + 1;
 }
 
+/* ceac.csv (with the acceptability frontier) and evpi.csv, every strategy and perspective */
 static int ceac_evpi_csv(iapt_buf *ceac, iapt_buf *evpi, const cmp_ctx *c)
 {
 	const iapt_econ_settings *e = &c->sc[0]->econ;
 	size_t s, i, nl = n_lambdas(c->opt);
 	int t, rc;
 	double *prob = malloc(c->n * sizeof *prob);
-	if (!prob)
+	int *front = malloc(c->n * sizeof *front);
+	if (!prob || !front) {
+		free(prob);
+		free(front);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	iapt_buf__printf(ceac, "perspective,threshold,strategy,probability\n");
+	}
+	iapt_buf__printf(ceac, "perspective,threshold,strategy,probability,ceaf\n");
 	iapt_buf__printf(evpi, "perspective,threshold,evpi\n");
 	for (t = 0; t < IAPT_PERSP__COUNT; t++) {
 		if (!(e->perspectives & (1u << t)))
@@ -735,8 +1080,9 @@ static int ceac_evpi_csv(iapt_buf *ceac, iapt_buf *evpi, const cmp_ctx *c)
 		fill_table(c, t);
 		for (i = 0; i < nl; i++) {
 			double lam = c->opt->lambda_min + (double)i * c->opt->lambda_step;
-			if ((rc = iapt_psa_ceac(c->cost, c->effect, c->n, (size_t)c->reps, lam, prob))) {
+			if ((rc = iapt_cea_ceac(c->cost, c->effect, c->n, (size_t)c->reps, lam, prob, front))) {
 				free(prob);
+				free(front);
 				return rc;
 			}
 			for (s = 0; s < c->n; s++) {
@@ -746,7 +1092,7 @@ static int ceac_evpi_csv(iapt_buf *ceac, iapt_buf *evpi, const cmp_ctx *c)
 				csv_text(ceac, c->sc[s]->name);
 				iapt_buf__put(ceac, ",", 1);
 				iapt_buf__number(ceac, prob[s], "NA");
-				iapt_buf__put(ceac, "\n", 1);
+				iapt_buf__printf(ceac, ",%d\n", front[s]);
 			}
 			iapt_buf__printf(evpi, "%s,", iapt_perspective_name(t));
 			iapt_buf__number(evpi, lam, "NA");
@@ -756,6 +1102,7 @@ static int ceac_evpi_csv(iapt_buf *ceac, iapt_buf *evpi, const cmp_ctx *c)
 		}
 	}
 	free(prob);
+	free(front);
 	return IAPT_OK;
 }
 
@@ -770,7 +1117,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	for (s = 0; s < c->n; s++) {
 		iapt_buf__printf(b, "%s\n    {\"name\": ", s ? "," : "");
 		iapt_buf__json_string(b, c->sc[s]->name);
-		iapt_buf__printf(b, ", \"role\": \"%s\", \"path\": ", s ? "alternative" : "base");
+		iapt_buf__printf(b, ", \"strategy_id\": %zu, \"role\": \"%s\", \"path\": ", s + 1, s ? "alternative" : "base");
 		iapt_buf__json_string(b, c->sc[s]->path);
 		iapt_buf__printf(b, ", \"sha256\": \"%s\", \"results\": ", c->sc[s]->sha256);
 		iapt_buf__json_string(b, c->folders[s]);
@@ -783,8 +1130,14 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 		    "every strategy runs with the base's seed, replicates and population scale: draw d of each strategy has the same people, the same random numbers and (for parameters given the same distribution) the same parameter values, so differences are paired by draw",
 		    1);
 	json_kv_str(b, "  ", "definitions",
-		    "cost = net cost (PV programme costs - PV money benefits) and effect = PV QALYs gained, per perspective, national, GBP of the price year; incremental = strategy - base, draw by draw; icer = mean incremental cost / mean incremental QALYs; inmb at a threshold = threshold x incremental QALYs - incremental cost; ceac = share of draws in which a strategy has the highest net monetary benefit; evpi = mean over draws of the best net monetary benefit - the best mean net monetary benefit",
+		    "cost = net cost (PV programme costs - PV money benefits) and effect = PV QALYs gained, per perspective, national, GBP of the price year; incremental = strategy - base, draw by draw; icer = mean incremental cost / mean incremental QALYs (a ratio of means), with the percentiles of the draws' ratios only when every draw's QALY increment has the sign of the mean one, and the shares of draws in each quadrant; inmb at a threshold (column threshold) = threshold x incremental QALYs - incremental cost; mcse = Monte Carlo standard error of the mean, sd / sqrt(n); pathway: increments of the pathway's counts summed over the years (national), mean_wait_weeks averaged; pv:<category> = increment of each ledger category's present value; payback_median_years and payback_share = payback of the change (ledger of the strategy minus the base's) among draws; ceac = share of draws in which a strategy has the highest net monetary benefit, ties split; ceaf = 1 for the strategy with the highest mean net monetary benefit; evpi = mean over draws of the best net monetary benefit - the best mean net monetary benefit",
 		    1);
+	json_kv_str(b, "  ", "frontier",
+		    "frontier.csv: per perspective, strategies ordered by mean cost; strongly dominated (another is no dearer and at least as effective) and then extendedly dominated ones removed; icer = against comparator, the next cheaper option on the frontier (for a dominated option, comparator = the strategy that dominates it); quadrant against the base: dominant, dominated, north-east, south-west (cheaper and less effective: its ratio is a willingness to accept), tie",
+		    1);
+	iapt_buf__printf(b, "  \"parameter_uncertainty\": %s,\n", c->uncertain ? "true" : "false");
+	if (!c->uncertain)
+		json_kv_str(b, "  ", "value_of_information", no_uncertainty_reason, 1);
 	iapt_buf__printf(b, "  \"thresholds\": {\"from\": ");
 	iapt_buf__number(b, c->opt->lambda_min, "null");
 	iapt_buf__printf(b, ", \"to\": ");
@@ -793,16 +1146,18 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__number(b, c->opt->lambda_step, "null");
 	iapt_buf__printf(b, "},\n");
 	json_economics(b, &c->sc[0]->econ);
-	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"ceac.csv\", \"evpi.csv\", \"psa.csv\", \"run.json\"]\n}\n");
+	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"]\n}\n",
+			 c->uncertain ? "\"ceac.csv\", \"evpi.csv\", " : "");
 }
 
 int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n,
 			const char *const *folders, const iapt_compare_options *opt, const iapt_output_meta *meta)
 {
 	cmp_ctx c;
-	iapt_buf bufs[5] = {{0}};
-	static const char *const files[5] = {"comparison.csv", "ceac.csv", "evpi.csv", "psa.csv", "run.json"};
-	size_t i;
+	enum { NF = 6 };
+	iapt_buf bufs[NF] = {{0}};
+	const char *files[NF] = {"comparison.csv", "frontier.csv", "psa.csv", "ceac.csv", "evpi.csv", "run.json"};
+	size_t i, nfiles = NF;
 	int rc;
 	memset(&c, 0, sizeof c);
 	c.sc = sc;
@@ -812,6 +1167,7 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
 	c.meta = meta;
 	c.folders = folders;
 	c.reps = iapt_results_replicates(res[0]);
+	c.uncertain = has_parameter_uncertainty(sc, n);
 	for (i = 1; i < n; i++)
 		if (iapt_results_replicates(res[i]) != c.reps)
 			return iapt_error__set(IAPT_EINVAL, "strategies with different numbers of replicates cannot be paired");
@@ -819,28 +1175,81 @@ int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const i
 		return iapt_error__set(IAPT_EINVAL, "thresholds: need from <= to, a step above 0, and at most 100000 values");
 	c.a = malloc((size_t)c.reps * sizeof(double));
 	c.b = malloc((size_t)c.reps * sizeof(double));
-	c.scratch = malloc(2 * (size_t)c.reps * sizeof(double));
+	c.scratch = malloc(3 * (size_t)c.reps * sizeof(double));
 	c.cost = malloc(n * (size_t)c.reps * sizeof(double));
 	c.effect = malloc(n * (size_t)c.reps * sizeof(double));
 	if (!c.a || !c.b || !c.scratch || !c.cost || !c.effect) {
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	comparison_csv(&bufs[0], &c);
-	if ((rc = ceac_evpi_csv(&bufs[1], &bufs[2], &c)))
+	if ((rc = compare_rows(&c)) || (rc = frontier_csv(&bufs[1], &c)))
 		goto cleanup;
-	psa_csv(&bufs[3], sc, res, n);
-	compare_json(&bufs[4], &c);
-	rc = write_files(dir, files, bufs, 5);
+	comparison_csv(&bufs[0], &c);
+	psa_csv(&bufs[2], sc, res, n);
+	if (c.uncertain) {
+		if ((rc = ceac_evpi_csv(&bufs[3], &bufs[4], &c)))
+			goto cleanup;
+	} else {
+		/* none of a previous run's in this folder either */
+		for (i = 3; i <= 4; i++) {
+			iapt_buf path = {0};
+			iapt_buf__printf(&path, "%s/%s", dir, files[i]);
+			if (iapt_buf__ok(&path))
+				remove(path.ptr);
+			iapt_buf__free(&path);
+		}
+		files[3] = files[5];
+		bufs[3] = bufs[5];
+		memset(&bufs[5], 0, sizeof bufs[5]);
+		nfiles = 4;
+	}
+	compare_json(&bufs[nfiles - 1], &c);
+	rc = write_files(dir, files, bufs, nfiles);
 cleanup:
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < NF; i++)
 		iapt_buf__free(&bufs[i]);
 	free(c.a);
 	free(c.b);
 	free(c.scratch);
 	free(c.cost);
 	free(c.effect);
+	free(c.rows);
 	return rc;
+}
+
+int iapt_compare_rows(const iapt_scenario *const *sc, const iapt_results *const *res, size_t n, iapt_compare_row **rows, size_t *n_rows)
+{
+	cmp_ctx c;
+	size_t i;
+	int rc;
+	*rows = NULL;
+	*n_rows = 0;
+	memset(&c, 0, sizeof c);
+	c.sc = sc;
+	c.res = res;
+	c.n = n;
+	c.reps = iapt_results_replicates(res[0]);
+	c.uncertain = has_parameter_uncertainty(sc, n);
+	for (i = 1; i < n; i++)
+		if (iapt_results_replicates(res[i]) != c.reps)
+			return iapt_error__set(IAPT_EINVAL, "strategies with different numbers of replicates cannot be paired");
+	c.a = malloc((size_t)c.reps * sizeof(double));
+	c.b = malloc((size_t)c.reps * sizeof(double));
+	c.scratch = malloc(3 * (size_t)c.reps * sizeof(double));
+	if (!c.a || !c.b || !c.scratch)
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+	else
+		rc = compare_rows(&c);
+	free(c.a);
+	free(c.b);
+	free(c.scratch);
+	if (rc) {
+		free(c.rows);
+		return rc;
+	}
+	*rows = c.rows;
+	*n_rows = c.n_rows;
+	return IAPT_OK;
 }
 
 /* ---- one-way sensitivity: tornado.csv ---- */

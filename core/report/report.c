@@ -11,6 +11,7 @@
 
 #include "iaptsim/calib.h"
 #include "iaptsim/econ.h"
+#include "iaptsim/format.h"
 #include "iaptsim/report.h"
 #include "iaptsim/sim.h"
 #include "util/util.h"
@@ -136,41 +137,15 @@ static void esc(iapt_buf *b, const char *s)
 	}
 }
 
-/* GBP 1.23bn, 45.6m, 7.8k, 950 */
+/* the shared formatter (include/iaptsim/format.h): the same numbers as the terminal */
 static const char *money(char *buf, size_t n, double v)
 {
-	double a = fabs(v);
-	if (!isfinite(v))
-		snprintf(buf, n, "n/a");
-	else if (a >= 1e9)
-		snprintf(buf, n, "%s%.2fbn", v < 0 ? "-" : "", a / 1e9);
-	else if (a >= 1e6)
-		snprintf(buf, n, "%s%.1fm", v < 0 ? "-" : "", a / 1e6);
-	else if (a >= 1e4)
-		snprintf(buf, n, "%s%.1fk", v < 0 ? "-" : "", a / 1e3);
-	else
-		snprintf(buf, n, "%.0f", v);
-	return buf;
+	return iapt_format_money(buf, n, v);
 }
 
 static const char *count(char *buf, size_t n, double v)
 {
-	char d[64];
-	size_t len, i, k = 0, lead;
-	if (!isfinite(v))
-		return snprintf(buf, n, "n/a"), buf;
-	snprintf(d, sizeof d, "%.0f", fabs(v));
-	len = strlen(d);
-	lead = len % 3 ? len % 3 : 3;
-	if (v < 0)
-		buf[k++] = '-';
-	for (i = 0; i < len && k + 2 < n; i++) {
-		if (i >= lead && (i - lead) % 3 == 0)
-			buf[k++] = ',';
-		buf[k++] = d[i];
-	}
-	buf[k] = '\0';
-	return buf;
+	return iapt_format_count(buf, n, v);
 }
 
 /* ---- charts ---- */
@@ -238,12 +213,8 @@ static void y_axis(iapt_buf *b, double lo, double hi, int is_money)
 	for (v = ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
 		double y = MT + (H - MT - MB) * (1 - (v - lo) / (hi - lo));
 		char t[32];
-		if (is_money)
-			money(t, sizeof t, v);
-		else if (fabs(v) >= 1e4)
-			count(t, sizeof t, v);
-		else
-			snprintf(t, sizeof t, "%g", v);
+		(void)is_money; /* the axis label says GBP; ticks stay short */
+		iapt_format_number(t, sizeof t, fabs(v) < step * 1e-6 ? 0 : v);
 		iapt_buf__printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.0f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
 				 ML, W - MR, y, y, ML - 6, y + 4, t);
 	}
@@ -393,7 +364,7 @@ typedef struct ctx {
 	const char *dir;
 	iapt_buf *b;
 	int chart;
-	table summary, economics, ceac, tornado, comparison;
+	table summary, economics, ceac, tornado, comparison, frontier;
 	json_t *run;
 	int first, last;
 	iapt_target *pub;
@@ -480,28 +451,52 @@ static void headline(ctx *c)
 	iapt_buf__printf(b, "<tr><th>People recovered (official definition)</th><td>%s</td></tr></table>\n", count(t2, sizeof t2, recovered));
 	if (!c->economics.nrows)
 		return;
-	iapt_buf__printf(b, "<table><caption>Appraisal by perspective: present values, GBP (mean of replicates, 95%% interval)</caption>"
-			    "<tr><th>perspective</th><th>costs</th><th>benefits</th><th>net present value</th><th>benefit-cost ratio</th><th>QALYs gained</th><th>cost per QALY</th></tr>\n");
+	iapt_buf__printf(b, "<table><caption>Appraisal by perspective: present values (mean of replicates, 95%% interval); ratios are ratios of the means</caption>"
+			    "<tr><th>perspective</th><th>costs</th><th>benefits</th><th>net present value</th><th>benefit-cost ratio</th><th>QALYs gained</th><th>cost per QALY</th><th>payback</th></tr>\n");
 	for (p = 0; p < IAPT_PERSP__COUNT; p++) {
-		static const char *const ms[6] = {"pv_costs", "pv_benefits", "npv", "bcr", "qalys", "cost_per_qaly"};
+		static const char *const ms[4] = {"pv_costs", "pv_benefits", "npv", "bcr"};
 		const char *pn = iapt_perspective_name(p);
+		char a[160], l[48], h[48];
+		double share, median;
 		int m;
 		if (find2(&c->economics, "perspective", pn, "measure", "npv") == (size_t)-1)
 			continue;
 		iapt_buf__printf(b, "<tr><th>%s</th>", p == IAPT_PERSP_NHS ? "NHS" : p == IAPT_PERSP_EXCHEQUER ? "Exchequer" : "society (NPSV)");
-		for (m = 0; m < 6; m++) {
+		for (m = 0; m < 4; m++) {
 			double v = eval_(c, pn, ms[m], "mean"), lo = eval_(c, pn, ms[m], "lo95"), hi = eval_(c, pn, ms[m], "hi95");
-			char a[32], l[32], h[32];
 			if (m == 3)
-				iapt_buf__printf(b, "<td>%.2f<br><small>%.2f to %.2f</small></td>", v, lo, hi);
-			else if (m == 4)
-				iapt_buf__printf(b, "<td>%s<br><small>%s to %s</small></td>", count(a, sizeof a, v), count(l, sizeof l, lo), count(h, sizeof h, hi));
+				iapt_buf__printf(b, "<td>%s", iapt_format_ratio(a, sizeof a, v));
 			else
-				iapt_buf__printf(b, "<td>%s<br><small>%s to %s</small></td>", money(a, sizeof a, v), money(l, sizeof l, lo), money(h, sizeof h, hi));
+				iapt_buf__printf(b, "<td>%s", money(a, sizeof a, v));
+			if (isfinite(lo) && isfinite(hi))
+				iapt_buf__printf(b, "<br><small>%s to %s</small>", m == 3 ? iapt_format_ratio(l, sizeof l, lo) : money(l, sizeof l, lo),
+						 m == 3 ? iapt_format_ratio(h, sizeof h, hi) : money(h, sizeof h, hi));
+			iapt_buf__printf(b, "</td>");
 		}
+		{
+			double v = eval_(c, pn, "qalys", "mean"), lo = eval_(c, pn, "qalys", "lo95"), hi = eval_(c, pn, "qalys", "hi95");
+			iapt_buf__printf(b, "<td>%s", count(a, sizeof a, v));
+			if (isfinite(lo) && isfinite(hi))
+				iapt_buf__printf(b, "<br><small>%s to %s</small>", count(l, sizeof l, lo), count(h, sizeof h, hi));
+			/* never a bare negative ratio: the words say which way round it is */
+			iapt_buf__printf(b, "</td><td>%s</td>",
+					 iapt_format_icer(a, sizeof a, eval_(c, pn, "net_cost", "mean"), eval_(c, pn, "qalys", "mean")));
+		}
+		share = eval_(c, pn, "payback_share", "mean");
+		median = eval_(c, pn, "payback_median_years", "mean");
+		if (!isfinite(share))
+			iapt_buf__printf(b, "<td>n/a</td>");
+		else if (share >= 1)
+			iapt_buf__printf(b, "<td>%s years</td>", iapt_format_value(a, sizeof a, median, 2));
+		else if (share > 0)
+			iapt_buf__printf(b, "<td>%s years in the %s of replicates that pay back; not within the horizon in the rest</td>",
+					 iapt_format_value(a, sizeof a, median, 2), iapt_format_percent(l, sizeof l, share));
+		else
+			iapt_buf__printf(b, "<td>not within the horizon</td>");
 		iapt_buf__printf(b, "</tr>\n");
 	}
-	iapt_buf__printf(b, "</table><p class=\"note\">A negative cost per QALY means the programme saves money in that perspective while adding QALYs. "
+	iapt_buf__printf(b, "</table><p class=\"note\">Cost per QALY is the mean net cost over the mean QALYs gained; where the programme saves money and adds QALYs it is dominant, and the page says so rather than printing a negative ratio. "
+			    "Payback is the year the discounted cumulative net benefit turns positive: the median among replicates that pay back within the horizon, with the share that do. "
 			    "Society's NPV counts QALYs at their value in the economics settings; the NHS and the Exchequer count money only.</p></section>\n");
 }
 
@@ -576,61 +571,476 @@ static void money_chart(ctx *c)
 	iapt_buf__printf(c->b, "</section>\n");
 }
 
-static void ceac_chart(ctx *c)
+/* ---- a comparison: the story, the frontier in words, the increments ---- */
+
+static const char *persp_label(const char *p)
 {
-	series s[4];
-	int ns = 0, ct = col(&c->ceac, "threshold"), cs = col(&c->ceac, "strategy"), cp = col(&c->ceac, "probability"), cpe = col(&c->ceac, "perspective");
+	return !strcmp(p, "nhs") ? "NHS" : !strcmp(p, "exchequer") ? "Exchequer" : !strcmp(p, "societal") ? "society" : "pathway";
+}
+
+/* A cell of comparison.csv: strategy, perspective, measure (and threshold, or NULL) */
+static double cmpv(const ctx *c, const char *st, const char *persp, const char *measure, const char *thr, const char *what)
+{
+	const table *t = &c->comparison;
+	int cs = col(t, "strategy"), cp = col(t, "perspective"), cm = col(t, "measure"), ct = col(t, "threshold"), cw = col(t, what);
 	size_t r;
-	const char *persp = "nhs";
-	if (!c->ceac.nrows)
+	for (r = 0; r < t->nrows; r++)
+		if (!strcmp(cell(t, r, cs), st) && !strcmp(cell(t, r, cp), persp) && !strcmp(cell(t, r, cm), measure) &&
+		    (!thr || !strcmp(cell(t, r, ct), thr)))
+			return num(cell(t, r, cw));
+	return NAN;
+}
+
+/* A measure's name for people, and its kind: 0 money, 1 count, 2 share, 3 years, 4 weeks */
+static const char *measure_label(const char *m, const char *thr, char *buf, size_t n, int *kind)
+{
+	static const struct {
+		const char *m, *label;
+		int kind;
+	} names[] = {
+		{"pathway:referrals_received", "people referred", 1},
+		{"pathway:entered_treatment", "people entering treatment", 1},
+		{"pathway:finished_course", "people finishing a course", 1},
+		{"pathway:recovered", "people recovered", 1},
+		{"pathway:reliably_improved", "people reliably improved", 1},
+		{"pathway:sessions_attended", "sessions attended", 1},
+		{"pathway:mean_wait_weeks", "mean wait to first treatment (weeks, average over years)", 4},
+		{"incremental_cost", "net cost (programme costs less money benefits)", 0},
+		{"incremental_qalys", "QALYs gained", 1},
+		{"icer", "cost per QALY gained (mean net cost over mean QALYs)", 0},
+		{"share_north_east", "share of draws dearer and more effective", 2},
+		{"share_north_west", "share of draws dearer (or as dear) and less effective", 2},
+		{"share_south_west", "share of draws cheaper and less effective", 2},
+		{"share_south_east", "share of draws cheaper (or as cheap) and more effective", 2},
+		{"incremental_npv", "net present value", 0},
+		{"payback_median_years", "payback of the change: median year, among draws that pay back", 3},
+		{"payback_share", "share of draws in which the change pays back within the horizon", 2},
+	};
+	size_t k;
+	char t[48];
+	for (k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (!strcmp(m, names[k].m)) {
+			*kind = names[k].kind;
+			return names[k].label;
+		}
+	*kind = 0;
+	if (!strcmp(m, "inmb"))
+		snprintf(buf, n, "net monetary benefit at %s per QALY", money(t, sizeof t, num(thr)));
+	else if (!strcmp(m, "prob_cost_effective")) {
+		snprintf(buf, n, "probability cost-effective at %s per QALY", money(t, sizeof t, num(thr)));
+		*kind = 2;
+	} else if (!strncmp(m, "pv:", 3)) {
+		size_t i;
+		snprintf(buf, n, "present value: %s", m + 3);
+		for (i = 0; buf[i]; i++)
+			if (buf[i] == '_')
+				buf[i] = ' ';
+		if (strstr(m, "qalys"))
+			*kind = 1;
+	} else
+		snprintf(buf, n, "%s", m);
+	return buf;
+}
+
+static const char *fmt_kind(char *buf, size_t n, double v, int kind)
+{
+	switch (kind) {
+	case 1: return count(buf, n, v);
+	case 2: return iapt_format_percent(buf, n, v);
+	case 3: return iapt_format_value(buf, n, v, 2);
+	case 4: return iapt_format_value(buf, n, v, 2);
+	default: return money(buf, n, v);
+	}
+}
+
+/* " (lo to hi)" when there is an interval */
+static const char *interval(char *buf, size_t n, double lo, double hi, int kind)
+{
+	char a[48], b[48];
+	if (!isfinite(lo) || !isfinite(hi))
+		return snprintf(buf, n, "%s", ""), buf;
+	snprintf(buf, n, " (%s to %s)", fmt_kind(a, sizeof a, lo, kind), fmt_kind(b, sizeof b, hi, kind));
+	return buf;
+}
+
+/* A mean increment smaller than twice its Monte Carlo error cannot be told from zero. */
+static int unclear(const ctx *c, const char *st, const char *persp, const char *measure)
+{
+	double m = cmpv(c, st, persp, measure, NULL, "mean"), e = cmpv(c, st, persp, measure, NULL, "mcse");
+	return isfinite(e) && fabs(m) < 2 * e;
+}
+
+static void compare_story(ctx *c, json_t *strategies)
+{
+	iapt_buf *b = c->b;
+	const char *base = jstr(json_array_get(strategies, 0), "name");
+	size_t i;
+	iapt_buf__printf(b, "<section><h2>In short</h2>\n");
+	for (i = 1; i < json_array_size(strategies); i++) {
+		const char *st = jstr(json_array_get(strategies, i), "name");
+		double rec = cmpv(c, st, "all", "pathway:recovered", NULL, "mean"), dq = cmpv(c, st, "nhs", "incremental_qalys", NULL, "mean");
+		double dc = cmpv(c, st, "nhs", "incremental_cost", NULL, "mean"), dx = cmpv(c, st, "exchequer", "incremental_cost", NULL, "mean");
+		double npv = cmpv(c, st, "societal", "incremental_npv", NULL, "mean");
+		double psh = cmpv(c, st, "exchequer", "payback_share", NULL, "mean"), pmed = cmpv(c, st, "exchequer", "payback_median_years", NULL, "mean");
+		char x[48], iv[120], w[200];
+		iapt_buf__printf(b, "<p class=\"story\">");
+		esc(b, st);
+		iapt_buf__printf(b, " compared with ");
+		esc(b, base);
+		iapt_buf__printf(b, ": ");
+		if (rec == 0 && cmpv(c, st, "all", "pathway:recovered", NULL, "lo95") == 0 && cmpv(c, st, "all", "pathway:recovered", NULL, "hi95") == 0)
+			iapt_buf__printf(b, "as many people would recover");
+		else if (isfinite(rec))
+			iapt_buf__printf(b, "about %s %s people would recover%s", count(x, sizeof x, fabs(rec)), rec >= 0 ? "more" : "fewer",
+					 interval(iv, sizeof iv, cmpv(c, st, "all", "pathway:recovered", NULL, "lo95"), cmpv(c, st, "all", "pathway:recovered", NULL, "hi95"), 1));
+		if (dq == 0)
+			iapt_buf__printf(b, "%sthe same QALYs", isfinite(rec) ? " with " : "");
+		else if (isfinite(dq))
+			iapt_buf__printf(b, "%s%s QALYs %s%s", isfinite(rec) ? " and " : "", count(x, sizeof x, fabs(dq)), dq >= 0 ? "gained" : "lost",
+					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_qalys", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_qalys", NULL, "hi95"), 1));
+		if (isfinite(dc))
+			iapt_buf__printf(b, ", %s to the NHS of %s%s in present value", dc >= 0 ? "at an extra cost" : "with a saving", money(x, sizeof x, fabs(dc)),
+					 interval(iv, sizeof iv, cmpv(c, st, "nhs", "incremental_cost", NULL, "lo95"), cmpv(c, st, "nhs", "incremental_cost", NULL, "hi95"), 0));
+		iapt_buf__printf(b, ". ");
+		if (isfinite(dx)) {
+			iapt_buf__printf(b, "The Exchequer's net cost %s by %s", dx >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(dx)));
+			if (psh > 0 && pmed == 0)
+				iapt_buf__printf(b, ", a saving from the start (in %s of draws)", iapt_format_percent(iv, sizeof iv, psh));
+			else if (psh > 0)
+				iapt_buf__printf(b, " and the change pays back for it in about %s years (in %s of draws)", iapt_format_value(w, sizeof w, pmed, 2),
+						 iapt_format_percent(iv, sizeof iv, psh));
+			else if (psh == 0)
+				iapt_buf__printf(b, " and the change does not pay back for it within the horizon");
+			iapt_buf__printf(b, ". ");
+		}
+		if (isfinite(npv))
+			iapt_buf__printf(b, "Society's net present value, QALYs valued, %s by %s. ", npv >= 0 ? "rises" : "falls", money(x, sizeof x, fabs(npv)));
+		if (isfinite(dc) && isfinite(dq))
+			iapt_buf__printf(b, "From the NHS's point of view: %s.", iapt_format_icer(w, sizeof w, dc, dq));
+		if (unclear(c, st, "nhs", "incremental_qalys") || unclear(c, st, "nhs", "incremental_cost"))
+			iapt_buf__printf(b, " <strong>The run cannot tell these options apart at this scale</strong>: a mean increment is smaller than twice its Monte Carlo error; "
+					    "run more replicates or a larger population scale.");
+		iapt_buf__printf(b, "</p>\n");
+	}
+	iapt_buf__printf(b, "</section>\n");
+}
+
+static size_t frontier_row(const table *t, const char *persp, const char *st)
+{
+	return find2(t, "perspective", persp, "strategy", st);
+}
+
+static void ce_plane(ctx *c, const char *persp);
+
+static void frontier_words(ctx *c)
+{
+	const table *t = &c->frontier;
+	int cp = col(t, "perspective"), cs = col(t, "strategy"), cst = col(t, "status"), ccmp = col(t, "comparator"), cic = col(t, "icer"),
+	    cc = col(t, "cost"), ce = col(t, "effect"), cq = col(t, "quadrant");
+	const char *persps[3] = {"nhs", "exchequer", "societal"};
+	int p;
+	if (!t->nrows)
 		return;
+	iapt_buf__printf(c->b, "<section><h2>The efficiency frontier</h2>\n<p class=\"note\">Options are ordered by cost; an option is dominated when another costs no more and gives at least as many QALYs, "
+			       "and extendedly dominated when a mix of its neighbours on the frontier would give more QALYs for the money. Each option on the frontier is compared with the next cheaper one on it.</p>\n");
+	for (p = 0; p < 3; p++) {
+		size_t r, k = 0;
+		int any = 0;
+		char x[48], y[48], w[200];
+		for (r = 0; r < t->nrows; r++)
+			any |= !strcmp(cell(t, r, cp), persps[p]);
+		if (!any)
+			continue;
+		iapt_buf__printf(c->b, "<p class=\"frontier\"><strong>%s:</strong> the frontier runs ", persp_label(persps[p]));
+		/* the options on the frontier, by cost */
+		{
+			size_t idx[64], m = 0, i, j;
+			for (r = 0; r < t->nrows && m < 64; r++) {
+				if (strcmp(cell(t, r, cp), persps[p]) || strcmp(cell(t, r, cst), "on frontier"))
+					continue;
+				for (i = m; i > 0 && num(cell(t, idx[i - 1], cc)) > num(cell(t, r, cc)); i--)
+					idx[i] = idx[i - 1];
+				idx[i] = r;
+				m++;
+			}
+			for (j = 0; j < m; j++) {
+				size_t fr = idx[j];
+				if (k++)
+					iapt_buf__printf(c->b, ", then ");
+				esc(c->b, cell(t, fr, cs));
+				if (strcmp(cell(t, fr, ccmp), "NA")) {
+					iapt_buf__printf(c->b, " at %s per QALY gained over ", money(x, sizeof x, num(cell(t, fr, cic))));
+					esc(c->b, cell(t, fr, ccmp));
+				}
+			}
+		}
+		iapt_buf__printf(c->b, ".");
+		for (r = 0; r < t->nrows; r++) {
+			const char *st = cell(t, r, cst), *cmp = cell(t, r, ccmp);
+			size_t cr = frontier_row(t, persps[p], cmp);
+			if (strcmp(cell(t, r, cp), persps[p]))
+				continue;
+			if (!strcmp(st, "dominated") && cr != (size_t)-1) {
+				double dc = num(cell(t, r, cc)) - num(cell(t, cr, cc)), de = num(cell(t, r, ce)) - num(cell(t, cr, ce));
+				iapt_buf__printf(c->b, " ");
+				esc(c->b, cell(t, r, cs));
+				iapt_buf__printf(c->b, " is dominated by ");
+				esc(c->b, cmp);
+				if (dc == 0 && de == 0)
+					iapt_buf__printf(c->b, " (the same costs and QALYs: a tie).");
+				else if (de == 0)
+					iapt_buf__printf(c->b, ": it costs %s more for the same QALYs.", money(x, sizeof x, dc));
+				else if (dc == 0)
+					iapt_buf__printf(c->b, ": it costs the same and gives %s fewer QALYs.", count(y, sizeof y, -de));
+				else
+					iapt_buf__printf(c->b, ": it costs %s more and gives %s fewer QALYs.", money(x, sizeof x, dc), count(y, sizeof y, -de));
+			} else if (!strcmp(st, "extendedly dominated")) {
+				iapt_buf__printf(c->b, " ");
+				esc(c->b, cell(t, r, cs));
+				iapt_buf__printf(c->b, " is extendedly dominated: against ");
+				esc(c->b, cmp);
+				iapt_buf__printf(c->b, " it costs %s per QALY gained, more than the next option on the frontier asks, so a mix of its neighbours buys more health for the money.",
+						 money(x, sizeof x, num(cell(t, r, cic))));
+			}
+			if (strstr(cell(t, r, cq), "tie") && strcmp(cell(t, r, cq), "base")) {
+				iapt_buf__printf(c->b, " ");
+				esc(c->b, cell(t, r, cs));
+				iapt_buf__printf(c->b, " has the same costs and QALYs as %s: a tie.", !strcmp(cell(t, r, cq), "tie") ? "the base" : "another option");
+			}
+		}
+		/* the quadrant against the base, in words */
+		for (r = 0; r < t->nrows; r++) {
+			const char *q = cell(t, r, cq);
+			size_t br;
+			if (strcmp(cell(t, r, cp), persps[p]) || !strcmp(q, "base") || !strcmp(q, "tie"))
+				continue;
+			for (br = 0; br < t->nrows && !(strcmp(cell(t, br, cp), persps[p]) == 0 && strcmp(cell(t, br, cq), "base") == 0); br++)
+				;
+			if (br == t->nrows)
+				break;
+			iapt_buf__printf(c->b, " Against the base, ");
+			esc(c->b, cell(t, r, cs));
+			iapt_format_icer(w, sizeof w, num(cell(t, r, cc)) - num(cell(t, br, cc)), num(cell(t, r, ce)) - num(cell(t, br, ce)));
+			if (!strncmp(q, "north-east", 10))
+				iapt_buf__printf(c->b, " is dearer and more effective: %s.", w);
+			else if (!strncmp(q, "south-west", 10))
+				iapt_buf__printf(c->b, " is cheaper and less effective: it %s.", w);
+			else
+				iapt_buf__printf(c->b, " is %s.", w);
+		}
+		iapt_buf__printf(c->b, "</p>\n");
+	}
+	for (p = 0; p < 3; p++)
+		ce_plane(c, persps[p]);
+	iapt_buf__printf(c->b, "<table><caption>The frontier by perspective: mean net cost and QALYs of each option (frontier.csv)</caption>"
+			       "<tr><th>perspective</th><th>option</th><th>net cost</th><th>QALYs</th><th>status</th><th>against</th><th>cost per QALY gained</th><th>against the base</th></tr>\n");
+	{
+		size_t r;
+		for (r = 0; r < t->nrows; r++) {
+			char x[48], y[48];
+			double icer = num(cell(t, r, cic));
+			iapt_buf__printf(c->b, "<tr><td>%s</td><td>", persp_label(cell(t, r, cp)));
+			esc(c->b, cell(t, r, cs));
+			iapt_buf__printf(c->b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", money(x, sizeof x, num(cell(t, r, cc))), count(y, sizeof y, num(cell(t, r, ce))),
+					 cell(t, r, cst));
+			esc(c->b, strcmp(cell(t, r, ccmp), "NA") ? cell(t, r, ccmp) : "");
+			iapt_buf__printf(c->b, "</td><td>%s</td><td>%s</td></tr>\n", isfinite(icer) ? money(x, sizeof x, icer) : "", cell(t, r, cq));
+		}
+	}
+	iapt_buf__printf(c->b, "</table></section>\n");
+}
+
+/* The cost-effectiveness plane of one perspective: each option's mean QALYs and net cost
+ * against the base's, the frontier joining the options on it. */
+static void ce_plane(ctx *c, const char *persp)
+{
+	const table *t = &c->frontier;
+	int cp = col(t, "perspective"), cs = col(t, "strategy"), cst = col(t, "status"), cc = col(t, "cost"), ce = col(t, "effect"), cq = col(t, "quadrant");
+	size_t r, rows[16], nr = 0, base = (size_t)-1, fr[16], nf = 0, i, j;
+	double xlo, xhi, ylo, yhi;
+	series sx, sy;
+	char title[160], tk[48];
+	for (r = 0; r < t->nrows && nr < 16; r++)
+		if (!strcmp(cell(t, r, cp), persp)) {
+			rows[nr++] = r;
+			if (!strcmp(cell(t, r, cq), "base"))
+				base = r;
+		}
+	if (base == (size_t)-1 || nr < 2)
+		return;
+	memset(&sx, 0, sizeof sx);
+	memset(&sy, 0, sizeof sy);
+	for (i = 0; i < nr; i++) {
+		sx.y[sx.n++] = num(cell(t, rows[i], ce)) - num(cell(t, base, ce));
+		sy.y[sy.n++] = num(cell(t, rows[i], cc)) - num(cell(t, base, cc));
+	}
+	range_of(&sx, 1, &xlo, &xhi, 1);
+	range_of(&sy, 1, &ylo, &yhi, 1);
+	if (xlo > 0)
+		xlo = 0;
+	snprintf(title, sizeof title, "Cost-effectiveness plane, %s perspective", persp_label(persp));
+	chart_open(c->b, &c->chart, title,
+		   "Each option's mean QALYs gained and net cost against the base (at the origin); the line joins the options on the efficiency frontier, by cost.");
+	y_axis(c->b, ylo, yhi, 1);
+#define QX(x) (ML + (W - ML - MR) * ((x) - xlo) / (xhi - xlo))
+#define QY(y) (MT + (H - MT - MB) * (1 - ((y) - ylo) / (yhi - ylo)))
+	for (i = 0; i <= 4; i++)
+		iapt_buf__printf(c->b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", QX(xlo + (xhi - xlo) * i / 4), H - MB + 16,
+				 iapt_format_number(tk, sizeof tk, xlo + (xhi - xlo) * i / 4));
+	if (xlo < 0 && xhi > 0)
+		iapt_buf__printf(c->b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" class=\"grid\"/>", QX(0), QX(0), MT, H - MB);
+	/* the frontier, by cost */
+	for (i = 0; i < nr; i++)
+		if (!strcmp(cell(t, rows[i], cst), "on frontier")) {
+			for (j = nf; j > 0 && num(cell(t, fr[j - 1], cc)) > num(cell(t, rows[i], cc)); j--)
+				fr[j] = fr[j - 1];
+			fr[j] = rows[i];
+			nf++;
+		}
+	if (nf > 1) {
+		iapt_buf__printf(c->b, "<polyline class=\"line\" points=\"");
+		for (j = 0; j < nf; j++)
+			iapt_buf__printf(c->b, "%.1f,%.1f ", QX(num(cell(t, fr[j], ce)) - num(cell(t, base, ce))), QY(num(cell(t, fr[j], cc)) - num(cell(t, base, cc))));
+		iapt_buf__printf(c->b, "\"/>");
+	}
+	for (i = 0; i < nr; i++) {
+		double ly = MT + 10 + 22 * (double)i, lx = W - MR + 14;
+		marker(c->b, (int)i, QX(sx.y[i]), QY(sy.y[i]));
+		marker(c->b, (int)i, lx + 6, ly);
+		iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 16, ly + 4);
+		esc(c->b, cell(t, rows[i], cs));
+		iapt_buf__printf(c->b, " (%s)</text>", !strcmp(cell(t, rows[i], cst), "on frontier") ? "frontier" : cell(t, rows[i], cst));
+	}
+#undef QX
+#undef QY
+	axis_labels(c->b, "QALYs gained against the base", "net cost against the base (GBP)");
+	iapt_buf__printf(c->b, "</svg></figure>\n");
+}
+
+static void increments_table(ctx *c)
+{
+	const table *t = &c->comparison;
+	int cs = col(t, "strategy"), cp = col(t, "perspective"), cm = col(t, "measure"), ct = col(t, "threshold"), cmean = col(t, "mean"),
+	    clo = col(t, "lo95"), chi = col(t, "hi95"), cmc = col(t, "mcse");
+	size_t r;
+	char prev[256] = "";
+	iapt_buf__printf(c->b, "<section><h2>Increments over the base</h2><table><caption>Paired by draw (common random numbers): mean, 95%% interval (2.5th to 97.5th percentile of the draws) and the Monte Carlo standard error of the mean</caption>"
+			       "<tr><th>measure</th><th>mean</th><th>95%% interval</th><th>Monte Carlo error</th></tr>\n");
+	for (r = 0; r < t->nrows; r++) {
+		char lab[160], a[48], iv[120], e[48], head[256];
+		int kind;
+		const char *m = cell(t, r, cm), *label = measure_label(m, cell(t, r, ct), lab, sizeof lab, &kind);
+		double mean = num(cell(t, r, cmean)), lo = num(cell(t, r, clo)), hi = num(cell(t, r, chi)), mc = num(cell(t, r, cmc));
+		if (!strncmp(m, "pv:", 3) && mean == 0 && lo == 0 && hi == 0)
+			continue; /* a ledger category the change does not touch */
+		snprintf(head, sizeof head, "%s|%s", cell(t, r, cs), cell(t, r, cp));
+		if (strcmp(head, prev)) {
+			iapt_buf__printf(c->b, "<tr><th colspan=\"4\">");
+			esc(c->b, cell(t, r, cs));
+			iapt_buf__printf(c->b, ": %s</th></tr>\n", !strcmp(cell(t, r, cp), "all") ? "the pathway, national, over the run's years" : persp_label(cell(t, r, cp)));
+			snprintf(prev, sizeof prev, "%s", head);
+		}
+		iapt_buf__printf(c->b, "<tr><td>%s</td><td>", label);
+		if (!strcmp(m, "icer")) {
+			double dc = cmpv(c, cell(t, r, cs), cell(t, r, cp), "incremental_cost", NULL, "mean"),
+			       dq = cmpv(c, cell(t, r, cs), cell(t, r, cp), "incremental_qalys", NULL, "mean");
+			char w[200];
+			iapt_buf__printf(c->b, "%s", iapt_format_icer(w, sizeof w, dc, dq));
+			if (dc > 0 && dq > 0 && isfinite(lo))
+				iapt_buf__printf(c->b, "</td><td>%s to %s", money(a, sizeof a, lo), money(iv, sizeof iv, hi));
+			else
+				iapt_buf__printf(c->b, "</td><td>%s", isfinite(lo) ? "" : "none: see the shares of draws");
+		} else {
+			iapt_buf__printf(c->b, "%s</td><td>", fmt_kind(a, sizeof a, mean, kind));
+			if (isfinite(lo) && isfinite(hi))
+				iapt_buf__printf(c->b, "%s to ", fmt_kind(iv, sizeof iv, lo, kind)), iapt_buf__printf(c->b, "%s", fmt_kind(iv, sizeof iv, hi, kind));
+		}
+		iapt_buf__printf(c->b, "</td><td>%s</td></tr>\n", isfinite(mc) ? fmt_kind(e, sizeof e, mc, kind == 3 ? 4 : kind) : "");
+	}
+	iapt_buf__printf(c->b, "</table></section>\n");
+}
+
+/* The acceptability curve of every strategy in one perspective, and the acceptability
+ * frontier (the strategy with the highest mean net benefit) as markers on it. */
+static void ceac_one(ctx *c, const char *persp)
+{
+	series s[7];
+	int ns = 0, ct = col(&c->ceac, "threshold"), cs = col(&c->ceac, "strategy"), cp = col(&c->ceac, "probability"),
+	    cpe = col(&c->ceac, "perspective"), cf = col(&c->ceac, "ceaf"), k, i;
+	size_t r;
+	double x0, x1;
+	char title[160], t[48];
 	memset(s, 0, sizeof s);
+	s[0].label = "acceptability frontier";
+	s[0].points_only = 1;
+	ns = 1;
 	for (r = 0; r < c->ceac.nrows; r++) {
 		const char *st = cell(&c->ceac, r, cs);
-		int k;
 		if (strcmp(cell(&c->ceac, r, cpe), persp))
 			continue;
-		for (k = 0; k < ns && strcmp(s[k].label, st); k++)
+		for (k = 1; k < ns && strcmp(s[k].label, st); k++)
 			;
 		if (k == ns) {
-			if (ns == 4)
+			if (ns == 7)
 				continue;
 			s[ns++].label = st;
 		}
 		if (s[k].n < MAXP) {
-			s[k].x[s[k].n] = num(cell(&c->ceac, r, ct)) / 1000;
+			s[k].x[s[k].n] = num(cell(&c->ceac, r, ct));
 			s[k].y[s[k].n++] = num(cell(&c->ceac, r, cp));
 		}
+		/* one frontier marker per threshold, on the first strategy that is on it */
+		if (num(cell(&c->ceac, r, cf)) == 1 && s[0].n < MAXP && (!s[0].n || s[0].x[s[0].n - 1] != num(cell(&c->ceac, r, ct)))) {
+			s[0].x[s[0].n] = num(cell(&c->ceac, r, ct));
+			s[0].y[s[0].n++] = num(cell(&c->ceac, r, cp));
+		}
 	}
-	if (!ns)
+	if (ns < 2 || s[1].n < 2)
 		return;
-	/* thresholds on x: a line chart with its own axis */
-	{
-		double x0 = s[0].x[0], x1 = s[0].x[s[0].n - 1], lo = 0, hi = 1;
-		int k, i;
-		iapt_buf__printf(c->b, "<section><h2>Acceptability</h2>\n");
-		chart_open(c->b, &c->chart, "Cost-effectiveness acceptability curve (NHS perspective)",
-			   "Share of draws in which each strategy has the highest net monetary benefit, against the threshold value of a QALY.");
-		y_axis(c->b, lo, hi, 0);
-		for (i = 0; i <= 4; i++) {
-			double x = x0 + (x1 - x0) * i / 4;
-			iapt_buf__printf(c->b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%g</text>", ML + (W - ML - MR) * i / 4, H - MB + 16, x);
-		}
-		for (k = 0; k < ns; k++) {
-			double ly = MT + 10 + 22 * k, lx = W - MR + 14;
-			iapt_buf__printf(c->b, "<polyline class=\"line\" stroke-dasharray=\"%s\" points=\"", dashes[k % 4]);
+	x0 = s[1].x[0];
+	x1 = s[1].x[s[1].n - 1];
+	snprintf(title, sizeof title, "Cost-effectiveness acceptability curves, %s perspective", persp_label(persp));
+	chart_open(c->b, &c->chart, title,
+		   "Share of draws in which each strategy has the highest net monetary benefit, ties split, against the threshold value of a QALY; markers: the acceptability frontier, the strategy with the highest mean net benefit.");
+	y_axis(c->b, 0, 1, 0);
+	for (i = 0; i <= 4; i++)
+		iapt_buf__printf(c->b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", ML + (W - ML - MR) * i / 4, H - MB + 16,
+				 iapt_format_number(t, sizeof t, x0 + (x1 - x0) * i / 4));
+#define CX(x) (ML + (W - ML - MR) * ((x) - x0) / (x1 - x0 > 0 ? x1 - x0 : 1))
+#define CY(y) (MT + (H - MT - MB) * (1 - (y)))
+	for (k = 0; k < ns; k++) {
+		double ly = MT + 10 + 22 * k, lx = W - MR + 14;
+		if (k == 0) {
+			for (i = 0; i < s[0].n; i++)
+				if (i % 4 == 0 || i == s[0].n - 1)
+					marker(c->b, 1, CX(s[0].x[i]), CY(s[0].y[i]));
+			marker(c->b, 1, lx + 12, ly);
+		} else {
+			iapt_buf__printf(c->b, "<polyline class=\"line\" stroke-dasharray=\"%s\" points=\"", dashes[(k - 1) % 4]);
 			for (i = 0; i < s[k].n; i++)
-				iapt_buf__printf(c->b, "%.1f,%.1f ", ML + (W - ML - MR) * (s[k].x[i] - x0) / (x1 - x0 > 0 ? x1 - x0 : 1),
-						 MT + (H - MT - MB) * (1 - s[k].y[i]));
+				iapt_buf__printf(c->b, "%.1f,%.1f ", CX(s[k].x[i]), CY(s[k].y[i]));
 			iapt_buf__printf(c->b, "\"/><line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"line\" stroke-dasharray=\"%s\"/>", lx, lx + 24, ly, ly,
-					 dashes[k % 4]);
-			iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 30, ly + 4);
-			esc(c->b, s[k].label);
-			iapt_buf__printf(c->b, "</text>");
+					 dashes[(k - 1) % 4]);
 		}
-		axis_labels(c->b, "threshold (GBP thousand per QALY)", "probability cost-effective");
-		iapt_buf__printf(c->b, "</svg></figure>\n</section>\n");
+		iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 30, ly + 4);
+		esc(c->b, s[k].label);
+		iapt_buf__printf(c->b, "</text>");
 	}
+#undef CX
+#undef CY
+	axis_labels(c->b, "threshold (GBP per QALY)", "probability cost-effective");
+	iapt_buf__printf(c->b, "</svg></figure>\n");
+}
+
+static void ceac_chart(ctx *c)
+{
+	int p;
+	if (!c->ceac.nrows)
+		return;
+	iapt_buf__printf(c->b, "<section><h2>Acceptability</h2>\n");
+	for (p = 0; p < IAPT_PERSP__COUNT; p++)
+		ceac_one(c, iapt_perspective_name(p));
+	iapt_buf__printf(c->b, "</section>\n");
 }
 
 static void tornado_chart(ctx *c)
@@ -677,8 +1087,8 @@ static void tornado_chart(ctx *c)
 			iapt_buf__printf(c->b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"axis\"/>", ML + 90, W - MR, H - MB, H - MB);
 			int is_money = !strstr(cell(t, 0, cm), "bcr") && !strstr(cell(t, 0, cm), "qalys") && !strstr(cell(t, 0, cm), "payback");
 			if (!is_money) {
-				snprintf(a, sizeof a, "%.3g", lo);
-				snprintf(z, sizeof z, "%.3g", hi);
+				iapt_format_number(a, sizeof a, lo);
+				iapt_format_number(z, sizeof z, hi);
 			}
 			iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"tick\">%s</text><text x=\"%.0f\" y=\"%.0f\" class=\"tick\" text-anchor=\"end\">%s</text>",
 					 ML + 90, H - MB + 16, is_money ? money(a, sizeof a, lo) : a, W - MR, H - MB + 16, is_money ? money(z, sizeof z, hi) : z);
@@ -697,9 +1107,16 @@ static void tornado_chart(ctx *c)
 		for (r = 0; r < t->nrows; r++) {
 			iapt_buf__printf(c->b, "<tr><td>");
 			esc(c->b, cell(t, r, cn));
-			iapt_buf__printf(c->b, "</td><td>%s</td><td>%s</td><td>%s</td><td>%.4g</td><td>%.4g</td><td>%s</td></tr>\n", cell(t, r, col(t, "base")),
-					 cell(t, r, col(t, "low")), cell(t, r, col(t, "high")), num(cell(t, r, cl)), num(cell(t, r, ch)),
-					 strcmp(cell(t, r, col(t, "switching_value")), "NA") ? cell(t, r, col(t, "switching_value")) : "none");
+			{
+				char v0[48], v1[48], v2[48], y1[48], y2[48], sw[48];
+				double swv = num(cell(t, r, col(t, "switching_value")));
+				iapt_buf__printf(c->b, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+						 iapt_format_value(v0, sizeof v0, num(cell(t, r, col(t, "base"))), 4),
+						 iapt_format_value(v1, sizeof v1, num(cell(t, r, col(t, "low"))), 4),
+						 iapt_format_value(v2, sizeof v2, num(cell(t, r, col(t, "high"))), 4),
+						 iapt_format_number(y1, sizeof y1, num(cell(t, r, cl))), iapt_format_number(y2, sizeof y2, num(cell(t, r, ch))),
+						 isfinite(swv) ? iapt_format_value(sw, sizeof sw, swv, 4) : "none");
+			}
 		}
 		iapt_buf__printf(c->b, "</table></section>\n");
 	}
@@ -719,7 +1136,11 @@ static void parameter_table(ctx *c)
 		json_t *v = json_object_get(p, "value");
 		iapt_buf__printf(c->b, "<tr%s><td>", strcmp(origin, "default") ? " class=\"set\"" : "");
 		esc(c->b, jstr(p, "name"));
-		iapt_buf__printf(c->b, "%s</td><td>%.6g</td><td>", strcmp(origin, "default") ? " (set)" : "", json_is_number(v) ? json_number_value(v) : NAN);
+		{
+			char vb[48];
+			iapt_buf__printf(c->b, "%s</td><td>%s</td><td>", strcmp(origin, "default") ? " (set)" : "",
+					 iapt_format_value(vb, sizeof vb, json_is_number(v) ? json_number_value(v) : NAN, 6));
+		}
 		esc(c->b, jstr(p, "unit"));
 		iapt_buf__printf(c->b, "</td><td>");
 		esc(c->b, jstr(p, "source"));
@@ -753,8 +1174,10 @@ static void plugins_and_uncertainty(ctx *c)
 					esc(c->b, json_string_value(v));
 				else if (json_is_boolean(v))
 					iapt_buf__printf(c->b, "%s", json_is_true(v) ? "true" : "false");
-				else
-					iapt_buf__printf(c->b, "%.6g", json_number_value(v));
+				else {
+					char vb[48];
+					iapt_buf__printf(c->b, "%s", iapt_format_value(vb, sizeof vb, json_number_value(v), 6));
+				}
 				iapt_buf__printf(c->b, "</td><td>");
 				esc(c->b, jstr(o, "doc"));
 				iapt_buf__printf(c->b, "</td></tr>\n");
@@ -769,8 +1192,12 @@ static void plugins_and_uncertainty(ctx *c)
 			json_t *u = json_array_get(ups, i);
 			iapt_buf__printf(c->b, "<tr><td>");
 			esc(c->b, jstr(u, "name"));
-			iapt_buf__printf(c->b, "</td><td>%s</td><td>%.6g</td><td>%.6g</td><td>", jstr(u, "dist"), json_number_value(json_object_get(u, "a")),
-					 json_number_value(json_object_get(u, "b")));
+			{
+				char va[48], vb[48];
+				iapt_buf__printf(c->b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", jstr(u, "dist"),
+						 iapt_format_value(va, sizeof va, json_number_value(json_object_get(u, "a")), 6),
+						 iapt_format_value(vb, sizeof vb, json_number_value(json_object_get(u, "b")), 6));
+			}
 			esc(c->b, jstr(u, "origin"));
 			iapt_buf__printf(c->b, "</td></tr>\n");
 		}
@@ -824,7 +1251,7 @@ int iapt_report_write(const char *dir)
 	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
-	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0)
+	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0 || (rc = table_load(dir, "frontier.csv", &c.frontier)) < 0)
 		goto done;
 	rc = IAPT_OK;
 	/* the years of the run, from summary.csv */
@@ -870,27 +1297,15 @@ int iapt_report_write(const char *dir)
 	if (c.summary.nrows)
 		headline(&c);
 	if (c.comparison.nrows) {
-		int cs = col(&c.comparison, "strategy"), cp = col(&c.comparison, "perspective"), cm = col(&c.comparison, "measure"),
-		    cmean = col(&c.comparison, "mean"), clo = col(&c.comparison, "lo95"), chi = col(&c.comparison, "hi95");
-		size_t r;
-		iapt_buf__printf(&b, "<section><h2>Increments over the base</h2><table><caption>Paired by draw (common random numbers): mean, 2.5th and 97.5th percentiles</caption>"
-				     "<tr><th>strategy</th><th>perspective</th><th>measure</th><th>mean</th><th>95%% interval</th></tr>\n");
-		for (r = 0; r < c.comparison.nrows; r++) {
-			char a[32], l[32], h[32];
-			int is_q = strstr(cell(&c.comparison, r, cm), "qalys") != NULL, is_p = strstr(cell(&c.comparison, r, cm), "prob_") != NULL;
-			double m = num(cell(&c.comparison, r, cmean)), lo = num(cell(&c.comparison, r, clo)), hi = num(cell(&c.comparison, r, chi));
-			iapt_buf__printf(&b, "<tr><td>");
-			esc(&b, cell(&c.comparison, r, cs));
-			iapt_buf__printf(&b, "</td><td>%s</td><td>%s</td>", cell(&c.comparison, r, cp), cell(&c.comparison, r, cm));
-			if (is_p)
-				iapt_buf__printf(&b, "<td>%.2f</td><td></td></tr>\n", m);
-			else if (is_q)
-				iapt_buf__printf(&b, "<td>%s</td><td>%s to %s</td></tr>\n", count(a, sizeof a, m), count(l, sizeof l, lo), count(h, sizeof h, hi));
-			else
-				iapt_buf__printf(&b, "<td>%s</td><td>%s%s%s</td></tr>\n", money(a, sizeof a, m), isfinite(lo) ? money(l, sizeof l, lo) : "",
-						 isfinite(lo) ? " to " : "", isfinite(hi) ? money(h, sizeof h, hi) : "");
+		json_t *st = json_object_get(c.run, "strategies");
+		compare_story(&c, st);
+		frontier_words(&c);
+		if (!c.ceac.nrows && json_is_string(json_object_get(c.run, "value_of_information"))) {
+			iapt_buf__printf(&b, "<section><h2>Acceptability and the value of information</h2><p class=\"note\">No acceptability curve, probability of cost-effectiveness or EVPI: ");
+			esc(&b, jstr(c.run, "value_of_information"));
+			iapt_buf__printf(&b, ".</p></section>\n");
 		}
-		iapt_buf__printf(&b, "</table></section>\n");
+		increments_table(&c);
 	}
 	pathway_charts(&c);
 	money_chart(&c);
@@ -907,8 +1322,10 @@ int iapt_report_write(const char *dir)
 	}
 	iapt_buf__printf(&b, "seed %.0f, %.0f replicates", json_number_value(json_object_get(c.run, "seed")) + 0.0,
 			 json_number_value(json_object_get(c.run, "replicates")) + 0.0);
-	if (json_is_number(json_object_get(c.run, "population_scale")))
-		iapt_buf__printf(&b, ", population scale %g", json_number_value(json_object_get(c.run, "population_scale")));
+	if (json_is_number(json_object_get(c.run, "population_scale"))) {
+		char vb[48];
+		iapt_buf__printf(&b, ", population scale %s", iapt_format_value(vb, sizeof vb, json_number_value(json_object_get(c.run, "population_scale")), 6));
+	}
 	iapt_buf__printf(&b, ". Command: <code>iaptsim ");
 	esc(&b, jstr(c.run, "command"));
 	{
@@ -938,6 +1355,7 @@ done:
 	table_free(&c.ceac);
 	table_free(&c.tornado);
 	table_free(&c.comparison);
+	table_free(&c.frontier);
 	free(c.pub);
 	json_decref(c.run);
 	return rc;

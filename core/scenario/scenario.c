@@ -501,6 +501,14 @@ static int e_optimism(ctx *c, yaml_node_t *n)
 	return e_bounded(c, n, "economics.optimism_bias", 0, 10, &c->sc->econ.optimism_bias);
 }
 
+static int e_accrual(ctx *c, yaml_node_t *n)
+{
+	if (n->type != YAML_SCALAR_NODE || iapt_accrual_parse(scalar(n), &c->sc->econ.accrual))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.accrual: '%s' is not one of start, middle, end",
+			       n->type == YAML_SCALAR_NODE ? scalar(n) : "(not a word)");
+	return IAPT_OK;
+}
+
 static const struct {
 	const char *key;
 	int (*handler)(ctx *, yaml_node_t *);
@@ -512,6 +520,7 @@ static const struct {
 	{"qaly_value", e_qaly_value},
 	{"qaly_value_price_year", e_qaly_year},
 	{"optimism_bias", e_optimism},
+	{"accrual", e_accrual},
 };
 #define N_ECON (sizeof econ_keys / sizeof econ_keys[0])
 
@@ -535,7 +544,7 @@ static int h_economics(ctx *c, yaml_node_t *n)
 			const char *near = iapt_str__suggest(scalar(k), names, N_ECON);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (did you mean '%s'?)", scalar(k), near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias)", scalar(k));
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias, accrual)", scalar(k));
 		}
 		if ((rc = econ_keys[i].handler(c, v)))
 			return rc;

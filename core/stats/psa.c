@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "iaptsim/cea.h"
 #include "iaptsim/error.h"
 #include "iaptsim/psa.h"
 #include "util/util.h"
@@ -18,29 +19,7 @@ static int complete(const double *cost, const double *effect, size_t ns, size_t 
 
 int iapt_psa_ceac(const double *cost, const double *effect, size_t ns, size_t nd, double lambda, double *prob)
 {
-	size_t s, d, used = 0;
-	for (s = 0; s < ns; s++)
-		prob[s] = 0;
-	for (d = 0; d < nd; d++) {
-		size_t best = 0;
-		double bv = -INFINITY;
-		if (!complete(cost, effect, ns, nd, d))
-			continue;
-		for (s = 0; s < ns; s++) {
-			double nmb = lambda * effect[s * nd + d] - cost[s * nd + d];
-			if (nmb > bv) {
-				bv = nmb;
-				best = s;
-			}
-		}
-		prob[best] += 1;
-		used++;
-	}
-	if (!used)
-		return iapt_error__set(IAPT_EINVAL, "no draw has a cost and an effect for every strategy");
-	for (s = 0; s < ns; s++)
-		prob[s] /= (double)used;
-	return IAPT_OK;
+	return iapt_cea_ceac(cost, effect, ns, nd, lambda, prob, NULL);
 }
 
 double iapt_psa_evpi(const double *cost, const double *effect, size_t ns, size_t nd, double lambda)

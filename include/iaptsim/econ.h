@@ -88,6 +88,18 @@ double iapt_discount_factor(const iapt_discount_schedule *s, int t);
 
 #define IAPT_ECON_MAX_THRESHOLDS 8
 
+/* When a month of follow-up accrues its flows and QALYs: in the state at its start, at its
+ * end, or half of each (the half-cycle correction; the default). */
+typedef enum iapt_accrual {
+	IAPT_ACCRUAL_START,
+	IAPT_ACCRUAL_MIDDLE,
+	IAPT_ACCRUAL_END
+} iapt_accrual;
+
+/* "start", "middle", "end" (static strings); the parse returns IAPT_EINVAL for another name. */
+const char *iapt_accrual_name(int accrual);
+int iapt_accrual_parse(const char *name, int *accrual);
+
 typedef struct iapt_econ_settings {
 	int price_year;                 /* GBP in the outputs are at these prices */
 	char discount[16];              /* "green_book", "nice" or "custom" */
@@ -99,10 +111,12 @@ typedef struct iapt_econ_settings {
 	double qaly_value;              /* GBP per QALY in the societal net present value */
 	int qaly_value_year;            /* price year of qaly_value */
 	double optimism_bias;           /* uplift on programme costs, e.g. 0.2 for 20% */
+	int accrual;                    /* iapt_accrual: follow-up months accrue at their middle by default */
 } iapt_econ_settings;
 
 /* Green Book discounting, price year 2019-20, all perspectives, thresholds 20,000 and
- * 30,000, QALY value GBP 70,000 at 2020-21 prices, no optimism bias. */
+ * 30,000, QALY value GBP 70,000 at 2020-21 prices, no optimism bias, accrual at the middle
+ * of each month. */
 void iapt_econ_defaults(iapt_econ_settings *s);
 /* Set costs and health schedules to a named preset: "green_book" (3.5/3.0/2.5/2.0/1.5/1.0%
  * from years 0/31/76/126/201/301; health 1.5/1.29/1.07/0.86/0.64/0.43%) or "nice" (3.5%

@@ -21,8 +21,8 @@ extern "C" {
 #endif
 
 /* ---- the hooks: X(ID, name, doc) ----
- * Adding one: a row here, a member of iapt_hooks (below), the engine's call and the Lua
- * host's trampoline (core/lua/host.c). */
+ * Adding one: a row here, a member of iapt_hooks (below) named as the hook, the engine's
+ * call and the Lua host's trampoline (core/lua/host.c). */
 #define IAPT_HOOK_LIST(X) \
 	X(SETUP, setup, "once per replicate, before the first simulated week (warm-up included)") \
 	X(ON_YEAR, on_year, "at the start of each reported financial year, before its parameters are read") \

@@ -11,6 +11,8 @@
 #include "iaptsim/plugin.h"
 #include "iaptsim/sim.h"
 #include "iaptsim/psa.h"
+#include "iaptsim/cea.h"
+#include "iaptsim/format.h"
 #include "iaptsim/stats.h"
 #include "iaptsim/calib.h"
 #include "iaptsim/sensitivity.h"

@@ -3,9 +3,11 @@
 #define IAPTSIM_OUTPUT_H
 
 #include "iaptsim/calib.h"
+#include "iaptsim/cea.h"
 #include "iaptsim/psa.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/sim.h"
+#include "iaptsim/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +40,31 @@ int iapt_compare_check(const iapt_scenario *const *sc, size_t n);
 /* Draw by draw (replicate by replicate), an alternative minus the base in a perspective:
  * net cost (d_cost) and QALYs gained (d_qalys); each array holds the replicates. */
 void iapt_compare_paired(const iapt_results *base, const iapt_results *alt, int perspective, double *d_cost, double *d_qalys);
+
+/* One increment of an alternative over the base, as a row of comparison.csv. */
+typedef struct iapt_compare_row {
+	size_t strategy;   /* the alternative: 1 .. n - 1 */
+	int perspective;   /* iapt_perspective, or -1 for the pathway (national counts over the years) */
+	char measure[64];  /* "incremental_cost", "icer", "inmb", "pathway:recovered", "pv:benefits", ... */
+	double threshold;  /* GBP per QALY for "inmb" and "prob_cost_effective"; NaN otherwise */
+	iapt_summary s;    /* mean (for icer: the ratio of means), lo95, hi95 (NaN where none), n, mcse */
+} iapt_compare_row;
+
+/* Every increment of every alternative, in the order of comparison.csv (whose header says
+ * what each measure is; docs/uncertainty.md). *rows is allocated: free() it. */
+int iapt_compare_rows(const iapt_scenario *const *sc, const iapt_results *const *res, size_t n, iapt_compare_row **rows,
+		      size_t *n_rows);
+
+/* The full incremental analysis in a perspective (frontier.csv): mean net cost and QALYs
+ * of each strategy over the draws complete in all, and out[s] for each. cost, effect and
+ * out hold n. */
+int iapt_compare_frontier(const iapt_results *const *res, size_t n, int perspective, double *cost, double *effect,
+			  iapt_cea_row *out);
+
+/* 1 when some strategy's replicates carry parameter draws (an uncertainty block with a
+ * distribution other than fixed); else 0, and *reason (static; may be NULL) says why there
+ * is then no acceptability curve, probability of cost-effectiveness or EVPI. */
+int iapt_compare_parameter_uncertainty(const iapt_scenario *const *sc, size_t n, const char **reason);
 
 typedef struct iapt_compare_options {
 	double lambda_min, lambda_max, lambda_step; /* thresholds for ceac.csv and evpi.csv, GBP/QALY */

@@ -14,7 +14,8 @@ extern "C" {
 #endif
 
 /* Cost-effectiveness acceptability: prob[s] = the share of draws in which strategy s has
- * the highest NMB at lambda (ties go to the lower index). Draws with a NaN are skipped;
+ * the highest NMB at lambda, a draw where k strategies tie giving each 1/k (as
+ * iapt_cea_ceac in iaptsim/cea.h, without the frontier). Draws with a NaN are skipped;
  * IAPT_EINVAL if none is left. */
 int iapt_psa_ceac(const double *cost, const double *effect, size_t n_strategies, size_t n_draws,
 		  double lambda, double *prob);

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Load report.html files in headless Chromium through the DevTools protocol and fail on
 any console error, uncaught exception or failed load; check every chart has a title and
-labelled axes; take a full-page screenshot and check it is not blank.
+labelled axes, that no text of a chart overlaps another (bounding boxes), and that no
+visible text has a number in exponent notation; take a full-page screenshot and check it is
+not blank. REPORT.html::TEXT also requires TEXT in the page's visible text.
 
-Usage: report_check.py OUT_DIR REPORT.html [REPORT.html ...]
+Usage: report_check.py OUT_DIR REPORT.html[::TEXT] [REPORT.html[::TEXT] ...]
 Needs Debian's chromium, python3-websocket and python3-pil (.ci/run installs them)."""
 import io
 import json
@@ -32,9 +34,23 @@ CHECK_JS = r"""
     if (!y || !y.textContent.trim()) bad.push(name + ': no y-axis label');
     const r = s.getBoundingClientRect();
     if (r.width < 200 || r.height < 80) bad.push(name + ': drawn ' + r.width + 'x' + r.height);
+    // no text drawn over other text: the boxes of every pair of text elements, less a pixel
+    const boxes = [...s.querySelectorAll('text')].filter(e => e.textContent.trim())
+      .map(e => [e, e.getBoundingClientRect()]);
+    for (let a = 0; a < boxes.length; a++)
+      for (let b = a + 1; b < boxes.length; b++) {
+        const p = boxes[a][1], q = boxes[b][1];
+        if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+          bad.push(name + ': text "' + boxes[a][0].textContent + '" overlaps "' + boxes[b][0].textContent + '"');
+      }
   });
+  // numbers for people: never 1.69479e+06 (code such as hashes aside)
+  const clone = document.body.cloneNode(true);
+  clone.querySelectorAll('code,title,desc,style').forEach(e => e.remove());
+  const exp = (clone.textContent.match(/\b\d+(\.\d+)?[eE][+-]?\d+\b/g) || []).filter(m => /[eE][+-]/.test(m) || /\./.test(m));
+  exp.slice(0, 5).forEach(m => bad.push('exponent notation in the text: ' + m));
   const external = [...document.querySelectorAll('script,link,img,iframe,object,embed')].length;
-  return JSON.stringify({charts: figs.length, bad: bad, external: external,
+  return JSON.stringify({charts: figs.length, bad: bad, external: external, text: document.body.innerText,
                          height: document.documentElement.scrollHeight, title: document.title});
 })()
 """
@@ -88,7 +104,8 @@ def problems_in(events):
     return out
 
 
-def check(page, path, out_dir):
+def check(page, arg, out_dir):
+    path, _, expect = arg.partition("::")
     page.events.clear()
     url = "file://" + os.path.abspath(path)
     page.call("Page.navigate", url=url)
@@ -99,6 +116,8 @@ def check(page, path, out_dir):
     if res["charts"] < 1:
         errors.append("no charts")
     errors += res["bad"]
+    if expect and expect not in " ".join(res["text"].split()):
+        errors.append(f"the text lacks: {expect}")
     if res["external"]:
         errors.append(f"{res['external']} external elements (script, link, img, iframe...)")
     metrics = page.call("Page.getLayoutMetrics")

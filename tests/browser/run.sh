@@ -2,21 +2,25 @@
 # The report in a real browser (issue: headless Chromium): reports of a run
 # (scenarios/integrated_ltc.yaml), a comparison and a one-way sensitivity must load without
 # a console error or a request for any file, have a title and labelled axes on every chart,
-# and give a screenshot that is not blank; and the checker must fail each of the deliberately
+# no chart text over other text, no exponent notation, and give a screenshot that is not blank;
+# the comparison of tests/data/economics' base20, stratA and stratB must give the frontier in words; and the checker must fail each of the deliberately
 # broken pages in tests/browser/bad/. Usage: run.sh IAPTSIM OUT_DIR (from the repository root)
 set -u
-bin=$1
+bin=$(readlink -f "$1")
 out=$2
 py=/usr/bin/python3
 rm -rf "$out"
 mkdir -p "$out"
+out=$(readlink -f "$out")
 fail=0
 "$bin" run scenarios/integrated_ltc.yaml -o "$out/integrated_ltc" -q || fail=1
 sed 's/^name: .*/name: Integrated, 90% of services/; s/integrated_share: 0.75/integrated_share: 0.9/' scenarios/integrated_ltc.yaml >"$out/ltc90.yaml"
 "$bin" compare scenarios/integrated_ltc.yaml "$out/ltc90.yaml" -o "$out/compare" -q --replicates 4 --scale 0.01 || fail=1
 "$bin" sensitivity scenarios/default.yaml --vary treatment.effect_li=0.07:0.1 --vary cost.li_session=50:400 \
   --measure exchequer:npv -o "$out/sensitivity" -q --replicates 3 --scale 0.01 || fail=1
+(cd tests/data/economics && "$bin" compare base20.yaml stratA.yaml stratB.yaml -o "$out/compare_abc" -q) || fail=1
 $py tests/browser/report_check.py "$out/shots" "$out/integrated_ltc/report.html" "$out/compare/report.html" \
+  "$out/compare_abc/report.html::NHS: the frontier runs base, then stratB at GBP" \
   "$out/compare/integrated_services_for_long-term_conditions/report.html" "$out/sensitivity/report.html" || fail=1
 for bad in tests/browser/bad/*/report.html; do
   if $py tests/browser/report_check.py "$out/shots_bad" "$bad" >"$out/bad.log" 2>&1; then

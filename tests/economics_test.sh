@@ -1,0 +1,99 @@
+#!/bin/bash
+# The economics cases of tests/data/economics (its README gives the wrong answers of old and
+# the right ones): each comparison must read the right way round. Right values come from the
+# run's own means, so the test holds whatever the model's numbers.
+# Usage: economics_test.sh IAPTSIM SOURCE_DIR
+set -u
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+bin=$(readlink -f "$1")
+cd "$2/tests/data/economics" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# field of the row of a CSV whose first columns match: csvget FILE COLUMN KEY1 KEY2 [KEY3]
+csvget() {
+  awk -F, -v col="$2" -v k1="$3" -v k2="$4" -v k3="${5:-}" '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+    $1 == k1 && $2 == k2 && (k3 == "" || $3 == k3) { print $c; exit }' "$1"
+}
+# close A B: |A - B| <= 1e-9 relative
+close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(d <= 1e-9 * (m > 1 ? m : 1)) }'; }
+# visible text of a report has no exponent notation
+no_exponent() {
+  python3 - "$1" <<'PY'
+import html, re, sys
+s = open(sys.argv[1]).read()
+s = re.sub(r'<(style|title|desc|code)[^>]*>.*?</\1>', ' ', s, flags=re.S)
+text = html.unescape(re.sub(r'<[^>]+>', ' ', s))
+bad = re.findall(r'\d\.?\d*[eE][+-]?\d+', text)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# 1. a dominated and a dominant option: words, never a negative ICER as if cost-saving
+"$bin" compare base.yaml cheaper.yaml worse.yaml -o "$tmp/bcw" --threads 2 >"$tmp/bcw.out" 2>/dev/null || bad "compare base cheaper worse"
+grep -q "worse is dominated by cheaper" "$tmp/bcw.out" && grep -q "nhs  *GBP [0-9.]*m .*dominated: costs GBP [0-9.]*m more and loses" "$tmp/bcw.out" \
+  && ok || bad "the terminal does not call worse dominated: $(grep -m2 dominat "$tmp/bcw.out")"
+grep -q "dominant: saves GBP" "$tmp/bcw.out" && ok || bad "the terminal does not call cheaper dominant"
+[ "$(csvget "$tmp/bcw/frontier.csv" quadrant nhs worse)" = dominated ] && ok || bad "worse is not dominated: $(grep worse "$tmp/bcw/frontier.csv")"
+[ "$(csvget "$tmp/bcw/frontier.csv" quadrant nhs cheaper)" = dominant ] && ok || bad "cheaper is not dominant: $(grep cheaper "$tmp/bcw/frontier.csv")"
+[ "$(csvget "$tmp/bcw/frontier.csv" status nhs worse)" = dominated ] && ok || bad "worse's frontier status"
+grep -q "worse</td><td>[^<]*</td><td>[^<]*</td><td>dominated" "$tmp/bcw/report.html" && grep -q "is dominated by cheaper" "$tmp/bcw/report.html" \
+  && ok || bad "the report does not call worse dominated"
+grep -q "dominant: saves" "$tmp/bcw/report.html" && ok || bad "the report does not call cheaper dominant"
+
+# 2. three options, one strongly dominated: the frontier is base -> stratB
+"$bin" compare base20.yaml stratA.yaml stratB.yaml -o "$tmp/abc" --threads 2 >"$tmp/abc.out" 2>/dev/null || bad "compare base20 stratA stratB"
+grep -q "^  nhs  *base -> stratB (GBP [0-9,]* per QALY gained over base); stratA is dominated by stratB" "$tmp/abc.out" \
+  && ok || bad "the terminal's frontier: $(grep -m1 '^  nhs  *base' "$tmp/abc.out")"
+f=$tmp/abc/frontier.csv
+[ "$(csvget "$f" status nhs stratA)" = dominated ] && [ "$(csvget "$f" comparator nhs stratA)" = stratB ] && [ "$(csvget "$f" icer nhs stratA)" = NA ] \
+  && ok || bad "stratA is not dominated by stratB: $(grep stratA "$f" | head -n 1)"
+[ "$(csvget "$f" status nhs stratB)" = "on frontier" ] && [ "$(csvget "$f" comparator nhs stratB)" = base ] && ok || bad "stratB not on the frontier against base"
+want=$(awk -F, '$1 == "nhs" && $2 == "base" {c0 = $3; e0 = $4} $1 == "nhs" && $2 == "stratB" {c = $3; e = $4} END {printf "%.17g", (c - c0) / (e - e0)}' "$f")
+close "$(csvget "$f" icer nhs stratB)" "$want" && ok || bad "stratB's ICER $(csvget "$f" icer nhs stratB) is not (cost - base's) / (effect - base's) = $want"
+grep -q "the frontier runs base, then stratB at GBP [0-9,]* per QALY gained over base" "$tmp/abc/report.html" && ok || bad "the frontier in words"
+no_exponent "$tmp/abc/report.html" && ok || bad "exponent notation in the compare report"
+# the ICER against the base is the ratio of the mean increments
+dc=$(csvget "$tmp/abc/comparison.csv" mean stratB nhs incremental_cost)
+dq=$(csvget "$tmp/abc/comparison.csv" mean stratB nhs incremental_qalys)
+close "$(csvget "$tmp/abc/comparison.csv" mean stratB nhs icer)" "$(awk -v a="$dc" -v b="$dq" 'BEGIN {printf "%.17g", a / b}')" && ok || bad "icer is not a ratio of means"
+
+# 3. cost per QALY and the benefit-cost ratio are ratios of means, not means of ratios
+"$bin" run noeffect_psa.yaml -o "$tmp/ne" --threads 2 >"$tmp/ne.out" 2>/dev/null || bad "run noeffect_psa"
+grep -q "cost per QALY: GBP [0-9,]* per QALY gained" "$tmp/ne.out" && ok || bad "the terminal's cost per QALY"
+grep -qE "[0-9]e[+-][0-9]" "$tmp/ne.out" "$tmp/abc.out" && bad "exponent notation in the terminal" || ok
+e=$tmp/ne/economics.csv
+for p in nhs exchequer societal; do
+  close "$(csvget "$e" mean $p cost_per_qaly)" "$(awk -v a="$(csvget "$e" mean $p net_cost)" -v b="$(csvget "$e" mean $p qalys)" 'BEGIN {printf "%.17g", a / b}')" \
+    && ok || bad "$p cost_per_qaly is not mean net cost / mean QALYs"
+  close "$(csvget "$e" mean $p bcr)" "$(awk -v a="$(csvget "$e" mean $p pv_benefits)" -v b="$(csvget "$e" mean $p pv_costs)" 'BEGIN {printf "%.17g", a / b}')" \
+    && ok || bad "$p bcr is not mean benefits / mean costs"
+done
+[ "$(csvget "$e" n nhs cost_per_qaly)" = 4 ] && ok || bad "economics.csv n"
+no_exponent "$tmp/ne/report.html" && ok || bad "exponent notation in the run report"
+
+# 4. no uncertainty block: no value of information, no probability of cost-effectiveness
+for reps in 20 1; do
+  d=$tmp/better$reps
+  "$bin" compare base20.yaml better20.yaml -o "$d" -q --threads 2 --replicates $reps >/dev/null 2>&1 || bad "compare base20 better20 ($reps)"
+  [ ! -e "$d/evpi.csv" ] && [ ! -e "$d/ceac.csv" ] && ok || bad "evpi.csv or ceac.csv written without parameter uncertainty ($reps)"
+  grep -q prob_cost_effective "$d/comparison.csv" && bad "P(CE) without parameter uncertainty ($reps)" || ok
+  grep -q '"parameter_uncertainty": false' "$d/run.json" && grep -q '"value_of_information": "no strategy has an uncertainty block' "$d/run.json" \
+    && ok || bad "run.json does not say why there is no EVPI ($reps)"
+  grep -q "No acceptability curve, probability of cost-effectiveness or EVPI" "$d/report.html" && ok || bad "the report does not say why ($reps)"
+  "$bin" compare base20.yaml better20.yaml -o "$d" --threads 2 --replicates $reps 2>/dev/null | grep -q "^no probability of cost-effectiveness, acceptability curve or EVPI: " \
+    && ok || bad "the terminal does not say why ($reps)"
+done
+[ "$(csvget "$tmp/better1/comparison.csv" lo95 better nhs incremental_cost)" = NA ] && ok || bad "an interval from one replicate"
+[ "$(csvget "$tmp/better20/comparison.csv" n better nhs incremental_cost)" = 20 ] && ok || bad "comparison.csv n"
+mc=$(csvget "$tmp/better20/comparison.csv" mcse better nhs incremental_qalys)
+awk -v m="$mc" 'BEGIN {exit !(m > 0)}' && ok || bad "no MCSE"
+
+# 5. identical strategies with parameter uncertainty: a tie, probability split
+"$bin" compare base_psa.yaml twin_psa.yaml -o "$tmp/twin" -q --threads 2 >/dev/null 2>&1 || bad "compare base_psa twin_psa"
+[ "$(csvget "$tmp/twin/frontier.csv" quadrant nhs twin_psa)" = tie ] && ok || bad "twin is not a tie: $(grep twin "$tmp/twin/frontier.csv" | head -n 1)"
+awk -F, 'NR > 1 && $4 != 0.5 {exit 1}' "$tmp/twin/ceac.csv" && ok || bad "ties do not split the probability: $(sed -n 2,3p "$tmp/twin/ceac.csv")"
+grep -q "a tie" "$tmp/twin/report.html" && ok || bad "the report does not call the twin a tie"
+
+finish economics
