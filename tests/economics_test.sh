@@ -121,6 +121,11 @@ grep -q "cheaper (or as cheap) and more effective</td><td>100%" "$tmp/twin/repor
 # the acceptability frontier keeps one strategy, the base
 awk -F, 'NR > 1 && ($3 == "base_psa") != ($5 == 1) {exit 1}' "$tmp/twin/ceac.csv" && ok || bad "the CEAF of a tie is not the base alone: $(sed -n 2,3p "$tmp/twin/ceac.csv")"
 
+# a value and its interval to one precision in the terminal
+grep "mean wait" "$tmp/abc.out" "$tmp/bcw.out" | awk '{ s = $0; sub(/.*mean wait */, "", s); n = split(s, w, /[ ()]+/); d = -1
+  for (i = 1; i <= n; i++) if (w[i] ~ /^-?[0-9.]+$/) { k = index(w[i], ".") ? length(w[i]) - index(w[i], ".") : 0; if (d < 0) d = k; else if (k != d) bad = 1 }
+} END { exit bad }' && ok || bad "mixed precision in the mean wait: $(grep -m1 'mean wait' "$tmp/abc.out")"
+
 # 6. payback against the true horizon, the ledger's years, in the same words everywhere
 "$bin" run stratB.yaml -o "$tmp/sb" --threads 2 >"$tmp/sb.out" 2>/dev/null || bad "run stratB"
 ny=$(awk -F, 'NR > 1 {y[$1] = 1} END {print length(y)}' "$tmp/sb/ledger.csv")

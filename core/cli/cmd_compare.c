@@ -73,6 +73,13 @@ static const char *with_interval(char *buf, size_t n, const iapt_compare_row *r,
 	if (!r)
 		return snprintf(buf, n, "n/a"), buf;
 	f(m, sizeof m, r->s.mean);
+	/* a plain number and its interval to the same decimals: "0.133 (0.113 to 0.160)" */
+	if (kind == 3 && isfinite(r->s.mean) && isfinite(r->s.lo95) && isfinite(r->s.hi95) && !strchr(m, ',')) {
+		const char *dot = strchr(m, '.');
+		int dec = dot ? (int)strlen(dot + 1) : 0;
+		snprintf(buf, n, "%s (%.*f to %.*f)", m, dec, r->s.lo95, dec, r->s.hi95);
+		return buf;
+	}
 	if (isfinite(r->s.lo95) && isfinite(r->s.hi95))
 		snprintf(buf, n, "%s (%s to %s)", m, f(lo, sizeof lo, r->s.lo95), f(hi, sizeof hi, r->s.hi95));
 	else
