@@ -352,6 +352,17 @@ static void load_driver(lua_State *L)
 	ck_assert_int_eq(lua_pcall(L, 0, 0, 0), LUA_OK);
 }
 
+/* Push a string in which \x7f stands for a zero byte. */
+static void push_z(lua_State *L, const char *a)
+{
+	char buf[2048];
+	size_t i, n = strlen(a);
+	ck_assert_uint_lt(n, sizeof buf);
+	for (i = 0; i < n; i++)
+		buf[i] = a[i] == '\x7f' ? '\0' : a[i];
+	lua_pushlstring(L, buf, n);
+}
+
 /* Push an argument written as text: "" is nil, "#n" the integer n, "!t"/"!f" a boolean,
  * anything else the string. */
 static void push_arg(lua_State *L, const char *a)
@@ -363,7 +374,7 @@ static void push_arg(lua_State *L, const char *a)
 	else if (a[0] == '!')
 		lua_pushboolean(L, a[1] == 't');
 	else
-		lua_pushstring(L, a);
+		push_z(L, a);
 }
 
 static void run_one(lua_State *L, const char *op, const char *s, const char *p, const char *a,
@@ -371,8 +382,8 @@ static void run_one(lua_State *L, const char *op, const char *s, const char *p, 
 {
 	lua_getglobal(L, "RUN");
 	lua_pushstring(L, op);
-	lua_pushstring(L, s);
-	lua_pushstring(L, p);
+	push_z(L, s);
+	push_z(L, p);
 	push_arg(L, a);
 	push_arg(L, b);
 	lua_pushboolean(L, meth);
@@ -385,7 +396,8 @@ typedef struct pcase {
 	const char *op, *s, *p, *a, *b;
 } pcase;
 
-/* Hand-written cases for each feature of the manual's section 6.4.1 and the functions. */
+/* Hand-written cases for each feature of the manual's section 6.4.1 and the functions (\x7f is
+ * a zero byte). */
 static const pcase tricky[] = {
 	{"find", "hello world", "o w", "", ""}, {"find", "hello", "l", "#-2", ""},
 	{"find", "hello", "", "#10", ""}, {"find", "hello", "", "#6", ""}, {"find", "hello", "", "#-100", ""},
@@ -416,7 +428,11 @@ static const pcase tricky[] = {
 	{"match", "aaa", "(a*(.)%w(%s*))", "", ""}, {"match", "x = 1", "()=()", "", ""},
 	{"match", "hello", ".-(l+)(.*)", "", ""}, {"match", "a**b", "a**", "", ""}, {"match", "*a", "*a", "", ""},
 	{"match", "abab", "(ab)%1", "", ""}, {"match", "abba", "(a)(b)%2%1", "", ""},
-	{"match", "a\0b", "%z", "", ""}, {"match", "x", ".", "#0", ""}, {"match", "xy", ".", "#-1", ""},
+	{"match", "a\x7f" "b", "%z", "", ""}, {"find", "a\x7f" "b", "\x7f", "", "!t"}, {"find", "a\x7f" "b", "\x7f" "b", "", ""},
+	{"gsub", "a\x7f" "b\x7f", "%z", "<%0>", ""}, {"match", "a\x7f" "b", "[\x7f-a]+", "", ""},
+	{"find", "a\x7f\x7f" "b", "(\x7f)%1", "", ""}, {"match", "x\x7f", ".$", "", ""},
+	{"gsub", "ab", "", "\x7f", ""}, {"match", "a\x7f" "b", "%f[%Z]%Z+", "#2", ""}, {"match", "a\x7f", "%f[%z]", "", ""},
+	{"match", "ab", "a%f[\x7f]", "", ""}, {"match", "ab", "b%f[%z]$", "", ""}, {"gmatch", "\x7f" "a\x7f", "%Z*", "", ""}, {"match", "x", ".", "#0", ""}, {"match", "xy", ".", "#-1", ""},
 	{"gmatch", "hello world from Lua", "%a+", "", ""}, {"gmatch", "k=v, a=b", "(%w+)=(%w+)", "", ""},
 	{"gmatch", "abc", "", "", ""}, {"gmatch", "abc", "", "#3", ""}, {"gmatch", "abc", "", "#4", ""},
 	{"gmatch", "abc", "", "#5", ""}, {"gmatch", "abc", "", "#-1", ""}, {"gmatch", "^a^a", "^a", "", ""},
@@ -449,9 +465,9 @@ START_TEST(patterns_agree_with_lua)
 		"a", "b", "a", "b", ".", "%a", "%d", "%A", "%s", "%w", "%p", "%%", "%(", "[ab]", "[^a]",
 		"[a-c]", "[%a-]", "[]a]", "[^%d(]", "[", "]", "(", ")", "(", ")", "()", "*", "+", "-", "?",
 		"*", "+", "-", "?", "^", "$", "%b()", "%bab", "%f[a]", "%f[%W]", "%f[^a]", "%1", "%2", "%",
-		"1", " ", "-",
+		"1", " ", "-", "%z", "[%z]", "\x7f",
 	};
-	static const char subj_chars[] = "aab(b)a1 -";
+	static const char subj_chars[] = "aab(b)a1 -\x7f";
 	static const char *const inits[] = {"", "", "", "#1", "#2", "#-1", "#-3", "#0", "#4", "#9"};
 	static const char *const repls[] = {"<%0>", "%1", "x%2", "%%", "%", "-", "F", "G", "T", "", "#3"};
 	static const char *const ns[] = {"", "", "", "#1", "#2", "#0"};
@@ -504,6 +520,28 @@ START_TEST(patterns_agree_with_lua)
 	ck_assert_int_gt(errors, 500);
 	ck_assert_int_gt(fails, 500);
 	ck_assert_int_gt(k - errors - fails, 2000);
+	/* long patterns: deep backtracking ("pattern too complex"), many captures, long runs */
+	{
+		static const struct { const char *unit; int n; const char *s; int sn; } big[] = {
+			{"a?", 250, "a", 300}, {"a?", 150, "a", 300}, {"a*", 150, "a", 10}, {"a", 500, "a", 500},
+			{"(a)", 32, "a", 40}, {"(a)", 33, "a", 40}, {"()", 33, "a", 1}, {"%b()", 50, "()", 60},
+		};
+		char bp[2048], bs[1024];
+		for (i = 0; i < sizeof big / sizeof big[0]; i++, k++) {
+			int j;
+			bp[0] = bs[0] = '\0';
+			for (j = 0; j < big[i].n; j++)
+				strcat(bp, big[i].unit);
+			for (j = 0; j < big[i].sn; j++)
+				strcat(bs, big[i].s);
+			run_one(R, "find", bs, bp, "", "", 0, want, sizeof want);
+			bx.ps.ticks = bx.ps.charged = 0;
+			run_one(S, "find", bs, bp, "", "", 1, got, sizeof got);
+			if (strcmp(want, got) != 0 && mismatches++ < 20)
+				fprintf(stderr, "pattern mismatch: find(%d x \"%s\", %d x \"%s\"): lua %.80s, sandbox %.80s\n",
+					big[i].sn, big[i].s, big[i].n, big[i].unit, want, got);
+		}
+	}
 	ck_assert_msg(mismatches == 0, "%d pattern cases differ from the system Lua (see stderr)", mismatches);
 	lua_close(R);
 	iapt_lua__close(&bx.ps);
