@@ -562,10 +562,11 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 			iapt_summary s;
 			for (r = 0; r < reps; r++)
 				v[r] = iapt_results_econ(res, r, p, cols[k]);
-			if (cols[k] == IAPT_E_BCR) {
+			int mn, md;
+			if (iapt_econ_measure_ratio(cols[k], &mn, &md)) {
 				for (r = 0; r < reps; r++) {
-					v[r] = iapt_results_econ(res, r, p, IAPT_E_PV_BENEFITS);
-					w[r] = iapt_results_econ(res, r, p, IAPT_E_PV_COSTS);
+					v[r] = iapt_results_econ(res, r, p, mn);
+					w[r] = iapt_results_econ(res, r, p, md);
 				}
 				iapt_cea_ratio(v, w, (size_t)reps, scr, &q);
 				s.mean = q.ratio;
@@ -635,4 +636,24 @@ double iapt_cli__econ_mean(const iapt_results *r, int perspective, int measure)
 	for (k = 0; k < n; k++)
 		sum += iapt_results_econ(r, k, perspective, measure);
 	return sum / n;
+}
+
+int iapt_cli__out_begin(const char *dir, iapt_output_dir **od)
+{
+	int rc;
+	*od = NULL;
+	if (iapt_cli__rank)
+		return IAPT_CLI_OK;
+	return (rc = iapt_output_begin(od, dir)) ? iapt_cli__report(rc) : IAPT_CLI_OK;
+}
+
+int iapt_cli__out_end(iapt_output_dir *od, int rc)
+{
+	if (!od)
+		return rc;
+	if (rc) {
+		iapt_output_abort(od);
+		return rc;
+	}
+	return iapt_output_commit(od);
 }
