@@ -239,6 +239,43 @@ START_TEST(oneway_of_a_small_scenario)
 }
 END_TEST
 
+START_TEST(oneway_of_a_ratio_is_a_ratio_of_means)
+{
+	iapt_scenario *sc = load_small();
+	iapt_results *res = NULL;
+	iapt_oneway row;
+	iapt_sensitivity_options so;
+	size_t n_uncertain = sc->n_uncertain;
+	double ben = 0, cost = 0, mean_of_ratios = 0;
+	int k, n;
+	memset(&row, 0, sizeof row);
+	memset(&so, 0, sizeof so);
+	row.name = "cost.li_session";
+	row.low = 50;
+	row.high = 800;
+	ck_assert_int_eq(iapt_sensitivity_measure(sc, "exchequer:bcr", &so.perspective, &so.measure), 0);
+	ck_assert_int_eq(iapt_sensitivity_oneway(sc, &row, 1, &so), 0);
+	sc->n_uncertain = 0; /* as the analysis runs it */
+	ck_assert_int_eq(iapt_sim_run(&res, sc, NULL), 0);
+	sc->n_uncertain = n_uncertain;
+	n = iapt_results_replicates(res);
+	ck_assert_int_ge(n, 2);
+	for (k = 0; k < n; k++) {
+		double b = iapt_results_econ(res, k, IAPT_PERSP_EXCHEQUER, IAPT_E_PV_BENEFITS);
+		double c = iapt_results_econ(res, k, IAPT_PERSP_EXCHEQUER, IAPT_E_PV_COSTS);
+		ben += b;
+		cost += c;
+		mean_of_ratios += b / c / n;
+	}
+	iapt_results_free(res);
+	/* Briggs, Claxton and Sculpher (2006), ch. 4: the ratio of the means, not the mean of
+	 * the replicates' ratios (which differ here) */
+	ck_assert_double_eq_tol(row.y_base, ben / cost, 1e-12 * ben / cost);
+	ck_assert(fabs(mean_of_ratios - ben / cost) > 1e-9 * ben / cost);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(oneway_rejects_bad_rows)
 {
 	iapt_scenario *sc = load_small();
@@ -279,6 +316,7 @@ int main(void)
 	tcase_add_test(tc, refine_stops_where_the_outcome_is_undefined);
 	tcase_add_test(tc, measure_names);
 	tcase_add_test(tc, oneway_of_a_small_scenario);
+	tcase_add_test(tc, oneway_of_a_ratio_is_a_ratio_of_means);
 	tcase_add_test(tc, oneway_rejects_bad_rows);
 	suite_add_tcase(s, tc);
 	r = srunner_create(s);

@@ -562,10 +562,11 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 			iapt_summary s;
 			for (r = 0; r < reps; r++)
 				v[r] = iapt_results_econ(res, r, p, cols[k]);
-			if (cols[k] == IAPT_E_BCR) {
+			int mn, md;
+			if (iapt_econ_measure_ratio(cols[k], &mn, &md)) {
 				for (r = 0; r < reps; r++) {
-					v[r] = iapt_results_econ(res, r, p, IAPT_E_PV_BENEFITS);
-					w[r] = iapt_results_econ(res, r, p, IAPT_E_PV_COSTS);
+					v[r] = iapt_results_econ(res, r, p, mn);
+					w[r] = iapt_results_econ(res, r, p, md);
 				}
 				iapt_cea_ratio(v, w, (size_t)reps, scr, &q);
 				s.mean = q.ratio;

@@ -243,6 +243,25 @@ int iapt_econ_measure_count(const iapt_econ_settings *s)
 	return IAPT_E__FIXED + s->n_thresholds + IAPT_CAT_QALYS; /* QALYs have their own measure */
 }
 
+int iapt_econ_measure_ratio(int measure, int *num, int *den)
+{
+	int n, d;
+	if (measure == IAPT_E_BCR) {
+		n = IAPT_E_PV_BENEFITS;
+		d = IAPT_E_PV_COSTS;
+	} else if (measure == IAPT_E_COST_PER_QALY) {
+		n = IAPT_E_NET_COST;
+		d = IAPT_E_QALYS;
+	} else {
+		return 0;
+	}
+	if (num)
+		*num = n;
+	if (den)
+		*den = d;
+	return 1;
+}
+
 const char *iapt_econ_measure_name(const iapt_econ_settings *s, int m, char buf[64])
 {
 	static const char *const fixed[IAPT_E__FIXED] = {

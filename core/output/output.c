@@ -158,12 +158,13 @@ static void econ_summary(const out_ctx *c, int p, int m, iapt_buf *b)
 {
 	int n = iapt_results_replicates(c->res), r;
 	iapt_summary s;
-	if (m == IAPT_E_BCR || m == IAPT_E_COST_PER_QALY) {
+	int mn, md;
+	if (iapt_econ_measure_ratio(m, &mn, &md)) {
 		double *den = c->scratch + n, *scr = c->scratch + 2 * n;
 		iapt_ratio q;
 		for (r = 0; r < n; r++) {
-			c->vals[r] = iapt_results_econ(c->res, r, p, m == IAPT_E_BCR ? IAPT_E_PV_BENEFITS : IAPT_E_NET_COST);
-			den[r] = iapt_results_econ(c->res, r, p, m == IAPT_E_BCR ? IAPT_E_PV_COSTS : IAPT_E_QALYS);
+			c->vals[r] = iapt_results_econ(c->res, r, p, mn);
+			den[r] = iapt_results_econ(c->res, r, p, md);
 		}
 		iapt_cea_ratio(c->vals, den, (size_t)n, scr, &q);
 		put_ratio(b, &q);

@@ -153,12 +153,16 @@ static int outcome_at(void *data, double x, double *y)
 	}
 	if (!rc) /* iapt_sim_run checks the parameter combinations first */
 		rc = (c->opt->run ? c->opt->run : iapt_sim_run)(&res, sc, c->opt->run_options);
-	if (!rc) {
-		double sum = 0;
+	if (!rc) { /* the mean; for a ratio, the ratio of the means */
+		int m = c->opt->measure, mn = m, md = -1, ratio = iapt_econ_measure_ratio(m, &mn, &md);
+		double sum = 0, den = 0;
 		n = iapt_results_replicates(res);
-		for (k = 0; k < n; k++)
-			sum += iapt_results_econ(res, k, c->opt->perspective, c->opt->measure);
-		*y = sum / n;
+		for (k = 0; k < n; k++) {
+			sum += iapt_results_econ(res, k, c->opt->perspective, mn);
+			if (ratio)
+				den += iapt_results_econ(res, k, c->opt->perspective, md);
+		}
+		*y = ratio ? (den != 0 ? sum / den : NAN) : sum / n;
 	}
 	iapt_results_free(res);
 	if (sc->params != saved) {

@@ -148,6 +148,12 @@ enum {
 int iapt_econ_measure_count(const iapt_econ_settings *s);
 const char *iapt_econ_measure_name(const iapt_econ_settings *s, int measure, char buf[64]);
 
+/* 1 if measure is a ratio (IAPT_E_BCR, IAPT_E_COST_PER_QALY), with the measures whose
+ * means make it: a summary over replicates is mean(numerator) / mean(denominator), the
+ * ratio of means (Briggs, Claxton and Sculpher 2006, ch. 4), never the mean of ratios.
+ * 0 (and *num, *den untouched) for every other measure. num and den may be NULL. */
+int iapt_econ_measure_ratio(int measure, int *num, int *den);
+
 /* Appraise one ledger. flows[(y * IAPT_CAT__COUNT + cat) * IAPT_PERSP__COUNT + tag] holds
  * the sum over cohorts of flows in year y (0 = first year) of a category, tagged with the
  * narrowest perspective bearing it. out[persp * count + measure] receives every measure of

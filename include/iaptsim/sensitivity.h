@@ -3,7 +3,8 @@
  * Each parameter in turn is set to a low and a high value (the same for every year), every
  * other parameter at its value, and the scenario run with its own seed each time (common
  * random numbers), so the outcome changes only through that parameter. The outcome is the
- * mean over replicates of a measure of economics.csv for one perspective. Where it changes
+ * mean over replicates of a measure of economics.csv for one perspective (for a ratio such
+ * as bcr, the ratio of the means, as economics.csv gives it). Where it changes
  * sign between low and high, the switching value (where it is zero) is found with GSL's
  * Brent solver (gsl_root_fsolver_brent), each step a run at the estimate. The rows are the
  * iapt_oneway records of iaptsim/psa.h; iapt_tornado_sort orders them for a tornado. */
