@@ -10,19 +10,26 @@
 #               package, and share/iaptsim (scenarios, plugins, data)
 #   make example  install to a temporary prefix, build examples/ against it and run it
 #               (also part of make test)
+#   make fuzz-ci     the libFuzzer harnesses (fuzz/), 60 s each under ASan+UBSan; fails on a finding
+#   make fuzz        the same, 30 minutes each (FUZZ_TIME=seconds to choose)
 BUILD    ?= build
 ASAN     ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
 PREFIX   ?= /usr/local
-DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev
+# strace and time: the tests kill runs at each file write (tests/results_test.sh) and time inputs
+DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev strace time
 
-.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example clean
+.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example fuzz fuzz-ci fuzz-build clean
 
 all: build
 
 # the browser check of the report needs these too (make test-report)
 REPORT_PKGS = chromium python3 python3-websocket python3-pil
+# the fuzz harnesses (make fuzz-ci, make fuzz): clang ships libFuzzer
+FUZZ_PKGS = clang
+FUZZ ?= build-fuzz
+FUZZ_TIME ?= 60
 # the MPI build (make build-mpi, make test-mpi)
 MPI_PKGS = libopenmpi-dev openmpi-bin
 MPI_BUILD ?= build-mpi
@@ -108,5 +115,17 @@ install: build
 example: build
 	bash tests/install_test.sh $(BUILD) .
 
+# libFuzzer harnesses for the scenario parser and the targets CSV reader (fuzz/run.sh)
+fuzz-build: deps
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(FUZZ_PKGS)"
+	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DIAPTSIM_WERROR=OFF -DIAPTSIM_FUZZ=ON -DIAPTSIM_TESTS=OFF
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_scenario fuzz_targets
+
+fuzz-ci: fuzz-build
+	bash fuzz/run.sh $(FUZZ) $(FUZZ_TIME)
+
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-ci FUZZ_TIME=$(if $(filter 60,$(FUZZ_TIME)),1800,$(FUZZ_TIME))
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

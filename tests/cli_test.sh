@@ -349,4 +349,46 @@ mkdir -p "$tmp/broken" && echo "not a cache" >"$tmp/broken/CMakeCache.txt"
 make --no-print-directory run BUILD="$tmp/broken" SCENARIO="$tmp/makerun.yaml" >"$tmp/make.out" 2>&1 && bad "make run with a broken build succeeded" || ok
 grep -q "make: the build failed" "$tmp/make.out" && grep -qi "error" "$tmp/make.out" && ok || bad "make run hides a failed build: $(cat "$tmp/make.out")"
 
+# hostile plugins (tests/data/plugins/hostile, one per way out of the sandbox's bounds): run
+# exits as X.expect says (line 1), its first error names the plugin file and line (line 2),
+# within 10 s of CPU time (wall time on a shared machine says little) and 200 MB, and writes
+# nothing; check agrees (it passes what fails only at run time). Under the sanitizers time is
+# looser and memory is theirs: not measured.
+limit_ms=10000; limit_kb=204800
+if [ -n "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" ]; then limit_ms=120000; limit_kb=0; fi
+timer=/usr/bin/time; [ -x "$timer" ] || timer=
+for y in tests/data/plugins/hostile/*.yaml; do
+  n=$(basename "$y" .yaml); want=$(sed -n 1p "${y%.yaml}.expect"); frag=$(sed -n 2p "${y%.yaml}.expect")
+  out="$tmp/hostile_$n"
+  t0=$(date +%s%N)
+  if [ -n "$timer" ]; then
+    $timer -f "%U %S %M" -o "$tmp/usage" timeout 150 "$bin" run "$y" -o "$out" -q >/dev/null 2>"$tmp/stderr"; rc=$?
+    read -r user sys kb < <(tail -n 1 "$tmp/usage")
+    ms=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%d", (u + s) * 1000}')
+  else
+    timeout 150 "$bin" run "$y" -o "$out" -q >/dev/null 2>"$tmp/stderr"; rc=$?
+    ms=$(( ($(date +%s%N) - t0) / 1000000 )); kb=0
+  fi
+  first=$(grep -m 1 '^iaptsim: ' "$tmp/stderr")
+  if [ "$rc" -ne "$want" ]; then bad "hostile $n: run exit $rc, expected $want: $(head -n 2 "$tmp/stderr")"
+  elif ! printf '%s\n' "$first" | grep -qF -- "$frag"; then bad "hostile $n: first error '$first', expected '$frag'"
+  elif [ "$ms" -gt "$limit_ms" ]; then bad "hostile $n: took $ms ms"
+  elif [ "$limit_kb" -gt 0 ] && [ "$kb" -gt "$limit_kb" ]; then bad "hostile $n: $kb kB"
+  elif [ -e "$out" ]; then bad "hostile $n: wrote $out"
+  else ok; fi
+  if [ "$want" -eq 1 ]; then
+    expect_exit 0 "hostile $n: check passes what fails only at run time" "$bin" check "$y"
+  fi
+done
+for n in proxy_abort option_proxy gc_hang; do
+  expect_exit 2 "hostile $n: check" "$bin" check "tests/data/plugins/hostile/$n.yaml"
+  grep -qF -- "$(sed -n 2p "tests/data/plugins/hostile/$n.expect")" "$tmp/stderr" && ok || bad "hostile $n: check says $(head -n 1 "$tmp/stderr")"
+done
+# plugins DIR: a plugin that does not load is named with the reason, the others listed
+mkdir -p "$tmp/pdir"
+cp tests/data/plugins/hostile/proxy_abort.lua tests/data/plugins/hostile/option_proxy.lua tests/data/plugins/tame.lua "$tmp/pdir/"
+expect_exit 2 "plugins DIR with hostile plugins" "$bin" plugins "$tmp/pdir"
+grep -q "proxy_abort.lua: does not load" "$tmp/stdout" && grep -q "option_proxy.lua: does not load" "$tmp/stdout" \
+  && grep -q "^tame  (" "$tmp/stdout" && ok || bad "plugins DIR with hostile plugins: $(cat "$tmp/stdout" "$tmp/stderr" | head -n 5)"
+
 finish cli

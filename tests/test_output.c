@@ -85,7 +85,7 @@ START_TEST(golden_summary)
 	snprintf(path, sizeof path, "%s/run.json", tmpdir);
 	ck_assert_int_eq(iapt_file__read(path, &json, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(json, sc->sha256));
-	ck_assert_ptr_nonnull(strstr(json, "\"seed\": 2024,"));
+	ck_assert_ptr_nonnull(strstr(json, "\"seed\": \"2024\","));
 	for (i = 0; i < iapt_params_count(sc->params); i++) {
 		iapt_param_info in;
 		char key[256];
@@ -128,6 +128,46 @@ static double mean_of(const iapt_results *r, int year, int metric)
 }
 
 /* Issue acceptance: scenarios/default.yaml against the 2019-20 row of national_annual.csv. */
+
+/* iapt_output_begin: one writer per target, nothing but results replaced, swap at the end. */
+START_TEST(result_folder_transaction)
+{
+	char dir[] = "/tmp/iapt_out_XXXXXX", target[256], path[512];
+	iapt_output_dir *a, *b;
+	struct stat st;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(target, sizeof target, "%s/res", dir);
+	ck_assert_int_eq(iapt_output_begin(&a, target), 0);
+	/* a second writer, even in this process, is refused at once */
+	ck_assert_int_eq(iapt_output_begin(&b, target), IAPT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "another iaptsim run is writing this folder"));
+	ck_assert_ptr_null(b);
+	/* nothing at the target until the commit */
+	snprintf(path, sizeof path, "%s/run.json", iapt_output_dir_path(a));
+	ck_assert_int_eq(iapt_file__write_atomic(path, "{\"program\": \"iaptsim\"}\n", 23), 0);
+	ck_assert_int_ne(stat(target, &st), 0);
+	ck_assert_int_eq(iapt_output_commit(a), 0);
+	snprintf(path, sizeof path, "%s/run.json", target);
+	ck_assert_int_eq(stat(path, &st), 0);
+	/* an earlier result is replaced whole; an aborted one leaves it as it was */
+	ck_assert_int_eq(iapt_output_begin(&b, target), 0);
+	iapt_output_abort(b);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(iapt_output_begin(&b, target), 0);
+	ck_assert_int_eq(iapt_output_commit(b), 0); /* an empty result replaces it */
+	ck_assert_int_ne(stat(path, &st), 0);
+	/* a folder with anything else in it is not replaced */
+	snprintf(path, sizeof path, "%s/notes.txt", target);
+	ck_assert_int_eq(iapt_file__write_atomic(path, "mine", 4), 0);
+	ck_assert_int_eq(iapt_output_begin(&b, target), IAPT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "holds files that are not an iaptsim result"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	unlink(path);
+	rmdir(target);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(default_reproduces_2019_20)
 {
 	static const struct {
@@ -186,6 +226,7 @@ static Suite *make_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, golden_summary);
 	tcase_add_test(tc, unwritable_folder_writes_nothing);
+	tcase_add_test(tc, result_folder_transaction);
 	tcase_add_test(tc, default_reproduces_2019_20);
 	tcase_add_test(tc, history_recovery_rises);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,10 @@
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <math.h>
+
+#include <gsl/gsl_cdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,9 +97,96 @@ START_TEST(binary_and_missing_files)
 {
 	iapt_scenario *sc;
 	ck_assert_int_eq(iapt_scenario_parse(&sc, "iaptsim: 1\0", 11, "bin.yaml"), IAPT_EINVAL);
-	ck_assert_str_eq(iapt_error_last()->message, "bin.yaml: not a text file (contains a NUL byte)");
+	ck_assert_str_eq(iapt_error_last()->message, "bin.yaml:1:11: not a text file (a NUL byte)\n  iaptsim: 1?\n            ^");
 	ck_assert_int_eq(iapt_scenario_load(&sc, "/nonexistent/s.yaml"), IAPT_ENOTFOUND);
 	ck_assert_str_eq(iapt_error_last()->message, "/nonexistent/s.yaml: cannot open: No such file or directory");
+}
+END_TEST
+
+
+/* Inputs that are not regular files are refused at once with the reason (a FIFO with no
+ * writer would block a plain open forever); sizes are bounded while reading. */
+START_TEST(inputs_that_are_not_files)
+{
+	char dir[] = "/tmp/iapt_scen_XXXXXX", path[256];
+	iapt_scenario *sc;
+	struct timespec t0, t1;
+	int fd;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo.yaml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(iapt_scenario_load(&sc, path), IAPT_EINVAL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert(t1.tv_sec - t0.tv_sec < 2);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "fifo.yaml: is a FIFO (named pipe), not a file"));
+	unlink(path);
+	ck_assert_int_eq(iapt_scenario_load(&sc, dir), IAPT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, ": is a folder, not a file"));
+	ck_assert_int_eq(iapt_scenario_load(&sc, "/dev/zero"), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "/dev/zero: is a character device, not a file");
+	/* one byte over the limit, as a sparse file */
+	snprintf(path, sizeof path, "%s/big.yaml", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)IAPT_FILE_MAX_TEXT + 1), 0);
+	close(fd);
+	ck_assert_int_eq(iapt_scenario_load(&sc, path), IAPT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "big.yaml: larger than the 4194304 bytes this kind of input may have"));
+	if (geteuid() != 0) { /* root reads anything */
+		snprintf(path, sizeof path, "%s/secret.yaml", dir);
+		fd = open(path, O_CREAT | O_WRONLY, 0000);
+		close(fd);
+		ck_assert_int_eq(iapt_scenario_load(&sc, path), IAPT_EINVAL);
+		ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "secret.yaml: cannot open: Permission denied"));
+	}
+	unlink(path);
+	snprintf(path, sizeof path, "%s/big.yaml", dir);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(text_forms)
+{
+	iapt_scenario *sc;
+	char longline[6000];
+	/* a byte-order mark, as some editors save */
+	sc = parse("\xEF\xBB\xBFiaptsim: 1\nname: x\nyears: 2019\n", 0);
+	iapt_scenario_free(sc);
+	/* invalid UTF-8 named at its line and column (in characters) */
+	parse("iaptsim: 1\nname: x\nyears: 2019\ndescription: \"\xC3\xA9t\xC3\xA9 \xFF\"\n", IAPT_EPARSE);
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:4:19: invalid UTF-8 (byte 0xFF): a scenario is UTF-8 text\n"
+						     "  description: \"\xC3\xA9t\xC3\xA9 ?\"\n"
+						     "                    ^");
+	/* tags are refused, never silently dropped */
+	parse("iaptsim: 1\nname: x\nyears: 2019\nseed: !!int 5\n", IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:4:7: explicit YAML tag '!!int' is not supported: write the value without it\n"
+						     "  seed: !!int 5\n"
+						     "        ^");
+	parse("iaptsim: 1\nname: !foo x\nyears: 2019\n", IAPT_EINVAL);
+	/* a long line is cut to a window around the caret */
+	snprintf(longline, sizeof longline, "iaptsim: 1\nname: x\nyears: 2019\ndescription: \"%0*d\" x%0*d\n", 3000, 0, 2000, 0);
+	parse(longline, IAPT_EPARSE);
+	{
+		const char *m = iapt_error_last()->message, *l1 = strchr(m, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
+		ck_assert_ptr_nonnull(l2);
+		ck_assert_int_le(l2 - l1, 130);
+		ck_assert_int_eq(strncmp(l1 + 1, "  ...", 5), 0);
+		ck_assert_str_eq(l2 + strlen(l2) - 1, "^");
+		ck_assert_uint_eq(strlen(l2 + 1) - 1, 2 + 3 + 60);
+	}
+	/* nesting deeper than the limit is refused where it passes the limit */
+	{
+		char deep[200000];
+		size_t k, n = 0;
+		n += (size_t)snprintf(deep, sizeof deep, "iaptsim: 1\nname: x\nyears: 2019\ndescription: ");
+		for (k = 0; k < 100000; k++)
+			deep[n++] = '[';
+		deep[n] = '\0';
+		parse(deep, IAPT_EINVAL);
+		ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "s.yaml:4:45: nested more than 32 levels deep"));
+	}
 }
 END_TEST
 
@@ -284,6 +376,51 @@ START_TEST(draws_are_common_random_numbers)
 }
 END_TEST
 
+
+/* Small shapes, where GSL's inverse CDFs give NaN: the draws follow the distribution
+ * (empirical CDF against GSL's CDF at several points), stay finite, and keep common random
+ * numbers. What check accepts, the run draws. */
+START_TEST(draws_of_small_shape)
+{
+	iapt_scenario *sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nseed: 11\nuncertainty:\n"
+				     "  cost.li_session: {dist: gamma, mean: 99, sd: 300}\n"
+				     "  population.female_share: {dist: beta, alpha: 0.05, beta: 0.3}\n");
+	iapt_scenario *other = parse_ok("iaptsim: 1\nname: v\nyears: 2019\nseed: 11\nuncertainty:\n"
+					"  cost.li_session: {dist: gamma, mean: 99, sd: 300}\n");
+	iapt_scenario *degen = parse_ok("iaptsim: 1\nname: d\nyears: 2019\nuncertainty:\n"
+					"  treatment.dna_rate: {dist: beta, mean: 0.5, sd: 0.4999999}\n");
+	static const double tg[] = {1e-9, 1e-3, 1, 10, 100, 500};
+	static const double tb[] = {1e-12, 1e-4, 0.1, 0.5, 0.99};
+	double a = 99.0 * 99 / (300.0 * 300), scale = 300.0 * 300 / 99, below_g[6] = {0}, below_b[5] = {0}, x[2], y[1], sum = 0;
+	int r, k;
+	for (r = 0; r < N_DRAWS; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		ck_assert_int_eq(iapt_scenario_draw(other, r, y), 0);
+		ck_assert(isfinite(x[0]) && x[0] >= 0 && isfinite(x[1]) && x[1] >= 0 && x[1] <= 1);
+		ck_assert(x[0] == y[0]); /* common random numbers */
+		sum += x[0];
+		for (k = 0; k < 6; k++)
+			below_g[k] += x[0] <= tg[k];
+		for (k = 0; k < 5; k++)
+			below_b[k] += x[1] <= tb[k];
+	}
+	/* sampling error of a share over 4,000 draws is at most 0.008 */
+	for (k = 0; k < 6; k++)
+		ck_assert_double_eq_tol(below_g[k] / N_DRAWS, gsl_cdf_gamma_P(tg[k], a, scale), 0.025);
+	for (k = 0; k < 5; k++)
+		ck_assert_double_eq_tol(below_b[k] / N_DRAWS, gsl_cdf_beta_P(tb[k], 0.05, 0.3), 0.025);
+	ck_assert_double_eq_tol(sum / N_DRAWS, 99, 25); /* sd 300 / 63 = 4.7 */
+	/* Beta(2e-7, 2e-7): its draws round to the bound, but they are finite and in bounds */
+	for (r = 0; r < 200; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(degen, r, y), 0);
+		ck_assert(y[0] >= 0 && y[0] <= 0.9);
+	}
+	iapt_scenario_free(sc);
+	iapt_scenario_free(other);
+	iapt_scenario_free(degen);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -293,10 +430,13 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, full_message_with_caret);
 	tcase_add_test(tc, binary_and_missing_files);
 	tcase_add_test(tc, bad_files);
+	tcase_add_test(tc, inputs_that_are_not_files);
+	tcase_add_test(tc, text_forms);
 	tcase_add_test(tc, year_labels);
 	tcase_add_test(tc, draws_have_their_moments);
 	tcase_add_test(tc, draws_stay_in_bounds);
 	tcase_add_test(tc, draws_are_common_random_numbers);
+	tcase_add_test(tc, draws_of_small_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

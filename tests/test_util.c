@@ -74,6 +74,44 @@ START_TEST(atomic_write_and_read)
 }
 END_TEST
 
+
+START_TEST(text_checks_and_excerpts)
+{
+	size_t off = 9, line = 9, col = 9;
+	iapt_buf b = {0};
+	char lng[400];
+	ck_assert_int_eq(iapt_text__check("a\xC3\xA9\n\xE2\x82\xAC", 7, &off, &line, &col), 0);
+	ck_assert_int_eq(iapt_text__check("ab\r\nc\xC3\xA9\xC3", 8, &off, &line, &col), 1); /* cut short */
+	ck_assert_uint_eq(off, 7);
+	ck_assert_uint_eq(line, 1);
+	ck_assert_uint_eq(col, 2);
+	ck_assert_int_eq(iapt_text__check("\xC0\xAF", 2, &off, &line, &col), 1);       /* overlong */
+	ck_assert_int_eq(iapt_text__check("\xED\xA0\x80", 3, &off, &line, &col), 1);   /* surrogate */
+	ck_assert_int_eq(iapt_text__check("\xF4\x90\x80\x80", 4, &off, &line, &col), 1); /* > U+10FFFF */
+	ck_assert_int_eq(iapt_text__check("x\ry\0", 4, &off, &line, &col), 2);          /* CR ends a line */
+	ck_assert_uint_eq(line, 1);
+	ck_assert_uint_eq(col, 1);
+	ck_assert_uint_eq(iapt_text__bom("\xEF\xBB\xBFyear", 7), 3);
+	ck_assert_uint_eq(iapt_text__bom("year", 4), 0);
+	/* tabs are kept so the caret lines up; control bytes show as '?' */
+	iapt_buf__excerpt(&b, "\tab\x01" "cd", 6, 4);
+	ck_assert_str_eq(b.ptr, "\n  \tab?cd\n  \t   ^");
+	iapt_buf__free(&b);
+	/* a caret past the end of the line */
+	iapt_buf__excerpt(&b, "ab", 2, 4);
+	ck_assert_str_eq(b.ptr, "\n  ab\n      ^");
+	iapt_buf__free(&b);
+	/* a long line: 60 characters either side of the caret */
+	memset(lng, 'x', sizeof lng);
+	lng[200] = 'C';
+	iapt_buf__excerpt(&b, lng, sizeof lng, 200);
+	ck_assert_uint_eq(b.len, 3 + 3 + 120 + 3 + 3 + 3 + 60 + 1);
+	ck_assert_int_eq(b.ptr[3 + 3 + 60], 'C');
+	ck_assert_int_eq(b.ptr[b.len - 1], '^');
+	iapt_buf__free(&b);
+}
+END_TEST
+
 START_TEST(errors_are_per_thread_records)
 {
 	const iapt_error *e;
@@ -99,6 +137,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, atomic_write_and_read);
 	tcase_add_test(tc, errors_are_per_thread_records);
+	tcase_add_test(tc, text_checks_and_excerpts);
 	suite_add_tcase(s, tc);
 	return s;
 }

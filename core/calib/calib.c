@@ -58,6 +58,20 @@ static int parse_number(const char *s, double *v)
 	return (errno || end == s || *end || !isfinite(*v)) ? -1 : 0;
 }
 
+/* CSV input is UTF-8 text: a bad byte or a NUL is named at its line and column (in
+ * characters, from 1). */
+static int check_text(const char *path, const char *text, size_t len)
+{
+	size_t off, line, col;
+	int bad = iapt_text__check(text, len, &off, &line, &col);
+	if (bad == 2)
+		return iapt_error__set(IAPT_EPARSE, "%s:%zu:%zu: not a text file (a NUL byte)", path, line + 1, col + 1);
+	if (bad)
+		return iapt_error__set(IAPT_EPARSE, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X): a CSV file is UTF-8 text", path, line + 1,
+				       col + 1, (unsigned char)text[off]);
+	return IAPT_OK;
+}
+
 static int push(iapt_target **t, size_t *n, size_t *cap, const iapt_target *x)
 {
 	if (*n == *cap) {
@@ -79,8 +93,12 @@ int iapt_targets_load(const char *path, iapt_target **out, size_t *nout)
 	int rc;
 	*out = NULL;
 	*nout = 0;
-	if ((rc = iapt_file__read(path, &text, &len)))
+	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len)))
 		return rc;
+	if ((rc = check_text(path, text, len))) {
+		free(text);
+		return rc;
+	}
 	return iapt_targets_parse(text, path, out, nout); /* takes text */
 }
 
@@ -93,7 +111,11 @@ int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *
 	int metric_of[MAX_FIELDS];
 	*out = NULL;
 	*nout = 0;
-	pos = text;
+	if ((rc = check_text(path, text, strlen(text)))) {
+		free(text);
+		return rc;
+	}
+	pos = text + iapt_text__bom(text, strlen(text)); /* Excel writes one */
 	if ((nh = iapt_csv__record(&pos, head, MAX_FIELDS)) <= 0) {
 		free(text);
 		return iapt_error__set(IAPT_EPARSE, "%s:1: expected a header line", path);
@@ -212,9 +234,11 @@ int iapt_step_mix_load(const char *path, iapt_step_mix **out, size_t *nout)
 	int nh, nf, line = 1, rc, k, c, at[4];
 	*out = NULL;
 	*nout = 0;
-	if ((rc = iapt_file__read(path, &text, &len)))
+	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len)))
 		return rc;
-	pos = text;
+	if ((rc = check_text(path, text, len)))
+		goto fail;
+	pos = text + iapt_text__bom(text, len); /* Excel writes one */
 	nh = iapt_csv__record(&pos, head, MAX_FIELDS);
 	for (c = 0; c < 4; c++) {
 		for (at[c] = -1, k = 0; k < nh; k++)

@@ -637,3 +637,23 @@ double iapt_cli__econ_mean(const iapt_results *r, int perspective, int measure)
 		sum += iapt_results_econ(r, k, perspective, measure);
 	return sum / n;
 }
+
+int iapt_cli__out_begin(const char *dir, iapt_output_dir **od)
+{
+	int rc;
+	*od = NULL;
+	if (iapt_cli__rank)
+		return IAPT_CLI_OK;
+	return (rc = iapt_output_begin(od, dir)) ? iapt_cli__report(rc) : IAPT_CLI_OK;
+}
+
+int iapt_cli__out_end(iapt_output_dir *od, int rc)
+{
+	if (!od)
+		return rc;
+	if (rc) {
+		iapt_output_abort(od);
+		return rc;
+	}
+	return iapt_output_commit(od);
+}

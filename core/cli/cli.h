@@ -167,6 +167,13 @@ int iapt_cli__simulate(const iapt_cli_args *a, const iapt_scenario *sc, const ch
 
 /* The results folder: -o, or results/<prefix><slug of name>. buf holds it if needed. */
 const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const char *name, char *buf, size_t n);
+/* The results folder is taken before any simulation (iapt_output_begin: a folder holding
+ * other files, another run on it, or one that cannot be written is exit 2 now, not after
+ * hours of work): returns an exit code, *od NULL on ranks other than 0. iapt_cli__out_end
+ * swaps the files written into iapt_output_dir_path(*od) into place if rc is 0, else drops
+ * them; it returns rc or the commit's error. */
+int iapt_cli__out_begin(const char *dir, iapt_output_dir **od);
+int iapt_cli__out_end(iapt_output_dir *od, int rc);
 /* What shaped a result, for run.json (iapt_output_meta): the command and the options given,
  * in the command's option-table order (so the order typed does not matter), with seed,
  * replicates and scale as the values in effect. -o, --threads and -q are left out: runs

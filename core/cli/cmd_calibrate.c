@@ -80,6 +80,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_plugin_host *host = NULL;
 	iapt_calib_result cr;
 	iapt_output_meta meta;
+	iapt_output_dir *od = NULL;
 	char dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
 	const char *dir;
 	int ex = iapt_cli__load_first(a, &sc), rc;
@@ -113,6 +114,9 @@ static int run(void *args, int argc, char **argv)
 		ex = iapt_cli__input_error("calibrate: no target in the scenario's years");
 		goto done;
 	}
+	dir = iapt_cli__outdir(a, "calibrate_", sc->name, dirbuf, sizeof dirbuf);
+	if ((ex = iapt_cli__out_begin(dir, &od)))
+		goto done;
 	if (!a->quiet)
 		fprintf(stderr, "iaptsim: %s: fitting %zu parameter%s to %zu targets (%zu outside the scenario's years left out), %d replicates a run, seed %llu\n",
 			sc->name, np, np == 1 ? "" : "s", nt, all - nt, sc->replicates, sc->seed);
@@ -141,9 +145,10 @@ static int run(void *args, int argc, char **argv)
 		fprintf(stderr, "\n");
 	if ((rc = model_values(a, sc, t, nt, m1)))
 		goto failed;
-	dir = iapt_cli__outdir(a, "calibrate_", sc->name, dirbuf, sizeof dirbuf);
 	cmdline = iapt_cli__meta(a, &meta);
-	rc = iapt_cli__rank ? IAPT_OK : iapt_output_calibration(dir, sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
+	rc = iapt_cli__rank ? IAPT_OK : iapt_output_calibration(iapt_output_dir_path(od), sc, params, start, fitted, np, t, nt, m0, m1, &cr, &meta);
+	rc = iapt_cli__out_end(od, rc);
+	od = NULL;
 	free(cmdline);
 	if (rc)
 		goto failed;
@@ -153,6 +158,7 @@ static int run(void *args, int argc, char **argv)
 failed:
 	ex = iapt_cli__report(rc);
 done:
+	iapt_output_abort(od);
 	free(m0);
 	free(m1);
 	free(t);

@@ -236,6 +236,7 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 	const char *dir;
 	iapt_compare_options co;
 	iapt_output_meta meta;
+	iapt_output_dir *od = NULL;
 	if (!sc || !res || !folders) {
 		free_all(sc, res, folders, 0);
 		return iapt_cli__out_of_memory();
@@ -283,6 +284,10 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 		}
 		strcpy(folders[s], name);
 	}
+	if ((ex = iapt_cli__out_begin(dir, &od))) {
+		free_all(sc, res, folders, n);
+		return ex;
+	}
 	for (s = 0; s < n; s++) {
 		char label[160];
 		if (!a->quiet)
@@ -290,6 +295,7 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 				sc[s]->replicates, sc[s]->seed);
 		snprintf(label, sizeof label, "%s: ", folders[s]);
 		if ((rc = iapt_cli__simulate(a, sc[s], label, &res[s]))) {
+			iapt_output_abort(od);
 			free_all(sc, res, folders, n);
 			return iapt_cli__report(rc);
 		}
@@ -300,16 +306,17 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 	co.lambda_step = lambda[2];
 	for (s = 0, rc = IAPT_OK; s < n && !rc && !iapt_cli__rank; s++) {
 		char sub[600];
-		snprintf(sub, sizeof sub, "%s/%s", dir, folders[s]);
+		snprintf(sub, sizeof sub, "%s/%s", iapt_output_dir_path(od), folders[s]);
 		rc = iapt_output_write(sub, sc[s], res[s], &meta);
 		if (!rc)
 			rc = iapt_report_write(sub);
 	}
 	if (!rc && !iapt_cli__rank)
-		rc = iapt_output_compare(dir, (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
+		rc = iapt_output_compare(iapt_output_dir_path(od), (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
 					 (const char *const *)folders, &co, &meta);
 	if (!rc && !iapt_cli__rank)
-		rc = iapt_report_write(dir);
+		rc = iapt_report_write(iapt_output_dir_path(od));
+	rc = iapt_cli__out_end(od, rc);
 	free(cmdline);
 	if (rc)
 		ex = iapt_cli__report(rc);

@@ -19,6 +19,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_scenario *sc;
 	iapt_results *res = NULL;
 	iapt_output_meta meta;
+	iapt_output_dir *od;
 	char lab[8], dirbuf[256], *cmdline;
 	const char *dir;
 	int rc, ex = iapt_cli__load_first(a, &sc);
@@ -40,16 +41,22 @@ static int run(void *args, int argc, char **argv)
 		fprintf(stderr, "iaptsim: %s: %d replicate%s, %s to %d-%02d, population scale %g, seed %llu\n", sc->name,
 			sc->replicates, sc->replicates == 1 ? "" : "s", iapt_year_label(sc->first_year, lab),
 			sc->last_year, (sc->last_year + 1) % 100, sc->population_scale, sc->seed);
+	dir = iapt_cli__outdir(a, "", sc->name, dirbuf, sizeof dirbuf);
+	if ((ex = iapt_cli__out_begin(dir, &od))) {
+		iapt_scenario_free(sc);
+		return ex;
+	}
 	if ((rc = iapt_cli__simulate(a, sc, "", &res))) {
+		iapt_output_abort(od);
 		ex = iapt_cli__report(rc);
 		iapt_scenario_free(sc);
 		return ex;
 	}
-	dir = iapt_cli__outdir(a, "", sc->name, dirbuf, sizeof dirbuf);
 	cmdline = iapt_cli__meta(a, &meta);
-	rc = iapt_cli__rank ? IAPT_OK : iapt_output_write(dir, sc, res, &meta);
+	rc = iapt_cli__rank ? IAPT_OK : iapt_output_write(iapt_output_dir_path(od), sc, res, &meta);
 	if (!rc && !iapt_cli__rank)
-		rc = iapt_report_write(dir);
+		rc = iapt_report_write(iapt_output_dir_path(od));
+	rc = iapt_cli__out_end(od, rc);
 	free(cmdline);
 	if (rc) {
 		ex = iapt_cli__report(rc);

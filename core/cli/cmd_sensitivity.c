@@ -119,6 +119,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_cli_progress progress;
 	iapt_plugin_host *host = NULL;
 	iapt_output_meta meta;
+	iapt_output_dir *od = NULL;
 	long n = 0;
 	int ex = iapt_cli__load_first(a, &sc), rc;
 	char dirbuf[256], *cmdline;
@@ -144,6 +145,9 @@ static int run(void *args, int argc, char **argv)
 		ex = iapt_cli__input_error("sensitivity: nothing to vary: give --vary NAME=LOW:HIGH or a sensitivity block in the scenario");
 		goto done;
 	}
+	dir = iapt_cli__outdir(a, "sensitivity_", sc->name, dirbuf, sizeof dirbuf);
+	if ((ex = iapt_cli__out_begin(dir, &od)))
+		goto done;
 	if (!a->quiet)
 		fprintf(stderr, "iaptsim: %s: one-way sensitivity of %s, %ld parameter%s, %d replicates each, seed %llu\n", sc->name,
 			s->measure, n, n == 1 ? "" : "s", sc->replicates, sc->seed);
@@ -161,11 +165,12 @@ static int run(void *args, int argc, char **argv)
 		goto failed;
 	iapt_tornado_sort(rows, (size_t)n);
 	sc->n_uncertain = 0; /* the analysis leaves the uncertainty block out, and so does run.json */
-	dir = iapt_cli__outdir(a, "sensitivity_", sc->name, dirbuf, sizeof dirbuf);
 	cmdline = iapt_cli__meta(a, &meta);
-	rc = iapt_cli__rank ? IAPT_OK : iapt_output_tornado(dir, sc, rows, (size_t)n, s->measure, &meta);
+	rc = iapt_cli__rank ? IAPT_OK : iapt_output_tornado(iapt_output_dir_path(od), sc, rows, (size_t)n, s->measure, &meta);
 	if (!rc && !iapt_cli__rank)
-		rc = iapt_report_write(dir);
+		rc = iapt_report_write(iapt_output_dir_path(od));
+	rc = iapt_cli__out_end(od, rc);
+	od = NULL;
 	free(cmdline);
 	if (rc)
 		goto failed;
@@ -175,6 +180,7 @@ static int run(void *args, int argc, char **argv)
 failed:
 	ex = iapt_cli__report(rc);
 done:
+	iapt_output_abort(od);
 	free(rows);
 	iapt_scenario_free(sc);
 	return ex;

@@ -45,7 +45,8 @@ static void usage(FILE *f)
 			first = 0;
 		}
 	}
-	fprintf(f, "\n'iaptsim COMMAND --help' lists the options of a command.\n"
+	fprintf(f, "\noptions:\n"
+		   "  -h, --help            this help; 'iaptsim COMMAND --help' lists a command's options\n"
 		   "  -V, --version         print the version\n");
 }
 

@@ -196,6 +196,15 @@ int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)
 	return iapt_params_set(r->own_params, idx, year, value, origin);
 }
 
+int iapt_run_check_params(const iapt_run *r)
+{
+	int y, rc;
+	for (y = r->sc->first_year; y <= r->sc->last_year; y++)
+		if ((rc = iapt_engine__check_year(r->params, y)))
+			return rc;
+	return IAPT_OK;
+}
+
 int iapt_run_flow(iapt_run *r, int category, int tag, double amount)
 {
 	int ly = r->ev_week < 0 ? -1 : year_index(r, r->ev_week);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine/state.h"
+#include "scenario/uncertainty.h"
 
 /* Referrals in year y: the value in force times growth since the year it was given for. */
 static double referrals_in_year(const iapt_params *p, int first_year, int y)
@@ -131,16 +132,57 @@ int iapt_engine__money_factors(const iapt_scenario *sc, double *f)
 	return IAPT_OK;
 }
 
+/* The combinations hold wherever the uncertainty block's draws may fall, so that what check
+ * passes the run runs: each parameter alone at either end of its draws, then all at their
+ * lower and all at their upper ends (the checks are sums, monotone in each parameter). */
+static int check_draws(const iapt_scenario *sc)
+{
+	size_t n = sc->n_uncertain, k, j;
+	iapt_params *p = NULL;
+	int end, y, rc = IAPT_OK;
+	if (!n)
+		return IAPT_OK;
+	if ((rc = iapt_params_copy(&p, sc->params)))
+		return rc;
+	for (k = 0; !rc && k <= n; k++)
+		for (end = 0; !rc && end < 2; end++) {
+			for (j = 0; !rc && j < n; j++) {
+				double lo, hi;
+				if (k < n && j != k)
+					continue;
+				if (!(rc = iapt_uncertain__ends(sc, j, &lo, &hi)))
+					rc = iapt_params_set_constant(p, sc->uncertain[j].param, end ? hi : lo, NULL);
+			}
+			for (y = sc->first_year; !rc && y <= sc->last_year; y++)
+				if ((rc = iapt_engine__check_year(p, y))) {
+					iapt_param_info in;
+					iapt_params_info(p, sc->uncertain[k < n ? k : 0].param, &in);
+					if (k < n)
+						iapt_error__prefix("%s: uncertainty.%s: at the %s end of its draws", sc->uncertain[k].origin, in.name,
+								   end ? "upper" : "lower");
+					else
+						iapt_error__prefix("%s: uncertainty: with every parameter at the %s end of its draws", sc->uncertain[0].origin,
+								   end ? "upper" : "lower");
+				}
+			for (j = 0; !rc && j < n; j++) /* back to the scenario's values */
+				rc = iapt_params_set_constant(p, sc->uncertain[j].param, iapt_params_get(sc->params, sc->uncertain[j].param, sc->first_year), NULL);
+		}
+	iapt_params_free(p);
+	return rc;
+}
+
 int iapt_engine__validate(const iapt_scenario *sc)
 {
 	int y, rc, burn;
+	double f[IAPT_P__COUNT];
 	if ((rc = check_run_fields(sc)))
 		return rc;
 	burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
-	double f[IAPT_P__COUNT];
 	for (y = sc->first_year - burn; y <= sc->last_year; y++)
 		if ((rc = iapt_engine__check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
 			return rc;
+	if ((rc = check_draws(sc)))
+		return rc;
 	if ((rc = check_scale_referrals(sc, sc->first_year - burn)))
 		return rc;
 	if ((rc = iapt_econ_check(&sc->econ)))

@@ -198,17 +198,30 @@ static int check_year_arg(lua_State *L, int idx)
 		return 0;
 	y = luaL_checkinteger(L, idx);
 	if (y < IAPT_SCENARIO_MIN_YEAR || y > IAPT_SCENARIO_MAX_YEAR)
-		return luaL_error(L, "year %d is outside [%d, %d] (financial years by their first calendar year: 2019 = 2019-20)", (int)y,
-				  IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+		return luaL_error(L, "year %I is outside [%d, %d] (financial years by their first calendar year: 2019 = 2019-20)",
+				  (LUA_INTEGER)y, IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
 	return (int)y;
 }
 
 /* Methods are called ctx:name(...); ctx.name(...) is the usual slip, so say so. */
 static pstate *check_ctx(lua_State *L, const char *method)
 {
+	pstate *ps = iapt_lua__ps(L);
 	if (!luaL_testudata(L, 1, "iaptsim.ctx"))
 		luaL_error(L, "call ctx:%s(...) with a colon, not ctx.%s(...)", method, method);
-	return iapt_lua__ps(L);
+	if (ps->hook < 0 || !ps->run)
+		luaL_error(L, "ctx:%s is available only while a hook of the plugin runs", method);
+	return ps;
+}
+
+/* Money and metric values a plugin hands over are summed, scaled to national figures and
+ * discounted: bounded, no sum of them can overflow to infinity (an NA beside a finite BCR). */
+#define MAX_AMOUNT 1e12
+
+static void check_amount(lua_State *L, const char *fn, double v)
+{
+	if (!(fabs(v) <= MAX_AMOUNT))
+		luaL_error(L, "%s: the value %f is not a finite number within [-1e12, 1e12] (flows are per simulated person, metrics per event)", fn, (lua_Number)v);
 }
 
 static int ctx_get(lua_State *L)
@@ -237,6 +250,11 @@ static int ctx_set(lua_State *L)
 		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_name(ps->hook));
 	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK)
 		return luaL_error(L, "%s", iapt_error_last()->message);
+	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
+	 * a plugin may set one part and then the other */
+	luaL_where(L, 1); /* the last ctx:set is the one that broke it */
+	snprintf(ps->set_where, sizeof ps->set_where, "%s", lua_tostring(L, -1));
+	ps->set_called = 1;
 	return 0;
 }
 
@@ -246,6 +264,7 @@ static int ctx_flow(lua_State *L)
 	const char *cat = luaL_checkstring(L, 2), *per = luaL_checkstring(L, 3);
 	double amount = luaL_checknumber(L, 4);
 	int c, t;
+	check_amount(L, "ctx:flow", amount);
 	for (c = 0; c < IAPT_CAT__COUNT; c++)
 		if (strcmp(cat, iapt_category_name(c)) == 0)
 			break;
@@ -276,6 +295,7 @@ static int ctx_metric(lua_State *L)
 	double v = luaL_checknumber(L, 3);
 	int year = lua_isnoneornil(L, 4) ? 0 : check_year_arg(L, 4);
 	size_t k;
+	check_amount(L, "ctx:metric", v);
 	/* names are found once and kept in the cache table at upvalue 1 */
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) {
@@ -311,6 +331,7 @@ static int ctx_price(lua_State *L)
 	check_ctx(L, "price");
 	amount = luaL_checknumber(L, 2);
 	from = luaL_checkinteger(L, 3);
+	(void)check_year_arg(L, 3); /* in range before it becomes an int */
 	lua_getfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 	sc = lua_touserdata(L, -1);
 	if (iapt_price_convert(amount, (int)from, sc->econ.price_year, &out) != IAPT_OK)
@@ -352,7 +373,7 @@ static int ctx_index(lua_State *L)
 	if (!lua_isnil(L, -1))
 		return 1;
 	lua_pop(L, 1);
-	if (!ps->run)
+	if (!ps->run || ps->hook < 0)
 		return luaL_error(L, "ctx used outside a hook");
 	iapt_run_get_info(ps->run, &in);
 	if (strcmp(k, "year") == 0)
@@ -396,7 +417,7 @@ static int person_tostring(lua_State *L)
 	return 1;
 }
 
-/* Builds ctx, the person object and opts in a worker state; the plugin table is at the top. */
+/* Builds ctx, the person object and opts in a worker state: bind_run(plugin table, scenario). */
 int iapt_lua__bind_run(lua_State *L)
 {
 	pstate *ps = iapt_lua__ps(L);
@@ -406,6 +427,8 @@ int iapt_lua__bind_run(lua_State *L)
 	const luaL_Reg *m;
 	size_t i;
 	int h;
+	/* the scenario, for the ctx methods (allocates: so here, under protection) */
+	lua_setfield(L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 	/* hooks, looked up once */
 	for (h = 0; h < N_HOOKS; h++) {
 		lua_getfield(L, 1, hook_name(h));

@@ -50,7 +50,10 @@ int iapt_lua__open_state(pstate *ps, const iapt_plugin *pl)
 		return rc;
 	L = ps->L;
 	snprintf(chunkname, sizeof chunkname, "@%s", pl->path);
-	if (luaL_loadbufferx(L, pl->source, pl->source_len, chunkname, "t") != LUA_OK) {
+	if ((rc = luaL_loadbufferx(L, pl->source, pl->source_len, chunkname, "t")) != LUA_OK) {
+		if (rc == LUA_ERRMEM)
+			return iapt_error__set(IAPT_ELUA, "%s: memory cap of %zu MiB exceeded while compiling the plugin", pl->path,
+					       ps->cap >> 20);
 		iapt_error__set(IAPT_ELUA, "%s", lua_tostring(L, -1));
 		return IAPT_ELUA;
 	}
@@ -102,7 +105,14 @@ static int call_hook(pstate *ps, int h, int nargs, int year)
 	ps->rng_keyed = 0;
 	if (h != H_REFERRAL && h != H_DISCHARGE) /* year-level streams: (year, hook, plugin) */
 		ps->rng_entity = ((uint64_t)1 << 63) | ((uint64_t)(unsigned)year << 16) | ((uint64_t)h << 8) | (uint64_t)ps->index;
+	ps->set_called = 0;
 	rc = iapt_lua__pcall(ps, nargs + 1, LUA_MULTRET);
+	if (rc == IAPT_OK && ps->set_called && iapt_run_check_params(ps->run) != IAPT_OK) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
+		rc = iapt_error__set(IAPT_ELUA, "%sctx:set in %s broke a combination of parameters: %s\n  (%s)", ps->set_where,
+				     hook_name(h), msg, iapt_lua__doing(ps, what, sizeof what));
+	}
 	if (rc == IAPT_OK && (n = lua_gettop(L) - top) > 0) {
 		int i, bad = 0;
 		for (i = 1; i <= n; i++)
@@ -144,11 +154,10 @@ static int h_setup(void *data, iapt_run *run)
 		ps->run = run;
 		if ((rc = iapt_rng_new(&ps->rng, 0)) || (rc = iapt_lua__open_state(ps, pl)))
 			goto fail;
-		lua_pushlightuserdata(ps->L, (void *)(uintptr_t)ho->sc);
-		lua_setfield(ps->L, LUA_REGISTRYINDEX, "iaptsim.scenario");
 		lua_pushcfunction(ps->L, iapt_lua__bind_run);
 		lua_insert(ps->L, -2);
-		if ((rc = iapt_lua__pcall(ps, 1, 0)))
+		lua_pushlightuserdata(ps->L, (void *)(uintptr_t)ho->sc);
+		if ((rc = iapt_lua__pcall(ps, 2, 0)))
 			goto fail;
 		if (push_hook(ps, H_SETUP)) {
 			lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->opts_ref);
@@ -230,6 +239,18 @@ static void push_results(lua_State *L, const double *v, int first, int last)
 	}
 }
 
+typedef struct results_args {
+	const double *v;
+	int first, last;
+} results_args;
+
+static int results_call(lua_State *L)
+{
+	const results_args *a = lua_touserdata(L, 1);
+	push_results(L, a->v, a->first, a->last);
+	return 1;
+}
+
 static int h_finish(void *data, iapt_run *run, int ok)
 {
 	host *ho = data;
@@ -241,8 +262,15 @@ static int h_finish(void *data, iapt_run *run, int ok)
 		pstate *ps = &ho->ps[k];
 		const double *v = iapt_run_values(run);
 		if (ok && !rc && ps->L && v && push_hook(ps, H_FINISH)) {
-			push_results(ps->L, v, in.first_year, in.last_year);
-			rc = call_hook(ps, H_FINISH, 1, in.last_year);
+			results_args a = {v, in.first_year, in.last_year};
+			ps->hook = H_FINISH;
+			lua_pushcfunction(ps->L, results_call);
+			lua_pushlightuserdata(ps->L, &a);
+			if ((rc = iapt_lua__pcall(ps, 1, 1))) /* the table allocates */
+				lua_pop(ps->L, 2);
+			else
+				rc = call_hook(ps, H_FINISH, 1, in.last_year);
+			ps->hook = -1;
 		}
 	}
 	for (k = 0; k < ho->n; k++)

@@ -19,7 +19,8 @@ enum { H_SETUP = IAPT_HOOK_I_SETUP, H_YEAR = IAPT_HOOK_I_ON_YEAR, H_REFERRAL = I
 int iapt_lua__open_state(pstate *ps, const iapt_plugin *pl);
 void iapt_lua__close_state(pstate *ps);
 /* api.c: builds ctx, the person object and opts in a worker's state, and looks the hooks
- * up once; the plugin's table is at index 1 (call it protected). */
+ * up once; the plugin's table is at index 1, the scenario (light userdata) at 2 (call it
+ * protected: it allocates). */
 int iapt_lua__bind_run(lua_State *L);
 
 /* Built-in plugins, compiled in from the .lua files in plugins/ (builtin_plugins.c, generated). */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -257,6 +258,17 @@ static int describe(lua_State *L, iapt_plugin *pl)
 	return IAPT_OK;
 }
 
+/* describe(table, pl, &rc) as a call: the plugin's tables may have metamethods, which are
+ * the plugin's code and run under protection and the budget like the rest of it. */
+static int describe_call(lua_State *L)
+{
+	iapt_plugin *pl = lua_touserdata(L, 2);
+	int *rc = lua_touserdata(L, 3);
+	lua_settop(L, 1);
+	*rc = describe(L, pl);
+	return 0;
+}
+
 /* base/rel with "./" and "dir/.." folded, so that messages show the path a person would
  * type: "scenarios/../plugins/x.lua" becomes "plugins/x.lua". */
 static void join_path(iapt_buf *b, const char *base, const char *rel)
@@ -318,14 +330,13 @@ static int read_source(iapt_plugin *pl, const char *use, const char *base_dir)
 			while (pp && *pp) {
 				const char *end = strchr(pp, ':');
 				size_t dl = end ? (size_t)(end - pp) : strlen(pp);
-				FILE *f;
+				struct stat st;
 				if (dl) {
 					b.len = 0;
 					iapt_buf__printf(&b, "%.*s/%s.lua", (int)dl, pp, use);
-					if (iapt_buf__ok(&b) && (f = fopen(b.ptr, "rb"))) {
-						fclose(f);
+					/* stat, not open: opening a FIFO would wait; the read refuses what is not a file */
+					if (iapt_buf__ok(&b) && stat(b.ptr, &st) == 0)
 						break;
-					}
 				}
 				pp = end ? end + 1 : NULL;
 			}
@@ -377,8 +388,15 @@ int iapt_plugin_load(iapt_plugin **out, const char *use, const char *base_dir, l
 	}
 	iapt_sha256__hex(pl->source, pl->source_len, pl->sha256);
 	memset(&ps, 0, sizeof ps);
-	if (!(rc = iapt_lua__open_state(&ps, pl)))
-		rc = describe(ps.L, pl);
+	if (!(rc = iapt_lua__open_state(&ps, pl))) {
+		int drc = IAPT_OK;
+		lua_pushcfunction(ps.L, describe_call);
+		lua_insert(ps.L, -2);
+		lua_pushlightuserdata(ps.L, pl);
+		lua_pushlightuserdata(ps.L, &drc);
+		if (!(rc = iapt_lua__pcall(&ps, 3, 0)))
+			rc = drc;
+	}
 	iapt_lua__close_state(&ps);
 	if (rc) {
 		iapt_plugin_free(pl);

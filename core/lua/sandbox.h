@@ -27,6 +27,17 @@ typedef struct pstate {
 	long budget;
 	int period;            /* the count hook fires every `period` instructions */
 	long ticks;            /* and has fired this many times in the current call */
+	long charged;          /* library work charged to the budget in the current call */
+	int forced;            /* the count hook fires at every instruction (budget spent) */
+	int dead;              /* IAPT_LUA_SPENT or IAPT_LUA_FULL: stopped for good */
+	char dead_msg[600];    /* "file:line: instruction budget ..." */
+	int pending;           /* an allocation was refused; Lua may retry it after a full GC */
+	const void *pend_ptr;
+	size_t pend_osize, pend_nsize;
+	size_t log_bytes;      /* bytes logged by print and ctx:log in this replicate */
+	int log_lines;         /* and lines */
+	int set_called;        /* ctx:set ran in the hook call in progress */
+	char set_where[300];   /* "file:line:" of the last ctx:set */
 	int ref[N_HOOKS];      /* registry refs of the hooks, LUA_NOREF when absent */
 	int hook;              /* the hook running, -1 at load */
 	iapt_run *run;
@@ -36,6 +47,15 @@ typedef struct pstate {
 	uint64_t rng_entity;
 	int person_ref, ctx_ref, opts_ref;
 } pstate;
+
+/* Why a plugin was stopped for good: its budget is spent, or its memory cap reached. After
+ * that every instruction, protected call, message handler and load fails at once. */
+enum { IAPT_LUA_SPENT = 1, IAPT_LUA_FULL = 2 };
+
+/* Bytes of log (print, ctx:log) a plugin may write in one replicate (plugins/README.md). */
+#define IAPT_LUA_LOG_MAX (1024 * 1024)
+/* Allocated bytes that count as one instruction of the budget. */
+#define IAPT_LUA_BYTES_PER_STEP 64
 
 /* The state of ps->pl with the memory cap and the instruction budget of its plugin, the
  * allowed libraries open and the plugin's environment table on the stack (the message
@@ -48,6 +68,12 @@ pstate *iapt_lua__ps(lua_State *L);
 /* Call the function under nargs arguments on the stack. The error is IAPT_ELUA with the
  * message, the hook and a traceback. */
 int iapt_lua__pcall(pstate *ps, int nargs, int nresults);
+/* Charge n steps of library work to the budget of the call in progress; raises the budget
+ * error (and stops the plugin) when it is spent. */
+void iapt_lua__charge(lua_State *L, lua_Integer n);
+/* string.find, match, gmatch and gsub with a step count (strmatch.c), set in the table on
+ * the top of the stack. */
+void iapt_lua__open_patterns(lua_State *L);
 /* print(...): a line in the run's log. */
 int iapt_lua__print(lua_State *L);
 /* What was running, for messages (host.c). */

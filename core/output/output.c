@@ -512,7 +512,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	json_kv_str(b, "    ", "description", sc->description, 1);
 	json_kv_str(b, "    ", "sha256", sc->sha256, 0);
 	iapt_buf__printf(b, "  },\n");
-	iapt_buf__printf(b, "  \"seed\": %llu,\n", sc->seed);
+	iapt_buf__printf(b, "  \"seed\": \"%llu\",\n", sc->seed);
 	iapt_buf__printf(b, "  \"replicates\": %d,\n", sc->replicates);
 	json_kv_num(b, "  ", "population_scale", sc->population_scale, 1);
 	iapt_buf__printf(b, "  \"years\": [");
@@ -1125,7 +1125,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 		iapt_buf__printf(b, "}");
 	}
 	iapt_buf__printf(b, "\n  ],\n");
-	iapt_buf__printf(b, "  \"seed\": %llu,\n  \"replicates\": %d,\n", c->sc[0]->seed, c->reps);
+	iapt_buf__printf(b, "  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", c->sc[0]->seed, c->reps);
 	json_kv_num(b, "  ", "population_scale", c->sc[0]->population_scale, 1);
 	json_kv_str(b, "  ", "common_random_numbers",
 		    "every strategy runs with the base's seed, replicates and population scale: draw d of each strategy has the same people, the same random numbers and (for parameters given the same distribution) the same parameter values, so differences are paired by draw",
@@ -1282,7 +1282,7 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 	json_kv_str(&bufs[1], "    ", "path", sc->path, 1);
 	json_kv_str(&bufs[1], "    ", "name", sc->name, 1);
 	json_kv_str(&bufs[1], "    ", "sha256", sc->sha256, 0);
-	iapt_buf__printf(&bufs[1], "  },\n  \"seed\": %llu,\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	iapt_buf__printf(&bufs[1], "  },\n  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
 	json_kv_num(&bufs[1], "  ", "population_scale", sc->population_scale, 1);
 	json_kv_str(&bufs[1], "  ", "measure", measure, 1);
 	json_kv_str(&bufs[1], "  ", "method",
@@ -1345,7 +1345,7 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 	json_kv_str(&b[3], "    ", "path", sc->path, 1);
 	json_kv_str(&b[3], "    ", "name", sc->name, 1);
 	json_kv_str(&b[3], "    ", "sha256", sc->sha256, 0);
-	iapt_buf__printf(&b[3], "  },\n  \"seed\": %llu,\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	iapt_buf__printf(&b[3], "  },\n  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
 	json_kv_num(&b[3], "  ", "population_scale", sc->population_scale, 1);
 	json_kv_str(&b[3], "  ", "method",
 		    "Nelder-Mead simplex (GSL nmsimplex2) over the fitted parameters, each as start x (1 + y) with first steps of 10%, kept inside its bounds; distance = sum over targets of weight x ((model - observed) / observed)^2, model = mean over replicates; every evaluation with the scenario's seed (common random numbers)",

@@ -44,15 +44,12 @@ static int table_load(const char *dir, const char *name, table *t)
 	char path[4200], *pos, *f[MAX_COLS];
 	size_t len, cap = 0;
 	int n, k;
-	FILE *probe;
+	int rc;
 	memset(t, 0, sizeof *t);
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (!(probe = fopen(path, "rb")))
-		return 0;
-	fclose(probe);
-	if (iapt_file__read(path, &t->text, &len))
-		return -1;
-	pos = t->text;
+	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &t->text, &len)))
+		return rc == IAPT_ENOTFOUND ? 0 : -1;
+	pos = t->text + iapt_text__bom(t->text, len);
 	t->ncols = iapt_csv__record(&pos, t->head, MAX_COLS);
 	if (t->ncols <= 0) {
 		table_free(t);
@@ -1243,11 +1240,19 @@ int iapt_report_write(const char *dir)
 	c.dir = dir;
 	c.b = &b;
 	snprintf(path, sizeof path, "%s/run.json", dir);
-	if (!(c.run = json_load_file(path, 0, &jerr))) {
-		/* jansson gives line -1 for a file it could not open: say what is missing instead */
-		if (jerr.line < 1)
-			return iapt_error__set(IAPT_ENOTFOUND, "%s: no run.json here, so no results of iaptsim to report on (run, compare or sensitivity writes a results folder)", dir);
-		return iapt_error__set(IAPT_ENOTFOUND, "%s: run.json does not parse (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
+	{
+		char *text;
+		size_t len;
+		if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len))) {
+			if (rc == IAPT_ENOTFOUND)
+				return iapt_error__set(IAPT_ENOTFOUND, "%s: no run.json here, so no results of iaptsim to report on (run, compare or sensitivity writes a results folder)", dir);
+			iapt_error__prefix("%s: not a results folder of iaptsim", dir);
+			return rc;
+		}
+		c.run = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		free(text);
+		if (!c.run)
+			return iapt_error__set(IAPT_ENOTFOUND, "%s: run.json does not parse (%s, line %d): not a results folder of iaptsim", dir, jerr.text, jerr.line);
 	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
@@ -1320,8 +1325,10 @@ int iapt_report_write(const char *dir)
 		esc(&b, jstr(sc, "path"));
 		iapt_buf__printf(&b, "</code>, SHA-256 <code>%s</code>; ", jstr(sc, "sha256"));
 	}
-	iapt_buf__printf(&b, "seed %.0f, %.0f replicates", json_number_value(json_object_get(c.run, "seed")) + 0.0,
-			 json_number_value(json_object_get(c.run, "replicates")) + 0.0);
+	/* the seed is a string: whole 64-bit numbers lose digits as JSON numbers in most readers */
+	iapt_buf__printf(&b, "seed ");
+	esc(&b, jstr(c.run, "seed"));
+	iapt_buf__printf(&b, ", %.0f replicates", json_number_value(json_object_get(c.run, "replicates")) + 0.0);
 	if (json_is_number(json_object_get(c.run, "population_scale"))) {
 		char vb[48];
 		iapt_buf__printf(&b, ", population scale %s", iapt_format_value(vb, sizeof vb, json_number_value(json_object_get(c.run, "population_scale")), 6));

@@ -14,7 +14,11 @@
 #include "scenario/uncertainty.h"
 #include "util/util.h"
 
-#define MAX_SCENARIO_BYTES (4u << 20)
+#define MAX_SCENARIO_BYTES IAPT_FILE_MAX_TEXT
+/* Deeper than any scenario needs (five levels); refused as the parser gets there */
+#define MAX_DEPTH 32
+/* Each include is a file read and parsed: a list of them is bounded too */
+#define MAX_INCLUDES 64
 
 typedef struct ctx {
 	const char *path;
@@ -32,7 +36,7 @@ static int fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...)
 {
 	char msg[1024];
 	const char *ls = c->text, *le;
-	size_t line = 0, col;
+	size_t line = 0;
 	iapt_buf b = {0};
 	va_list ap;
 
@@ -49,15 +53,72 @@ static int fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...)
 	while (le < c->text + c->len && *le != '\n' && *le != '\r')
 		le++;
 	iapt_buf__printf(&b, "%s:%zu:%zu: %s", c->path, mark.line + 1, mark.column + 1, msg);
-	if (le > ls || mark.line == line) {
-		iapt_buf__printf(&b, "\n  %.*s\n  ", (int)(le - ls), ls);
-		for (col = 0; col < mark.column; col++)
-			iapt_buf__put(&b, ls + col < le && ls[col] == '\t' ? "\t" : " ", 1);
-		iapt_buf__put(&b, "^", 1);
-	}
+	if (le > ls || mark.line == line)
+		iapt_buf__excerpt(&b, ls, (size_t)(le - ls), mark.column);
 	iapt_error__set(code, "%s", iapt_buf__ok(&b) ? b.ptr : msg);
 	iapt_buf__free(&b);
 	return code;
+}
+
+static int syntax_error(ctx *c, const yaml_parser_t *parser)
+{
+	if (parser->context)
+		return fail_at(c, IAPT_EPARSE, parser->problem_mark, "YAML syntax error: %s %s started at line %zu, column %zu",
+			       parser->problem ? parser->problem : "unknown", parser->context, parser->context_mark.line + 1,
+			       parser->context_mark.column + 1);
+	return fail_at(c, IAPT_EPARSE, parser->problem_mark, "YAML syntax error: %s", parser->problem ? parser->problem : "unknown");
+}
+
+/* Before the document is built: the text is UTF-8 without NUL bytes; nesting stays within
+ * MAX_DEPTH, counted as events arrive (a deep file is refused once the parser reaches the
+ * limit, not after reading all of it: libyaml's document loader is quadratic in depth);
+ * and no node has an explicit tag, which the loader would silently drop (`!!str 5` is not
+ * the number 5). */
+static int prescan(ctx *c)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	size_t off, line, col;
+	int depth = 0, rc = IAPT_OK, done = 0, bad;
+	if ((bad = iapt_text__check(c->text, c->len, &off, &line, &col))) {
+		yaml_mark_t m;
+		m.index = off;
+		m.line = line;
+		m.column = col;
+		if (bad == 2)
+			return fail_at(c, IAPT_EINVAL, m, "not a text file (a NUL byte)");
+		return fail_at(c, IAPT_EPARSE, m, "invalid UTF-8 (byte 0x%02X): a scenario is UTF-8 text", (unsigned char)c->text[off]);
+	}
+	if (!yaml_parser_initialize(&parser))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->text, c->len);
+	while (!done && !rc) {
+		const char *tag = NULL;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = syntax_error(c, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT: done = 1; break;
+		case YAML_SEQUENCE_START_EVENT: tag = (const char *)ev.data.sequence_start.tag; depth++; break;
+		case YAML_MAPPING_START_EVENT: tag = (const char *)ev.data.mapping_start.tag; depth++; break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT: depth--; break;
+		case YAML_SCALAR_EVENT: tag = (const char *)ev.data.scalar.tag; break;
+		default: break;
+		}
+		if (tag) {
+			int std = !strncmp(tag, core, sizeof core - 1);
+			rc = fail_at(c, IAPT_EINVAL, ev.start_mark, "explicit YAML tag '%s%s' is not supported: write the value without it",
+				     std ? "!!" : "", std ? tag + sizeof core - 1 : tag);
+		} else if (depth > MAX_DEPTH) {
+			rc = fail_at(c, IAPT_EINVAL, ev.start_mark, "nested more than %d levels deep", MAX_DEPTH);
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
 }
 
 static const char *node_kind(const yaml_node_t *n)
@@ -161,22 +222,55 @@ bad:
 	return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a year like 2019 or 2019-20, got '%s'", what, s);
 }
 
-/* Rejects duplicate keys and non-scalar keys of a mapping. */
+typedef struct key_ref {
+	const char *key;
+	size_t at; /* its place in the mapping */
+} key_ref;
+
+static int key_ref_cmp(const void *x, const void *y)
+{
+	const key_ref *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+/* Rejects duplicate keys and non-scalar keys of a mapping. Duplicates are found by sorting
+ * (a mapping may have hundreds of thousands of keys in a file at the size limit), and the
+ * one reported is the first in the file to repeat an earlier key. */
 static int check_mapping(ctx *c, const yaml_node_t *map, const char *what)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p, *start;
+	key_ref *refs;
+	size_t n, k, dup = (size_t)-1, first = 0;
 	if (map->type != YAML_MAPPING_NODE)
 		return fail_at(c, IAPT_EINVAL, map->start_mark, "%s: expected a mapping, got %s", what, node_kind(map));
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		if (k->type != YAML_SCALAR_NODE)
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: keys must be plain names, got %s", what, node_kind(k));
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *k2 = yaml_document_get_node(c->doc, q->key);
-			if (strcmp(scalar(k), scalar(k2)) == 0)
-				return fail_at(c, IAPT_EINVAL, k->start_mark, "duplicate key '%s' (first given on line %zu)",
-					       scalar(k), k2->start_mark.line + 1);
+	start = map->data.mapping.pairs.start;
+	n = (size_t)(map->data.mapping.pairs.top - start);
+	for (p = start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k1 = yaml_document_get_node(c->doc, p->key);
+		if (k1->type != YAML_SCALAR_NODE)
+			return fail_at(c, IAPT_EINVAL, k1->start_mark, "%s: keys must be plain names, got %s", what, node_kind(k1));
+	}
+	if (n < 2)
+		return IAPT_OK;
+	if (!(refs = malloc(n * sizeof *refs)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (k = 0; k < n; k++) {
+		refs[k].key = scalar(yaml_document_get_node(c->doc, start[k].key));
+		refs[k].at = k;
+	}
+	qsort(refs, n, sizeof *refs, key_ref_cmp);
+	/* in each run of equal keys (in file order), the second repeats the first */
+	for (k = 1; k < n; k++)
+		if (!strcmp(refs[k].key, refs[k - 1].key) && (k < 2 || strcmp(refs[k - 1].key, refs[k - 2].key)) &&
+		    (dup == (size_t)-1 || refs[k].at < dup)) {
+			dup = refs[k].at;
+			first = refs[k - 1].at;
 		}
+	free(refs);
+	if (dup != (size_t)-1) {
+		yaml_node_t *k1 = yaml_document_get_node(c->doc, start[dup].key), *k2 = yaml_document_get_node(c->doc, start[first].key);
+		return fail_at(c, IAPT_EINVAL, k1->start_mark, "duplicate key '%s' (first given on line %zu)", scalar(k1), k2->start_mark.line + 1);
 	}
 	return IAPT_OK;
 }
@@ -320,9 +414,21 @@ static int h_parameters(ctx *c, yaml_node_t *n)
 			for (q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
 				yaml_node_t *yk = yaml_document_get_node(c->doc, q->key);
 				yaml_node_t *yv = yaml_document_get_node(c->doc, q->value);
+				yaml_node_pair_t *e;
 				int year;
 				if ((rc = get_year(c, yk, what, &year)))
 					return rc;
+				/* 2016 and 2016-17 are one year in two spellings: the mapping's own
+				 * duplicate check compares text, so compare the years too */
+				for (e = v->data.mapping.pairs.start; e < q; e++) {
+					yaml_node_t *ek = yaml_document_get_node(c->doc, e->key);
+					int y2 = 0;
+					if (!get_year(c, ek, what, &y2) && y2 == year) {
+						char lab[8];
+						return fail_at(c, IAPT_EINVAL, yk->start_mark, "%s: year %s given twice (first as '%s' on line %zu)", what,
+							       iapt_year_label(year, lab), scalar(ek), ek->start_mark.line + 1);
+					}
+				}
 				if ((rc = set_param(c, idx, year, yv, pname)))
 					return rc;
 			}
@@ -843,7 +949,7 @@ static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
 	iapt_params_info(c->sc->params, u->param, &info);
 	if ((rc = iapt_uncertain__check(u, info.min, info.max, msg, sizeof msg)))
 		return fail_at(c, rc, v->start_mark, "%s: %s", what, msg);
-	snprintf(u->origin, sizeof u->origin, "%s:%zu", c->path, v->start_mark.line + 1);
+	snprintf(u->origin, sizeof u->origin, "%s:%zu:%zu", c->path, v->start_mark.line + 1, v->start_mark.column + 1);
 	for (i = 0; i < c->sc->n_uncertain; i++)
 		if (c->sc->uncertain[i].param == u->param && &c->sc->uncertain[i] != u)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: given twice", what);
@@ -862,11 +968,12 @@ static size_t uncertain_index(const iapt_scenario *sc, size_t param)
 static int get_correlations(ctx *c, yaml_node_t *n)
 {
 	yaml_node_item_t *it;
+	yaml_node_t **seen = NULL; /* [m * m]: where each pair was given, to refuse a second */
 	size_t m = c->sc->n_uncertain, k;
-	int rc;
+	int rc = IAPT_OK;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return fail_at(c, IAPT_EINVAL, n->start_mark, "uncertainty.correlations: expected a list of [parameter, parameter, correlation]");
-	if (!(c->sc->correlation = calloc(m * m + 1, sizeof(double))))
+	if (!(c->sc->correlation = calloc(m * m + 1, sizeof(double))) || !(seen = calloc(m * m + 1, sizeof *seen)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	for (k = 0; k < m; k++)
 		c->sc->correlation[k * m + k] = 1;
@@ -874,27 +981,43 @@ static int get_correlations(ctx *c, yaml_node_t *n)
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it), *x[3];
 		size_t ix[2], j, p;
 		double rho;
-		if (e->type != YAML_SEQUENCE_NODE || e->data.sequence.items.top - e->data.sequence.items.start != 3)
-			return fail_at(c, IAPT_EINVAL, e->start_mark, "uncertainty.correlations: each entry is [parameter, parameter, correlation]");
+		if (e->type != YAML_SEQUENCE_NODE || e->data.sequence.items.top - e->data.sequence.items.start != 3) {
+			rc = fail_at(c, IAPT_EINVAL, e->start_mark, "uncertainty.correlations: each entry is [parameter, parameter, correlation]");
+			goto done;
+		}
 		for (j = 0; j < 3; j++)
 			x[j] = yaml_document_get_node(c->doc, e->data.sequence.items.start[j]);
 		for (j = 0; j < 2; j++) {
 			if (x[j]->type != YAML_SCALAR_NODE || iapt_params_find(c->sc->params, scalar(x[j]), &p) != IAPT_OK ||
-			    (ix[j] = uncertain_index(c->sc, p)) == (size_t)-1)
-				return fail_at(c, IAPT_EINVAL, x[j]->start_mark, "uncertainty.correlations: '%s' has no distribution in this uncertainty block",
-					       x[j]->type == YAML_SCALAR_NODE ? scalar(x[j]) : "?");
+			    (ix[j] = uncertain_index(c->sc, p)) == (size_t)-1) {
+				rc = fail_at(c, IAPT_EINVAL, x[j]->start_mark, "uncertainty.correlations: '%s' has no distribution in this uncertainty block",
+					     x[j]->type == YAML_SCALAR_NODE ? scalar(x[j]) : "?");
+				goto done;
+			}
 		}
-		if (ix[0] == ix[1])
-			return fail_at(c, IAPT_EINVAL, x[1]->start_mark, "uncertainty.correlations: a parameter with itself");
+		if (ix[0] == ix[1]) {
+			rc = fail_at(c, IAPT_EINVAL, x[1]->start_mark, "uncertainty.correlations: a parameter with itself");
+			goto done;
+		}
 		if ((rc = get_number(c, x[2], "uncertainty.correlations", &rho)))
-			return rc;
-		if (!(rho > -1 && rho < 1))
-			return fail_at(c, IAPT_ERANGE, x[2]->start_mark, "uncertainty.correlations: %s is out of range (-1, 1)", scalar(x[2]));
+			goto done;
+		if (!(rho > -1 && rho < 1)) {
+			rc = fail_at(c, IAPT_ERANGE, x[2]->start_mark, "uncertainty.correlations: %s is out of range (-1, 1)", scalar(x[2]));
+			goto done;
+		}
+		if (seen[ix[0] * m + ix[1]]) {
+			rc = fail_at(c, IAPT_EINVAL, e->start_mark, "uncertainty.correlations: %s and %s are given a correlation twice (first on line %zu)",
+				     scalar(x[0]), scalar(x[1]), seen[ix[0] * m + ix[1]]->start_mark.line + 1);
+			goto done;
+		}
+		seen[ix[0] * m + ix[1]] = seen[ix[1] * m + ix[0]] = e;
 		c->sc->correlation[ix[0] * m + ix[1]] = c->sc->correlation[ix[1] * m + ix[0]] = rho;
 	}
 	if ((rc = iapt_uncertain__check_correlation(c->sc)))
-		return fail_at(c, rc, n->start_mark, "%s", iapt_error_last()->message);
-	return IAPT_OK;
+		rc = fail_at(c, rc, n->start_mark, "%s", iapt_error_last()->message);
+done:
+	free(seen);
+	return rc;
 }
 
 static int h_uncertainty(ctx *c, yaml_node_t *n)
@@ -1024,13 +1147,15 @@ static int include_one(ctx *c, yaml_node_t *n)
 	sub.text = text;
 	sub.len = len;
 	sub.sc = c->sc;
+	if ((rc = prescan(&sub)))
+		goto done;
 	if (!yaml_parser_initialize(&parser)) {
 		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
 		goto done;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		rc = fail_at(&sub, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s", parser.problem ? parser.problem : "unknown");
+		rc = syntax_error(&sub, &parser);
 		yaml_parser_delete(&parser);
 		goto done;
 	}
@@ -1062,6 +1187,8 @@ static int h_include(ctx *c, yaml_node_t *n)
 	int rc;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return include_one(c, n);
+	if (n->data.sequence.items.top - n->data.sequence.items.start > MAX_INCLUDES)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "include: at most %d files", MAX_INCLUDES);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
 		if ((rc = include_one(c, yaml_document_get_node(c->doc, *it))))
 			return rc;
@@ -1159,9 +1286,9 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	c.text = text;
 	c.len = len;
 	if (len > MAX_SCENARIO_BYTES)
-		return iapt_error__set(IAPT_EINVAL, "%s: scenario file is larger than %u bytes", path, MAX_SCENARIO_BYTES);
-	if (memchr(text, '\0', len))
-		return iapt_error__set(IAPT_EINVAL, "%s: not a text file (contains a NUL byte)", path);
+		return iapt_error__set(IAPT_EINVAL, "%s: scenario file is larger than %zu bytes", path, MAX_SCENARIO_BYTES);
+	if ((rc = prescan(&c)))
+		return rc;
 
 	sc = calloc(1, sizeof *sc);
 	if (!sc || !(sc->path = iapt_str__dup(path)) || !(sc->description = iapt_str__dup(""))) {
@@ -1185,13 +1312,7 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		if (parser.context)
-			rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s %s started at line %zu, column %zu",
-				     parser.problem ? parser.problem : "unknown", parser.context,
-				     parser.context_mark.line + 1, parser.context_mark.column + 1);
-		else
-			rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s",
-				     parser.problem ? parser.problem : "unknown");
+		rc = syntax_error(&c, &parser);
 		goto cleanup;
 	}
 	have_doc = 1;

@@ -9,6 +9,11 @@
  * any other distribution must put some weight inside. msg gets the reason. */
 int iapt_uncertain__check(const iapt_uncertain *u, double lo, double hi, char *msg, size_t n);
 
+/* The least and greatest values the draws of sc->uncertain[k] can take (the quantiles at the
+ * ends of the truncated range, as the draws clamp them), so that combinations of parameters
+ * can be checked before a run. */
+int iapt_uncertain__ends(const iapt_scenario *sc, size_t k, double *lo, double *hi);
+
 /* Is sc->correlation positive definite? IAPT_EINVAL with a message if not. */
 int iapt_uncertain__check_correlation(const iapt_scenario *sc);
 

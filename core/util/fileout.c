@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,44 +59,90 @@ cleanup:
 	return rc;
 }
 
-int iapt_file__read(const char *path, char **out, size_t *len)
+static const char *file_kind(mode_t m)
 {
-	FILE *f = fopen(path, "rb");
+	if (S_ISDIR(m))
+		return "a folder";
+	if (S_ISFIFO(m))
+		return "a FIFO (named pipe)";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int iapt_file__read_max(const char *path, size_t max, char **out, size_t *len)
+{
+	struct stat st;
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
+	int fd, rc = IAPT_OK;
 	*out = NULL;
-	if (!f)
-		return iapt_error__set(errno == ENOENT ? IAPT_ENOTFOUND : IAPT_EIO, "%s: cannot open: %s",
-				       path, strerror(errno));
+	if (len)
+		*len = 0;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return iapt_error__set(errno == ENOENT ? IAPT_ENOTFOUND : IAPT_EINVAL, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = iapt_error__set(IAPT_EINVAL, "%s: cannot read: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = iapt_error__set(IAPT_EINVAL, "%s: is %s, not a file", path, file_kind(st.st_mode));
+		goto cleanup;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		rc = iapt_error__set(IAPT_EINVAL, "%s: larger than the %zu bytes this kind of input may have", path, max);
+		goto cleanup;
+	}
+	/* the size may change while we read (a growing file): the limit is checked as we go */
 	for (;;) {
-		size_t r;
-		if (n + 4096 + 1 > cap) {
+		ssize_t r;
+		if (n + 1 >= cap) {
+			size_t want = cap ? cap * 2 : (size_t)st.st_size + 2 > 8192 ? (size_t)st.st_size + 2 : 8192;
 			char *p;
-			cap = cap ? cap * 2 : 8192;
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(f);
-				return iapt_error__set(IAPT_ENOMEM, "out of memory reading %s", path);
+			if (want > max + 2)
+				want = max + 2;
+			if (!(p = realloc(buf, want))) {
+				rc = iapt_error__set(IAPT_ENOMEM, "out of memory reading %s", path);
+				goto cleanup;
 			}
 			buf = p;
+			cap = want;
 		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = iapt_error__set(errno == EISDIR ? IAPT_EINVAL : IAPT_EIO, "%s: read error: %s", path, strerror(errno));
+			goto cleanup;
+		}
 		if (r == 0)
 			break;
+		n += (size_t)r;
+		if (n > max) {
+			rc = iapt_error__set(IAPT_EINVAL, "%s: larger than the %zu bytes this kind of input may have", path, max);
+			goto cleanup;
+		}
 	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return iapt_error__set(IAPT_EIO, "%s: read error", path);
-	}
-	fclose(f);
 	buf[n] = '\0';
 	*out = buf;
+	buf = NULL;
 	if (len)
 		*len = n;
-	return IAPT_OK;
+cleanup:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int iapt_file__read(const char *path, char **out, size_t *len)
+{
+	return iapt_file__read_max(path, IAPT_FILE_MAX_TEXT, out, len);
 }
 
 int iapt_file__mkdirs(const char *path)

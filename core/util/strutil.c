@@ -226,3 +226,98 @@ int iapt_csv__record(char **pos, char **field, int max)
 	*pos = p;
 	return n;
 }
+
+/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not valid UTF-8
+ * (overlong forms, surrogates and code points above U+10FFFF included: RFC 3629). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t k, need;
+	unsigned min, cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 2, min = 0x80, cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 3, min = 0x800, cp = c & 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	if (n < need)
+		return 0;
+	for (k = 1; k < need; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need;
+}
+
+int iapt_text__check(const char *text, size_t len, size_t *off, size_t *line, size_t *col)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, ln = 0, cl = 0;
+	while (i < len) {
+		size_t k = s[i] ? utf8_len(s + i, len - i) : 0;
+		if (!k) {
+			*off = i;
+			*line = ln;
+			*col = cl;
+			return s[i] ? 1 : 2;
+		}
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'))) {
+			ln++;
+			cl = 0;
+		} else if (s[i] != '\r') {
+			cl++;
+		}
+		i += k;
+	}
+	return 0;
+}
+
+size_t iapt_text__bom(const char *text, size_t len)
+{
+	return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
+/* The width of the excerpt shown under an error, in characters either side of the caret. */
+#define EXCERPT_HALF 60
+
+void iapt_buf__excerpt(iapt_buf *b, const char *line, size_t n, size_t col)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	size_t i = 0, c = 0, first = col > EXCERPT_HALF ? col - EXCERPT_HALF : 0, last = col + EXCERPT_HALF;
+	iapt_buf pad = {0}; /* the caret's line: tabs copied so the caret lines up */
+	iapt_buf__put(b, "\n  ", 3);
+	if (first > 0) {
+		iapt_buf__put(b, "...", 3);
+		iapt_buf__put(&pad, "   ", 3);
+	}
+	for (; i < n && c < last; c++) {
+		size_t k = utf8_len(s + i, n - i);
+		if (c >= first) {
+			if (!k || (s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7F)
+				iapt_buf__put(b, "?", 1);
+			else
+				iapt_buf__put(b, line + i, k);
+			if (c < col)
+				iapt_buf__put(&pad, s[i] == '\t' ? "\t" : " ", 1);
+		}
+		i += k ? k : 1;
+	}
+	if (i < n)
+		iapt_buf__put(b, "...", 3);
+	for (c = c > first ? c : first; c < col; c++)
+		iapt_buf__put(&pad, " ", 1);
+	iapt_buf__put(b, "\n  ", 3);
+	if (pad.len)
+		iapt_buf__put(b, pad.ptr, pad.len);
+	iapt_buf__put(b, "^", 1);
+	if (!iapt_buf__ok(&pad))
+		b->failed = 1;
+	iapt_buf__free(&pad);
+}

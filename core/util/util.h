@@ -55,6 +55,17 @@ const char *iapt_str__suggest(const char *s, const char *const *candidates, size
  * fields, 0 at the end of the text, -1 for a quoted field left open. */
 int iapt_csv__record(char **pos, char **field, int max);
 
+/* Is text valid UTF-8 without NUL bytes? 0 if so; else 1 (invalid UTF-8) or 2 (a NUL)
+ * with the bad byte's offset, line and column (0-based, the column in characters, as
+ * libyaml counts). */
+int iapt_text__check(const char *text, size_t len, size_t *off, size_t *line, size_t *col);
+/* 3 if text starts with a UTF-8 byte-order mark (as Excel writes CSV), else 0. */
+size_t iapt_text__bom(const char *text, size_t len);
+/* Under an error: "\n  LINE\n  ^" for the line line[0..n) with the caret at character col
+ * (0-based); a long line is cut to a window around the caret, marked "...". Control
+ * characters and invalid UTF-8 bytes show as '?'. */
+void iapt_buf__excerpt(iapt_buf *b, const char *line, size_t n, size_t col);
+
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL (provenance in run.json). */
 void iapt_sha256__hex(const char *data, size_t len, char out[65]);
 char *iapt_str__dup(const char *s);
@@ -63,7 +74,15 @@ int iapt_str__number(const char *s, double *out);
 
 /* Write data to path atomically: a temporary file in the same folder, fsync, rename. */
 int iapt_file__write_atomic(const char *path, const char *data, size_t len);
-/* Read a whole file; *out is NUL-terminated; free it. */
+/* Size limits per kind of input, in bytes, checked while reading (docs/scenario.md says them). */
+#define IAPT_FILE_MAX_TEXT ((size_t)4 << 20)   /* scenarios, includes, plugins */
+#define IAPT_FILE_MAX_DATA ((size_t)256 << 20) /* targets, observed and mix CSVs; results read back */
+/* Read a whole regular file of at most max bytes; *out is NUL-terminated; free it. A folder,
+ * FIFO, device or socket is refused without blocking (IAPT_EINVAL, the reason in the
+ * message), as is a file that is or grows larger than max; a missing file is
+ * IAPT_ENOTFOUND, an unreadable one IAPT_EINVAL. */
+int iapt_file__read_max(const char *path, size_t max, char **out, size_t *len);
+/* The same with max = IAPT_FILE_MAX_TEXT. */
 int iapt_file__read(const char *path, char **out, size_t *len);
 /* mkdir -p */
 int iapt_file__mkdirs(const char *path);

@@ -196,6 +196,10 @@ double iapt_run_param(const iapt_run *r, size_t idx, int year);
  * in force in on_year). Only in setup and on_year; not the parameters that shape the run;
  * not years already simulated. IAPT_EINVAL or IAPT_ERANGE otherwise. */
 int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value);
+/* The combinations of parameters that are checked in a scenario (weights that must not sum
+ * to zero, shares that must not sum over 1), in every reported year: for a hook that has
+ * set parameters, once it is done. IAPT_EINVAL with the year and the parameters. */
+int iapt_run_check_params(const iapt_run *r);
 /* A flow in the ledger: category and perspective tag (iaptsim/econ.h), amount in GBP of
  * the price year (or QALYs) at the simulated scale, in the current year for the current
  * cohort. Not in on_finish. */

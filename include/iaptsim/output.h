@@ -92,6 +92,26 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 			    const double *fitted, size_t np, const iapt_target *t, size_t nt, const double *model_start,
 			    const double *model_end, const iapt_calib_result *cr, const iapt_output_meta *meta);
 
+/* A result folder is whole or not there. iapt_output_begin takes the target folder of a
+ * command (-o) before any work: it refuses a target that exists and holds anything but an
+ * earlier result of iaptsim (a folder with an iaptsim run.json and the files iaptsim writes,
+ * or, for a comparison, strategies' folders of the same kind) or an empty folder; takes a
+ * lock beside it (".NAME.lock", removed at the end; a second run on the same target gets
+ * IAPT_EINVAL at once);
+ * and makes a temporary folder beside it (".NAME.tmp-XXXXXX"), which proves the place can
+ * be written. Write every file into iapt_output_dir_path(); iapt_output_commit then swaps
+ * the temporary folder with the target in one step (renameat2 RENAME_EXCHANGE), removes the
+ * earlier result and frees o; iapt_output_abort removes the temporary folder and frees o.
+ * A kill at any moment leaves the earlier whole result or the new whole one; a temporary
+ * folder left by a kill is removed by the next begin on that target. Errors: IAPT_EINVAL
+ * for a target that cannot be used (the reason in the message), IAPT_EIO, IAPT_ENOMEM. */
+typedef struct iapt_output_dir iapt_output_dir;
+int iapt_output_begin(iapt_output_dir **out, const char *target);
+/* Where to write: the temporary folder. Borrowed from o. */
+const char *iapt_output_dir_path(const iapt_output_dir *o);
+int iapt_output_commit(iapt_output_dir *o);
+void iapt_output_abort(iapt_output_dir *o); /* NULL is fine */
+
 /* The folder name made from a scenario name: lower case, [a-z0-9_-], others become '_'.
  * buf must hold n bytes. */
 const char *iapt_output_slug(const char *name, char *buf, size_t n);

@@ -29,7 +29,7 @@ typedef struct iapt_uncertain {
 	size_t param;        /* index in the registry */
 	iapt_dist_kind dist;
 	double a, b;
-	char origin[96];     /* "scenario.yaml:LINE" */
+	char origin[96];     /* "scenario.yaml:LINE:COL", where it was given */
 } iapt_uncertain;
 
 /* A one-way sensitivity range given in the scenario (sensitivity block). */
