@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	iapt_scenario *sc;
 	iapt_results *res;
 	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_plugin_host *host = NULL;
 	struct rusage ru;
 	const iapt_run_stats *st;
 	double t0, t1;
@@ -46,9 +47,17 @@ int main(int argc, char **argv)
 		burn = (int)b;
 	}
 	years = sc->last_year - sc->first_year + 1;
+	/* a scenario's plugins run in the Lua host (bench/plugin_hook_cost.sh) */
+	if (sc->n_plugin_specs && (iapt_plugins_load(sc) || iapt_plugin_host_new(&host, sc))) {
+		fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
+		iapt_scenario_free(sc);
+		return 2;
+	}
+	ro.hooks = host ? iapt_plugin_host_hooks(host) : NULL;
 	t0 = now();
 	if (iapt_sim_run(&res, sc, &ro)) {
 		fprintf(stderr, "bench: %s\n", iapt_error_last()->message);
+		iapt_plugin_host_free(host);
 		iapt_scenario_free(sc);
 		return 1;
 	}
@@ -70,6 +79,7 @@ int main(int argc, char **argv)
 	printf("peak people held        %zu\n", st->peak_people);
 	printf("peak memory (max RSS)   %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
 	iapt_results_free(res);
+	iapt_plugin_host_free(host);
 	iapt_scenario_free(sc);
 	return 0;
 }

@@ -18,6 +18,10 @@ typedef struct counts {
 	long discharges[MAX_REPS];
 	int signpost_all;          /* on_referral sends everyone to signposting */
 	int fail_year;             /* on_year fails in this year (0: never) */
+	int signpost_nobit;        /* on_referral signposts everyone without the written bit */
+	double phq9;               /* on_referral sets this PHQ-9 (0: leaves it) */
+	int mark;                  /* on_discharge sets this mark (0: leaves it) */
+	int fail_bare;             /* on_referral returns IAPT_EINVAL without a message */
 } counts;
 
 /* One worker's hook set: its own table and a pointer to the shared counts. */
@@ -59,6 +63,12 @@ static int on_referral(void *data, iapt_run *run, iapt_hook_person *p)
 		p->route = IAPT_ROUTE_SIGNPOST;
 		p->written |= 1ull << IAPT_PF_route;
 	}
+	if (w->c->signpost_nobit)
+		p->route = IAPT_ROUTE_SIGNPOST;
+	if (w->c->phq9 != 0)
+		p->phq9 = w->c->phq9;
+	if (w->c->fail_bare)
+		return IAPT_EINVAL;
 	return 0;
 }
 
@@ -68,6 +78,8 @@ static int on_discharge(void *data, iapt_run *run, iapt_hook_person *p)
 	(void)run;
 	ck_assert_int_ge(p->discharge_week, p->week);
 	w->c->discharges[w->replicate]++;
+	if (w->c->mark)
+		p->mark = w->c->mark;
 	return 0;
 }
 
@@ -202,6 +214,159 @@ START_TEST(c_hooks_failure)
 }
 END_TEST
 
+/* A run that should fail: its code and exact message, and no results. */
+static void run_fails(const iapt_scenario *sc, counts *c, int code, const char *message)
+{
+	iapt_hook_factory f = {.data = c, .create = create, .destroy = destroy, .metrics = &metric, .n_metrics = 1};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_results *res = NULL;
+	ro.hooks = &f;
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), code);
+	ck_assert_ptr_null(res);
+	ck_assert_str_eq(iapt_error_last()->message, message);
+}
+
+/* Values a program changes after loading are held to the parser's bounds, by
+ * iapt_engine_check and by iapt_sim_run. */
+START_TEST(run_fields_checked)
+{
+	static const struct {
+		int replicates, first, last;
+		double scale;
+		const char *message;
+	} bad[] = {
+		{0, 2019, 2020, 0.005, "replicates: 0 is out of range [1, 100000]"},
+		{-3, 2019, 2020, 0.005, "replicates: -3 is out of range [1, 100000]"},
+		{100001, 2019, 2020, 0.005, "replicates: 100001 is out of range [1, 100000]"},
+		{4, 2019, 2020, 5, "population_scale: 5 is out of range (0, 1]"},
+		{4, 2019, 2020, -1, "population_scale: -1 is out of range (0, 1]"},
+		{4, 2019, 2020, 0, "population_scale: 0 is out of range (0, 1]"},
+		{4, 2019, 2020, NAN, "population_scale: nan is out of range (0, 1]"},
+		{4, 1900, 2020, 0.005, "years: first year 1900 is out of range [1990, 2100]"},
+		{4, 2019, 2200, 0.005, "years: last year 2200 is out of range [1990, 2100]"},
+		{4, 2020, 2019, 0.005, "years: last year 2019 is before first year 2020"},
+		{4, 2000, 2070, 0.005, "years: 71 years is more than the 61 a run may cover"},
+	};
+	iapt_scenario *sc = scenario();
+	counts c;
+	size_t k;
+	memset(&c, 0, sizeof c);
+	for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		sc->replicates = bad[k].replicates;
+		sc->first_year = bad[k].first;
+		sc->last_year = bad[k].last;
+		sc->population_scale = bad[k].scale;
+		ck_assert_int_eq(iapt_engine_check(sc), IAPT_ERANGE);
+		ck_assert_str_eq(iapt_error_last()->message, bad[k].message);
+		run_fails(sc, &c, IAPT_ERANGE, bad[k].message);
+	}
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A scale that gives a simulated year no referral is refused, naming the smallest that
+ * gives one; that one runs. */
+START_TEST(scale_without_referrals)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res;
+	memset(&c, 0, sizeof c);
+	sc->population_scale = 1e-9;
+	run_fails(sc, &c, IAPT_ERANGE,
+		  "population_scale: 1e-09 gives 0.00169 referrals in 2019-20, fewer than one; a scale of at least 6e-07 "
+		  "gives one in every simulated year");
+	sc->population_scale = 6e-7;
+	sc->replicates = 1;
+	res = run(sc, &c, 1);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) > 0);
+	ck_assert(iapt_results_value(res, 2020, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) > 0);
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A C hook only assigns a writable field: the engine takes the change without the
+ * written bit. */
+START_TEST(c_hooks_write_without_the_bit)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res;
+	memset(&c, 0, sizeof c);
+	c.signpost_nobit = 1;
+	res = run(sc, &c, 1);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) > 0);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, 0) == 0);
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* Values a hook leaves outside a field's bounds fail the run, naming hook, field, value
+ * and bounds; values within them run. */
+START_TEST(c_hooks_values_checked)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res;
+	memset(&c, 0, sizeof c);
+	c.phq9 = 500;
+	run_fails(sc, &c, IAPT_ERANGE, "replicate 1: hook on_referral set person.phq9 = 500, outside [0, 27]");
+	c.phq9 = NAN;
+	run_fails(sc, &c, IAPT_ERANGE, "replicate 1: hook on_referral set person.phq9 = nan, outside [0, 27]");
+	c.phq9 = 0;
+	c.mark = 256;
+	run_fails(sc, &c, IAPT_ERANGE, "replicate 1: hook on_discharge set person.mark = 256, outside [0, 255]");
+	c.mark = 255;
+	c.phq9 = 27;
+	res = run(sc, &c, 1);
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A scenario's plugins are not dropped for a factory that does not run them. */
+START_TEST(c_hooks_with_scenario_plugins)
+{
+	iapt_scenario *sc;
+	counts c;
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(iapt_scenario_load(&sc, IAPT_TEST_DATA "/../../scenarios/integrated_ltc.yaml"), 0);
+	sc->replicates = 1;
+	run_fails(sc, &c, IAPT_EINVAL,
+		  "the scenario uses plugins (long_term_conditions): run it with their hooks (iapt_run_options.hooks, "
+		  "from iapt_plugin_host_hooks); the hook factory given does not run them (iapt_hook_factory.runs_plugins)");
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A failing hook without a message gets one naming it, never an older one; a run that
+ * succeeds leaves no error behind. */
+START_TEST(c_hooks_error_messages)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res;
+	memset(&c, 0, sizeof c);
+	sc->replicates = 0;
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_ERANGE); /* an old message */
+	sc->replicates = 1;
+	res = run(sc, &c, 1);
+	ck_assert_int_eq(iapt_error_last()->code, IAPT_OK);
+	ck_assert_str_eq(iapt_error_last()->message, "");
+	iapt_results_free(res);
+	ck_assert_int_eq(iapt_engine_check(sc), 0);
+	ck_assert_int_eq(iapt_error_last()->code, IAPT_OK);
+	sc->replicates = 0;
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_ERANGE);
+	sc->replicates = 1;
+	c.fail_bare = 1;
+	run_fails(sc, &c, IAPT_EINVAL, "replicate 1: hook on_referral returned -3 without a message");
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 /* The lists the person view is generated from: names, kinds, rules. */
 START_TEST(person_fields_from_the_list)
 {
@@ -286,6 +451,12 @@ int main(void)
 	tcase_add_test(tc, c_hooks_count_referrals);
 	tcase_add_test(tc, c_hooks_route_people);
 	tcase_add_test(tc, c_hooks_failure);
+	tcase_add_test(tc, run_fields_checked);
+	tcase_add_test(tc, scale_without_referrals);
+	tcase_add_test(tc, c_hooks_write_without_the_bit);
+	tcase_add_test(tc, c_hooks_values_checked);
+	tcase_add_test(tc, c_hooks_with_scenario_plugins);
+	tcase_add_test(tc, c_hooks_error_messages);
 	tcase_add_test(tc, person_fields_from_the_list);
 	tcase_add_test(tc, value_lists_match_the_weights);
 	tcase_add_test(tc, plugin_docs_cover_the_lists);

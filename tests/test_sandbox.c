@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <lualib.h>
 
 #include "iaptsim/iaptsim.h"
 #include "lua/host.h"
@@ -311,6 +312,242 @@ START_TEST(tame_plugin_runs)
 }
 END_TEST
 
+/* ---- the sandbox's pattern matching (strmatch.c) against the system Lua's ---- */
+
+/* Loaded in both states' own globals (not a plugin's _ENV): RUN(op, s, p, a, b) calls
+ * string[op] (gmatch: the whole iteration; gsub with "F", "G" or "T": a function or table
+ * replacement) under pcall and describes what came back, or "error". The method form
+ * (s:op) is used for odd-numbered cases so both forms are compared. */
+static const char driver[] =
+	"local function ser(...)\n"
+	"  local t = {tostring(select('#', ...))}\n"
+	"  for i = 1, select('#', ...) do local v = select(i, ...)\n"
+	"    t[#t + 1] = type(v) .. ':' .. tostring(v) end\n"
+	"  return table.concat(t, '|')\n"
+	"end\n"
+	"local F = function(...) return ser(...) end\n"
+	"local G = function(x) if x == 'a' then return nil elseif x == 'b' then return false\n"
+	"  elseif x == '(' then return {} elseif x == '1' then return 7 end return 1.5 end\n"
+	"local T = {a = '[A]', b = false, ab = 2, [1] = 'one', [2] = 2.5, ['('] = {}}\n"
+	"function RUN(op, s, p, a, b, meth)\n"
+	"  local ok, r = pcall(function()\n"
+	"    if op == 'gmatch' then\n"
+	"      local it = meth and s:gmatch(p, a) or string.gmatch(s, p, a)\n"
+	"      local out = {}\n"
+	"      for _ = 1, 100 do local res = table.pack(it())\n"
+	"        out[#out + 1] = ser(table.unpack(res, 1, res.n))\n"
+	"        if res[1] == nil then break end end\n"
+	"      return table.concat(out, ' / ')\n"
+	"    end\n"
+	"    if op == 'gsub' then a = a == 'F' and F or a == 'G' and G or a == 'T' and T or a end\n"
+	"    if meth then return ser(s[op](s, p, a, b)) end\n"
+	"    return ser(string[op](s, p, a, b))\n"
+	"  end)\n"
+	"  return ok and r or 'error'\n"
+	"end\n";
+
+static void load_driver(lua_State *L)
+{
+	ck_assert_int_eq(luaL_loadstring(L, driver), LUA_OK);
+	ck_assert_int_eq(lua_pcall(L, 0, 0, 0), LUA_OK);
+}
+
+/* Push a string in which \x7f stands for a zero byte. */
+static void push_z(lua_State *L, const char *a)
+{
+	char buf[2048];
+	size_t i, n = strlen(a);
+	ck_assert_uint_lt(n, sizeof buf);
+	for (i = 0; i < n; i++)
+		buf[i] = a[i] == '\x7f' ? '\0' : a[i];
+	lua_pushlstring(L, buf, n);
+}
+
+/* Push an argument written as text: "" is nil, "#n" the integer n, "!t"/"!f" a boolean,
+ * anything else the string. */
+static void push_arg(lua_State *L, const char *a)
+{
+	if (!a || !*a)
+		lua_pushnil(L);
+	else if (a[0] == '#')
+		lua_pushinteger(L, atol(a + 1));
+	else if (a[0] == '!')
+		lua_pushboolean(L, a[1] == 't');
+	else
+		push_z(L, a);
+}
+
+static void run_one(lua_State *L, const char *op, const char *s, const char *p, const char *a,
+		    const char *b, int meth, char *out, size_t n)
+{
+	lua_getglobal(L, "RUN");
+	lua_pushstring(L, op);
+	push_z(L, s);
+	push_z(L, p);
+	push_arg(L, a);
+	push_arg(L, b);
+	lua_pushboolean(L, meth);
+	ck_assert_int_eq(lua_pcall(L, 6, 1, 0), LUA_OK);
+	snprintf(out, n, "%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
+}
+
+typedef struct pcase {
+	const char *op, *s, *p, *a, *b;
+} pcase;
+
+/* Hand-written cases for each feature of the manual's section 6.4.1 and the functions (\x7f is
+ * a zero byte). */
+static const pcase tricky[] = {
+	{"find", "hello world", "o w", "", ""}, {"find", "hello", "l", "#-2", ""},
+	{"find", "hello", "", "#10", ""}, {"find", "hello", "", "#6", ""}, {"find", "hello", "", "#-100", ""},
+	{"find", "a.b", ".", "#1", "!t"}, {"find", "a+b", "+", "#1", "!t"}, {"find", "a+b", "a+", "", "!t"},
+	{"find", "hello", "(l)(l)", "", ""}, {"find", "hello", "()ll()", "", ""}, {"find", "", "", "", ""},
+	{"find", "abc", "^b", "#2", ""}, {"find", "abc", "^a", "#2", ""}, {"find", "abc", "c$", "", ""},
+	{"find", "a$c", "$c", "", ""}, {"find", "a^c", "a^", "", ""}, {"find", "abc", "[", "", ""},
+	{"find", "abc", "%", "", ""}, {"find", "abc", "(", "", ""}, {"find", "abc", ")", "", ""},
+	{"find", "abc", "(()", "", ""}, {"find", "abc", "%b", "", ""}, {"find", "abc", "%ba", "", ""},
+	{"find", "abc", "%f", "", ""}, {"find", "abc", "%fa", "", ""}, {"find", "abc", "%1", "", ""},
+	{"find", "abc", "%0", "", ""}, {"find", "abc", "(a)%2", "", ""}, {"find", "abc", "(a%1)", "", ""},
+	{"find", "aXa", "(a)X%1", "", ""}, {"find", "a()b", "()%1", "", ""},
+	{"match", "THE (quick) fox", "%((%a+)%)", "", ""}, {"match", "f(a(b)c)d", "%b()", "", ""},
+	{"match", "f(a(b)c", "%b()", "", ""}, {"match", "xaaxbx", "%bxx", "", ""},
+	{"match", "THE (quick) fox", "%f[%a]%a+", "#5", ""}, {"match", "hello", "%f[%l]", "", ""},
+	{"match", "hello", "%f[%z]", "", ""}, {"match", "hello", "%f[^%l]", "", ""},
+	{"match", "key = value", "(%w+)%s*=%s*(%w+)", "", ""}, {"match", "  x  ", "^%s*(.-)%s*$", "", ""},
+	{"match", "aaa", "a-", "", ""}, {"match", "aaa", "a-$", "", ""}, {"match", "aaab", "a*", "", ""},
+	{"match", "aaab", "a+b", "", ""}, {"match", "b", "a?b", "", ""}, {"match", "ab", "a?b", "", ""},
+	{"match", "]", "[]]", "", ""}, {"match", "a]", "[^]]", "", ""}, {"match", "-", "[a-]", "", ""},
+	{"match", "-", "[-a]", "", ""}, {"match", "b", "[a-c]", "", ""}, {"match", "%", "[%%]", "", ""},
+	{"match", "x-", "[%a-]+", "", ""}, {"match", "5", "[%D]", "", ""}, {"match", "^", "[%^]", "", ""},
+	{"match", "a", "[^%a]", "", ""}, {"match", "a", "[]", "", ""}, {"match", "a", "[^]", "", ""},
+	{"match", "a.b", "%.", "", ""}, {"match", "A1 _", "%A+", "", ""}, {"match", "\t x", "%S", "", ""},
+	{"match", "abc", "()", "", ""}, {"match", "abc", "()", "#4", ""}, {"match", "abc", "()", "#5", ""},
+	{"match", "abc", "(a)(b)(c)", "", ""}, {"match", "abc", "((a)(b))", "", ""},
+	{"match", "abc", "(a", "", ""}, {"match", "bbc", "(a", "", ""}, {"match", "abc", "a)", "", ""},
+	{"match", "aaa", "(a*(.)%w(%s*))", "", ""}, {"match", "x = 1", "()=()", "", ""},
+	{"match", "hello", ".-(l+)(.*)", "", ""}, {"match", "a**b", "a**", "", ""}, {"match", "*a", "*a", "", ""},
+	{"match", "abab", "(ab)%1", "", ""}, {"match", "abba", "(a)(b)%2%1", "", ""},
+	{"match", "a\x7f" "b", "%z", "", ""}, {"find", "a\x7f" "b", "\x7f", "", "!t"}, {"find", "a\x7f" "b", "\x7f" "b", "", ""},
+	{"gsub", "a\x7f" "b\x7f", "%z", "<%0>", ""}, {"match", "a\x7f" "b", "[\x7f-a]+", "", ""},
+	{"find", "a\x7f\x7f" "b", "(\x7f)%1", "", ""}, {"match", "x\x7f", ".$", "", ""},
+	{"gsub", "ab", "", "\x7f", ""}, {"match", "a\x7f" "b", "%f[%Z]%Z+", "#2", ""}, {"match", "a\x7f", "%f[%z]", "", ""},
+	{"match", "ab", "a%f[\x7f]", "", ""}, {"match", "ab", "b%f[%z]$", "", ""}, {"gmatch", "\x7f" "a\x7f", "%Z*", "", ""}, {"match", "x", ".", "#0", ""}, {"match", "xy", ".", "#-1", ""},
+	{"gmatch", "hello world from Lua", "%a+", "", ""}, {"gmatch", "k=v, a=b", "(%w+)=(%w+)", "", ""},
+	{"gmatch", "abc", "", "", ""}, {"gmatch", "abc", "", "#3", ""}, {"gmatch", "abc", "", "#4", ""},
+	{"gmatch", "abc", "", "#5", ""}, {"gmatch", "abc", "", "#-1", ""}, {"gmatch", "^a^a", "^a", "", ""},
+	{"gmatch", "abc", "a*", "", ""}, {"gmatch", "abc", "()", "", ""}, {"gmatch", "THE (quick) fox", "%f[%a]%a*", "", ""},
+	{"gmatch", "a,b,,c", "([^,]*)", "", ""}, {"gmatch", "abc", "(", "", ""},
+	{"gsub", "hello world", "(%w+)", "%1 %1", ""}, {"gsub", "hello world", "%w+", "%0 %0", "#1"},
+	{"gsub", "hello world from Lua", "(%w+)%s*(%w+)", "%2 %1", ""}, {"gsub", "abc", "%w", "%%", ""},
+	{"gsub", "abc", "%w", "%", ""}, {"gsub", "abc", "%w", "%x", ""}, {"gsub", "abc", "%w", "%2", ""},
+	{"gsub", "abc", "(%w)", "%2", ""}, {"gsub", "abc", "()", "%1", ""}, {"gsub", "abc", "", "-", ""},
+	{"gsub", "abc", "%w*", "-", ""}, {"gsub", "hello world", "%w*", "X", ""}, {"gsub", "abc", "^", "-", ""},
+	{"gsub", "abc", "^a", "-", ""}, {"gsub", "abc", "$", "-", ""}, {"gsub", "abc", "b*", "-", ""},
+	{"gsub", "abc", "%w", "-", "#0"}, {"gsub", "abc", "%w", "-", "#-1"}, {"gsub", "abc", "%w", "-", "#2"},
+	{"gsub", "abc", "%w", "F", ""}, {"gsub", "abc", "(%w)(%w)", "F", ""}, {"gsub", "abc", "()%w()", "F", ""},
+	{"gsub", "ab(1", ".", "G", ""}, {"gsub", "ab(1", "%w", "G", ""}, {"gsub", "ab(", ".", "T", ""},
+	{"gsub", "ab ab", "%w+", "T", ""}, {"gsub", "ab", "()", "T", ""}, {"gsub", "ab", "(a)(b)", "T", ""},
+	{"gsub", "abc", "%w", "#5", ""}, {"gsub", "abc", "%w", "!t", ""}, {"gsub", "abc", "(", "-", ""},
+	{"gsub", "abc", "(a", "-", ""}, {"gsub", "abc", "(b", "-", ""},
+};
+
+static uint32_t lcg(uint32_t *x)
+{
+	*x = *x * 1664525u + 1013904223u;
+	return *x >> 8;
+}
+
+START_TEST(patterns_agree_with_lua)
+{
+	/* pattern pieces over a small alphabet; some are deliberately malformed */
+	static const char *const tok[] = {
+		"a", "b", "a", "b", ".", "%a", "%d", "%A", "%s", "%w", "%p", "%%", "%(", "[ab]", "[^a]",
+		"[a-c]", "[%a-]", "[]a]", "[^%d(]", "[", "]", "(", ")", "(", ")", "()", "*", "+", "-", "?",
+		"*", "+", "-", "?", "^", "$", "%b()", "%bab", "%f[a]", "%f[%W]", "%f[^a]", "%1", "%2", "%",
+		"1", " ", "-", "%z", "[%z]", "\x7f",
+	};
+	static const char subj_chars[] = "aab(b)a1 -\x7f";
+	static const char *const inits[] = {"", "", "", "#1", "#2", "#-1", "#-3", "#0", "#4", "#9"};
+	static const char *const repls[] = {"<%0>", "%1", "x%2", "%%", "%", "-", "F", "G", "T", "", "#3"};
+	static const char *const ns[] = {"", "", "", "#1", "#2", "#0"};
+	static const char *const ops[] = {"find", "match", "gmatch", "gsub"};
+	box bx;
+	lua_State *R = luaL_newstate(), *S;
+	char want[4096], got[4096], pat[64], subj[16];
+	uint32_t x = 20261130u;
+	size_t i;
+	int k, mismatches = 0, errors = 0, fails = 0;
+	ck_assert_ptr_nonnull(R);
+	luaL_openlibs(R);
+	load_driver(R);
+	box_open(&bx, 16000000000L, 256);
+	S = bx.ps.L;
+	load_driver(S);
+	for (k = 0; k < (int)(sizeof tricky / sizeof tricky[0]) + 6000; k++) {
+		const char *op, *s, *p, *a, *b;
+		if (k < (int)(sizeof tricky / sizeof tricky[0])) {
+			const pcase *c = &tricky[k];
+			op = c->op, s = c->s, p = c->p, a = c->a, b = c->b;
+		} else {
+			int nt = 1 + (int)(lcg(&x) % 6), ns_ = (int)(lcg(&x) % 9);
+			pat[0] = subj[0] = '\0';
+			for (i = 0; i < (size_t)nt; i++)
+				strcat(pat, tok[lcg(&x) % (sizeof tok / sizeof tok[0])]);
+			for (i = 0; i < (size_t)ns_; i++)
+				subj[i] = subj_chars[lcg(&x) % (sizeof subj_chars - 1)];
+			subj[ns_] = '\0';
+			op = ops[lcg(&x) % 4];
+			s = subj, p = pat;
+			if (!strcmp(op, "gsub")) {
+				a = repls[lcg(&x) % (sizeof repls / sizeof repls[0])];
+				b = ns[lcg(&x) % (sizeof ns / sizeof ns[0])];
+			} else {
+				a = inits[lcg(&x) % (sizeof inits / sizeof inits[0])];
+				b = !strcmp(op, "find") && lcg(&x) % 4 == 0 ? "!t" : "";
+			}
+		}
+		run_one(R, op, s, p, a, b, k & 1, want, sizeof want);
+		bx.ps.ticks = bx.ps.charged = 0;
+		run_one(S, op, s, p, a, b, k & 1, got, sizeof got);
+		errors += !strcmp(want, "error");
+		fails += !strcmp(want, "1|nil:nil");
+		if (strcmp(want, got) != 0 && mismatches++ < 20)
+			fprintf(stderr, "pattern mismatch: %s(\"%s\", \"%s\", %s, %s): lua %s, sandbox %s\n", op, s, p,
+				a, b, want, got);
+	}
+	/* the corpus reaches errors, failed searches and matches alike */
+	ck_assert_int_gt(errors, 500);
+	ck_assert_int_gt(fails, 500);
+	ck_assert_int_gt(k - errors - fails, 2000);
+	/* long patterns: deep backtracking ("pattern too complex"), many captures, long runs */
+	{
+		static const struct { const char *unit; int n; const char *s; int sn; } big[] = {
+			{"a?", 250, "a", 300}, {"a?", 150, "a", 300}, {"a*", 150, "a", 10}, {"a", 500, "a", 500},
+			{"(a)", 32, "a", 40}, {"(a)", 33, "a", 40}, {"()", 33, "a", 1}, {"%b()", 50, "()", 60},
+		};
+		char bp[2048], bs[1024];
+		for (i = 0; i < sizeof big / sizeof big[0]; i++, k++) {
+			int j;
+			bp[0] = bs[0] = '\0';
+			for (j = 0; j < big[i].n; j++)
+				strcat(bp, big[i].unit);
+			for (j = 0; j < big[i].sn; j++)
+				strcat(bs, big[i].s);
+			run_one(R, "find", bs, bp, "", "", 0, want, sizeof want);
+			bx.ps.ticks = bx.ps.charged = 0;
+			run_one(S, "find", bs, bp, "", "", 1, got, sizeof got);
+			if (strcmp(want, got) != 0 && mismatches++ < 20)
+				fprintf(stderr, "pattern mismatch: find(%d x \"%s\", %d x \"%s\"): lua %.80s, sandbox %.80s\n",
+					big[i].sn, big[i].s, big[i].n, big[i].unit, want, got);
+		}
+	}
+	ck_assert_msg(mismatches == 0, "%d pattern cases differ from the system Lua (see stderr)", mismatches);
+	lua_close(R);
+	iapt_lua__close(&bx.ps);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -322,6 +559,7 @@ static Suite *make_suite(void)
 	tcase_add_test(t, compile_over_the_cap);
 	tcase_add_test(t, hostile_plugins_fail_cleanly);
 	tcase_add_test(t, tame_plugin_runs);
+	tcase_add_test(t, patterns_agree_with_lua);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -95,7 +95,7 @@ typedef struct iapt_cli_option {
 	 offsetof(type, common.has_reps), 1, IAPT_SCENARIO_MAX_REPLICATES, 0, NULL}
 #define IAPT_CLI_OPT_SCALE(type) \
 	{"scale", 0, "X", "override population_scale, in (0, 1]", IAPT_CLI_REAL, offsetof(type, common.scale), \
-	 offsetof(type, common.has_scale), 0, 1, 1, NULL}
+	 offsetof(type, common.has_scale), 0, IAPT_SCENARIO_MAX_SCALE, 1, NULL}
 #define IAPT_CLI_OPT_THREADS(type) \
 	{"threads", 0, "N", "worker threads (default: every core); results do not depend on it", IAPT_CLI_WHOLE, \
 	 offsetof(type, common.threads), 0, 1, 1024, 0, NULL}

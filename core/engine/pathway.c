@@ -318,6 +318,46 @@ static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
 	v->discharge_week = -1;
 }
 
+/* A value a hook left in a writable field, against the field's bounds (iaptsim/hooks.h).
+ * The Lua host checks each value as a plugin writes it; a C hook's are checked here. */
+static int value_ok(const iapt_person_field *f, double x)
+{
+	switch (f->kind) {
+	case IAPT_PK_BOOLEAN: return x == 0 || x == 1;
+	case IAPT_PK_NAME: return x >= 0 && x < f->n_values;
+	case IAPT_PK_NUMBER: return x >= f->min && x <= f->max; /* NaN fails */
+	case IAPT_PK_WHOLE: return x >= f->min && x <= f->max && x == floor(x);
+	default: return 1;
+	}
+}
+
+static int bad_value(int field, double x, int hook)
+{
+	const iapt_person_field *f = iapt_person_field_get(field);
+	const char *name = f->name, *hk = iapt_hook_name(hook);
+	switch (f->kind) {
+	case IAPT_PK_BOOLEAN:
+		return iapt_error__set(IAPT_ERANGE, "hook %s set person.%s = %.10g, outside {0, 1}", hk, name, x);
+	case IAPT_PK_NAME:
+		return iapt_error__set(IAPT_ERANGE, "hook %s set person.%s = %.10g, outside [0, %d] (%s .. %s)", hk, name, x,
+				       f->n_values - 1, f->values[0], f->values[f->n_values - 1]);
+	default:
+		return iapt_error__set(IAPT_ERANGE, "hook %s set person.%s = %.10g, outside [%g, %g]", hk, name, x, f->min, f->max);
+	}
+}
+
+/* The writable fields of hook `hook` (bit `bit`) that the hook changed from what it was
+ * given, checked; NaN differs from itself, so it is checked too. */
+static int check_taken_back(const iapt_hook_person *v, const iapt_hook_person *given, unsigned bit, int hook)
+{
+#define X(name, ctype, kind, rd, wr, values, doc) \
+	if (((wr) & bit) && v->name != given->name && !value_ok(iapt_person_field_get(IAPT_PF_##name), (double)v->name)) \
+		return bad_value(IAPT_PF_##name, (double)v->name, hook);
+	IAPT_PERSON_FIELDS(X)
+#undef X
+	return IAPT_OK;
+}
+
 static int end_referral(sim *s, uint32_t i, int week)
 {
 	person *p = &s->people[i];
@@ -346,7 +386,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 		}
 	}
 	if (s->has & IAPT_HOOK_ON_DISCHARGE) {
-		iapt_hook_person v;
+		iapt_hook_person v, given;
 		int rc;
 		hook_view(s, p, &v);
 		v.discharge_week = week;
@@ -358,7 +398,10 @@ static int end_referral(sim *s, uint32_t i, int week)
 		v.reliable_deterioration = !!(flags & IAPT_O_RELIABLE_DETERIORATION);
 		s->ev_week = week;
 		s->ev_cohort = year_index(s, p->arrival);
-		if ((rc = s->hooks->on_discharge(s->hooks->data, s, &v)))
+		given = v;
+		hook_begin();
+		if ((rc = iapt_engine__hook_rc(s->hooks->on_discharge(s->hooks->data, s, &v), IAPT_HOOK_I_ON_DISCHARGE)) ||
+		    (rc = check_taken_back(&v, &given, IAPT_PD, IAPT_HOOK_I_ON_DISCHARGE)))
 			return rc;
 		emp_t = v.employment;
 #define X(field, member, back) \
@@ -440,16 +483,22 @@ static int arrive(sim *s, int week)
 		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
 		? IAPT_ROUTE_HI : IAPT_ROUTE_LI;
 	if (s->has & IAPT_HOOK_ON_REFERRAL) {
-		iapt_hook_person v;
+		iapt_hook_person v, given;
 		hook_view(s, p, &v);
 		v.route = route;
 		s->ev_week = week;
 		s->ev_cohort = year_index(s, week);
-		if ((rc = s->hooks->on_referral(s->hooks->data, s, &v))) {
+		given = v;
+		hook_begin();
+		if ((rc = iapt_engine__hook_rc(s->hooks->on_referral(s->hooks->data, s, &v), IAPT_HOOK_I_ON_REFERRAL)) ||
+		    (rc = check_taken_back(&v, &given, IAPT_PR, IAPT_HOOK_I_ON_REFERRAL))) {
 			person_free(s, i);
 			return rc;
 		}
-		/* the host checked the values; attributes first, then the route they imply */
+		/* a route the hook changed is its choice, whether or not it set the written bit */
+		if (v.route != given.route)
+			v.written |= 1ull << IAPT_PF_route;
+		/* attributes first, then the route they imply */
 #define X(field, member, back) \
 	if (PERSON_WRITABLE_##field & IAPT_PR) \
 		p->member = v.field;
@@ -600,7 +649,8 @@ int iapt_engine__simulate(sim *s)
 				s->ev_cohort = y - s->sc->first_year;
 				s->in_setup = 2;
 				s->year = y;
-				rc = s->hooks->on_year(s->hooks->data, s, y);
+				hook_begin();
+				rc = iapt_engine__hook_rc(s->hooks->on_year(s->hooks->data, s, y), IAPT_HOOK_I_ON_YEAR);
 				s->in_setup = 0;
 				if (rc)
 					return rc;

@@ -49,6 +49,15 @@ static int draw_parameters(sim *s, double *out)
 	return rc;
 }
 
+int iapt_engine__hook_rc(int rc, int hook)
+{
+	if (rc > 0)
+		return iapt_error__set(IAPT_ERROR, "hook %s returned %d, not 0 or a negative IAPT_E* code", iapt_hook_name(hook), rc);
+	if (rc < 0 && iapt_error_last()->code == IAPT_OK)
+		return iapt_error__set(rc, "hook %s returned %d without a message", iapt_hook_name(hook), rc);
+	return rc;
+}
+
 int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
 			       iapt_counters *ct, iapt_run_stats *stats)
 {
@@ -107,7 +116,8 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	}
 	if (s.has & IAPT_HOOK_SETUP) {
 		s.in_setup = 1;
-		rc = hooks->setup(hooks->data, &s);
+		hook_begin();
+		rc = iapt_engine__hook_rc(hooks->setup(hooks->data, &s), IAPT_HOOK_I_SETUP);
 		s.in_setup = 0;
 		if (rc)
 			goto cleanup;
@@ -131,9 +141,13 @@ cleanup:
 		int rc2;
 		s.ev_week = s.weeks;
 		s.ev_cohort = -1;
-		rc2 = hooks->on_finish(hooks->data, &s, rc == IAPT_OK);
-		if (!rc)
-			rc = rc2;
+		if (rc) { /* the replicate's failure is the one reported; keep its message */
+			(void)hooks->on_finish(hooks->data, &s, 0);
+		} else {
+			hook_begin();
+			rc2 = hooks->on_finish(hooks->data, &s, 1);
+			rc = iapt_engine__hook_rc(rc2, IAPT_HOOK_I_ON_FINISH);
+		}
 	}
 	if (s.log.ptr && iapt_buf__ok(&s.log)) {
 		ct->log = s.log.ptr; /* handed over, even on failure: the lines may explain it */

@@ -204,11 +204,15 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	pthread_t *tids = NULL;
 
 	*out = NULL;
+	iapt_error_clear();
 	if ((rc = iapt_engine__validate(sc)))
 		return rc;
-	if (sc->n_plugin_specs && !(opt && opt->hooks))
-		return iapt_error__set(IAPT_EINVAL, "the scenario uses plugins: run it with their hooks (iapt_run_options.hooks, "
-				       "from iapt_plugin_host_hooks)");
+	/* a factory of the program's own would drop the scenario's plugins without a word */
+	if (sc->n_plugin_specs && !(opt && opt->hooks && opt->hooks->runs_plugins))
+		return iapt_error__set(IAPT_EINVAL,
+				       "the scenario uses plugins (%s%s): run it with their hooks (iapt_run_options.hooks, "
+				       "from iapt_plugin_host_hooks)%s", sc->plugin_specs[0].use, sc->n_plugin_specs > 1 ? ", ..." : "",
+				       opt && opt->hooks ? "; the hook factory given does not run them (iapt_hook_factory.runs_plugins)" : "");
 	if (opt && opt->hooks && (!opt->hooks->create || !opt->hooks->destroy || (opt->hooks->n_metrics && !opt->hooks->metrics)))
 		return iapt_error__set(IAPT_EINVAL, "a hook factory needs create, destroy and its metrics");
 	res = calloc(1, sizeof *res);
@@ -270,5 +274,6 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	}
 	res->stats = j.stats;
 	*out = res;
+	iapt_error_clear(); /* a hook may have left a message it handled */
 	return IAPT_OK;
 }

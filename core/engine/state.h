@@ -156,5 +156,14 @@ void iapt_engine__load_hazards(sim *s);
 void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, int emp_t);
 /* pathway.c: the week loop of one replicate (setup has run). */
 int iapt_engine__simulate(sim *s);
+/* Before a hook call: forget the thread's last error, so that a failing hook that sets no
+ * message can be told from one that did. */
+static inline void hook_begin(void)
+{
+	iapt_error_clear();
+}
+/* After it: rc, with a message naming the hook (IAPT_HOOK_I_*) when it gave none; a
+ * positive return is a failure too. */
+int iapt_engine__hook_rc(int rc, int hook);
 
 #endif

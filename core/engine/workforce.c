@@ -49,7 +49,70 @@ int iapt_engine__check_year(const iapt_params *p, int y)
 
 int iapt_engine_check(const iapt_scenario *sc)
 {
-	return iapt_engine__validate(sc);
+	int rc;
+	iapt_error_clear();
+	rc = iapt_engine__validate(sc);
+	if (!rc) /* looking up parameter schedules leaves "not found" behind */
+		iapt_error_clear();
+	return rc;
+}
+
+/* The values that shape the run, with the bounds the parser enforces (iaptsim/scenario.h):
+ * a program may change them after loading. */
+static int check_run_fields(const iapt_scenario *sc)
+{
+	if (!sc || !sc->params)
+		return iapt_error__set(IAPT_EINVAL, "no scenario (or one without parameters)");
+	if (sc->replicates < 1 || sc->replicates > IAPT_SCENARIO_MAX_REPLICATES)
+		return iapt_error__set(IAPT_ERANGE, "replicates: %d is out of range [1, %d]", sc->replicates,
+				       IAPT_SCENARIO_MAX_REPLICATES);
+	if (!(sc->population_scale > 0 && sc->population_scale <= IAPT_SCENARIO_MAX_SCALE))
+		return iapt_error__set(IAPT_ERANGE, "population_scale: %g is out of range (0, %g]", sc->population_scale,
+				       IAPT_SCENARIO_MAX_SCALE);
+	if (sc->first_year < IAPT_SCENARIO_MIN_YEAR || sc->first_year > IAPT_SCENARIO_MAX_YEAR)
+		return iapt_error__set(IAPT_ERANGE, "years: first year %d is out of range [%d, %d]", sc->first_year,
+				       IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	if (sc->last_year < IAPT_SCENARIO_MIN_YEAR || sc->last_year > IAPT_SCENARIO_MAX_YEAR)
+		return iapt_error__set(IAPT_ERANGE, "years: last year %d is out of range [%d, %d]", sc->last_year,
+				       IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	if (sc->last_year < sc->first_year)
+		return iapt_error__set(IAPT_ERANGE, "years: last year %d is before first year %d", sc->last_year, sc->first_year);
+	if (sc->last_year - sc->first_year + 1 > IAPT_SCENARIO_MAX_YEARS)
+		return iapt_error__set(IAPT_ERANGE, "years: %d years is more than the %d a run may cover",
+				       sc->last_year - sc->first_year + 1, IAPT_SCENARIO_MAX_YEARS);
+	return IAPT_OK;
+}
+
+/* x rounded up to two significant figures */
+static double round_up(double x)
+{
+	double m = pow(10.0, floor(log10(x)) - 1);
+	return ceil(x / m) * m;
+}
+
+/* A scale so small that a simulated year gets no referral leaves every rate undefined:
+ * refuse it, naming the smallest scale that gives each year one (arrivals accumulate
+ * over weeks, so scale x referrals in the year >= 1 gives at least one). */
+static int check_scale_referrals(const iapt_scenario *sc, int from_year)
+{
+	int y, worst = 0;
+	double least = HUGE_VAL;
+	char lab[8];
+	for (y = from_year; y <= sc->last_year; y++) {
+		double r = referrals_in_year(sc->params, sc->first_year, y < sc->first_year ? sc->first_year : y);
+		/* a year set to no referrals at all is the scenario's choice, not the scale's */
+		if (r > 0 && r < least) {
+			least = r;
+			worst = y < sc->first_year ? sc->first_year : y;
+		}
+	}
+	if (least < HUGE_VAL && least * sc->population_scale < 1.0)
+		return iapt_error__set(IAPT_ERANGE,
+				       "population_scale: %g gives %.3g referrals in %s, fewer than one; a scale of at least "
+				       "%g gives one in every simulated year",
+				       sc->population_scale, least * sc->population_scale, iapt_year_label(worst, lab),
+				       round_up(1.0 / least));
+	return IAPT_OK;
 }
 
 /* Factors that bring each money parameter (unit "GBP YYYY-YY") to the price year. */
@@ -110,12 +173,17 @@ static int check_draws(const iapt_scenario *sc)
 
 int iapt_engine__validate(const iapt_scenario *sc)
 {
-	int y, rc, burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
+	int y, rc, burn;
 	double f[IAPT_P__COUNT];
+	if ((rc = check_run_fields(sc)))
+		return rc;
+	burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
 	for (y = sc->first_year - burn; y <= sc->last_year; y++)
 		if ((rc = iapt_engine__check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
 			return rc;
 	if ((rc = check_draws(sc)))
+		return rc;
+	if ((rc = check_scale_referrals(sc, sc->first_year - burn)))
 		return rc;
 	if ((rc = iapt_econ_check(&sc->econ)))
 		return rc;

@@ -375,6 +375,7 @@ int iapt_plugin_host_new(iapt_plugin_host **out, const iapt_scenario *sc)
 	h->factory.destroy = hooks_free;
 	h->factory.metrics = h->metrics;
 	h->factory.n_metrics = h->n_metrics;
+	h->factory.runs_plugins = 1;
 	*out = h;
 	return IAPT_OK;
 }

@@ -1,27 +1,15 @@
-/* Lua's pattern matching (string.find, match, gmatch, gsub) with a step counter: the
- * plugin sandbox's bounded copy (plugins/README.md, "The sandbox").
+/* Pattern matching for the plugin sandbox (string.find, match, gmatch, gsub) with a step
+ * counter (plugins/README.md, "The sandbox"): iaptsim's own implementation of the pattern
+ * semantics of the Lua 5.4 Reference Manual, section 6.4.1 "Patterns", and of the four
+ * functions of section 6.4, written from the manual.
  *
- * The matcher of the system's Lua backtracks without limit in C, where the instruction
- * budget's count hook never fires: string.find(("a"):rep(40), ("a*"):rep(40) .. "b") runs
- * for ages. lstrlib.c cannot be patched from outside, so this is its pattern-matching part,
- * taken unchanged from Lua 5.4.4 (lstrlib.c, the section PATTERN MATCHING) apart from the
- * lines marked "iaptsim:", which count the matcher's steps (one per pattern item tried at
- * a position and one per character scanned by a class, a balance, a back-reference or a
- * plain search) and charge them to the instruction budget of the call (sandbox.c).
- *
- * Copyright (C) 1994-2022 Lua.org, PUC-Rio. Permission is hereby granted, free of charge,
- * to any person obtaining a copy of this software and associated documentation files (the
- * "Software"), to deal in the Software without restriction, including without limitation
- * the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
- * copies of the Software, and to permit persons to whom the Software is furnished to do so,
- * subject to the following conditions: The above copyright notice and this permission
- * notice shall be included in all copies or substantial portions of the Software. THE
- * SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED,
- * INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR
- * PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE
- * LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT
- * OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR
- * OTHER DEALINGS IN THE SOFTWARE. */
+ * Why not the system Lua's: its matcher backtracks in C without limit, where the instruction
+ * budget's count hook never fires, so string.find(("a"):rep(40), ("a*"):rep(40) .. "b")
+ * would run for ages. Here every pattern item tried at a subject position, and every
+ * character scanned by a repetition, a balance, a back-reference or a plain search, is one
+ * step; steps are charged to the budget of the call in progress (iapt_lua__charge in
+ * sandbox.c) in batches, so an exponential pattern ends with the budget error. The tests in
+ * tests/test_sandbox.c compare these functions with the system Lua's on many patterns. */
 #include <ctype.h>
 #include <stddef.h>
 #include <string.h>
@@ -31,700 +19,606 @@
 
 #include "lua/sandbox.h"
 
-#if !defined(LUA_MAXCAPTURES)
-#define LUA_MAXCAPTURES		32
-#endif
-#define uchar(c)	((unsigned char)(c))
-#define l_unlikely(x)	__builtin_expect(((x) != 0), 0)
-#define lua_assert(c)	((void)0)
+#define SM_MAXCAP 32      /* captures in one pattern (the manual's Lua has 32) */
+#define SM_MAXDEPTH 200   /* nested recursion of the matcher before "pattern too complex" */
+#define SM_BATCH 1024     /* steps gathered before they are charged */
+#define SM_OPEN (-1)      /* capture length: '(' seen, ')' not yet */
+#define SM_POS (-2)       /* capture length: a position capture "()" */
+#define SM_SPECIALS "^$*+?.([%-"
 
-/* iaptsim: steps are charged to the budget in chunks of STEP_CHUNK */
-#define STEP_CHUNK 4096
-#define STEP(ms, n) do { if (((ms)->left -= (lua_Integer)(n)) < 0) charge((ms)); } while (0)
+typedef struct sm_cap {
+	const char *at;
+	ptrdiff_t len; /* >= 0, SM_OPEN or SM_POS */
+} sm_cap;
 
-/*
-** translate a relative initial string position
-** (negative means back from end): clip result to [1, inf).
-** The length of any string in Lua must fit in a lua_Integer,
-** so there are no overflows in the casts.
-** The inverted comparison avoids a possible overflow
-** computing '-pos'.
-*/
-static size_t posrelatI (lua_Integer pos, size_t len) {
-  if (pos > 0)
-    return (size_t)pos;
-  else if (pos == 0)
-    return 1;
-  else if (pos < -(lua_Integer)len)  /* inverted comparison */
-    return 1;  /* clip to 1 */
-  else return len + (size_t)pos + 1;
+typedef struct sm {
+	lua_State *L;
+	const char *s0, *s1; /* subject [s0, s1) */
+	const char *p1;      /* end of the pattern */
+	int ncap;
+	int depth;           /* recursion still allowed */
+	lua_Integer steps;   /* not yet charged */
+	sm_cap cap[SM_MAXCAP];
+} sm;
+
+static void sm_flush(sm *m)
+{
+	lua_Integer n = m->steps;
+	m->steps = 0;
+	iapt_lua__charge(m->L, n);
 }
 
-
-#define CAP_UNFINISHED	(-1)
-#define CAP_POSITION	(-2)
-
-
-typedef struct MatchState {
-  const char *src_init;  /* init of source string */
-  const char *src_end;  /* end ('\0') of source string */
-  const char *p_end;  /* end ('\0') of pattern */
-  lua_State *L;
-  lua_Integer left;  /* iaptsim: steps left in the chunk not yet charged */
-  int matchdepth;  /* control for recursive depth (to avoid C stack overflow) */
-  unsigned char level;  /* total number of captures (finished or unfinished) */
-  struct {
-    const char *init;
-    ptrdiff_t len;
-  } capture[LUA_MAXCAPTURES];
-} MatchState;
-
-
-/* recursive function */
-static const char *match (MatchState *ms, const char *s, const char *p);
-
-
-/* iaptsim: charge the steps taken since the last charge (raises when the budget is spent) */
-static void charge (MatchState *ms) {
-  lua_Integer used = STEP_CHUNK - ms->left;
-  ms->left = STEP_CHUNK;
-  iapt_lua__charge(ms->L, used);
+static void sm_step(sm *m, lua_Integer n)
+{
+	m->steps += n;
+	if (m->steps >= SM_BATCH)
+		sm_flush(m);
 }
 
-
-/* maximum recursion depth for 'match' */
-#if !defined(MAXCCALLS)
-#define MAXCCALLS	200
-#endif
-
-
-#define L_ESC		'%'
-#define SPECIALS	"^$*+?.([%-"
-
-
-static int check_capture (MatchState *ms, int l) {
-  l -= '1';
-  if (l_unlikely(l < 0 || l >= ms->level ||
-                 ms->capture[l].len == CAP_UNFINISHED))
-    return luaL_error(ms->L, "invalid capture index %%%d", l + 1);
-  return l;
+/* Whether c is in the class letter k (%a, %d, ..., upper case for the complement); any other
+ * k stands for itself. */
+static int sm_class(int c, int k)
+{
+	int r;
+	switch (tolower(k)) {
+	case 'a': r = isalpha(c); break;
+	case 'c': r = iscntrl(c); break;
+	case 'd': r = isdigit(c); break;
+	case 'g': r = isgraph(c); break;
+	case 'l': r = islower(c); break;
+	case 'p': r = ispunct(c); break;
+	case 's': r = isspace(c); break;
+	case 'u': r = isupper(c); break;
+	case 'w': r = isalnum(c); break;
+	case 'x': r = isxdigit(c); break;
+	case 'z': r = c == 0; break; /* Lua 5.1's %z, which the system Lua still accepts */
+	default: return k == c;
+	}
+	r = r != 0;
+	return isupper(k) ? !r : r;
 }
 
-
-static int capture_to_close (MatchState *ms) {
-  int level = ms->level;
-  for (level--; level>=0; level--)
-    if (ms->capture[level].len == CAP_UNFINISHED) return level;
-  return luaL_error(ms->L, "invalid pattern capture");
+/* The end (one past) of the single-character class at p, which is before the pattern's end. */
+static const char *sm_class_end(sm *m, const char *p)
+{
+	if (*p == '%') {
+		if (p + 1 >= m->p1)
+			luaL_error(m->L, "malformed pattern (ends with '%%')");
+		return p + 2;
+	}
+	if (*p == '[') {
+		const char *q = p + 1;
+		if (q < m->p1 && *q == '^')
+			q++;
+		/* the first character of a set may be ']' and is then an ordinary member */
+		do {
+			if (q >= m->p1)
+				luaL_error(m->L, "malformed pattern (missing ']')");
+			if (*q++ == '%') {
+				if (q >= m->p1)
+					luaL_error(m->L, "malformed pattern (missing ']')");
+				q++;
+			}
+		} while (q >= m->p1 || *q != ']');
+		return q + 1;
+	}
+	return p + 1;
 }
 
-
-static const char *classend (MatchState *ms, const char *p) {
-  switch (*p++) {
-    case L_ESC: {
-      if (l_unlikely(p == ms->p_end))
-        luaL_error(ms->L, "malformed pattern (ends with '%%')");
-      return p+1;
-    }
-    case '[': {
-      if (*p == '^') p++;
-      do {  /* look for a ']' */
-        if (l_unlikely(p == ms->p_end))
-          luaL_error(ms->L, "malformed pattern (missing ']')");
-        if (*(p++) == L_ESC && p < ms->p_end)
-          p++;  /* skip escapes (e.g. '%]') */
-      } while (*p != ']');
-      return p+1;
-    }
-    default: {
-      return p;
-    }
-  }
+/* Whether c is in the set [..] from p (its '[') to close (its ']'). */
+static int sm_in_set(int c, const char *p, const char *close)
+{
+	int want = 1;
+	const char *q = p + 1;
+	if (*q == '^') {
+		want = 0;
+		q++;
+	}
+	while (q < close) {
+		if (*q == '%' && q + 1 < close) {
+			if (sm_class(c, (unsigned char)q[1]))
+				return want;
+			q += 2;
+		} else if (q + 2 < close && q[1] == '-') {
+			if ((unsigned char)q[0] <= c && c <= (unsigned char)q[2])
+				return want;
+			q += 3;
+		} else {
+			if ((unsigned char)*q == c)
+				return want;
+			q++;
+		}
+	}
+	return !want;
 }
 
-
-static int match_class (int c, int cl) {
-  int res;
-  switch (tolower(cl)) {
-    case 'a' : res = isalpha(c); break;
-    case 'c' : res = iscntrl(c); break;
-    case 'd' : res = isdigit(c); break;
-    case 'g' : res = isgraph(c); break;
-    case 'l' : res = islower(c); break;
-    case 'p' : res = ispunct(c); break;
-    case 's' : res = isspace(c); break;
-    case 'u' : res = isupper(c); break;
-    case 'w' : res = isalnum(c); break;
-    case 'x' : res = isxdigit(c); break;
-    case 'z' : res = (c == 0); break;  /* deprecated option */
-    default: return (cl == c);
-  }
-  return (islower(cl) ? res : !res);
+/* Whether the subject character c matches the class [p, end). */
+static int sm_single(int c, const char *p, const char *end)
+{
+	switch (*p) {
+	case '.': return 1;
+	case '%': return sm_class(c, (unsigned char)p[1]);
+	case '[': return sm_in_set(c, p, end - 1);
+	default: return (unsigned char)*p == c;
+	}
 }
 
+static const char *sm_match(sm *m, const char *s, const char *p);
 
-static int matchbracketclass (int c, const char *p, const char *ec) {
-  int sig = 1;
-  if (*(p+1) == '^') {
-    sig = 0;
-    p++;  /* skip the '^' */
-  }
-  while (++p < ec) {
-    if (*p == L_ESC) {
-      p++;
-      if (match_class(c, uchar(*p)))
-        return sig;
-    }
-    else if ((*(p+1) == '-') && (p+2 < ec)) {
-      p+=2;
-      if (uchar(*(p-2)) <= c && c <= uchar(*p))
-        return sig;
-    }
-    else if (uchar(*p) == c) return sig;
-  }
-  return !sig;
+static const char *sm_capture(sm *m, const char *s, const char *p, ptrdiff_t kind)
+{
+	const char *r;
+	if (m->ncap >= SM_MAXCAP)
+		luaL_error(m->L, "too many captures");
+	m->cap[m->ncap].at = s;
+	m->cap[m->ncap].len = kind;
+	m->ncap++;
+	r = sm_match(m, s, p);
+	if (!r)
+		m->ncap--;
+	return r;
 }
 
-
-static int singlematch (MatchState *ms, const char *s, const char *p,
-                        const char *ep) {
-  if (s >= ms->src_end)
-    return 0;
-  else {
-    int c = uchar(*s);
-    switch (*p) {
-      case '.': return 1;  /* matches any char */
-      case L_ESC: return match_class(c, uchar(*(p+1)));
-      case '[': STEP(ms, ep - p); return matchbracketclass(c, p, ep-1);  /* iaptsim */
-      default:  return (uchar(*p) == c);
-    }
-  }
+static const char *sm_close(sm *m, const char *s, const char *p)
+{
+	int i = m->ncap - 1;
+	const char *r;
+	while (i >= 0 && m->cap[i].len != SM_OPEN)
+		i--;
+	if (i < 0)
+		luaL_error(m->L, "invalid pattern capture");
+	m->cap[i].len = s - m->cap[i].at;
+	r = sm_match(m, s, p);
+	if (!r)
+		m->cap[i].len = SM_OPEN;
+	return r;
 }
 
-
-static const char *matchbalance (MatchState *ms, const char *s,
-                                   const char *p) {
-  if (l_unlikely(p >= ms->p_end - 1))
-    luaL_error(ms->L, "malformed pattern (missing arguments to '%%b')");
-  if (*s != *p) return NULL;
-  else {
-    int b = *p;
-    int e = *(p+1);
-    int cont = 1;
-    const char *s0 = s;  /* iaptsim */
-    while (++s < ms->src_end) {
-      if (*s == e) {
-        if (--cont == 0) { STEP(ms, s - s0); return s+1; }  /* iaptsim */
-      }
-      else if (*s == b) cont++;
-    }
-    STEP(ms, s - s0);  /* iaptsim */
-  }
-  return NULL;  /* string ends out of balance */
+/* %bxy at s: the end of the balanced run, or NULL. */
+static const char *sm_balance(sm *m, const char *s, int x, int y)
+{
+	int open = 1;
+	if (s >= m->s1 || (unsigned char)*s != x)
+		return NULL;
+	for (s++; s < m->s1; s++) {
+		int c = (unsigned char)*s;
+		sm_step(m, 1);
+		if (c == y) {
+			if (--open == 0)
+				return s + 1;
+		} else if (c == x) {
+			open++;
+		}
+	}
+	return NULL;
 }
 
-
-static const char *max_expand (MatchState *ms, const char *s,
-                                 const char *p, const char *ep) {
-  ptrdiff_t i = 0;  /* counts maximum expand for item */
-  while (singlematch(ms, s + i, p, ep))
-    i++;
-  STEP(ms, i);  /* iaptsim */
-  /* keeps trying to match with the maximum repetitions */
-  while (i>=0) {
-    const char *res = match(ms, (s+i), ep+1);
-    if (res) return res;
-    i--;  /* else didn't match; reduce 1 repetition to try again */
-  }
-  return NULL;
+/* %1..%9 at s: the end of the repeated capture, or NULL. */
+static const char *sm_backref(sm *m, const char *s, int d)
+{
+	int i = d - '1';
+	size_t n;
+	if (i < 0 || i >= m->ncap || m->cap[i].len == SM_OPEN)
+		luaL_error(m->L, "invalid capture index %%%d in pattern", i + 1);
+	if (m->cap[i].len == SM_POS)
+		return NULL; /* a position is no text to repeat */
+	n = (size_t)m->cap[i].len;
+	sm_step(m, (lua_Integer)n);
+	if ((size_t)(m->s1 - s) < n || memcmp(m->cap[i].at, s, n) != 0)
+		return NULL;
+	return s + n;
 }
 
-
-static const char *min_expand (MatchState *ms, const char *s,
-                                 const char *p, const char *ep) {
-  for (;;) {
-    const char *res = match(ms, s, ep+1);
-    if (res != NULL)
-      return res;
-    else if (singlematch(ms, s, p, ep)) {
-      s++;  /* try with one more repetition */
-      STEP(ms, 1);  /* iaptsim */
-    }
-    else return NULL;
-  }
+/* The single class [p, ep) repeated as often as possible from s, then fewer, before the rest
+ * of the pattern at rest. */
+static const char *sm_greedy(sm *m, const char *s, const char *p, const char *ep, const char *rest)
+{
+	ptrdiff_t n = 0;
+	while (s + n < m->s1 && sm_single((unsigned char)s[n], p, ep)) {
+		sm_step(m, 1);
+		n++;
+	}
+	for (; n >= 0; n--) {
+		const char *r = sm_match(m, s + n, rest);
+		if (r)
+			return r;
+	}
+	return NULL;
 }
 
-
-static const char *start_capture (MatchState *ms, const char *s,
-                                    const char *p, int what) {
-  const char *res;
-  int level = ms->level;
-  if (level >= LUA_MAXCAPTURES) luaL_error(ms->L, "too many captures");
-  ms->capture[level].init = s;
-  ms->capture[level].len = what;
-  ms->level = level+1;
-  if ((res=match(ms, s, p)) == NULL)  /* match failed? */
-    ms->level--;  /* undo capture */
-  return res;
+/* The same, as few times as possible first. */
+static const char *sm_lazy(sm *m, const char *s, const char *p, const char *ep, const char *rest)
+{
+	for (;;) {
+		const char *r = sm_match(m, s, rest);
+		if (r)
+			return r;
+		if (s >= m->s1 || !sm_single((unsigned char)*s, p, ep))
+			return NULL;
+		sm_step(m, 1);
+		s++;
+	}
 }
 
-
-static const char *end_capture (MatchState *ms, const char *s,
-                                  const char *p) {
-  int l = capture_to_close(ms);
-  const char *res;
-  ms->capture[l].len = s - ms->capture[l].init;  /* close capture */
-  if ((res = match(ms, s, p)) == NULL)  /* match failed? */
-    ms->capture[l].len = CAP_UNFINISHED;  /* undo capture */
-  return res;
+/* Match the pattern from p against the subject from s: the end of the match, or NULL. */
+static const char *sm_match(sm *m, const char *s, const char *p)
+{
+	const char *r = NULL;
+	if (m->depth-- <= 0)
+		luaL_error(m->L, "pattern too complex");
+	for (;;) {
+		const char *ep;
+		int ok;
+		if (p >= m->p1) {
+			r = s;
+			break;
+		}
+		sm_step(m, 1);
+		if (*p == '(') {
+			if (p + 1 < m->p1 && p[1] == ')')
+				r = sm_capture(m, s, p + 2, SM_POS);
+			else
+				r = sm_capture(m, s, p + 1, SM_OPEN);
+			break;
+		}
+		if (*p == ')') {
+			r = sm_close(m, s, p + 1);
+			break;
+		}
+		if (*p == '$' && p + 1 == m->p1) {
+			r = s == m->s1 ? s : NULL;
+			break;
+		}
+		if (*p == '%' && p + 1 < m->p1) {
+			int k = (unsigned char)p[1];
+			if (k == 'b') {
+				if (p + 3 >= m->p1)
+					luaL_error(m->L, "malformed pattern (missing arguments to '%%b')");
+				s = sm_balance(m, s, (unsigned char)p[2], (unsigned char)p[3]);
+				if (!s)
+					break;
+				p += 4;
+				continue;
+			}
+			if (k == 'f') {
+				int before, here;
+				if (p + 2 >= m->p1 || p[2] != '[')
+					luaL_error(m->L, "missing '[' after '%%f' in pattern");
+				ep = sm_class_end(m, p + 2);
+				before = s == m->s0 ? 0 : (unsigned char)s[-1];
+				here = s < m->s1 ? (unsigned char)*s : 0;
+				if (sm_in_set(before, p + 2, ep - 1) || !sm_in_set(here, p + 2, ep - 1))
+					break;
+				p = ep;
+				continue;
+			}
+			if (isdigit(k)) {
+				s = sm_backref(m, s, k);
+				if (!s)
+					break;
+				p += 2;
+				continue;
+			}
+		}
+		/* a single-character class, perhaps with a repetition */
+		ep = sm_class_end(m, p);
+		ok = s < m->s1 && sm_single((unsigned char)*s, p, ep);
+		if (ep < m->p1) {
+			if (*ep == '?') {
+				if (ok && (r = sm_match(m, s + 1, ep + 1)) != NULL)
+					break;
+				p = ep + 1;
+				continue;
+			}
+			if (*ep == '+') {
+				r = ok ? sm_greedy(m, s + 1, p, ep, ep + 1) : NULL;
+				break;
+			}
+			if (*ep == '*') {
+				r = sm_greedy(m, s, p, ep, ep + 1);
+				break;
+			}
+			if (*ep == '-') {
+				r = sm_lazy(m, s, p, ep, ep + 1);
+				break;
+			}
+		}
+		if (!ok)
+			break;
+		s++;
+		p = ep;
+	}
+	m->depth++;
+	return r;
 }
 
-
-static const char *match_capture (MatchState *ms, const char *s, int l) {
-  size_t len;
-  l = check_capture(ms, l);
-  len = ms->capture[l].len;
-  STEP(ms, len);  /* iaptsim */
-  if ((size_t)(ms->src_end-s) >= len &&
-      memcmp(ms->capture[l].init, s, len) == 0)
-    return s+len;
-  else return NULL;
+/* Try the pattern at s with no capture yet: the end of the match, or NULL. */
+static const char *sm_try(sm *m, const char *s, const char *p)
+{
+	m->ncap = 0;
+	m->depth = SM_MAXDEPTH;
+	return sm_match(m, s, p);
 }
 
-
-static const char *match (MatchState *ms, const char *s, const char *p) {
-  if (l_unlikely(ms->matchdepth-- == 0))
-    luaL_error(ms->L, "pattern too complex");
-  init: /* using goto's to optimize tail recursion */
-  STEP(ms, 1);  /* iaptsim */
-  if (p != ms->p_end) {  /* end of pattern? */
-    switch (*p) {
-      case '(': {  /* start capture */
-        if (*(p + 1) == ')')  /* position capture? */
-          s = start_capture(ms, s, p + 2, CAP_POSITION);
-        else
-          s = start_capture(ms, s, p + 1, CAP_UNFINISHED);
-        break;
-      }
-      case ')': {  /* end capture */
-        s = end_capture(ms, s, p + 1);
-        break;
-      }
-      case '$': {
-        if ((p + 1) != ms->p_end)  /* is the '$' the last char in pattern? */
-          goto dflt;  /* no; go to default */
-        s = (s == ms->src_end) ? s : NULL;  /* check end of string */
-        break;
-      }
-      case L_ESC: {  /* escaped sequences not in the format class[*+?-]? */
-        switch (*(p + 1)) {
-          case 'b': {  /* balanced string? */
-            s = matchbalance(ms, s, p + 2);
-            if (s != NULL) {
-              p += 4; goto init;  /* return match(ms, s, p + 4); */
-            }  /* else fail (s == NULL) */
-            break;
-          }
-          case 'f': {  /* frontier? */
-            const char *ep; char previous;
-            p += 2;
-            if (l_unlikely(*p != '['))
-              luaL_error(ms->L, "missing '[' after '%%f' in pattern");
-            ep = classend(ms, p);  /* points to what is next */
-            previous = (s == ms->src_init) ? '\0' : *(s - 1);
-            if (!matchbracketclass(uchar(previous), p, ep - 1) &&
-               matchbracketclass(uchar(*s), p, ep - 1)) {
-              p = ep; goto init;  /* return match(ms, s, ep); */
-            }
-            s = NULL;  /* match failed */
-            break;
-          }
-          case '0': case '1': case '2': case '3':
-          case '4': case '5': case '6': case '7':
-          case '8': case '9': {  /* capture results (%0-%9)? */
-            s = match_capture(ms, s, uchar(*(p + 1)));
-            if (s != NULL) {
-              p += 2; goto init;  /* return match(ms, s, p + 2) */
-            }
-            break;
-          }
-          default: goto dflt;
-        }
-        break;
-      }
-      default: dflt: {  /* pattern class plus optional suffix */
-        const char *ep = classend(ms, p);  /* points to optional suffix */
-        /* does not match at least once? */
-        if (!singlematch(ms, s, p, ep)) {
-          if (*ep == '*' || *ep == '?' || *ep == '-') {  /* accept empty? */
-            p = ep + 1; goto init;  /* return match(ms, s, ep + 1); */
-          }
-          else  /* '+' or no suffix */
-            s = NULL;  /* fail */
-        }
-        else {  /* matched once */
-          switch (*ep) {  /* handle optional suffix */
-            case '?': {  /* optional */
-              const char *res;
-              if ((res = match(ms, s + 1, ep + 1)) != NULL)
-                s = res;
-              else {
-                p = ep + 1; goto init;  /* else return match(ms, s, ep + 1); */
-              }
-              break;
-            }
-            case '+':  /* 1 or more repetitions */
-              s++;  /* 1 match already done */
-              /* FALLTHROUGH */
-            case '*':  /* 0 or more repetitions */
-              s = max_expand(ms, s, p, ep);
-              break;
-            case '-':  /* 0 or more repetitions (minimum) */
-              s = min_expand(ms, s, p, ep);
-              break;
-            default:  /* no suffix */
-              s++; p = ep; goto init;  /* return match(ms, s + 1, ep); */
-          }
-        }
-        break;
-      }
-    }
-  }
-  ms->matchdepth++;
-  return s;
+static void sm_init(sm *m, lua_State *L, const char *s, size_t ls, const char *p, size_t lp)
+{
+	m->L = L;
+	m->s0 = s;
+	m->s1 = s + ls;
+	m->p1 = p + lp;
+	m->ncap = 0;
+	m->depth = SM_MAXDEPTH;
+	m->steps = 0;
 }
 
-
-
-static const char *lmemfind (MatchState *ms, const char *s1, size_t l1,
-                               const char *s2, size_t l2) {
-  if (l2 == 0) return s1;  /* empty strings are everywhere */
-  else if (l2 > l1) return NULL;  /* avoids a negative 'l1' */
-  else {
-    const char *init;  /* to search for a '*s2' inside 's1' */
-    l2--;  /* 1st char will be checked by 'memchr' */
-    l1 = l1-l2;  /* 's2' cannot be found after that */
-    while (l1 > 0 && (init = (const char *)memchr(s1, *s2, l1)) != NULL) {
-      STEP(ms, (size_t)(init - s1) + 1 + l2);  /* iaptsim */
-      init++;   /* 1st char is already checked */
-      if (memcmp(init, s2+1, l2) == 0)
-        return init-1;
-      else {  /* correct 'l1' and 's1' to try again */
-        l1 -= init-s1;
-        s1 = init;
-      }
-    }
-    return NULL;  /* not found */
-  }
+/* Push capture i of the match [s, e); with no capture, index 0 is the whole match. */
+static void sm_push_cap(sm *m, int i, const char *s, const char *e)
+{
+	if (i >= m->ncap) {
+		if (i != 0)
+			luaL_error(m->L, "invalid capture index %%%d", i + 1);
+		lua_pushlstring(m->L, s, (size_t)(e - s));
+		return;
+	}
+	if (m->cap[i].len == SM_OPEN)
+		luaL_error(m->L, "unfinished capture");
+	if (m->cap[i].len == SM_POS)
+		lua_pushinteger(m->L, (lua_Integer)(m->cap[i].at - m->s0) + 1);
+	else
+		lua_pushlstring(m->L, m->cap[i].at, (size_t)m->cap[i].len);
 }
 
-
-/*
-** get information about the i-th capture. If there are no captures
-** and 'i==0', return information about the whole match, which
-** is the range 's'..'e'. If the capture is a string, return
-** its length and put its address in '*cap'. If it is an integer
-** (a position), push it on the stack and return CAP_POSITION.
-*/
-static size_t get_onecapture (MatchState *ms, int i, const char *s,
-                              const char *e, const char **cap) {
-  if (i >= ms->level) {
-    if (l_unlikely(i != 0))
-      luaL_error(ms->L, "invalid capture index %%%d", i + 1);
-    *cap = s;
-    return e - s;
-  }
-  else {
-    ptrdiff_t capl = ms->capture[i].len;
-    *cap = ms->capture[i].init;
-    if (l_unlikely(capl == CAP_UNFINISHED))
-      luaL_error(ms->L, "unfinished capture");
-    else if (capl == CAP_POSITION)
-      lua_pushinteger(ms->L, (ms->capture[i].init - ms->src_init) + 1);
-    return capl;
-  }
+/* Push the captures (or, when whole and there are none, the match): how many. */
+static int sm_push_caps(sm *m, const char *s, const char *e, int whole)
+{
+	int i, n = m->ncap == 0 && whole ? 1 : m->ncap;
+	luaL_checkstack(m->L, n, "too many captures");
+	for (i = 0; i < n; i++)
+		sm_push_cap(m, i, s, e);
+	return n;
 }
 
-
-/*
-** Push the i-th capture on the stack.
-*/
-static void push_onecapture (MatchState *ms, int i, const char *s,
-                                                    const char *e) {
-  const char *cap;
-  ptrdiff_t l = get_onecapture(ms, i, s, e, &cap);
-  if (l != CAP_POSITION)
-    lua_pushlstring(ms->L, cap, l);
-  /* else position was already pushed */
+/* A 1-based init (negative counts from the end) as a 0-based offset; may exceed len. */
+static size_t sm_init_pos(lua_Integer pos, size_t len)
+{
+	if (pos > 0)
+		return (size_t)pos - 1;
+	if (pos == 0 || pos < -(lua_Integer)len)
+		return 0;
+	return (size_t)((lua_Integer)len + pos);
 }
 
-
-static int push_captures (MatchState *ms, const char *s, const char *e) {
-  int i;
-  int nlevels = (ms->level == 0 && s) ? 1 : ms->level;
-  luaL_checkstack(ms->L, nlevels, "too many captures");
-  for (i = 0; i < nlevels; i++)
-    push_onecapture(ms, i, s, e);
-  return nlevels;  /* number of strings pushed */
+static int sm_no_specials(const char *p, size_t lp)
+{
+	size_t i;
+	for (i = 0; i < lp; i++)
+		if (p[i] != '\0' && strchr(SM_SPECIALS, p[i]))
+			return 0;
+	return 1;
 }
 
-
-/* check whether pattern has no special characters */
-static int nospecials (const char *p, size_t l) {
-  size_t upto = 0;
-  do {
-    if (strpbrk(p + upto, SPECIALS))
-      return 0;  /* pattern has a special character */
-    upto += strlen(p + upto) + 1;  /* may have more after \0 */
-  } while (upto <= l);
-  return 1;  /* no special chars found */
+/* The first occurrence of [p, p + lp) in [s, s1), counting characters compared, or NULL. */
+static const char *sm_plain(sm *m, const char *s, const char *p, size_t lp)
+{
+	if (lp == 0)
+		return s;
+	for (; (size_t)(m->s1 - s) >= lp; s++) {
+		size_t k = 0;
+		while (k < lp && s[k] == p[k])
+			k++;
+		sm_step(m, (lua_Integer)(k + 1));
+		if (k == lp)
+			return s;
+	}
+	return NULL;
 }
 
-
-static void prepstate (MatchState *ms, lua_State *L,
-                       const char *s, size_t ls, const char *p, size_t lp) {
-  ms->L = L;
-  ms->left = STEP_CHUNK;  /* iaptsim */
-  ms->matchdepth = MAXCCALLS;
-  ms->src_init = s;
-  ms->src_end = s + ls;
-  ms->p_end = p + lp;
+static int sm_find(lua_State *L, int find)
+{
+	size_t ls, lp;
+	const char *s = luaL_checklstring(L, 1, &ls);
+	const char *p = luaL_checklstring(L, 2, &lp);
+	size_t at = sm_init_pos(luaL_optinteger(L, 3, 1), ls);
+	sm m;
+	if (at > ls) {
+		luaL_pushfail(L);
+		return 1;
+	}
+	sm_init(&m, L, s, ls, p, lp);
+	if (find && (lua_toboolean(L, 4) || sm_no_specials(p, lp))) {
+		const char *hit = sm_plain(&m, s + at, p, lp);
+		sm_flush(&m);
+		if (!hit) {
+			luaL_pushfail(L);
+			return 1;
+		}
+		lua_pushinteger(L, (lua_Integer)(hit - s) + 1);
+		lua_pushinteger(L, (lua_Integer)(hit - s) + (lua_Integer)lp);
+		return 2;
+	} else {
+		int anchored = lp > 0 && *p == '^';
+		const char *from = s + at, *pat = anchored ? p + 1 : p;
+		for (;;) {
+			const char *e = sm_try(&m, from, pat);
+			if (e) {
+				sm_flush(&m);
+				if (!find)
+					return sm_push_caps(&m, from, e, 1);
+				lua_pushinteger(L, (lua_Integer)(from - s) + 1);
+				lua_pushinteger(L, (lua_Integer)(e - s));
+				return 2 + sm_push_caps(&m, NULL, NULL, 0);
+			}
+			if (anchored || from >= m.s1)
+				break;
+			from++;
+		}
+		sm_flush(&m);
+		luaL_pushfail(L);
+		return 1;
+	}
 }
 
-
-static void reprepstate (MatchState *ms) {
-  ms->level = 0;
-  lua_assert(ms->matchdepth == MAXCCALLS);
+static int sm_l_find(lua_State *L)
+{
+	return sm_find(L, 1);
 }
 
-
-static int str_find_aux (lua_State *L, int find) {
-  size_t ls, lp;
-  const char *s = luaL_checklstring(L, 1, &ls);
-  const char *p = luaL_checklstring(L, 2, &lp);
-  size_t init = posrelatI(luaL_optinteger(L, 3, 1), ls) - 1;
-  if (init > ls) {  /* start after string's end? */
-    luaL_pushfail(L);  /* cannot find anything */
-    return 1;
-  }
-  iapt_lua__charge(L, (lua_Integer)(lp / 16));  /* iaptsim: nospecials and setup */
-  /* explicit request or no special characters? */
-  if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {
-    /* do a plain search */
-    MatchState ms;  /* iaptsim: for the step count */
-    const char *s2;
-    prepstate(&ms, L, s, ls, p, lp);
-    s2 = lmemfind(&ms, s + init, ls - init, p, lp);
-    charge(&ms);  /* iaptsim */
-    if (s2) {
-      lua_pushinteger(L, (s2 - s) + 1);
-      lua_pushinteger(L, (s2 - s) + lp);
-      return 2;
-    }
-  }
-  else {
-    MatchState ms;
-    const char *s1 = s + init;
-    int anchor = (*p == '^');
-    if (anchor) {
-      p++; lp--;  /* skip anchor character */
-    }
-    prepstate(&ms, L, s, ls, p, lp);
-    do {
-      const char *res;
-      reprepstate(&ms);
-      if ((res=match(&ms, s1, p)) != NULL) {
-        charge(&ms);  /* iaptsim */
-        if (find) {
-          lua_pushinteger(L, (s1 - s) + 1);  /* start */
-          lua_pushinteger(L, res - s);   /* end */
-          return push_captures(&ms, NULL, 0) + 2;
-        }
-        else
-          return push_captures(&ms, s1, res);
-      }
-    } while (s1++ < ms.src_end && !anchor);
-    charge(&ms);  /* iaptsim */
-  }
-  luaL_pushfail(L);  /* not found */
-  return 1;
+static int sm_l_match(lua_State *L)
+{
+	return sm_find(L, 0);
 }
 
+/* gmatch's iterator state: where the next search starts and where the last match ended
+ * (a match may not end there again, so an empty match right after a match is skipped). */
+typedef struct sm_iter {
+	size_t next;
+	size_t last;  /* offset of the last match's end, or (size_t)-1 before the first */
+} sm_iter;
 
-static int str_find (lua_State *L) {
-  return str_find_aux(L, 1);
+static int sm_gmatch_next(lua_State *L)
+{
+	size_t ls, lp;
+	const char *s = lua_tolstring(L, lua_upvalueindex(1), &ls);
+	const char *p = lua_tolstring(L, lua_upvalueindex(2), &lp);
+	sm_iter *it = lua_touserdata(L, lua_upvalueindex(3));
+	sm m;
+	sm_init(&m, L, s, ls, p, lp);
+	while (it->next <= ls) {
+		const char *from = s + it->next;
+		const char *e = sm_try(&m, from, p);
+		if (e && (size_t)(e - s) != it->last) {
+			it->next = it->last = (size_t)(e - s);
+			sm_flush(&m);
+			return sm_push_caps(&m, from, e, 1);
+		}
+		it->next++;
+	}
+	sm_flush(&m);
+	return 0;
 }
 
-
-static int str_match (lua_State *L) {
-  return str_find_aux(L, 0);
+/* In gmatch a leading '^' is no anchor (it would stop the iteration): it matches itself. */
+static int sm_l_gmatch(lua_State *L)
+{
+	size_t ls;
+	sm_iter *it;
+	(void)luaL_checklstring(L, 1, &ls);
+	(void)luaL_checkstring(L, 2);
+	size_t at = sm_init_pos(luaL_optinteger(L, 3, 1), ls);
+	lua_settop(L, 2);
+	it = lua_newuserdatauv(L, sizeof *it, 0);
+	it->next = at > ls ? ls + 1 : at;
+	it->last = (size_t)-1;
+	lua_pushcclosure(L, sm_gmatch_next, 3);
+	return 1;
 }
 
-
-/* state for 'gmatch' */
-typedef struct GMatchState {
-  const char *src;  /* current position */
-  const char *p;  /* pattern */
-  const char *lastmatch;  /* end of last match */
-  MatchState ms;  /* match state */
-} GMatchState;
-
-
-static int gmatch_aux (lua_State *L) {
-  GMatchState *gm = (GMatchState *)lua_touserdata(L, lua_upvalueindex(3));
-  const char *src;
-  gm->ms.L = L;
-  for (src = gm->src; src <= gm->ms.src_end; src++) {
-    const char *e;
-    reprepstate(&gm->ms);
-    if ((e = match(&gm->ms, src, gm->p)) != NULL && e != gm->lastmatch) {
-      gm->src = gm->lastmatch = e;
-      charge(&gm->ms);  /* iaptsim */
-      return push_captures(&gm->ms, src, e);
-    }
-  }
-  charge(&gm->ms);  /* iaptsim */
-  return 0;  /* not found */
+/* Append the replacement string of gsub for the match [s, e). */
+static void sm_add_string(sm *m, luaL_Buffer *b, const char *s, const char *e)
+{
+	size_t lr, i;
+	const char *r = lua_tolstring(m->L, 3, &lr);
+	for (i = 0; i < lr; i++) {
+		int d;
+		if (r[i] != '%') {
+			luaL_addchar(b, r[i]);
+			continue;
+		}
+		i++;
+		d = i < lr ? (unsigned char)r[i] : 0;
+		if (d == '%') {
+			luaL_addchar(b, '%');
+		} else if (isdigit(d)) {
+			if (d == '0')
+				luaL_addlstring(b, s, (size_t)(e - s));
+			else {
+				sm_push_cap(m, d - '1', s, e);
+				luaL_tolstring(m->L, -1, NULL); /* a position capture becomes its digits */
+				lua_remove(m->L, -2);
+				luaL_addvalue(b);
+			}
+		} else {
+			luaL_error(m->L, "invalid use of '%c' in replacement string", '%');
+		}
+	}
 }
 
-
-static int gmatch (lua_State *L) {
-  size_t ls, lp;
-  const char *s = luaL_checklstring(L, 1, &ls);
-  const char *p = luaL_checklstring(L, 2, &lp);
-  size_t init = posrelatI(luaL_optinteger(L, 3, 1), ls) - 1;
-  GMatchState *gm;
-  lua_settop(L, 2);  /* keep strings on closure to avoid being collected */
-  gm = (GMatchState *)lua_newuserdatauv(L, sizeof(GMatchState), 0);
-  if (init > ls)  /* start after string's end? */
-    init = ls + 1;  /* avoid overflows in 's + init' */
-  prepstate(&gm->ms, L, s, ls, p, lp);
-  gm->src = s + init; gm->p = p; gm->lastmatch = NULL;
-  lua_pushcclosure(L, gmatch_aux, 3);
-  return 1;
+/* Append the replacement of the match [s, e) by a table or function, or the match itself when
+ * that gives false or nil. */
+static void sm_add_value(sm *m, luaL_Buffer *b, const char *s, const char *e, int kind)
+{
+	lua_State *L = m->L;
+	if (kind == LUA_TFUNCTION) {
+		int n;
+		lua_pushvalue(L, 3);
+		n = sm_push_caps(m, s, e, 1);
+		lua_call(L, n, 1);
+	} else {
+		sm_push_cap(m, 0, s, e);
+		lua_gettable(L, 3);
+	}
+	if (!lua_toboolean(L, -1)) {
+		lua_pop(L, 1);
+		luaL_addlstring(b, s, (size_t)(e - s));
+		return;
+	}
+	if (!lua_isstring(L, -1))
+		luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
+	luaL_addvalue(b);
 }
 
-
-static void add_s (MatchState *ms, luaL_Buffer *b, const char *s,
-                                                   const char *e) {
-  size_t l;
-  lua_State *L = ms->L;
-  const char *news = lua_tolstring(L, 3, &l);
-  const char *p;
-  STEP(ms, l);  /* iaptsim */
-  while ((p = (char *)memchr(news, L_ESC, l)) != NULL) {
-    luaL_addlstring(b, news, p - news);
-    p++;  /* skip ESC */
-    if (*p == L_ESC)  /* '%%' */
-      luaL_addchar(b, *p);
-    else if (*p == '0')  /* '%0' */
-        luaL_addlstring(b, s, e - s);
-    else if (isdigit(uchar(*p))) {  /* '%n' */
-      const char *cap;
-      ptrdiff_t resl = get_onecapture(ms, *p - '1', s, e, &cap);
-      if (resl == CAP_POSITION)
-        luaL_addvalue(b);  /* add position to accumulated result */
-      else
-        luaL_addlstring(b, cap, resl);
-    }
-    else
-      luaL_error(L, "invalid use of '%c' in replacement string", L_ESC);
-    l -= p + 1 - news;
-    news = p + 1;
-  }
-  luaL_addlstring(b, news, l);
+static int sm_l_gsub(lua_State *L)
+{
+	size_t ls, lp;
+	const char *s = luaL_checklstring(L, 1, &ls);
+	const char *p = luaL_checklstring(L, 2, &lp);
+	int kind = lua_type(L, 3);
+	lua_Integer most = luaL_optinteger(L, 4, (lua_Integer)ls + 1), n = 0;
+	int anchored = lp > 0 && *p == '^';
+	const char *from = s, *last = NULL;
+	luaL_Buffer b;
+	sm m;
+	luaL_argexpected(L, kind == LUA_TNUMBER || kind == LUA_TSTRING || kind == LUA_TFUNCTION ||
+	                 kind == LUA_TTABLE, 3, "string/function/table");
+	if (anchored) {
+		p++;
+		lp--;
+	}
+	luaL_buffinit(L, &b);
+	sm_init(&m, L, s, ls, p, lp);
+	while (n < most) {
+		const char *e = sm_try(&m, from, p);
+		if (e && e != last) {
+			n++;
+			sm_flush(&m); /* before a replacement function runs */
+			if (kind == LUA_TFUNCTION || kind == LUA_TTABLE)
+				sm_add_value(&m, &b, from, e, kind);
+			else
+				sm_add_string(&m, &b, from, e);
+			from = last = e;
+		} else if (from < m.s1) {
+			luaL_addchar(&b, *from++);
+		} else {
+			break;
+		}
+		if (anchored)
+			break;
+	}
+	sm_flush(&m);
+	luaL_addlstring(&b, from, (size_t)(m.s1 - from));
+	luaL_pushresult(&b);
+	lua_pushinteger(L, n);
+	return 2;
 }
 
-
-/*
-** Add the replacement value to the string buffer 'b'.
-** Return true if the original string was changed. (Function calls and
-** table indexing resulting in nil or false do not change the subject.)
-*/
-static int add_value (MatchState *ms, luaL_Buffer *b, const char *s,
-                                      const char *e, int tr) {
-  lua_State *L = ms->L;
-  switch (tr) {
-    case LUA_TFUNCTION: {  /* call the function */
-      int n;
-      charge(ms);  /* iaptsim: before Lua code runs */
-      lua_pushvalue(L, 3);  /* push the function */
-      n = push_captures(ms, s, e);  /* all captures as arguments */
-      lua_call(L, n, 1);  /* call it */
-      break;
-    }
-    case LUA_TTABLE: {  /* index the table */
-      push_onecapture(ms, 0, s, e);  /* first capture is the index */
-      lua_gettable(L, 3);
-      break;
-    }
-    default: {  /* LUA_TNUMBER or LUA_TSTRING */
-      add_s(ms, b, s, e);  /* add value to the buffer */
-      return 1;  /* something changed */
-    }
-  }
-  if (!lua_toboolean(L, -1)) {  /* nil or false? */
-    lua_pop(L, 1);  /* remove value */
-    luaL_addlstring(b, s, e - s);  /* keep original text */
-    return 0;  /* no changes */
-  }
-  else if (l_unlikely(!lua_isstring(L, -1)))
-    return luaL_error(L, "invalid replacement value (a %s)",
-                         luaL_typename(L, -1));
-  else {
-    luaL_addvalue(b);  /* add result to accumulator */
-    return 1;  /* something changed */
-  }
-}
-
-
-static int str_gsub (lua_State *L) {
-  size_t srcl, lp;
-  const char *src = luaL_checklstring(L, 1, &srcl);  /* subject */
-  const char *p = luaL_checklstring(L, 2, &lp);  /* pattern */
-  const char *lastmatch = NULL;  /* end of last match */
-  int tr = lua_type(L, 3);  /* replacement type */
-  lua_Integer max_s = luaL_optinteger(L, 4, srcl + 1);  /* max replacements */
-  int anchor = (*p == '^');
-  lua_Integer n = 0;  /* replacement count */
-  int changed = 0;  /* change flag */
-  MatchState ms;
-  luaL_Buffer b;
-  luaL_argexpected(L, tr == LUA_TNUMBER || tr == LUA_TSTRING ||
-                   tr == LUA_TFUNCTION || tr == LUA_TTABLE, 3,
-                      "string/function/table");
-  luaL_buffinit(L, &b);
-  if (anchor) {
-    p++; lp--;  /* skip anchor character */
-  }
-  prepstate(&ms, L, src, srcl, p, lp);
-  while (n < max_s) {
-    const char *e;
-    reprepstate(&ms);  /* (re)prepare state for new match */
-    if ((e = match(&ms, src, p)) != NULL && e != lastmatch) {  /* match? */
-      n++;
-      changed = add_value(&ms, &b, src, e, tr) | changed;
-      src = lastmatch = e;
-    }
-    else if (src < ms.src_end)  /* otherwise, skip one character */
-      luaL_addchar(&b, *src++);
-    else break;  /* end of subject */
-    if (anchor) break;
-  }
-  charge(&ms);  /* iaptsim */
-  if (!changed)  /* no changes? */
-    lua_pushvalue(L, 1);  /* return original string */
-  else {  /* something changed */
-    luaL_addlstring(&b, src, ms.src_end-src);
-    luaL_pushresult(&b);  /* create and return new string */
-  }
-  lua_pushinteger(L, n);  /* number of substitutions */
-  return 2;
-}
-
-/* iaptsim: the bounded functions in place of the library's, in the string table on top */
-void iapt_lua__open_patterns (lua_State *L) {
-  static const luaL_Reg fns[] = {{"find", str_find}, {"match", str_match}, {"gmatch", gmatch},
-                                 {"gsub", str_gsub}, {NULL, NULL}};
-  luaL_setfuncs(L, fns, 0);
+void iapt_lua__open_patterns(lua_State *L)
+{
+	static const luaL_Reg fns[] = {
+		{"find", sm_l_find},
+		{"match", sm_l_match},
+		{"gmatch", sm_l_gmatch},
+		{"gsub", sm_l_gsub},
+		{NULL, NULL},
+	};
+	luaL_setfuncs(L, fns, 0);
 }

@@ -322,8 +322,9 @@ static int h_years(ctx *c, yaml_node_t *n)
 		return fail_at(c, IAPT_EINVAL, n->start_mark, "years: expected [first, last], got %d year%s", k, k == 1 ? "" : "s");
 	if (ys[1] < ys[0])
 		return fail_at(c, IAPT_ERANGE, n->start_mark, "years: last year %d is before first year %d", ys[1], ys[0]);
-	if (ys[1] - ys[0] > 60)
-		return fail_at(c, IAPT_ERANGE, n->start_mark, "years: %d years is more than the 61 a run may cover", ys[1] - ys[0] + 1);
+	if (ys[1] - ys[0] + 1 > IAPT_SCENARIO_MAX_YEARS)
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "years: %d years is more than the %d a run may cover", ys[1] - ys[0] + 1,
+			       IAPT_SCENARIO_MAX_YEARS);
 	c->sc->first_year = ys[0];
 	c->sc->last_year = ys[1];
 	return IAPT_OK;
@@ -360,8 +361,9 @@ static int h_scale(ctx *c, yaml_node_t *n)
 	int rc = get_number(c, n, "population_scale", &v);
 	if (rc)
 		return rc;
-	if (!(v > 0 && v <= 1))
-		return fail_at(c, IAPT_ERANGE, n->start_mark, "population_scale: %s is out of range (0, 1]", scalar(n));
+	if (!(v > 0 && v <= IAPT_SCENARIO_MAX_SCALE))
+		return fail_at(c, IAPT_ERANGE, n->start_mark, "population_scale: %s is out of range (0, %g]", scalar(n),
+			       IAPT_SCENARIO_MAX_SCALE);
 	c->sc->population_scale = v;
 	return IAPT_OK;
 }

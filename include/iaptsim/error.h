@@ -34,7 +34,10 @@ typedef struct iapt_error {
 } iapt_error;
 
 /* The last error raised on this thread. Borrowed: valid until the next failing call on
- * this thread. Returns a record with code IAPT_OK and message "" when there is none. */
+ * this thread. Returns a record with code IAPT_OK and message "" when there is none.
+ * A successful call does not in general clear it; iapt_sim_run and iapt_engine_check do
+ * (on entry, and iapt_sim_run again on success), so after them it describes their own
+ * failure or reads IAPT_OK. */
 const iapt_error *iapt_error_last(void);
 
 /* Forget the last error on this thread. */

@@ -85,7 +85,10 @@ enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
  * (AGE, PROBLEM, EMPLOYMENT, LTC, ROUTE), BOUNDS(min, max) of a NUMBER or WHOLE field, or
  * NONE.
  * The engine fills every readable field before the hook and takes back the writable ones
- * after it. Adding an attribute: a row here, plus filling it and using it in the engine
+ * after it: a hook just assigns them (no need to set `written`). A value a hook changed
+ * must be within the field's bounds (a value index of a NAME field, 0 or 1 for a BOOLEAN,
+ * BOUNDS for a NUMBER or WHOLE field, a whole number for WHOLE); otherwise the run fails
+ * with IAPT_ERANGE naming the hook, the field, the value and the bounds. Adding an attribute: a row here, plus filling it and using it in the engine
  * (core/engine/pathway.c). */
 #define IAPT_PR (1u << IAPT_HOOK_I_ON_REFERRAL)
 #define IAPT_PD (1u << IAPT_HOOK_I_ON_DISCHARGE)
@@ -148,7 +151,10 @@ typedef struct iapt_hook_person {
 #define IAPT_X_(name, ctype, kind, rd, wr, values, doc) ctype name;
 	IAPT_PERSON_FIELDS(IAPT_X_)
 #undef IAPT_X_
-	/* bit IAPT_PF_<name> set: a hook wrote the field (route: the hook chose it) */
+	/* bit IAPT_PF_<name> set: a hook wrote the field. Optional for C hooks: the engine
+	 * takes back every writable field, and a route that differs from the one given is the
+	 * hook's choice too. Set the route bit to keep the route given as a choice (else a
+	 * problem changed to PTSD or social anxiety moves an LI route to HI). */
 	unsigned long long written;
 } iapt_hook_person;
 
@@ -215,7 +221,9 @@ int iapt_run_fail(iapt_run *r, int code, const char *message);
 
 /* ---- the hook table ----
  * A hook returns 0 (IAPT_OK) or a negative IAPT_E* code with the message set (by
- * iapt_run_fail, or by the library call that failed). A hook whose bit is not in
+ * iapt_run_fail, or by the library call that failed). A failing hook that set no message
+ * gets one naming it: "hook on_referral returned -3 without a message"; a positive return
+ * fails the run with IAPT_ERROR. A hook whose bit is not in
  * `has` is never called. on_finish is called after every replicate whose setup succeeded
  * (or whose set has no setup), with ok = 0 when the replicate failed: then it should only
  * release what setup took. */
@@ -244,6 +252,10 @@ typedef struct iapt_hook_factory {
 	void (*destroy)(void *data, iapt_hooks *hooks);
 	const iapt_hook_metric *metrics;
 	size_t n_metrics;
+	/* 1: the hooks run the scenario's plugins (the Lua host's factory does). A scenario with
+	 * plugins is refused (IAPT_EINVAL) with a factory that does not, rather than run without
+	 * them; there is no way to chain a program's hooks with the Lua host's. */
+	int runs_plugins;
 } iapt_hook_factory;
 
 #ifdef __cplusplus

@@ -151,10 +151,15 @@ typedef struct iapt_scenario {
 	char *compare_to;        /* the base scenario's path (relative to the current folder), or NULL */
 } iapt_scenario;
 
-/* Bounds of the top-level values, also used by the command line's overrides. */
+/* Bounds of the top-level values, used by the parser, the command line's overrides and
+ * the engine's check of a scenario a program changed after loading (iapt_engine_check):
+ * replicates in [1, MAX_REPLICATES]; years in [MIN_YEAR, MAX_YEAR], at most MAX_YEARS of
+ * them; population_scale in (0, MAX_SCALE]; any seed. */
 #define IAPT_SCENARIO_MAX_REPLICATES 100000
 #define IAPT_SCENARIO_MIN_YEAR 1990
 #define IAPT_SCENARIO_MAX_YEAR 2100
+#define IAPT_SCENARIO_MAX_YEARS 61
+#define IAPT_SCENARIO_MAX_SCALE 1.0
 
 /* Read and validate a scenario file. Free with iapt_scenario_free. On failure *out is
  * NULL and iapt_error_last() holds the message (IAPT_EPARSE, IAPT_EINVAL, IAPT_ERANGE,

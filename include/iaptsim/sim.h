@@ -94,7 +94,8 @@ typedef struct iapt_run_options {
 	iapt_progress_fn progress;  /* counts this process's replicates; may be NULL */
 	void *progress_data;
 	/* the hooks (plugins) of the run, or NULL for none; a scenario with plugins needs the
-	 * Lua host's factory (iapt_plugin_host_hooks in iaptsim/plugin.h) */
+	 * Lua host's factory (iapt_plugin_host_hooks in iaptsim/plugin.h): with none, or one
+	 * of the program's own (runs_plugins 0), the run fails with IAPT_EINVAL */
 	const iapt_hook_factory *hooks;
 	/* this process runs replicates first_replicate, + stride, + 2 stride, ... (stride 0 or
 	 * 1: all); the other replicates' values are NaN, for a distributor to fill
@@ -107,7 +108,11 @@ typedef struct iapt_run_options {
 			       .first_replicate = 0, .replicate_stride = 1}
 
 /* Check what parsing cannot: parameter combinations for every simulated year (weights that
- * sum to zero, shares that add up to more than one). iapt_sim_run does this first too. */
+ * sum to zero, shares that add up to more than one), and the values that shape the run
+ * again, as a program may change them after loading: replicates, years and
+ * population_scale within the parser's bounds (iaptsim/scenario.h), and a scale that
+ * gives every simulated year at least one referral. IAPT_ERANGE or IAPT_EINVAL, with a
+ * message naming the value and its bounds. iapt_sim_run does this first too. */
 int iapt_engine_check(const iapt_scenario *sc);
 
 /* Run a scenario. *out owns the per-replicate metrics; free with iapt_results_free. */
