@@ -18,7 +18,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
 PREFIX   ?= /usr/local
 # strace and time: the tests kill runs at each file write (tests/results_test.sh) and time inputs
-DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev strace time
+DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev strace time python3
 
 .PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example fuzz fuzz-ci fuzz-build clean
 
