@@ -58,6 +58,12 @@ f=$tmp/abc/frontier.csv
 want=$(awk -F, '$1 == "nhs" && $2 == "base" {c0 = $3; e0 = $4} $1 == "nhs" && $2 == "stratB" {c = $3; e = $4} END {printf "%.17g", (c - c0) / (e - e0)}' "$f")
 close "$(csvget "$f" icer nhs stratB)" "$want" && ok || bad "stratB's ICER $(csvget "$f" icer nhs stratB) is not (cost - base's) / (effect - base's) = $want"
 grep -q "the frontier runs base, then stratB at GBP [0-9,]* per QALY gained over base" "$tmp/abc/report.html" && ok || bad "the frontier in words"
+# which option at the ends of NICE's range: the dearest on the NHS frontier whose ICER is within it
+choice() { awk -F, -v t="$2" '$1 == "nhs" && $5 == "on frontier" && ($7 == "NA" || $7 + 0 <= t + 0) && (!n++ || $3 + 0 > best) { best = $3 + 0; s = $2 } END { print s }' "$1"; }
+c20=$(choice "$tmp/abc/frontier.csv" 20000); c30=$(choice "$tmp/abc/frontier.csv" 30000)
+if [ "$c20" = "$c30" ]; then want="the option to choose at GBP 20,000 and at GBP 30,000 per QALY gained is $c20\."
+else want="the option to choose at GBP 20,000 per QALY gained is $c20, and at GBP 30,000 it is $c30\."; fi
+[ -n "$c20" ] && grep -q "Which option: by the NHS's efficiency frontier, $want" "$tmp/abc/report.html" && ok || bad "the report does not say which option at 20,000 and 30,000 ($c20, $c30)"
 no_exponent "$tmp/abc/report.html" && ok || bad "exponent notation in the compare report"
 # the ICER against the base is the ratio of the mean increments
 dc=$(csvget "$tmp/abc/comparison.csv" mean stratB nhs incremental_cost)

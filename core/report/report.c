@@ -691,6 +691,31 @@ static const char *magnitude_interval(char *buf, size_t n, double mean, double l
 	return mean < 0 ? interval(buf, n, -hi, -lo, kind) : interval(buf, n, lo, hi, kind);
 }
 
+static size_t frontier_row(const table *t, const char *persp, const char *st);
+
+/* The option to choose at a threshold (GBP per QALY) on a perspective's frontier: the
+ * dearest option on it whose ICER against the next cheaper one is no more than the
+ * threshold (Drummond et al. 2015, ch. 5); ICERs rise along a frontier. NULL when the
+ * frontier has no row for the perspective. */
+static const char *frontier_choice(const ctx *c, const char *persp, double threshold)
+{
+	const table *t = &c->frontier;
+	int cp = col(t, "perspective"), cs = col(t, "strategy"), cst = col(t, "status"), cic = col(t, "icer"), cc = col(t, "cost");
+	const char *best = NULL;
+	double best_cost = -INFINITY;
+	size_t r;
+	for (r = 0; r < t->nrows; r++) {
+		double icer = num(cell(t, r, cic)), cost = num(cell(t, r, cc));
+		if (strcmp(cell(t, r, cp), persp) || strcmp(cell(t, r, cst), "on frontier"))
+			continue;
+		if ((!isfinite(icer) || icer <= threshold) && cost > best_cost) {
+			best = cell(t, r, cs);
+			best_cost = cost;
+		}
+	}
+	return best;
+}
+
 static void compare_story(ctx *c, json_t *strategies)
 {
 	iapt_buf *b = c->b;
@@ -752,6 +777,25 @@ static void compare_story(ctx *c, json_t *strategies)
 			iapt_buf__printf(b, " <strong>The run cannot tell these options apart at this scale</strong>: a mean increment is smaller than twice its Monte Carlo error; "
 					    "run more replicates or a larger population scale.");
 		iapt_buf__printf(b, "</p>\n");
+	}
+	{ /* which option, at the ends of NICE's range, by the NHS's frontier */
+		const char *lo = frontier_choice(c, "nhs", 20000), *hi = frontier_choice(c, "nhs", 30000);
+		if (lo && hi) {
+			iapt_buf__printf(b, "<p class=\"story\">Which option: by the NHS's efficiency frontier, ");
+			if (!strcmp(lo, hi)) {
+				iapt_buf__printf(b, "the option to choose at GBP 20,000 and at GBP 30,000 per QALY gained is ");
+				esc(b, lo);
+			} else {
+				iapt_buf__printf(b, "the option to choose at GBP 20,000 per QALY gained is ");
+				esc(b, lo);
+				iapt_buf__printf(b, ", and at GBP 30,000 it is ");
+				esc(b, hi);
+			}
+			iapt_buf__printf(b, ".");
+			if ((strcmp(lo, base) && !told_apart(c, lo)) || (strcmp(hi, base) && !told_apart(c, hi)))
+				iapt_buf__printf(b, " This reads the means only: the run cannot tell the options apart from noise.");
+			iapt_buf__printf(b, "</p>\n");
+		}
 	}
 	iapt_buf__printf(b, "</section>\n");
 }
