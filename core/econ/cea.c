@@ -7,6 +7,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "iaptsim/cea.h"
+#include "econ/cea_internal.h"
 #include "iaptsim/error.h"
 #include "util/util.h"
 
@@ -207,7 +208,7 @@ void iapt_cea_ratio(const double *num, const double *den, size_t n, double *scra
 	out->reason = NULL;
 }
 
-static int complete(const double *cost, const double *effect, size_t ns, size_t nd, size_t d)
+int iapt_cea__complete(const double *cost, const double *effect, size_t ns, size_t nd, size_t d)
 {
 	size_t s;
 	for (s = 0; s < ns; s++)
@@ -227,7 +228,7 @@ int iapt_cea_ceac(const double *cost, const double *effect, size_t ns, size_t nd
 	for (d = 0; d < nd; d++) {
 		double bv = -INFINITY;
 		size_t ties = 0;
-		if (!complete(cost, effect, ns, nd, d))
+		if (!iapt_cea__complete(cost, effect, ns, nd, d))
 			continue;
 		for (s = 0; s < ns; s++) {
 			double nmb = lambda * effect[s * nd + d] - cost[s * nd + d];

@@ -4,18 +4,10 @@
 #include <stdlib.h>
 
 #include "iaptsim/cea.h"
+#include "econ/cea_internal.h"
 #include "iaptsim/error.h"
 #include "iaptsim/psa.h"
 #include "util/util.h"
-
-static int complete(const double *cost, const double *effect, size_t ns, size_t nd, size_t d)
-{
-	size_t s;
-	for (s = 0; s < ns; s++)
-		if (!isfinite(cost[s * nd + d]) || !isfinite(effect[s * nd + d]))
-			return 0;
-	return 1;
-}
 
 int iapt_psa_ceac(const double *cost, const double *effect, size_t ns, size_t nd, double lambda, double *prob)
 {
@@ -30,7 +22,7 @@ double iapt_psa_evpi(const double *cost, const double *effect, size_t ns, size_t
 		return NAN;
 	for (d = 0; d < nd; d++) {
 		double bv = -INFINITY;
-		if (!complete(cost, effect, ns, nd, d))
+		if (!iapt_cea__complete(cost, effect, ns, nd, d))
 			continue;
 		for (s = 0; s < ns; s++) {
 			double nmb = lambda * effect[s * nd + d] - cost[s * nd + d];
@@ -51,14 +43,6 @@ double iapt_psa_evpi(const double *cost, const double *effect, size_t ns, size_t
 	free(sum);
 	/* the max of means never exceeds the mean of maxima; rounding may say otherwise */
 	return fmax(0.0, best_sum / (double)used - best_mean);
-}
-
-double iapt_psa_prob_positive(const double *d_cost, const double *d_effect, size_t n, double lambda)
-{
-	size_t i, positive = 0;
-	for (i = 0; i < n; i++)
-		positive += lambda * d_effect[i] - d_cost[i] > 0;
-	return n ? (double)positive / (double)n : NAN;
 }
 
 void iapt_oneway_finish(iapt_oneway *o)

@@ -24,10 +24,6 @@ int iapt_psa_ceac(const double *cost, const double *effect, size_t n_strategies,
  * minus the best mean NMB. Never negative. NaN if no draw is complete. */
 double iapt_psa_evpi(const double *cost, const double *effect, size_t n_strategies, size_t n_draws, double lambda);
 
-/* The share of draws in which an alternative's incremental net monetary benefit,
- * lambda x d_effect - d_cost, is above 0 (its probability of being cost-effective). */
-double iapt_psa_prob_positive(const double *d_cost, const double *d_effect, size_t n, double lambda);
-
 /* One-way sensitivity of one parameter: the outcome at its low and high values. */
 typedef struct iapt_oneway {
 	const char *name;
