@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "iaptsim/scenario.h"
+#include "params/params_internal.h"
 #include "util/util.h"
 
 typedef struct diff_list {
@@ -127,6 +128,14 @@ static void param_text(const iapt_params *p, size_t i, char *buf, size_t n)
 	}
 }
 
+/* Where the value in force was given: the base value's place, or when that is the default,
+ * the place of the first year-by-year value */
+static const char *param_origin(const iapt_params *p, size_t i, const iapt_param_info *info)
+{
+	const char *o = info->n_schedule ? iapt_params__schedule_origin(p, i, 0) : NULL;
+	return info->origin && strcmp(info->origin, "default") ? info->origin : o ? o : "default";
+}
+
 static const iapt_uncertain *uncertain_of(const iapt_scenario *sc, size_t param, size_t *at)
 {
 	size_t k;
@@ -178,7 +187,7 @@ static void parameters(diff_list *l, const iapt_scenario *a, const iapt_scenario
 		param_text(a->params, i, x, sizeof x);
 		param_text(b->params, i, y, sizeof y);
 		snprintf(what, sizeof what, "parameters.%s", ia.name);
-		add(l, IAPT_DIFF_MODEL, what, x, ia.origin, y, ib.origin);
+		add(l, IAPT_DIFF_MODEL, what, x, param_origin(a->params, i, &ia), y, param_origin(b->params, i, &ib));
 	}
 	for (i = 0; i < np; i++) {
 		const iapt_uncertain *ua = uncertain_of(a, i, NULL), *ub = uncertain_of(b, i, NULL);
