@@ -273,7 +273,7 @@ expect_exit 2 "a missing value" "$bin" run scenarios/default.yaml --replicates
 grep -qx "iaptsim: --replicates needs a value: --replicates N" "$tmp/stderr" && ok || bad "missing value: $(cat "$tmp/stderr")"
 # COMMAND --help: that command's options only
 expect_exit 0 "compare --help" "$bin" compare --help
-head -n 1 "$tmp/stdout" | grep -qx "usage: iaptsim compare BASE.yaml ALT.yaml \[ALT...\] \[options\]" && ok || bad "compare --help usage: $(head -n 1 "$tmp/stdout")"
+head -n 1 "$tmp/stdout" | grep -qx "usage: iaptsim compare BASE.yaml \[ALT.yaml...\] \[--alt NAME --alt-set NAME=VALUE...\] \[options\]" && ok || bad "compare --help usage: $(head -n 1 "$tmp/stdout")"
 grep -q -- "--thresholds A:B:S" "$tmp/stdout" && grep -q -- "--replicates N" "$tmp/stdout" && ok || bad "compare --help lacks its options"
 grep -Eq -- "--(vary|refine|measure|targets|fit|observed|mix|csv|markdown|max-evaluations)" "$tmp/stdout" && bad "compare --help shows other commands' options" || ok
 expect_exit 0 "help sensitivity" "$bin" help sensitivity
