@@ -189,6 +189,10 @@ grep -q "^DNA 8%,nhs,incremental_cost,NA,0,0,0,2,0$" "$tmp/c_same/comparison.csv
 expect_exit 0 "--alt the same as the base" "$bin" compare "$tmp/sc/base.yaml" --alt Same --alt-set cost.li_session=120 -o "$tmp/c_same2" "${small[@]}"
 expect_err "--alt the same as the base" "iaptsim: warning: 'Small base' and 'Same' are the same model: every increment between them is zero"
 
+expect_exit 0 "two --alt, no values" "$bin" compare "$tmp/sc/base.yaml" --alt A --alt B -o "$tmp/c_same3" "${small[@]}"
+[ "$(grep -c "are the same model: every increment" "$tmp/stderr")" -eq 3 ] && ok || bad "two --alt, no values: $(cat "$tmp/stderr")"
+tr -d ' \n' <"$tmp/c_same3/run.json" | grep -q '\["--alt","A"\],\["--alt","B"\]' && ok || bad "run.json lacks one of two --alt"
+
 # help says what --set and diff do
 expect_exit 0 "help compare" "$bin" help compare
 grep -q "^--set applies to every strategy" "$tmp/stdout" && grep -q -- "--alt-set NAME=VALUE" "$tmp/stdout" && ok || bad "help compare: $(cat "$tmp/stdout")"

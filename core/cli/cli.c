@@ -417,7 +417,8 @@ const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const c
 
 /* Option-table order, then the order given (a repeated --set keeps its order). */
 /* An option as given, sorted under key: its own row, or for rows that parse into one place
- * (--alt and --alt-set), the first of them given, so that their values keep the order typed. */
+ * (--alt and --alt-set), the first of them in the table, so that their values keep the
+ * order typed; each value of such a group counts (none replaces another). */
 typedef struct given_key {
 	const iapt_cli_option *key;
 	int grouped;
@@ -439,6 +440,8 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 		iapt_output_option opt[];
 	} *st;
 	given_key *g;
+	const iapt_cli_command *cmd = NULL;
+	size_t i;
 	char(*names)[64]; /* "--name", after the options */
 	size_t n = 0, cap = (size_t)a->n_given + 1;
 	int k;
@@ -453,14 +456,18 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 		return NULL;
 	}
 	names = (char(*)[64])(void *)(st->opt + cap);
+	/* rows of the command's table that parse into one place form a group */
+	for (i = 0; i < iapt_cli__n_commands; i++)
+		if (!strcmp(iapt_cli__commands[i]->name, a->cmd))
+			cmd = iapt_cli__commands[i];
 	for (k = 0; k < a->n_given; k++) {
-		int j;
+		const iapt_cli_option *mine = a->given[k].opt;
 		g[k].g = a->given[k];
-		g[k].key = a->given[k].opt;
+		g[k].key = mine;
 		g[k].grouped = 0;
-		for (j = 0; j < a->n_given; j++) {
-			const iapt_cli_option *o = a->given[j].opt;
-			if (o != g[k].g.opt && o->kind == IAPT_CLI_CUSTOM && g[k].g.opt->kind == IAPT_CLI_CUSTOM && o->offset == g[k].g.opt->offset) {
+		for (i = 0; cmd && mine->kind == IAPT_CLI_CUSTOM && i < cmd->n_options; i++) {
+			const iapt_cli_option *o = &cmd->options[i];
+			if (o != mine && o->kind == IAPT_CLI_CUSTOM && o->offset == mine->offset) {
 				g[k].grouped = 1;
 				if (o < g[k].key)
 					g[k].key = o;
