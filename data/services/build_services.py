@@ -151,14 +151,14 @@ def group_features(g, referrals, finished):
     f["li_then_hi_share"] = ratio(both, stated)
     f["hi_only_share"] = ratio(hi, stated)
     f["step_up_share"] = ratio(both, None if None in (li, both) else li + both)
-    # IMD of residence, referrals. Source labels "01 Least deprived" .. "10 Most deprived";
-    # output deciles use the usual English convention, 1 = most deprived.
+    # IMD of residence, referrals. Deciles numbered as NHS Talking Therapies number them
+    # ("01 Least deprived" .. "10 Most deprived") and as the model's imd_decile groups do:
+    # 1 least deprived, 10 most deprived.
     rr = "referrals_received"
     dec = {}
     for k in range(1, 11):
-        src = 11 - k
         dec[k] = gsum(g, "Indices of Deprivation Decile", rr,
-                      lambda a, b, s=src: a[:2] == "%02d" % s)
+                      lambda a, b, s=k: a[:2] == "%02d" % s)
     dns = gsum(g, "Indices of Deprivation Decile", rr, lambda a, b: a == ns)
     known = None if any(v is None for v in dec.values()) else sum(dec.values())
     f["imd_stated_share"] = ratio(known, None if known is None else known + (dns or 0.0))
@@ -166,8 +166,8 @@ def group_features(g, referrals, finished):
         f["imd%d_share" % k] = ratio(dec[k], known)
     f["imd_mean_decile"] = (None if not known else
                             sum(k * dec[k] for k in range(1, 11)) / known)
-    f["imd_most_deprived_20_share"] = ratio(None if known is None else dec[1] + dec[2], known)
-    f["imd_least_deprived_20_share"] = ratio(None if known is None else dec[9] + dec[10], known)
+    f["imd_most_deprived_20_share"] = ratio(None if known is None else dec[9] + dec[10], known)
+    f["imd_least_deprived_20_share"] = ratio(None if known is None else dec[1] + dec[2], known)
     # Long-term condition, referrals.
     ltc = gsum(g, "Long Term Condition Status", rr, lambda a, b: a == "Long term condition")
     noltc = gsum(g, "Long Term Condition Status", rr, lambda a, b: a == "No long term condition")
