@@ -33,7 +33,8 @@ int iapt_engine__check_year(const iapt_params *p, int y)
 		prob += iapt_params_get(p, IAPT_P_PROB_DEPRESSION + (size_t)i, y);
 	for (i = 0; i < N_LTC_TYPE; i++)
 		ltc += iapt_params_get(p, IAPT_P_LTC_DIABETES + (size_t)i, y);
-	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_OTHER, y);
+	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_SICK, y) +
+	      iapt_params_get(p, IAPT_P_EMP_NOT_SEEKING, y);
 	iapt_year_label(y, lab);
 	if (age <= 0)
 		return iapt_error__set(IAPT_EINVAL, "%s: the population.age_* weights sum to zero", lab);
@@ -43,8 +44,9 @@ int iapt_engine__check_year(const iapt_params *p, int y)
 		return iapt_error__set(IAPT_EINVAL, "%s: the ltc.<condition> weights sum to zero", lab);
 	if (emp > 1 + 1e-12)
 		return iapt_error__set(IAPT_EINVAL,
-				       "%s: employment.unemployed_or_sick_share + employment.other_share = %g, more than 1", lab, emp);
-	return IAPT_OK;
+				       "%s: employment.unemployed_share + employment.sick_or_disabled_share + "
+				       "employment.not_seeking_work_share = %g, more than 1", lab, emp);
+	return iapt_engine__check_emp_moves(p, y, lab);
 }
 
 int iapt_engine_check(const iapt_scenario *sc)
