@@ -98,10 +98,8 @@ static int run(void *args, int argc, char **argv)
 		iapt_cli__print_logs(res);
 		iapt_cli__print_table(sc, res);
 		iapt_cli__print_economics(sc, res);
-		printf("
-results: %s/report.html, summary.csv, %seconomics.csv, ledger.csv, replicates.csv, "
-		       "employment_transitions.csv, %srun.json
-", dir, format ? "summary_nhstt.csv, " : "",
+		printf("\nresults: %s/report.html, summary.csv, %seconomics.csv, ledger.csv, replicates.csv, "
+		       "employment_transitions.csv, %srun.json\n", dir, format ? "summary_nhstt.csv, " : "",
 		       sc->n_uncertain ? "psa.csv, " : "");
 	}
 	iapt_results_free(res);
