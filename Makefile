@@ -118,7 +118,8 @@ install: build
 example: build
 	bash tests/install_test.sh $(BUILD) .
 
-# libFuzzer harnesses for the scenario parser and the targets CSV reader (fuzz/run.sh)
+# libFuzzer harnesses for the scenario parser, the targets CSV reader and the reader of the
+# published long format, gzip or not (fuzz/run.sh)
 fuzz-build: deps
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(FUZZ_PKGS)"
 	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DIAPTSIM_WERROR=OFF -DIAPTSIM_FUZZ=ON -DIAPTSIM_TESTS=OFF
