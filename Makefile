@@ -98,9 +98,12 @@ test-report: build deps-report
 	bash tests/browser/run.sh ./$(BUILD)/iaptsim $(BUILD)/browser-test
 
 # docs/validation.md: the history scenario beside every published figure (data/)
+# then, by group, the fitted years 2017-18 and 2018-19 and the checked year 2019-20 against
+# data/nhstt/, the deprivation gap, and mean sessions by pathway (tools/validation_groups.py)
 validation: build
 	./$(BUILD)/iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv \
 	  --mix data/pathway_mix.csv -o docs/validation.md
+	python3 tools/validation_groups.py ./$(BUILD)/iaptsim >>docs/validation.md
 
 bench: build
 	./$(BUILD)/bench_national

@@ -203,7 +203,8 @@ grep -q "compared with $tmp/psa.yaml" "$tmp/stdout" && ok || bad "check does not
 
 # validate: docs/validation.md is what make validation gives now, and within every tolerance
 expect_exit 0 "validate" "$bin" validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv --mix data/pathway_mix.csv -o "$tmp/validation.md"
-cmp -s "$tmp/validation.md" docs/validation.md && ok || bad "docs/validation.md is out of date: run make validation"
+# (make validation appends the group section of tools/validation_groups.py after this report)
+head -c "$(wc -c <"$tmp/validation.md")" docs/validation.md | cmp -s - "$tmp/validation.md" && ok || bad "docs/validation.md is out of date: run make validation"
 grep -q '^\*\*Tolerance checks: 21 of 21 within.\*\*$' "$tmp/validation.md" && ok || bad "validation: $(grep 'Tolerance checks' "$tmp/validation.md")"
 expect_exit 2 "validate without --observed" "$bin" validate scenarios/default.yaml
 

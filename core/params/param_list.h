@@ -144,60 +144,64 @@ X(LTC_EFFECT, "ltc.effect_multiplier", 0.85, 0, 2, "multiplier", 0, 0,
  * referral has four multipliers, on the response to each session (p->resp), on the chances of
  * dropping out, on the chance of missing a booked appointment, and on the weekly chance of
  * leaving the waiting list. A person's multiplier is the product over their attributes.
- * IAPT_EFFECT_ROWS_(ID, "level", "who", source): the four rows of one value, in the order of
- * the value lists (iaptsim/hooks.h); core/engine/state.h relies on that order. */
+ * IAPT_EFFECT_ROWS_(ID, "level", "who", response, source): the four rows of one value, in the
+ * order of the value lists (iaptsim/hooks.h); core/engine/state.h relies on that order. The
+ * response multipliers are fitted to the published group recovery of 2017-18 and 2018-19 by
+ * tools/fit_group_effects.py (docs/validation.md); the other three stay 1, not fitted. */
 #ifndef IAPT_EFFECT_ROWS_
-#define IAPT_EFFECT_ROWS_(ID, lvl, who, src) \
-	X(EFF_##ID##_RESPONSE, "effect." lvl ".response", 1, 0.05, 20, "multiplier", 0, 0, \
-	  "Response to each treatment session of " who ", relative to the national calibration", src) \
+#define IAPT_EFFECT_ROWS_(ID, lvl, who, resp, src) \
+	X(EFF_##ID##_RESPONSE, "effect." lvl ".response", resp, 0.05, 20, "multiplier", 0, 0, \
+	  "Response to each treatment session of " who ", relative to the national calibration", \
+	  resp == 1 ? src : IAPT_EFFECT_FITTED_) \
 	X(EFF_##ID##_DROPOUT, "effect." lvl ".dropout", 1, 0, 20, "multiplier", 0, 0, \
 	  "Chances of dropping out of treatment (after the first session, a later one, a missed one) of " who ", relative", src) \
 	X(EFF_##ID##_DNA, "effect." lvl ".dna", 1, 0, 9, "multiplier", 0, 0, \
 	  "Chance of missing a booked treatment appointment of " who ", relative", src) \
 	X(EFF_##ID##_LEAVE, "effect." lvl ".waitlist_leave", 1, 0, 20, "multiplier", 0, 0, \
 	  "Weekly chance of leaving the waiting list before a first session of " who ", relative", src)
-#define IAPT_EFFECT_CALIBRATED_ "(calibrated: docs/validation.md) 1, no effect, until fitted to the 2017-18 and 2018-19 group figures"
+#define IAPT_EFFECT_CALIBRATED_ "(calibrated: docs/validation.md) 1, no effect: not fitted (the group figures are fitted through the response alone)"
+#define IAPT_EFFECT_FITTED_ "calibrated on NHS TT annual data 2017-18 and 2018-19 (docs/validation.md): recovery by group, relative to the attribute's mean"
 #endif
-IAPT_EFFECT_ROWS_(AGE_UNDER_16, "age_under_16", "age band under_16", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_16_17, "age_16_17", "age band 16_17", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_18_25, "age_18_25", "age band 18_25", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_26_35, "age_26_35", "age band 26_35", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_36_64, "age_36_64", "age band 36_64", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_65_74, "age_65_74", "age band 65_74", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_75_89, "age_75_89", "age band 75_89", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_90_PLUS, "age_90_plus", "age band 90_plus", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(GENDER_FEMALE, "gender_female", "gender female", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(GENDER_MALE, "gender_male", "gender male", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(GENDER_OTHER, "gender_other", "gender other", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_WHITE, "ethnicity_white", "ethnic group white", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_MIXED, "ethnicity_mixed", "ethnic group mixed", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_ASIAN, "ethnicity_asian", "ethnic group asian", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_BLACK, "ethnicity_black", "ethnic group black", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_OTHER, "ethnicity_other", "ethnic group other", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_1, "imd_decile_1", "IMD decile 1", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_2, "imd_decile_2", "IMD decile 2", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_3, "imd_decile_3", "IMD decile 3", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_4, "imd_decile_4", "IMD decile 4", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_5, "imd_decile_5", "IMD decile 5", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_6, "imd_decile_6", "IMD decile 6", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_7, "imd_decile_7", "IMD decile 7", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_8, "imd_decile_8", "IMD decile 8", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_9, "imd_decile_9", "IMD decile 9", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_10, "imd_decile_10", "IMD decile 10", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_DEPRESSION, "problem_depression", "problem depression", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_GAD, "problem_generalised_anxiety", "problem generalised_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_MIXED, "problem_mixed_anxiety_depression", "problem mixed_anxiety_depression", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_SOCIAL, "problem_social_anxiety", "problem social_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_PTSD, "problem_ptsd", "problem ptsd", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_PANIC, "problem_panic", "problem panic", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_OCD, "problem_ocd", "problem ocd", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_HEALTH_ANX, "problem_health_anxiety", "problem health_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_AGORAPHOBIA, "problem_agoraphobia", "problem agoraphobia", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_SPECIFIC_PHOBIA, "problem_specific_phobia", "problem specific_phobia", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_OTHER_ANX, "problem_other_anxiety", "problem other_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_OTHER, "problem_other", "problem other", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(LTC_YES, "ltc_yes", "people with a long-term condition (on top of ltc.effect_multiplier)", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(LTC_NO, "ltc_no", "people without a long-term condition", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_UNDER_16, "age_under_16", "age band under_16", 2.648, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_16_17, "age_16_17", "age band 16_17", 0.5716, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_18_25, "age_18_25", "age band 18_25", 0.8021, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_26_35, "age_26_35", "age band 26_35", 0.8021, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_36_64, "age_36_64", "age band 36_64", 1.085, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_65_74, "age_65_74", "age band 65_74", 2.419, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_75_89, "age_75_89", "age band 75_89", 2.419, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_90_PLUS, "age_90_plus", "age band 90_plus", 2.419, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_FEMALE, "gender_female", "gender female", 0.9734, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_MALE, "gender_male", "gender male", 1.054, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_OTHER, "gender_other", "gender other", 1, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_WHITE, "ethnicity_white", "ethnic group white", 1.05, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_MIXED, "ethnicity_mixed", "ethnic group mixed", 0.6653, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_ASIAN, "ethnicity_asian", "ethnic group asian", 0.6789, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_BLACK, "ethnicity_black", "ethnic group black", 0.7364, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_OTHER, "ethnicity_other", "ethnic group other", 0.6442, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_1, "imd_decile_1", "IMD decile 1", 1.55, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_2, "imd_decile_2", "IMD decile 2", 1.483, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_3, "imd_decile_3", "IMD decile 3", 1.324, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_4, "imd_decile_4", "IMD decile 4", 1.263, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_5, "imd_decile_5", "IMD decile 5", 1.183, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_6, "imd_decile_6", "IMD decile 6", 1.072, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_7, "imd_decile_7", "IMD decile 7", 0.9347, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_8, "imd_decile_8", "IMD decile 8", 0.8465, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_9, "imd_decile_9", "IMD decile 9", 0.6951, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_10, "imd_decile_10", "IMD decile 10", 0.4969, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_DEPRESSION, "problem_depression", "problem depression", 0.876, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_GAD, "problem_generalised_anxiety", "problem generalised_anxiety", 1.549, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_MIXED, "problem_mixed_anxiety_depression", "problem mixed_anxiety_depression", 0.7679, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_SOCIAL, "problem_social_anxiety", "problem social_anxiety", 0.6697, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_PTSD, "problem_ptsd", "problem ptsd", 0.5841, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_PANIC, "problem_panic", "problem panic", 1.124, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OCD, "problem_ocd", "problem ocd", 0.9115, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_HEALTH_ANX, "problem_health_anxiety", "problem health_anxiety", 1.312, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_AGORAPHOBIA, "problem_agoraphobia", "problem agoraphobia", 0.3912, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_SPECIFIC_PHOBIA, "problem_specific_phobia", "problem specific_phobia", 2.516, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OTHER_ANX, "problem_other_anxiety", "problem other_anxiety", 1.412, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OTHER, "problem_other", "problem other", 0.6979, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(LTC_YES, "ltc_yes", "people with a long-term condition (on top of ltc.effect_multiplier)", 0.8435, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(LTC_NO, "ltc_no", "people without a long-term condition", 1.076, IAPT_EFFECT_CALIBRATED_)
 
 /* Access and waiting */
 X(ACCESS_SIGNPOST, "access.signpost_share", 0.25, 0, 1, "proportion", 0, 0,
@@ -248,8 +252,9 @@ X(TX_LI_MAX, "treatment.li_max_sessions", 6, 1, 40, "sessions", 1, 0,
   "Low-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
 X(TX_HI_MAX, "treatment.hi_max_sessions", 11, 1, 40, "sessions", 1, 0,
   "High-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
-X(TX_MIN_WELL, "treatment.min_sessions_before_discharge", 3, 2, 40, "sessions", 1, 0,
-  "Fewest sessions before a planned discharge for being below caseness", "(to source) assumed")
+X(TX_MIN_WELL, "treatment.min_sessions_before_discharge", 4, 2, 40, "sessions", 1, 0,
+  "Fewest sessions before a planned discharge for being below caseness (services book a short course, not a single check-in)",
+  "(to source) assumed service practice; 4 gives LI-only courses of 4.4 sessions and HI-only of 6.8 in 2019-20, within 20% of Radhakrishnan et al. 2013 (S30; data/sessions_by_pathway.csv): 3 gave 4.0")
 X(TX_WELL_DISCHARGE, "treatment.discharge_when_well", 0.6, 0, 1, "probability", 0, 0,
   "Chance of a planned discharge at a session scored below caseness", "(to source) calibrated to mean sessions")
 X(TX_STEPUP_REVIEW, "treatment.stepup_review_session", 3, 1, 40, "sessions", 1, 0,
@@ -260,7 +265,7 @@ X(TX_STEPUP, "treatment.stepup_share", 0.75, 0, 1, "probability", 0, 0,
 X(TX_EFFECT_LI, "treatment.effect_li", 0.087, 0, 1, "proportion/session", 0, 0,
   "Proportional reduction of latent symptoms per attended low-intensity session",
   "Calibrated to recovery and reliable improvement 2019-20 (S16); 0.086 before the referral mix came from data/case_mix.csv")
-X(TX_EFFECT_HI, "treatment.effect_hi", 0.076, 0, 1, "proportion/session", 0, 0,
+X(TX_EFFECT_HI, "treatment.effect_hi", 0.092, 0, 1, "proportion/session", 0, 0,
   "Proportional reduction of latent symptoms per attended high-intensity session",
   "Calibrated to recovery and reliable improvement 2019-20 (S16)")
 X(TX_RESP_SD, "treatment.responsiveness_sd", 1.2, 0, 3, "log-scale SD", 0, 0,
