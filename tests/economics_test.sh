@@ -101,7 +101,9 @@ done
 grep -q "the run cannot tell these options apart: with one replicate" "$tmp/better1.out" && ok || bad "the terminal gives one replicate a verdict"
 grep -q "better is dominated by base\($\|;\)" "$tmp/better1.out" && bad "the terminal's confident dominance from one replicate" || ok
 grep -q "cannot tell these options apart</strong>: with one replicate" "$tmp/better1/report.html" && ok || bad "the report gives one replicate a verdict"
-grep -q "is dominated by base on the means only" "$tmp/better1/report.html" && ok || bad "the report's confident dominance from one replicate"
+# whichever way the single draw falls (dominance or the frontier's choice), the report says it read the means only
+grep -q "is dominated by base on the means only\|This reads the means only: the run cannot tell the options apart" "$tmp/better1/report.html" \
+  && ok || bad "the report's confident verdict from one replicate"
 grep -q "as far as this run can tell the change does not pay back for it within [0-9]* years (pays back in [0-9]*% of draws)" "$tmp/better1/report.html" && ok || bad "the report claims a payback it cannot tell"
 [ "$(csvget "$tmp/better1/comparison.csv" lo95 better nhs incremental_cost)" = NA ] && ok || bad "an interval from one replicate"
 [ "$(csvget "$tmp/better20/comparison.csv" n better nhs incremental_cost)" = 20 ] && ok || bad "comparison.csv n"

@@ -130,8 +130,9 @@ X(TX_LI_MAX, "treatment.li_max_sessions", 6, 1, 40, "sessions", 1, 0,
   "Low-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
 X(TX_HI_MAX, "treatment.hi_max_sessions", 11, 1, 40, "sessions", 1, 0,
   "High-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
-X(TX_MIN_WELL, "treatment.min_sessions_before_discharge", 3, 2, 40, "sessions", 1, 0,
-  "Fewest sessions before a planned discharge for being below caseness", "(to source) assumed")
+X(TX_MIN_WELL, "treatment.min_sessions_before_discharge", 4, 2, 40, "sessions", 1, 0,
+  "Fewest sessions before a planned discharge for being below caseness (services book a short course, not a single check-in)",
+  "(to source) assumed service practice; 4 gives LI-only courses of 4.4 sessions and HI-only of 6.8 in 2019-20, within 20% of Radhakrishnan et al. 2013 (S30; data/sessions_by_pathway.csv): 3 gave 4.0")
 X(TX_WELL_DISCHARGE, "treatment.discharge_when_well", 0.6, 0, 1, "probability", 0, 0,
   "Chance of a planned discharge at a session scored below caseness", "(to source) calibrated to mean sessions")
 X(TX_STEPUP_REVIEW, "treatment.stepup_review_session", 3, 1, 40, "sessions", 1, 0,
@@ -142,7 +143,7 @@ X(TX_STEPUP, "treatment.stepup_share", 0.75, 0, 1, "probability", 0, 0,
 X(TX_EFFECT_LI, "treatment.effect_li", 0.086, 0, 1, "proportion/session", 0, 0,
   "Proportional reduction of latent symptoms per attended low-intensity session",
   "Calibrated to recovery and reliable improvement 2019-20 (S16)")
-X(TX_EFFECT_HI, "treatment.effect_hi", 0.076, 0, 1, "proportion/session", 0, 0,
+X(TX_EFFECT_HI, "treatment.effect_hi", 0.080, 0, 1, "proportion/session", 0, 0,
   "Proportional reduction of latent symptoms per attended high-intensity session",
   "Calibrated to recovery and reliable improvement 2019-20 (S16)")
 X(TX_RESP_SD, "treatment.responsiveness_sd", 1.2, 0, 3, "log-scale SD", 0, 0,
