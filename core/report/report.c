@@ -283,9 +283,17 @@ static void range_of(const series *s, int ns, double *lo, double *hi, int from_z
 	}
 }
 
-/* Lines by financial year (x = first calendar year), with intervals and published points. */
+/* The years a by-year chart marks (docs/validation.md): 2020-21, the COVID-19 year; dataset
+ * v2.0, whose definitions count from 2020-21; and projections, the years after the last
+ * one in data/national_annual.csv. */
+#define COVID_YEAR 2020
+#define DATASET_V2_YEAR 2020
+
+/* Lines by financial year (x = first calendar year), with intervals and published points;
+ * last_pub > 0 marks the COVID-19 year, the dataset change and the projected years after
+ * last_pub, each a band or line with a label inside the plot. */
 static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc, const char *ylabel, series *s, int ns,
-		       int from_zero, int is_money)
+		       int from_zero, int is_money, int last_pub)
 {
 	double lo, hi, x0 = INFINITY, x1 = -INFINITY;
 	int k, i;
@@ -306,6 +314,28 @@ static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc
 	y_axis(b, lo, hi, is_money);
 #define PX(x) (ML + (W - ML - MR) * ((x) - x0) / (x1 - x0))
 #define PY(y) (MT + (H - MT - MB) * (1 - ((y) - lo) / (hi - lo)))
+	if (last_pub > 0 && x1 > x0) {
+		/* bands first, so lines and markers are drawn over them; labels sit at the plot's
+		 * top (COVID-19, projection) and bottom (dataset) edges, clear of the legend */
+		double a, z;
+		if (x0 <= COVID_YEAR && COVID_YEAR <= x1) {
+			a = fmax(PX(COVID_YEAR - 0.5), ML);
+			z = fmin(PX(COVID_YEAR + 0.5), W - MR);
+			iapt_buf__printf(b, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" class=\"era-covid\"/>"
+					    "<text x=\"%.1f\" y=\"%.0f\" class=\"era\">COVID-19</text>", a, MT, z - a, H - MT - MB, a + 3, MT + 12);
+		}
+		if (x0 < DATASET_V2_YEAR && DATASET_V2_YEAR <= x1) {
+			a = PX(DATASET_V2_YEAR - 0.5);
+			iapt_buf__printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" class=\"era-line\"/>"
+					    "<text x=\"%.1f\" y=\"%.0f\" class=\"era\">dataset v2.0 from here</text>", a, a, MT, H - MB, a + 3, H - MB - 6);
+		}
+		if (x1 > last_pub) {
+			a = fmax(PX(last_pub + 0.5), ML);
+			z = W - MR;
+			iapt_buf__printf(b, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" class=\"era-proj\"/>"
+					    "<text x=\"%.1f\" y=\"%.0f\" class=\"era\">projection</text>", a, MT, z - a, H - MT - MB, a + 3, MT + 12);
+		}
+	}
 	for (i = (int)x0; i <= (int)x1; i++)
 		if ((int)x1 - (int)x0 < 12 || (i - (int)x0) % 2 == 0)
 			iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", PX(i), H - MB + 16,
@@ -552,6 +582,47 @@ static const struct {
 	 {"first_treatment_within_6wk_pct", "first_treatment_within_18wk_pct"}, {IAPT_M_WITHIN_6WK_PCT, IAPT_M_WITHIN_18WK_PCT}},
 };
 
+/* The last year with a published national figure: later years are projections. */
+static int last_published(const ctx *c)
+{
+	size_t k;
+	int y = 0;
+	for (k = 0; k < c->npub; k++)
+		if (c->pub[k].year > y)
+			y = c->pub[k].year;
+	return y;
+}
+
+/* What the marks of the by-year charts mean, for the years this run covers. */
+static void era_note(ctx *c)
+{
+	char lab[8], lab2[8];
+	int lp = last_published(c), n = 0;
+	if (c->last <= c->first)
+		return;
+	iapt_buf__printf(c->b, "<p class=\"note\">");
+	if (c->first <= COVID_YEAR && COVID_YEAR <= c->last) {
+		iapt_buf__printf(c->b, "Shaded and labelled COVID-19: 2020-21, the year of the pandemic (referrals fell by 14%%; "
+				       "services delivered remotely). ");
+		n++;
+	}
+	if (c->first < DATASET_V2_YEAR && DATASET_V2_YEAR <= c->last) {
+		iapt_buf__printf(c->b, "The line labelled dataset v2.0 marks the change of the national dataset from 2020-21, "
+				       "which redefined some measures, so figures either side of it are not strictly comparable "
+				       "(docs/validation.md). ");
+		n++;
+	}
+	if (c->last > lp) {
+		iapt_buf__printf(c->b, "Shaded and labelled projection: %s", iapt_year_label(lp + 1 > c->first ? lp + 1 : c->first, lab));
+		iapt_buf__printf(c->b, " to %s are projections, after the last year published (%s). ", iapt_year_label(c->last, lab),
+				 iapt_year_label(lp, lab2));
+		n++;
+	}
+	if (!n)
+		iapt_buf__printf(c->b, "All years shown are years with published national figures. ");
+	iapt_buf__printf(c->b, "</p>\n");
+}
+
 static void pathway_charts(ctx *c)
 {
 	series s[4];
@@ -561,6 +632,7 @@ static void pathway_charts(ctx *c)
 	if (!c->summary.nrows)
 		return;
 	iapt_buf__printf(c->b, "<section><h2>The pathway</h2>\n");
+	era_note(c);
 	for (k = 0; k < sizeof pathway / sizeof pathway[0]; k++) {
 		n = 0;
 		for (i = 0; i < 2; i++) {
@@ -572,8 +644,55 @@ static void pathway_charts(ctx *c)
 			snprintf(labels[n], sizeof labels[n], "%s (published)", pathway[k].label[i]);
 			n += published_series(c, &s[n], labels[n], pathway[k].id[i]) > 0;
 		}
-		line_chart(c->b, &c->chart, pathway[k].title, pathway[k].desc, pathway[k].ylabel, s, n, pathway[k].from_zero, 0);
+		line_chart(c->b, &c->chart, pathway[k].title, pathway[k].desc, pathway[k].ylabel, s, n, pathway[k].from_zero, 0,
+			   last_published(c));
 	}
+	iapt_buf__printf(c->b, "</section>\n");
+}
+
+/* The workforce a run takes, when it trains any (a plan such as ltp_expansion sets
+ * trainees): capacity and trainees by year with their intervals, and the last year's in words. */
+static void workforce_section(ctx *c)
+{
+	static const char *const metric[3] = {"workforce_li_wte", "workforce_hi_wte", "trainees"};
+	static const char *const label[3] = {"low-intensity WTE", "high-intensity WTE", "trainees in training"};
+	series s[3];
+	char a[32], lo[32], hi[32], lab[8];
+	int y, k, any = 0;
+	for (y = c->first; y <= c->last; y++)
+		any |= sval(c, y, "all", "trainees", "mean") > 0;
+	if (!any)
+		return;
+	iapt_buf__printf(c->b, "<section><h2>Workforce</h2>\n<p>The workforce this run takes, national: capacity in whole-time "
+			       "equivalents (planned workforce, qualified trainees who stay, and trainees at their share of a WTE) "
+			       "and trainees in training, mean of replicates with 95%% intervals.");
+	y = c->last;
+	for (k = 0; k < 2; k++) {
+		iapt_format_number(a, sizeof a, round(sval(c, y, "all", metric[k], "mean")));
+		iapt_format_number(lo, sizeof lo, round(sval(c, y, "all", metric[k], "lo95")));
+		iapt_format_number(hi, sizeof hi, round(sval(c, y, "all", metric[k], "hi95")));
+		if (!k)
+			iapt_buf__printf(c->b, " In %s: <span class=\"v\">%s</span> <small>(%s to %s)</small> %s", iapt_year_label(y, lab), a, lo,
+					 hi, label[k]);
+		else
+			iapt_buf__printf(c->b, " and <span class=\"v\">%s</span> <small>(%s to %s)</small> %s.", a, lo, hi, label[k]);
+	}
+	{
+		int py = c->first;
+		for (y = c->first; y <= c->last; y++)
+			if (sval(c, y, "all", "trainees", "mean") > sval(c, py, "all", "trainees", "mean"))
+				py = y;
+		iapt_format_number(a, sizeof a, round(sval(c, py, "all", "trainees", "mean")));
+		iapt_format_number(lo, sizeof lo, round(sval(c, py, "all", "trainees", "lo95")));
+		iapt_format_number(hi, sizeof hi, round(sval(c, py, "all", "trainees", "hi95")));
+		iapt_buf__printf(c->b, " Trainees in training peak in %s at <span class=\"v\">%s</span> <small>(%s to %s)</small>; "
+				       "their fees and salaries are in the costs above.</p>\n", iapt_year_label(py, lab), a, lo, hi);
+	}
+	for (k = 0; k < 3; k++)
+		metric_series(c, &s[k], label[k], metric[k], 1);
+	line_chart(c->b, &c->chart, "Workforce: capacity and trainees, by year",
+		   "Low- and high-intensity capacity in WTE and trainees in training; model means with 95% intervals across replicates.",
+		   "WTE or trainees (national)", s, 3, 1, 0, last_published(c));
 	iapt_buf__printf(c->b, "</section>\n");
 }
 
@@ -1350,6 +1469,7 @@ static const char style[] =
 	".grid{stroke:#ddd;stroke-width:1}.axis{stroke:#111;stroke-width:1.2}.line{fill:none;stroke:#111;stroke-width:1.8}.ci{stroke:#555;stroke-width:1.2}\n"
 	".m0{fill:#111}.m1{fill:#fff;stroke:#111;stroke-width:1.4}.m2{fill:#555}.m3{fill:#fff;stroke:#111;stroke-width:1.4}\n"
 	".bar{stroke:#111;stroke-width:1}\n"
+	".era-covid{fill:#e6e6e6}.era-proj{fill:#f2f2f2;stroke:#bbb;stroke-dasharray:3 3}.era-line{stroke:#666;stroke-width:1.2;stroke-dasharray:5 3}.era{font-size:10px;fill:#333;font-style:italic}\n"
 	"@media print{body{margin:0;max-width:none}h2{break-after:avoid}}\n"
 	"</style>\n";
 
@@ -1447,6 +1567,7 @@ int iapt_report_write(const char *dir)
 		increments_table(&c);
 	}
 	pathway_charts(&c);
+	workforce_section(&c);
 	money_chart(&c);
 	ceac_chart(&c);
 	tornado_chart(&c);
