@@ -98,9 +98,12 @@ test-report: build deps-report
 	bash tests/browser/run.sh ./$(BUILD)/iaptsim $(BUILD)/browser-test
 
 # docs/validation.md: the history scenario beside every published figure (data/)
+# then, by group, the fitted years 2017-18 and 2018-19 and the checked year 2019-20 against
+# data/nhstt/, the deprivation gap, and mean sessions by pathway (tools/validation_groups.py)
 validation: build
 	./$(BUILD)/iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv \
 	  --mix data/pathway_mix.csv -o docs/validation.md
+	python3 tools/validation_groups.py ./$(BUILD)/iaptsim >>docs/validation.md
 
 bench: build
 	./$(BUILD)/bench_national
@@ -116,7 +119,8 @@ install: build
 example: build
 	bash tests/install_test.sh $(BUILD) .
 
-# libFuzzer harnesses for the scenario parser and the targets CSV reader (fuzz/run.sh)
+# libFuzzer harnesses for the scenario parser, the targets CSV reader and the reader of the
+# published long format, gzip or not (fuzz/run.sh)
 fuzz-build: deps
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(FUZZ_PKGS)"
 	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DIAPTSIM_WERROR=OFF -DIAPTSIM_FUZZ=ON -DIAPTSIM_TESTS=OFF

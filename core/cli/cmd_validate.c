@@ -133,6 +133,57 @@ static void year_table(FILE *out, const iapt_scenario *sc, const iapt_validation
 	fprintf(out, "\n");
 }
 
+/* A markdown cell: '|' would end it */
+static void md_cell(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+/* The map of the published long format, from its one table in code (core/validation/nhstt.c),
+ * so that what the report says is what the reader did. */
+static void map_appendix(FILE *out)
+{
+	size_t n, k;
+	const iapt_nhstt_group_map *g = iapt_nhstt_groups(&n);
+	const iapt_nhstt_measure_map *m;
+	fprintf(out, "\n## The published long format\n\n"
+		     "`--observed` (and `calibrate --targets`) also read NHS England's annual key measures as\n"
+		     "published, gzip-compressed or not (data/nhstt/README.md): columns year, org_type, org_code,\n"
+		     "org_name, variable_type, variable_a, variable_b, measure, statistic, value. The rows of\n"
+		     "org_type England are read (`--org CODE`: those of one organisation). Each row's measure and\n"
+		     "group are matched by the map below (names compared ignoring case; NULL: the file says NULL\n"
+		     "or nothing). A row that does not match (\"Not stated/Not known/Invalid\", a breakdown or\n"
+		     "measure not in the map, a suppressed value `*`, `NULL` or empty, a group this build does\n"
+		     "not simulate) is counted in the report's \"Published rows not compared\", never an error;\n"
+		     "a malformed row (a wrong number of fields, a year or value that is not one) is an error\n"
+		     "naming its file and line. `iaptsim metrics --nhstt` prints the map as CSV, and `iaptsim\n"
+		     "run --format nhstt` writes a run's summary in the same columns (summary_nhstt.csv: the\n"
+		     "mean over replicates as value, then lo95 and hi95, the 2.5th and 97.5th percentiles,\n"
+		     "as extra columns that code selecting columns by name ignores), each group under its\n"
+		     "first published name below, org_code `iaptsim` and org_name the scenario's name.\n\n"
+		     "| measure | statistic | iaptsim metric |\n| --- | --- | --- |\n");
+	m = iapt_nhstt_measures(&k);
+	for (n = 0; n < k; n++)
+		fprintf(out, "| %s | %s | %s |\n", m[n].measure, m[n].statistic, m[n].metric);
+	iapt_nhstt_groups(&n);
+	fprintf(out, "\n| variable_type | variable_a | variable_b | iaptsim group | tolerance |\n| --- | --- | --- | --- | --- |\n");
+	for (k = 0; k < n; k++) {
+		fprintf(out, "| %s | ", g[k].variable_type);
+		md_cell(out, g[k].variable_a ? g[k].variable_a : "NULL");
+		fprintf(out, " | ");
+		md_cell(out, g[k].variable_b ? g[k].variable_b : "NULL");
+		fprintf(out, " | %s | %s |\n", g[k].group, g[k].checked ? "yes" : "");
+	}
+	fprintf(out, "\nNot in the map on purpose: the detailed ethnic groups, the problem descriptors' totals\n"
+		     "(\"All ADSM\", \"... Total\") and \"Other recorded problems\", the pathway rows other than the\n"
+		     "three steps, and the breakdowns iaptsim has no attribute for (waiting time, disability,\n"
+		     "religion, sexual orientation, consultation medium, presenting complaint, care cluster).\n");
+}
+
 /* The report as markdown. The command it names is the one that makes it, without -o:
  * where it is written does not change it. */
 static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc, const iapt_validation *val,
@@ -179,8 +230,6 @@ static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc,
 			if (val->figures[k].group != IAPT_G_ALL)
 				figure_row(out, &val->figures[k], 1);
 	}
-	if (rep && rep->shape == IAPT_TARGETS_NHSTT)
-		unmatched(out, rep, val->n_figures);
 	if (v->mix) {
 		fprintf(out, "\n## Step mix (share of finished courses with a stated step)\n\n"
 			     "| year | step | published %% | model %% | difference (points) | within tolerance |\n| --- | --- | --- | --- | --- | --- |\n");
@@ -191,6 +240,9 @@ static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc,
 				w->checked ? (w->within ? "yes" : "**no**") : "");
 		}
 	}
+	if (rep && rep->shape == IAPT_TARGETS_NHSTT)
+		unmatched(out, rep, val->n_figures);
+	map_appendix(out);
 }
 
 static int run(void *args, int argc, char **argv)
