@@ -227,6 +227,70 @@ START_TEST(zero_weights_rejected_before_running)
 }
 END_TEST
 
+/* Every attribute's groups add up to "all", count by count; the age aggregates too. */
+START_TEST(groups_add_up_to_all)
+{
+	static const int metrics[] = {IAPT_M_REFERRALS_RECEIVED, IAPT_M_ENTERED_TREATMENT, IAPT_M_FINISHED_COURSE,
+				      IAPT_M_FINISHED_AT_CASENESS, IAPT_M_ENDED_NOT_ENTERED};
+	static const struct {
+		int first, n;
+	} parts[] = {{IAPT_G_IMD_1, 10}, {IAPT_G_AGE_UNDER_16, 8}, {IAPT_G_GENDER_FEMALE, 3}, {IAPT_G_ETH_WHITE, 5},
+		     {IAPT_G_PROB_DEPRESSION, IAPT_PROBLEM__COUNT}, {IAPT_G_LTC_YES, 2}, {IAPT_G_STEP_LI_ONLY, 3}};
+	iapt_results *res = run(small, 1);
+	int rep, y, m, k, g;
+	for (rep = 0; rep < 4; rep++)
+		for (y = 2018; y <= 2019; y++)
+			for (m = 0; m < (int)(sizeof metrics / sizeof metrics[0]); m++) {
+				double all = iapt_results_value(res, y, IAPT_G_ALL, metrics[m], rep), agg;
+				ck_assert(all > 0);
+				for (k = 0; k < (int)(sizeof parts / sizeof parts[0]); k++) {
+					double t = 0;
+					if (parts[k].first == IAPT_G_STEP_LI_ONLY && !iapt_metric_in_group(metrics[m], IAPT_G_STEP_LI_ONLY))
+						continue;
+					for (g = parts[k].first; g < parts[k].first + parts[k].n; g++)
+						t += iapt_results_value(res, y, g, metrics[m], rep);
+					ck_assert_msg(fabs(t - all) <= 1e-6 * all, "%s..: %g, all %g", iapt_group_name(parts[k].first), t, all);
+				}
+				agg = iapt_results_value(res, y, IAPT_G_AGE_UNDER_18, metrics[m], rep) +
+				      iapt_results_value(res, y, IAPT_G_AGE_18_35, metrics[m], rep) +
+				      iapt_results_value(res, y, IAPT_G_AGE_36_64, metrics[m], rep) +
+				      iapt_results_value(res, y, IAPT_G_AGE_65_PLUS, metrics[m], rep);
+				ck_assert(fabs(agg - all) <= 1e-6 * all);
+				ck_assert(fabs(iapt_results_value(res, y, IAPT_G_AGE_26_64, metrics[m], rep) -
+					       iapt_results_value(res, y, IAPT_G_AGE_26_35, metrics[m], rep) -
+					       iapt_results_value(res, y, IAPT_G_AGE_36_64, metrics[m], rep)) <= 1e-6 * all);
+			}
+	/* counted per session: "all" only */
+	ck_assert(isnan(iapt_results_value(res, 2019, IAPT_G_IMD_1, IAPT_M_SESSIONS_ATTENDED, 0)));
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_ATTENDED, 0) > 0);
+	iapt_results_free(res);
+}
+END_TEST
+
+/* Group effects act through their mechanism: a lower response lowers the group's recovery;
+ * more dropout lowers its finished share of those entering. */
+START_TEST(group_effects_act_by_mechanism)
+{
+	char text[1024];
+	iapt_results *res;
+	double r1 = 0, r10 = 0, fm = 0, em = 0, ff = 0, ef = 0;
+	int k;
+	snprintf(text, sizeof text, "%sparameters:\n  effect.imd_decile_10.response: 0.3\n  effect.gender_male.dropout: 3\n", small);
+	res = run(text, 2);
+	for (k = 0; k < 4; k++) {
+		r1 += iapt_results_value(res, 2019, IAPT_G_IMD_1, IAPT_M_RECOVERY_PCT, k) / 4;
+		r10 += iapt_results_value(res, 2019, IAPT_G_IMD_10, IAPT_M_RECOVERY_PCT, k) / 4;
+		fm += iapt_results_value(res, 2019, IAPT_G_GENDER_MALE, IAPT_M_FINISHED_COURSE, k);
+		em += iapt_results_value(res, 2019, IAPT_G_GENDER_MALE, IAPT_M_ENTERED_TREATMENT, k);
+		ff += iapt_results_value(res, 2019, IAPT_G_GENDER_FEMALE, IAPT_M_FINISHED_COURSE, k);
+		ef += iapt_results_value(res, 2019, IAPT_G_GENDER_FEMALE, IAPT_M_ENTERED_TREATMENT, k);
+	}
+	ck_assert_msg(r10 < r1 - 10, "recovery decile 10 %g, decile 1 %g", r10, r1);
+	ck_assert_msg(fm / em < ff / ef - 0.1, "finished/entered men %g, women %g", fm / em, ff / ef);
+	iapt_results_free(res);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -239,6 +303,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, natural_course_shares_random_numbers);
 	tcase_add_test(tc, service_features_move_recovery);
 	tcase_add_test(tc, zero_weights_rejected_before_running);
+	tcase_add_test(tc, groups_add_up_to_all);
+	tcase_add_test(tc, group_effects_act_by_mechanism);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -391,7 +391,8 @@ START_TEST(value_lists_match_the_weights)
 	static const struct {
 		int field;
 		const char *prefix;
-	} lists[] = {{IAPT_PF_problem, "problem."}, {IAPT_PF_ltc_type, "ltc."}, {IAPT_PF_age_band, "population.age_"}};
+	} lists[] = {{IAPT_PF_problem, "problem."}, {IAPT_PF_ltc_type, "ltc."}, {IAPT_PF_age_band, "population.age_"},
+		     {IAPT_PF_gender, "population.gender_"}, {IAPT_PF_ethnicity, "population.ethnicity_"}};
 	iapt_params *p;
 	size_t l;
 	ck_assert_int_eq(iapt_params_new(&p), 0);

@@ -384,7 +384,7 @@ START_TEST(draws_of_small_shape)
 {
 	iapt_scenario *sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nseed: 11\nuncertainty:\n"
 				     "  cost.li_session: {dist: gamma, mean: 99, sd: 300}\n"
-				     "  population.female_share: {dist: beta, alpha: 0.05, beta: 0.3}\n");
+				     "  population.gender_female: {dist: beta, alpha: 0.05, beta: 0.3}\n");
 	iapt_scenario *other = parse_ok("iaptsim: 1\nname: v\nyears: 2019\nseed: 11\nuncertainty:\n"
 					"  cost.li_session: {dist: gamma, mean: 99, sd: 300}\n");
 	iapt_scenario *degen = parse_ok("iaptsim: 1\nname: d\nyears: 2019\nuncertainty:\n"

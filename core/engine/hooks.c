@@ -23,6 +23,8 @@ const char *iapt_hook_doc(int h)
 
 #define NAME_OF(id, name) name,
 static const char *const age_names[] = {IAPT_AGE_LIST(NAME_OF)};
+static const char *const gender_names[] = {IAPT_GENDER_LIST(NAME_OF)};
+static const char *const ethnicity_names[] = {IAPT_ETHNICITY_LIST(NAME_OF)};
 static const char *const problem_names[] = {IAPT_PROBLEM_LIST(NAME_OF)};
 static const char *const employment_names[] = {IAPT_EMPLOYMENT_LIST(NAME_OF)};
 static const char *const ltc_names[] = {IAPT_LTC_LIST(NAME_OF)};
@@ -31,6 +33,8 @@ static const char *const route_names[] = {IAPT_ROUTE_LIST(NAME_OF)};
 
 /* the values argument of a row: a value list, BOUNDS(min, max) or NONE */
 #define VALUES_AGE age_names, IAPT_AGE__COUNT, 0, 0
+#define VALUES_GENDER gender_names, IAPT_GENDER__COUNT, 0, 0
+#define VALUES_ETHNICITY ethnicity_names, IAPT_ETHNICITY__COUNT, 0, 0
 #define VALUES_PROBLEM problem_names, IAPT_PROBLEM__COUNT, 0, 0
 #define VALUES_EMPLOYMENT employment_names, IAPT_EMP__COUNT, 0, 0
 #define VALUES_LTC ltc_names, IAPT_LTC__COUNT, 0, 0

@@ -72,6 +72,7 @@ static int person_alloc(sim *s, uint32_t *out)
 			size_t cap = s->cap_people ? s->cap_people * 2 : 4096;
 			/* cache-line aligned, so that a person is one line */
 			person *p = aligned_alloc(64, cap * sizeof *p);
+			person_ext *x;
 			uint32_t *f;
 			if (!p)
 				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
@@ -79,6 +80,10 @@ static int person_alloc(sim *s, uint32_t *out)
 				memcpy(p, s->people, s->n_people * sizeof *p);
 			free(s->people);
 			s->people = p;
+			x = realloc(s->ext, cap * sizeof *x);
+			if (!x)
+				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
+			s->ext = x;
 			f = realloc(s->free_list, cap * sizeof *f);
 			if (!f)
 				return iapt_error__set(IAPT_ENOMEM, "out of memory (people)");
@@ -102,17 +107,59 @@ static void person_free(sim *s, uint32_t i)
 
 /* ---- counting ---- */
 
-static void count(sim *s, int week, const person *p, int step_group, int k, double v)
+/* The published age aggregates each fine band belongs to (iaptsim/sim.h), -1: none. */
+static const int age_aggregates[N_AGE][2] = {
+	{IAPT_G_AGE_UNDER_18, -1}, {IAPT_G_AGE_UNDER_18, -1}, {IAPT_G_AGE_18_35, -1},
+	{IAPT_G_AGE_18_35, IAPT_G_AGE_26_64}, {IAPT_G_AGE_26_64, -1}, {IAPT_G_AGE_65_PLUS, -1},
+	{IAPT_G_AGE_65_PLUS, -1}, {IAPT_G_AGE_65_PLUS, -1}};
+
+/* A count at referral, entry or discharge: "all", the step (if >= 0) and the person's group
+ * of each attribute. */
+static void count(sim *s, int week, const person *p, const person_ext *x, int step_group, int k, double v)
 {
 	int y = year_index(s, week);
+	double *c;
 	if (y < 0 || y >= s->n_years)
 		return;
-	IAPT_CTR(s->ct, y, IAPT_G_ALL, k) += v;
+	c = &IAPT_CTR(s->ct, y, 0, k);
+#define AT(g) c[(size_t)(g) * IAPT_C__COUNT]
+	AT(IAPT_G_ALL) += v;
 	if (step_group >= 0)
-		IAPT_CTR(s->ct, y, step_group, k) += v;
-	IAPT_CTR(s->ct, y, p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO, k) += v;
-	IAPT_CTR(s->ct, y, p->emp == EMP_EMPLOYED ? IAPT_G_EMP_EMPLOYED
-			 : p->emp == EMP_UNEMPLOYED ? IAPT_G_EMP_UNEMPLOYED : IAPT_G_EMP_OTHER, k) += v;
+		AT(step_group) += v;
+	AT(IAPT_G_IMD_1 + x->imd - 1) += v;
+	AT(IAPT_G_AGE_UNDER_16 + x->age) += v;
+	AT(age_aggregates[x->age][0]) += v;
+	if (age_aggregates[x->age][1] >= 0)
+		AT(age_aggregates[x->age][1]) += v;
+	AT(IAPT_G_GENDER_FEMALE + x->gender) += v;
+	AT(IAPT_G_ETH_WHITE + x->ethnicity) += v;
+	AT(IAPT_G_PROB_DEPRESSION + p->problem) += v;
+	AT(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO) += v;
+	AT(p->emp == EMP_EMPLOYED ? IAPT_G_EMP_EMPLOYED : p->emp == EMP_UNEMPLOYED ? IAPT_G_EMP_UNEMPLOYED : IAPT_G_EMP_OTHER) += v;
+#undef AT
+}
+
+/* A count per session, in the innermost loop: group "all" only (iaptsim/sim.h). */
+static inline void count_all(sim *s, int week, int k, double v)
+{
+	int y = year_index(s, week);
+	if (y >= 0 && y < s->n_years)
+		IAPT_CTR(s->ct, y, IAPT_G_ALL, k) += v;
+}
+
+/* The product of the person's group effects on mechanism m (param_list.h, Group effects). */
+static double group_effect(const sim *s, const person *p, const person_ext *x, int m)
+{
+	return s->pv[EFF_AGE + N_MECH * x->age + m] * s->pv[EFF_GENDER + N_MECH * x->gender + m] *
+	       s->pv[EFF_ETH + N_MECH * x->ethnicity + m] * s->pv[EFF_IMD + N_MECH * (x->imd - 1) + m] *
+	       s->pv[EFF_PROBLEM + N_MECH * p->problem + m] * s->pv[EFF_LTC + N_MECH * (p->ltc ? 0 : 1) + m];
+}
+
+/* A multiplier in fixed point (person.m_dna, m_drop): steps of 1/4096, at most 16. */
+static uint16_t fixed_mult(double m)
+{
+	double q = floor(m * MULT_ONE + 0.5);
+	return (uint16_t)(q > MULT_MAX ? MULT_MAX : (q < 0 ? 0 : q));
 }
 
 /* ---- random draws ---- */
@@ -191,7 +238,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 {
 	gsl_rng *r = s->r;
 	int phq, gad, at_case, improving, action = CONTINUE;
-	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop;
+	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop, m_drop;
 
 	*ended = 0;
 	advance(s, p, week);
@@ -208,11 +255,12 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	p->rs_treat = iapt_rng_state(r);
 	s->stats->sessions++;
 
-	if (u_dna < P(s, TX_DNA)) {
+	m_drop = p->m_drop * (1.0 / MULT_ONE);
+	if (u_dna < P(s, TX_DNA) * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
-		count(s, week, p, -1, IAPT_C_MISSED, 1);
-		if (u_drop < P(s, TX_DROP_DNA))
+		count_all(s, week, IAPT_C_MISSED, 1);
+		if (u_drop < P(s, TX_DROP_DNA) * m_drop)
 			*ended = 1;
 		return CONTINUE;
 	}
@@ -221,13 +269,14 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		p->s_li++;
 	else
 		p->s_hi++;
-	count(s, week, p, -1, IAPT_C_ATTENDED, 1);
+	count_all(s, week, IAPT_C_ATTENDED, 1);
 	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
+		const person_ext *x = &s->ext[p - s->people];
 		p->first_week = (int16_t)week;
-		count(s, week, p, -1, IAPT_C_ENTERED, 1);
-		count(s, week, p, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
+		count(s, week, p, x, -1, IAPT_C_ENTERED, 1);
+		count(s, week, p, x, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
 		ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 			   -P(s, COST_PER_COURSE));
 	}
@@ -276,7 +325,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		p_drop = p->attended == 1
 			 ? P(s, TX_DROP_FIRST) + P(s, TX_DROP_WAIT) * (double)(week - p->arrival)
 			 : P(s, TX_DROP_LATER);
-		if (u_drop < p_drop)
+		if (u_drop < p_drop * m_drop)
 			action = DISCHARGE;
 	}
 	if (action == DISCHARGE)
@@ -290,18 +339,18 @@ static int score_or_none(uint8_t v)
 }
 
 /* A person as hooks see them (iaptsim/hooks.h); the caller sets what depends on the event. */
-static void hook_view(const sim *s, const person *p, iapt_hook_person *v)
+static void hook_view(const sim *s, const person *p, const person_ext *x, iapt_hook_person *v)
 {
 	memset(v, 0, sizeof *v);
 	v->id = p->id;
-	v->service = p->svc;
+	v->service = x->svc;
 	v->year = year_of_week(s, p->arrival);
 	v->week = p->arrival;
-#define X(field, member, back) v->field = p->member;
+#define X(field, where, member, back) v->field = where->member;
 	PERSON_STORED(X)
 #undef X
 	v->route = IAPT_ROUTE_LI;
-	v->responsiveness = p->resp; /* at referral: before the LTC effect */
+	v->responsiveness = p->resp; /* at referral: before the LTC and group effects */
 	v->phq9 = p->xp;
 	v->gad7 = p->xg;
 	v->entered = p->attended > 0;
@@ -361,34 +410,35 @@ static int check_taken_back(const iapt_hook_person *v, const iapt_hook_person *g
 static int end_referral(sim *s, uint32_t i, int week)
 {
 	person *p = &s->people[i];
+	person_ext *x = &s->ext[i];
 	unsigned flags = 0;
 	int g = -1, emp_t = p->emp;
 	if (p->attended == 0) {
-		count(s, week, p, -1, IAPT_C_NOT_ENTERED, 1);
+		count(s, week, p, x, -1, IAPT_C_NOT_ENTERED, 1);
 	} else if (p->attended >= 2) {
 		int wait = p->first_week - p->arrival;
 		g = p->s_hi == 0 ? IAPT_G_STEP_LI_ONLY : (p->s_li == 0 ? IAPT_G_STEP_HI_ONLY : IAPT_G_STEP_LI_THEN_HI);
-		count(s, week, p, g, IAPT_C_FINISHED, 1);
-		count(s, week, p, g, IAPT_C_SESSIONS_FINISHED, p->attended);
+		count(s, week, p, x, g, IAPT_C_FINISHED, 1);
+		count(s, week, p, x, g, IAPT_C_SESSIONS_FINISHED, p->attended);
 		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
-		count(s, week, p, g, IAPT_C_WITHIN_6WK, wait <= 6);
-		count(s, week, p, g, IAPT_C_WITHIN_18WK, wait <= 18);
+		count(s, week, p, x, g, IAPT_C_WITHIN_6WK, wait <= 6);
+		count(s, week, p, x, g, IAPT_C_WITHIN_18WK, wait <= 18);
 		if (p->phq_first != NO_SCORE) {
 			unsigned nf;
 			flags = iapt_outcome__classify(p->phq_first, p->gad_first, p->phq_last, p->gad_last, p->attended);
 			nf = iapt_outcome__classify(p->phq_first, p->gad_first, p->nphq_last, p->ngad_last, p->attended);
-			count(s, week, p, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
-			count(s, week, p, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
-			count(s, week, p, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
-			count(s, week, p, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
-			count(s, week, p, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
-			count(s, week, p, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
+			count(s, week, p, x, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
+			count(s, week, p, x, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
+			count(s, week, p, x, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
+			count(s, week, p, x, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
+			count(s, week, p, x, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
+			count(s, week, p, x, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
 	}
 	if (s->has & IAPT_HOOK_ON_DISCHARGE) {
 		iapt_hook_person v, given;
 		int rc;
-		hook_view(s, p, &v);
+		hook_view(s, p, x, &v);
 		v.discharge_week = week;
 		v.discharge_year = year_of_week(s, week);
 		v.caseness = !!(flags & IAPT_O_CASENESS_FIRST);
@@ -404,9 +454,9 @@ static int end_referral(sim *s, uint32_t i, int week)
 		    (rc = check_taken_back(&v, &given, IAPT_PD, IAPT_HOOK_I_ON_DISCHARGE)))
 			return rc;
 		emp_t = v.employment;
-#define X(field, member, back) \
+#define X(field, where, member, back) \
 	if ((PERSON_WRITABLE_##field & IAPT_PD) && (back)) \
-		p->member = v.field;
+		where->member = v.field;
 		PERSON_STORED(X)
 #undef X
 	}
@@ -425,13 +475,16 @@ static int arrive(sim *s, int week)
 		return iapt_error__set(IAPT_ERANGE, "more than %u referrals in one replicate", UINT32_MAX);
 	uint32_t i = 0;
 	person *p;
+	person_ext *x;
 	int rc, svc, route;
 	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr;
 
 	if ((rc = person_alloc(s, &i)))
 		return rc;
 	p = &s->people[i];
+	x = &s->ext[i];
 	memset(p, 0, sizeof *p);
+	memset(x, 0, sizeof *x);
 	p->id = (uint32_t)id;
 	p->arrival = (int16_t)week;
 	p->first_week = -1;
@@ -445,8 +498,8 @@ static int arrive(sim *s, int week)
 	/* attributes (docs/model.md, Referrals and who they are); fixed draw order */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
 	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
-	p->female = gsl_rng_uniform(r) < P(s, POP_FEMALE);
-	p->age = (uint8_t)categorical(r, s->w_age, N_AGE);
+	x->gender = (uint8_t)categorical(r, s->w_gender, N_GENDER);
+	x->age = (uint8_t)categorical(r, s->w_age, N_AGE);
 	p->problem = (uint8_t)categorical(r, s->w_problem, N_PROBLEM);
 	{
 		double u = gsl_rng_uniform(r);
@@ -454,15 +507,18 @@ static int arrive(sim *s, int week)
 			 : (u < P(s, EMP_UNEMPLOYED) + P(s, EMP_OTHER) ? EMP_OTHER : EMP_EMPLOYED);
 	}
 	p->ltc = gsl_rng_uniform(r) < P(s, LTC_SHARE);
-	p->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
+	x->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
 	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
 	u_desc = gsl_rng_uniform(r);
 	u_int = gsl_rng_uniform(r);
+	/* drawn after the attributes that were there first, so that those keep their numbers */
+	x->ethnicity = (uint8_t)categorical(r, s->w_eth, N_ETH);
+	x->imd = (uint8_t)(1 + categorical(r, s->w_imd, N_IMD));
 	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
 	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
-	p->svc = (uint16_t)svc;
+	x->svc = (uint16_t)svc;
 	rho = P(s, BASE_CORR);
 	p->xp = p->np = clampf((float)(P(s, BASE_PHQ_MEAN) + P(s, BASE_PHQ_SD) * z1), 27.0f);
 	p->xg = p->ng = clampf((float)(P(s, BASE_GAD_MEAN) + P(s, BASE_GAD_SD) * (rho * z1 + sqrt(1 - rho * rho) * z2)), 21.0f);
@@ -484,7 +540,7 @@ static int arrive(sim *s, int week)
 		? IAPT_ROUTE_HI : IAPT_ROUTE_LI;
 	if (s->has & IAPT_HOOK_ON_REFERRAL) {
 		iapt_hook_person v, given;
-		hook_view(s, p, &v);
+		hook_view(s, p, x, &v);
 		v.route = route;
 		s->ev_week = week;
 		s->ev_cohort = year_index(s, week);
@@ -499,9 +555,9 @@ static int arrive(sim *s, int week)
 		if (v.route != given.route)
 			v.written |= 1ull << IAPT_PF_route;
 		/* attributes first, then the route they imply */
-#define X(field, member, back) \
+#define X(field, where, member, back) \
 	if (PERSON_WRITABLE_##field & IAPT_PR) \
-		p->member = v.field;
+		where->member = v.field;
 		PERSON_STORED(X)
 #undef X
 		resp = v.responsiveness;
@@ -512,12 +568,15 @@ static int arrive(sim *s, int week)
 		else if (route == IAPT_ROUTE_LI && (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL))
 			route = IAPT_ROUTE_HI;
 	}
-	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0));
-	count(s, week, p, -1, IAPT_C_REFERRALS, 1);
+	/* group effects by mechanism, from the attributes as the hook left them */
+	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0) * group_effect(s, p, x, MECH_RESPONSE));
+	p->m_dna = fixed_mult(group_effect(s, p, x, MECH_DNA));
+	p->m_drop = fixed_mult(group_effect(s, p, x, MECH_DROPOUT));
+	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
 	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u_leave);
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, x, MECH_LEAVE), u_leave);
 	return queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i);
 }
 
@@ -529,7 +588,7 @@ static int step_up(sim *s, service *sv, uint32_t i, int week)
 	iapt_rng_rekey(s->r, p->rs_treat);
 	u = gsl_rng_uniform(s->r);
 	p->rs_treat = iapt_rng_state(s->r);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE), u);
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE), u);
 	return queue_push(&sv->queue[HI], i);
 }
 

@@ -24,6 +24,7 @@ static void sim_free(sim *s)
 	}
 	free(s->svc);
 	free(s->people);
+	free(s->ext);
 	free(s->free_list);
 	free(s->values);
 	iapt_params_free(s->own_params);

@@ -12,9 +12,13 @@
 #include "util/util.h"
 
 enum { LI = 0, HI = 1 };
-enum { N_AGE = IAPT_AGE__COUNT, N_PROBLEM = IAPT_PROBLEM__COUNT, N_LTC_TYPE = IAPT_LTC__COUNT };
+enum { N_AGE = IAPT_AGE__COUNT, N_GENDER = IAPT_GENDER__COUNT, N_ETH = IAPT_ETHNICITY__COUNT, N_IMD = 10,
+       N_PROBLEM = IAPT_PROBLEM__COUNT, N_LTC_TYPE = IAPT_LTC__COUNT };
 /* the value lists (iaptsim/hooks.h) follow the order of the weights (param_list.h) */
-_Static_assert(IAPT_P_POP_AGE_65 - IAPT_P_POP_AGE_18_25 + 1 == N_AGE, "age bands");
+_Static_assert(IAPT_P_POP_AGE_90_PLUS - IAPT_P_POP_AGE_UNDER_16 + 1 == N_AGE, "age bands");
+_Static_assert(IAPT_P_POP_GENDER_OTHER - IAPT_P_POP_GENDER_FEMALE + 1 == N_GENDER, "genders");
+_Static_assert(IAPT_P_POP_ETH_OTHER - IAPT_P_POP_ETH_WHITE + 1 == N_ETH, "ethnic groups");
+_Static_assert(IAPT_P_POP_IMD_10 - IAPT_P_POP_IMD_1 + 1 == N_IMD, "IMD deciles");
 _Static_assert(IAPT_P_PROB_OTHER - IAPT_P_PROB_DEPRESSION + 1 == N_PROBLEM, "problems");
 _Static_assert(IAPT_P_LTC_OTHER - IAPT_P_LTC_DIABETES + 1 == N_LTC_TYPE, "long-term conditions");
 enum { PROB_DEPRESSION = IAPT_PROBLEM_DEPRESSION, PROB_MIXED = IAPT_PROBLEM_MIXED, PROB_SOCIAL = IAPT_PROBLEM_SOCIAL_ANXIETY,
@@ -22,24 +26,63 @@ enum { PROB_DEPRESSION = IAPT_PROBLEM_DEPRESSION, PROB_MIXED = IAPT_PROBLEM_MIXE
 enum { EMP_EMPLOYED = IAPT_EMP_EMPLOYED, EMP_UNEMPLOYED = IAPT_EMP_UNEMPLOYED, EMP_OTHER = IAPT_EMP_OTHER };
 #define NO_SCORE 255
 
-typedef struct person { /* 64 bytes: one cache line */
+/* Group effects (param_list.h, IAPT_EFFECT_ROWS_): four mechanisms per attribute value, the
+ * values of an attribute one after another; the effect of mechanism m for value v of an
+ * attribute whose first value's first row is `base` is parameter base + N_MECH * v + m. */
+enum { MECH_RESPONSE, MECH_DROPOUT, MECH_DNA, MECH_LEAVE, N_MECH };
+enum { EFF_AGE = IAPT_P_EFF_AGE_UNDER_16_RESPONSE, EFF_GENDER = IAPT_P_EFF_GENDER_FEMALE_RESPONSE,
+       EFF_ETH = IAPT_P_EFF_ETH_WHITE_RESPONSE, EFF_IMD = IAPT_P_EFF_IMD_1_RESPONSE,
+       EFF_PROBLEM = IAPT_P_EFF_PROB_DEPRESSION_RESPONSE, EFF_LTC = IAPT_P_EFF_LTC_YES_RESPONSE };
+_Static_assert(IAPT_P_EFF_AGE_90_PLUS_LEAVE - EFF_AGE + 1 == N_MECH * N_AGE, "age effects");
+_Static_assert(IAPT_P_EFF_GENDER_OTHER_LEAVE - EFF_GENDER + 1 == N_MECH * N_GENDER, "gender effects");
+_Static_assert(IAPT_P_EFF_ETH_OTHER_LEAVE - EFF_ETH + 1 == N_MECH * N_ETH, "ethnicity effects");
+_Static_assert(IAPT_P_EFF_IMD_10_LEAVE - EFF_IMD + 1 == N_MECH * N_IMD, "IMD effects");
+_Static_assert(IAPT_P_EFF_PROB_OTHER_LEAVE - EFF_PROBLEM + 1 == N_MECH * N_PROBLEM, "problem effects");
+_Static_assert(IAPT_P_EFF_LTC_NO_LEAVE - EFF_LTC + 1 == N_MECH * 2, "LTC effects");
+_Static_assert(IAPT_P_EFF_AGE_16_17_DNA - EFF_AGE == N_MECH + MECH_DNA, "mechanism order");
+/* ... and the groups of summary.csv (iaptsim/sim.h) follow the value lists */
+_Static_assert(IAPT_G_IMD_10 - IAPT_G_IMD_1 + 1 == N_IMD, "IMD groups");
+_Static_assert(IAPT_G_AGE_90_PLUS - IAPT_G_AGE_UNDER_16 + 1 == N_AGE, "age groups");
+_Static_assert(IAPT_G_GENDER_OTHER - IAPT_G_GENDER_FEMALE + 1 == N_GENDER, "gender groups");
+_Static_assert(IAPT_G_ETH_OTHER - IAPT_G_ETH_WHITE + 1 == N_ETH, "ethnicity groups");
+_Static_assert(IAPT_G_PROB_OTHER - IAPT_G_PROB_DEPRESSION + 1 == N_PROBLEM, "problem groups");
+
+/* Fixed-point multipliers kept in the person (dna, dropout): 1.0 is MULT_ONE. */
+#define MULT_ONE 4096.0
+#define MULT_MAX 65535.0
+
+typedef struct person { /* 64 bytes: one cache line; what sessions need */
 	uint64_t rs_treat; /* treatment stream state */
 	uint64_t rs_sym;   /* symptom stream state: shared by treated and natural course */
 	uint32_t id;       /* arrival order within the replicate; keys the person's streams */
 	float xp, xg;      /* latent PHQ-9, GAD-7 on treatment */
 	float np, ng;      /* latent PHQ-9, GAD-7 on the natural course */
-	float resp;        /* response to a session: responsiveness x matching x LTC */
+	float resp;        /* response to a session: responsiveness x matching x LTC x group effects */
 	int16_t arrival, first_week, sym_week, leave_week; /* week indices (< 32767) */
 	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
 	uint8_t attended, missed, s_li, s_hi;
-	uint8_t problem : 4, emp : 2, age : 2;
-	uint8_t ltc_type : 3, ltc : 1, female : 1, integrated : 1;
-	uint16_t svc;  /* service index */
-	uint8_t mark;  /* a plugin's tag for the person */
+	uint8_t problem : 4, emp : 2, ltc : 1, integrated : 1;
 	uint8_t spare;
+	/* group effects on missing an appointment and on dropping out, x MULT_ONE (to 16) */
+	uint16_t m_dna, m_drop;
 } person;
 
 _Static_assert(sizeof(person) == 64, "person should fill one cache line");
+
+/* What only referral and discharge need, in a parallel array indexed like the people. */
+typedef struct person_ext {
+	uint16_t svc;                     /* service index */
+	uint8_t age, gender, ethnicity;   /* value indices (iaptsim/hooks.h) */
+	uint8_t imd;                      /* IMD decile 1 (least deprived) .. 10 (most deprived) */
+	uint8_t ltc_type;
+	uint8_t mark;                     /* a plugin's tag for the person */
+	/* employment (issue 17's employment part): at referral, on the treated path, on the
+	 * natural course; reserved, not yet used */
+	uint8_t emp_start, emp_tx, emp_nat;
+	uint8_t spare[5];
+} person_ext;
+
+_Static_assert(sizeof(person_ext) == 16, "four to a cache line");
 #define NEVER INT16_MAX /* leave_week of someone who never leaves the list */
 
 typedef struct idx_queue { /* ring buffer; cap is a power of two */
@@ -77,8 +120,9 @@ typedef struct iapt_run {
 	double cap_week[2];       /* slots per week per service (before the service factor) */
 	double referrals_week;    /* simulated referrals per week this year */
 	double ref_acc;
-	double w_age[N_AGE], w_problem[N_PROBLEM], w_ltc[N_LTC_TYPE];
+	double w_age[N_AGE], w_gender[N_GENDER], w_eth[N_ETH], w_imd[N_IMD], w_problem[N_PROBLEM], w_ltc[N_LTC_TYPE];
 	person *people;
+	person_ext *ext; /* allocated with the people, same index */
 	size_t n_people, cap_people, live, peak;
 	uint32_t *free_list;
 	size_t n_free;
@@ -96,12 +140,14 @@ typedef struct iapt_run {
 
 /* ---- the person as hooks see them ----
  * The person fields (IAPT_PERSON_FIELDS, iaptsim/hooks.h) a person stores as they are:
- * X(field, member, back). The hook view is filled from the member, and a hook's write to a
- * writable field goes back to it (pathway.c); back 0: a write at discharge goes elsewhere
- * (employment: the treated path's status from discharge on). Other fields are derived. */
+ * X(field, where, member, back), where is p (the person) or x (their person_ext). The hook
+ * view is filled from the member, and a hook's write to a writable field goes back to it
+ * (pathway.c); back 0: a write at discharge goes elsewhere (employment: the treated path's
+ * status from discharge on). Other fields are derived. */
 #define PERSON_STORED(X) \
-	X(age_band, age, 1) X(female, female, 1) X(problem, problem, 1) X(employment, emp, 0) X(ltc, ltc, 1) \
-	X(ltc_type, ltc_type, 1) X(integrated, integrated, 1) X(mark, mark, 1)
+	X(age_band, x, age, 1) X(gender, x, gender, 1) X(ethnicity, x, ethnicity, 1) X(imd_decile, x, imd, 1) \
+	X(problem, p, problem, 1) X(employment, p, emp, 0) X(ltc, p, ltc, 1) X(ltc_type, x, ltc_type, 1) \
+	X(integrated, p, integrated, 1) X(mark, x, mark, 1)
 
 /* In which hooks each field is writable (IAPT_PR, IAPT_PD), as constants. */
 enum {

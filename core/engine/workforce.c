@@ -22,25 +22,37 @@ static double referrals_in_year(const iapt_params *p, int first_year, int y)
 	return v * pow(1.0 + g, (double)(y - anchor));
 }
 
+static double weight_sum(const iapt_params *p, size_t first, int n, int y)
+{
+	double t = 0;
+	int i;
+	for (i = 0; i < n; i++)
+		t += iapt_params_get(p, first + (size_t)i, y);
+	return t;
+}
+
 int iapt_engine__check_year(const iapt_params *p, int y)
 {
-	double age = 0, prob = 0, ltc = 0, emp;
-	int i;
+	static const struct {
+		size_t first;
+		int n;
+		const char *what;
+	} weights[] = {
+		{IAPT_P_POP_AGE_UNDER_16, N_AGE, "population.age_*"},
+		{IAPT_P_POP_GENDER_FEMALE, N_GENDER, "population.gender_*"},
+		{IAPT_P_POP_ETH_WHITE, N_ETH, "population.ethnicity_*"},
+		{IAPT_P_POP_IMD_1, N_IMD, "population.imd_decile_*"},
+		{IAPT_P_PROB_DEPRESSION, N_PROBLEM, "problem.*"},
+		{IAPT_P_LTC_DIABETES, N_LTC_TYPE, "ltc.<condition>"},
+	};
+	double emp;
+	size_t k;
 	char lab[8];
-	for (i = 0; i < N_AGE; i++)
-		age += iapt_params_get(p, IAPT_P_POP_AGE_18_25 + (size_t)i, y);
-	for (i = 0; i < N_PROBLEM; i++)
-		prob += iapt_params_get(p, IAPT_P_PROB_DEPRESSION + (size_t)i, y);
-	for (i = 0; i < N_LTC_TYPE; i++)
-		ltc += iapt_params_get(p, IAPT_P_LTC_DIABETES + (size_t)i, y);
 	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_OTHER, y);
 	iapt_year_label(y, lab);
-	if (age <= 0)
-		return iapt_error__set(IAPT_EINVAL, "%s: the population.age_* weights sum to zero", lab);
-	if (prob <= 0)
-		return iapt_error__set(IAPT_EINVAL, "%s: the problem.* weights sum to zero", lab);
-	if (ltc <= 0)
-		return iapt_error__set(IAPT_EINVAL, "%s: the ltc.<condition> weights sum to zero", lab);
+	for (k = 0; k < sizeof weights / sizeof weights[0]; k++)
+		if (weight_sum(p, weights[k].first, weights[k].n, y) <= 0)
+			return iapt_error__set(IAPT_EINVAL, "%s: the %s weights sum to zero", lab, weights[k].what);
 	if (emp > 1 + 1e-12)
 		return iapt_error__set(IAPT_EINVAL,
 				       "%s: employment.unemployed_or_sick_share + employment.other_share = %g, more than 1", lab, emp);
@@ -261,7 +273,13 @@ int iapt_engine__load_year(sim *s, int y)
 	}
 	iapt_engine__load_hazards(s);
 	for (k = 0; k < N_AGE; k++)
-		s->w_age[k] = s->pv[IAPT_P_POP_AGE_18_25 + k];
+		s->w_age[k] = s->pv[IAPT_P_POP_AGE_UNDER_16 + k];
+	for (k = 0; k < N_GENDER; k++)
+		s->w_gender[k] = s->pv[IAPT_P_POP_GENDER_FEMALE + k];
+	for (k = 0; k < N_ETH; k++)
+		s->w_eth[k] = s->pv[IAPT_P_POP_ETH_WHITE + k];
+	for (k = 0; k < N_IMD; k++)
+		s->w_imd[k] = s->pv[IAPT_P_POP_IMD_1 + k];
 	for (k = 0; k < N_PROBLEM; k++)
 		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
 	for (k = 0; k < N_LTC_TYPE; k++)

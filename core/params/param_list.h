@@ -19,35 +19,82 @@ X(REFERRALS_GROWTH, "referrals.annual_growth", 0, -0.5, 1, "proportion/year", 0,
   "Scenario setting (no default growth assumed)")
 
 /* Who is referred */
-X(POP_FEMALE, "population.female_share", 0.65, 0, 1, "proportion", 0, 0,
-  "Share of referrals who are female (descriptive; no effect on outcomes in the core model)",
-  "(to source) approximate share in NHS Digital annual reports; not yet read from a table")
-X(POP_AGE_18_25, "population.age_18_25", 0.20, 0, 1, "weight", 0, 0,
-  "Relative weight of age band 18-25 among referrals", "(to source) assumed")
-X(POP_AGE_26_35, "population.age_26_35", 0.26, 0, 1, "weight", 0, 0,
-  "Relative weight of age band 26-35 among referrals", "(to source) assumed")
-X(POP_AGE_36_64, "population.age_36_64", 0.47, 0, 1, "weight", 0, 0,
-  "Relative weight of age band 36-64 among referrals", "(to source) assumed")
-X(POP_AGE_65, "population.age_65_plus", 0.07, 0, 1, "weight", 0, 0,
-  "Relative weight of age band 65+ among referrals", "(to source) assumed")
-X(PROB_DEPRESSION, "problem.depression", 0.34, 0, 1, "weight", 0, 0,
-  "Relative weight of problem descriptor depression", "(to source) assumed descriptor mix")
-X(PROB_GAD, "problem.generalised_anxiety", 0.17, 0, 1, "weight", 0, 0,
-  "Relative weight of generalised anxiety disorder", "(to source) assumed descriptor mix")
-X(PROB_MIXED, "problem.mixed_anxiety_depression", 0.19, 0, 1, "weight", 0, 0,
-  "Relative weight of mixed anxiety and depressive disorder", "(to source) assumed descriptor mix")
-X(PROB_SOCIAL, "problem.social_anxiety", 0.03, 0, 1, "weight", 0, 0,
-  "Relative weight of social anxiety disorder (NICE: starts at high intensity)", "(to source) assumed descriptor mix")
-X(PROB_PTSD, "problem.ptsd", 0.05, 0, 1, "weight", 0, 0,
-  "Relative weight of PTSD (NICE: starts at high intensity)", "(to source) assumed descriptor mix")
-X(PROB_PANIC, "problem.panic", 0.04, 0, 1, "weight", 0, 0,
-  "Relative weight of panic disorder", "(to source) assumed descriptor mix")
-X(PROB_OCD, "problem.ocd", 0.03, 0, 1, "weight", 0, 0,
-  "Relative weight of obsessive-compulsive disorder", "(to source) assumed descriptor mix")
-X(PROB_HEALTH_ANX, "problem.health_anxiety", 0.02, 0, 1, "weight", 0, 0,
-  "Relative weight of health anxiety", "(to source) assumed descriptor mix")
-X(PROB_OTHER, "problem.other", 0.13, 0, 1, "weight", 0, 0,
-  "Relative weight of other problem descriptors", "(to source) assumed descriptor mix")
+X(POP_AGE_UNDER_16, "population.age_under_16", 0.001392, 0, 1, "weight", 0, 1,
+  "Relative weight of age band under 16 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_16_17, "population.age_16_17", 0.01929, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 16-17 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_18_25, "population.age_18_25", 0.223472, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 18-25 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_26_35, "population.age_26_35", 0.284382, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 26-35 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_36_64, "population.age_36_64", 0.409251, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 36-64 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_65_74, "population.age_65_74", 0.039883, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 65-74 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_75_89, "population.age_75_89", 0.021435, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 75-89 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_AGE_90_PLUS, "population.age_90_plus", 0.000895, 0, 1, "weight", 0, 1,
+  "Relative weight of age band 90 and over among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_GENDER_FEMALE, "population.gender_female", 0.651994, 0, 1, "weight", 0, 1,
+  "Relative weight of gender female among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_GENDER_MALE, "population.gender_male", 0.348006, 0, 1, "weight", 0, 1,
+  "Relative weight of gender male among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_GENDER_OTHER, "population.gender_other", 0, 0, 1, "weight", 0, 1,
+  "Relative weight of gender other (published: indeterminate) among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_ETH_WHITE, "population.ethnicity_white", 0.854975, 0, 1, "weight", 0, 1,
+  "Relative weight of ethnic group White among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_ETH_MIXED, "population.ethnicity_mixed", 0.029662, 0, 1, "weight", 0, 1,
+  "Relative weight of ethnic group Mixed among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_ETH_ASIAN, "population.ethnicity_asian", 0.059163, 0, 1, "weight", 0, 1,
+  "Relative weight of ethnic group Asian or Asian British among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_ETH_BLACK, "population.ethnicity_black", 0.03629, 0, 1, "weight", 0, 1,
+  "Relative weight of ethnic group Black or Black British among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_ETH_OTHER, "population.ethnicity_other", 0.01991, 0, 1, "weight", 0, 1,
+  "Relative weight of ethnic group other ethnic groups among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_1, "population.imd_decile_1", 0.069598, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 1 (least deprived) among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_2, "population.imd_decile_2", 0.078211, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 2 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_3, "population.imd_decile_3", 0.083365, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 3 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_4, "population.imd_decile_4", 0.086874, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 4 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_5, "population.imd_decile_5", 0.094061, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 5 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_6, "population.imd_decile_6", 0.099222, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 6 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_7, "population.imd_decile_7", 0.111017, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 7 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_8, "population.imd_decile_8", 0.117733, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 8 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_9, "population.imd_decile_9", 0.125591, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 9 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(POP_IMD_10, "population.imd_decile_10", 0.134328, 0, 1, "weight", 0, 1,
+  "Relative weight of IMD decile 10 (most deprived) among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_DEPRESSION, "problem.depression", 0.434692, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: depression", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_GAD, "problem.generalised_anxiety", 0.245942, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: generalised anxiety disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_MIXED, "problem.mixed_anxiety_depression", 0.066855, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: mixed anxiety and depressive disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_SOCIAL, "problem.social_anxiety", 0.023197, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: social anxiety disorder (NICE: starts at high intensity)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_PTSD, "problem.ptsd", 0.047227, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: PTSD (NICE: starts at high intensity)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_PANIC, "problem.panic", 0.020274, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: panic disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_OCD, "problem.ocd", 0.01802, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: obsessive-compulsive disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_HEALTH_ANX, "problem.health_anxiety", 0.010107, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: health anxiety (hypochondriacal disorder)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_AGORAPHOBIA, "problem.agoraphobia", 0.005912, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: agoraphobia", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_SPECIFIC_PHOBIA, "problem.specific_phobia", 0.006936, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: specific (isolated) phobias", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_OTHER_ANX, "problem.other_anxiety", 0.04991, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: other anxiety or stress related disorders", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+X(PROB_OTHER, "problem.other", 0.070928, 0, 1, "weight", 0, 1,
+  "Relative weight of problem descriptor: other mental health and other recorded problems", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
 X(BASE_PHQ_MEAN, "baseline.phq9_mean", 16.5, 0, 27, "PHQ-9 points", 0, 0,
   "Mean of the latent baseline PHQ-9 (before rounding and clamping to 0-27)",
   "Calibrated to 93.9% of finishers at caseness, 2019-20 (S16); shape (to source)")
@@ -64,9 +111,9 @@ X(EMP_UNEMPLOYED, "employment.unemployed_or_sick_share", 0.21, 0, 1, "proportion
   "Education Policy Institute 2015 (S7): 21.0% of finishers, 2014-15")
 X(EMP_OTHER, "employment.other_share", 0.17, 0, 1, "proportion", 0, 0,
   "Share neither employed nor unemployed/sick (students, retired, carers)", "(to source) assumed")
-X(LTC_SHARE, "ltc.share", 0.31, 0, 1, "proportion", 0, 1,
+X(LTC_SHARE, "ltc.share", 0.331631, 0, 1, "proportion", 0, 1,
   "Share of referrals with a long-term physical condition",
-  "NHS Digital annual reports 2017-18 to 2019-20 (S16): 30-32% of finishers with a recorded status")
+  "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
 X(LTC_DIABETES, "ltc.diabetes", 0.15, 0, 1, "weight", 0, 0,
   "Relative weight of diabetes among long-term conditions", "(to source) assumed condition mix")
 X(LTC_COPD, "ltc.copd", 0.10, 0, 1, "weight", 0, 0,
@@ -80,6 +127,65 @@ X(LTC_OTHER, "ltc.other", 0.20, 0, 1, "weight", 0, 0,
 X(LTC_EFFECT, "ltc.effect_multiplier", 0.85, 0, 2, "multiplier", 0, 0,
   "Treatment effect for people with a long-term condition, relative to those without",
   "Direction from Verbist and Lorimer 2026 (Br J Clin Psychol; OR 0.83 for reliable recovery) and Seaton et al. 2022; size assumed")
+
+/* Group effects by mechanism (docs/model.md, How groups differ): each value of each attribute at
+ * referral has four multipliers, on the response to each session (p->resp), on the chances of
+ * dropping out, on the chance of missing a booked appointment, and on the weekly chance of
+ * leaving the waiting list. A person's multiplier is the product over their attributes.
+ * IAPT_EFFECT_ROWS_(ID, "level", "who", source): the four rows of one value, in the order of
+ * the value lists (iaptsim/hooks.h); core/engine/state.h relies on that order. */
+#ifndef IAPT_EFFECT_ROWS_
+#define IAPT_EFFECT_ROWS_(ID, lvl, who, src) \
+	X(EFF_##ID##_RESPONSE, "effect." lvl ".response", 1, 0.05, 20, "multiplier", 0, 0, \
+	  "Response to each treatment session of " who ", relative to the national calibration", src) \
+	X(EFF_##ID##_DROPOUT, "effect." lvl ".dropout", 1, 0, 20, "multiplier", 0, 0, \
+	  "Chances of dropping out of treatment (after the first session, a later one, a missed one) of " who ", relative", src) \
+	X(EFF_##ID##_DNA, "effect." lvl ".dna", 1, 0, 9, "multiplier", 0, 0, \
+	  "Chance of missing a booked treatment appointment of " who ", relative", src) \
+	X(EFF_##ID##_LEAVE, "effect." lvl ".waitlist_leave", 1, 0, 20, "multiplier", 0, 0, \
+	  "Weekly chance of leaving the waiting list before a first session of " who ", relative", src)
+#define IAPT_EFFECT_CALIBRATED_ "(calibrated: docs/validation.md) 1, no effect, until fitted to the 2017-18 and 2018-19 group figures"
+#endif
+IAPT_EFFECT_ROWS_(AGE_UNDER_16, "age_under_16", "age band under_16", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_16_17, "age_16_17", "age band 16_17", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_18_25, "age_18_25", "age band 18_25", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_26_35, "age_26_35", "age band 26_35", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_36_64, "age_36_64", "age band 36_64", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_65_74, "age_65_74", "age band 65_74", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_75_89, "age_75_89", "age band 75_89", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_90_PLUS, "age_90_plus", "age band 90_plus", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_FEMALE, "gender_female", "gender female", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_MALE, "gender_male", "gender male", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_OTHER, "gender_other", "gender other", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_WHITE, "ethnicity_white", "ethnic group white", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_MIXED, "ethnicity_mixed", "ethnic group mixed", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_ASIAN, "ethnicity_asian", "ethnic group asian", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_BLACK, "ethnicity_black", "ethnic group black", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_OTHER, "ethnicity_other", "ethnic group other", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_1, "imd_decile_1", "IMD decile 1", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_2, "imd_decile_2", "IMD decile 2", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_3, "imd_decile_3", "IMD decile 3", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_4, "imd_decile_4", "IMD decile 4", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_5, "imd_decile_5", "IMD decile 5", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_6, "imd_decile_6", "IMD decile 6", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_7, "imd_decile_7", "IMD decile 7", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_8, "imd_decile_8", "IMD decile 8", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_9, "imd_decile_9", "IMD decile 9", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_10, "imd_decile_10", "IMD decile 10", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_DEPRESSION, "problem_depression", "problem depression", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_GAD, "problem_generalised_anxiety", "problem generalised_anxiety", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_MIXED, "problem_mixed_anxiety_depression", "problem mixed_anxiety_depression", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_SOCIAL, "problem_social_anxiety", "problem social_anxiety", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_PTSD, "problem_ptsd", "problem ptsd", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_PANIC, "problem_panic", "problem panic", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OCD, "problem_ocd", "problem ocd", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_HEALTH_ANX, "problem_health_anxiety", "problem health_anxiety", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_AGORAPHOBIA, "problem_agoraphobia", "problem agoraphobia", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_SPECIFIC_PHOBIA, "problem_specific_phobia", "problem specific_phobia", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OTHER_ANX, "problem_other_anxiety", "problem other_anxiety", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OTHER, "problem_other", "problem other", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(LTC_YES, "ltc_yes", "people with a long-term condition (on top of ltc.effect_multiplier)", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(LTC_NO, "ltc_no", "people without a long-term condition", IAPT_EFFECT_CALIBRATED_)
 
 /* Access and waiting */
 X(ACCESS_SIGNPOST, "access.signpost_share", 0.25, 0, 1, "proportion", 0, 0,
@@ -140,9 +246,9 @@ X(TX_STEPUP_REVIEW, "treatment.stepup_review_session", 3, 1, 40, "sessions", 1, 
 X(TX_STEPUP, "treatment.stepup_share", 0.75, 0, 1, "probability", 0, 0,
   "Chance of stepping up to high intensity when not improving at review or at course end",
   "Calibrated to the 2019-20 step mix (S16); step-up rates matter (Gyani et al. 2013, S28)")
-X(TX_EFFECT_LI, "treatment.effect_li", 0.086, 0, 1, "proportion/session", 0, 0,
+X(TX_EFFECT_LI, "treatment.effect_li", 0.087, 0, 1, "proportion/session", 0, 0,
   "Proportional reduction of latent symptoms per attended low-intensity session",
-  "Calibrated to recovery and reliable improvement 2019-20 (S16)")
+  "Calibrated to recovery and reliable improvement 2019-20 (S16); 0.086 before the referral mix came from data/case_mix.csv")
 X(TX_EFFECT_HI, "treatment.effect_hi", 0.080, 0, 1, "proportion/session", 0, 0,
   "Proportional reduction of latent symptoms per attended high-intensity session",
   "Calibrated to recovery and reliable improvement 2019-20 (S16)")

@@ -50,12 +50,22 @@ const char *iapt_hook_name(int hook);
 const char *iapt_hook_doc(int hook);
 
 /* ---- value names of the categorical person fields: X(ID, "name") ---- */
-#define IAPT_AGE_LIST(X) X(18_25, "18_25") X(26_35, "26_35") X(36_64, "36_64") X(65_PLUS, "65_plus")
-/* in the order of the problem.* weights (docs/parameters.md) */
+/* The value lists below follow the order of their weights (population.*, problem.*, ltc.*;
+ * docs/parameters.md) and of their groups (IAPT_GROUP_LIST, iaptsim/sim.h). */
+/* the common refinement of the age bands NHS TT published in 2017-18 .. 2020-21 and since 2021-22 */
+#define IAPT_AGE_LIST(X) \
+	X(UNDER_16, "under_16") X(16_17, "16_17") X(18_25, "18_25") X(26_35, "26_35") X(36_64, "36_64") \
+	X(65_74, "65_74") X(75_89, "75_89") X(90_PLUS, "90_plus")
+/* "other": published "Indeterminate" */
+#define IAPT_GENDER_LIST(X) X(FEMALE, "female") X(MALE, "male") X(OTHER, "other")
+/* the five broad groups of the NHS data dictionary */
+#define IAPT_ETHNICITY_LIST(X) X(WHITE, "white") X(MIXED, "mixed") X(ASIAN, "asian") X(BLACK, "black") X(OTHER, "other")
+/* the published problem descriptors (docs/model.md, Who is referred, maps them) */
 #define IAPT_PROBLEM_LIST(X) \
 	X(DEPRESSION, "depression") X(GAD, "generalised_anxiety") X(MIXED, "mixed_anxiety_depression") \
 	X(SOCIAL_ANXIETY, "social_anxiety") X(PTSD, "ptsd") X(PANIC, "panic") X(OCD, "ocd") \
-	X(HEALTH_ANXIETY, "health_anxiety") X(OTHER, "other")
+	X(HEALTH_ANXIETY, "health_anxiety") X(AGORAPHOBIA, "agoraphobia") X(SPECIFIC_PHOBIA, "specific_phobia") \
+	X(OTHER_ANXIETY, "other_anxiety") X(OTHER, "other")
 #define IAPT_EMPLOYMENT_LIST(X) X(EMPLOYED, "employed") X(UNEMPLOYED, "unemployed_or_sick") X(OTHER, "other")
 /* in the order of the ltc.<condition> weights */
 #define IAPT_LTC_LIST(X) \
@@ -65,6 +75,12 @@ const char *iapt_hook_doc(int hook);
 
 #define IAPT_X_(id, name) IAPT_AGE_##id,
 enum { IAPT_AGE_LIST(IAPT_X_) IAPT_AGE__COUNT };
+#undef IAPT_X_
+#define IAPT_X_(id, name) IAPT_GENDER_##id,
+enum { IAPT_GENDER_LIST(IAPT_X_) IAPT_GENDER__COUNT };
+#undef IAPT_X_
+#define IAPT_X_(id, name) IAPT_ETHNICITY_##id,
+enum { IAPT_ETHNICITY_LIST(IAPT_X_) IAPT_ETHNICITY__COUNT };
 #undef IAPT_X_
 #define IAPT_X_(id, name) IAPT_PROBLEM_##id,
 enum { IAPT_PROBLEM_LIST(IAPT_X_) IAPT_PROBLEM__COUNT };
@@ -82,7 +98,7 @@ enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
 /* ---- the person as hooks see them: X(name, C type, kind, readable, writable, values, doc) ----
  * kind: how a plugin sees the value (IAPT_PK_*); readable and writable: in which hooks
  * (IAPT_PR: on_referral, IAPT_PD: on_discharge); values: the value list of a NAME field
- * (AGE, PROBLEM, EMPLOYMENT, LTC, ROUTE), BOUNDS(min, max) of a NUMBER or WHOLE field, or
+ * (AGE, GENDER, ETHNICITY, PROBLEM, EMPLOYMENT, LTC, ROUTE), BOUNDS(min, max) of a NUMBER or WHOLE field, or
  * NONE.
  * The engine fills every readable field before the hook and takes back the writable ones
  * after it: a hook just assigns them (no need to set `written`). A value a hook changed
@@ -97,15 +113,18 @@ enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
 	X(service, int, INDEX, IAPT_PR | IAPT_PD, 0, NONE, "service, 0-based (1 .. n_services to plugins)") \
 	X(year, int, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "financial year of referral (before first_year in warm-up)") \
 	X(week, int, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "week of referral from the start of the run") \
-	X(age_band, int, NAME, IAPT_PR | IAPT_PD, 0, AGE, "age band") \
-	X(female, int, BOOLEAN, IAPT_PR | IAPT_PD, 0, NONE, "") \
+	X(age_band, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, AGE, "age band at referral") \
+	X(gender, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, GENDER, "") \
+	X(ethnicity, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, ETHNICITY, "broad ethnic group") \
+	X(imd_decile, int, WHOLE, IAPT_PR | IAPT_PD, IAPT_PR, BOUNDS(1, 10), \
+	  "IMD decile of residence: 1 least deprived .. 10 most deprived") \
 	X(problem, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, PROBLEM, "presenting problem") \
 	X(employment, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, EMPLOYMENT, \
 	  "at referral: at the start; at discharge: the treated path's status from discharge on") \
 	X(ltc, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR, NONE, "a long-term physical condition") \
 	X(ltc_type, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, LTC, "the condition") \
 	X(integrated, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, NONE, "seen in a service integrated with physical care") \
-	X(responsiveness, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 100), "response to a session before the LTC effect (mean 1)") \
+	X(responsiveness, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 100), "response to a session before the LTC and group effects (mean 1)") \
 	X(phq9, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 27), "PHQ-9 severity at referral (latent score)") \
 	X(gad7, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 21), "GAD-7 severity at referral (latent score)") \
 	X(route, int, NAME, IAPT_PR, IAPT_PR, ROUTE, "where the core sends the person; writing it decides") \

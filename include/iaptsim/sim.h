@@ -15,12 +15,32 @@
 extern "C" {
 #endif
 
-/* Groups of people that metrics are reported for: X(ID, "name"). */
+/* Groups of people that metrics are reported for: X(ID, "name"). A person is in "all",
+ * their step (once their course ends), and one group of each attribute at referral (the
+ * value lists of iaptsim/hooks.h, in their order), plus the published age aggregates
+ * (under_18, 18_35, 26_64, 65_plus, which overlap: 26_35 is in both 18_35 and 26_64). */
 #define IAPT_GROUP_LIST(X) \
 	X(ALL, "all") \
 	X(STEP_LI_ONLY, "step=li_only") \
 	X(STEP_LI_THEN_HI, "step=li_then_hi") \
 	X(STEP_HI_ONLY, "step=hi_only") \
+	X(IMD_1, "imd_decile=1") X(IMD_2, "imd_decile=2") X(IMD_3, "imd_decile=3") X(IMD_4, "imd_decile=4") \
+	X(IMD_5, "imd_decile=5") X(IMD_6, "imd_decile=6") X(IMD_7, "imd_decile=7") X(IMD_8, "imd_decile=8") \
+	X(IMD_9, "imd_decile=9") X(IMD_10, "imd_decile=10") \
+	X(AGE_UNDER_16, "age=under_16") X(AGE_16_17, "age=16_17") X(AGE_18_25, "age=18_25") \
+	X(AGE_26_35, "age=26_35") X(AGE_36_64, "age=36_64") X(AGE_65_74, "age=65_74") \
+	X(AGE_75_89, "age=75_89") X(AGE_90_PLUS, "age=90_plus") \
+	X(AGE_UNDER_18, "age=under_18") X(AGE_18_35, "age=18_35") X(AGE_26_64, "age=26_64") \
+	X(AGE_65_PLUS, "age=65_plus") \
+	X(GENDER_FEMALE, "gender=female") X(GENDER_MALE, "gender=male") X(GENDER_OTHER, "gender=other") \
+	X(ETH_WHITE, "ethnicity=white") X(ETH_MIXED, "ethnicity=mixed") X(ETH_ASIAN, "ethnicity=asian") \
+	X(ETH_BLACK, "ethnicity=black") X(ETH_OTHER, "ethnicity=other") \
+	X(PROB_DEPRESSION, "problem=depression") X(PROB_GAD, "problem=generalised_anxiety") \
+	X(PROB_MIXED, "problem=mixed_anxiety_depression") X(PROB_SOCIAL_ANXIETY, "problem=social_anxiety") \
+	X(PROB_PTSD, "problem=ptsd") X(PROB_PANIC, "problem=panic") X(PROB_OCD, "problem=ocd") \
+	X(PROB_HEALTH_ANXIETY, "problem=health_anxiety") X(PROB_AGORAPHOBIA, "problem=agoraphobia") \
+	X(PROB_SPECIFIC_PHOBIA, "problem=specific_phobia") X(PROB_OTHER_ANXIETY, "problem=other_anxiety") \
+	X(PROB_OTHER, "problem=other") \
 	X(LTC_YES, "ltc=yes") \
 	X(LTC_NO, "ltc=no") \
 	X(EMP_EMPLOYED, "employment_start=employed") \
@@ -37,7 +57,9 @@ typedef enum iapt_group {
 /* Metrics: X(ID, "name", by, "doc"). Names match data/national_annual.csv columns where
  * they exist. Counts are at national scale (divided by population_scale); rates are
  * percentages. by: 1 reported by step of care too; 0 not by step (a referral's step is not
- * known when it is referred); -1 group "all" only (the workforce is not split by group).
+ * known when it is referred); -1 group "all" only (the workforce is not split by group;
+ * sessions are counted as they happen, and counting each by every group would slow the
+ * engine's innermost loop).
  * Adding a metric: a row here and its formula in core/engine/metrics.c. */
 #define IAPT_METRIC_LIST(X) \
 	X(REFERRALS_RECEIVED, "referrals_received", 0, "Referrals received in the year (national scale)") \
@@ -54,8 +76,8 @@ typedef enum iapt_group {
 	X(MEAN_WAIT_WEEKS, "mean_wait_weeks", 0, "Mean weeks from referral to first attended treatment session, among those entering in the year") \
 	X(ENDED_NOT_ENTERED, "ended_not_entered", 0, "Referrals ended in the year without an attended treatment session (national scale)") \
 	X(NATURAL_RECOVERY_PCT, "natural_recovery_pct", 1, "Recovery rate of the same finishers on their natural course (no treatment), same first score and dates") \
-	X(SESSIONS_ATTENDED, "sessions_attended", 0, "Attended treatment sessions in the year (national scale)") \
-	X(SESSIONS_MISSED, "sessions_missed", 0, "Booked treatment sessions not attended in the year (national scale)") \
+	X(SESSIONS_ATTENDED, "sessions_attended", -1, "Attended treatment sessions in the year (national scale)") \
+	X(SESSIONS_MISSED, "sessions_missed", -1, "Booked treatment sessions not attended in the year (national scale)") \
 	X(WTE_LI, "workforce_li_wte", -1, "Low-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity") \
 	X(WTE_HI, "workforce_hi_wte", -1, "High-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity") \
 	X(TRAINEES, "trainees", -1, "Low- and high-intensity trainees in training in the year")
