@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/casemix.h"
 #include "engine/engine.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/error.h"
@@ -227,6 +228,8 @@ START_TEST(zero_weights_rejected_before_running)
 }
 END_TEST
 
+/* ---- who is referred (docs/model.md, Who is referred) ---- */
+
 /* Every attribute's groups add up to "all", count by count; the age aggregates too. */
 START_TEST(groups_add_up_to_all)
 {
@@ -267,6 +270,62 @@ START_TEST(groups_add_up_to_all)
 }
 END_TEST
 
+/* The referrals of each year reproduce that year's shares of data/case_mix.csv, within
+ * Monte Carlo error (4 standard errors of a share), for every attribute. */
+START_TEST(case_mix_reproduces_by_year)
+{
+	static const struct {
+		int group, col;
+	} cells[] = {/* columns: age 0-7, gender 8-10, ethnicity 11-15, IMD 16-25, problem 26-37, ltc 38-39 */
+		     {IAPT_G_IMD_1, 16}, {IAPT_G_IMD_10, 25}, {IAPT_G_AGE_18_25, 2}, {IAPT_G_AGE_65_74, 5},
+		     {IAPT_G_GENDER_MALE, 9}, {IAPT_G_ETH_ASIAN, 13}, {IAPT_G_PROB_DEPRESSION, 26},
+		     {IAPT_G_PROB_PTSD, 30}, {IAPT_G_LTC_YES, 38}};
+	const iapt_casemix *cm;
+	iapt_results *res = run("iaptsim: 1\nname: mix\nyears: [2017, 2021]\nseed: 3\nreplicates: 1\npopulation_scale: 0.02\n", 2);
+	int y, k;
+	ck_assert_int_eq(iapt_casemix__builtin(&cm), 0);
+	ck_assert_int_eq(cm->first_year, 2017);
+	ck_assert_int_eq(cm->n_years, 8);
+	for (y = 2017; y <= 2021; y++) {
+		double all = iapt_results_value(res, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0);
+		double n = all * 0.02;
+		for (k = 0; k < (int)(sizeof cells / sizeof cells[0]); k++) {
+			double want = cm->share[y - 2017][cells[k].col];
+			double got = iapt_results_value(res, y, cells[k].group, IAPT_M_REFERRALS_RECEIVED, 0) / all;
+			double se = sqrt(want * (1 - want) / n);
+			ck_assert_msg(fabs(got - want) <= 4 * se + 1e-12, "%d %s: %g, data %g (se %g)", y, iapt_group_name(cells[k].group),
+				      got, want, se);
+		}
+	}
+	/* the mix changes over the years as the data do: 18-25 rises from 2017-18 to 2020-21 */
+	ck_assert(cm->share[3][2] > cm->share[0][2] + 0.02);
+	iapt_results_free(res);
+}
+END_TEST
+
+/* A scenario's own weights replace the table's for that attribute, in every year. */
+START_TEST(scenario_weights_replace_the_case_mix)
+{
+	char text[2048];
+	iapt_results *res;
+	int d;
+	snprintf(text, sizeof text,
+		 "iaptsim: 1\nname: even\nyears: [2017, 2019]\nseed: 3\nreplicates: 1\npopulation_scale: 0.02\nparameters:\n"
+		 "  population.imd_decile_1: 1\n  population.imd_decile_2: 1\n  population.imd_decile_3: 1\n"
+		 "  population.imd_decile_4: 1\n  population.imd_decile_5: 1\n  population.imd_decile_6: 1\n"
+		 "  population.imd_decile_7: 1\n  population.imd_decile_8: 1\n  population.imd_decile_9: 1\n"
+		 "  population.imd_decile_10: {2017: 1, 2019: 0}\n");
+	res = run(text, 1);
+	for (d = 0; d < 10; d++) {
+		double all = iapt_results_value(res, 2017, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0);
+		double got = iapt_results_value(res, 2017, IAPT_G_IMD_1 + d, IAPT_M_REFERRALS_RECEIVED, 0) / all;
+		ck_assert_msg(fabs(got - 0.1) <= 4 * sqrt(0.09 / (all * 0.02)), "decile %d: %g", d + 1, got);
+	}
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_IMD_10, IAPT_M_REFERRALS_RECEIVED, 0) == 0);
+	iapt_results_free(res);
+}
+END_TEST
+
 /* Group effects act through their mechanism: a lower response lowers the group's recovery;
  * more dropout lowers its finished share of those entering. */
 START_TEST(group_effects_act_by_mechanism)
@@ -291,6 +350,43 @@ START_TEST(group_effects_act_by_mechanism)
 }
 END_TEST
 
+/* Bad rows of a case-mix file: file:line and what is wrong. */
+START_TEST(case_mix_bad_rows)
+{
+	static const struct {
+		const char *rows, *msg;
+	} cases[] = {
+		{"2019-20,ltc,yes,0.3,s\n2019-20,ltc,maybe,0.7,s\n", "t.csv:3: unknown value 'maybe' of ltc (yes .. no)"},
+		{"2019-20,height,tall,1,s\n", "t.csv:2: unknown attribute 'height' (age, gender, ethnicity, imd_decile, problem, ltc)"},
+		{"2019-20,ltc,yes,0.3,s\n2019-20,ltc,no,0.6,s\n", "t.csv:2: the shares of ltc in 2019-20 add up to 0.9, not 1"},
+		{"2019-20,ltc,yes,0.3,s\n2019-20,ltc,yes,0.7,s\n", "t.csv:3: 2019-20 ltc=yes is given twice"},
+		{"2019-21,ltc,yes,0.3,s\n", "t.csv:2: '2019-21' is not a financial year (as 2019-20)"},
+		{"2019-20,ltc,yes,1.3,s\n", "t.csv:2: share '1.3' is not a number in [0, 1]"},
+		{"2019-20,ltc,yes,0.3\n", "t.csv:2: 4 fields, the header has 5"},
+		{"2019-20,ltc,yes,1,s\n", "t.csv:2: 2019-20 ltc has no share for no"},
+		{"2019-20,ltc,yes,0.3,s\n2019-20,ltc,no,0.7,s\n", "t.csv: 2019-20 has no rows for age"},
+	};
+	const iapt_casemix *cm;
+	size_t k;
+	ck_assert_int_eq(iapt_casemix__builtin(&cm), 0);
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char text[512];
+		iapt_casemix *out = malloc(sizeof *out);
+		snprintf(text, sizeof text, "year,attribute,value,share,source\n%s", cases[k].rows);
+		ck_assert_int_eq(iapt_casemix__parse(text, "t.csv", out), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
+		free(out);
+	}
+	{
+		char text[] = "year,attr,value,share,source\n";
+		iapt_casemix *out = malloc(sizeof *out);
+		ck_assert_int_eq(iapt_casemix__parse(text, "t.csv", out), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, "t.csv:1: column 2 is 'attr', expected 'attribute'");
+		free(out);
+	}
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -304,7 +400,10 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, service_features_move_recovery);
 	tcase_add_test(tc, zero_weights_rejected_before_running);
 	tcase_add_test(tc, groups_add_up_to_all);
+	tcase_add_test(tc, case_mix_reproduces_by_year);
+	tcase_add_test(tc, scenario_weights_replace_the_case_mix);
 	tcase_add_test(tc, group_effects_act_by_mechanism);
+	tcase_add_test(tc, case_mix_bad_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,6 +22,7 @@ typedef struct counts {
 	double phq9;               /* on_referral sets this PHQ-9 (0: leaves it) */
 	int mark;                  /* on_discharge sets this mark (0: leaves it) */
 	int fail_bare;             /* on_referral returns IAPT_EINVAL without a message */
+	int imd;                   /* on_referral sets this IMD decile (0: leaves it) */
 } counts;
 
 /* One worker's hook set: its own table and a pointer to the shared counts. */
@@ -67,6 +68,8 @@ static int on_referral(void *data, iapt_run *run, iapt_hook_person *p)
 		p->route = IAPT_ROUTE_SIGNPOST;
 	if (w->c->phq9 != 0)
 		p->phq9 = w->c->phq9;
+	if (w->c->imd)
+		p->imd_decile = w->c->imd;
 	if (w->c->fail_bare)
 		return IAPT_EINVAL;
 	return 0;
@@ -326,6 +329,27 @@ START_TEST(c_hooks_values_checked)
 }
 END_TEST
 
+/* Demographics are writable at referral: a person the hook moves to another IMD decile is
+ * counted there; a decile outside 1 .. 10 fails the run. */
+START_TEST(c_hooks_write_demographics)
+{
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_results *res;
+	memset(&c, 0, sizeof c);
+	c.imd = 10;
+	res = run(sc, &c, 1);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) > 0);
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_IMD_10, IAPT_M_REFERRALS_RECEIVED, 0) ==
+		  iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0));
+	ck_assert(iapt_results_value(res, 2019, IAPT_G_IMD_1, IAPT_M_REFERRALS_RECEIVED, 0) == 0);
+	iapt_results_free(res);
+	c.imd = 11;
+	run_fails(sc, &c, IAPT_ERANGE, "replicate 1: hook on_referral set person.imd_decile = 11, outside [1, 10]");
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 /* A scenario's plugins are not dropped for a factory that does not run them. */
 START_TEST(c_hooks_with_scenario_plugins)
 {
@@ -456,6 +480,7 @@ int main(void)
 	tcase_add_test(tc, scale_without_referrals);
 	tcase_add_test(tc, c_hooks_write_without_the_bit);
 	tcase_add_test(tc, c_hooks_values_checked);
+	tcase_add_test(tc, c_hooks_write_demographics);
 	tcase_add_test(tc, c_hooks_with_scenario_plugins);
 	tcase_add_test(tc, c_hooks_error_messages);
 	tcase_add_test(tc, person_fields_from_the_list);

@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "engine/casemix.h"
 #include "engine/state.h"
 #include "rng/stream.h"
 
@@ -89,6 +90,8 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	if (s.n_services > UINT16_MAX)
 		return iapt_error__set(IAPT_ERANGE, "%d services is more than %d", s.n_services, UINT16_MAX);
 	if ((rc = iapt_engine__money_factors(sc, s.money)))
+		return rc;
+	if ((rc = iapt_casemix__builtin(&s.casemix)))
 		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))
 		return rc;
@@ -176,7 +179,7 @@ void iapt_run_get_info(const iapt_run *r, iapt_run_info *out)
 
 double iapt_run_param(const iapt_run *r, size_t idx, int year)
 {
-	return iapt_params_get(r->params, idx, year ? year : r->year);
+	return iapt_casemix__param(r->params, idx, year ? year : r->year);
 }
 
 int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)

@@ -123,6 +123,7 @@ typedef struct iapt_run {
 	double w_age[N_AGE], w_gender[N_GENDER], w_eth[N_ETH], w_imd[N_IMD], w_problem[N_PROBLEM], w_ltc[N_LTC_TYPE];
 	person *people;
 	person_ext *ext; /* allocated with the people, same index */
+	const struct iapt_casemix *casemix; /* who is referred by year (casemix.h); borrowed */
 	size_t n_people, cap_people, live, peak;
 	uint32_t *free_list;
 	size_t n_free;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "engine/casemix.h"
 #include "engine/state.h"
 #include "scenario/uncertainty.h"
 
@@ -27,7 +28,7 @@ static double weight_sum(const iapt_params *p, size_t first, int n, int y)
 	double t = 0;
 	int i;
 	for (i = 0; i < n; i++)
-		t += iapt_params_get(p, first + (size_t)i, y);
+		t += iapt_casemix__param(p, first + (size_t)i, y);
 	return t;
 }
 
@@ -163,7 +164,7 @@ static int check_draws(const iapt_scenario *sc)
 				if (k < n && j != k)
 					continue;
 				if (!(rc = iapt_uncertain__ends(sc, j, &lo, &hi)))
-					rc = iapt_params_set_constant(p, sc->uncertain[j].param, end ? hi : lo, NULL);
+					rc = iapt_params_set_constant(p, sc->uncertain[j].param, end ? hi : lo, "uncertainty check");
 			}
 			for (y = sc->first_year; !rc && y <= sc->last_year; y++)
 				if ((rc = iapt_engine__check_year(p, y))) {
@@ -177,7 +178,9 @@ static int check_draws(const iapt_scenario *sc)
 								   end ? "upper" : "lower");
 				}
 			for (j = 0; !rc && j < n; j++) /* back to the scenario's values */
-				rc = iapt_params_set_constant(p, sc->uncertain[j].param, iapt_params_get(sc->params, sc->uncertain[j].param, sc->first_year), NULL);
+				rc = iapt_params_set_constant(p, sc->uncertain[j].param,
+							      iapt_params_get(sc->params, sc->uncertain[j].param, sc->first_year),
+							      "uncertainty check");
 		}
 	iapt_params_free(p);
 	return rc;
@@ -255,6 +258,7 @@ int iapt_engine__load_year(sim *s, int y)
 		return k;
 	for (i = 0; i < IAPT_P__COUNT; i++)
 		s->pv[i] = iapt_params_get(p, i, y) * s->money[i];
+	iapt_casemix__apply(s->casemix, p, y, s->pv);
 	s->referrals_week = referrals_in_year(p, s->sc->first_year, y) * scale / IAPT_WEEKS_PER_YEAR;
 	/* capacity: WTE x sessions per WTE-week x working weeks, spread over 52 weeks */
 	wte[LI] = P(s, WF_LI_WTE) + q[LI] + t[LI] * P(s, WF_TRAINEE_CAPACITY);

@@ -18,83 +18,88 @@ X(REFERRALS_GROWTH, "referrals.annual_growth", 0, -0.5, 1, "proportion/year", 0,
   "Growth of referrals a year after the last year given in referrals.annual",
   "Scenario setting (no default growth assumed)")
 
-/* Who is referred */
+/* Who is referred (docs/model.md, Who is referred): the engine uses each year's share from
+ * data/case_mix.csv for an attribute whose weights a scenario leaves at their defaults */
+#ifndef IAPT_CASEMIX_SOURCE_
+#define IAPT_CASEMIX_SOURCE_ \
+	"NHS England key measures, referrals received, not stated left out: each year's share from data/case_mix.csv unless the scenario sets this attribute's weights; the value shown is 2019-20's"
+#endif
 X(POP_AGE_UNDER_16, "population.age_under_16", 0.001392, 0, 1, "weight", 0, 1,
-  "Relative weight of age band under 16 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band under 16 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_16_17, "population.age_16_17", 0.01929, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 16-17 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 16-17 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_18_25, "population.age_18_25", 0.223472, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 18-25 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 18-25 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_26_35, "population.age_26_35", 0.284382, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 26-35 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 26-35 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_36_64, "population.age_36_64", 0.409251, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 36-64 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 36-64 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_65_74, "population.age_65_74", 0.039883, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 65-74 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 65-74 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_75_89, "population.age_75_89", 0.021435, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 75-89 among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 75-89 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_AGE_90_PLUS, "population.age_90_plus", 0.000895, 0, 1, "weight", 0, 1,
-  "Relative weight of age band 90 and over among referrals (by year: data/case_mix.csv)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of age band 90 and over among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_GENDER_FEMALE, "population.gender_female", 0.651994, 0, 1, "weight", 0, 1,
-  "Relative weight of gender female among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of gender female among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_GENDER_MALE, "population.gender_male", 0.348006, 0, 1, "weight", 0, 1,
-  "Relative weight of gender male among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of gender male among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_GENDER_OTHER, "population.gender_other", 0, 0, 1, "weight", 0, 1,
-  "Relative weight of gender other (published: indeterminate) among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of gender other (published: indeterminate) among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_ETH_WHITE, "population.ethnicity_white", 0.854975, 0, 1, "weight", 0, 1,
-  "Relative weight of ethnic group White among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of ethnic group White among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_ETH_MIXED, "population.ethnicity_mixed", 0.029662, 0, 1, "weight", 0, 1,
-  "Relative weight of ethnic group Mixed among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of ethnic group Mixed among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_ETH_ASIAN, "population.ethnicity_asian", 0.059163, 0, 1, "weight", 0, 1,
-  "Relative weight of ethnic group Asian or Asian British among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of ethnic group Asian or Asian British among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_ETH_BLACK, "population.ethnicity_black", 0.03629, 0, 1, "weight", 0, 1,
-  "Relative weight of ethnic group Black or Black British among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of ethnic group Black or Black British among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_ETH_OTHER, "population.ethnicity_other", 0.01991, 0, 1, "weight", 0, 1,
-  "Relative weight of ethnic group other ethnic groups among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of ethnic group other ethnic groups among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_1, "population.imd_decile_1", 0.069598, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 1 (least deprived) among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 1 (least deprived) among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_2, "population.imd_decile_2", 0.078211, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 2 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 2 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_3, "population.imd_decile_3", 0.083365, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 3 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 3 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_4, "population.imd_decile_4", 0.086874, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 4 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 4 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_5, "population.imd_decile_5", 0.094061, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 5 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 5 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_6, "population.imd_decile_6", 0.099222, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 6 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 6 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_7, "population.imd_decile_7", 0.111017, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 7 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 7 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_8, "population.imd_decile_8", 0.117733, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 8 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 8 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_9, "population.imd_decile_9", 0.125591, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 9 among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 9 among referrals", IAPT_CASEMIX_SOURCE_)
 X(POP_IMD_10, "population.imd_decile_10", 0.134328, 0, 1, "weight", 0, 1,
-  "Relative weight of IMD decile 10 (most deprived) among referrals", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of IMD decile 10 (most deprived) among referrals", IAPT_CASEMIX_SOURCE_)
 X(PROB_DEPRESSION, "problem.depression", 0.434692, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: depression", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: depression", IAPT_CASEMIX_SOURCE_)
 X(PROB_GAD, "problem.generalised_anxiety", 0.245942, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: generalised anxiety disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: generalised anxiety disorder", IAPT_CASEMIX_SOURCE_)
 X(PROB_MIXED, "problem.mixed_anxiety_depression", 0.066855, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: mixed anxiety and depressive disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: mixed anxiety and depressive disorder", IAPT_CASEMIX_SOURCE_)
 X(PROB_SOCIAL, "problem.social_anxiety", 0.023197, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: social anxiety disorder (NICE: starts at high intensity)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: social anxiety disorder (NICE: starts at high intensity)", IAPT_CASEMIX_SOURCE_)
 X(PROB_PTSD, "problem.ptsd", 0.047227, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: PTSD (NICE: starts at high intensity)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: PTSD (NICE: starts at high intensity)", IAPT_CASEMIX_SOURCE_)
 X(PROB_PANIC, "problem.panic", 0.020274, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: panic disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: panic disorder", IAPT_CASEMIX_SOURCE_)
 X(PROB_OCD, "problem.ocd", 0.01802, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: obsessive-compulsive disorder", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: obsessive-compulsive disorder", IAPT_CASEMIX_SOURCE_)
 X(PROB_HEALTH_ANX, "problem.health_anxiety", 0.010107, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: health anxiety (hypochondriacal disorder)", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: health anxiety (hypochondriacal disorder)", IAPT_CASEMIX_SOURCE_)
 X(PROB_AGORAPHOBIA, "problem.agoraphobia", 0.005912, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: agoraphobia", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: agoraphobia", IAPT_CASEMIX_SOURCE_)
 X(PROB_SPECIFIC_PHOBIA, "problem.specific_phobia", 0.006936, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: specific (isolated) phobias", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: specific (isolated) phobias", IAPT_CASEMIX_SOURCE_)
 X(PROB_OTHER_ANX, "problem.other_anxiety", 0.04991, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: other anxiety or stress related disorders", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: other anxiety or stress related disorders", IAPT_CASEMIX_SOURCE_)
 X(PROB_OTHER, "problem.other", 0.070928, 0, 1, "weight", 0, 1,
-  "Relative weight of problem descriptor: other mental health and other recorded problems", "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  "Relative weight of problem descriptor: other mental health and other recorded problems", IAPT_CASEMIX_SOURCE_)
 X(BASE_PHQ_MEAN, "baseline.phq9_mean", 16.5, 0, 27, "PHQ-9 points", 0, 0,
   "Mean of the latent baseline PHQ-9 (before rounding and clamping to 0-27)",
   "Calibrated to 93.9% of finishers at caseness, 2019-20 (S16); shape (to source)")
@@ -113,7 +118,7 @@ X(EMP_OTHER, "employment.other_share", 0.17, 0, 1, "proportion", 0, 0,
   "Share neither employed nor unemployed/sick (students, retired, carers)", "(to source) assumed")
 X(LTC_SHARE, "ltc.share", 0.331631, 0, 1, "proportion", 0, 1,
   "Share of referrals with a long-term physical condition",
-  "NHS England key measures 2019-20, referrals received, not stated left out (data/case_mix.csv, which gives every year)")
+  IAPT_CASEMIX_SOURCE_)
 X(LTC_DIABETES, "ltc.diabetes", 0.15, 0, 1, "weight", 0, 0,
   "Relative weight of diabetes among long-term conditions", "(to source) assumed condition mix")
 X(LTC_COPD, "ltc.copd", 0.10, 0, 1, "weight", 0, 0,
@@ -194,9 +199,9 @@ X(ACCESS_SIGNPOST, "access.signpost_share", 0.25, 0, 1, "proportion", 0, 0,
 X(ACCESS_LEAVE, "access.leave_weekly", 0.01, 0, 1, "probability/week", 0, 0,
   "Weekly chance that a person on the waiting list leaves before a first treatment session",
   "(to source) calibrated; makes the chance to enter fall as the wait grows")
-X(ACCESS_HI_FIRST, "access.hi_first_share", 0.18, 0, 1, "proportion", 0, 0,
+X(ACCESS_HI_FIRST, "access.hi_first_share", 0.19, 0, 1, "proportion", 0, 0,
   "Share starting at high intensity among problems where NICE does not require it",
-  "Calibrated to the 2019-20 step mix (S16; data/pathway_mix.csv)")
+  "Calibrated to the 2017-18 to 2019-20 step mixes (S16; data/pathway_mix.csv) with each year's problem mix (data/case_mix.csv); 0.18 when every year had the 2019-20 mix")
 
 /* Workforce and capacity */
 X(WF_SERVICES, "workforce.services", 200, 1, 5000, "services", 1, 0,
