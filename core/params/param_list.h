@@ -137,60 +137,64 @@ X(LTC_EFFECT, "ltc.effect_multiplier", 0.85, 0, 2, "multiplier", 0, 0,
  * referral has four multipliers, on the response to each session (p->resp), on the chances of
  * dropping out, on the chance of missing a booked appointment, and on the weekly chance of
  * leaving the waiting list. A person's multiplier is the product over their attributes.
- * IAPT_EFFECT_ROWS_(ID, "level", "who", source): the four rows of one value, in the order of
- * the value lists (iaptsim/hooks.h); core/engine/state.h relies on that order. */
+ * IAPT_EFFECT_ROWS_(ID, "level", "who", response, source): the four rows of one value, in the
+ * order of the value lists (iaptsim/hooks.h); core/engine/state.h relies on that order. The
+ * response multipliers are fitted to the published group recovery of 2017-18 and 2018-19 by
+ * tools/fit_group_effects.py (docs/validation.md); the other three stay 1, not fitted. */
 #ifndef IAPT_EFFECT_ROWS_
-#define IAPT_EFFECT_ROWS_(ID, lvl, who, src) \
-	X(EFF_##ID##_RESPONSE, "effect." lvl ".response", 1, 0.05, 20, "multiplier", 0, 0, \
-	  "Response to each treatment session of " who ", relative to the national calibration", src) \
+#define IAPT_EFFECT_ROWS_(ID, lvl, who, resp, src) \
+	X(EFF_##ID##_RESPONSE, "effect." lvl ".response", resp, 0.05, 20, "multiplier", 0, 0, \
+	  "Response to each treatment session of " who ", relative to the national calibration", \
+	  resp == 1 ? src : IAPT_EFFECT_FITTED_) \
 	X(EFF_##ID##_DROPOUT, "effect." lvl ".dropout", 1, 0, 20, "multiplier", 0, 0, \
 	  "Chances of dropping out of treatment (after the first session, a later one, a missed one) of " who ", relative", src) \
 	X(EFF_##ID##_DNA, "effect." lvl ".dna", 1, 0, 9, "multiplier", 0, 0, \
 	  "Chance of missing a booked treatment appointment of " who ", relative", src) \
 	X(EFF_##ID##_LEAVE, "effect." lvl ".waitlist_leave", 1, 0, 20, "multiplier", 0, 0, \
 	  "Weekly chance of leaving the waiting list before a first session of " who ", relative", src)
-#define IAPT_EFFECT_CALIBRATED_ "(calibrated: docs/validation.md) 1, no effect, until fitted to the 2017-18 and 2018-19 group figures"
+#define IAPT_EFFECT_CALIBRATED_ "(calibrated: docs/validation.md) 1, no effect: not fitted (the group figures are fitted through the response alone)"
+#define IAPT_EFFECT_FITTED_ "calibrated on NHS TT annual data 2017-18 and 2018-19 (docs/validation.md): recovery by group, relative to the attribute's mean"
 #endif
-IAPT_EFFECT_ROWS_(AGE_UNDER_16, "age_under_16", "age band under_16", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_16_17, "age_16_17", "age band 16_17", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_18_25, "age_18_25", "age band 18_25", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_26_35, "age_26_35", "age band 26_35", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_36_64, "age_36_64", "age band 36_64", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_65_74, "age_65_74", "age band 65_74", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_75_89, "age_75_89", "age band 75_89", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(AGE_90_PLUS, "age_90_plus", "age band 90_plus", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(GENDER_FEMALE, "gender_female", "gender female", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(GENDER_MALE, "gender_male", "gender male", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(GENDER_OTHER, "gender_other", "gender other", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_WHITE, "ethnicity_white", "ethnic group white", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_MIXED, "ethnicity_mixed", "ethnic group mixed", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_ASIAN, "ethnicity_asian", "ethnic group asian", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_BLACK, "ethnicity_black", "ethnic group black", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(ETH_OTHER, "ethnicity_other", "ethnic group other", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_1, "imd_decile_1", "IMD decile 1", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_2, "imd_decile_2", "IMD decile 2", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_3, "imd_decile_3", "IMD decile 3", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_4, "imd_decile_4", "IMD decile 4", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_5, "imd_decile_5", "IMD decile 5", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_6, "imd_decile_6", "IMD decile 6", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_7, "imd_decile_7", "IMD decile 7", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_8, "imd_decile_8", "IMD decile 8", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_9, "imd_decile_9", "IMD decile 9", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(IMD_10, "imd_decile_10", "IMD decile 10", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_DEPRESSION, "problem_depression", "problem depression", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_GAD, "problem_generalised_anxiety", "problem generalised_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_MIXED, "problem_mixed_anxiety_depression", "problem mixed_anxiety_depression", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_SOCIAL, "problem_social_anxiety", "problem social_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_PTSD, "problem_ptsd", "problem ptsd", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_PANIC, "problem_panic", "problem panic", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_OCD, "problem_ocd", "problem ocd", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_HEALTH_ANX, "problem_health_anxiety", "problem health_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_AGORAPHOBIA, "problem_agoraphobia", "problem agoraphobia", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_SPECIFIC_PHOBIA, "problem_specific_phobia", "problem specific_phobia", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_OTHER_ANX, "problem_other_anxiety", "problem other_anxiety", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(PROB_OTHER, "problem_other", "problem other", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(LTC_YES, "ltc_yes", "people with a long-term condition (on top of ltc.effect_multiplier)", IAPT_EFFECT_CALIBRATED_)
-IAPT_EFFECT_ROWS_(LTC_NO, "ltc_no", "people without a long-term condition", IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_UNDER_16, "age_under_16", "age band under_16", 2.631, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_16_17, "age_16_17", "age band 16_17", 0.5669, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_18_25, "age_18_25", "age band 18_25", 0.8028, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_26_35, "age_26_35", "age band 26_35", 0.8028, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_36_64, "age_36_64", "age band 36_64", 1.085, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_65_74, "age_65_74", "age band 65_74", 2.416, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_75_89, "age_75_89", "age band 75_89", 2.416, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(AGE_90_PLUS, "age_90_plus", "age band 90_plus", 2.416, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_FEMALE, "gender_female", "gender female", 0.9734, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_MALE, "gender_male", "gender male", 1.054, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(GENDER_OTHER, "gender_other", "gender other", 1, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_WHITE, "ethnicity_white", "ethnic group white", 1.05, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_MIXED, "ethnicity_mixed", "ethnic group mixed", 0.6669, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_ASIAN, "ethnicity_asian", "ethnic group asian", 0.6811, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_BLACK, "ethnicity_black", "ethnic group black", 0.7343, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(ETH_OTHER, "ethnicity_other", "ethnic group other", 0.6446, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_1, "imd_decile_1", "IMD decile 1", 1.549, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_2, "imd_decile_2", "IMD decile 2", 1.484, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_3, "imd_decile_3", "IMD decile 3", 1.318, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_4, "imd_decile_4", "IMD decile 4", 1.268, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_5, "imd_decile_5", "IMD decile 5", 1.185, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_6, "imd_decile_6", "IMD decile 6", 1.079, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_7, "imd_decile_7", "IMD decile 7", 0.9311, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_8, "imd_decile_8", "IMD decile 8", 0.8453, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_9, "imd_decile_9", "IMD decile 9", 0.6923, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(IMD_10, "imd_decile_10", "IMD decile 10", 0.4978, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_DEPRESSION, "problem_depression", "problem depression", 0.8724, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_GAD, "problem_generalised_anxiety", "problem generalised_anxiety", 1.549, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_MIXED, "problem_mixed_anxiety_depression", "problem mixed_anxiety_depression", 0.7662, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_SOCIAL, "problem_social_anxiety", "problem social_anxiety", 0.7091, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_PTSD, "problem_ptsd", "problem ptsd", 0.6099, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_PANIC, "problem_panic", "problem panic", 1.112, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OCD, "problem_ocd", "problem ocd", 0.9029, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_HEALTH_ANX, "problem_health_anxiety", "problem health_anxiety", 1.284, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_AGORAPHOBIA, "problem_agoraphobia", "problem agoraphobia", 0.3949, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_SPECIFIC_PHOBIA, "problem_specific_phobia", "problem specific_phobia", 2.504, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OTHER_ANX, "problem_other_anxiety", "problem other_anxiety", 1.401, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(PROB_OTHER, "problem_other", "problem other", 0.6912, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(LTC_YES, "ltc_yes", "people with a long-term condition (on top of ltc.effect_multiplier)", 0.8416, IAPT_EFFECT_CALIBRATED_)
+IAPT_EFFECT_ROWS_(LTC_NO, "ltc_no", "people without a long-term condition", 1.077, IAPT_EFFECT_CALIBRATED_)
 
 /* Access and waiting */
 X(ACCESS_SIGNPOST, "access.signpost_share", 0.25, 0, 1, "proportion", 0, 0,
