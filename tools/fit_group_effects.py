@@ -21,6 +21,8 @@ or after --iterations runs. Writes fit_dir/fitted.yaml (a parameters: block), fi
 (each iteration's gaps) and prints the fitted multipliers.
 """
 import argparse
+import csv
+import io
 import gzip
 import math
 import os
@@ -100,7 +102,11 @@ def main():
     tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
     tmp.close()
     fit_years_copy(args.observed, tmp.name)
-    values = {}  # effect.<level>.response -> multiplier; absent = 1
+    # effect.<level>.response -> multiplier, starting from the current defaults (a refit after a
+    # national change starts where the last fit ended)
+    params = subprocess.run([args.iaptsim, "params", "--csv"], check=True, capture_output=True, text=True).stdout
+    values = {r["name"]: float(r["default"]) for r in csv.DictReader(io.StringIO(params))
+              if r["name"].startswith("effect.") and r["name"].endswith(".response")}
     log = open(os.path.join(args.output, "fit.csv"), "w")
     log.write("iteration,group,finished,published_recovery,model_recovery,gap,relative_gap\n")
     for it in range(args.iterations + 1):
@@ -143,7 +149,7 @@ def main():
             step = math.exp(args.damping * r / args.slope)
             for lvl in levels_of(g):
                 name = "effect.%s.response" % lvl
-                values[name] = min(20.0, max(0.05, values.get(name, 1.0) * step))
+                values[name] = min(20.0, max(0.05, values[name] * step))
     os.unlink(tmp.name)
     with open(os.path.join(args.output, "fitted.yaml"), "w") as f:
         f.write("# group response multipliers fitted by tools/fit_group_effects.py on %s\n" % ", ".join(FIT_YEARS))
