@@ -8,11 +8,13 @@
 -- effect and cost below are stated assumptions (to source), to be set by the analyst.
 --
 -- Mechanism: a share of services have advisers (services 1..n in order). People who
--- finish treatment there and started unemployed or off sick see an adviser with
--- probability `uptake`; each costs `cost_per_client` to the Exchequer (DWP funds the
--- advisers). Seeing one moves a person into work at discharge with the added probability
--- `job_entry_gain`, on the treated path only; the follow-up then carries earnings, tax and
--- benefits as for anyone else, so the gain is counted against the natural course.
+-- finish treatment there and started unemployed or long-term sick or disabled (the
+-- employment statuses of docs/model.md) see an adviser with probability `uptake`; each
+-- costs `cost_per_client` to the Exchequer (DWP funds the advisers). Seeing one moves a
+-- person still out of work at discharge into work with the added probability
+-- `job_entry_gain`, on the treated path only; the status at the end of treatment
+-- (employment_end, moved_off_sick_pay_benefits) and the follow-up then carry it, so the
+-- gain is counted against the natural course.
 
 local last_service = 0
 
@@ -24,7 +26,7 @@ return {
     service_share = { default = 1, min = 0, max = 1,
       doc = "Share of services with employment advisers (2017-2021 expansion: 0.4, DWP 2022)" },
     uptake = { default = 0.3, min = 0, max = 1,
-      doc = "Share of finishers who started unemployed or off sick who see an adviser (to source; assumed)" },
+      doc = "Share of finishers who started unemployed or long-term sick who see an adviser (to source; assumed)" },
     job_entry_gain = { default = 0.05, min = 0, max = 1,
       doc = "Added chance of being in work at discharge after seeing an adviser (to source; assumed)" },
     cost_per_client = { default = 500, min = 0, max = 1e5,
@@ -42,12 +44,14 @@ return {
 
   on_discharge = function(ctx, person)
     if not person.finished or person.service > last_service then return end
-    if person.employment ~= "unemployed_or_sick" then return end
+    local start = person.employment_start
+    if start ~= "unemployed" and start ~= "sick_or_disabled" then return end
     local o = ctx.options
     if math.random() >= o.uptake then return end
     ctx:metric("clients", 1)
     ctx:flow("employment_support", "exchequer", -o.cost_per_client)
-    if math.random() < o.job_entry_gain then
+    -- the draw is made whatever the status, so the plugin's random numbers stay aligned
+    if math.random() < o.job_entry_gain and person.employment ~= "employed" then
       person.employment = "employed"
       ctx:metric("job_entries", 1)
     end

@@ -244,6 +244,17 @@ awk -F, -v r="$rec" '$5 == "Total" && $8 == "recovery" && $9 == "percentage" && 
   && ok || bad "summary_nhstt.csv recovery is not summary.csv's $rec"
 expect_exit 0 "validate reads summary_nhstt.csv" "$bin" validate scenarios/default.yaml --observed "$tmp/fmt/summary_nhstt.csv" "${tiny[@]}" -o "$tmp/self.md"
 grep -q '^| 2019-20 | recovery_pct | [0-9.]* | [0-9.]* | .* | +0.00 | yes |$' "$tmp/self.md" && ok || bad "validate against its own run: $(grep recovery_pct "$tmp/self.md" | head -n 1)"
+# the same R code on the published file and on iaptsim's (where R is installed, as for psa_r)
+if command -v Rscript >/dev/null 2>&1; then
+  cat >"$tmp/same.R" <<'R'
+rec <- function(d) subset(d, year == "2019-20" & variable_type == "Total" & measure == "recovery" & statistic == "percentage")$value
+a <- read.csv(gzfile("data/nhstt/england_by_group.csv.gz")); b <- read.csv(commandArgs(TRUE)[1])
+stopifnot(identical(names(a), names(b)[1:10]), length(rec(a)) == 1, length(rec(b)) == 1)
+cat(sprintf("%.6f %.6f\n", as.numeric(rec(a)), as.numeric(rec(b))))
+R
+  Rscript "$tmp/same.R" "$tmp/fmt/summary_nhstt.csv" >"$tmp/r.out" 2>&1 && grep -qx "51.100000 $(printf '%.6f' "$rec")" "$tmp/r.out" \
+    && ok || bad "R code for the published file on summary_nhstt.csv: $(tail -n 3 "$tmp/r.out")"
+fi
 "$bin" run scenarios/default.yaml "${tiny[@]}" -o "$tmp/fmt" && [ ! -e "$tmp/fmt/summary_nhstt.csv" ] && ok || bad "a rerun without --format onto the folder"
 expect_exit 2 "run --format other" "$bin" run scenarios/default.yaml "${tiny[@]}" --format excel -o "$tmp/fmt2"
 grep -qx "iaptsim: --format: 'excel' is not a format (nhstt)" "$tmp/stderr" && [ ! -e "$tmp/fmt2" ] && ok || bad "--format excel: $(cat "$tmp/stderr")"
@@ -314,7 +325,7 @@ expect_exit 2 "a missing value" "$bin" run scenarios/default.yaml --replicates
 grep -qx "iaptsim: --replicates needs a value: --replicates N" "$tmp/stderr" && ok || bad "missing value: $(cat "$tmp/stderr")"
 # COMMAND --help: that command's options only
 expect_exit 0 "compare --help" "$bin" compare --help
-head -n 1 "$tmp/stdout" | grep -qx "usage: iaptsim compare BASE.yaml ALT.yaml \[ALT...\] \[options\]" && ok || bad "compare --help usage: $(head -n 1 "$tmp/stdout")"
+head -n 1 "$tmp/stdout" | grep -qx "usage: iaptsim compare BASE.yaml \[ALT.yaml...\] \[--alt NAME --alt-set NAME=VALUE...\] \[options\]" && ok || bad "compare --help usage: $(head -n 1 "$tmp/stdout")"
 grep -q -- "--thresholds A:B:S" "$tmp/stdout" && grep -q -- "--replicates N" "$tmp/stdout" && ok || bad "compare --help lacks its options"
 grep -Eq -- "--(vary|refine|measure|targets|fit|observed|mix|csv|markdown|max-evaluations)" "$tmp/stdout" && bad "compare --help shows other commands' options" || ok
 expect_exit 0 "help sensitivity" "$bin" help sensitivity

@@ -276,7 +276,25 @@ static const char *fu_base =
 	"  employment.find_work_monthly_ill: 0\n"
 	"  employment.find_work_monthly_well: 0\n"
 	"  employment.lose_work_monthly_ill: 0\n"
-	"  employment.lose_work_monthly_well: 0\n";
+	"  employment.lose_work_monthly_well: 0\n"
+	"  employment.sick_pay_start_monthly_ill: 0\n"
+	"  employment.sick_pay_start_monthly_well: 0\n"
+	"  employment.sick_pay_return_monthly_ill: 0\n"
+	"  employment.sick_pay_return_monthly_well: 0\n"
+	"  employment.sick_pay_to_benefit_monthly_ill: 0\n"
+	"  employment.sick_pay_to_benefit_monthly_well: 0\n"
+	"  employment.leave_labour_force_monthly: 0\n"
+	"  employment.unemployed_to_sick_monthly_ill: 0\n"
+	"  employment.unemployed_to_sick_monthly_well: 0\n"
+	"  employment.unemployed_to_not_seeking_monthly: 0\n"
+	"  employment.sick_find_work_monthly_ill: 0\n"
+	"  employment.sick_find_work_monthly_well: 0\n"
+	"  employment.sick_to_unemployed_monthly_ill: 0\n"
+	"  employment.sick_to_unemployed_monthly_well: 0\n"
+	"  employment.sick_to_not_seeking_monthly: 0\n"
+	"  employment.not_seeking_find_work_monthly_ill: 0\n"
+	"  employment.not_seeking_find_work_monthly_well: 0\n"
+	"  employment.not_seeking_to_unemployed_monthly: 0\n";
 
 typedef struct cohort {
 	iapt_counters ct;
@@ -324,12 +342,12 @@ static void free_cohort(cohort *h)
  * months of GBP 2,000 / 12 of physical care for a person with an LTC. */
 START_TEST(savings_without_relapse)
 {
-	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 2, 1, 0};
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, IAPT_EMP_NOT_SEEKING_WORK, 1, 0};
 	cohort h;
 	run_cohort(&h, "", &c, 10);
 	ck_rel(total(&h, IAPT_CAT_QALYS, IAPT_PERSP_NHS), 10 * 24 * 0.18 / 12);
 	ck_rel(total(&h, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), 10 * 24 * 2000.0 / 12);
-	ck_assert(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) == 0); /* "other": not in the labour market */
+	ck_assert(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) == 0); /* not seeking work: no benefits */
 	/* 12 months fall in each of the first two financial years */
 	ck_rel(IAPT_LEDGER(&h.ct, 0, 0, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), 10 * 12 * 2000.0 / 12);
 	free_cohort(&h);
@@ -438,7 +456,7 @@ END_TEST
  * the two ends; with no transitions all three agree. */
 static void run_accrual(cohort *h, const char *accrual, const char *extra, const iapt_fu_case *c, int n)
 {
-	char text[2048];
+	char text[4096];
 	const char *at = strstr(fu_base, "accrual: start");
 	snprintf(text, sizeof text, "%.*saccrual: %s%s", (int)(at - fu_base), fu_base, accrual, at + strlen("accrual: start"));
 	fu_text = text;

@@ -4,6 +4,7 @@
 
 #include "engine/casemix.h"
 #include "engine/engine.h"
+#include "engine/state.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/error.h"
 #include "check_main.h"
@@ -228,6 +229,192 @@ START_TEST(zero_weights_rejected_before_running)
 }
 END_TEST
 
+
+/* ---- employment, month by month (docs/economics.md, "Employment, month by month") ---- */
+
+static double param(const iapt_params *p, const char *name)
+{
+	double v;
+	ck_assert_msg(iapt_params_get_by_name(p, name, 2019, &v) == 0, "%s", name);
+	return v;
+}
+
+/* The monthly process has, for someone ill and someone well, exactly the documented rates:
+ * the share of uniforms that move a status to each other status, over a fine grid, against
+ * the table written out here from the parameter names. */
+START_TEST(employment_moves_have_the_sourced_rates)
+{
+	enum { E = EMP_EMPLOYED, U = EMP_UNEMPLOYED, SD = EMP_SICK, NS = EMP_NOT_SEEKING, SP = EMP_SICK_PAY, N = 200000 };
+	static const struct {
+		int from, to;
+		const char *ill, *well;
+	} table[] = {
+		{E, U, "employment.lose_work_monthly_ill", "employment.lose_work_monthly_well"},
+		{E, SP, "employment.sick_pay_start_monthly_ill", "employment.sick_pay_start_monthly_well"},
+		{E, NS, "employment.leave_labour_force_monthly", "employment.leave_labour_force_monthly"},
+		{SP, E, "employment.sick_pay_return_monthly_ill", "employment.sick_pay_return_monthly_well"},
+		{SP, SD, "employment.sick_pay_to_benefit_monthly_ill", "employment.sick_pay_to_benefit_monthly_well"},
+		{SP, U, "employment.lose_work_monthly_ill", "employment.lose_work_monthly_well"},
+		{U, E, "employment.find_work_monthly_ill", "employment.find_work_monthly_well"},
+		{U, SD, "employment.unemployed_to_sick_monthly_ill", "employment.unemployed_to_sick_monthly_well"},
+		{U, NS, "employment.unemployed_to_not_seeking_monthly", "employment.unemployed_to_not_seeking_monthly"},
+		{SD, E, "employment.sick_find_work_monthly_ill", "employment.sick_find_work_monthly_well"},
+		{SD, U, "employment.sick_to_unemployed_monthly_ill", "employment.sick_to_unemployed_monthly_well"},
+		{SD, NS, "employment.sick_to_not_seeking_monthly", "employment.sick_to_not_seeking_monthly"},
+		{NS, E, "employment.not_seeking_find_work_monthly_ill", "employment.not_seeking_find_work_monthly_well"},
+		{NS, U, "employment.not_seeking_to_unemployed_monthly", "employment.not_seeking_to_unemployed_monthly"},
+	};
+	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\n");
+	sim *s = calloc(1, sizeof *s);
+	double want[2][EMP__CODES][EMP__CODES] = {{{0}}};
+	int f, t, w, k;
+	size_t i;
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		s->pv[i] = iapt_params_get(sc->params, i, 2019);
+	iapt_engine__load_hazards(s);
+	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+		want[0][table[i].from][table[i].to] = param(sc->params, table[i].ill);
+		want[1][table[i].from][table[i].to] = param(sc->params, table[i].well);
+	}
+	/* the rates differ by health where the table says so */
+	ck_assert(want[0][E][U] == 0.0092 && want[1][E][U] == 0.0046);
+	ck_assert(want[0][U][E] == 0.01 && want[1][U][E] == 0.0445);
+	for (w = 0; w < 2; w++)
+		for (f = 0; f < EMP__CODES; f++) {
+			int hits[EMP__CODES] = {0};
+			double stay = 1;
+			for (k = 0; k < N; k++)
+				hits[emp_step(s, f, w, (k + 0.5) / N)]++;
+			for (t = 0; t < EMP__CODES; t++) {
+				if (t == f)
+					continue;
+				stay -= want[w][f][t];
+				ck_assert_msg(fabs((double)hits[t] / N - want[w][f][t]) <= 1.0 / N, "%s %d -> %d: %g, want %g",
+					      w ? "well" : "ill", f, t, (double)hits[t] / N, want[w][f][t]);
+			}
+			ck_assert_msg(fabs((double)hits[f] / N - stay) <= 1.0 / N, "%d stays: %g, want %g", f, (double)hits[f] / N, stay);
+		}
+	free(s);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* Moves out of a status that add up to more than 1 are refused, naming the status. */
+START_TEST(employment_moves_over_one_rejected)
+{
+	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n"
+				     "  employment.sick_pay_return_monthly_well: 0.9\n  employment.sick_pay_to_benefit_monthly_well: 0.2\n");
+	iapt_results *res = NULL;
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "2019-20: the monthly employment moves out of on sick pay while well add up to 1.1046, more than 1");
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* "Moved off sick pay and benefits" (Chen and Cardinal 2021) on a hand-made cohort: one
+ * finisher for every pair of codes at the start and at the end; on sick pay or benefits at
+ * the start (sick pay, unemployed, long-term sick) and on neither at the end (employed not
+ * on sick pay, not seeking work) counts: 3 x 2 = 6 of 25. */
+START_TEST(moved_off_definition_on_a_cohort)
+{
+	static const char moved[EMP__CODES][EMP__CODES] = {
+		/* to:  E  U  SD NS SP    from: */
+		{0, 0, 0, 0, 0}, /* employed */
+		{1, 0, 0, 1, 0}, /* unemployed */
+		{1, 0, 0, 1, 0}, /* sick or disabled */
+		{0, 0, 0, 0, 0}, /* not seeking work */
+		{1, 0, 0, 1, 0}, /* on sick pay */
+	};
+	int a, e, n = 0;
+	for (a = 0; a < EMP__CODES; a++)
+		for (e = 0; e < EMP__CODES; e++) {
+			int got = emp_supported(a) && !emp_supported(e);
+			ck_assert_msg(got == moved[a][e], "%d -> %d", a, e);
+			n += got;
+		}
+	ck_assert_int_eq(n, 6);
+	/* the codes report as the four statuses: sick pay is employed */
+	ck_assert_int_eq(emp_status(EMP_SICK_PAY), IAPT_EMP_EMPLOYED);
+	ck_assert_int_eq(emp_code(IAPT_EMP_EMPLOYED, 1), EMP_SICK_PAY);
+	ck_assert_int_eq(emp_code(IAPT_EMP_UNEMPLOYED, 1), EMP_UNEMPLOYED);
+}
+END_TEST
+
+/* A run: the start-by-end counts add up to the finished courses of each start group and
+ * of all; the end groups hold the same courses; moves off sick pay and benefits are among
+ * those that started out of work or on sick pay. */
+START_TEST(employment_start_by_end_adds_up)
+{
+	iapt_results *r = run(small, 1);
+	int rep, a, e;
+	for (rep = 0; rep < 4; rep++) {
+		double all = 0, fin = iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, rep), out = 0;
+		for (a = 0; a < IAPT_EMP__COUNT; a++) {
+			double row = 0, fa = iapt_results_value(r, 2019, IAPT_G_EMP_START_EMPLOYED + a, IAPT_M_FINISHED_COURSE, rep);
+			for (e = 0; e < IAPT_EMP__COUNT; e++)
+				row += iapt_results_value(r, 2019, IAPT_G_EMP_START_EMPLOYED + a, IAPT_M_FINISHED_END_EMPLOYED + e, rep);
+			ck_assert_double_eq_tol(row, fa, 1e-6 * fin);
+			all += row;
+			if (a != IAPT_EMP_EMPLOYED)
+				ck_assert(iapt_results_value(r, 2019, IAPT_G_EMP_START_EMPLOYED + a, IAPT_M_FINISHED_END_EMPLOYED + a, rep) > 0);
+		}
+		ck_assert_double_eq_tol(all, fin, 1e-6 * fin);
+		for (e = 0; e < IAPT_EMP__COUNT; e++) {
+			double fe = iapt_results_value(r, 2019, IAPT_G_EMP_END_EMPLOYED + e, IAPT_M_FINISHED_COURSE, rep);
+			ck_assert_double_eq_tol(fe, iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_FINISHED_END_EMPLOYED + e, rep), 1e-6 * fin);
+			out += fe;
+		}
+		ck_assert_double_eq_tol(out, fin, 1e-6 * fin);
+		/* some move off, fewer than started out of work or on sick pay */
+		ck_assert(iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_MOVED_OFF_SICK_PAY_BENEFITS, rep) > 0);
+		ck_assert(iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_MOVED_OFF_SICK_PAY_BENEFITS, rep) <
+			  iapt_results_value(r, 2019, IAPT_G_EMP_START_UNEMPLOYED, IAPT_M_FINISHED_COURSE, rep) +
+				  iapt_results_value(r, 2019, IAPT_G_EMP_START_SICK_OR_DISABLED, IAPT_M_FINISHED_COURSE, rep) +
+				  iapt_results_value(r, 2019, IAPT_G_EMP_START_EMPLOYED, IAPT_M_FINISHED_COURSE, rep) * 0.2);
+		/* referral counts have no end breakdown */
+		ck_assert(isnan(iapt_results_value(r, 2019, IAPT_G_EMP_END_EMPLOYED, IAPT_M_REFERRALS_RECEIVED, rep)));
+	}
+	iapt_results_free(r);
+}
+END_TEST
+
+/* Common random numbers: with no treatment effect (and relapse after high intensity as
+ * after low) the treated path and the natural course are the same person by person, so
+ * their employment is the same every month, through treatment and follow-up: no money
+ * flow from work or benefits at all. With the effect, treatment moves people into work
+ * (the Exchequer saves benefits). */
+START_TEST(employment_same_paths_same_statuses)
+{
+	char text[1024];
+	iapt_results *r;
+	int rep, y, c, t;
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.effect_li: 0\n  treatment.effect_hi: 0\n"
+		 "  followup.relapse_12m_hi: 0.53\n", small);
+	r = run(text, 1);
+	for (rep = 0; rep < 4; rep++)
+		for (y = 2018; y < 2018 + iapt_results_ledger_years(r); y++)
+			for (c = 2018; c <= 2019; c++)
+				for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_BENEFITS, t) == 0);
+					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_EARNINGS, t) == 0);
+					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_TAX, t) == 0);
+				}
+	iapt_results_free(r);
+	r = run(small, 1);
+	{
+		double b = 0;
+		for (rep = 0; rep < 4; rep++)
+			for (y = 2018; y < 2018 + iapt_results_ledger_years(r); y++)
+				for (c = 2018; c <= 2019; c++)
+					b += iapt_results_ledger(r, rep, y, c, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER);
+		ck_assert(b > 0);
+	}
+	iapt_results_free(r);
+}
+END_TEST
+
 /* ---- who is referred (docs/model.md, Who is referred) ---- */
 
 /* Every attribute's groups add up to "all", count by count; the age aggregates too. */
@@ -399,6 +586,11 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, natural_course_shares_random_numbers);
 	tcase_add_test(tc, service_features_move_recovery);
 	tcase_add_test(tc, zero_weights_rejected_before_running);
+	tcase_add_test(tc, employment_moves_have_the_sourced_rates);
+	tcase_add_test(tc, employment_moves_over_one_rejected);
+	tcase_add_test(tc, moved_off_definition_on_a_cohort);
+	tcase_add_test(tc, employment_start_by_end_adds_up);
+	tcase_add_test(tc, employment_same_paths_same_statuses);
 	tcase_add_test(tc, groups_add_up_to_all);
 	tcase_add_test(tc, case_mix_reproduces_by_year);
 	tcase_add_test(tc, scenario_weights_replace_the_case_mix);

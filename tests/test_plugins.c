@@ -384,10 +384,20 @@ START_TEST(employment_advisers_cost_and_jobs)
 	for (rep = 0; rep < 2; rep++) {
 		double clients = extra(r, "employment_advisers.clients", 2019, rep);
 		double jobs = extra(r, "employment_advisers.job_entries", 2019, rep);
-		double unemployed = iapt_results_value(r, 2019, IAPT_G_EMP_UNEMPLOYED, IAPT_M_FINISHED_COURSE, rep);
-		/* everyone who finished out of work saw an adviser */
+		double unemployed = iapt_results_value(r, 2019, IAPT_G_EMP_START_UNEMPLOYED, IAPT_M_FINISHED_COURSE, rep) +
+				    iapt_results_value(r, 2019, IAPT_G_EMP_START_SICK_OR_DISABLED, IAPT_M_FINISHED_COURSE, rep);
+		/* employed at the end among those who started out of work, with and without
+		 * advisers (the same random numbers otherwise) */
+		double emp_r = iapt_results_value(r, 2019, IAPT_G_EMP_START_UNEMPLOYED, IAPT_M_FINISHED_END_EMPLOYED, rep) +
+			       iapt_results_value(r, 2019, IAPT_G_EMP_START_SICK_OR_DISABLED, IAPT_M_FINISHED_END_EMPLOYED, rep);
+		double emp_b = iapt_results_value(b, 2019, IAPT_G_EMP_START_UNEMPLOYED, IAPT_M_FINISHED_END_EMPLOYED, rep) +
+			       iapt_results_value(b, 2019, IAPT_G_EMP_START_SICK_OR_DISABLED, IAPT_M_FINISHED_END_EMPLOYED, rep);
+		/* everyone who finished and started out of work saw an adviser */
 		ck_assert_double_eq_tol(clients, unemployed, 1e-6);
-		ck_assert_double_eq_tol(jobs / clients, 0.5, 0.03);
+		/* half of those still out of work at discharge moved into work, and the status at
+		 * the end of treatment shows exactly those moves */
+		ck_assert_double_eq_tol(jobs / (clients - emp_b), 0.5, 0.03);
+		ck_assert_double_eq_tol(emp_r - emp_b, jobs, 1e-6);
 		/* GBP 1,000 a client, to the Exchequer, in employment support; the ledger holds the
 		 * 2019-20 cohort (some finish in the year after), the count the year's discharges */
 		ck_assert_double_eq_tol(ledger_sum(r, rep, IAPT_CAT_EMPLOYMENT_SUPPORT, IAPT_PERSP_EXCHEQUER) / (-1000.0 * clients), 1, 0.05);

@@ -259,8 +259,8 @@ START_TEST(hostile_plugins_fail_cleanly)
 		{"price_year_wrap", 0, 3, "year 4294969315 is outside [1990, 2100]"},
 		{"year_wrap", 0, 4, "year -9223372036854775808 is outside [1990, 2100]"},
 		{"set_combo", 0, 6,
-		 "ctx:set in on_year broke a combination of parameters: 2020-21: employment.unemployed_or_sick_share + "
-		 "employment.other_share = 1.4, more than 1\n  (in on_year of plugin 'sc', replicate 1)"},
+		 "ctx:set in on_year broke a combination of parameters: 2020-21: employment.unemployed_share + "
+		 "employment.sick_or_disabled_share + employment.not_seeking_work_share = 1.469, more than 1\n  (in on_year of plugin 'sc', replicate 1)"},
 	};
 	size_t i;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -416,12 +416,21 @@ const char *iapt_cli__outdir(const iapt_cli_args *a, const char *prefix, const c
 }
 
 /* Option-table order, then the order given (a repeated --set keeps its order). */
+/* An option as given, sorted under key: its own row, or for rows that parse into one place
+ * (--alt and --alt-set), the first of them in the table, so that their values keep the
+ * order typed; each value of such a group counts (none replaces another). */
+typedef struct given_key {
+	const iapt_cli_option *key;
+	int grouped;
+	iapt_cli_given g;
+} given_key;
+
 static int given_cmp(const void *pa, const void *pb)
 {
-	const iapt_cli_given *x = pa, *y = pb;
-	if (x->opt != y->opt)
-		return x->opt < y->opt ? -1 : 1;
-	return x->order - y->order;
+	const given_key *x = pa, *y = pb;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->g.order - y->g.order;
 }
 
 char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
@@ -430,7 +439,9 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 		char num[3][48]; /* seed, replicates, scale as in effect */
 		iapt_output_option opt[];
 	} *st;
-	iapt_cli_given *g;
+	given_key *g;
+	const iapt_cli_command *cmd = NULL;
+	size_t i;
 	char(*names)[64]; /* "--name", after the options */
 	size_t n = 0, cap = (size_t)a->n_given + 1;
 	int k;
@@ -445,14 +456,30 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 		return NULL;
 	}
 	names = (char(*)[64])(void *)(st->opt + cap);
-	if (a->n_given)
-		memcpy(g, a->given, (size_t)a->n_given * sizeof *g);
+	/* rows of the command's table that parse into one place form a group */
+	for (i = 0; i < iapt_cli__n_commands; i++)
+		if (!strcmp(iapt_cli__commands[i]->name, a->cmd))
+			cmd = iapt_cli__commands[i];
+	for (k = 0; k < a->n_given; k++) {
+		const iapt_cli_option *mine = a->given[k].opt;
+		g[k].g = a->given[k];
+		g[k].key = mine;
+		g[k].grouped = 0;
+		for (i = 0; cmd && mine->kind == IAPT_CLI_CUSTOM && i < cmd->n_options; i++) {
+			const iapt_cli_option *o = &cmd->options[i];
+			if (o != mine && o->kind == IAPT_CLI_CUSTOM && o->offset == mine->offset) {
+				g[k].grouped = 1;
+				if (o < g[k].key)
+					g[k].key = o;
+			}
+		}
+	}
 	qsort(g, (size_t)a->n_given, sizeof *g, given_cmp);
 	snprintf(st->num[0], sizeof st->num[0], "%llu", a->seed);
 	snprintf(st->num[1], sizeof st->num[1], "%d", a->reps);
 	snprintf(st->num[2], sizeof st->num[2], "%.17g", a->scale);
 	for (k = 0; k < a->n_given; k++) {
-		const char *name = g[k].opt->name, *value = g[k].value;
+		const char *name = g[k].g.opt->name, *value = g[k].g.value;
 		/* where the result goes and how fast it is made do not shape it */
 		if (!strcmp(name, "output") || !strcmp(name, "threads") || !strcmp(name, "quiet"))
 			continue;
@@ -462,7 +489,7 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 			value = st->num[1];
 		else if (!strcmp(name, "scale"))
 			value = st->num[2];
-		if (k > 0 && g[k - 1].opt == g[k].opt && g[k].opt->kind != IAPT_CLI_LIST && n > 0)
+		if (k > 0 && g[k - 1].g.opt == g[k].g.opt && g[k].g.opt->kind != IAPT_CLI_LIST && !g[k].grouped && n > 0)
 			n--; /* given twice: the last one counts */
 		snprintf(names[n], sizeof names[n], "--%s", name);
 		st->opt[n].name = names[n];

@@ -6,10 +6,48 @@
 
 #include "cli/cli.h"
 
+/* --alt NAME --alt-set NAME=VALUE ...: strategies made from the base on the command line */
+#define MAX_ALTS 64
+#define MAX_ALT_SETS 256
+typedef struct alt_list {
+	struct {
+		const char *name;
+		int first, n; /* its --alt-set values in sets[] */
+	} alt[MAX_ALTS];
+	int n_alts;
+	const char *sets[MAX_ALT_SETS];
+	int n_sets;
+} alt_list;
+
 typedef struct compare_args {
 	iapt_cli_args common;
 	double lambda[3];
+	alt_list alts;
 } compare_args;
+
+/* --alt and --alt-set, in the order typed: each --alt-set belongs to the --alt before it */
+static int parse_alt(const char *opt, const char *val, void *dest)
+{
+	alt_list *l = dest;
+	if (!strcmp(opt, "alt")) {
+		if (!*val)
+			return iapt_cli__input_error("--alt: the alternative needs a name");
+		if (l->n_alts == MAX_ALTS)
+			return iapt_cli__input_error("--alt: at most %d alternatives", MAX_ALTS);
+		l->alt[l->n_alts].name = val;
+		l->alt[l->n_alts].first = l->n_sets;
+		l->alt[l->n_alts].n = 0;
+		l->n_alts++;
+		return 0;
+	}
+	if (!l->n_alts)
+		return iapt_cli__input_error("--alt-set %s: name the alternative first (--alt NAME --alt-set %s)", val, val);
+	if (l->n_sets == MAX_ALT_SETS)
+		return iapt_cli__input_error("--alt-set: at most %d values", MAX_ALT_SETS);
+	l->sets[l->n_sets++] = val;
+	l->alt[l->n_alts - 1].n++;
+	return 0;
+}
 
 /* --thresholds FROM:TO:STEP */
 static int parse_thresholds(const char *opt, const char *val, void *dest)
@@ -30,6 +68,10 @@ static const iapt_cli_option options[] = {
 	IAPT_CLI_OPTS_RUN(compare_args),
 	{"thresholds", 0, "A:B:S", "GBP per QALY for ceac.csv and evpi.csv (default 0:100000:1000)", IAPT_CLI_CUSTOM,
 	 offsetof(compare_args, lambda), 0, 0, 0, 0, parse_thresholds},
+	{"alt", 0, "NAME", "an alternative: the base with the --alt-set values that follow,\nnamed NAME (repeat for more; no file needed)", IAPT_CLI_CUSTOM,
+	 offsetof(compare_args, alts), 0, 0, 0, 0, parse_alt},
+	{"alt-set", 0, "NAME=VALUE", "a parameter of the --alt before it; NAME@YEAR=VALUE from that\nyear on (repeat for more)", IAPT_CLI_CUSTOM,
+	 offsetof(compare_args, alts), 0, 0, 0, 0, parse_alt},
 };
 
 static void init(void *args)
@@ -44,9 +86,9 @@ static void free_all(iapt_scenario **sc, iapt_results **res, char **folders, int
 {
 	int s;
 	for (s = 0; s < n; s++) {
-		iapt_scenario_free(sc[s]);
-		iapt_results_free(res[s]);
-		free(folders[s]);
+		iapt_scenario_free(sc ? sc[s] : NULL);
+		iapt_results_free(res ? res[s] : NULL);
+		free(folders ? folders[s] : NULL);
 	}
 	free(sc);
 	free(res);
@@ -263,30 +305,70 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 	return IAPT_CLI_OK;
 }
 
+/* Warn when two strategies would simulate and appraise the same thing: all their increments
+ * are then zero, and with --set (applied to every strategy) that may not be what was meant. */
+static void warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, int n)
+{
+	int s, t;
+	for (s = 0; s < n; s++)
+		for (t = s + 1; t < n; t++) {
+			iapt_scenario_difference *d = NULL;
+			size_t nd = 0, k, model = 0;
+			if (iapt_scenario_diff(sc[s], sc[t], &d, &nd))
+				return; /* out of memory: no warning rather than a wrong one */
+			for (k = 0; k < nd; k++)
+				model += d[k].kind == IAPT_DIFF_MODEL;
+			iapt_scenario_diff_free(d, nd);
+			if (model || iapt_cli__rank)
+				continue;
+			if (a->sets.n)
+				fprintf(stderr, "iaptsim: warning: '%s' and '%s' are the same model once --set is applied (--set applies to every strategy; --alt-set to one): every increment between them is zero\n",
+					sc[s]->name, sc[t]->name);
+			else
+				fprintf(stderr, "iaptsim: warning: '%s' and '%s' are the same model: every increment between them is zero\n", sc[s]->name,
+					sc[t]->name);
+		}
+}
+
+static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char *const *files, int n, const double lambda[3]);
+
 int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, const double lambda[3])
 {
-	int s, ex = IAPT_CLI_OK, rc;
+	int s, ex = IAPT_CLI_OK;
 	iapt_scenario **sc = calloc((size_t)n + 1, sizeof *sc);
+	if (!sc)
+		return iapt_cli__out_of_memory();
+	if (n < 2) {
+		free(sc);
+		return iapt_cli__input_error("compare: needs a base scenario and at least one alternative (iaptsim compare BASE.yaml ALT.yaml ..., or --alt NAME --alt-set NAME=VALUE)");
+	}
+	for (s = 0; s < n && !ex; s++)
+		ex = iapt_cli__load(a, files[s], &sc[s]);
+	if (ex) {
+		for (s = 0; s < n; s++)
+			iapt_scenario_free(sc[s]);
+		free(sc);
+		return ex;
+	}
+	return compare_loaded(a, sc, files, n, lambda);
+}
+
+/* The comparison of sc[0] with sc[1..n) (files[s]: what each came from, for messages);
+ * takes sc, the array and each scenario. */
+static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char *const *files, int n, const double lambda[3])
+{
+	int s, ex = IAPT_CLI_OK, rc;
 	iapt_results **res = calloc((size_t)n + 1, sizeof *res);
 	char **folders = calloc((size_t)n + 1, sizeof *folders), slug[128], dirbuf[256], *cmdline = NULL;
 	const char *dir;
 	iapt_compare_options co;
 	iapt_output_meta meta;
 	iapt_output_dir *od = NULL;
-	if (!sc || !res || !folders) {
-		free_all(sc, res, folders, 0);
+	if (!res || !folders) {
+		free_all(sc, res, folders, n);
 		return iapt_cli__out_of_memory();
 	}
-	if (n < 2) {
-		free_all(sc, res, folders, 0);
-		return iapt_cli__input_error("compare: needs a base scenario and at least one alternative (iaptsim compare BASE.yaml ALT.yaml ...)");
-	}
-	for (s = 0; s < n && !ex; s++)
-		ex = iapt_cli__load(a, files[s], &sc[s]);
-	if (ex) {
-		free_all(sc, res, folders, n);
-		return ex;
-	}
+	warn_identical(a, sc, n);
 	/* common random numbers: every strategy runs with the base's seed, replicates and scale */
 	for (s = 1; s < n; s++) {
 		if (!a->quiet && (sc[s]->seed != sc[0]->seed || sc[s]->replicates != sc[0]->replicates ||
@@ -362,20 +444,86 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 	return ex;
 }
 
+/* Alternative k of --alt: the base (with --set) plus its --alt-set values, named. */
+static int load_alt(const iapt_cli_args *a, const alt_list *l, int k, iapt_scenario **out)
+{
+	iapt_scenario *sc;
+	char *name;
+	int ex, rc, i;
+	if ((ex = iapt_cli__load(a, a->files[0], &sc)))
+		return ex;
+	for (i = 0; i < l->alt[k].n; i++) {
+		const char *set = l->sets[l->alt[k].first + i];
+		if ((rc = iapt_params_assign(sc->params, set, "--alt-set"))) {
+			iapt_scenario_free(sc);
+			return iapt_cli__input_error("--alt-set %s: %s", set, iapt_error_last()->message);
+		}
+	}
+	if (!(name = malloc(strlen(l->alt[k].name) + 1))) {
+		iapt_scenario_free(sc);
+		return iapt_cli__out_of_memory();
+	}
+	strcpy(name, l->alt[k].name);
+	free(sc->name);
+	sc->name = name;
+	if ((rc = iapt_engine_check(sc))) {
+		iapt_scenario_free(sc);
+		return iapt_cli__input_error("--alt %s: %s", l->alt[k].name, iapt_error_last()->message);
+	}
+	*out = sc;
+	return IAPT_CLI_OK;
+}
+
 static int run(void *args, int argc, char **argv)
 {
 	compare_args *c = args;
+	const iapt_cli_args *a = &c->common;
+	const alt_list *l = &c->alts;
+	iapt_scenario **sc;
+	const char **from;
+	int n = a->n_files + l->n_alts, s, ex = IAPT_CLI_OK;
 	(void)argc;
 	(void)argv;
-	return iapt_cli__compare(&c->common, c->common.files, c->common.n_files, c->lambda);
+	if (!l->n_alts)
+		return iapt_cli__compare(a, a->files, a->n_files, c->lambda);
+	if (!a->n_files)
+		return iapt_cli__input_error("compare: needs a base scenario (iaptsim compare BASE.yaml --alt NAME --alt-set NAME=VALUE)");
+	sc = calloc((size_t)n + 1, sizeof *sc);
+	from = calloc((size_t)n + 1, sizeof *from);
+	if (!sc || !from) {
+		free(sc);
+		free(from);
+		return iapt_cli__out_of_memory();
+	}
+	/* the files given, then the alternatives made from the first */
+	for (s = 0; s < a->n_files && !ex; s++) {
+		from[s] = a->files[s];
+		ex = iapt_cli__load(a, a->files[s], &sc[s]);
+	}
+	for (s = 0; s < l->n_alts && !ex; s++) {
+		from[a->n_files + s] = a->files[0];
+		ex = load_alt(a, l, s, &sc[a->n_files + s]);
+	}
+	if (ex) {
+		for (s = 0; s < n; s++)
+			iapt_scenario_free(sc[s]);
+		free(sc);
+		free(from);
+		return ex;
+	}
+	ex = compare_loaded(a, sc, from, n, c->lambda);
+	free(from);
+	return ex;
 }
 
 const iapt_cli_command iapt_cli_cmd_compare = {
 	.name = "compare",
-	.synopsis = "BASE.yaml ALT.yaml [ALT...]",
+	.synopsis = "BASE.yaml [ALT.yaml...] [--alt NAME --alt-set NAME=VALUE...]",
 	.summary = "run each with common random numbers; incremental costs, QALYs,\n"
-		   "ICER, net monetary benefit, acceptability curve, EVPI",
-	.min_args = 2,
+		   "ICER, net monetary benefit, acceptability curve, EVPI.\n"
+		   "An alternative is a file or, with --alt, the base plus --alt-set values.\n"
+		   "--set applies to every strategy (a warning says when that makes two the same)",
+	.min_args = 1,
 	.max_args = -1,
 	.options = options,
 	.n_options = sizeof options / sizeof options[0],

@@ -98,8 +98,9 @@ static int run(void *args, int argc, char **argv)
 		iapt_cli__print_logs(res);
 		iapt_cli__print_table(sc, res);
 		iapt_cli__print_economics(sc, res);
-		printf("\nresults: %s/report.html, summary.csv, %seconomics.csv, ledger.csv, replicates.csv, %srun.json\n", dir,
-		       format ? "summary_nhstt.csv, " : "", sc->n_uncertain ? "psa.csv, " : "");
+		printf("\nresults: %s/report.html, summary.csv, %seconomics.csv, ledger.csv, replicates.csv, "
+		       "employment_transitions.csv, %srun.json\n", dir, format ? "summary_nhstt.csv, " : "",
+		       sc->n_uncertain ? "psa.csv, " : "");
 	}
 	iapt_results_free(res);
 	iapt_scenario_free(sc);
@@ -110,8 +111,8 @@ const iapt_cli_command iapt_cli_cmd_run = {
 	.name = "run",
 	.synopsis = "SCENARIO.yaml [--format nhstt]",
 	.summary = "simulate and write summary.csv, replicates.csv, economics.csv,\n"
-		   "ledger.csv, psa.csv (with an uncertainty block), run.json and\n"
-		   "report.html",
+		   "ledger.csv, employment_transitions.csv, psa.csv (with an uncertainty\n"
+		   "block), run.json and report.html",
 	.min_args = 1,
 	.max_args = 1,
 	.options = options,

@@ -30,6 +30,9 @@ enum {
 	IAPT_C_WTE_LI, /* effective WTE x population scale, group "all" only */
 	IAPT_C_WTE_HI,
 	IAPT_C_TRAINEES,
+	IAPT_C_FIN_END_EMPLOYED, /* finished courses by employment status at the end: 4 in IAPT_EMPLOYMENT_LIST order */
+	IAPT_C_FIN_END_LAST = IAPT_C_FIN_END_EMPLOYED + IAPT_EMP__COUNT - 1,
+	IAPT_C_MOVED_OFF,        /* finished courses moved off sick pay and benefits */
 	IAPT_C__COUNT
 };
 
@@ -83,8 +86,9 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 			       iapt_counters *out, iapt_run_stats *stats);
 
 /* A hand-made discharge for the follow-up tests: scores at first and last session on
- * treatment and on the natural course, problem (param_list.h order), employment (0
- * employed, 1 unemployed or sick, 2 other), LTC, high-intensity sessions (0: LI only). */
+ * treatment and on the natural course, problem (param_list.h order), employment (an
+ * IAPT_EMP_* status, or IAPT_EMP__COUNT for employed on sick pay; the same on both paths),
+ * LTC, high-intensity sessions (0: LI only). */
 typedef struct iapt_fu_case {
 	int phq_first, gad_first, phq_last, gad_last, nat_phq_last, nat_gad_last;
 	int problem, employment, ltc, sessions_hi;

@@ -10,6 +10,63 @@
 #include "engine/state.h"
 #include "rng/stream.h"
 
+/* Employment moves a month, from each status, by health state (docs/economics.md,
+ * "Employment, month by month"). One uniform decides a month's move, against the moves out
+ * of the status in this order; the same process runs from referral to discharge
+ * (pathway.c) and after it, on both paths. */
+static const struct {
+	uint8_t from, to;
+	uint16_t ill, well; /* IAPT_P_* */
+} emp_moves[] = {
+	{EMP_EMPLOYED, EMP_UNEMPLOYED, IAPT_P_EMP_LOSE_ILL, IAPT_P_EMP_LOSE_WELL},
+	{EMP_EMPLOYED, EMP_SICK_PAY, IAPT_P_EMP_SICKPAY_START_ILL, IAPT_P_EMP_SICKPAY_START_WELL},
+	{EMP_EMPLOYED, EMP_NOT_SEEKING, IAPT_P_EMP_LEAVE_LABOUR_FORCE, IAPT_P_EMP_LEAVE_LABOUR_FORCE},
+	{EMP_SICK_PAY, EMP_EMPLOYED, IAPT_P_EMP_SICKPAY_RETURN_ILL, IAPT_P_EMP_SICKPAY_RETURN_WELL},
+	{EMP_SICK_PAY, EMP_SICK, IAPT_P_EMP_SICKPAY_TO_BENEFIT_ILL, IAPT_P_EMP_SICKPAY_TO_BENEFIT_WELL},
+	{EMP_SICK_PAY, EMP_UNEMPLOYED, IAPT_P_EMP_LOSE_ILL, IAPT_P_EMP_LOSE_WELL},
+	{EMP_UNEMPLOYED, EMP_EMPLOYED, IAPT_P_EMP_FIND_ILL, IAPT_P_EMP_FIND_WELL},
+	{EMP_UNEMPLOYED, EMP_SICK, IAPT_P_EMP_U_TO_SICK_ILL, IAPT_P_EMP_U_TO_SICK_WELL},
+	{EMP_UNEMPLOYED, EMP_NOT_SEEKING, IAPT_P_EMP_U_TO_INACTIVE, IAPT_P_EMP_U_TO_INACTIVE},
+	{EMP_SICK, EMP_EMPLOYED, IAPT_P_EMP_SICK_FIND_ILL, IAPT_P_EMP_SICK_FIND_WELL},
+	{EMP_SICK, EMP_UNEMPLOYED, IAPT_P_EMP_SICK_TO_U_ILL, IAPT_P_EMP_SICK_TO_U_WELL},
+	{EMP_SICK, EMP_NOT_SEEKING, IAPT_P_EMP_SICK_TO_INACTIVE, IAPT_P_EMP_SICK_TO_INACTIVE},
+	{EMP_NOT_SEEKING, EMP_EMPLOYED, IAPT_P_EMP_INACTIVE_FIND_ILL, IAPT_P_EMP_INACTIVE_FIND_WELL},
+	{EMP_NOT_SEEKING, EMP_UNEMPLOYED, IAPT_P_EMP_INACTIVE_TO_U, IAPT_P_EMP_INACTIVE_TO_U},
+};
+#define N_EMP_MOVES (sizeof emp_moves / sizeof emp_moves[0])
+
+static const char *const emp_code_names[EMP__CODES] = {"employed (not on sick pay)", "unemployed", "sick_or_disabled",
+						       "not_seeking_work", "on sick pay"};
+
+static void emp_load(sim *s)
+{
+	size_t k;
+	memset(s->emp_n, 0, sizeof s->emp_n);
+	for (k = 0; k < N_EMP_MOVES; k++) {
+		int f = emp_moves[k].from, i = s->emp_n[f]++, w;
+		s->emp_to[f][i] = emp_moves[k].to;
+		for (w = 0; w < 2; w++)
+			s->emp_cum[w][f][i] = (i ? s->emp_cum[w][f][i - 1] : 0) + s->pv[w ? emp_moves[k].well : emp_moves[k].ill];
+	}
+}
+
+int iapt_engine__check_emp_moves(const iapt_params *p, int y, const char *lab)
+{
+	int f, w;
+	size_t k;
+	for (f = 0; f < EMP__CODES; f++)
+		for (w = 0; w < 2; w++) {
+			double t = 0;
+			for (k = 0; k < N_EMP_MOVES; k++)
+				if (emp_moves[k].from == f)
+					t += iapt_params_get(p, w ? emp_moves[k].well : emp_moves[k].ill, y);
+			if (t > 1 + 1e-12)
+				return iapt_error__set(IAPT_EINVAL, "%s: the monthly employment moves out of %s while %s add up to %g, more than 1",
+						       lab, emp_code_names[f], w ? "well" : "ill", t);
+		}
+	return IAPT_OK;
+}
+
 /* Monthly hazards after discharge (docs/economics.md, "Follow-up, month by month"). Relapse: the 12-month share R with
  * a share s of it in the first 6 months (Ali et al. 2017) gives constant monthly hazards
  * over months 0-5 and 6-11; after a year, the annual rate L. Residual symptoms multiply
@@ -37,12 +94,13 @@ void iapt_engine__load_hazards(sim *s)
 	s->remit[1] = P(s, FU_REMIT_3_6);
 	s->remit[2] = P(s, FU_REMIT_6_36);
 	s->remit[3] = P(s, FU_REMIT_LATE);
+	emp_load(s);
 }
 
 /* One path of a person after discharge: treated, or their natural course. */
 typedef struct fu_path {
 	int well;   /* not at caseness */
-	int emp;    /* EMP_* */
+	int emp;    /* EMP_* code */
 	int hi;     /* relapse profile: after high-intensity treatment */
 	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
 	int months; /* months into the well spell, or of the episode when not well (capped) */
@@ -65,10 +123,10 @@ static double utility(const sim *s, int problem, int phq, int gad)
 	return gad < 5 ? P(s, UTIL_GAD_0) : gad < 10 ? P(s, UTIL_GAD_5) : gad < 15 ? P(s, UTIL_GAD_10) : P(s, UTIL_GAD_15);
 }
 
-static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad, int hi, int ill_months)
+static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad, int hi, int ill_months, int emp)
 {
 	q->well = !iapt_outcome__caseness(phq, gad);
-	q->emp = p->emp;
+	q->emp = emp;
 	q->hi = q->well ? hi : 0;
 	q->resid = q->well && phq >= 5;
 	q->months = q->well ? 0 : (ill_months < 36 ? ill_months : 36);
@@ -81,7 +139,10 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
 	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util / 12.0;
-	if (q->emp == EMP_EMPLOYED) {
+	/* sick pay is paid by the employer (no state refund since April 2014): a sick-pay month
+	 * counts as one in work; benefits go to the unemployed and the long-term sick or
+	 * disabled, none to those not seeking work (docs/economics.md) */
+	if (emp_status(q->emp) == EMP_EMPLOYED) {
 		double tax = sign * P(s, MONEY_TAX) / 12.0;
 		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * P(s, MONEY_EARNINGS) / 12.0;
 		acc[IAPT_CAT_TAX][IAPT_PERSP_EXCHEQUER] += tax;  /* the Exchequer receives */
@@ -89,7 +150,7 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
 			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -=
 				sign * P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
-	} else if (q->emp == EMP_UNEMPLOYED) {
+	} else if (q->emp == EMP_UNEMPLOYED || q->emp == EMP_SICK) {
 		double b = sign * P(s, MONEY_BENEFITS) / 12.0;
 		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_EXCHEQUER] -= b; /* the Exchequer pays */
 		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_SOCIETAL] += b;  /* households receive */
@@ -118,13 +179,7 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 	} else if (q->months < 36) {
 		q->months++;
 	}
-	if (q->emp == EMP_UNEMPLOYED) {
-		if (u_e < (q->well ? P(s, EMP_FIND_WELL) : P(s, EMP_FIND_ILL)))
-			q->emp = EMP_EMPLOYED;
-	} else if (q->emp == EMP_EMPLOYED) {
-		if (u_e < (q->well ? P(s, EMP_LOSE_WELL) : P(s, EMP_LOSE_ILL)))
-			q->emp = EMP_UNEMPLOYED;
-	}
+	q->emp = emp_step(s, q->emp, q->well, u_e);
 }
 
 static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
@@ -139,7 +194,7 @@ static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_P
 }
 
 /* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
-void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, int emp_t)
+void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 {
 	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
 	fu_path t, n;
@@ -154,9 +209,10 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, i
 
 	/* months of the episode at discharge: before referral, then waiting and treatment */
 	int ill = (int)(P(s, FU_ILL_BEFORE) + (double)(end_week - p->arrival) * 12.0 / IAPT_WEEKS_PER_YEAR);
-	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill);
-	fu_start(s, p, &n, phq_n, gad_n, 0, ill); /* an untreated spell relapses like one after LI (assumed) */
-	t.emp = emp_t; /* a plugin may have changed it at discharge (employment support) */
+	/* employment as the months from referral left it on each path (a plugin may have
+	 * changed the treated one at discharge: employment support) */
+	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill, p->emp_tx);
+	fu_start(s, p, &n, phq_n, gad_n, 0, ill, p->emp_nat); /* an untreated spell relapses like one after LI (assumed) */
 	if (!need_int && same_path(&t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
 	if (need_int) {
@@ -170,7 +226,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, i
 		saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
 		if (sav_months < 1)
 			sav_months = 1; /* 0 months: the whole saving at discharge */
-		if (t.emp == EMP_UNEMPLOYED && u_emp < P(s, LTC_INTEGRATED_EMP))
+		if ((t.emp == EMP_UNEMPLOYED || t.emp == EMP_SICK) && u_emp < P(s, LTC_INTEGRATED_EMP))
 			t.emp = EMP_EMPLOYED;
 	}
 	/* the follow-up stream: two numbers a month */
@@ -246,10 +302,12 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 		p.s_li = (uint8_t)(c->sessions_hi ? 0 : 6);
 		p.attended = (uint8_t)(p.s_li + p.s_hi);
 		p.problem = (uint8_t)c->problem;
-		p.emp = (uint8_t)c->employment;
+		p.emp = (uint8_t)emp_status(c->employment);
+		p.sick_start = c->employment == EMP_SICK_PAY;
+		p.emp_tx = p.emp_nat = (uint8_t)c->employment;
 		p.ltc = (uint8_t)(c->ltc & 1);
 		p.integrated = p.ltc && k < (int)floor(P(&s, LTC_INTEGRATED) * n + 0.5);
-		iapt_engine__follow_up(&s, &p, 0, 0, p.emp);
+		iapt_engine__follow_up(&s, &p, 0, 0);
 	}
 	gsl_rng_free(s.r);
 	return IAPT_OK;

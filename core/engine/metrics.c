@@ -5,6 +5,11 @@
 #include "engine/engine.h"
 #include "iaptsim/error.h"
 
+/* the end-status metrics, counters and groups follow IAPT_EMPLOYMENT_LIST's order */
+_Static_assert(IAPT_M_FINISHED_END_NOT_SEEKING_WORK - IAPT_M_FINISHED_END_EMPLOYED + 1 == IAPT_EMP__COUNT, "end metrics");
+_Static_assert(IAPT_G_EMP_START_NOT_SEEKING_WORK - IAPT_G_EMP_START_EMPLOYED + 1 == IAPT_EMP__COUNT, "start groups");
+_Static_assert(IAPT_G_EMP_END_NOT_SEEKING_WORK - IAPT_G_EMP_END_EMPLOYED + 1 == IAPT_EMP__COUNT, "end groups");
+
 static const char *const group_names[IAPT_G__COUNT] = {
 #define X(id, name) name,
 	IAPT_GROUP_LIST(X)
@@ -41,8 +46,9 @@ int iapt_metric_in_group(int m, int g)
 		return 0;
 	if (metric_defs[m].by_step < 0)
 		return g == IAPT_G_ALL;
-	if (g >= IAPT_G_STEP_LI_ONLY && g <= IAPT_G_STEP_HI_ONLY)
-		return metric_defs[m].by_step;
+	if ((g >= IAPT_G_STEP_LI_ONLY && g <= IAPT_G_STEP_HI_ONLY) ||
+	    (g >= IAPT_G_EMP_END_EMPLOYED && g <= IAPT_G_EMP_END_NOT_SEEKING_WORK))
+		return metric_defs[m].by_step == 1;
 	return 1;
 }
 
@@ -80,6 +86,9 @@ void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values)
 			v[IAPT_M_WTE_LI] = IAPT_CTR(ct, y, g, IAPT_C_WTE_LI) / scale;
 			v[IAPT_M_WTE_HI] = IAPT_CTR(ct, y, g, IAPT_C_WTE_HI) / scale;
 			v[IAPT_M_TRAINEES] = IAPT_CTR(ct, y, g, IAPT_C_TRAINEES) / scale;
+			for (m = 0; m < IAPT_EMP__COUNT; m++)
+				v[IAPT_M_FINISHED_END_EMPLOYED + m] = IAPT_CTR(ct, y, g, IAPT_C_FIN_END_EMPLOYED + m) / scale;
+			v[IAPT_M_MOVED_OFF_SICK_PAY_BENEFITS] = IAPT_CTR(ct, y, g, IAPT_C_MOVED_OFF) / scale;
 			for (m = 0; m < IAPT_M__COUNT; m++)
 				if (!iapt_metric_in_group(m, g))
 					v[m] = NAN;

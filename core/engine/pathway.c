@@ -135,7 +135,10 @@ static void count(sim *s, int week, const person *p, const person_ext *x, int st
 	AT(IAPT_G_ETH_WHITE + x->ethnicity) += v;
 	AT(IAPT_G_PROB_DEPRESSION + p->problem) += v;
 	AT(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO) += v;
-	AT(p->emp == EMP_EMPLOYED ? IAPT_G_EMP_EMPLOYED : p->emp == EMP_UNEMPLOYED ? IAPT_G_EMP_UNEMPLOYED : IAPT_G_EMP_OTHER) += v;
+	AT(IAPT_G_EMP_START_EMPLOYED + p->emp) += v;
+	/* a step is known at discharge, and so is the status at the end */
+	if (step_group >= 0)
+		AT(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx)) += v;
 #undef AT
 }
 
@@ -196,9 +199,31 @@ static inline void correlate(double sd, double rho, double z1, double z2, double
 
 static int end_referral(sim *s, uint32_t i, int week);
 
+/* Month m of a person's time since referral (months of 52/12 weeks): each path's
+ * employment moves once, on the same uniform (keyed by person and month), at the rates of
+ * its own health state then (the process of follow-up, followup.c). */
+static void employment_month(sim *s, person *p, int m)
+{
+	uint64_t st = iapt_rng_state(s->r);
+	double u;
+	int well_t = !iapt_outcome__caseness(score(p->xp, 0, 27), score(p->xg, 0, 21));
+	int well_n = !iapt_outcome__caseness(score(p->np, 0, 27), score(p->ng, 0, 21));
+	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, ((uint64_t)m << 32) | p->id, IAPT_RNG_EMPLOYMENT));
+	u = gsl_rng_uniform(s->r);
+	iapt_rng_rekey(s->r, st);
+	p->emp_tx = (uint8_t)emp_step(s, p->emp_tx, well_t, u);
+	p->emp_nat = (uint8_t)emp_step(s, p->emp_nat, well_n, u);
+}
+
+/* Whole months from referral at the start of week w. */
+static inline int month_of(const person *p, int w)
+{
+	return (w - p->arrival) * 12 / IAPT_WEEKS_PER_YEAR;
+}
+
 /* Bring both latent courses from p->sym_week up to the start of `week`, with the same
  * weekly innovations on both (common random numbers); natural drift per Posternak and
- * Miller 2001 (symptoms.natural_decline_weekly). */
+ * Miller 2001 (symptoms.natural_decline_weekly). Employment moves at each month's turn. */
 static void advance(sim *s, person *p, int week)
 {
 	float d = (float)(1.0 - P(s, SYM_DECLINE));
@@ -216,6 +241,8 @@ static void advance(sim *s, person *p, int week)
 		p->xg = clampf(p->xg * d + eg, 21.0f);
 		p->np = clampf(p->np * d + ep, 27.0f);
 		p->ng = clampf(p->ng * d + eg, 21.0f);
+		if (month_of(p, p->sym_week + 1) != month_of(p, p->sym_week))
+			employment_month(s, p, month_of(p, p->sym_week + 1));
 	}
 	p->rs_sym = iapt_rng_state(s->r);
 }
@@ -349,6 +376,8 @@ static void hook_view(const sim *s, const person *p, const person_ext *x, iapt_h
 #define X(field, where, member, back) v->field = where->member;
 	PERSON_STORED(X)
 #undef X
+	v->employment_start = p->emp;
+	v->sick_pay_start = p->sick_start;
 	v->route = IAPT_ROUTE_LI;
 	v->responsiveness = p->resp; /* at referral: before the LTC and group effects */
 	v->phq9 = p->xp;
@@ -411,34 +440,23 @@ static int end_referral(sim *s, uint32_t i, int week)
 {
 	person *p = &s->people[i];
 	person_ext *x = &s->ext[i];
-	unsigned flags = 0;
-	int g = -1, emp_t = p->emp;
-	if (p->attended == 0) {
-		count(s, week, p, x, -1, IAPT_C_NOT_ENTERED, 1);
-	} else if (p->attended >= 2) {
-		int wait = p->first_week - p->arrival;
+	unsigned flags = 0, nf = 0;
+	int g = -1;
+	/* employment moves up to discharge, on both paths */
+	advance(s, p, week);
+	if (p->attended >= 2) {
 		g = p->s_hi == 0 ? IAPT_G_STEP_LI_ONLY : (p->s_li == 0 ? IAPT_G_STEP_HI_ONLY : IAPT_G_STEP_LI_THEN_HI);
-		count(s, week, p, x, g, IAPT_C_FINISHED, 1);
-		count(s, week, p, x, g, IAPT_C_SESSIONS_FINISHED, p->attended);
-		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
-		count(s, week, p, x, g, IAPT_C_WITHIN_6WK, wait <= 6);
-		count(s, week, p, x, g, IAPT_C_WITHIN_18WK, wait <= 18);
 		if (p->phq_first != NO_SCORE) {
-			unsigned nf;
 			flags = iapt_outcome__classify(p->phq_first, p->gad_first, p->phq_last, p->gad_last, p->attended);
 			nf = iapt_outcome__classify(p->phq_first, p->gad_first, p->nphq_last, p->ngad_last, p->attended);
-			count(s, week, p, x, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
-			count(s, week, p, x, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
-			count(s, week, p, x, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
-			count(s, week, p, x, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
-			count(s, week, p, x, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
-			count(s, week, p, x, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
 	}
 	if (s->has & IAPT_HOOK_ON_DISCHARGE) {
 		iapt_hook_person v, given;
 		int rc;
 		hook_view(s, p, x, &v);
+		v.employment = emp_status(p->emp_tx);
+		v.sick_pay = p->emp_tx == EMP_SICK_PAY;
 		v.discharge_week = week;
 		v.discharge_year = year_of_week(s, week);
 		v.caseness = !!(flags & IAPT_O_CASENESS_FIRST);
@@ -453,15 +471,41 @@ static int end_referral(sim *s, uint32_t i, int week)
 		if ((rc = iapt_engine__hook_rc(s->hooks->on_discharge(s->hooks->data, s, &v), IAPT_HOOK_I_ON_DISCHARGE)) ||
 		    (rc = check_taken_back(&v, &given, IAPT_PD, IAPT_HOOK_I_ON_DISCHARGE)))
 			return rc;
-		emp_t = v.employment;
+		/* the treated path's status from here on (employment support) */
+		if (v.employment != given.employment || v.sick_pay != given.sick_pay)
+			p->emp_tx = (uint8_t)emp_code(v.employment, v.sick_pay);
 #define X(field, where, member, back) \
 	if ((PERSON_WRITABLE_##field & IAPT_PD) && (back)) \
 		where->member = v.field;
 		PERSON_STORED(X)
 #undef X
 	}
+	/* counted after the hook, so that the status at the end includes its changes */
+	if (p->attended == 0) {
+		count(s, week, p, x, -1, IAPT_C_NOT_ENTERED, 1);
+	} else if (p->attended >= 2) {
+		int wait = p->first_week - p->arrival;
+		count(s, week, p, x, g, IAPT_C_FINISHED, 1);
+		count(s, week, p, x, g, IAPT_C_SESSIONS_FINISHED, p->attended);
+		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
+		count(s, week, p, x, g, IAPT_C_WITHIN_6WK, wait <= 6);
+		count(s, week, p, x, g, IAPT_C_WITHIN_18WK, wait <= 18);
+		/* status at the end of treatment; moved off sick pay and benefits (Chen and
+		 * Cardinal 2021): on sick pay or benefits at the start, on neither at the end */
+		count(s, week, p, x, g, IAPT_C_FIN_END_EMPLOYED + emp_status(p->emp_tx), 1);
+		count(s, week, p, x, g, IAPT_C_MOVED_OFF,
+		      emp_supported(emp_code(p->emp, p->sick_start)) && !emp_supported(p->emp_tx));
+		if (p->phq_first != NO_SCORE) {
+			count(s, week, p, x, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
+			count(s, week, p, x, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
+			count(s, week, p, x, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
+			count(s, week, p, x, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
+			count(s, week, p, x, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
+			count(s, week, p, x, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
+		}
+	}
 	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
-		iapt_engine__follow_up(s, p, week, year_index(s, p->arrival), emp_t);
+		iapt_engine__follow_up(s, p, week, year_index(s, p->arrival));
 	person_free(s, i);
 	return IAPT_OK;
 }
@@ -502,9 +546,11 @@ static int arrive(sim *s, int week)
 	x->age = (uint8_t)categorical(r, s->w_age, N_AGE);
 	p->problem = (uint8_t)categorical(r, s->w_problem, N_PROBLEM);
 	{
-		double u = gsl_rng_uniform(r);
-		p->emp = u < P(s, EMP_UNEMPLOYED) ? EMP_UNEMPLOYED
-			 : (u < P(s, EMP_UNEMPLOYED) + P(s, EMP_OTHER) ? EMP_OTHER : EMP_EMPLOYED);
+		/* employment at referral (docs/model.md, Employment); the employed part of the same
+		 * uniform, rescaled, decides sick pay, so the status costs one draw */
+		double u = gsl_rng_uniform(r), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
+		p->emp = u < a ? EMP_UNEMPLOYED : u < b ? EMP_SICK : u < c ? EMP_NOT_SEEKING : EMP_EMPLOYED;
+		p->sick_start = p->emp == EMP_EMPLOYED && c < 1 && (u - c) / (1 - c) < P(s, EMP_SICK_PAY);
 	}
 	p->ltc = gsl_rng_uniform(r) < P(s, LTC_SHARE);
 	x->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
@@ -572,6 +618,9 @@ static int arrive(sim *s, int week)
 	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0) * group_effect(s, p, x, MECH_RESPONSE));
 	p->m_dna = fixed_mult(group_effect(s, p, x, MECH_DNA));
 	p->m_drop = fixed_mult(group_effect(s, p, x, MECH_DROPOUT));
+	if (p->emp != EMP_EMPLOYED)
+		p->sick_start = 0; /* sick pay is a state of the employed (a hook may have set it) */
+	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
 	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
 	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)

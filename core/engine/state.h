@@ -23,7 +23,25 @@ _Static_assert(IAPT_P_PROB_OTHER - IAPT_P_PROB_DEPRESSION + 1 == N_PROBLEM, "pro
 _Static_assert(IAPT_P_LTC_OTHER - IAPT_P_LTC_DIABETES + 1 == N_LTC_TYPE, "long-term conditions");
 enum { PROB_DEPRESSION = IAPT_PROBLEM_DEPRESSION, PROB_MIXED = IAPT_PROBLEM_MIXED, PROB_SOCIAL = IAPT_PROBLEM_SOCIAL_ANXIETY,
        PROB_PTSD = IAPT_PROBLEM_PTSD, PROB_OTHER = IAPT_PROBLEM_OTHER };
-enum { EMP_EMPLOYED = IAPT_EMP_EMPLOYED, EMP_UNEMPLOYED = IAPT_EMP_UNEMPLOYED, EMP_OTHER = IAPT_EMP_OTHER };
+/* Employment on a path: the four statuses of iaptsim/hooks.h, and employed on sick pay as
+ * a fifth code (docs/model.md, Employment). */
+enum { EMP_EMPLOYED = IAPT_EMP_EMPLOYED, EMP_UNEMPLOYED = IAPT_EMP_UNEMPLOYED, EMP_SICK = IAPT_EMP_SICK_OR_DISABLED,
+       EMP_NOT_SEEKING = IAPT_EMP_NOT_SEEKING_WORK, EMP_SICK_PAY = IAPT_EMP__COUNT, EMP__CODES };
+/* the status a code reports (sick pay is employed) */
+static inline int emp_status(int code)
+{
+	return code == EMP_SICK_PAY ? EMP_EMPLOYED : code;
+}
+static inline int emp_code(int status, int sick_pay)
+{
+	return status == EMP_EMPLOYED && sick_pay ? EMP_SICK_PAY : status;
+}
+/* on sick pay or on benefits (unemployed, long-term sick or disabled): the status that
+ * "moved off sick pay and benefits" starts from (docs/model.md) */
+static inline int emp_supported(int code)
+{
+	return code == EMP_SICK_PAY || code == EMP_UNEMPLOYED || code == EMP_SICK;
+}
 #define NO_SCORE 255
 
 /* Group effects (param_list.h, IAPT_EFFECT_ROWS_): four mechanisms per attribute value, the
@@ -62,7 +80,10 @@ typedef struct person { /* 64 bytes: one cache line; what sessions need */
 	uint8_t phq_first, gad_first, phq_last, gad_last, nphq_last, ngad_last;
 	uint8_t attended, missed, s_li, s_hi;
 	uint8_t problem : 4, emp : 2, ltc : 1, integrated : 1;
-	uint8_t spare;
+	/* employment codes (EMP_*) on the treated path and the natural course now, and on
+	 * sick pay at referral (emp holds the status at referral): here rather than in
+	 * person_ext, as the weekly symptom loop moves them */
+	uint8_t emp_tx : 3, emp_nat : 3, sick_start : 1, : 1;
 	/* group effects on missing an appointment and on dropping out, x MULT_ONE (to 16) */
 	uint16_t m_dna, m_drop;
 } person;
@@ -76,10 +97,8 @@ typedef struct person_ext {
 	uint8_t imd;                      /* IMD decile 1 (least deprived) .. 10 (most deprived) */
 	uint8_t ltc_type;
 	uint8_t mark;                     /* a plugin's tag for the person */
-	/* employment (issue 17's employment part): at referral, on the treated path, on the
-	 * natural course; reserved, not yet used */
-	uint8_t emp_start, emp_tx, emp_nat;
-	uint8_t spare[5];
+	/* (the employment statuses live in the person: the weekly symptom loop moves them) */
+	uint8_t spare[8];
 } person_ext;
 
 _Static_assert(sizeof(person_ext) == 16, "four to a cache line");
@@ -135,6 +154,11 @@ typedef struct iapt_run {
 	double money[IAPT_P__COUNT]; /* price-year factor for money parameters, 1 otherwise */
 	double relapse[2][3][2];      /* monthly relapse hazard [hi][months 0-5, 6-11, 12+][residual] */
 	double remit[4];              /* monthly remission hazard by months ill: 0-2, 3-5, 6-35, 36+ */
+	/* monthly employment moves [well][from code]: cumulative chances and destinations,
+	 * in the fixed order of followup.c's table */
+	double emp_cum[2][EMP__CODES][4];
+	uint8_t emp_to[EMP__CODES][4];
+	uint8_t emp_n[EMP__CODES];
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
@@ -147,8 +171,8 @@ typedef struct iapt_run {
  * status from discharge on). Other fields are derived. */
 #define PERSON_STORED(X) \
 	X(age_band, x, age, 1) X(gender, x, gender, 1) X(ethnicity, x, ethnicity, 1) X(imd_decile, x, imd, 1) \
-	X(problem, p, problem, 1) X(employment, p, emp, 0) X(ltc, p, ltc, 1) X(ltc_type, x, ltc_type, 1) \
-	X(integrated, p, integrated, 1) X(mark, x, mark, 1)
+	X(problem, p, problem, 1) X(employment, p, emp, 0) X(sick_pay, p, sick_start, 0) X(ltc, p, ltc, 1) \
+	X(ltc_type, x, ltc_type, 1) X(integrated, p, integrated, 1) X(mark, x, mark, 1)
 
 /* In which hooks each field is writable (IAPT_PR, IAPT_PD), as constants. */
 enum {
@@ -198,9 +222,22 @@ int iapt_engine__load_year(sim *s, int y);
 int iapt_engine__money_factors(const iapt_scenario *sc, double *f);
 int iapt_engine__check_year(const iapt_params *p, int y);
 /* followup.c: the year's monthly hazards after discharge; a person's follow-up on both
- * paths into the ledger (emp_t: the treated path's employment from discharge on). */
+ * paths into the ledger, from their employment codes at discharge (p->emp_tx, emp_nat). */
 void iapt_engine__load_hazards(sim *s);
-void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort, int emp_t);
+/* The year's monthly employment moves out of each status add up to at most 1 (IAPT_EINVAL
+ * naming the status otherwise); lab: the year's label. */
+int iapt_engine__check_emp_moves(const iapt_params *p, int y, const char *lab);
+void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort);
+/* One month's employment move from code `code` for someone well or not, on uniform u: the
+ * one process of treatment and follow-up (docs/model.md, Employment). */
+static inline int emp_step(const sim *s, int code, int well, double u)
+{
+	int k;
+	for (k = 0; k < s->emp_n[code]; k++)
+		if (u < s->emp_cum[well][code][k])
+			return s->emp_to[code][k];
+	return code;
+}
 /* pathway.c: the week loop of one replicate (setup has run). */
 int iapt_engine__simulate(sim *s);
 /* Before a hook call: forget the thread's last error, so that a failing hook that sets no

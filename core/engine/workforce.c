@@ -49,15 +49,17 @@ int iapt_engine__check_year(const iapt_params *p, int y)
 	double emp;
 	size_t k;
 	char lab[8];
-	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_OTHER, y);
+	emp = iapt_params_get(p, IAPT_P_EMP_UNEMPLOYED, y) + iapt_params_get(p, IAPT_P_EMP_SICK, y) +
+	      iapt_params_get(p, IAPT_P_EMP_NOT_SEEKING, y);
 	iapt_year_label(y, lab);
 	for (k = 0; k < sizeof weights / sizeof weights[0]; k++)
 		if (weight_sum(p, weights[k].first, weights[k].n, y) <= 0)
 			return iapt_error__set(IAPT_EINVAL, "%s: the %s weights sum to zero", lab, weights[k].what);
 	if (emp > 1 + 1e-12)
 		return iapt_error__set(IAPT_EINVAL,
-				       "%s: employment.unemployed_or_sick_share + employment.other_share = %g, more than 1", lab, emp);
-	return IAPT_OK;
+				       "%s: employment.unemployed_share + employment.sick_or_disabled_share + "
+				       "employment.not_seeking_work_share = %g, more than 1", lab, emp);
+	return iapt_engine__check_emp_moves(p, y, lab);
 }
 
 int iapt_engine_check(const iapt_scenario *sc)

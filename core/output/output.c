@@ -110,6 +110,30 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 	return IAPT_OK;
 }
 
+/* employment_transitions.csv: finished courses of each year by employment status at the
+ * start and at the end of treatment (metric finished_end_<end> in group
+ * employment_start=<start>), national scale, with intervals across replicates. */
+static int write_transitions(const out_ctx *c, iapt_buf *b)
+{
+	int y, a, e, r, first, last, n = iapt_results_replicates(c->res);
+	const iapt_person_field *f = iapt_person_field_get(IAPT_PF_employment);
+	char lab[8];
+	iapt_results_years(c->res, &first, &last);
+	iapt_buf__printf(b, "year,start,end,mean,lo95,hi95,n,mcse\n");
+	for (y = first; y <= last; y++)
+		for (a = 0; a < IAPT_EMP__COUNT; a++)
+			for (e = 0; e < IAPT_EMP__COUNT; e++) {
+				iapt_summary s;
+				for (r = 0; r < n; r++)
+					c->vals[r] = iapt_results_value(c->res, y, IAPT_G_EMP_START_EMPLOYED + a,
+									 IAPT_M_FINISHED_END_EMPLOYED + e, r);
+				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(y, lab), f->values[a], f->values[e]);
+				put_summary(b, &s);
+			}
+	return IAPT_OK;
+}
+
 static int write_replicates(const out_ctx *c, iapt_buf *b)
 {
 	int y, g, m, r, first, last, n = iapt_results_replicates(c->res);
@@ -590,7 +614,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  ],\n");
 	json_plugins(b, c);
 	json_uncertainty(b, sc);
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"economics.csv\", \"ledger.csv\", %s\"run.json\"]\n",
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", %s\"run.json\"]\n",
 			 sc->n_uncertain ? "\"psa.csv\", " : "");
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
@@ -643,6 +667,7 @@ static const struct {
 } writers[] = {
 	{"summary.csv", write_summary},
 	{"replicates.csv", write_replicates},
+	{"employment_transitions.csv", write_transitions},
 	{"economics.csv", write_economics},
 	{"ledger.csv", write_ledger},
 	{"psa.csv", write_psa}, /* with an uncertainty block only */

@@ -111,11 +111,18 @@ X(BASE_GAD_SD, "baseline.gad7_sd", 3.2, 0, 12, "GAD-7 points", 0, 0,
   "Standard deviation of the latent baseline GAD-7", "(to source) assumed")
 X(BASE_CORR, "baseline.phq9_gad7_correlation", 0.70, -1, 1, "correlation", 0, 0,
   "Correlation of baseline PHQ-9 and GAD-7", "(to source) assumed")
-X(EMP_UNEMPLOYED, "employment.unemployed_or_sick_share", 0.21, 0, 1, "proportion", 0, 1,
-  "Share starting unemployed, long-term sick or on benefits",
-  "Education Policy Institute 2015 (S7): 21.0% of finishers, 2014-15")
-X(EMP_OTHER, "employment.other_share", 0.17, 0, 1, "proportion", 0, 0,
-  "Share neither employed nor unemployed/sick (students, retired, carers)", "(to source) assumed")
+X(EMP_UNEMPLOYED, "employment.unemployed_share", 0.168, 0, 1, "proportion", 0, 1,
+  "Share of referrals unemployed and seeking work at referral",
+  "Davis et al. 2020, Evid Based Ment Health 23:8-14 (19 services' records, as quoted by cbtwatch.com): 16.8% unemployed; the same for every year (no yearly breakdown found)")
+X(EMP_SICK, "employment.sick_or_disabled_share", 0.069, 0, 1, "proportion", 0, 1,
+  "Share of referrals long-term sick or disabled (on benefits) at referral",
+  "Davis et al. 2020 (as above): 6.9% long-term sick or disabled; with the unemployed 23.7% of referrals, against 21.0% of 2014-15 finishers (HSCIC 2014-15 annual report, quoted by the Education Policy Institute 2015, S7), who include fewer of them")
+X(EMP_NOT_SEEKING, "employment.not_seeking_work_share", 0.17, 0, 1, "proportion", 0, 0,
+  "Share of referrals not seeking work at referral (students, retired, looking after a home)",
+  "(to source) assumed, range 0.10-0.22")
+X(EMP_SICK_PAY, "employment.sick_pay_share", 0.10, 0, 1, "proportion", 0, 0,
+  "Share of employed referrals off work on sick pay at referral",
+  "(to source) assumed, range 0.05-0.20; fit notes for mental disorders are the most common (Black and Frost 2011)")
 X(LTC_SHARE, "ltc.share", 0.331631, 0, 1, "proportion", 0, 1,
   "Share of referrals with a long-term physical condition",
   IAPT_CASEMIX_SOURCE_)
@@ -352,20 +359,77 @@ X(FU_ILL_BEFORE, "followup.episode_months_at_referral", 6, 0, 240, "months", 0, 
 
 /* Employment after discharge (docs/economics.md; its sources under Sources for the employment figures) */
 X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 1,
-  "Monthly chance that someone unemployed or off sick moves into work while at caseness",
+  "Monthly chance that someone unemployed (seeking work) moves into work while at caseness",
   "Hansard, HL Deb 9 Dec 2015 and HC Deb 2 Mar 2016 (DWP ministers): about 1 in 100 ESA work-related activity group claimants leave the benefit each month (an upper bound for moving into work); lower bound 0.003 from Curnock et al. 2014 (below)")
 X(EMP_FIND_WELL, "employment.find_work_monthly_well", 0.0445, 0, 1, "probability/month", 0, 1,
-  "Monthly chance that someone unemployed or off sick moves into work while not at caseness",
+  "Monthly chance that someone unemployed (seeking work) moves into work while not at caseness",
   "Curnock, Popham and Leyland 2014, J Epidemiol Community Health 68(Suppl 1):A46 (LFS five-quarter panels 1998-2013): 42.1% of the unemployed were in work a year later, 1-(1-0.421)^(1/12); 3.6% of the health-related inactive")
 X(EMP_LOSE_ILL, "employment.lose_work_monthly_ill", 0.0092, 0, 1, "probability/month", 0, 1,
-  "Monthly chance that someone in work leaves work while at caseness",
+  "Monthly chance that someone in work (on sick pay or not) becomes unemployed while at caseness",
   "Stevenson and Farmer 2017, Thriving at Work (independent review for the Prime Minister): people with a long-term mental health condition lose their jobs at twice the rate of those without (300,000 a year); twice employment.lose_work_monthly_well")
 X(EMP_LOSE_WELL, "employment.lose_work_monthly_well", 0.0046, 0, 1, "probability/month", 0, 1,
-  "Monthly chance that someone in work leaves work while not at caseness",
+  "Monthly chance that someone in work (on sick pay or not) becomes unemployed while not at caseness",
   "ONS Labour Force Survey five-quarter longitudinal datasets (UK Data Service SN 5660, 5954, 5958, 6796, flow variable, unweighted): 1,184 of 21,937 (5.4%; 4.9-6.5% by dataset) in work at the first quarter were out of work at the fifth; 1-(1-0.054)^(1/12)")
 X(EMP_ABSENCE_DAYS, "employment.absence_days_monthly_ill", 1.0, 0, 22, "days/month", 0, 0,
   "Working days lost to sickness absence a month by someone in work at caseness",
   "(to source) assumed; mental health caused 17.5 million days of absence in 2018 (ONS 2018)")
+
+/* Employment moves other than job finding and job loss (docs/economics.md, "Employment,
+ * month by month"): monthly chances by health state on each path */
+X(EMP_SICKPAY_START_ILL, "employment.sick_pay_start_monthly_ill", 0.03, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone in work at caseness goes off sick on sick pay",
+  "(to source) assumed, range 0.01-0.06: about ten times the all-employee rate of employment.sick_pay_start_monthly_well, as mental disorders lead long absences (Black and Frost 2011)")
+X(EMP_SICKPAY_START_WELL, "employment.sick_pay_start_monthly_well", 0.003, 0, 1, "probability/month", 0, 1,
+  "Monthly chance that someone in work and not at caseness goes off sick on sick pay",
+  "Black and Frost 2011, Health at work (independent review of sickness absence): about 960,000 employees a year are off sick for 4 weeks or more, of some 29 million (3.3% a year, 0.28% a month)")
+X(EMP_SICKPAY_RETURN_ILL, "employment.sick_pay_return_monthly_ill", 0.2, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone on sick pay at caseness returns to work",
+  "(to source) assumed, range 0.1-0.3; with employment.sick_pay_to_benefit_monthly_ill, 29% of sick-pay spells end on benefits, near Black and Frost 2011 (300,000 of 960,000)")
+X(EMP_SICKPAY_RETURN_WELL, "employment.sick_pay_return_monthly_well", 0.5, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone on sick pay and not at caseness returns to work",
+  "(to source) assumed, range 0.3-0.8")
+X(EMP_SICKPAY_TO_BENEFIT_ILL, "employment.sick_pay_to_benefit_monthly_ill", 0.08, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone on sick pay at caseness leaves work onto sickness benefits",
+  "(to source) assumed, range 0.04-0.12; Black and Frost 2011: about 300,000 people a year move from work onto health-related benefits, of 960,000 with long absences")
+X(EMP_SICKPAY_TO_BENEFIT_WELL, "employment.sick_pay_to_benefit_monthly_well", 0.02, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone on sick pay and not at caseness leaves work onto sickness benefits",
+  "(to source) assumed, range 0-0.04")
+X(EMP_LEAVE_LABOUR_FORCE, "employment.leave_labour_force_monthly", 0.005, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone in work stops working and seeking work (study, retirement, caring)",
+  "(to source) approximate reading of the ONS labour market flows (X02): of the order of 1.5% of people in work a quarter are inactive the next; range 0.002-0.008")
+X(EMP_U_TO_SICK_ILL, "employment.unemployed_to_sick_monthly_ill", 0.01, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone unemployed at caseness moves onto long-term sickness benefits",
+  "(to source) assumed, range 0.005-0.02")
+X(EMP_U_TO_SICK_WELL, "employment.unemployed_to_sick_monthly_well", 0.002, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone unemployed and not at caseness moves onto long-term sickness benefits",
+  "(to source) assumed, range 0-0.005")
+X(EMP_U_TO_INACTIVE, "employment.unemployed_to_not_seeking_monthly", 0.03, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone unemployed stops seeking work (study, caring), ill or well",
+  "(to source) assumed, range 0.01-0.07: the ONS labour market flows (X02) move of the order of a fifth of the unemployed to inactivity each quarter, much of it churn in survey answers")
+X(EMP_SICK_FIND_ILL, "employment.sick_find_work_monthly_ill", 0.003, 0, 1, "probability/month", 0, 1,
+  "Monthly chance that someone long-term sick or disabled at caseness moves into work",
+  "Curnock, Popham and Leyland 2014 (LFS 1998-2013): 3.6% of the health-related inactive were in work a year later, 1-(1-0.036)^(1/12)")
+X(EMP_SICK_FIND_WELL, "employment.sick_find_work_monthly_well", 0.01, 0, 1, "probability/month", 0, 1,
+  "Monthly chance that someone long-term sick or disabled and not at caseness moves into work",
+  "Hansard, HL Deb 9 Dec 2015 and HC Deb 2 Mar 2016 (DWP ministers): about 1 in 100 ESA work-related activity group claimants leave the benefit each month (an upper bound for moving into work)")
+X(EMP_SICK_TO_U_ILL, "employment.sick_to_unemployed_monthly_ill", 0.005, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone long-term sick at caseness starts seeking work (unemployed)",
+  "(to source) assumed, range 0-0.01")
+X(EMP_SICK_TO_U_WELL, "employment.sick_to_unemployed_monthly_well", 0.02, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone long-term sick and not at caseness starts seeking work (unemployed)",
+  "(to source) assumed, range 0.01-0.04")
+X(EMP_SICK_TO_INACTIVE, "employment.sick_to_not_seeking_monthly", 0.002, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone long-term sick or disabled leaves benefits without seeking work (retirement, caring)",
+  "(to source) assumed, range 0-0.005")
+X(EMP_INACTIVE_FIND_ILL, "employment.not_seeking_find_work_monthly_ill", 0.005, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone not seeking work, at caseness, moves into work",
+  "(to source) assumed, range 0.002-0.01")
+X(EMP_INACTIVE_FIND_WELL, "employment.not_seeking_find_work_monthly_well", 0.01, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone not seeking work, not at caseness, moves into work",
+  "(to source) assumed, range 0.005-0.02: the ONS labour market flows (X02) move a few per cent of the inactive into work each quarter")
+X(EMP_INACTIVE_TO_U, "employment.not_seeking_to_unemployed_monthly", 0.005, 0, 1, "probability/month", 0, 0,
+  "Monthly chance that someone not seeking work starts seeking it, ill or well",
+  "(to source) assumed, range 0.002-0.02")
 
 /* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
@@ -397,7 +461,7 @@ X(MONEY_TAX, "money.tax_annual", 6723, 0, 1e7, "GBP 2019-20", 0, 1,
   "Income tax and National Insurance (employee and employer) on that job a year",
   "Computed from 2019-20 rates for a GBP 25,000 job: GBP 6,723")
 X(MONEY_BENEFITS, "money.benefits_annual", 3801.2, 0, 1e7, "GBP 2019-20", 0, 1,
-  "Out-of-work benefits a year for someone unemployed or off sick",
+  "Out-of-work benefits a year for someone unemployed or long-term sick or disabled (none when not seeking work)",
   "Employment and Support Allowance GBP 73.10 a week (25+), 2019-20, times 52")
 X(PHYS_EXCESS_ILL, "physical.excess_cost_annual_ill", 2000, 0, 1e6, "GBP 2013-14", 0, 1,
   "Extra physical healthcare a year for someone with a long-term condition while at caseness",

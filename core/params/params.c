@@ -138,6 +138,11 @@ int iapt_params_schedule(const iapt_params *p, size_t i, size_t k, int *year, do
 	return IAPT_OK;
 }
 
+const char *iapt_params__schedule_origin(const iapt_params *p, size_t i, size_t k)
+{
+	return i < IAPT_P__COUNT && k < p->v[i].n_sched ? p->v[i].sched[k].origin : NULL;
+}
+
 int iapt_params_find(const iapt_params *p, const char *name, size_t *index)
 {
 	size_t i;

@@ -11,4 +11,8 @@ enum {
 	IAPT_P__COUNT
 };
 
+/* Where year-by-year value k of parameter i was given (as iapt_params_set recorded it),
+ * or NULL; borrowed from p. */
+const char *iapt_params__schedule_origin(const iapt_params *p, size_t i, size_t k);
+
 #endif

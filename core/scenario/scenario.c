@@ -11,6 +11,7 @@
 
 #include "iaptsim/scenario.h"
 #include "params/params_internal.h"
+#include "scenario/scenario_internal.h"
 #include "scenario/uncertainty.h"
 #include "util/util.h"
 
@@ -20,19 +21,12 @@
 /* Each include is a file read and parsed: a list of them is bounded too */
 #define MAX_INCLUDES 64
 
-typedef struct ctx {
-	const char *path;
-	const char *text;
-	size_t len;
-	yaml_document_t *doc;
-	iapt_scenario *sc;
-	unsigned seen; /* bit per top-level key */
-	yaml_mark_t *umarks; /* where each uncertain parameter was given */
-} ctx;
+typedef iapt_scenario__ctx ctx;
+/* the name every handler uses; shared with inherit.c */
+#define fail_at iapt_scenario__fail_at
 
 /* file:LINE:COL: message, then the line and a caret (libyaml counts from 0). */
-static int fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...) IAPT__PRINTF(4, 5);
-static int fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...)
+int iapt_scenario__fail_at(ctx *c, int code, yaml_mark_t mark, const char *fmt, ...)
 {
 	char msg[1024];
 	const char *ls = c->text, *le;
@@ -402,6 +396,14 @@ static int h_parameters(ctx *c, yaml_node_t *n)
 			snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
 			return fail_at(c, IAPT_ENOTFOUND, k->start_mark, "parameters: %s", msg);
 		}
+		/* over a base, a parameter named here is replaced whole: a number here drops the
+		 * base's year-by-year values (docs/scenario.md, "Starting from another scenario") */
+		if (c->has_base) {
+			iapt_param_info info;
+			iapt_params_info(c->sc->params, idx, &info);
+			if (info.n_schedule && (rc = iapt_params_set_constant(c->sc->params, idx, info.value, info.origin)))
+				return rc;
+		}
 		if (v->type == YAML_MAPPING_NODE) {
 			/* year-specific values: { 2012: 0.15, 2016-17: 0.11 } apply from that year on */
 			yaml_node_pair_t *q;
@@ -636,6 +638,7 @@ static int h_economics(ctx *c, yaml_node_t *n)
 {
 	yaml_node_pair_t *p;
 	const char *names[N_ECON];
+	char key[64];
 	size_t i;
 	int rc;
 	for (i = 0; i < N_ECON; i++)
@@ -655,6 +658,9 @@ static int h_economics(ctx *c, yaml_node_t *n)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias, accrual)", scalar(k));
 		}
 		if ((rc = econ_keys[i].handler(c, v)))
+			return rc;
+		snprintf(key, sizeof key, "economics.%s", econ_keys[i].key);
+		if ((rc = iapt_scenario__origin(c, key, k->start_mark)))
 			return rc;
 	}
 	return IAPT_OK;
@@ -810,6 +816,10 @@ static int h_plugins(ctx *c, yaml_node_t *n)
 	int rc;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return fail_at(c, IAPT_EINVAL, n->start_mark, "plugins: expected a list of {use: NAME, with: {...}}, got %s", node_kind(n));
+	/* a file's list replaces its base's (a key is given once per file: only a base's are here) */
+	for (size_t k = 0; k < c->sc->n_plugin_specs; k++)
+		spec_free(&c->sc->plugin_specs[k]);
+	c->sc->n_plugin_specs = 0;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
 		if ((rc = plugin_entry(c, yaml_document_get_node(c->doc, *it))))
 			return rc;
@@ -1028,6 +1038,12 @@ static int h_uncertainty(ctx *c, yaml_node_t *n)
 	int rc;
 	if ((rc = check_mapping(c, n, "uncertainty")))
 		return rc;
+	/* the block replaces its base's whole, correlations too */
+	free(c->sc->uncertain);
+	free(c->sc->correlation);
+	c->sc->uncertain = NULL;
+	c->sc->correlation = NULL;
+	c->sc->n_uncertain = 0;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
 		count++;
 	if (!(c->sc->uncertain = calloc(count + 1, sizeof *c->sc->uncertain)) ||
@@ -1059,6 +1075,9 @@ static int h_sensitivity(ctx *c, yaml_node_t *n)
 	int rc;
 	if ((rc = check_mapping(c, n, "sensitivity")))
 		return rc;
+	free(c->sc->ranges);
+	c->sc->ranges = NULL;
+	c->sc->n_ranges = 0;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
 		count++;
 	if (!(c->sc->ranges = calloc(count + 1, sizeof *c->sc->ranges)))
@@ -1195,6 +1214,14 @@ static int h_include(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* base: is read before the file's other keys, wherever it stands (walk) */
+static int h_base_read(ctx *c, yaml_node_t *n)
+{
+	(void)c;
+	(void)n;
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -1205,6 +1232,7 @@ typedef struct key_def {
 
 static const key_def top_keys[] = {
 	{"iaptsim", h_version, 1, NULL},
+	{"base", h_base_read, 0, NULL},
 	{"name", h_name, 1, NULL},
 	{"description", h_description, 0, NULL},
 	{"years", h_years, 1, NULL},
@@ -1220,6 +1248,63 @@ static const key_def top_keys[] = {
 	{"compare_to", h_compare_to, 0, NULL},
 };
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
+
+int iapt_scenario__origin(ctx *c, const char *key, yaml_mark_t mark)
+{
+	iapt_scenario *sc = c->sc;
+	iapt_scenario_origin *o = NULL, *grown;
+	iapt_buf b = {0};
+	size_t k;
+	for (k = 0; k < sc->n_origins && !o; k++)
+		if (!strcmp(sc->origins[k].key, key))
+			o = &sc->origins[k];
+	iapt_buf__printf(&b, "%s:%zu", c->path, mark.line + 1);
+	if (!iapt_buf__ok(&b))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	if (!o) {
+		if (!(grown = realloc(sc->origins, (sc->n_origins + 1) * sizeof *grown))) {
+			iapt_buf__free(&b);
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		}
+		sc->origins = grown;
+		o = &sc->origins[sc->n_origins];
+		if (!(o->key = iapt_str__dup(key))) {
+			iapt_buf__free(&b);
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		}
+		o->at = NULL;
+		sc->n_origins++;
+	}
+	free(o->at);
+	o->at = b.ptr;
+	return IAPT_OK;
+}
+
+/* The scenario's checks that need every file of a chain read: at the top only. */
+static int check_whole(ctx *c, yaml_node_t *root)
+{
+	size_t i;
+	for (i = 0; i < N_TOP; i++) {
+		if (top_keys[i].required && !(c->seen & (1u << i)))
+			return fail_at(c, IAPT_EINVAL, root->start_mark, "missing required key '%s'%s", top_keys[i].key,
+				       c->has_base ? " (in this file or its base)" : "");
+	}
+	/* a draw applies to every year: a year-by-year schedule for the same parameter would be lost */
+	for (i = 0; i < c->sc->n_uncertain; i++) {
+		iapt_param_info info;
+		iapt_params_info(c->sc->params, c->sc->uncertain[i].param, &info);
+		if (!info.n_schedule)
+			continue;
+		if (c->umarks) /* the block is this file's */
+			return fail_at(c, IAPT_EINVAL, c->umarks[i],
+				       "uncertainty.%s: the parameter has year-by-year values in parameters; a draw applies to every year, so give one or the other",
+				       info.name);
+		return iapt_error__set(IAPT_EINVAL,
+				       "%s: uncertainty.%s: the parameter has year-by-year values in parameters (%s); a draw applies to every year, so give one or the other",
+				       c->sc->uncertain[i].origin, info.name, c->path);
+	}
+	return IAPT_OK;
+}
 
 static int walk(ctx *c)
 {
@@ -1237,6 +1322,15 @@ static int walk(ctx *c)
 	}
 	if ((rc = check_mapping(c, root, "scenario")))
 		return rc;
+	/* the base first, wherever its key stands: every other key of this file overrides it */
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		if (!strcmp(scalar(k), "base")) {
+			c->has_base = 1;
+			if ((rc = iapt_scenario__base(c, yaml_document_get_node(c->doc, p->value))))
+				return rc;
+		}
+	}
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
@@ -1248,36 +1342,69 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, base, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);
 		c->seen |= 1u << i;
 		if ((rc = top_keys[i].handler(c, v)))
 			return rc;
+		if (strcmp(key, "economics") && (rc = iapt_scenario__origin(c, key, k->start_mark)))
+			return rc;
 	}
-	for (i = 0; i < N_TOP; i++) {
-		if (top_keys[i].required && !(c->seen & (1u << i)))
-			return fail_at(c, IAPT_EINVAL, root->start_mark, "missing required key '%s'", top_keys[i].key);
+	return c->child ? IAPT_OK : check_whole(c, root);
+}
+
+int iapt_scenario__read(ctx *c)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	int have_doc = 0, rc;
+
+	if (c->len > MAX_SCENARIO_BYTES)
+		return iapt_error__set(IAPT_EINVAL, "%s: scenario file is larger than %zu bytes", c->path, MAX_SCENARIO_BYTES);
+	if ((rc = prescan(c)))
+		return rc;
+	if (!yaml_parser_initialize(&parser))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->text, c->len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = syntax_error(c, &parser);
+		goto cleanup;
 	}
-	/* a draw applies to every year: a year-by-year schedule for the same parameter would be lost */
-	for (i = 0; i < c->sc->n_uncertain; i++) {
-		iapt_param_info info;
-		iapt_params_info(c->sc->params, c->sc->uncertain[i].param, &info);
-		if (info.n_schedule)
-			return fail_at(c, IAPT_EINVAL, c->umarks[i],
-				       "uncertainty.%s: the parameter has year-by-year values in parameters; a draw applies to every year, so give one or the other",
-				       info.name);
+	have_doc = 1;
+	c->doc = &doc;
+	if (yaml_document_get_root_node(&doc)) {
+		/* one document only */
+		if (!yaml_parser_load(&parser, &extra)) {
+			rc = fail_at(c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s",
+				     parser.problem ? parser.problem : "unknown");
+			goto cleanup;
+		}
+		if (yaml_document_get_root_node(&extra)) {
+			yaml_mark_t m = yaml_document_get_root_node(&extra)->start_mark;
+			yaml_document_delete(&extra);
+			rc = fail_at(c, IAPT_EINVAL, m, "a scenario file holds one YAML document; found a second");
+			goto cleanup;
+		}
+		yaml_document_delete(&extra);
 	}
-	return IAPT_OK;
+	if (!(rc = walk(c)) && !c->has_base)
+		iapt_sha256__hex(c->text, c->len, c->sha256);
+cleanup:
+	free(c->umarks);
+	c->umarks = NULL;
+	c->doc = NULL;
+	if (have_doc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return rc;
 }
 
 int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const char *path)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
-	int have_doc = 0, rc = IAPT_OK;
 	iapt_scenario *sc = NULL;
+	int rc;
 	ctx c;
 
 	*out = NULL;
@@ -1285,11 +1412,6 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	c.path = path;
 	c.text = text;
 	c.len = len;
-	if (len > MAX_SCENARIO_BYTES)
-		return iapt_error__set(IAPT_EINVAL, "%s: scenario file is larger than %zu bytes", path, MAX_SCENARIO_BYTES);
-	if ((rc = prescan(&c)))
-		return rc;
-
 	sc = calloc(1, sizeof *sc);
 	if (!sc || !(sc->path = iapt_str__dup(path)) || !(sc->description = iapt_str__dup(""))) {
 		iapt_scenario_free(sc);
@@ -1299,49 +1421,17 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	sc->replicates = 10;
 	sc->population_scale = 1.0;
 	iapt_econ_defaults(&sc->econ);
-	iapt_sha256__hex(text, len, sc->sha256);
 	if ((rc = iapt_params_new(&sc->params))) {
 		iapt_scenario_free(sc);
 		return rc;
 	}
 	c.sc = sc;
-
-	if (!yaml_parser_initialize(&parser)) {
-		iapt_scenario_free(sc);
-		return iapt_error__set(IAPT_ENOMEM, "out of memory");
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = syntax_error(&c, &parser);
-		goto cleanup;
-	}
-	have_doc = 1;
-	c.doc = &doc;
-	if (yaml_document_get_root_node(&doc)) {
-		/* one document only */
-		if (!yaml_parser_load(&parser, &extra)) {
-			rc = fail_at(&c, IAPT_EPARSE, parser.problem_mark, "YAML syntax error: %s",
-				     parser.problem ? parser.problem : "unknown");
-			goto cleanup;
-		}
-		if (yaml_document_get_root_node(&extra)) {
-			yaml_mark_t m = yaml_document_get_root_node(&extra)->start_mark;
-			yaml_document_delete(&extra);
-			rc = fail_at(&c, IAPT_EINVAL, m, "a scenario file holds one YAML document; found a second");
-			goto cleanup;
-		}
-		yaml_document_delete(&extra);
-	}
-	rc = walk(&c);
-	free(c.umarks);
-cleanup:
-	if (have_doc)
-		yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	if (rc) {
+	if ((rc = iapt_scenario__read(&c))) {
 		iapt_scenario_free(sc);
 		return rc;
 	}
+	/* the file's own bytes, or with a base, those and its bases' (inherit.c) */
+	memcpy(sc->sha256, c.sha256, sizeof sc->sha256);
 	*out = sc;
 	return IAPT_OK;
 }
@@ -1377,6 +1467,11 @@ void iapt_scenario_free(iapt_scenario *sc)
 	free(sc->correlation);
 	free(sc->ranges);
 	free(sc->compare_to);
+	for (size_t k = 0; k < sc->n_origins; k++) {
+		free(sc->origins[k].key);
+		free(sc->origins[k].at);
+	}
+	free(sc->origins);
 	free(sc);
 }
 

@@ -27,7 +27,7 @@ extern "C" {
 	X(SETUP, setup, "once per replicate, before the first simulated week (warm-up included)") \
 	X(ON_YEAR, on_year, "at the start of each reported financial year, before its parameters are read") \
 	X(ON_REFERRAL, on_referral, "at every referral, after the person is drawn and before they are routed") \
-	X(ON_DISCHARGE, on_discharge, "when a referral ends, after it is counted and before follow-up") \
+	X(ON_DISCHARGE, on_discharge, "when a referral ends, before it is counted (an employment status it sets counts at the end) and before follow-up") \
 	X(ON_FINISH, on_finish, "once per replicate, after the last discharge")
 
 enum {
@@ -66,7 +66,12 @@ const char *iapt_hook_doc(int hook);
 	X(SOCIAL_ANXIETY, "social_anxiety") X(PTSD, "ptsd") X(PANIC, "panic") X(OCD, "ocd") \
 	X(HEALTH_ANXIETY, "health_anxiety") X(AGORAPHOBIA, "agoraphobia") X(SPECIFIC_PHOBIA, "specific_phobia") \
 	X(OTHER_ANXIETY, "other_anxiety") X(OTHER, "other")
-#define IAPT_EMPLOYMENT_LIST(X) X(EMPLOYED, "employed") X(UNEMPLOYED, "unemployed_or_sick") X(OTHER, "other")
+/* employed includes those off work on sick pay (the person field sick_pay); unemployed:
+ * out of work and seeking it; sick_or_disabled: long-term sick or disabled, on benefits;
+ * not_seeking_work: students, the retired, those looking after a home (docs/model.md) */
+#define IAPT_EMPLOYMENT_LIST(X) \
+	X(EMPLOYED, "employed") X(UNEMPLOYED, "unemployed") X(SICK_OR_DISABLED, "sick_or_disabled") \
+	X(NOT_SEEKING_WORK, "not_seeking_work")
 /* in the order of the ltc.<condition> weights */
 #define IAPT_LTC_LIST(X) \
 	X(DIABETES, "diabetes") X(COPD, "copd") X(CARDIOVASCULAR, "cardiovascular") \
@@ -120,7 +125,11 @@ enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
 	  "IMD decile of residence: 1 least deprived .. 10 most deprived") \
 	X(problem, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, PROBLEM, "presenting problem") \
 	X(employment, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, EMPLOYMENT, \
-	  "at referral: at the start; at discharge: the treated path's status from discharge on") \
+	  "at referral: at the start; at discharge: the treated path's status at discharge, and from then on if written") \
+	X(sick_pay, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, NONE, \
+	  "employed and off work on sick pay (ignored unless employment is employed); at referral and at discharge as employment") \
+	X(employment_start, int, NAME, IAPT_PD, 0, EMPLOYMENT, "employment status at referral") \
+	X(sick_pay_start, int, BOOLEAN, IAPT_PD, 0, NONE, "on sick pay at referral") \
 	X(ltc, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR, NONE, "a long-term physical condition") \
 	X(ltc_type, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, LTC, "the condition") \
 	X(integrated, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, NONE, "seen in a service integrated with physical care") \

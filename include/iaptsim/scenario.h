@@ -126,6 +126,13 @@ void iapt_plugin_free(iapt_plugin *p);
 /* Index of option `name`, or IAPT_ENOTFOUND with a near-miss suggestion. */
 int iapt_plugin_option_find(const iapt_plugin *p, const char *name, size_t *index);
 
+/* Where a setting was last given: a top-level key ("seed", "years", ...) or an economics
+ * key ("economics.price_year"), at "file.yaml:LINE" (a base's file for an inherited one). */
+typedef struct iapt_scenario_origin {
+	char *key;
+	char *at;
+} iapt_scenario_origin;
+
 typedef struct iapt_scenario {
 	char *path;              /* as given to the loader */
 	char *name;              /* required */
@@ -135,7 +142,8 @@ typedef struct iapt_scenario {
 	unsigned long long seed; /* default 1 */
 	int replicates;          /* default 10 */
 	double population_scale; /* (0, 1], default 1 */
-	char sha256[65];         /* SHA-256 of the file's bytes, lowercase hex */
+	char sha256[65];         /* SHA-256 of the file's bytes, lowercase hex; with base:, of the
+	                          * file's bytes, a newline, "base ", the base's sha256, a newline */
 	iapt_params *params;     /* sourced defaults plus the scenario's overrides; owned */
 	iapt_econ_settings econ; /* the economics block (defaults: iapt_econ_defaults) */
 	iapt_plugin_spec *plugin_specs; /* the plugins block, in order, as written; owned */
@@ -149,6 +157,8 @@ typedef struct iapt_scenario {
 	iapt_range *ranges;      /* the sensitivity block; owned */
 	size_t n_ranges;
 	char *compare_to;        /* the base scenario's path (relative to the current folder), or NULL */
+	iapt_scenario_origin *origins; /* the settings given in the file or its bases; owned */
+	size_t n_origins;
 } iapt_scenario;
 
 /* Bounds of the top-level values, used by the parser, the command line's overrides and
@@ -176,6 +186,32 @@ void iapt_scenario_free(iapt_scenario *sc);
  * scenarios that give a parameter the same distribution draw the same values (common
  * random numbers), whatever the thread. Correlations act through a Gaussian copula. */
 int iapt_scenario_draw(const iapt_scenario *sc, int replicate, double *out);
+
+/* ---- what differs between two scenarios (iaptsim diff, compare's warnings) ---- */
+
+typedef enum iapt_diff_kind {
+	IAPT_DIFF_LABEL, /* name, description: what the scenario is called */
+	IAPT_DIFF_RUN,   /* seed, replicates, population_scale: how many draws (compare runs every
+	                  * strategy with the base's) */
+	IAPT_DIFF_MODEL  /* everything else: what is simulated or appraised */
+} iapt_diff_kind;
+
+typedef struct iapt_scenario_difference {
+	char *what;        /* "parameters.treatment.dna_rate", "plugins.NAME.with.OPTION",
+	                    * "economics.discount", "years", ... */
+	char *a, *b;       /* each scenario's value as text; "(none)" where it has none */
+	char *a_at, *b_at; /* where each was set: "file.yaml:LINE", "default", "--set", or "" */
+	iapt_diff_kind kind;
+} iapt_scenario_difference;
+
+/* Every setting, parameter (value and year-by-year values), distribution, range and
+ * plugin option in which a and b differ: name, description, years, seed, replicates,
+ * population_scale, parameters (registry order), uncertainty, sensitivity, plugins,
+ * economics, compare_to. Plugin options are compared as loaded (defaults included)
+ * when both scenarios' plugins are loaded (iapt_plugins_load), else as written. *out (an
+ * array of *n, NULL for none) is freed with iapt_scenario_diff_free. IAPT_ENOMEM. */
+int iapt_scenario_diff(const iapt_scenario *a, const iapt_scenario *b, iapt_scenario_difference **out, size_t *n);
+void iapt_scenario_diff_free(iapt_scenario_difference *d, size_t n);
 
 /* "2019-20" for 2019. buf must hold 8 bytes. */
 const char *iapt_year_label(int year, char buf[8]);

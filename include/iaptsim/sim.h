@@ -43,9 +43,14 @@ extern "C" {
 	X(PROB_OTHER, "problem=other") \
 	X(LTC_YES, "ltc=yes") \
 	X(LTC_NO, "ltc=no") \
-	X(EMP_EMPLOYED, "employment_start=employed") \
-	X(EMP_UNEMPLOYED, "employment_start=unemployed_or_sick") \
-	X(EMP_OTHER, "employment_start=other")
+	X(EMP_START_EMPLOYED, "employment_start=employed") \
+	X(EMP_START_UNEMPLOYED, "employment_start=unemployed") \
+	X(EMP_START_SICK_OR_DISABLED, "employment_start=sick_or_disabled") \
+	X(EMP_START_NOT_SEEKING_WORK, "employment_start=not_seeking_work") \
+	X(EMP_END_EMPLOYED, "employment_end=employed") \
+	X(EMP_END_UNEMPLOYED, "employment_end=unemployed") \
+	X(EMP_END_SICK_OR_DISABLED, "employment_end=sick_or_disabled") \
+	X(EMP_END_NOT_SEEKING_WORK, "employment_end=not_seeking_work")
 
 typedef enum iapt_group {
 #define IAPT_X_(id, name) IAPT_G_##id,
@@ -56,10 +61,10 @@ typedef enum iapt_group {
 
 /* Metrics: X(ID, "name", by, "doc"). Names match data/national_annual.csv columns where
  * they exist. Counts are at national scale (divided by population_scale); rates are
- * percentages. by: 1 reported by step of care too; 0 not by step (a referral's step is not
- * known when it is referred); -1 group "all" only (the workforce is not split by group;
- * sessions are counted as they happen, and counting each by every group would slow the
- * engine's innermost loop).
+ * percentages. by: 1 reported by step of care and by employment at the end too; 0 not by
+ * those (a referral's step and final status are not known when it is referred); -1 group
+ * "all" only (the workforce is not split by group; sessions are counted as they happen,
+ * and counting each by every group would slow the engine's innermost loop).
  * Adding a metric: a row here and its formula in core/engine/metrics.c. */
 #define IAPT_METRIC_LIST(X) \
 	X(REFERRALS_RECEIVED, "referrals_received", 0, "Referrals received in the year (national scale)") \
@@ -80,7 +85,12 @@ typedef enum iapt_group {
 	X(SESSIONS_MISSED, "sessions_missed", -1, "Booked treatment sessions not attended in the year (national scale)") \
 	X(WTE_LI, "workforce_li_wte", -1, "Low-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity") \
 	X(WTE_HI, "workforce_hi_wte", -1, "High-intensity capacity in WTE: planned workforce + qualified added + trainees x trainee capacity") \
-	X(TRAINEES, "trainees", -1, "Low- and high-intensity trainees in training in the year")
+	X(TRAINEES, "trainees", -1, "Low- and high-intensity trainees in training in the year") \
+	X(FINISHED_END_EMPLOYED, "finished_end_employed", 1, "Finished courses employed (on sick pay or not) at the end of treatment (national scale)") \
+	X(FINISHED_END_UNEMPLOYED, "finished_end_unemployed", 1, "Finished courses unemployed and seeking work at the end of treatment (national scale)") \
+	X(FINISHED_END_SICK_OR_DISABLED, "finished_end_sick_or_disabled", 1, "Finished courses long-term sick or disabled at the end of treatment (national scale)") \
+	X(FINISHED_END_NOT_SEEKING_WORK, "finished_end_not_seeking_work", 1, "Finished courses not seeking work at the end of treatment (national scale)") \
+	X(MOVED_OFF_SICK_PAY_BENEFITS, "moved_off_sick_pay_benefits", 1, "Finished courses on sick pay or benefits (unemployed, long-term sick or disabled) at the start and on neither at the end, as Chen and Cardinal 2021 count them (national scale)")
 
 typedef enum iapt_metric {
 #define IAPT_X_(id, name, by, doc) IAPT_M_##id,
