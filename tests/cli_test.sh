@@ -128,7 +128,7 @@ for f in summary.csv replicates.csv economics.csv ledger.csv; do
 done
 grep -q '"name": "long_term_conditions", "use": "long_term_conditions"' "$tmp/ltc1/run.json" && ok || bad "run.json plugins"
 for p in nhs exchequer societal; do
-  for m in pv:physical_health pv:earnings pv:benefits pv:tax; do
+  for m in pv:physical_health pv:earnings pv:benefits pv:income_tax pv:employee_ni pv:employer_ni; do
     grep -q "^$p,$m," "$tmp/ltc1/economics.csv" && ok || bad "integrated_ltc economics.csv lacks $p,$m"
   done
 done
