@@ -64,7 +64,8 @@ static int run(void *args, int argc, char **argv)
 		iapt_cli__print_logs(res);
 		iapt_cli__print_table(sc, res);
 		iapt_cli__print_economics(sc, res);
-		printf("\nresults: %s/report.html, summary.csv, economics.csv, ledger.csv, replicates.csv, %srun.json\n", dir,
+		iapt_cli__print_budget(sc, res);
+		printf("\nresults: %s/report.html, summary.csv, economics.csv, ledger.csv, budget_impact.csv, replicates.csv, %srun.json\n", dir,
 		       sc->n_uncertain ? "psa.csv, " : "");
 	}
 	iapt_results_free(res);
@@ -76,8 +77,8 @@ const iapt_cli_command iapt_cli_cmd_run = {
 	.name = "run",
 	.synopsis = "SCENARIO.yaml",
 	.summary = "simulate and write summary.csv, replicates.csv, economics.csv,\n"
-		   "ledger.csv, psa.csv (with an uncertainty block), run.json and\n"
-		   "report.html",
+		   "ledger.csv, budget_impact.csv, psa.csv (with an uncertainty block),\n"
+		   "run.json and report.html",
 	.min_args = 1,
 	.max_args = 1,
 	.options = options,
