@@ -104,4 +104,29 @@ grep -A14 "^budget impact" "$tmp/out" | grep -Eq "[0-9][eE][+-]?[0-9]" && bad "e
 # the report: a chart of the Exchequer's net cash position by year
 grep -q "Exchequer's net cash position by year" "$tmp/ltp/report.html" && ok || bad "no Exchequer chart in the report"
 
+# a plugin that changes capacity and books no cost is warned about in the terminal, run.json
+# and the report, once; the same plugin with a ctx:flow is not
+cat >"$tmp/faster.lua" <<'LUA'
+return {
+  name = "faster",
+  summary = "More sessions from the same staff",
+  options = { cost = { default = 0, min = 0, max = 1e6, doc = "cost a year per simulated service" } },
+  on_year = function(ctx, year)
+    ctx:set("workforce.li_sessions_per_wte_week", 1.2 * ctx:get("workforce.li_sessions_per_wte_week"))
+    if ctx.options.cost > 0 then ctx:flow("therapy_sessions", "nhs", -ctx.options.cost) end
+  end,
+}
+LUA
+printf 'iaptsim: 1\nname: faster\nyears: 2019\nreplicates: 2\npopulation_scale: 0.002\nplugins:\n  - use: ./faster.lua\n' >"$tmp/free.yaml"
+printf 'iaptsim: 1\nname: faster paid\nyears: 2019\nreplicates: 2\npopulation_scale: 0.002\nplugins:\n  - use: ./faster.lua\n    with: { cost: 1000 }\n' >"$tmp/paid.yaml"
+"$bin" run "$tmp/free.yaml" -o "$tmp/free" >"$tmp/free.out" 2>"$tmp/free.err" || bad "run free: $(head -n 3 "$tmp/free.err")"
+w="warning: plugin faster changes workforce.li_sessions_per_wte_week (capacity or reach) but books no cost (no ctx:flow): its savings come free"
+[ "$(grep -cxF "iaptsim: $w" "$tmp/free.err")" = 1 ] && ok || bad "terminal warning, once: $(grep warning "$tmp/free.err")"
+grep -qF "\"warnings\": [\"${w#warning: }\"]" "$tmp/free/run.json" && ok || bad "run.json warnings: $(grep warnings "$tmp/free/run.json")"
+grep -qF "<section class=\"warning\"><h2>Warning</h2><ul><li>${w#warning: }</li>" "$tmp/free/report.html" && ok || bad "report warning"
+"$bin" run "$tmp/paid.yaml" -o "$tmp/paid" >"$tmp/paid.out" 2>"$tmp/paid.err" || bad "run paid: $(head -n 3 "$tmp/paid.err")"
+grep -q warning "$tmp/paid.err" && bad "warning for a plugin that books its cost: $(grep warning "$tmp/paid.err")" || ok
+grep -qF '"warnings": [],' "$tmp/paid/run.json" && ok || bad "run.json of the paid plugin has warnings"
+grep -q 'class="warning"' "$tmp/paid/report.html" && bad "report warns about the paid plugin" || ok
+
 finish budget

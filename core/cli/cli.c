@@ -650,6 +650,20 @@ void iapt_cli__print_budget(const iapt_scenario *sc, const iapt_results *res)
 	free(scr);
 }
 
+/* 1 if the line of length n starting at line is a "warning: " already in an earlier
+ * replicate's log: a warning is about the scenario, said once. */
+static int warned_before(const iapt_results *res, int rep, const char *line, size_t n)
+{
+	int r;
+	for (r = 0; r < rep; r++) {
+		const char *log = iapt_results_log(res, r), *at;
+		for (at = log ? strstr(log, line) : NULL; at; at = strstr(at + 1, line))
+			if ((at == log || at[-1] == '\n') && (at[n] == '\n' || !at[n]) && !strncmp(at, line, n))
+				return 1;
+	}
+	return 0;
+}
+
 void iapt_cli__print_logs(const iapt_results *res)
 {
 	int r;
@@ -659,6 +673,13 @@ void iapt_cli__print_logs(const iapt_results *res)
 			nl = strchr(log, '\n');
 			if (!nl)
 				nl = log + strlen(log) - 1;
+			if (!strncmp(log, "warning: ", 9)) {
+				char line[512];
+				snprintf(line, sizeof line, "%.*s", (int)(nl - log), log);
+				if (!warned_before(res, r, line, strlen(line)))
+					fprintf(stderr, "iaptsim: %s\n", line);
+				continue;
+			}
 			fprintf(stderr, "[replicate %d] %.*s\n", r + 1, (int)(nl - log), log);
 		}
 	}

@@ -1356,6 +1356,7 @@ static const char style[] =
 	"th:first-child,td:first-child{text-align:left}caption{text-align:left;font-style:italic;margin-bottom:.3em}\n"
 	".params td:nth-child(4){text-align:left;font-size:.9em}.params tr.set td{font-weight:bold}\n"
 	"table.headline{width:auto}small{color:#333}.note,.prov{font-size:.85em}\n"
+	"section.warning{border:2px solid #000;padding:0 1em;margin:1em 0}\n"
 	"figure.chart{margin:1em 0;break-inside:avoid;page-break-inside:avoid}svg{width:100%;height:auto;font-family:Arial,Helvetica,sans-serif}\n"
 	".chart-title{font-size:14px;font-weight:bold}.x-label,.y-label{font-size:12px}.tick{font-size:10px}.legend{font-size:11px}\n"
 	".grid{stroke:#ddd;stroke-width:1}.axis{stroke:#111;stroke-width:1.2}.line{fill:none;stroke:#111;stroke-width:1.8}.ci{stroke:#555;stroke-width:1.2}\n"
@@ -1445,6 +1446,20 @@ int iapt_report_write(const char *dir)
 		iapt_buf__printf(&b, ". Each strategy has a report of its own in its folder.</p>");
 	}
 	iapt_buf__printf(&b, "</header>\n");
+	{
+		/* warnings of the run (run.json): a plugin that changes capacity or reach for free */
+		json_t *w = json_object_get(c.run, "warnings");
+		size_t i;
+		if (json_array_size(w)) {
+			iapt_buf__printf(&b, "<section class=\"warning\"><h2>Warning</h2><ul>");
+			for (i = 0; i < json_array_size(w); i++) {
+				iapt_buf__printf(&b, "<li>");
+				esc(&b, json_string_value(json_array_get(w, i)) ? json_string_value(json_array_get(w, i)) : "");
+				iapt_buf__printf(&b, "</li>");
+			}
+			iapt_buf__printf(&b, "</ul><p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p></section>\n");
+		}
+	}
 	if (c.summary.nrows)
 		headline(&c);
 	if (c.comparison.nrows) {
