@@ -123,15 +123,22 @@ grep -q "\[replicate 2\] api: finished replicate 2" "$tmp/stderr" && ok || bad "
 expect_exit 2 "plugin not on IAPTSIM_PLUGIN_PATH" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname2"
 # plugin scenarios: same bytes with 1 and 2 threads
 for t in 1 2; do "$bin" run scenarios/integrated_ltc.yaml -o "$tmp/ltc$t" --replicates 3 --scale 0.005 --threads $t -q || bad "ltc run"; done
-for f in summary.csv replicates.csv economics.csv ledger.csv; do
+# integrated_ltc.yaml has compare_to: its run is a comparison, each strategy in a folder
+ltc=integrated_services_for_long-term_conditions
+for f in comparison.csv frontier.csv $ltc/summary.csv $ltc/replicates.csv $ltc/economics.csv $ltc/ledger.csv $ltc/budget_impact.csv; do
   cmp -s "$tmp/ltc1/$f" "$tmp/ltc2/$f" && ok || bad "integrated_ltc $f differs between 1 and 2 threads"
 done
-grep -q '"name": "long_term_conditions", "use": "long_term_conditions"' "$tmp/ltc1/run.json" && ok || bad "run.json plugins"
+grep -q '"name": "long_term_conditions", "use": "long_term_conditions"' "$tmp/ltc1/$ltc/run.json" && ok || bad "run.json plugins"
 for p in nhs exchequer societal; do
-  for m in pv:physical_health pv:earnings pv:benefits pv:income_tax pv:employee_ni pv:employer_ni; do
-    grep -q "^$p,$m," "$tmp/ltc1/economics.csv" && ok || bad "integrated_ltc economics.csv lacks $p,$m"
+  for m in pv:integration pv:physical_health pv:earnings pv:benefits pv:income_tax pv:employee_ni pv:employer_ni; do
+    grep -q "^$p,$m," "$tmp/ltc1/$ltc/economics.csv" && ok || bad "integrated_ltc economics.csv lacks $p,$m"
   done
 done
+# what integration adds, with its cost: a dominance label or a finite ICER for every perspective
+for p in nhs exchequer societal; do
+  grep -q "^$p,.*,dominant\|^$p,.*,north-east" "$tmp/ltc1/frontier.csv" && ok || bad "integrated_ltc frontier.csv has no label for $p: $(grep "^$p" "$tmp/ltc1/frontier.csv")"
+done
+grep -q "^Integrated services for long-term conditions,nhs,pv:integration,NA,-" "$tmp/ltc1/comparison.csv" && ok || bad "no cost of integration in comparison.csv"
 
 # uncertainty: psa.csv, one row per draw with the drawn values; byte-identical with 1 and 2 threads
 cat >"$tmp/psa.yaml" <<'YAML'
