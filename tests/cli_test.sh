@@ -79,7 +79,8 @@ head -n 1 "$tmp/a/ledger.csv" | grep -qx "year,cohort,category,perspective,unit,
 grep -q '"discount_costs"' "$tmp/a/run.json" && grep -q '"price_index"' "$tmp/a/run.json" && ok || bad "run.json economics"
 for s in scenarios/*.yaml; do
   "$bin" run "$s" -o "$tmp/s" --replicates 2 --scale 0.005 -q && ok || bad "$s does not run"
-  [ -s "$tmp/s/economics.csv" ] && ok || bad "$s wrote no economics.csv"
+  # a scenario with compare_to: is a comparison, each strategy's economics in its folder
+  { [ -s "$tmp/s/economics.csv" ] || { grep -q "^compare_to:" "$s" && [ -s "$tmp/s/comparison.csv" ]; }; } && ok || bad "$s wrote no economics.csv"
 done
 expect_exit 2 "economics block with an unknown perspective" "$bin" run tests/data/bad/econ_perspective_unknown.yaml -o "$tmp/bad_econ"
 [ -e "$tmp/bad_econ" ] && bad "bad economics block wrote results" || ok
