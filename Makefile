@@ -108,6 +108,7 @@ bench: build
 	bench/plugin_hook_cost.sh $(BUILD)
 	./$(BUILD)/bench_crn
 	bench/threads_speedup.sh $(BUILD)
+	bench/psa_cost.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

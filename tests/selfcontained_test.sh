@@ -16,7 +16,7 @@ if [ -n "$outer" ]; then
   fails=1
 fi
 # every docs/, data/ and tests/data/ file named anywhere exists
-for f in $(grep -ohE '(^|[^A-Za-z0-9_./-])(docs|data|tests/data)/[A-Za-z0-9_./-]+\.(md|csv|yaml|lua)' $files |
+for f in $(grep -ohE '(^|[^A-Za-z0-9_./-])(docs|data|tests/data)/[A-Za-z0-9_./-]+\.(md|csv|yaml|lua)(\.gz)?' $files |
   sed -E 's/^[^dt]//' | sort -u); do
   [ -e "$f" ] || { echo "FAIL: cited but missing: $f ($(grep -lF "$f" $files | head -n 3 | tr '\n' ' '))"; fails=1; }
 done

@@ -195,6 +195,39 @@ static void chart_open(iapt_buf *b, int *id, const char *title, const char *desc
 	iapt_buf__printf(b, "</text>");
 }
 
+/* A legend label at (x, y), wrapped at spaces into lines that fit between x and the
+ * chart's right edge (about 6 px a character at the legend's 11 px). Returns the lines
+ * used, for the caller to place the next entry below. */
+static int legend_label(iapt_buf *b, double x, double y, const char *label)
+{
+	size_t room = (size_t)((W - x - 4) / 6.2), n = strlen(label), at = 0;
+	int lines = 0;
+	iapt_buf__printf(b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", x, y);
+	while (at < n) {
+		size_t len = n - at, cut;
+		char piece[256];
+		if (len > room) {
+			for (cut = room; cut > 0 && label[at + cut] != ' '; cut--)
+				;
+			len = cut ? cut : room; /* a word longer than the room is cut */
+		}
+		if (len >= sizeof piece)
+			len = sizeof piece - 1;
+		memcpy(piece, label + at, len);
+		piece[len] = '\0';
+		iapt_buf__printf(b, "<tspan x=\"%.0f\" dy=\"%s\">", x, lines ? "13" : "0");
+		esc(b, piece);
+		iapt_buf__printf(b, "</tspan>");
+		lines++;
+		at += len;
+		while (at < n && label[at] == ' ')
+			at++;
+	}
+	iapt_buf__printf(b, "</text>");
+	return lines ? lines : 1;
+}
+
+
 static void axis_labels(iapt_buf *b, const char *xlabel, const char *ylabel)
 {
 	iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"x-label\" text-anchor=\"middle\">", ML + (W - ML - MR) / 2, H - 10);
@@ -277,6 +310,7 @@ static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc
 		if ((int)x1 - (int)x0 < 12 || (i - (int)x0) % 2 == 0)
 			iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", PX(i), H - MB + 16,
 					 iapt_year_label(i, lab));
+	double ly = MT + 10;
 	for (k = 0; k < ns; k++) {
 		if (s[k].interval)
 			for (i = 0; i < s[k].n; i++)
@@ -295,14 +329,12 @@ static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc
 				marker(b, k, PX(s[k].x[i]), PY(s[k].y[i]));
 		/* legend, at the right: marker, dash, label */
 		{
-			double ly = MT + 10 + 22 * k, lx = W - MR + 14;
+			double lx = W - MR + 14;
 			if (!s[k].points_only)
 				iapt_buf__printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"line\" stroke-dasharray=\"%s\"/>", lx, lx + 24,
 						 ly, ly, dashes[k % 4]);
 			marker(b, k, lx + 12, ly);
-			iapt_buf__printf(b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 30, ly + 4);
-			esc(b, s[k].label);
-			iapt_buf__printf(b, "</text>");
+			ly += 22 + 13 * (legend_label(b, lx + 30, ly + 4, s[k].label) - 1);
 		}
 	}
 #undef PX
@@ -315,7 +347,7 @@ static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc
 static void bar_chart(iapt_buf *b, int *id, const char *title, const char *desc, const char *xlabel, const char *ylabel,
 		      const char *const *cats, int ncat, const char *const *groups, int ng, const double *v /* [cat][group] */, int is_money)
 {
-	double lo = 0, hi = 0, bw;
+	double lo = 0, hi = 0, bw, ly;
 	int c, g;
 	series dummy;
 	for (c = 0; c < ncat * ng; c++)
@@ -345,12 +377,10 @@ static void bar_chart(iapt_buf *b, int *id, const char *title, const char *desc,
 		esc(b, cats[c]);
 		iapt_buf__printf(b, "</text>");
 	}
-	for (g = 0; g < ng; g++) {
-		double ly = MT + 10 + 22 * g, lx = W - MR + 14;
-		iapt_buf__printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"16\" height=\"12\" class=\"bar\" fill=\"url(#h%d)\"/><text x=\"%.0f\" y=\"%.0f\" class=\"legend\">",
-				 lx, ly - 7, g % 4, lx + 22, ly + 4);
-		esc(b, groups[g]);
-		iapt_buf__printf(b, "</text>");
+	for (g = 0, ly = MT + 10; g < ng; g++) {
+		double lx = W - MR + 14;
+		iapt_buf__printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"16\" height=\"12\" class=\"bar\" fill=\"url(#h%d)\"/>", lx, ly - 7, g % 4);
+		ly += 22 + 13 * (legend_label(b, lx + 22, ly + 4, groups[g]) - 1);
 	}
 	axis_labels(b, xlabel, ylabel);
 	iapt_buf__printf(b, "</svg></figure>\n");
@@ -470,19 +500,20 @@ static void headline(ctx *c)
 		for (m = 0; m < 4; m++) {
 			double v = eval_(c, pn, ms[m], "mean"), lo = eval_(c, pn, ms[m], "lo95"), hi = eval_(c, pn, ms[m], "hi95");
 			if (m == 3)
-				iapt_buf__printf(b, "<td>%s", iapt_format_ratio(a, sizeof a, v));
+				iapt_buf__printf(b, "<td><span class=\"v\">%s</span>", iapt_format_ratio(a, sizeof a, v));
 			else
-				iapt_buf__printf(b, "<td>%s", money(a, sizeof a, v));
+				iapt_buf__printf(b, "<td><span class=\"v\">%s</span>", money(a, sizeof a, v));
 			if (isfinite(lo) && isfinite(hi))
-				iapt_buf__printf(b, "<br><small>%s to %s</small>", m == 3 ? iapt_format_ratio(l, sizeof l, lo) : money(l, sizeof l, lo),
+				iapt_buf__printf(b, "<br><small><span class=\"v\">%s</span> to <span class=\"v\">%s</span></small>", m == 3 ? iapt_format_ratio(l, sizeof l, lo) : money(l, sizeof l, lo),
 						 m == 3 ? iapt_format_ratio(h, sizeof h, hi) : money(h, sizeof h, hi));
 			iapt_buf__printf(b, "</td>");
 		}
 		{
 			double v = eval_(c, pn, "qalys", "mean"), lo = eval_(c, pn, "qalys", "lo95"), hi = eval_(c, pn, "qalys", "hi95");
-			iapt_buf__printf(b, "<td>%s", count(a, sizeof a, v));
+			iapt_buf__printf(b, "<td><span class=\"v\">%s</span>", count(a, sizeof a, v));
 			if (isfinite(lo) && isfinite(hi))
-				iapt_buf__printf(b, "<br><small>%s to %s</small>", count(l, sizeof l, lo), count(h, sizeof h, hi));
+				iapt_buf__printf(b, "<br><small><span class=\"v\">%s</span> to <span class=\"v\">%s</span></small>", count(l, sizeof l, lo),
+						 count(h, sizeof h, hi));
 			/* never a bare negative ratio: the words say which way round it is */
 			iapt_buf__printf(b, "</td><td>%s</td>",
 					 iapt_format_icer(a, sizeof a, eval_(c, pn, "net_cost", "mean"), eval_(c, pn, "qalys", "mean")));
@@ -999,7 +1030,7 @@ static void ce_plane(ctx *c, const char *persp)
 	const table *t = &c->frontier;
 	int cp = col(t, "perspective"), cs = col(t, "strategy"), cst = col(t, "status"), cc = col(t, "cost"), ce = col(t, "effect"), cq = col(t, "quadrant");
 	size_t r, rows[16], nr = 0, base = (size_t)-1, fr[16], nf = 0, i, j;
-	double xlo, xhi, ylo, yhi;
+	double xlo, xhi, ylo, yhi, ly;
 	series sx, sy;
 	char title[160], tk[48];
 	for (r = 0; r < t->nrows && nr < 16; r++)
@@ -1045,13 +1076,14 @@ static void ce_plane(ctx *c, const char *persp)
 			iapt_buf__printf(c->b, "%.1f,%.1f ", QX(num(cell(t, fr[j], ce)) - num(cell(t, base, ce))), QY(num(cell(t, fr[j], cc)) - num(cell(t, base, cc))));
 		iapt_buf__printf(c->b, "\"/>");
 	}
-	for (i = 0; i < nr; i++) {
-		double ly = MT + 10 + 22 * (double)i, lx = W - MR + 14;
+	for (i = 0, ly = MT + 10; i < nr; i++) {
+		double lx = W - MR + 14;
+		char lab[256];
 		marker(c->b, (int)i, QX(sx.y[i]), QY(sy.y[i]));
 		marker(c->b, (int)i, lx + 6, ly);
-		iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 16, ly + 4);
-		esc(c->b, cell(t, rows[i], cs));
-		iapt_buf__printf(c->b, " (%s)</text>", !strcmp(cell(t, rows[i], cst), "on frontier") ? "frontier" : cell(t, rows[i], cst));
+		snprintf(lab, sizeof lab, "%s (%s)", cell(t, rows[i], cs),
+			 !strcmp(cell(t, rows[i], cst), "on frontier") ? "frontier" : cell(t, rows[i], cst));
+		ly += 22 + 13 * (legend_label(c->b, lx + 16, ly + 4, lab) - 1);
 	}
 #undef QX
 #undef QY
@@ -1110,7 +1142,7 @@ static void ceac_one(ctx *c, const char *persp)
 	int ns = 0, ct = col(&c->ceac, "threshold"), cs = col(&c->ceac, "strategy"), cp = col(&c->ceac, "probability"),
 	    cpe = col(&c->ceac, "perspective"), cf = col(&c->ceac, "ceaf"), k, i;
 	size_t r;
-	double x0, x1;
+	double x0, x1, ly;
 	char title[160], t[48];
 	memset(s, 0, sizeof s);
 	s[0].label = "acceptability frontier";
@@ -1150,8 +1182,8 @@ static void ceac_one(ctx *c, const char *persp)
 				 iapt_format_number(t, sizeof t, x0 + (x1 - x0) * i / 4));
 #define CX(x) (ML + (W - ML - MR) * ((x) - x0) / (x1 - x0 > 0 ? x1 - x0 : 1))
 #define CY(y) (MT + (H - MT - MB) * (1 - (y)))
-	for (k = 0; k < ns; k++) {
-		double ly = MT + 10 + 22 * k, lx = W - MR + 14;
+	for (k = 0, ly = MT + 10; k < ns; k++) {
+		double lx = W - MR + 14;
 		if (k == 0) {
 			for (i = 0; i < s[0].n; i++)
 				if (i % 4 == 0 || i == s[0].n - 1)
@@ -1164,9 +1196,7 @@ static void ceac_one(ctx *c, const char *persp)
 			iapt_buf__printf(c->b, "\"/><line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"line\" stroke-dasharray=\"%s\"/>", lx, lx + 24, ly, ly,
 					 dashes[(k - 1) % 4]);
 		}
-		iapt_buf__printf(c->b, "<text x=\"%.0f\" y=\"%.0f\" class=\"legend\">", lx + 30, ly + 4);
-		esc(c->b, s[k].label);
-		iapt_buf__printf(c->b, "</text>");
+		ly += 22 + 13 * (legend_label(c->b, lx + 30, ly + 4, s[k].label) - 1);
 	}
 #undef CX
 #undef CY
@@ -1264,6 +1294,19 @@ static void tornado_chart(ctx *c)
 	}
 }
 
+/* A dotted name (treatment.dna_rate), escaped, that may break after its dots and
+ * underscores only, so that a narrow column wraps it between words, never inside one. */
+static void esc_name(iapt_buf *b, const char *name)
+{
+	char one[2] = {0, 0};
+	for (; *name; name++) {
+		one[0] = *name;
+		esc(b, one);
+		if ((*name == '.' || *name == '_') && name[1])
+			iapt_buf__printf(b, "<wbr>");
+	}
+}
+
 static void parameter_table(ctx *c)
 {
 	json_t *ps = c->run ? json_object_get(c->run, "parameters") : NULL;
@@ -1271,24 +1314,32 @@ static void parameter_table(ctx *c)
 	if (!json_is_array(ps))
 		return;
 	iapt_buf__printf(c->b, "<section class=\"params\"><h2>Parameters</h2><table><caption>Every parameter in force, with its source (values set by the scenario are marked)</caption>"
-			       "<tr><th>parameter</th><th>value</th><th>unit</th><th>source</th></tr>\n");
+			       "<tr><th>parameter</th><th class=\"n\">value</th><th>unit</th><th>source</th></tr>\n");
 	for (i = 0; i < json_array_size(ps); i++) {
 		json_t *p = json_array_get(ps, i);
 		const char *origin = jstr(p, "origin");
 		json_t *v = json_object_get(p, "value");
 		iapt_buf__printf(c->b, "<tr%s><td>", strcmp(origin, "default") ? " class=\"set\"" : "");
-		esc(c->b, jstr(p, "name"));
+		esc_name(c->b, jstr(p, "name"));
 		{
 			char vb[48];
-			iapt_buf__printf(c->b, "%s</td><td>%s</td><td>", strcmp(origin, "default") ? " (set)" : "",
+			iapt_buf__printf(c->b, "%s</td><td class=\"n\">%s</td><td>", strcmp(origin, "default") ? " (set)" : "",
 					 iapt_format_value(vb, sizeof vb, json_is_number(v) ? json_number_value(v) : NAN, 6));
 		}
 		esc(c->b, jstr(p, "unit"));
-		iapt_buf__printf(c->b, "</td><td>");
+		iapt_buf__printf(c->b, "</td><td class=\"doc\">");
 		esc(c->b, jstr(p, "source"));
 		iapt_buf__printf(c->b, "</td></tr>\n");
 	}
 	iapt_buf__printf(c->b, "</table></section>\n");
+}
+
+/* A plugin option that holds a calendar year (its name ends in "year" and its value is a
+ * whole number a year could be): printed as 2023, not as the quantity 2,023. */
+static int is_year_option(const char *name, double v)
+{
+	size_t n = strlen(name);
+	return n >= 4 && !strcmp(name + n - 4, "year") && v == floor(v) && v >= 1000 && v <= 9999;
 }
 
 /* The plugins used, with their option values, and the parameter distributions. */
@@ -1299,7 +1350,7 @@ static void plugins_and_uncertainty(ctx *c)
 	size_t i, k;
 	if (json_is_array(pl) && json_array_size(pl)) {
 		iapt_buf__printf(c->b, "<section class=\"params\"><h2>Plugins</h2><table><caption>Lua plugins used (SHA-256 of each plugin's text in run.json), and their options</caption>"
-				       "<tr><th>plugin</th><th>option</th><th>value</th><th>what it does</th></tr>\n");
+				       "<tr><th>plugin</th><th>option</th><th class=\"n\">value</th><th>what it does</th></tr>\n");
 		for (i = 0; i < json_array_size(pl); i++) {
 			json_t *p = json_array_get(pl, i), *opts = json_object_get(p, "options");
 			iapt_buf__printf(c->b, "<tr><td>");
@@ -1310,17 +1361,19 @@ static void plugins_and_uncertainty(ctx *c)
 			for (k = 0; json_is_array(opts) && k < json_array_size(opts); k++) {
 				json_t *o = json_array_get(opts, k), *v = json_object_get(o, "value");
 				iapt_buf__printf(c->b, "<tr><td></td><td>");
-				esc(c->b, jstr(o, "name"));
-				iapt_buf__printf(c->b, "</td><td>");
+				esc_name(c->b, jstr(o, "name"));
+				iapt_buf__printf(c->b, "</td><td class=\"n\">");
 				if (json_is_string(v))
 					esc(c->b, json_string_value(v));
 				else if (json_is_boolean(v))
 					iapt_buf__printf(c->b, "%s", json_is_true(v) ? "true" : "false");
+				else if (is_year_option(jstr(o, "name"), json_number_value(v)))
+					iapt_buf__printf(c->b, "%.0f", json_number_value(v)); /* 2023, not 2,023 */
 				else {
 					char vb[48];
 					iapt_buf__printf(c->b, "%s", iapt_format_value(vb, sizeof vb, json_number_value(v), 6));
 				}
-				iapt_buf__printf(c->b, "</td><td>");
+				iapt_buf__printf(c->b, "</td><td class=\"doc\">");
 				esc(c->b, jstr(o, "doc"));
 				iapt_buf__printf(c->b, "</td></tr>\n");
 			}
@@ -1329,14 +1382,14 @@ static void plugins_and_uncertainty(ctx *c)
 	}
 	if (json_is_array(ups) && json_array_size(ups)) {
 		iapt_buf__printf(c->b, "<section class=\"params\"><h2>Parameter uncertainty</h2><table><caption>One draw per replicate, truncated to each parameter's bounds (psa.csv holds the draws)</caption>"
-				       "<tr><th>parameter</th><th>distribution</th><th>a</th><th>b</th><th>given at</th></tr>\n");
+				       "<tr><th>parameter</th><th>distribution</th><th class=\"n\">a</th><th class=\"n\">b</th><th>given at</th></tr>\n");
 		for (i = 0; i < json_array_size(ups); i++) {
 			json_t *u = json_array_get(ups, i);
 			iapt_buf__printf(c->b, "<tr><td>");
-			esc(c->b, jstr(u, "name"));
+			esc_name(c->b, jstr(u, "name"));
 			{
 				char va[48], vb[48];
-				iapt_buf__printf(c->b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", jstr(u, "dist"),
+				iapt_buf__printf(c->b, "</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", jstr(u, "dist"),
 						 iapt_format_value(va, sizeof va, json_number_value(json_object_get(u, "a")), 6),
 						 iapt_format_value(vb, sizeof vb, json_number_value(json_object_get(u, "b")), 6));
 			}
@@ -1354,7 +1407,8 @@ static const char style[] =
 	"h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid #444;margin-top:1.6em}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.85em;margin:.6em 0}th,td{border:1px solid #999;padding:3px 6px;text-align:right;vertical-align:top}\n"
 	"th:first-child,td:first-child{text-align:left}caption{text-align:left;font-style:italic;margin-bottom:.3em}\n"
-	".params td:nth-child(4){text-align:left;font-size:.9em}.params tr.set td{font-weight:bold}\n"
+	".params th,.params td{text-align:left}.params td.n,.params th.n{text-align:right}\n"
+	".params td.doc{font-size:.9em}.params td:first-child{min-width:15em}.params tr.set td{font-weight:bold}.v{white-space:nowrap}\n"
 	"table.headline{width:auto}small{color:#333}.note,.prov{font-size:.85em}\n"
 	"section.warning{border:2px solid #000;padding:0 1em;margin:1em 0}\n"
 	"figure.chart{margin:1em 0;break-inside:avoid;page-break-inside:avoid}svg{width:100%;height:auto;font-family:Arial,Helvetica,sans-serif}\n"

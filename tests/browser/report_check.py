@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Load report.html files in headless Chromium through the DevTools protocol and fail on
 any console error, uncaught exception or failed load; check every chart has a title and
-labelled axes, that no text of a chart overlaps another (bounding boxes), and that no
+labelled axes, that no text of a chart overlaps another or runs past the chart's edge
+(bounding boxes), and that no
 visible text has a number in exponent notation; take a full-page screenshot and check it is
 not blank. REPORT.html::TEXT also requires TEXT in the page's visible text.
 
@@ -43,6 +44,11 @@ CHECK_JS = r"""
         if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
           bad.push(name + ': text "' + boxes[a][0].textContent + '" overlaps "' + boxes[b][0].textContent + '"');
       }
+    // no text cut off at the chart's edges (an svg clips what it draws outside itself)
+    boxes.forEach(([e, p]) => {
+      if (p.left < r.left - 1 || p.right > r.right + 1 || p.top < r.top - 1 || p.bottom > r.bottom + 1)
+        bad.push(name + ': text "' + e.textContent + '" runs past the chart\'s edge');
+    });
   });
   // numbers for people: never 1.69479e+06 (code such as hashes aside)
   const clone = document.body.cloneNode(true);

@@ -2,7 +2,7 @@
 # The report in a real browser (issue: headless Chromium): reports of a run
 # (scenarios/integrated_ltc.yaml), a comparison and a one-way sensitivity must load without
 # a console error or a request for any file, have a title and labelled axes on every chart,
-# no chart text over other text, no exponent notation, and give a screenshot that is not blank;
+# no chart text over other text or past its edge, no exponent notation, and give a screenshot that is not blank;
 # the comparison of tests/data/economics' base20, stratA and stratB must give the frontier in words; and the checker must fail each of the deliberately
 # broken pages in tests/browser/bad/. Usage: run.sh IAPTSIM OUT_DIR (from the repository root)
 set -u
