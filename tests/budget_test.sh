@@ -129,4 +129,10 @@ grep -q warning "$tmp/paid.err" && bad "warning for a plugin that books its cost
 grep -qF '"warnings": [],' "$tmp/paid/run.json" && ok || bad "run.json of the paid plugin has warnings"
 grep -q 'class="warning"' "$tmp/paid/report.html" && bad "report warns about the paid plugin" || ok
 
+# in a comparison: the terminal names the strategy, and so do run.json and the report
+"$bin" compare "$tmp/paid.yaml" "$tmp/free.yaml" -o "$tmp/cmp" >"$tmp/cmp.out" 2>"$tmp/cmp.err" || bad "compare: $(head -n 3 "$tmp/cmp.err")"
+[ "$(grep -cxF "iaptsim: faster: $w" "$tmp/cmp.err")" = 1 ] && ok || bad "compare terminal warning: $(grep warning "$tmp/cmp.err")"
+grep -qF "\"warnings\": [\"faster: ${w#warning: }\"]" "$tmp/cmp/run.json" && ok || bad "compare run.json warnings: $(grep warnings "$tmp/cmp/run.json")"
+grep -qF "<li>faster: ${w#warning: }</li>" "$tmp/cmp/report.html" && ok || bad "compare report warning"
+
 finish budget

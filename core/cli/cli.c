@@ -664,6 +664,25 @@ static int warned_before(const iapt_results *res, int rep, const char *line, siz
 	return 0;
 }
 
+void iapt_cli__print_warnings(const iapt_results *res, const char *who)
+{
+	int r;
+	for (r = 0; r < iapt_results_replicates(res); r++) {
+		const char *log = iapt_results_log(res, r), *nl;
+		for (; log && *log; log = nl + 1) {
+			char line[512];
+			nl = strchr(log, '\n');
+			if (!nl)
+				nl = log + strlen(log) - 1;
+			if (strncmp(log, "warning: ", 9))
+				continue;
+			snprintf(line, sizeof line, "%.*s", (int)(nl - log), log);
+			if (!warned_before(res, r, line, strlen(line)))
+				fprintf(stderr, "iaptsim: %s: %s\n", who, line);
+		}
+	}
+}
+
 void iapt_cli__print_logs(const iapt_results *res)
 {
 	int r;
