@@ -18,7 +18,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/default.yaml
 PREFIX   ?= /usr/local
 # strace and time: the tests kill runs at each file write (tests/results_test.sh) and time inputs
-DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev strace time python3
+DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev zlib1g-dev strace time python3
 
 .PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example fuzz fuzz-ci fuzz-build clean
 
@@ -116,11 +116,12 @@ install: build
 example: build
 	bash tests/install_test.sh $(BUILD) .
 
-# libFuzzer harnesses for the scenario parser and the targets CSV reader (fuzz/run.sh)
+# libFuzzer harnesses for the scenario parser, the targets CSV reader and the reader of the
+# published long format, gzip or not (fuzz/run.sh)
 fuzz-build: deps
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(FUZZ_PKGS)"
 	cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DIAPTSIM_WERROR=OFF -DIAPTSIM_FUZZ=ON -DIAPTSIM_TESTS=OFF
-	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_scenario fuzz_targets
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_scenario fuzz_targets fuzz_nhstt
 
 fuzz-ci: fuzz-build
 	bash fuzz/run.sh $(FUZZ) $(FUZZ_TIME)

@@ -32,4 +32,5 @@ run() { # name dict seed-dir...
 # a scenario's include: and plugins: are read relative to fuzz.yaml, that is from $build
 run scenario "$src/fuzz/scenario.dict" "$src/tests/data" "$src/scenarios"
 run targets "" "$src/tests/data/targets" "$src/data"
+run nhstt "" "$src/tests/data/nhstt" "$src/tests/data/targets"
 exit $status

@@ -215,6 +215,50 @@ cmp -s "$tmp/validation.md" docs/validation.md && ok || bad "docs/validation.md 
 grep -q '^\*\*Tolerance checks: 21 of 21 within.\*\*$' "$tmp/validation.md" && ok || bad "validation: $(grep 'Tolerance checks' "$tmp/validation.md")"
 expect_exit 2 "validate without --observed" "$bin" validate scenarios/default.yaml
 
+# the published long format (data/nhstt/): read as it is, gzip or not, no hand mapping
+tiny=(--replicates 2 --scale 0.005 -q)
+expect_exit 0 "validate the published long format" "$bin" validate scenarios/default.yaml --observed data/nhstt/england_by_group.csv.gz "${tiny[@]}" -o "$tmp/nhstt.md"
+grep -q '^| 2019-20 | recovery_pct | 51.10 | ' "$tmp/nhstt.md" && grep -q '^## By group$' "$tmp/nhstt.md" \
+  && grep -q '^| 2019-20 | ltc=yes | recovery_pct | 48.00 | ' "$tmp/nhstt.md" && grep -q '^| 2019-20 | step=li_only | finished_course | 221,196 | ' "$tmp/nhstt.md" \
+  && ok || bad "validate nhstt: $(grep -c '^| 2019-20' "$tmp/nhstt.md") rows for 2019-20"
+grep -q '^Of 14588 rows in the observed file, ' "$tmp/nhstt.md" && grep -q '^| [0-9]* | not stated, not known or invalid |$' "$tmp/nhstt.md" \
+  && ok || bad "validate nhstt: no count of the rows not compared"
+zcat data/nhstt/england_by_group.csv.gz >"$tmp/england_by_group.csv"
+expect_exit 0 "validate the long format uncompressed" "$bin" validate scenarios/default.yaml --observed "$tmp/england_by_group.csv" "${tiny[@]}" -o "$tmp/nhstt_plain.md"
+diff <(sed 1,5d "$tmp/nhstt.md") <(sed 1,5d "$tmp/nhstt_plain.md") >/dev/null && ok || bad "gzip and plain long format give different reports"
+head -c 5000 data/nhstt/england_by_group.csv.gz >"$tmp/cut.csv.gz"
+expect_exit 2 "validate a truncated gzip file" "$bin" validate scenarios/default.yaml --observed "$tmp/cut.csv.gz" "${tiny[@]}"
+grep -qx "iaptsim: $tmp/cut.csv.gz: not a valid gzip file: it ends before the compressed data do (truncated?)" "$tmp/stderr" && ok || bad "truncated gzip: $(cat "$tmp/stderr")"
+{ head -n 3 tests/data/nhstt/small.csv; echo '2019-20,England,All,All,Total,NULL,NULL,recovery,percentage,fifty'; } >"$tmp/badrow.csv"
+expect_exit 2 "validate a malformed long row" "$bin" validate scenarios/default.yaml --observed "$tmp/badrow.csv" "${tiny[@]}"
+grep -qx "iaptsim: $tmp/badrow.csv:4:10: 'fifty' is not a number (nor a suppressed value: \*, NULL, NA or empty)" "$tmp/stderr" && ok || bad "malformed long row: $(cat "$tmp/stderr")"
+expect_exit 0 "metrics --nhstt" "$bin" metrics --nhstt
+grep -qx 'Indices of Deprivation Decile,01 Least deprived,NULL,imd_decile=1,yes,\(yes\|no\)' "$tmp/stdout" && grep -qx 'improvement,percentage,reliable_improvement_pct' "$tmp/stdout" \
+  && ok || bad "metrics --nhstt: $(head -n 3 "$tmp/stdout")"
+# run --format nhstt: the summary in the same columns, and validate reads it back as the same numbers
+expect_exit 0 "run --format nhstt" "$bin" run scenarios/default.yaml "${tiny[@]}" --format nhstt -o "$tmp/fmt"
+head -n 1 "$tmp/fmt/summary_nhstt.csv" | grep -qx 'year,org_type,org_code,org_name,variable_type,variable_a,variable_b,measure,statistic,value,lo95,hi95' \
+  && grep -q '^2019-20,England,iaptsim,National 2019-20,Total,NULL,NULL,recovery,percentage,' "$tmp/fmt/summary_nhstt.csv" && ok || bad "summary_nhstt.csv: $(head -n 2 "$tmp/fmt/summary_nhstt.csv")"
+rec=$(awk -F, '$1 == "2019-20" && $2 == "all" && $3 == "recovery_pct" {print $4}' "$tmp/fmt/summary.csv")
+awk -F, -v r="$rec" '$5 == "Total" && $8 == "recovery" && $9 == "percentage" && $10 == r {f = 1} END {exit !f}' "$tmp/fmt/summary_nhstt.csv" \
+  && ok || bad "summary_nhstt.csv recovery is not summary.csv's $rec"
+expect_exit 0 "validate reads summary_nhstt.csv" "$bin" validate scenarios/default.yaml --observed "$tmp/fmt/summary_nhstt.csv" "${tiny[@]}" -o "$tmp/self.md"
+grep -q '^| 2019-20 | recovery_pct | [0-9.]* | [0-9.]* | .* | +0.00 | yes |$' "$tmp/self.md" && ok || bad "validate against its own run: $(grep recovery_pct "$tmp/self.md" | head -n 1)"
+# the same R code on the published file and on iaptsim's (where R is installed, as for psa_r)
+if command -v Rscript >/dev/null 2>&1; then
+  cat >"$tmp/same.R" <<'R'
+rec <- function(d) subset(d, year == "2019-20" & variable_type == "Total" & measure == "recovery" & statistic == "percentage")$value
+a <- read.csv(gzfile("data/nhstt/england_by_group.csv.gz")); b <- read.csv(commandArgs(TRUE)[1])
+stopifnot(identical(names(a), names(b)[1:10]), length(rec(a)) == 1, length(rec(b)) == 1)
+cat(sprintf("%.6f %.6f\n", as.numeric(rec(a)), as.numeric(rec(b))))
+R
+  Rscript "$tmp/same.R" "$tmp/fmt/summary_nhstt.csv" >"$tmp/r.out" 2>&1 && grep -qx "51.100000 $(printf '%.6f' "$rec")" "$tmp/r.out" \
+    && ok || bad "R code for the published file on summary_nhstt.csv: $(tail -n 3 "$tmp/r.out")"
+fi
+"$bin" run scenarios/default.yaml "${tiny[@]}" -o "$tmp/fmt" && [ ! -e "$tmp/fmt/summary_nhstt.csv" ] && ok || bad "a rerun without --format onto the folder"
+expect_exit 2 "run --format other" "$bin" run scenarios/default.yaml "${tiny[@]}" --format excel -o "$tmp/fmt2"
+grep -qx "iaptsim: --format: 'excel' is not a format (nhstt)" "$tmp/stderr" && [ ! -e "$tmp/fmt2" ] && ok || bad "--format excel: $(cat "$tmp/stderr")"
+
 # calibrate: a fit, its files, and fitted.yaml included by a scenario
 cat >"$tmp/cal.yaml" <<'YAML'
 iaptsim: 1

@@ -93,7 +93,7 @@ int iapt_targets_load(const char *path, iapt_target **out, size_t *nout)
 	int rc;
 	*out = NULL;
 	*nout = 0;
-	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len)))
+	if ((rc = iapt_file__read_gz_max(path, IAPT_FILE_MAX_DATA, &text, &len)))
 		return rc;
 	if ((rc = check_text(path, text, len))) {
 		free(text);
@@ -136,6 +136,14 @@ int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *
 	if (col_year < 0) {
 		free(text);
 		return iapt_error__set(IAPT_EPARSE, "%s:1: no 'year' column", path);
+	}
+	if (col_metric < 0 && col_value >= 0) {
+		for (k = 0; k < nh; k++)
+			if (!strcmp(head[k], "variable_type")) {
+				free(text);
+				return iapt_error__set(IAPT_EPARSE, "%s:1: the published long format (data/nhstt/): iapt_targets_read of "
+								   "iaptsim/validation.h reads it", path);
+			}
 	}
 	if (col_metric < 0) { /* wide: every other column a metric */
 		for (k = 0; k < nh; k++) {
@@ -234,7 +242,7 @@ int iapt_step_mix_load(const char *path, iapt_step_mix **out, size_t *nout)
 	int nh, nf, line = 1, rc, k, c, at[4];
 	*out = NULL;
 	*nout = 0;
-	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len)))
+	if ((rc = iapt_file__read_gz_max(path, IAPT_FILE_MAX_DATA, &text, &len)))
 		return rc;
 	if ((rc = check_text(path, text, len)))
 		goto fail;

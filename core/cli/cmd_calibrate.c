@@ -9,16 +9,19 @@
 
 typedef struct calibrate_args {
 	iapt_cli_args common;
-	const char *targets, *fit;
+	const char *targets, *fit, *org;
 	int max_eval;
 } calibrate_args;
 
 static const iapt_cli_option options[] = {
 	IAPT_CLI_OPT_OUTPUT(calibrate_args, "DIR", "results folder (default results/calibrate_<scenario name>/)"),
 	IAPT_CLI_OPTS_RUN(calibrate_args),
-	{"targets", 0, "FILE.csv", "observed figures: long (year,group,metric,value[,weight]) or wide\n"
-				   "(year and a column per metric, as data/national_annual.csv)",
+	{"targets", 0, "FILE.csv", "observed figures, gzip or not: long (year,group,metric,value[,weight]),\n"
+				   "wide (year and a column per metric, as data/national_annual.csv) or\n"
+				   "the published long format of data/nhstt/ (docs/validation.md)",
 	 IAPT_CLI_STRING, offsetof(calibrate_args, targets), 0, 0, 0, 0, NULL},
+	{"org", 0, "CODE", "in the published long format, the rows of the organisation with\n"
+			   "this org_code (default: England)", IAPT_CLI_STRING, offsetof(calibrate_args, org), 0, 0, 0, 0, NULL},
 	{"fit", 0, "NAME,NAME,...", "the parameters to fit", IAPT_CLI_STRING, offsetof(calibrate_args, fit), 0, 0, 0, 0, NULL},
 	{"max-evaluations", 0, "N", "runs at most (default 200)", IAPT_CLI_WHOLE, offsetof(calibrate_args, max_eval), 0, 1,
 	 100000, 0, NULL},
@@ -79,6 +82,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_calib_options co;
 	iapt_plugin_host *host = NULL;
 	iapt_calib_result cr;
+	iapt_targets_report rep;
 	iapt_output_meta meta;
 	iapt_output_dir *od = NULL;
 	char dirbuf[256], *cmdline, fitbuf[4096], *tok, *save = NULL;
@@ -105,10 +109,16 @@ static int run(void *args, int argc, char **argv)
 		start[np] = iapt_params_get(sc->params, params[np], sc->first_year);
 		np++;
 	}
-	if ((rc = iapt_targets_load(c->targets, &t, &all))) {
+	if ((rc = iapt_targets_read(c->targets, c->org, &t, &all, &rep))) {
 		ex = iapt_cli__report(rc == IAPT_EPARSE || rc == IAPT_EIO ? IAPT_EINVAL : rc);
 		goto done;
 	}
+	if (!a->quiet && rep.shape == IAPT_TARGETS_NHSTT)
+		fprintf(stderr, "iaptsim: %s: %zu of %zu rows are targets; not used: %zu another organisation, %zu not stated, "
+				"%zu groups and %zu measures not in the map, %zu suppressed, %zu not reported for the group, "
+				"%zu groups not simulated (iaptsim metrics --nhstt prints the map)\n",
+			c->targets, rep.used, rep.rows, rep.other_org, rep.not_stated, rep.unmapped_group, rep.unmapped_measure,
+			rep.suppressed, rep.not_reported, rep.not_simulated);
 	nt = iapt_targets_between(t, all, sc->first_year, sc->last_year);
 	if (!nt) {
 		ex = iapt_cli__input_error("calibrate: no target in the scenario's years");

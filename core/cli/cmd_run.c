@@ -1,21 +1,47 @@
 /* iaptsim run SCENARIO.yaml: simulate and write the results folder. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "util/util.h"
 
 typedef struct run_args {
 	iapt_cli_args common;
+	const char *format;
 } run_args;
 
 static const iapt_cli_option options[] = {
 	IAPT_CLI_OPT_OUTPUT(run_args, "DIR", "results folder (default results/<scenario name>/)"),
 	IAPT_CLI_OPTS_RUN(run_args),
+	{"format", 0, "nhstt", "also write summary_nhstt.csv: the summary in the published long\n"
+			       "format of data/nhstt/ (docs/validation.md), for code written for it",
+	 IAPT_CLI_STRING, offsetof(run_args, format), 0, 0, 0, 0, NULL},
 };
+
+/* summary_nhstt.csv beside the other files, in the folder being written */
+static int write_nhstt(const char *dir, const iapt_scenario *sc, const iapt_results *res)
+{
+	char *text = NULL, *path;
+	size_t len;
+	int rc = iapt_nhstt_write(&text, &len, sc, res);
+	if (rc)
+		return rc;
+	if (!(path = malloc(strlen(dir) + sizeof "/summary_nhstt.csv"))) {
+		free(text);
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	}
+	sprintf(path, "%s/summary_nhstt.csv", dir);
+	rc = iapt_file__write_atomic(path, text, len);
+	free(path);
+	free(text);
+	return rc;
+}
 
 static int run(void *args, int argc, char **argv)
 {
 	const iapt_cli_args *a = args;
+	const char *format = ((const run_args *)args)->format;
 	iapt_scenario *sc;
 	iapt_results *res = NULL;
 	iapt_output_meta meta;
@@ -27,6 +53,12 @@ static int run(void *args, int argc, char **argv)
 	(void)argv;
 	if (ex)
 		return ex;
+	if (format && (strcmp(format, "nhstt") || sc->compare_to)) {
+		ex = iapt_cli__input_error(sc->compare_to ? "--format nhstt: a run with compare_to writes a comparison, not a summary"
+							  : "--format: '%s' is not a format (nhstt)", format);
+		iapt_scenario_free(sc);
+		return ex;
+	}
 	if (sc->compare_to) {
 		/* compare_to: the run is a comparison with that base, as iaptsim compare BASE THIS */
 		static const double lambda[3] = {0, 100000, 1000};
@@ -54,6 +86,8 @@ static int run(void *args, int argc, char **argv)
 	}
 	cmdline = iapt_cli__meta(a, &meta);
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_write(iapt_output_dir_path(od), sc, res, &meta);
+	if (!rc && !iapt_cli__rank && format)
+		rc = write_nhstt(iapt_output_dir_path(od), sc, res);
 	if (!rc && !iapt_cli__rank)
 		rc = iapt_report_write(iapt_output_dir_path(od));
 	rc = iapt_cli__out_end(od, rc);
@@ -65,8 +99,8 @@ static int run(void *args, int argc, char **argv)
 		iapt_cli__print_table(sc, res);
 		iapt_cli__print_economics(sc, res);
 		iapt_cli__print_budget(sc, res);
-		printf("\nresults: %s/report.html, summary.csv, economics.csv, ledger.csv, budget_impact.csv, replicates.csv, %srun.json\n", dir,
-		       sc->n_uncertain ? "psa.csv, " : "");
+		printf("\nresults: %s/report.html, summary.csv, %seconomics.csv, ledger.csv, budget_impact.csv, replicates.csv, %srun.json\n", dir,
+		       format ? "summary_nhstt.csv, " : "", sc->n_uncertain ? "psa.csv, " : "");
 	}
 	iapt_results_free(res);
 	iapt_scenario_free(sc);
@@ -75,7 +109,7 @@ static int run(void *args, int argc, char **argv)
 
 const iapt_cli_command iapt_cli_cmd_run = {
 	.name = "run",
-	.synopsis = "SCENARIO.yaml",
+	.synopsis = "SCENARIO.yaml [--format nhstt]",
 	.summary = "simulate and write summary.csv, replicates.csv, economics.csv,\n"
 		   "ledger.csv, budget_impact.csv, psa.csv (with an uncertainty block),\n"
 		   "run.json and report.html",

@@ -12,14 +12,18 @@
 
 typedef struct validate_args {
 	iapt_cli_args common;
-	const char *observed, *mix;
+	const char *observed, *mix, *org;
 } validate_args;
 
 static const iapt_cli_option options[] = {
 	IAPT_CLI_OPT_OUTPUT(validate_args, "FILE", "write the report to FILE (default: standard output)"),
 	IAPT_CLI_OPTS_RUN(validate_args),
-	{"observed", 0, "FILE.csv", "the published figures, as data/national_annual.csv", IAPT_CLI_STRING,
+	{"observed", 0, "FILE.csv", "the published figures, gzip or not: wide as data/national_annual.csv,\n"
+				    "long as summary.csv, or the published long format of data/nhstt/\n"
+				    "(groups and measures matched by the map of docs/validation.md)", IAPT_CLI_STRING,
 	 offsetof(validate_args, observed), 0, 0, 0, 0, NULL},
+	{"org", 0, "CODE", "in the published long format, the rows of the organisation with\n"
+			   "this org_code (default: England)", IAPT_CLI_STRING, offsetof(validate_args, org), 0, 0, 0, 0, NULL},
 	{"mix", 0, "FILE.csv", "finished courses by step, as data/pathway_mix.csv", IAPT_CLI_STRING,
 	 offsetof(validate_args, mix), 0, 0, 0, 0, NULL},
 };
@@ -48,15 +52,108 @@ static const char *fmt_value(char *buf, size_t n, int metric, double v)
 	return buf;
 }
 
-/* The report as markdown. The command it names is the one that makes it, without -o:
- * where it is written does not change it. */
-static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc, const iapt_validation *val)
+static void figure_row(FILE *out, const iapt_validation_row *w, int with_group)
 {
 	char lab[8], f1[48], f2[48], f3[48], f4[48];
+	fprintf(out, "| %s | ", iapt_year_label(w->year, lab));
+	if (with_group)
+		fprintf(out, "%s | ", iapt_group_name(w->group));
+	fprintf(out, "%s | %s | %s | %s - %s | %+.2f%s | ", iapt_metric_name(w->metric),
+		fmt_value(f1, sizeof f1, w->metric, w->published), fmt_value(f2, sizeof f2, w->metric, w->model),
+		fmt_value(f3, sizeof f3, w->metric, w->lo95), fmt_value(f4, sizeof f4, w->metric, w->hi95), w->difference,
+		w->in_points ? "" : "%");
+	if (w->checked)
+		fprintf(out, "%s |\n", w->within ? "yes" : "**no**");
+	else
+		fprintf(out, " |\n");
+}
+
+/* What the published file held that is not set beside the model, and why: never an error. */
+static void unmatched(FILE *out, const iapt_targets_report *r, size_t shown)
+{
+	size_t k;
+	fprintf(out, "\n## Published rows not compared\n\nOf %zu rows in the observed file, %zu are figures iaptsim reports (%zu of them in\n"
+		     "the scenario's years, above). The map of groups and measures is in docs/validation.md\n"
+		     "(`iaptsim metrics --nhstt` prints it). The other rows:\n\n"
+		     "| rows | why |\n| --- | --- |\n", r->rows, r->used, shown);
+	fprintf(out, "| %zu | another organisation |\n", r->other_org);
+	fprintf(out, "| %zu | not stated, not known or invalid |\n", r->not_stated);
+	fprintf(out, "| %zu | a breakdown or group not in the map |\n", r->unmapped_group);
+	fprintf(out, "| %zu | a measure or statistic not in the map |\n", r->unmapped_measure);
+	fprintf(out, "| %zu | suppressed or missing value |\n", r->suppressed);
+	fprintf(out, "| %zu | a measure iaptsim does not report for the group (referrals by step) |\n", r->not_reported);
+	fprintf(out, "| %zu | a group the model does not simulate yet |\n", r->not_simulated);
+	if (r->n_not_simulated) {
+		fprintf(out, "\nGroups published but not simulated by this model (rows): ");
+		for (k = 0; k < r->n_not_simulated; k++)
+			fprintf(out, "%s`%s` (%zu)", k ? ", " : "", r->not_simulated_group[k], r->not_simulated_rows[k]);
+		fprintf(out, ".\n");
+	}
+}
+
+/* A markdown cell: '|' would end it */
+static void md_cell(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+/* The map of the published long format, from its one table in code (core/validation/nhstt.c),
+ * so that what the report says is what the reader did. */
+static void map_appendix(FILE *out)
+{
+	size_t n, k;
+	const iapt_nhstt_group_map *g = iapt_nhstt_groups(&n);
+	const iapt_nhstt_measure_map *m;
+	fprintf(out, "\n## The published long format\n\n"
+		     "`--observed` (and `calibrate --targets`) also read NHS England's annual key measures as\n"
+		     "published, gzip-compressed or not (data/nhstt/README.md): columns year, org_type, org_code,\n"
+		     "org_name, variable_type, variable_a, variable_b, measure, statistic, value. The rows of\n"
+		     "org_type England are read (`--org CODE`: those of one organisation). Each row's measure and\n"
+		     "group are matched by the map below (names compared ignoring case; NULL: the file says NULL\n"
+		     "or nothing). A row that does not match (\"Not stated/Not known/Invalid\", a breakdown or\n"
+		     "measure not in the map, a suppressed value `*`, `NULL` or empty, a group this build does\n"
+		     "not simulate) is counted in the report's \"Published rows not compared\", never an error;\n"
+		     "a malformed row (a wrong number of fields, a year or value that is not one) is an error\n"
+		     "naming its file and line. `iaptsim metrics --nhstt` prints the map as CSV, and `iaptsim\n"
+		     "run --format nhstt` writes a run's summary in the same columns (summary_nhstt.csv: the\n"
+		     "mean over replicates as value, then lo95 and hi95, the 2.5th and 97.5th percentiles,\n"
+		     "as extra columns that code selecting columns by name ignores), each group under its\n"
+		     "first published name below, org_code `iaptsim` and org_name the scenario's name.\n\n"
+		     "| measure | statistic | iaptsim metric |\n| --- | --- | --- |\n");
+	m = iapt_nhstt_measures(&k);
+	for (n = 0; n < k; n++)
+		fprintf(out, "| %s | %s | %s |\n", m[n].measure, m[n].statistic, m[n].metric);
+	iapt_nhstt_groups(&n);
+	fprintf(out, "\n| variable_type | variable_a | variable_b | iaptsim group | tolerance |\n| --- | --- | --- | --- | --- |\n");
+	for (k = 0; k < n; k++) {
+		fprintf(out, "| %s | ", g[k].variable_type);
+		md_cell(out, g[k].variable_a ? g[k].variable_a : "NULL");
+		fprintf(out, " | ");
+		md_cell(out, g[k].variable_b ? g[k].variable_b : "NULL");
+		fprintf(out, " | %s | %s |\n", g[k].group, g[k].checked ? "yes" : "");
+	}
+	fprintf(out, "\nNot in the map on purpose: the detailed ethnic groups, the problem descriptors' totals\n"
+		     "(\"All ADSM\", \"... Total\") and \"Other recorded problems\", the pathway rows other than the\n"
+		     "three steps, and the breakdowns iaptsim has no attribute for (waiting time, disability,\n"
+		     "religion, sexual orientation, consultation medium, presenting complaint, care cluster).\n");
+}
+
+/* The report as markdown. The command it names is the one that makes it, without -o:
+ * where it is written does not change it. */
+static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc, const iapt_validation *val,
+		     const iapt_targets_report *rep)
+{
+	char lab[8];
 	size_t k;
 	int i;
 	fprintf(out, "# Validation: %s\n\n", sc->name);
 	fprintf(out, "Generated by\n`iaptsim validate %s --observed %s", sc->path, v->observed);
+	if (v->org)
+		fprintf(out, " --org %s", v->org);
 	if (v->mix)
 		fprintf(out, " --mix %s", v->mix);
 	for (i = 0; i < v->common.sets.n; i++)
@@ -73,16 +170,20 @@ static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc,
 	fprintf(out, "**Tolerance checks: %d of %d within.**\n\n", val->within, val->checks);
 	fprintf(out, "## National figures\n\n| year | measure | published | model | 95%% interval | difference | within tolerance |\n"
 		     "| --- | --- | --- | --- | --- | --- | --- |\n");
-	for (k = 0; k < val->n_figures; k++) {
-		const iapt_validation_row *w = &val->figures[k];
-		fprintf(out, "| %s | %s | %s | %s | %s - %s | %+.2f%s | ", iapt_year_label(w->year, lab), iapt_metric_name(w->metric),
-			fmt_value(f1, sizeof f1, w->metric, w->published), fmt_value(f2, sizeof f2, w->metric, w->model),
-			fmt_value(f3, sizeof f3, w->metric, w->lo95), fmt_value(f4, sizeof f4, w->metric, w->hi95), w->difference,
-			w->in_points ? "" : "%");
-		if (w->checked)
-			fprintf(out, "%s |\n", w->within ? "yes" : "**no**");
-		else
-			fprintf(out, " |\n");
+	for (k = 0; k < val->n_figures; k++)
+		if (val->figures[k].group == IAPT_G_ALL)
+			figure_row(out, &val->figures[k], 0);
+	for (k = 0; k < val->n_figures && val->figures[k].group == IAPT_G_ALL; k++)
+		;
+	if (k < val->n_figures) {
+		fprintf(out, "\n## By group\n\nThe same, group by group. Where a tolerance is set (2017-18 to 2019-20, groups with at\n"
+			     "least 5,000 published finished courses in the year, not the steps of care): recovery\n"
+			     "within 2.5 points, reliable improvement within 3 points.\n\n"
+			     "| year | group | measure | published | model | 95%% interval | difference | within tolerance |\n"
+			     "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (k = 0; k < val->n_figures; k++)
+			if (val->figures[k].group != IAPT_G_ALL)
+				figure_row(out, &val->figures[k], 1);
 	}
 	if (v->mix) {
 		fprintf(out, "\n## Step mix (share of finished courses with a stated step)\n\n"
@@ -94,6 +195,9 @@ static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc,
 				w->checked ? (w->within ? "yes" : "**no**") : "");
 		}
 	}
+	if (rep && rep->shape == IAPT_TARGETS_NHSTT)
+		unmatched(out, rep, val->n_figures);
+	map_appendix(out);
 }
 
 static int run(void *args, int argc, char **argv)
@@ -105,6 +209,7 @@ static int run(void *args, int argc, char **argv)
 	iapt_target *t = NULL;
 	iapt_step_mix *mix = NULL;
 	iapt_validation *val = NULL;
+	iapt_targets_report rep;
 	size_t nm = 0, all;
 	int ex, rc;
 	char *text = NULL;
@@ -118,7 +223,7 @@ static int run(void *args, int argc, char **argv)
 		ex = iapt_cli__input_error("validate: needs --observed FILE.csv (such as data/national_annual.csv)");
 		goto done;
 	}
-	if ((rc = iapt_targets_load(v->observed, &t, &all)) || (v->mix && (rc = iapt_step_mix_load(v->mix, &mix, &nm)))) {
+	if ((rc = iapt_targets_read(v->observed, v->org, &t, &all, &rep)) || (v->mix && (rc = iapt_step_mix_load(v->mix, &mix, &nm)))) {
 		ex = iapt_cli__report(rc == IAPT_EPARSE || rc == IAPT_EIO ? IAPT_EINVAL : rc);
 		goto done;
 	}
@@ -130,7 +235,7 @@ static int run(void *args, int argc, char **argv)
 		ex = iapt_cli__out_of_memory();
 		goto done;
 	}
-	markdown(out, v, sc, val);
+	markdown(out, v, sc, val, &rep);
 	if (fclose(out)) {
 		out = NULL;
 		ex = iapt_cli__out_of_memory();
@@ -163,7 +268,7 @@ done:
 
 const iapt_cli_command iapt_cli_cmd_validate = {
 	.name = "validate",
-	.synopsis = "SCENARIO.yaml --observed FILE.csv [--mix FILE.csv] [-o REPORT.md]",
+	.synopsis = "SCENARIO.yaml --observed FILE.csv[.gz] [--org CODE] [--mix FILE.csv] [-o REPORT.md]",
 	.summary = "the scenario beside every published figure, year by year",
 	.min_args = 1,
 	.max_args = 1,

@@ -82,6 +82,16 @@ int iapt_file__write_atomic(const char *path, const char *data, size_t len);
  * message), as is a file that is or grows larger than max; a missing file is
  * IAPT_ENOTFOUND, an unreadable one IAPT_EINVAL. */
 int iapt_file__read_max(const char *path, size_t max, char **out, size_t *len);
+/* The same, and a gzip file (it starts with the gzip magic bytes 1f 8b; one or more
+ * members, as gzip writes them) is inflated with zlib: *out holds what it holds, at most max
+ * bytes. A damaged, truncated or trailing-garbage gzip file is IAPT_EPARSE "PATH: not a
+ * valid gzip file: REASON"; any other file is returned as it is. */
+int iapt_file__read_gz_max(const char *path, size_t max, char **out, size_t *len);
+/* 1 if data[0..n) starts with the gzip magic bytes. */
+int iapt_gz__is(const char *data, size_t n);
+/* Inflate the gzip data data[0..n) (path names it in messages) into *out, NUL-terminated,
+ * at most max bytes; errors as iapt_file__read_gz_max. */
+int iapt_gz__inflate(const char *path, const char *data, size_t n, size_t max, char **out, size_t *len);
 /* The same with max = IAPT_FILE_MAX_TEXT. */
 int iapt_file__read(const char *path, char **out, size_t *len);
 /* mkdir -p */

@@ -30,7 +30,9 @@ typedef struct iapt_target {
  * - wide: a column year, then one column per metric (group "all"), as in
  *   data/national_annual.csv; empty cells are skipped; columns that are not metrics
  *   are an error unless named source or notes.
- * The year is written 2019 or 2019-20. Errors name the file, line and column. */
+ * The year is written 2019 or 2019-20. Errors name the file, line and column. The file may
+ * be gzip-compressed. The published long format of data/nhstt/ is read by iapt_targets_read
+ * (iaptsim/validation.h), which reads these two shapes too. */
 int iapt_targets_load(const char *path, iapt_target **out, size_t *n);
 /* The same from text in memory (malloc'd; taken over and freed); path names it in messages. */
 int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *n);
