@@ -422,7 +422,7 @@ typedef struct ctx {
 	const char *dir;
 	iapt_buf *b;
 	int chart;
-	table summary, economics, ceac, tornado, comparison, frontier;
+	table summary, economics, ceac, tornado, comparison, frontier, budget;
 	json_t *run;
 	int first, last;
 	iapt_target *pub;
@@ -719,6 +719,71 @@ static void money_chart(ctx *c)
 	bar_chart(c->b, &c->chart, "Costs and benefits by perspective", "Present values over the run and its follow-up, discounted; mean of replicates.",
 		  "perspective", "GBP (present value)", cats, n, groups, 2, v, 1);
 	iapt_buf__printf(c->b, "</section>\n");
+}
+
+/* The Exchequer's net cash position by year (budget_impact.csv): real terms with the
+ * replicates' interval, and cash terms. */
+static void budget_chart(ctx *c)
+{
+	series s[2];
+	int yc, pc, cc, mc, lc, hc, kc;
+	size_t r;
+	char lab[8], desc[400];
+	const char *py;
+	json_t *e;
+	if (!c->budget.nrows)
+		return;
+	yc = col(&c->budget, "year");
+	pc = col(&c->budget, "payer");
+	cc = col(&c->budget, "category");
+	mc = col(&c->budget, "real_mean");
+	lc = col(&c->budget, "real_lo95");
+	hc = col(&c->budget, "real_hi95");
+	kc = col(&c->budget, "cash_mean");
+	if (yc < 0 || pc < 0 || cc < 0 || mc < 0 || lc < 0 || hc < 0 || kc < 0)
+		return;
+	memset(s, 0, sizeof s);
+	e = c->run ? json_object_get(c->run, "economics") : NULL;
+	py = e ? jstr(e, "price_year") : NULL;
+	snprintf(desc, sizeof desc, "GBP at %s prices", py && *py ? py : "the price year");
+	s[0].label = desc;
+	s[0].interval = 1;
+	s[1].label = "GBP of each year (cash)";
+	for (r = 0; r < c->budget.nrows && s[0].n < horizon(c) && s[0].n < MAXP; r++) {
+		int y;
+		if (strcmp(cell(&c->budget, r, pc), "exchequer") || strcmp(cell(&c->budget, r, cc), "net_cash_position"))
+			continue;
+		if (sscanf(cell(&c->budget, r, yc), "%d", &y) != 1)
+			continue;
+		s[0].x[s[0].n] = s[1].x[s[1].n] = y;
+		s[0].y[s[0].n] = num(cell(&c->budget, r, mc));
+		s[0].lo[s[0].n] = num(cell(&c->budget, r, lc));
+		s[0].hi[s[0].n] = num(cell(&c->budget, r, hc));
+		s[1].y[s[1].n] = num(cell(&c->budget, r, kc));
+		s[0].n++;
+		s[1].n++;
+	}
+	if (!s[0].n)
+		return;
+	iapt_buf__printf(c->b, "<section><h2>Budget impact</h2>\n<p>What the Exchequer receives and pays out each year, "
+			       "undiscounted: HMRC's income tax, employee and employer National Insurance on the extra earnings, plus DWP's "
+			       "benefits saved, less support DWP pays for. Employer National Insurance is both the employers' cost and "
+			       "HMRC's receipt. Every payer, category and year, in real and cash terms: <code>budget_impact.csv</code>.</p>\n");
+	line_chart(c->b, &c->chart, "The Exchequer's net cash position by year",
+		   "HMRC receipts plus DWP flows each financial year, undiscounted; mean of replicates with their 95% interval (real terms) and the same in cash terms.",
+		   "GBP a year, undiscounted", s, 2, 1, 1, last_published(c));
+	{
+		int k;
+		iapt_buf__printf(c->b, "<table><thead><tr><th>year</th><th>real terms (%s prices)</th><th>95%% interval</th><th>cash terms</th></tr></thead><tbody>\n",
+				 py && *py ? py : "price year");
+		for (k = 0; k < s[0].n; k++) {
+			char a[32], lo[32], hi[32], m[32];
+			iapt_buf__printf(c->b, "<tr><td>%s</td><td>%s</td><td>%s to %s</td><td>%s</td></tr>\n",
+					 iapt_year_label((int)s[0].x[k], lab), money(a, sizeof a, s[0].y[k]), money(lo, sizeof lo, s[0].lo[k]),
+					 money(hi, sizeof hi, s[0].hi[k]), money(m, sizeof m, s[1].y[k]));
+		}
+		iapt_buf__printf(c->b, "</tbody></table>\n</section>\n");
+	}
 }
 
 /* ---- a comparison: the story, the frontier in words, the increments ---- */
@@ -1464,6 +1529,7 @@ static const char style[] =
 	".params th,.params td{text-align:left}.params td.n,.params th.n{text-align:right}\n"
 	".params td.doc{font-size:.9em}.params td:first-child{min-width:15em}.params tr.set td{font-weight:bold}.v{white-space:nowrap}\n"
 	"table.headline{width:auto}small{color:#333}.note,.prov{font-size:.85em}\n"
+	"section.warning{border:2px solid #000;padding:0 1em;margin:1em 0}\n"
 	"figure.chart{margin:1em 0;break-inside:avoid;page-break-inside:avoid}svg{width:100%;height:auto;font-family:Arial,Helvetica,sans-serif}\n"
 	".chart-title{font-size:14px;font-weight:bold}.x-label,.y-label{font-size:12px}.tick{font-size:10px}.legend{font-size:11px}\n"
 	".grid{stroke:#ddd;stroke-width:1}.axis{stroke:#111;stroke-width:1.2}.line{fill:none;stroke:#111;stroke-width:1.8}.ci{stroke:#555;stroke-width:1.2}\n"
@@ -1510,7 +1576,8 @@ int iapt_report_write(const char *dir)
 	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
-	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0 || (rc = table_load(dir, "frontier.csv", &c.frontier)) < 0)
+	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0 || (rc = table_load(dir, "frontier.csv", &c.frontier)) < 0 ||
+	    (rc = table_load(dir, "budget_impact.csv", &c.budget)) < 0)
 		goto done;
 	rc = IAPT_OK;
 	/* the years of the run, from summary.csv */
@@ -1553,6 +1620,20 @@ int iapt_report_write(const char *dir)
 		iapt_buf__printf(&b, ". Each strategy has a report of its own in its folder.</p>");
 	}
 	iapt_buf__printf(&b, "</header>\n");
+	{
+		/* warnings of the run (run.json): a plugin that changes capacity or reach for free */
+		json_t *w = json_object_get(c.run, "warnings");
+		size_t i;
+		if (json_array_size(w)) {
+			iapt_buf__printf(&b, "<section class=\"warning\"><h2>Warning</h2><ul>");
+			for (i = 0; i < json_array_size(w); i++) {
+				iapt_buf__printf(&b, "<li>");
+				esc(&b, json_string_value(json_array_get(w, i)) ? json_string_value(json_array_get(w, i)) : "");
+				iapt_buf__printf(&b, "</li>");
+			}
+			iapt_buf__printf(&b, "</ul><p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p></section>\n");
+		}
+	}
 	if (c.summary.nrows)
 		headline(&c);
 	if (c.comparison.nrows) {
@@ -1569,6 +1650,7 @@ int iapt_report_write(const char *dir)
 	pathway_charts(&c);
 	workforce_section(&c);
 	money_chart(&c);
+	budget_chart(&c);
 	ceac_chart(&c);
 	tornado_chart(&c);
 	plugins_and_uncertainty(&c);
@@ -1618,6 +1700,7 @@ done:
 	table_free(&c.tornado);
 	table_free(&c.comparison);
 	table_free(&c.frontier);
+	table_free(&c.budget);
 	free(c.pub);
 	json_decref(c.run);
 	return rc;
