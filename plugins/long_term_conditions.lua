@@ -15,10 +15,23 @@
 -- integrated_share of all services in full_year. A referral with an LTC seen in an
 -- integrated service is treated there; optionally only for some conditions. It reports the
 -- LTC referrals by condition and how many were seen in integrated services.
+--
+-- Integration costs what it costs (docs/economics.md, "Budget impact"; docs/plugins.md):
+--   * set-up, setup_cost_per_service, once for each service in the year it is integrated
+--     (the time of therapists and physical-health teams to build the joint pathway, and the
+--     LTC top-up training of its therapists);
+--   * running, liaison_sessions high-intensity sessions' worth of therapist time
+--     (cost.hi_session, Radhakrishnan et al. 2013) for each person with an LTC who enters
+--     treatment in an integrated service: joint case review and liaison with their physical
+--     care team, over and above the therapy the core model costs already.
+-- Both go to the ledger as `integration` costs borne by the NHS. The amounts are assumptions
+-- until the NHS England early-implementer funding of 2016-18 per site (22 wave-one
+-- projects, 2016-17) is transcribed: set them from a local budget where one is known.
 
 local share_now = 0    -- share of services integrated in the year in force
 local last_service = 0 -- services 1..last_service are integrated this year
 local only = nil       -- a single condition, or nil for all
+local integrated_so_far = 0 -- services integrated in earlier years (set-up paid)
 
 return {
   name = "long_term_conditions",
@@ -35,6 +48,10 @@ return {
       doc = "Conditions the integrated pathway takes: all, or one of them" },
     integrated_effect = { default = 1, min = 0, max = 3,
       doc = "Multiplier on the response to treatment in an integrated service (1: as any service; assumed, no published figure)" },
+    setup_cost_per_service = { default = 100000, min = 0, max = 1e8,
+      doc = "One-off cost of integrating a service with physical care, GBP of the run's price year, booked in the year it is integrated (to source against the NHS England early-implementer funding of 2016-18 per site; assumed)" },
+    liaison_sessions = { default = 1, min = 0, max = 20,
+      doc = "Therapist time for liaison with physical care per person with an LTC entering treatment in an integrated service, in high-intensity sessions (cost.hi_session, Radhakrishnan et al. 2013); assumed" },
   },
 
   metrics = {
@@ -46,6 +63,7 @@ return {
     ltc_referrals_other = { kind = "count", doc = "Referrals with another long-term condition" },
     integrated_referrals = { kind = "count", doc = "Referrals with a long-term condition seen in an integrated service" },
     integrated_services_pct = { kind = "level", doc = "Percentage of services integrated with physical care in the year" },
+    services_integrated_new = { kind = "count", doc = "Services integrated with physical care in the year (set-up paid), national" },
   },
 
   setup = function(ctx, opts)
@@ -70,6 +88,19 @@ return {
     end
     last_service = math.floor(share_now * ctx.n_services + 0.5)
     ctx:metric("integrated_services_pct", 100 * last_service / ctx.n_services)
+    if last_service > integrated_so_far then
+      -- a simulated service stands for 1 / population_scale services, as its people do
+      local new = last_service - integrated_so_far
+      ctx:flow("integration", "nhs", -new * o.setup_cost_per_service)
+      ctx:metric("services_integrated_new", new)
+      integrated_so_far = last_service
+    end
+  end,
+
+  on_discharge = function(ctx, person)
+    if person.ltc and person.integrated and person.entered then
+      ctx:flow("integration", "nhs", -ctx.options.liaison_sessions * ctx:price_of("cost.hi_session"))
+    end
   end,
 
   on_referral = function(ctx, person)

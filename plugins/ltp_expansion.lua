@@ -58,6 +58,10 @@ return {
       doc = "Financial year the expansion starts from: its referrals and workforce are the baseline" },
     entering_per_referral = { default = 0.69, min = 0.01, max = 1,
       doc = "People entering treatment per referral (NHS Digital 2019-20: 1,170,000 / 1,694,790 = 0.69)" },
+    target_finished = { default = 0, min = 0, max = 1e7,
+      doc = "Finished (completed) courses in target_year; when above 0 it sets target_entering = target_finished / finished_per_entering (NHS England 2025: 915,000 a year by 2028-29)" },
+    finished_per_entering = { default = 0.551, min = 0.01, max = 1,
+      doc = "Finished courses per person entering treatment (NHS England 2022-23, the last year both are published: 672,193 / 1,220,000 = 0.551)" },
     plan_workforce = { default = true,
       doc = "Plan trainee intakes so that capacity grows with entering treatment (false: referrals only)" },
   },
@@ -75,6 +79,11 @@ return {
     end
     if s < ctx.first_year then
       error(("start_year %d is before the scenario's first year %d"):format(s, ctx.first_year))
+    end
+    if opts.target_finished > 0 then
+      -- a plan set in completed courses (the NHS TT targets from 2023) becomes one in
+      -- people entering treatment at the published ratio of the two
+      opts.target_entering = opts.target_finished / opts.finished_per_entering
     end
     local last = math.max(ctx.last_year, t)
     local base = ctx:get("referrals.annual", s) * opts.entering_per_referral

@@ -47,7 +47,8 @@ LD_LIBRARY_PATH=$(pkg-config --variable=libdir iaptsim) ./cm/national_recovery "
 for f in "$share"/scenarios/*.yaml; do
   "$prefix/bin/iaptsim" run "$f" --replicates 1 --scale 0.005 -o "out/$(basename "$f" .yaml)" -q ||
     { echo "install_test: the installed command failed on $f"; exit 1; }
-  [ -s "out/$(basename "$f" .yaml)/summary.csv" ]
+  # a scenario with compare_to: runs as a comparison (comparison.csv, a folder per strategy)
+  [ -s "out/$(basename "$f" .yaml)/summary.csv" ] || [ -s "out/$(basename "$f" .yaml)/comparison.csv" ]
 done
 cat shared.txt
 echo "install_test: installed to a temporary prefix; the example built with pkg-config (shared, static) and find_package, and ran"

@@ -104,6 +104,85 @@ START_TEST(price_index_matches_data_file)
 }
 END_TEST
 
+/* The GDP deflator in core/econ/econ.c is the one in data/gdp_deflator.csv, year by year. */
+START_TEST(gdp_deflator_matches_data_file)
+{
+	FILE *f = fopen(IAPT_TEST_DATA "/../../data/gdp_deflator.csv", "r");
+	char line[512];
+	int rows = 0, y, y2, first, last;
+	double pct, prev, cur;
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
+	while (fgets(line, sizeof line, f)) {
+		ck_assert_int_eq(sscanf(line, "%d-%d,%lf,", &y, &y2, &pct), 3);
+		ck_assert_int_eq(iapt_gdp_deflator_level(y - 1, &prev), 0);
+		ck_assert_int_eq(iapt_gdp_deflator_level(y, &cur), 0);
+		ck_assert_msg(fabs(cur / prev - 1 - pct / 100) < 1e-12, "%d: deflator change %.6f%%, data file %.6f%%", y,
+			      100 * (cur / prev - 1), pct);
+		rows++;
+	}
+	fclose(f);
+	iapt_gdp_deflator_info(&first, &last, NULL);
+	ck_assert_int_eq(rows, last - first);
+}
+END_TEST
+
+/* Cash terms by hand, price year 2019-20: GBP 1 of 2021-22 spending outside the NHS is
+ * 1.056 x 0.999 in cash (GDP deflator +5.6% in 2020-21, -0.1% in 2021-22); inside the NHS
+ * 1.0249 x 1.0258 (NHS index +2.49%, +2.58%); after the last published year, 2% a year. */
+START_TEST(cash_factor_by_hand)
+{
+	double f;
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_HMRC, 2021, 2019, &f), 0);
+	ck_rel(f, 1.056 * 0.999);
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_DWP, 2021, 2019, &f), 0);
+	ck_rel(f, 1.056 * 0.999);
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_NHS, 2021, 2019, &f), 0);
+	ck_rel(f, 1.0249 * 1.0258);
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_INDIVIDUALS, 2019, 2019, &f), 0);
+	ck_assert(f == 1);
+	/* 2024-25 to 2026-27: two projected years */
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_EMPLOYERS, 2026, 2024, &f), 0);
+	ck_rel(f, 1.02 * 1.02);
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_NHS, 2026, 2024, &f), 0);
+	ck_rel(f, 1.02 * 1.02);
+	/* back in time: 2019-20 prices in 2018-19 cash */
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_HMRC, 2018, 2019, &f), 0);
+	ck_rel(f, 1 / 1.024);
+	ck_assert_int_eq(iapt_price_cash_factor(IAPT_PAYER_HMRC, 2007, 2019, &f), IAPT_ERANGE);
+	ck_assert_str_eq(iapt_error_last()->message, "year 2007-08 is before the price series' first year, 2008-09");
+	ck_assert_int_eq(iapt_price_cash_factor(9, 2019, 2019, &f), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "payer 9 is not one of the 5 payers");
+}
+END_TEST
+
+/* Every money cell has one payer: transfers sit with HMRC or DWP on the Exchequer's side and
+ * with individuals or employers on the other; employer NI is the employers' cost. */
+START_TEST(payers)
+{
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS), IAPT_PAYER_NHS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_INTEGRATION, IAPT_PERSP_NHS), IAPT_PAYER_NHS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), IAPT_PAYER_NHS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER), IAPT_PAYER_DWP);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_EMPLOYMENT_SUPPORT, IAPT_PERSP_EXCHEQUER), IAPT_PAYER_DWP);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER), IAPT_PAYER_HMRC);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER), IAPT_PAYER_HMRC);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER), IAPT_PAYER_HMRC);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL), IAPT_PAYER_EMPLOYERS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_SICKNESS_ABSENCE, IAPT_PERSP_SOCIETAL), IAPT_PAYER_EMPLOYERS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_INCOME_TAX, IAPT_PERSP_SOCIETAL), IAPT_PAYER_INDIVIDUALS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_SOCIETAL), IAPT_PAYER_INDIVIDUALS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL), IAPT_PAYER_INDIVIDUALS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL), IAPT_PAYER_INDIVIDUALS);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_QALYS, IAPT_PERSP_NHS), -1);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT__COUNT, IAPT_PERSP_NHS), -1);
+	ck_assert_str_eq(iapt_payer_name(IAPT_PAYER_HMRC), "hmrc");
+	ck_assert_str_eq(iapt_category_name(IAPT_CAT_EMPLOYER_NI), "employer_ni");
+	ck_assert(iapt_category_is_programme_cost(IAPT_CAT_INTEGRATION));
+	ck_assert(!iapt_category_is_programme_cost(IAPT_CAT_INCOME_TAX));
+}
+END_TEST
+
 /* ---- appraisal on a ledger written by hand ---- */
 
 #define F(f, y, c, t) f[((size_t)(y) * IAPT_CAT__COUNT + (size_t)(c)) * IAPT_PERSP__COUNT + (size_t)(t)]
@@ -116,8 +195,12 @@ static void hand_ledger(double *f)
 	for (y = 1; y <= 2; y++) {
 		F(f, y, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) = 300;
 		F(f, y, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL) = -300;
-		F(f, y, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER) = 200;
-		F(f, y, IAPT_CAT_TAX, IAPT_PERSP_SOCIETAL) = -200;
+		F(f, y, IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER) = 100;
+		F(f, y, IAPT_CAT_INCOME_TAX, IAPT_PERSP_SOCIETAL) = -100;
+		F(f, y, IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER) = 60;
+		F(f, y, IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_SOCIETAL) = -60;
+		F(f, y, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER) = 40;
+		F(f, y, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL) = -40;
 		F(f, y, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL) = 800;
 		F(f, y, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS) = 100;
 		F(f, y, IAPT_CAT_QALYS, IAPT_PERSP_NHS) = 0.1;
@@ -152,7 +235,7 @@ START_TEST(appraisal_by_hand)
 	ck_rel(nhs[IAPT_E_COST_PER_QALY], 4264.004914004913);
 	ck_rel(nhs[IAPT_E_NMB_FIRST], 2989.3579780158234);
 	ck_assert(isnan(nhs[IAPT_E_PAYBACK_YEARS])); /* never back in 3 years */
-	/* Exchequer: + benefits 300 + tax 200 a year; pays back 420.29 into year 2's 560.11 */
+	/* Exchequer: + benefits 300 + tax 200 (income tax 100, NI 60 and 40) a year; pays back 420.29 into year 2's 560.11 */
 	ck_rel(ex[IAPT_E_PV_BENEFITS], 1139.816565147378);
 	ck_rel(ex[IAPT_E_BCR], 1.139816565147378);
 	ck_rel(ex[IAPT_E_NPV], 139.81656514737801);
@@ -162,7 +245,9 @@ START_TEST(appraisal_by_hand)
 	ck_rel(soc[IAPT_E_BCR], 13.10789049919485);
 	ck_rel(soc[IAPT_E_PAYBACK_YEARS], 1.15);
 	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_BENEFITS] == 0);
-	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_TAX] == 0);
+	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_INCOME_TAX] == 0);
+	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_EMPLOYEE_NI] == 0);
+	ck_assert(soc[IAPT_E__FIXED + 1 + IAPT_CAT_EMPLOYER_NI] == 0);
 	/* optimism bias uplifts programme costs only */
 	e.optimism_bias = 0.2;
 	ck_assert_int_eq(iapt_econ_appraise(&e, f, 3, o), 0);
@@ -241,12 +326,14 @@ START_TEST(ledger_conservation)
 		 * the Exchequer's */
 		for (y = 0; y < n_ly; y++)
 			for (co = 2019; co <= 2020; co++) {
-				double b = 0, tx = 0;
+				double b = 0, tx[3] = {0, 0, 0};
 				for (t = 0; t < IAPT_PERSP__COUNT; t++) {
 					b += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_BENEFITS, t);
-					tx += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_TAX, t);
+					tx[0] += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_INCOME_TAX, t);
+					tx[1] += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_EMPLOYEE_NI, t);
+					tx[2] += iapt_results_ledger(res, rep, 2019 + y, co, IAPT_CAT_EMPLOYER_NI, t);
 				}
-				ck_assert(fabs(b) < 1e-6 && fabs(tx) < 1e-6);
+				ck_assert(fabs(b) < 1e-6 && fabs(tx[0]) < 1e-6 && fabs(tx[1]) < 1e-6 && fabs(tx[2]) < 1e-6);
 			}
 		/* training spend is in its year, and only there */
 		ck_assert(iapt_results_ledger(res, rep, 2019, 2019, IAPT_CAT_TRAINING, IAPT_PERSP_NHS) < 0);
@@ -362,13 +449,22 @@ START_TEST(integrated_care)
 	cohort h;
 	double f;
 	run_cohort(&h, "ltc.integrated_share=1\nltc.integrated_employment_gain=1\nmoney.earnings_annual=12000\n"
-		       "money.tax_annual=1200\nmoney.benefits_annual=2400\n", &c, 5);
+		       "money.income_tax_annual=700\nmoney.employee_ni_annual=300\nmoney.employer_ni_annual=200\n"
+		       "money.benefits_annual=2400\n", &c, 5);
 	iapt_price_convert(1, 2019, 2013, &f);
 	ck_rel(total(&h, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS), 5 * 360 * f);
 	/* in work for all 24 months on treatment, unemployed on the natural course */
 	iapt_price_convert(1, 2019, 2013, &f);
 	ck_rel(total(&h, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL), 5 * 24 * 12000 * f / 12);
-	ck_rel(total(&h, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER), 5 * 24 * 1200 * f / 12);
+	/* the tax of GBP 1,200 a year, split: each part in its own category, and HMRC's three
+	 * receipts add up to the single figure the ledger held before the split */
+	ck_rel(total(&h, IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER), 5 * 24 * 700 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER), 5 * 24 * 300 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER), 5 * 24 * 200 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER) + total(&h, IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER) +
+		       total(&h, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER),
+	       5 * 24 * 1200 * f / 12);
+	ck_rel(total(&h, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL), -5 * 24 * 200 * f / 12);
 	ck_rel(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER), 5 * 24 * 2400 * f / 12);
 	ck_rel(total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL), -5 * 24 * 2400 * f / 12);
 	free_cohort(&h);
@@ -439,7 +535,7 @@ START_TEST(employment_while_well)
 	cohort h;
 	double months = 0, got, f;
 	int m;
-	run_cohort(&h, "employment.find_work_monthly_well=0.05\nmoney.benefits_annual=1200\nmoney.tax_annual=0\n",
+	run_cohort(&h, "employment.find_work_monthly_well=0.05\nmoney.benefits_annual=1200\nmoney.income_tax_annual=0\nmoney.employee_ni_annual=0\nmoney.employer_ni_annual=0\n",
 		   &c, 20000);
 	for (m = 0; m < 24; m++)
 		months += 1 - pow(0.95, m);
@@ -524,6 +620,9 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, custom_schedule_from_yaml);
 	tcase_add_test(tc, price_index);
 	tcase_add_test(tc, price_index_matches_data_file);
+	tcase_add_test(tc, gdp_deflator_matches_data_file);
+	tcase_add_test(tc, cash_factor_by_hand);
+	tcase_add_test(tc, payers);
 	tcase_add_test(tc, appraisal_by_hand);
 	tcase_add_test(tc, appraisal_crossing_year_30);
 	tcase_add_test(tc, ledger_conservation);

@@ -399,7 +399,9 @@ START_TEST(employment_same_paths_same_statuses)
 				for (t = 0; t < IAPT_PERSP__COUNT; t++) {
 					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_BENEFITS, t) == 0);
 					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_EARNINGS, t) == 0);
-					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_TAX, t) == 0);
+					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_INCOME_TAX, t) == 0);
+					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_EMPLOYEE_NI, t) == 0);
+					ck_assert(iapt_results_ledger(r, rep, y, c, IAPT_CAT_EMPLOYER_NI, t) == 0);
 				}
 	iapt_results_free(r);
 	r = run(small, 1);

@@ -360,7 +360,7 @@ START_TEST(long_term_conditions_saves_and_employs)
 		entered += iapt_results_value(a, 2019, IAPT_G_LTC_YES, IAPT_M_ENTERED_TREATMENT, rep);
 		d_phys += ledger_sum(a, rep, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS) - ledger_sum(b, rep, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS);
 		d_benefits += ledger_sum(a, rep, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) - ledger_sum(b, rep, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER);
-		d_tax += ledger_sum(a, rep, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER) - ledger_sum(b, rep, IAPT_CAT_TAX, IAPT_PERSP_EXCHEQUER);
+		d_tax += ledger_sum(a, rep, IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER) - ledger_sum(b, rep, IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER);
 	}
 	/* GBP 360 (2019-20 prices, the run's) for each person with an LTC who entered treatment */
 	saving = 360.0 * entered;

@@ -19,11 +19,27 @@ START_TEST(tolerances)
 	ck_assert_double_eq(iapt_validation_tolerance(2019, IAPT_M_RELIABLE_RECOVERY_PCT, &rel), 1.5);
 	ck_assert_double_eq(iapt_validation_tolerance(2019, IAPT_M_FINISHED_COURSE, &rel), 0.05);
 	ck_assert_int_eq(rel, 1);
-	/* outside 2017-18 to 2019-20, and metrics without one */
+	/* the out-of-sample years to 2024-25 (issue 18): entered and finished within 5%, mean
+	 * sessions within 0.4; and 2012-13 recovery within 1 point */
+	ck_assert_double_eq(iapt_validation_tolerance(2020, IAPT_M_FINISHED_COURSE, &rel), 0.05);
+	ck_assert_int_eq(rel, 1);
+	ck_assert_double_eq(iapt_validation_tolerance(2024, IAPT_M_RECOVERY_PCT, &rel), 1.5);
+	ck_assert_double_eq(iapt_validation_tolerance(2018, IAPT_M_ENTERED_TREATMENT, &rel), 0.05);
+	ck_assert_int_eq(rel, 1);
+	ck_assert_double_eq(iapt_validation_tolerance(2021, IAPT_M_MEAN_SESSIONS_FINISHED, &rel), 0.4);
+	ck_assert_int_eq(rel, 0);
+	ck_assert_double_eq(iapt_validation_tolerance(2012, IAPT_M_RECOVERY_PCT, &rel), 1.0);
+	/* outside those years, and metrics without one */
 	ck_assert_double_eq(iapt_validation_tolerance(2016, IAPT_M_RECOVERY_PCT, &rel), 0);
 	ck_assert_int_eq(rel, 0);
-	ck_assert_double_eq(iapt_validation_tolerance(2020, IAPT_M_FINISHED_COURSE, &rel), 0);
-	ck_assert_double_eq(iapt_validation_tolerance(2018, IAPT_M_ENTERED_TREATMENT, &rel), 0);
+	ck_assert_double_eq(iapt_validation_tolerance(2012, IAPT_M_FINISHED_COURSE, &rel), 0);
+	ck_assert_double_eq(iapt_validation_tolerance(2025, IAPT_M_RECOVERY_PCT, &rel), 0);
+	ck_assert_double_eq(iapt_validation_tolerance(2019, IAPT_M_REFERRALS_RECEIVED, &rel), 0);
+	ck_assert_str_eq(iapt_validation_year_role(2019), "fitted");
+	ck_assert_str_eq(iapt_validation_year_role(2018), "partly fitted");
+	ck_assert_str_eq(iapt_validation_year_role(2012), "assumed inputs");
+	ck_assert_str_eq(iapt_validation_year_role(2020), "out of sample");
+	ck_assert_str_eq(iapt_validation_year_role(2025), "projection");
 	ck_assert_int_eq(iapt_validation_is_rate(IAPT_M_RECOVERY_PCT), 1);
 	ck_assert_int_eq(iapt_validation_is_rate(IAPT_M_MEAN_SESSIONS_FINISHED), 1);
 	ck_assert_int_eq(iapt_validation_is_rate(IAPT_M_MEAN_WAIT_WEEKS), 1);
@@ -54,8 +70,8 @@ START_TEST(planted_figures)
 	fc18 = model(res, 2018, IAPT_G_ALL, IAPT_M_FINISHED_COURSE);
 	fc19 = model(res, 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE);
 	/* recovery as the model has it (within); reliable improvement 2 points above (not);
-	 * finished courses 4% below the model (within) and 6% (not); entered treatment (no
-	 * tolerance); a year outside the run (left out) */
+	 * finished courses 4% below the model (within) and 6% (not); entered treatment far
+	 * from the model (a check since issue 18: not within); a year outside the run (left out) */
 	t[0] = (iapt_target){2018, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rec, 1};
 	t[1] = (iapt_target){2019, IAPT_G_ALL, IAPT_M_RELIABLE_IMPROVEMENT_PCT, ri + 2, 1};
 	t[2] = (iapt_target){2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, fc19 / 1.04, 1};
@@ -73,7 +89,7 @@ START_TEST(planted_figures)
 	ck_assert_int_eq(iapt_validation_run(&v, res, t, 6, mix, 3), 0);
 	ck_assert_uint_eq(v->n_figures, 5);
 	ck_assert_uint_eq(v->n_mix, 6);
-	ck_assert_int_eq(v->checks, 10);
+	ck_assert_int_eq(v->checks, 11);
 	{
 		double m[3], sum, pub[3] = {40, 35, 25};
 		int g, within = 0;
@@ -100,7 +116,7 @@ START_TEST(planted_figures)
 	ck_assert(v->figures[2].checked && v->figures[2].within && !v->figures[2].in_points && v->figures[2].relative);
 	ck_assert_double_eq_tol(v->figures[2].difference, 4, 1e-9); /* per cent */
 	ck_assert(v->figures[3].checked && !v->figures[3].within);
-	ck_assert(!v->figures[4].checked && v->figures[4].tolerance == 0);
+	ck_assert(v->figures[4].checked && !v->figures[4].within && v->figures[4].relative);
 	ck_assert_int_eq(v->figures[4].metric, IAPT_M_ENTERED_TREATMENT);
 	ck_assert_int_eq(v->mix[1].group, IAPT_G_STEP_LI_THEN_HI);
 	ck_assert_double_eq_tol(v->mix[0].published + v->mix[1].published + v->mix[2].published, 100, 1e-9);

@@ -638,6 +638,78 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 	free(scr);
 }
 
+/* The Exchequer's net cash position by year (budget_impact.csv), undiscounted. */
+void iapt_cli__print_budget(const iapt_scenario *sc, const iapt_results *res)
+{
+	const iapt_econ_settings *e = iapt_results_econ_settings(res);
+	int r, reps = iapt_results_replicates(res), ly, h = iapt_output_horizon_years(&res, 1);
+	double *v = malloc((size_t)reps * sizeof *v), *scr = malloc((size_t)reps * sizeof *scr);
+	char lab[8], a[32], lo[32], hi[32], cash[32], nhs[32], in[80];
+	if (!v || !scr) {
+		free(v);
+		free(scr);
+		return;
+	}
+	printf("\nbudget impact, undiscounted (budget_impact.csv); mean of %d replicate%s\n", reps, reps == 1 ? "" : "s");
+	printf("%-9s %22s %30s %22s %22s\n", "year", "Exchequer, real", "95% interval", "Exchequer, cash", "NHS, real");
+	for (ly = 0; ly < h; ly++) {
+		int y = sc->first_year + ly;
+		iapt_summary s;
+		double f = NAN, m;
+		for (r = 0; r < reps; r++)
+			v[r] = iapt_output_exchequer_net(res, r, y);
+		iapt_stats_summarise(v, (size_t)reps, scr, &s);
+		if (iapt_price_cash_factor(IAPT_PAYER_HMRC, y, e->price_year, &f))
+			f = NAN;
+		if (isfinite(s.lo95))
+			snprintf(in, sizeof in, "%s to %s", iapt_format_money(lo, sizeof lo, s.lo95), iapt_format_money(hi, sizeof hi, s.hi95));
+		else
+			snprintf(in, sizeof in, "%s", "");
+		for (r = 0, m = 0; r < reps; r++)
+			m += iapt_output_budget_flow(res, r, y, IAPT_PAYER_NHS, -1);
+		printf("%-9s %22s %30s %22s %22s\n", iapt_year_label(y, lab), iapt_format_money(a, sizeof a, s.mean), in,
+		       iapt_format_money(cash, sizeof cash, s.mean * f), iapt_format_money(nhs, sizeof nhs, m / reps));
+	}
+	printf("(Exchequer net cash position: HMRC's income tax, employee and employer NI received plus DWP's benefits saved, less\n"
+	       " support paid; real: GBP at %s prices; cash: GBP of each year by the GDP deflator; NHS: its costs net of savings)\n",
+	       iapt_year_label(e->price_year, lab));
+	free(v);
+	free(scr);
+}
+
+/* 1 if the line of length n starting at line is a "warning: " already in an earlier
+ * replicate's log: a warning is about the scenario, said once. */
+static int warned_before(const iapt_results *res, int rep, const char *line, size_t n)
+{
+	int r;
+	for (r = 0; r < rep; r++) {
+		const char *log = iapt_results_log(res, r), *at;
+		for (at = log ? strstr(log, line) : NULL; at; at = strstr(at + 1, line))
+			if ((at == log || at[-1] == '\n') && (at[n] == '\n' || !at[n]) && !strncmp(at, line, n))
+				return 1;
+	}
+	return 0;
+}
+
+void iapt_cli__print_warnings(const iapt_results *res, const char *who)
+{
+	int r;
+	for (r = 0; r < iapt_results_replicates(res); r++) {
+		const char *log = iapt_results_log(res, r), *nl;
+		for (; log && *log; log = nl + 1) {
+			char line[512];
+			nl = strchr(log, '\n');
+			if (!nl)
+				nl = log + strlen(log) - 1;
+			if (strncmp(log, "warning: ", 9))
+				continue;
+			snprintf(line, sizeof line, "%.*s", (int)(nl - log), log);
+			if (!warned_before(res, r, line, strlen(line)))
+				fprintf(stderr, "iaptsim: %s: %s\n", who, line);
+		}
+	}
+}
+
 void iapt_cli__print_logs(const iapt_results *res)
 {
 	int r;
@@ -647,6 +719,13 @@ void iapt_cli__print_logs(const iapt_results *res)
 			nl = strchr(log, '\n');
 			if (!nl)
 				nl = log + strlen(log) - 1;
+			if (!strncmp(log, "warning: ", 9)) {
+				char line[512];
+				snprintf(line, sizeof line, "%.*s", (int)(nl - log), log);
+				if (!warned_before(res, r, line, strlen(line)))
+					fprintf(stderr, "iaptsim: %s\n", line);
+				continue;
+			}
 			fprintf(stderr, "[replicate %d] %.*s\n", r + 1, (int)(nl - log), log);
 		}
 	}

@@ -189,6 +189,9 @@ int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, c
 /* Tables on stdout. */
 void iapt_cli__print_table(const iapt_scenario *sc, const iapt_results *res);
 void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res);
+void iapt_cli__print_budget(const iapt_scenario *sc, const iapt_results *res);
+/* Each "warning: " line of the replicates' logs once, on stderr, after "iaptsim: WHO: ". */
+void iapt_cli__print_warnings(const iapt_results *res, const char *who);
 /* What plugins logged (print, ctx:log), replicate by replicate, on stderr. */
 void iapt_cli__print_logs(const iapt_results *res);
 /* Money for people: 1.23bn, 456.7m, 12.3k, NA. */

@@ -438,8 +438,11 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 	free(cmdline);
 	if (rc)
 		ex = iapt_cli__report(rc);
-	else if (!a->quiet)
+	else if (!a->quiet) {
+		for (s = 0; s < n; s++) /* a plugin that changes services for free (docs/plugins.md, Costs) */
+			iapt_cli__print_warnings(res[s], sc[s]->name);
 		ex = print_increments(sc, res, n, dir);
+	}
 	free_all(sc, res, folders, n);
 	return ex;
 }

@@ -91,6 +91,48 @@ static void unmatched(FILE *out, const iapt_targets_report *r, size_t shown)
 	}
 }
 
+/* One row a year: what the year is to the calibration (iapt_validation_year_role) and the
+ * six national figures issue 18 checks, "model (published)", in bold where outside the
+ * tolerance. */
+static void year_table(FILE *out, const iapt_scenario *sc, const iapt_validation *val)
+{
+	static const int metrics[] = {IAPT_M_ENTERED_TREATMENT, IAPT_M_FINISHED_COURSE, IAPT_M_RECOVERY_PCT,
+				      IAPT_M_RELIABLE_RECOVERY_PCT, IAPT_M_RELIABLE_IMPROVEMENT_PCT, IAPT_M_MEAN_SESSIONS_FINISHED};
+	char lab[8], f1[48], f2[48];
+	size_t k, m;
+	int y;
+	fprintf(out, "## Year by year\n\n"
+		     "Each cell is model (published); bold where outside its tolerance, a dash where nothing is\n"
+		     "published. The year's role: *fitted*, the year the national parameters are calibrated on;\n"
+		     "*partly fitted*, the years of the group-effect fit (and whose reliable recovery\n"
+		     "treatment.effect_hi was retuned to keep in tolerance); *assumed inputs*, years whose service\n"
+		     "features are assumed paths (docs/calibration.md); *out of sample*, years no fit uses;\n"
+		     "*projection*, years after the last published one.\n\n"
+		     "| year | role | entered | finished | recovery %% | reliable recovery %% | reliable improvement %% | mean sessions |\n"
+		     "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+	for (y = sc->first_year; y <= sc->last_year; y++) {
+		fprintf(out, "| %s | %s |", iapt_year_label(y, lab), iapt_validation_year_role(y));
+		for (m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+			const iapt_validation_row *w = NULL;
+			for (k = 0; k < val->n_figures; k++)
+				if (val->figures[k].year == y && val->figures[k].group == IAPT_G_ALL && val->figures[k].metric == metrics[m])
+					w = &val->figures[k];
+			if (!w) {
+				fprintf(out, " - |");
+				continue;
+			}
+			fmt_value(f1, sizeof f1, w->metric, w->model);
+			fmt_value(f2, sizeof f2, w->metric, w->published);
+			if (w->checked && !w->within)
+				fprintf(out, " **%s (%s)** |", f1, f2);
+			else
+				fprintf(out, " %s (%s) |", f1, f2);
+		}
+		fprintf(out, "\n");
+	}
+	fprintf(out, "\n");
+}
+
 /* A markdown cell: '|' would end it */
 static void md_cell(FILE *out, const char *s)
 {
@@ -162,12 +204,15 @@ static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc,
 		IAPTSIM_VERSION, sc->seed, sc->replicates, sc->population_scale);
 	fprintf(out, "Model values are means over replicates, with the 2.5th and 97.5th percentiles. Differences\n"
 		     "are model - published: in points for rates, in per cent for counts. Where a tolerance is\n"
-		     "set (2017-18 to 2019-20: recovery, reliable improvement and reliable recovery within 1.5\n"
-		     "points, finished courses within 5%%, each step's share of finished courses within 3\n"
-		     "points), the last column says whether the model is within it. Each published year's source,\n"
+		     "set (2017-18 to 2024-25: recovery, reliable improvement and reliable recovery within 1.5\n"
+		     "points, people entering treatment and finished courses within 5%%, mean sessions within\n"
+		     "0.4, each step's share of finished courses within 3 points; 2012-13: recovery within 1\n"
+		     "point), the last column says whether the model is within it. Each published year's source,\n"
 		     "and its caveats, are in the `source` column of the observed file (2012-13, for one, counted\n"
 		     "only referrals received in the year, so its finished courses are an undercount).\n\n");
 	fprintf(out, "**Tolerance checks: %d of %d within.**\n\n", val->within, val->checks);
+	if (sc->last_year > sc->first_year)
+		year_table(out, sc, val);
 	fprintf(out, "## National figures\n\n| year | measure | published | model | 95%% interval | difference | within tolerance |\n"
 		     "| --- | --- | --- | --- | --- | --- | --- |\n");
 	for (k = 0; k < val->n_figures; k++)
@@ -176,7 +221,7 @@ static void markdown(FILE *out, const validate_args *v, const iapt_scenario *sc,
 	for (k = 0; k < val->n_figures && val->figures[k].group == IAPT_G_ALL; k++)
 		;
 	if (k < val->n_figures) {
-		fprintf(out, "\n## By group\n\nThe same, group by group. Where a tolerance is set (2017-18 to 2019-20, groups with at\n"
+		fprintf(out, "\n## By group\n\nThe same, group by group. Where a tolerance is set (2017-18 to 2024-25, groups with at\n"
 			     "least 5,000 published finished courses in the year, not the steps of care): recovery\n"
 			     "within 2.5 points, reliable improvement within 3 points.\n\n"
 			     "| year | group | measure | published | model | 95%% interval | difference | within tolerance |\n"

@@ -109,6 +109,85 @@ int iapt_unit_price_year(const char *unit)
 	return y;
 }
 
+/* ---- payers and cash terms ---- */
+
+static const char *const payer_names[IAPT_PAYER__COUNT] = {"nhs", "dwp", "hmrc", "employers", "individuals"};
+
+const char *iapt_payer_name(int p)
+{
+	return p >= 0 && p < IAPT_PAYER__COUNT ? payer_names[p] : "?";
+}
+
+static int is_tax(int c)
+{
+	return c == IAPT_CAT_INCOME_TAX || c == IAPT_CAT_EMPLOYEE_NI || c == IAPT_CAT_EMPLOYER_NI;
+}
+
+int iapt_econ_payer(int c, int tag)
+{
+	if (c < 0 || c >= IAPT_CAT__COUNT || c == IAPT_CAT_QALYS || tag < 0 || tag >= IAPT_PERSP__COUNT)
+		return -1;
+	if (tag == IAPT_PERSP_NHS)
+		return IAPT_PAYER_NHS;
+	if (tag == IAPT_PERSP_EXCHEQUER)
+		return is_tax(c) ? IAPT_PAYER_HMRC : IAPT_PAYER_DWP;
+	/* societal: the other side of each transfer, and output */
+	return c == IAPT_CAT_EMPLOYER_NI || c == IAPT_CAT_SICKNESS_ABSENCE ? IAPT_PAYER_EMPLOYERS : IAPT_PAYER_INDIVIDUALS;
+}
+
+/* HM Treasury GDP deflator at market prices, financial years (ONS L8GG), annual % change
+ * from data/gdp_deflator.csv; gdp_pct[k] is the change from 2008 + k to 2009 + k. */
+static const double gdp_pct[] = {
+	1.4, 2.0, 1.7, 1.6, 1.9, 1.5, 0.6, 2.2, 1.8, 2.1, /* 2009-10 .. 2018-19 */
+	2.4, 5.6, -0.1, 5.0, 7.1, 4.0,                    /* 2019-20 .. 2024-25 */
+};
+#define GDP_N ((int)(sizeof gdp_pct / sizeof gdp_pct[0]))
+#define PROJECTED_PCT 2.0 /* beyond the last year of either series */
+
+void iapt_gdp_deflator_info(int *first_year, int *last_year, const char **source)
+{
+	if (first_year)
+		*first_year = INDEX_FIRST;
+	if (last_year)
+		*last_year = INDEX_FIRST + GDP_N;
+	if (source)
+		*source = "HM Treasury, GDP deflators at market prices, and money GDP (financial years, ONS L8GG), "
+			  "2009-10 to 2024-25, data/gdp_deflator.csv; 2% a year after 2024-25";
+}
+
+/* Level of `year` with 2008-09 = 1 from a series of n changes, 2% a year after them. */
+static double series_level(const double *pct, int n, int year)
+{
+	double l = 1.0;
+	int k;
+	for (k = 0; k < year - INDEX_FIRST; k++)
+		l *= 1.0 + (k < n ? pct[k] : PROJECTED_PCT) / 100.0;
+	return l;
+}
+
+int iapt_gdp_deflator_level(int year, double *level)
+{
+	if (year < INDEX_FIRST)
+		return iapt_error__set(IAPT_ERANGE, "year %d-%02d is before the GDP deflator's first year, %d-%02d", year,
+				       (year + 1) % 100, INDEX_FIRST, (INDEX_FIRST + 1) % 100);
+	*level = series_level(gdp_pct, GDP_N, year) / series_level(gdp_pct, GDP_N, 2019);
+	return IAPT_OK;
+}
+
+int iapt_price_cash_factor(int payer, int year, int price_year, double *factor)
+{
+	const double *pct = payer == IAPT_PAYER_NHS ? index_pct : gdp_pct;
+	int n = payer == IAPT_PAYER_NHS ? INDEX_N : GDP_N;
+	if (payer < 0 || payer >= IAPT_PAYER__COUNT)
+		return iapt_error__set(IAPT_EINVAL, "payer %d is not one of the %d payers", payer, IAPT_PAYER__COUNT);
+	if (year < INDEX_FIRST || price_year < INDEX_FIRST)
+		return iapt_error__set(IAPT_ERANGE, "year %d-%02d is before the price series' first year, %d-%02d",
+				       year < price_year ? year : price_year, ((year < price_year ? year : price_year) + 1) % 100,
+				       INDEX_FIRST, (INDEX_FIRST + 1) % 100);
+	*factor = series_level(pct, n, year) / series_level(pct, n, price_year);
+	return IAPT_OK;
+}
+
 /* ---- discounting ---- */
 
 static double rate_in_year(const iapt_discount_schedule *s, int year)

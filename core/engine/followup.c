@@ -143,10 +143,16 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 	 * counts as one in work; benefits go to the unemployed and the long-term sick or
 	 * disabled, none to those not seeking work (docs/economics.md) */
 	if (emp_status(q->emp) == EMP_EMPLOYED) {
-		double tax = sign * P(s, MONEY_TAX) / 12.0;
+		double it = sign * P(s, MONEY_INCOME_TAX) / 12.0, ee = sign * P(s, MONEY_EMPLOYEE_NI) / 12.0,
+		       er = sign * P(s, MONEY_EMPLOYER_NI) / 12.0;
 		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * P(s, MONEY_EARNINGS) / 12.0;
-		acc[IAPT_CAT_TAX][IAPT_PERSP_EXCHEQUER] += tax;  /* the Exchequer receives */
-		acc[IAPT_CAT_TAX][IAPT_PERSP_SOCIETAL] -= tax;   /* households and employers pay */
+		/* HMRC receives (exchequer); the earner, or for employer NI the employer, pays (societal) */
+		acc[IAPT_CAT_INCOME_TAX][IAPT_PERSP_EXCHEQUER] += it;
+		acc[IAPT_CAT_INCOME_TAX][IAPT_PERSP_SOCIETAL] -= it;
+		acc[IAPT_CAT_EMPLOYEE_NI][IAPT_PERSP_EXCHEQUER] += ee;
+		acc[IAPT_CAT_EMPLOYEE_NI][IAPT_PERSP_SOCIETAL] -= ee;
+		acc[IAPT_CAT_EMPLOYER_NI][IAPT_PERSP_EXCHEQUER] += er;
+		acc[IAPT_CAT_EMPLOYER_NI][IAPT_PERSP_SOCIETAL] -= er;
 		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
 			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -=
 				sign * P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;

@@ -155,6 +155,8 @@ static int person_newindex(lua_State *L)
 	if (!(fd->writable & (1u << ps->hook)))
 		return luaL_error(L, "person.%s cannot be set in %s", fd->name, hook_name(ps->hook));
 	v = check_field(L, 3, fd);
+	if (f == IAPT_PF_integrated && v != 0 && !ps->uncosted[0])
+		snprintf(ps->uncosted, sizeof ps->uncosted, "integrates services with physical care (person.integrated)");
 	switch (f) {
 #define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: p->name = (ctype)v; break;
 		IAPT_PERSON_FIELDS(X)
@@ -235,12 +237,31 @@ static int ctx_get(lua_State *L)
 	return 1;
 }
 
+/* Capacity or reach a plugin may change without the core costing it (docs/plugins.md,
+ * "Costs"): more sessions from the same staff, more staff or services, more people in
+ * integrated services. Trainees are costed by the core (training fees and salaries). */
+static void note_service_change(pstate *ps, const char *name, double before, double after)
+{
+	static const char *const watched[] = {"workforce.li_wte", "workforce.hi_wte", "workforce.li_sessions_per_wte_week",
+					      "workforce.hi_sessions_per_wte_week", "workforce.services", "ltc.integrated_share"};
+	size_t k;
+	if (!strcmp(name, "workforce.li_trainees") || !strcmp(name, "workforce.hi_trainees")) {
+		ps->costed = 1;
+		return;
+	}
+	if (after == before || ps->uncosted[0])
+		return;
+	for (k = 0; k < sizeof watched / sizeof watched[0]; k++)
+		if (!strcmp(name, watched[k]))
+			snprintf(ps->uncosted, sizeof ps->uncosted, "changes %s (capacity or reach)", name);
+}
+
 static int ctx_set(lua_State *L)
 {
 	pstate *ps = check_ctx(L, "set");
 	size_t i;
 	int year;
-	double v;
+	double v, before;
 	param_index(L, ps, 2, &i);
 	if (lua_type(L, 3) != LUA_TNUMBER)
 		return luaL_error(L, "ctx:set(%s, value): value must be a number, got %s", lua_tostring(L, 2), luaL_typename(L, 3));
@@ -248,8 +269,10 @@ static int ctx_set(lua_State *L)
 	year = check_year_arg(L, 4);
 	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
 		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_name(ps->hook));
+	before = iapt_run_param(ps->run, i, year);
 	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK)
 		return luaL_error(L, "%s", iapt_error_last()->message);
+	note_service_change(ps, lua_tostring(L, 2), before, v);
 	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
 	 * a plugin may set one part and then the other */
 	luaL_where(L, 1); /* the last ctx:set is the one that broke it */
@@ -285,6 +308,7 @@ static int ctx_flow(lua_State *L)
 		return luaL_error(L, "ctx:flow is not available in on_finish (the ledger is closed)");
 	if (iapt_run_flow(ps->run, c, t, amount) != IAPT_OK)
 		return luaL_error(L, "ctx:flow: %s", iapt_error_last()->message);
+	ps->costed = 1;
 	return 0;
 }
 

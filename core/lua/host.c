@@ -43,6 +43,8 @@ int iapt_lua__open_state(pstate *ps, const iapt_plugin *pl)
 	int rc;
 	ps->pl = pl;
 	ps->hook = -1;
+	ps->costed = 0;
+	ps->uncosted[0] = 0;
 	for (rc = 0; rc < N_HOOKS; rc++)
 		ps->ref[rc] = LUA_NOREF;
 	ps->person_ref = ps->ctx_ref = ps->opts_ref = LUA_NOREF;
@@ -261,6 +263,14 @@ static int h_finish(void *data, iapt_run *run, int ok)
 	for (k = 0; k < ho->n; k++) {
 		pstate *ps = &ho->ps[k];
 		const double *v = iapt_run_values(run);
+		/* a change to capacity or reach with no cost (docs/plugins.md, "Costs"): the run's
+		 * log says so once a replicate; the terminal and the report show it */
+		if (ok && ps->L && ps->uncosted[0] && !ps->costed) {
+			char line[400];
+			snprintf(line, sizeof line, "warning: plugin %s %s but books no cost (no ctx:flow): its savings come free",
+				 ps->pl->name, ps->uncosted);
+			iapt_run_log(run, line);
+		}
 		if (ok && !rc && ps->L && v && push_hook(ps, H_FINISH)) {
 			results_args a = {v, in.first_year, in.last_year};
 			ps->hook = H_FINISH;

@@ -37,6 +37,8 @@ typedef struct pstate {
 	size_t log_bytes;      /* bytes logged by print and ctx:log in this replicate */
 	int log_lines;         /* and lines */
 	int set_called;        /* ctx:set ran in the hook call in progress */
+	int costed;            /* this replicate: a ctx:flow, or a parameter the core costs (trainees) */
+	char uncosted[160];    /* the first change to capacity or reach it made, "" if none */
 	char set_where[300];   /* "file:line:" of the last ctx:set */
 	int ref[N_HOOKS];      /* registry refs of the hooks, LUA_NOREF when absent */
 	int hook;              /* the hook running, -1 at load */

@@ -278,6 +278,94 @@ static int write_ledger(const out_ctx *c, iapt_buf *b)
 	return IAPT_OK;
 }
 
+double iapt_output_budget_flow(const iapt_results *res, int rep, int year, int payer, int category)
+{
+	int first, last, co, cat, tag;
+	double v = 0;
+	iapt_results_years(res, &first, &last);
+	if (rep < 0 || rep >= iapt_results_replicates(res) || year < first ||
+	    year >= first + iapt_results_ledger_years(res) || payer < 0 || payer >= IAPT_PAYER__COUNT)
+		return NAN;
+	for (co = first; co <= last; co++)
+		for (cat = category < 0 ? 0 : category; cat < (category < 0 ? IAPT_CAT__COUNT : category + 1); cat++)
+			for (tag = 0; tag < IAPT_PERSP__COUNT; tag++)
+				if (iapt_econ_payer(cat, tag) == payer)
+					v += iapt_results_ledger(res, rep, year, co, cat, tag);
+	return v;
+}
+
+double iapt_output_exchequer_net(const iapt_results *res, int rep, int year)
+{
+	return iapt_output_budget_flow(res, rep, year, IAPT_PAYER_HMRC, -1) +
+	       iapt_output_budget_flow(res, rep, year, IAPT_PAYER_DWP, -1);
+}
+
+/* real and cash cells of one budget row: c->vals holds the replicates' real values */
+static int budget_cells(iapt_buf *b, const out_ctx *c, size_t n, int payer, int year)
+{
+	iapt_summary s;
+	double f;
+	int rc = iapt_price_cash_factor(payer, year, c->sc->econ.price_year, &f);
+	if (rc)
+		return rc;
+	iapt_stats_summarise(c->vals, n, c->scratch, &s);
+	if (s.n < n) {
+		iapt_buf__printf(b, "NA,NA,NA,NA,NA,NA\n");
+		return IAPT_OK;
+	}
+	iapt_buf__number(b, s.mean, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s.lo95, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s.hi95, "NA");
+	iapt_buf__put(b, ",", 1);
+	/* the factor is the same in every replicate, so it scales the mean and percentiles alike */
+	iapt_buf__number(b, s.mean * f, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s.lo95 * f, "NA");
+	iapt_buf__put(b, ",", 1);
+	iapt_buf__number(b, s.hi95 * f, "NA");
+	iapt_buf__put(b, "\n", 1);
+	return IAPT_OK;
+}
+
+/* budget_impact.csv: undiscounted flows by financial year, payer and category, real terms
+ * (the ledger's, summed over cohorts) and cash terms; then the Exchequer's net cash position. */
+static int write_budget_impact(const out_ctx *c, iapt_buf *b)
+{
+	int n = iapt_results_replicates(c->res), first, last, ly, n_ly = iapt_results_ledger_years(c->res);
+	int payer, cat, r, rc;
+	char a[8];
+	iapt_results_years(c->res, &first, &last);
+	iapt_buf__printf(b, "year,payer,category,real_mean,real_lo95,real_hi95,cash_mean,cash_lo95,cash_hi95\n");
+	for (ly = 0; ly < n_ly; ly++) {
+		for (payer = 0; payer < IAPT_PAYER__COUNT; payer++)
+			for (cat = 0; cat < IAPT_CAT__COUNT; cat++) {
+				int any = 0, tag;
+				for (tag = 0; tag < IAPT_PERSP__COUNT; tag++)
+					any |= iapt_econ_payer(cat, tag) == payer;
+				if (!any)
+					continue;
+				for (r = 0, any = 0; r < n; r++) {
+					c->vals[r] = iapt_output_budget_flow(c->res, r, first + ly, payer, cat);
+					any |= c->vals[r] != 0;
+				}
+				if (!any)
+					continue; /* no flow of this kind in any replicate */
+				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(first + ly, a), iapt_payer_name(payer),
+						 iapt_category_name(cat));
+				if ((rc = budget_cells(b, c, (size_t)n, payer, first + ly)))
+					return rc;
+			}
+		for (r = 0; r < n; r++)
+			c->vals[r] = iapt_output_exchequer_net(c->res, r, first + ly);
+		iapt_buf__printf(b, "%s,exchequer,net_cash_position,", iapt_year_label(first + ly, a));
+		if ((rc = budget_cells(b, c, (size_t)n, IAPT_PAYER_HMRC, first + ly)))
+			return rc;
+	}
+	return IAPT_OK;
+}
+
 static void json_schedule(iapt_buf *b, const char *key, const iapt_discount_schedule *s, int comma)
 {
 	int k;
@@ -288,6 +376,45 @@ static void json_schedule(iapt_buf *b, const char *key, const iapt_discount_sche
 		iapt_buf__printf(b, "}");
 	}
 	iapt_buf__printf(b, "]%s\n", comma ? "," : "");
+}
+
+/* "warnings": each "warning: " line of the replicates' logs once, in order of first sight
+ * (a plugin that changes capacity or reach and books no cost, docs/plugins.md). */
+static void json_warnings(iapt_buf *b, const iapt_results *const *rs, const iapt_scenario *const *sc, size_t ns)
+{
+	int r, q, n = 0;
+	size_t s;
+	iapt_buf__printf(b, "  \"warnings\": [");
+	for (s = 0; s < ns; s++)
+	for (r = 0; r < iapt_results_replicates(rs[s]); r++) {
+		const iapt_results *res = rs[s];
+		const char *log = iapt_results_log(res, r), *nl;
+		for (; log && *log; log = nl + 1) {
+			char line[512];
+			int seen = 0;
+			nl = strchr(log, '\n');
+			if (!nl)
+				nl = log + strlen(log) - 1;
+			if (strncmp(log, "warning: ", 9))
+				continue;
+			snprintf(line, sizeof line, "%.*s", (int)(nl - log - 9), log + 9);
+			for (q = 0; q < r && !seen; q++) {
+				const char *o = iapt_results_log(res, q);
+				seen = o && strstr(o, line) != NULL;
+			}
+			if (seen)
+				continue;
+			iapt_buf__printf(b, "%s", n++ ? ", " : "");
+			if (sc) { /* a comparison: which strategy */
+				char full[700];
+				snprintf(full, sizeof full, "%s: %s", sc[s]->name, line);
+				iapt_buf__json_string(b, full);
+			} else {
+				iapt_buf__json_string(b, line);
+			}
+		}
+	}
+	iapt_buf__printf(b, "],\n");
 }
 
 static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
@@ -332,8 +459,20 @@ static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
 		iapt_buf__number(b, l, "null");
 	}
 	iapt_buf__printf(b, "}},\n");
+	iapt_gdp_deflator_info(&first, &last, &source);
+	iapt_buf__printf(b, "    \"gdp_deflator\": {\"source\": ");
+	iapt_buf__json_string(b, source);
+	iapt_buf__printf(b, ", \"level_2019_20_is_1\": {");
+	for (y = first; y <= last + 10; y++) {
+		double l = 0;
+		iapt_gdp_deflator_level(y, &l);
+		iapt_buf__printf(b, "%s\"%s\": ", y > first ? ", " : "", iapt_year_label(y, lab));
+		iapt_buf__number(b, l, "null");
+	}
+	iapt_buf__printf(b, "}},\n");
 	iapt_buf__printf(b, "    \"ledger\": \"flows the programme changes: each person's treated path minus their natural course, plus the programme's own costs; positive = gain to the party; national scale; GBP at the price year\",\n");
-	iapt_buf__printf(b, "    \"perspective_tags\": \"a flow tagged nhs counts for nhs, exchequer and societal; exchequer for exchequer and societal; societal for societal only\"\n");
+	iapt_buf__printf(b, "    \"perspective_tags\": \"a flow tagged nhs counts for nhs, exchequer and societal; exchequer for exchequer and societal; societal for societal only\",\n");
+	iapt_buf__printf(b, "    \"budget_impact\": \"budget_impact.csv: the ledger undiscounted, summed over cohorts, by financial year, payer and category; real_* in GBP at the price year (the ledger's), cash_* in GBP of each year (NHS flows by the NHS index, others by the GDP deflator, both 2%% a year after their last published year); payer nhs = flows tagged nhs; hmrc = income tax, employee and employer NI received; dwp = other exchequer flows (benefits, DWP-funded support); employers = employer NI paid and sickness absence; individuals = earnings, income tax and employee NI paid, benefits; employer NI appears twice, as employers' cost and HMRC's receipt; exchequer net_cash_position = hmrc + dwp\"\n");
 	iapt_buf__printf(b, "  },\n");
 }
 
@@ -575,6 +714,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	json_kv_str(b, "  ", "counts", "counts are simulated counts divided by population_scale (national figures)", 1);
 	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
 			 st->referrals, st->sessions);
+	json_warnings(b, &c->res, NULL, 1);
 	json_economics(b, &sc->econ);
 	iapt_buf__printf(b, "  \"parameters\": [\n");
 	for (i = 0; i < np; i++) {
@@ -614,7 +754,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  ],\n");
 	json_plugins(b, c);
 	json_uncertainty(b, sc);
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", %s\"run.json\"]\n",
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s\"run.json\"]\n",
 			 sc->n_uncertain ? "\"psa.csv\", " : "");
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
@@ -670,6 +810,7 @@ static const struct {
 	{"employment_transitions.csv", write_transitions},
 	{"economics.csv", write_economics},
 	{"ledger.csv", write_ledger},
+	{"budget_impact.csv", write_budget_impact},
 	{"psa.csv", write_psa}, /* with an uncertainty block only */
 	{"run.json", write_run_json}, /* last: its presence marks a whole result */
 };
@@ -1190,6 +1331,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	json_kv_str(b, "  ", "frontier",
 		    "frontier.csv: per perspective, strategies ordered by mean cost; strongly dominated (another is no dearer and at least as effective) and then extendedly dominated ones removed; icer = against comparator, the next cheaper option on the frontier (for a dominated option, comparator = the strategy that dominates it); quadrant against the base: dominant, dominated, north-east, south-west (cheaper and less effective: its ratio is a willingness to accept), tie",
 		    1);
+	json_warnings(b, (const iapt_results *const *)c->res, (const iapt_scenario *const *)c->sc, c->n);
 	iapt_buf__printf(b, "  \"parameter_uncertainty\": %s,\n", c->uncertain ? "true" : "false");
 	if (!c->uncertain)
 		json_kv_str(b, "  ", "value_of_information", no_uncertainty_reason, 1);

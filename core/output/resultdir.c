@@ -42,8 +42,8 @@ struct iapt_output_dir {
  * iapt_file__write_atomic uses, and (a comparison) strategies' folders that are results
  * themselves. */
 static const char *const result_files[] = {
-	"summary.csv", "summary_nhstt.csv", "replicates.csv", "employment_transitions.csv", "economics.csv", "ledger.csv", "psa.csv",
-	"run.json", "report.html",
+	"summary.csv", "summary_nhstt.csv", "replicates.csv", "employment_transitions.csv", "economics.csv", "ledger.csv",
+	"budget_impact.csv", "psa.csv", "run.json", "report.html",
 	"comparison.csv", "frontier.csv", "ceac.csv", "evpi.csv", "tornado.csv", "calibration.csv", "fit.csv",
 	"fitted.yaml",
 };

@@ -457,9 +457,15 @@ X(COST_HI_SALARY, "cost.hi_trainee_salary", 32306, 0, 1e6, "GBP 2021-22", 0, 0,
 X(MONEY_EARNINGS, "money.earnings_annual", 25000, 0, 1e7, "GBP 2019-20", 0, 0,
   "Gross annual earnings of a job taken or kept",
   "(to source) a GBP 25,000 job, the example job of docs/economics.md; median full-time pay was GBP 585 a week (ONS, April 2019)")
-X(MONEY_TAX, "money.tax_annual", 6723, 0, 1e7, "GBP 2019-20", 0, 1,
-  "Income tax and National Insurance (employee and employer) on that job a year",
-  "Computed from 2019-20 rates for a GBP 25,000 job: GBP 6,723")
+X(MONEY_INCOME_TAX, "money.income_tax_annual", 2500, 0, 1e7, "GBP 2019-20", 0, 1,
+  "Income tax on that job a year (one representative job, not an average over a distribution of earnings)",
+  "HMRC income tax rates and allowances 2019-20: personal allowance GBP 12,500, basic rate 20%; (25,000 - 12,500) x 20% = GBP 2,500")
+X(MONEY_EMPLOYEE_NI, "money.employee_ni_annual", 1964.16, 0, 1e7, "GBP 2019-20", 0, 1,
+  "Employee (primary, Class 1) National Insurance on that job a year",
+  "HMRC National Insurance rates and thresholds 2019-20: primary threshold GBP 166 a week (GBP 8,632 a year), 12%; (25,000 - 8,632) x 12% = GBP 1,964.16")
+X(MONEY_EMPLOYER_NI, "money.employer_ni_annual", 2258.78, 0, 1e7, "GBP 2019-20", 0, 1,
+  "Employer (secondary, Class 1) National Insurance on that job a year, paid on top of the earnings",
+  "HMRC National Insurance rates and thresholds 2019-20: secondary threshold GBP 166 a week (GBP 8,632 a year), 13.8%; (25,000 - 8,632) x 13.8% = GBP 2,258.78")
 X(MONEY_BENEFITS, "money.benefits_annual", 3801.2, 0, 1e7, "GBP 2019-20", 0, 1,
   "Out-of-work benefits a year for someone unemployed or long-term sick or disabled (none when not seeking work)",
   "Employment and Support Allowance GBP 73.10 a week (25+), 2019-20, times 52")

@@ -283,9 +283,17 @@ static void range_of(const series *s, int ns, double *lo, double *hi, int from_z
 	}
 }
 
-/* Lines by financial year (x = first calendar year), with intervals and published points. */
+/* The years a by-year chart marks (docs/validation.md): 2020-21, the COVID-19 year; dataset
+ * v2.0, whose definitions count from 2020-21; and projections, the years after the last
+ * one in data/national_annual.csv. */
+#define COVID_YEAR 2020
+#define DATASET_V2_YEAR 2020
+
+/* Lines by financial year (x = first calendar year), with intervals and published points;
+ * last_pub > 0 marks the COVID-19 year, the dataset change and the projected years after
+ * last_pub, each a band or line with a label inside the plot. */
 static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc, const char *ylabel, series *s, int ns,
-		       int from_zero, int is_money)
+		       int from_zero, int is_money, int last_pub)
 {
 	double lo, hi, x0 = INFINITY, x1 = -INFINITY;
 	int k, i;
@@ -306,6 +314,28 @@ static void line_chart(iapt_buf *b, int *id, const char *title, const char *desc
 	y_axis(b, lo, hi, is_money);
 #define PX(x) (ML + (W - ML - MR) * ((x) - x0) / (x1 - x0))
 #define PY(y) (MT + (H - MT - MB) * (1 - ((y) - lo) / (hi - lo)))
+	if (last_pub > 0 && x1 > x0) {
+		/* bands first, so lines and markers are drawn over them; labels sit at the plot's
+		 * top (COVID-19, projection) and bottom (dataset) edges, clear of the legend */
+		double a, z;
+		if (x0 <= COVID_YEAR && COVID_YEAR <= x1) {
+			a = fmax(PX(COVID_YEAR - 0.5), ML);
+			z = fmin(PX(COVID_YEAR + 0.5), W - MR);
+			iapt_buf__printf(b, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" class=\"era-covid\"/>"
+					    "<text x=\"%.1f\" y=\"%.0f\" class=\"era\">COVID-19</text>", a, MT, z - a, H - MT - MB, a + 3, MT + 12);
+		}
+		if (x0 < DATASET_V2_YEAR && DATASET_V2_YEAR <= x1) {
+			a = PX(DATASET_V2_YEAR - 0.5);
+			iapt_buf__printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" class=\"era-line\"/>"
+					    "<text x=\"%.1f\" y=\"%.0f\" class=\"era\">dataset v2.0 from here</text>", a, a, MT, H - MB, a + 3, H - MB - 6);
+		}
+		if (x1 > last_pub) {
+			a = fmax(PX(last_pub + 0.5), ML);
+			z = W - MR;
+			iapt_buf__printf(b, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" class=\"era-proj\"/>"
+					    "<text x=\"%.1f\" y=\"%.0f\" class=\"era\">projection</text>", a, MT, z - a, H - MT - MB, a + 3, MT + 12);
+		}
+	}
 	for (i = (int)x0; i <= (int)x1; i++)
 		if ((int)x1 - (int)x0 < 12 || (i - (int)x0) % 2 == 0)
 			iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", PX(i), H - MB + 16,
@@ -392,7 +422,7 @@ typedef struct ctx {
 	const char *dir;
 	iapt_buf *b;
 	int chart;
-	table summary, economics, ceac, tornado, comparison, frontier;
+	table summary, economics, ceac, tornado, comparison, frontier, budget;
 	json_t *run;
 	int first, last;
 	iapt_target *pub;
@@ -552,6 +582,47 @@ static const struct {
 	 {"first_treatment_within_6wk_pct", "first_treatment_within_18wk_pct"}, {IAPT_M_WITHIN_6WK_PCT, IAPT_M_WITHIN_18WK_PCT}},
 };
 
+/* The last year with a published national figure: later years are projections. */
+static int last_published(const ctx *c)
+{
+	size_t k;
+	int y = 0;
+	for (k = 0; k < c->npub; k++)
+		if (c->pub[k].year > y)
+			y = c->pub[k].year;
+	return y;
+}
+
+/* What the marks of the by-year charts mean, for the years this run covers. */
+static void era_note(ctx *c)
+{
+	char lab[8], lab2[8];
+	int lp = last_published(c), n = 0;
+	if (c->last <= c->first)
+		return;
+	iapt_buf__printf(c->b, "<p class=\"note\">");
+	if (c->first <= COVID_YEAR && COVID_YEAR <= c->last) {
+		iapt_buf__printf(c->b, "Shaded and labelled COVID-19: 2020-21, the year of the pandemic (referrals fell by 14%%; "
+				       "services delivered remotely). ");
+		n++;
+	}
+	if (c->first < DATASET_V2_YEAR && DATASET_V2_YEAR <= c->last) {
+		iapt_buf__printf(c->b, "The line labelled dataset v2.0 marks the change of the national dataset from 2020-21, "
+				       "which redefined some measures, so figures either side of it are not strictly comparable "
+				       "(docs/validation.md). ");
+		n++;
+	}
+	if (c->last > lp) {
+		iapt_buf__printf(c->b, "Shaded and labelled projection: %s", iapt_year_label(lp + 1 > c->first ? lp + 1 : c->first, lab));
+		iapt_buf__printf(c->b, " to %s are projections, after the last year published (%s). ", iapt_year_label(c->last, lab),
+				 iapt_year_label(lp, lab2));
+		n++;
+	}
+	if (!n)
+		iapt_buf__printf(c->b, "All years shown are years with published national figures. ");
+	iapt_buf__printf(c->b, "</p>\n");
+}
+
 static void pathway_charts(ctx *c)
 {
 	series s[4];
@@ -561,6 +632,7 @@ static void pathway_charts(ctx *c)
 	if (!c->summary.nrows)
 		return;
 	iapt_buf__printf(c->b, "<section><h2>The pathway</h2>\n");
+	era_note(c);
 	for (k = 0; k < sizeof pathway / sizeof pathway[0]; k++) {
 		n = 0;
 		for (i = 0; i < 2; i++) {
@@ -572,8 +644,55 @@ static void pathway_charts(ctx *c)
 			snprintf(labels[n], sizeof labels[n], "%s (published)", pathway[k].label[i]);
 			n += published_series(c, &s[n], labels[n], pathway[k].id[i]) > 0;
 		}
-		line_chart(c->b, &c->chart, pathway[k].title, pathway[k].desc, pathway[k].ylabel, s, n, pathway[k].from_zero, 0);
+		line_chart(c->b, &c->chart, pathway[k].title, pathway[k].desc, pathway[k].ylabel, s, n, pathway[k].from_zero, 0,
+			   last_published(c));
 	}
+	iapt_buf__printf(c->b, "</section>\n");
+}
+
+/* The workforce a run takes, when it trains any (a plan such as ltp_expansion sets
+ * trainees): capacity and trainees by year with their intervals, and the last year's in words. */
+static void workforce_section(ctx *c)
+{
+	static const char *const metric[3] = {"workforce_li_wte", "workforce_hi_wte", "trainees"};
+	static const char *const label[3] = {"low-intensity WTE", "high-intensity WTE", "trainees in training"};
+	series s[3];
+	char a[32], lo[32], hi[32], lab[8];
+	int y, k, any = 0;
+	for (y = c->first; y <= c->last; y++)
+		any |= sval(c, y, "all", "trainees", "mean") > 0;
+	if (!any)
+		return;
+	iapt_buf__printf(c->b, "<section><h2>Workforce</h2>\n<p>The workforce this run takes, national: capacity in whole-time "
+			       "equivalents (planned workforce, qualified trainees who stay, and trainees at their share of a WTE) "
+			       "and trainees in training, mean of replicates with 95%% intervals.");
+	y = c->last;
+	for (k = 0; k < 2; k++) {
+		iapt_format_number(a, sizeof a, round(sval(c, y, "all", metric[k], "mean")));
+		iapt_format_number(lo, sizeof lo, round(sval(c, y, "all", metric[k], "lo95")));
+		iapt_format_number(hi, sizeof hi, round(sval(c, y, "all", metric[k], "hi95")));
+		if (!k)
+			iapt_buf__printf(c->b, " In %s: <span class=\"v\">%s</span> <small>(%s to %s)</small> %s", iapt_year_label(y, lab), a, lo,
+					 hi, label[k]);
+		else
+			iapt_buf__printf(c->b, " and <span class=\"v\">%s</span> <small>(%s to %s)</small> %s.", a, lo, hi, label[k]);
+	}
+	{
+		int py = c->first;
+		for (y = c->first; y <= c->last; y++)
+			if (sval(c, y, "all", "trainees", "mean") > sval(c, py, "all", "trainees", "mean"))
+				py = y;
+		iapt_format_number(a, sizeof a, round(sval(c, py, "all", "trainees", "mean")));
+		iapt_format_number(lo, sizeof lo, round(sval(c, py, "all", "trainees", "lo95")));
+		iapt_format_number(hi, sizeof hi, round(sval(c, py, "all", "trainees", "hi95")));
+		iapt_buf__printf(c->b, " Trainees in training peak in %s at <span class=\"v\">%s</span> <small>(%s to %s)</small>; "
+				       "their fees and salaries are in the costs above.</p>\n", iapt_year_label(py, lab), a, lo, hi);
+	}
+	for (k = 0; k < 3; k++)
+		metric_series(c, &s[k], label[k], metric[k], 1);
+	line_chart(c->b, &c->chart, "Workforce: capacity and trainees, by year",
+		   "Low- and high-intensity capacity in WTE and trainees in training; model means with 95% intervals across replicates.",
+		   "WTE or trainees (national)", s, 3, 1, 0, last_published(c));
 	iapt_buf__printf(c->b, "</section>\n");
 }
 
@@ -600,6 +719,71 @@ static void money_chart(ctx *c)
 	bar_chart(c->b, &c->chart, "Costs and benefits by perspective", "Present values over the run and its follow-up, discounted; mean of replicates.",
 		  "perspective", "GBP (present value)", cats, n, groups, 2, v, 1);
 	iapt_buf__printf(c->b, "</section>\n");
+}
+
+/* The Exchequer's net cash position by year (budget_impact.csv): real terms with the
+ * replicates' interval, and cash terms. */
+static void budget_chart(ctx *c)
+{
+	series s[2];
+	int yc, pc, cc, mc, lc, hc, kc;
+	size_t r;
+	char lab[8], desc[400];
+	const char *py;
+	json_t *e;
+	if (!c->budget.nrows)
+		return;
+	yc = col(&c->budget, "year");
+	pc = col(&c->budget, "payer");
+	cc = col(&c->budget, "category");
+	mc = col(&c->budget, "real_mean");
+	lc = col(&c->budget, "real_lo95");
+	hc = col(&c->budget, "real_hi95");
+	kc = col(&c->budget, "cash_mean");
+	if (yc < 0 || pc < 0 || cc < 0 || mc < 0 || lc < 0 || hc < 0 || kc < 0)
+		return;
+	memset(s, 0, sizeof s);
+	e = c->run ? json_object_get(c->run, "economics") : NULL;
+	py = e ? jstr(e, "price_year") : NULL;
+	snprintf(desc, sizeof desc, "GBP at %s prices", py && *py ? py : "the price year");
+	s[0].label = desc;
+	s[0].interval = 1;
+	s[1].label = "GBP of each year (cash)";
+	for (r = 0; r < c->budget.nrows && s[0].n < horizon(c) && s[0].n < MAXP; r++) {
+		int y;
+		if (strcmp(cell(&c->budget, r, pc), "exchequer") || strcmp(cell(&c->budget, r, cc), "net_cash_position"))
+			continue;
+		if (sscanf(cell(&c->budget, r, yc), "%d", &y) != 1)
+			continue;
+		s[0].x[s[0].n] = s[1].x[s[1].n] = y;
+		s[0].y[s[0].n] = num(cell(&c->budget, r, mc));
+		s[0].lo[s[0].n] = num(cell(&c->budget, r, lc));
+		s[0].hi[s[0].n] = num(cell(&c->budget, r, hc));
+		s[1].y[s[1].n] = num(cell(&c->budget, r, kc));
+		s[0].n++;
+		s[1].n++;
+	}
+	if (!s[0].n)
+		return;
+	iapt_buf__printf(c->b, "<section><h2>Budget impact</h2>\n<p>What the Exchequer receives and pays out each year, "
+			       "undiscounted: HMRC's income tax, employee and employer National Insurance on the extra earnings, plus DWP's "
+			       "benefits saved, less support DWP pays for. Employer National Insurance is both the employers' cost and "
+			       "HMRC's receipt. Every payer, category and year, in real and cash terms: <code>budget_impact.csv</code>.</p>\n");
+	line_chart(c->b, &c->chart, "The Exchequer's net cash position by year",
+		   "HMRC receipts plus DWP flows each financial year, undiscounted; mean of replicates with their 95% interval (real terms) and the same in cash terms.",
+		   "GBP a year, undiscounted", s, 2, 1, 1, last_published(c));
+	{
+		int k;
+		iapt_buf__printf(c->b, "<table><thead><tr><th>year</th><th>real terms (%s prices)</th><th>95%% interval</th><th>cash terms</th></tr></thead><tbody>\n",
+				 py && *py ? py : "price year");
+		for (k = 0; k < s[0].n; k++) {
+			char a[32], lo[32], hi[32], m[32];
+			iapt_buf__printf(c->b, "<tr><td>%s</td><td>%s</td><td>%s to %s</td><td>%s</td></tr>\n",
+					 iapt_year_label((int)s[0].x[k], lab), money(a, sizeof a, s[0].y[k]), money(lo, sizeof lo, s[0].lo[k]),
+					 money(hi, sizeof hi, s[0].hi[k]), money(m, sizeof m, s[1].y[k]));
+		}
+		iapt_buf__printf(c->b, "</tbody></table>\n</section>\n");
+	}
 }
 
 /* ---- a comparison: the story, the frontier in words, the increments ---- */
@@ -1345,11 +1529,13 @@ static const char style[] =
 	".params th,.params td{text-align:left}.params td.n,.params th.n{text-align:right}\n"
 	".params td.doc{font-size:.9em}.params td:first-child{min-width:15em}.params tr.set td{font-weight:bold}.v{white-space:nowrap}\n"
 	"table.headline{width:auto}small{color:#333}.note,.prov{font-size:.85em}\n"
+	"section.warning{border:2px solid #000;padding:0 1em;margin:1em 0}\n"
 	"figure.chart{margin:1em 0;break-inside:avoid;page-break-inside:avoid}svg{width:100%;height:auto;font-family:Arial,Helvetica,sans-serif}\n"
 	".chart-title{font-size:14px;font-weight:bold}.x-label,.y-label{font-size:12px}.tick{font-size:10px}.legend{font-size:11px}\n"
 	".grid{stroke:#ddd;stroke-width:1}.axis{stroke:#111;stroke-width:1.2}.line{fill:none;stroke:#111;stroke-width:1.8}.ci{stroke:#555;stroke-width:1.2}\n"
 	".m0{fill:#111}.m1{fill:#fff;stroke:#111;stroke-width:1.4}.m2{fill:#555}.m3{fill:#fff;stroke:#111;stroke-width:1.4}\n"
 	".bar{stroke:#111;stroke-width:1}\n"
+	".era-covid{fill:#e6e6e6}.era-proj{fill:#f2f2f2;stroke:#bbb;stroke-dasharray:3 3}.era-line{stroke:#666;stroke-width:1.2;stroke-dasharray:5 3}.era{font-size:10px;fill:#333;font-style:italic}\n"
 	"@media print{body{margin:0;max-width:none}h2{break-after:avoid}}\n"
 	"</style>\n";
 
@@ -1390,7 +1576,8 @@ int iapt_report_write(const char *dir)
 	}
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
-	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0 || (rc = table_load(dir, "frontier.csv", &c.frontier)) < 0)
+	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0 || (rc = table_load(dir, "frontier.csv", &c.frontier)) < 0 ||
+	    (rc = table_load(dir, "budget_impact.csv", &c.budget)) < 0)
 		goto done;
 	rc = IAPT_OK;
 	/* the years of the run, from summary.csv */
@@ -1433,6 +1620,20 @@ int iapt_report_write(const char *dir)
 		iapt_buf__printf(&b, ". Each strategy has a report of its own in its folder.</p>");
 	}
 	iapt_buf__printf(&b, "</header>\n");
+	{
+		/* warnings of the run (run.json): a plugin that changes capacity or reach for free */
+		json_t *w = json_object_get(c.run, "warnings");
+		size_t i;
+		if (json_array_size(w)) {
+			iapt_buf__printf(&b, "<section class=\"warning\"><h2>Warning</h2><ul>");
+			for (i = 0; i < json_array_size(w); i++) {
+				iapt_buf__printf(&b, "<li>");
+				esc(&b, json_string_value(json_array_get(w, i)) ? json_string_value(json_array_get(w, i)) : "");
+				iapt_buf__printf(&b, "</li>");
+			}
+			iapt_buf__printf(&b, "</ul><p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p></section>\n");
+		}
+	}
 	if (c.summary.nrows)
 		headline(&c);
 	if (c.comparison.nrows) {
@@ -1447,7 +1648,9 @@ int iapt_report_write(const char *dir)
 		increments_table(&c);
 	}
 	pathway_charts(&c);
+	workforce_section(&c);
 	money_chart(&c);
+	budget_chart(&c);
 	ceac_chart(&c);
 	tornado_chart(&c);
 	plugins_and_uncertainty(&c);
@@ -1497,6 +1700,7 @@ done:
 	table_free(&c.tornado);
 	table_free(&c.comparison);
 	table_free(&c.frontier);
+	table_free(&c.budget);
 	free(c.pub);
 	json_decref(c.run);
 	return rc;

@@ -15,15 +15,32 @@ static int checked_year(int year)
 double iapt_validation_tolerance(int year, int metric, int *relative)
 {
 	*relative = 0;
+	if (year == IAPT_VALIDATION_FIRST_PROGRAMME_YEAR && metric == IAPT_M_RECOVERY_PCT)
+		return 1.0;
 	if (!checked_year(year))
 		return 0;
 	if (metric == IAPT_M_RECOVERY_PCT || metric == IAPT_M_RELIABLE_IMPROVEMENT_PCT || metric == IAPT_M_RELIABLE_RECOVERY_PCT)
 		return 1.5;
-	if (metric == IAPT_M_FINISHED_COURSE) {
+	if (metric == IAPT_M_FINISHED_COURSE || metric == IAPT_M_ENTERED_TREATMENT) {
 		*relative = 1;
 		return 0.05;
 	}
+	if (metric == IAPT_M_MEAN_SESSIONS_FINISHED)
+		return 0.4;
 	return 0;
+}
+
+const char *iapt_validation_year_role(int year)
+{
+	if (year == IAPT_VALIDATION_FITTED_YEAR)
+		return "fitted";
+	if (year > IAPT_VALIDATION_LAST_YEAR)
+		return "projection";
+	if (year > IAPT_VALIDATION_FITTED_YEAR)
+		return "out of sample";
+	if (year >= IAPT_VALIDATION_FIRST_YEAR)
+		return "partly fitted";
+	return "assumed inputs";
 }
 
 int iapt_validation_is_rate(int metric)

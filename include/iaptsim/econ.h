@@ -25,8 +25,11 @@ extern "C" {
 	X(TRAINING, "training", 1, "training fees of trainees") \
 	X(EXPANSION, "expansion", 1, "trainee salaries for study time") \
 	X(EMPLOYMENT_SUPPORT, "employment_support", 1, "employment advisers") \
+	X(INTEGRATION, "integration", 1, "integrating psychological therapy with physical care: set-up and running") \
 	X(BENEFITS, "benefits", 0, "out-of-work benefits: Exchequer saves, households lose") \
-	X(TAX, "tax", 0, "income tax and National Insurance on earnings") \
+	X(INCOME_TAX, "income_tax", 0, "income tax on earnings: HMRC receives, the earner pays") \
+	X(EMPLOYEE_NI, "employee_ni", 0, "employee (primary) National Insurance: HMRC receives, the earner pays") \
+	X(EMPLOYER_NI, "employer_ni", 0, "employer (secondary) National Insurance: HMRC receives, the employer pays") \
 	X(EARNINGS, "earnings", 0, "gross earnings of people in work (output)") \
 	X(SICKNESS_ABSENCE, "sickness_absence", 0, "output lost to sickness absence while ill in work") \
 	X(PHYSICAL_HEALTH, "physical_health", 0, "physical healthcare for people with a long-term condition") \
@@ -50,7 +53,8 @@ typedef enum iapt_perspective {
 const char *iapt_category_name(int category);
 const char *iapt_perspective_name(int perspective);
 /* 1 for the programme's own costs (sessions, assessments, training, expansion,
- * employment support): the "costs" of a benefit-cost ratio. The rest are outcomes. */
+ * employment support, integration): the "costs" of a benefit-cost ratio. The rest are
+ * outcomes. */
 int iapt_category_is_programme_cost(int category);
 /* 1 if a flow tagged `tag` counts from `perspective`'s point of view (tag <= perspective). */
 int iapt_perspective_includes(int perspective, int tag);
@@ -68,6 +72,37 @@ void iapt_price_index_info(int *first_year, int *last_year, const char **series,
 /* The price year of a parameter unit written "GBP 2019-20" or "GBP/month 2009-10"; 0 when the
  * unit is not money. */
 int iapt_unit_price_year(const char *unit);
+
+/* ---- payers and cash terms (budget impact) ---- */
+
+/* Who pays or receives a ledger flow (docs/economics.md, "Budget impact"). */
+typedef enum iapt_payer {
+	IAPT_PAYER_NHS,         /* every flow tagged nhs */
+	IAPT_PAYER_DWP,         /* exchequer-tagged flows other than tax: benefits, DWP-funded support */
+	IAPT_PAYER_HMRC,        /* exchequer-tagged income tax, employee and employer NI (receipts) */
+	IAPT_PAYER_EMPLOYERS,   /* societal-tagged employer NI and sickness absence */
+	IAPT_PAYER_INDIVIDUALS, /* every other societal flow: earnings, income tax and employee NI paid, benefits */
+	IAPT_PAYER__COUNT
+} iapt_payer;
+
+/* "nhs", "dwp", "hmrc", "employers", "individuals" (static strings). */
+const char *iapt_payer_name(int payer);
+/* The payer of a flow of `category` tagged `tag`; -1 for QALYs (not money) and out-of-range
+ * arguments. Each money cell has exactly one payer, so the payers' flows add up to the
+ * ledger. */
+int iapt_econ_payer(int category, int tag);
+
+/* Cash (nominal) value of GBP 1 at `price_year` prices spent in financial year `year`, for
+ * `payer`: NHS flows move with the NHS index (iapt_price_level), the others with HM
+ * Treasury's GDP deflator (data/gdp_deflator.csv). Beyond the last year of a series both
+ * grow 2% a year (the Bank of England's inflation target; no forecast is built in).
+ * IAPT_ERANGE before 2008-09 (the first year of both series); IAPT_EINVAL for a bad payer. */
+int iapt_price_cash_factor(int payer, int year, int price_year, double *factor);
+/* The GDP deflator: level of `year` relative to 2019-20 = 1, projected at 2% a year after
+ * the last outturn year; IAPT_ERANGE before 2008-09. */
+int iapt_gdp_deflator_level(int year, double *level);
+/* Years of outturn, and the source (static strings). */
+void iapt_gdp_deflator_info(int *first_year, int *last_year, const char **source);
 
 /* ---- discounting ---- */
 

@@ -61,6 +61,15 @@ int iapt_compare_rows(const iapt_scenario *const *sc, const iapt_results *const 
  * them): the last year with a flow in any. */
 int iapt_output_horizon_years(const iapt_results *const *res, size_t n);
 
+/* Budget impact (budget_impact.csv, docs/economics.md): replicate rep's undiscounted flows in
+ * financial year `year` of `category` (or of every money category when category < 0) that
+ * `payer` (iapt_payer) pays or receives, summed over cohorts, GBP at the price year; positive
+ * = a gain to the payer. NaN for a replicate, year or payer outside the results. */
+double iapt_output_budget_flow(const iapt_results *res, int rep, int year, int payer, int category);
+/* The Exchequer's net cash position in `year`: everything HMRC receives (income tax,
+ * employee and employer NI) plus DWP's flows (benefits saved, support paid), real terms. */
+double iapt_output_exchequer_net(const iapt_results *res, int rep, int year);
+
 /* The full incremental analysis in a perspective (frontier.csv): mean net cost and QALYs
  * of each strategy over the draws complete in all, and out[s] for each. cost, effect and
  * out hold n. */

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The report in a real browser (issue: headless Chromium): reports of a run
-# (scenarios/integrated_ltc.yaml), a comparison and a one-way sensitivity must load without
+# (scenarios/integrated_ltc.yaml; the years' history and projection), a comparison and a one-way sensitivity must load without
 # a console error or a request for any file, have a title and labelled axes on every chart,
 # no chart text over other text or past its edge, no exponent notation, and give a screenshot that is not blank;
 # the comparison of tests/data/economics' base20, stratA and stratB must give the frontier in words; and the checker must fail each of the deliberately
@@ -19,9 +19,14 @@ sed 's/^name: .*/name: Integrated, 90% of services/; s/integrated_share: 0.75/in
 "$bin" sensitivity scenarios/default.yaml --vary treatment.effect_li=0.07:0.1 --vary cost.li_session=50:400 \
   --measure exchequer:npv -o "$out/sensitivity" -q --replicates 3 --scale 0.01 || fail=1
 (cd tests/data/economics && "$bin" compare base20.yaml stratA.yaml stratB.yaml -o "$out/compare_abc" -q) || fail=1
+# the years' marks (COVID-19, dataset v2.0, projections) must sit inside the charts clear of other text
+"$bin" run scenarios/history_2012_2025.yaml -o "$out/history" -q --replicates 2 --scale 0.005 || fail=1
+"$bin" run scenarios/projection_2025_2029.yaml -o "$out/projection" -q --replicates 2 --scale 0.005 || fail=1
 $py tests/browser/report_check.py "$out/shots" "$out/integrated_ltc/report.html" "$out/compare/report.html" \
   "$out/compare_abc/report.html::NHS: the frontier runs base, then stratB at GBP" \
-  "$out/compare/integrated_services_for_long-term_conditions/report.html" "$out/sensitivity/report.html" || fail=1
+  "$out/compare/integrated_services_for_long-term_conditions/report.html" "$out/sensitivity/report.html" \
+  "$out/history/report.html::Shaded and labelled COVID-19: 2020-21" \
+  "$out/projection/report.html::2025-26 to 2028-29 are projections" || fail=1
 for bad in tests/browser/bad/*/report.html; do
   if $py tests/browser/report_check.py "$out/shots_bad" "$bad" >"$out/bad.log" 2>&1; then
     echo "FAIL: the checker passed $bad"
