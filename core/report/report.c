@@ -771,7 +771,7 @@ static void budget_chart(ctx *c)
 			       "HMRC's receipt. Every payer, category and year, in real and cash terms: <code>budget_impact.csv</code>.</p>\n");
 	line_chart(c->b, &c->chart, "The Exchequer's net cash position by year",
 		   "HMRC receipts plus DWP flows each financial year, undiscounted; mean of replicates with their 95% interval (real terms) and the same in cash terms.",
-		   "GBP a year, undiscounted", s, 2, 1, 1, last_published(c));
+		   "GBP a year, undiscounted", s, 2, 1, 1, 0);
 	{
 		int k;
 		iapt_buf__printf(c->b, "<table><thead><tr><th>year</th><th>real terms (%s prices)</th><th>95%% interval</th><th>cash terms</th></tr></thead><tbody>\n",
