@@ -166,6 +166,14 @@ for f in comparison.csv frontier.csv; do
   cmp -s "$tmp/c_file/$f" "$tmp/c_alt/$f" && ok || bad "compare --alt: $f differs from the comparison with the child file"
 done
 [ -s "$tmp/c_alt/dna_8/summary.csv" ] && ok || bad "compare --alt: no folder for the alternative: $(ls "$tmp/c_alt")"
+# a name given twice, or the base's own name, would make comparison.csv ambiguous: refused
+expect_exit 2 "compare --alt named twice" "$bin" compare "$tmp/sc/base.yaml" --alt X --alt-set treatment.dna_rate=0.08 \
+  --alt X --alt-set treatment.dna_rate=0.06 -o "$tmp/c_dup" "${small[@]}"
+expect_err "compare --alt named twice" "iaptsim: strategies 2 ($tmp/sc/base.yaml) and 3 ($tmp/sc/base.yaml) are both named 'X': a comparison names each strategy once (rename one: name: in its file, or --alt NAME)"
+expect_exit 2 "compare --alt named as the base" "$bin" compare "$tmp/sc/base.yaml" --alt "Small base" --alt-set treatment.dna_rate=0.08 \
+  -o "$tmp/c_dup" "${small[@]}"
+[ ! -e "$tmp/c_dup" ] && ok || bad "a refused comparison wrote $tmp/c_dup"
+
 # two alternatives; run.json keeps --alt and --alt-set in the order typed
 expect_exit 0 "compare two --alt" "$bin" compare "$tmp/sc/base.yaml" --alt "DNA 8%" --alt-set treatment.dna_rate=0.08 \
   --alt Cheaper --alt-set cost.li_session=80 --alt-set cost.hi_session=150 -o "$tmp/c_alt2" "${small[@]}"

@@ -889,6 +889,12 @@ int iapt_compare_check(const iapt_scenario *const *sc, size_t n)
 	const iapt_econ_settings *e0 = &sc[0]->econ;
 	for (s = 1; s < n; s++) {
 		const iapt_econ_settings *e = &sc[s]->econ;
+		size_t k;
+		/* names identify strategies in comparison.csv, frontier.csv and the verdicts */
+		for (k = 0; k < s; k++)
+			if (!strcmp(sc[k]->name, sc[s]->name))
+				return iapt_error__set(IAPT_EINVAL, "strategies %zu (%s) and %zu (%s) are both named '%s': a comparison names each strategy once (rename one: name: in its file, or --alt NAME)",
+						       k + 1, sc[k]->path, s + 1, sc[s]->path, sc[s]->name);
 		if (sc[s]->first_year != sc[0]->first_year || sc[s]->last_year != sc[0]->last_year)
 			return iapt_error__set(IAPT_EINVAL, "%s covers other years than %s: a comparison needs the same years", sc[s]->path, sc[0]->path);
 		if (e->price_year != e0->price_year || memcmp(&e->costs, &e0->costs, sizeof e->costs) ||

@@ -184,7 +184,7 @@ const char *iapt_format_payback(char *buf, size_t n, double share, double median
 	else if (share >= 1 && median == 0)
 		snprintf(buf, n, "saves from the start");
 	else if (share >= 1)
-		snprintf(buf, n, "pays back in %s years", m);
+		snprintf(buf, n, "pays back in %s year%s", m, median == 1 ? "" : "s");
 	else if (share > 0 && median == 0)
 		snprintf(buf, n, "does not pay back within %d years (saves from the start in %s of draws)", horizon_years, p);
 	else if (share > 0)
