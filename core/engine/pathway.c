@@ -215,10 +215,16 @@ static void employment_month(sim *s, person *p, int m)
 	p->emp_nat = (uint8_t)emp_step(s, p->emp_nat, well_n, u);
 }
 
-/* Whole months from referral at the start of week w. */
+/* Whole months from referral at the start of week w (w >= arrival). */
 static inline int month_of(const person *p, int w)
 {
 	return (w - p->arrival) * 12 / IAPT_WEEKS_PER_YEAR;
+}
+
+/* The first week w with month_of(p, w) == m (m >= 0): the week month m starts. */
+static inline int month_start(const person *p, int m)
+{
+	return p->arrival + (m * IAPT_WEEKS_PER_YEAR + 11) / 12;
 }
 
 /* Bring both latent courses from p->sym_week up to the start of `week`, with the same
@@ -230,6 +236,7 @@ static void advance(sim *s, person *p, int week)
 	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR);
 	if (p->sym_week >= week)
 		return;
+	int m = month_of(p, p->sym_week), turn = month_start(p, m + 1);
 	iapt_rng_rekey(s->r, p->rs_sym);
 	for (; p->sym_week < week; p->sym_week++) {
 		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0), dp, dg;
@@ -241,8 +248,10 @@ static void advance(sim *s, person *p, int week)
 		p->xg = clampf(p->xg * d + eg, 21.0f);
 		p->np = clampf(p->np * d + ep, 27.0f);
 		p->ng = clampf(p->ng * d + eg, 21.0f);
-		if (month_of(p, p->sym_week + 1) != month_of(p, p->sym_week))
-			employment_month(s, p, month_of(p, p->sym_week + 1));
+		if (p->sym_week + 1 == turn) { /* the next week starts month m + 1 */
+			employment_month(s, p, ++m);
+			turn = month_start(p, m + 1);
+		}
 	}
 	p->rs_sym = iapt_rng_state(s->r);
 }
@@ -442,8 +451,11 @@ static int end_referral(sim *s, uint32_t i, int week)
 	person_ext *x = &s->ext[i];
 	unsigned flags = 0, nf = 0;
 	int g = -1;
-	/* employment moves up to discharge, on both paths */
-	advance(s, p, week);
+	/* employment moves up to discharge, on both paths: counted and followed up for those who
+	 * entered treatment, and seen by a discharge hook; for anyone else nothing reads it, so
+	 * the weekly steps of their wait are skipped (their own stream: no one else's draws move) */
+	if (p->attended > 0 || (s->has & IAPT_HOOK_ON_DISCHARGE))
+		advance(s, p, week);
 	if (p->attended >= 2) {
 		g = p->s_hi == 0 ? IAPT_G_STEP_LI_ONLY : (p->s_li == 0 ? IAPT_G_STEP_HI_ONLY : IAPT_G_STEP_LI_THEN_HI);
 		if (p->phq_first != NO_SCORE) {
