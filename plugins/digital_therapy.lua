@@ -26,7 +26,7 @@ return {
     relative_effect = { default = 1, min = 0, max = 3,
       doc = "Effect of an iCBT session relative to a face-to-face LI session (assumed 1: Richards et al. 2020 compared with a waiting list only)" },
     session_cost = { default = 40, min = 0, max = 1000,
-      doc = "Cost of a supported iCBT session, GBP of the run's price year, licence and support time (to source; assumed)" },
+      doc = "Cost of a supported iCBT session, GBP of the run's price year, licence and support time (to source; assumed: a licence is about GBP 24 per person-year for Space from Depression, NICE IAPT assessment briefing 2018, but the support time per session is unpublished; docs/plugins.md)" },
     therapist_time = { default = 0.5, min = 0.05, max = 1,
       doc = "Practitioner time of a supported iCBT session relative to a face-to-face LI session (to source; assumed)" },
   },

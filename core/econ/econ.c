@@ -136,7 +136,8 @@ int iapt_econ_payer(int c, int tag)
 }
 
 /* HM Treasury GDP deflator at market prices, financial years (ONS L8GG), annual % change
- * from data/gdp_deflator.csv; gdp_pct[k] is the change from 2008 + k to 2009 + k. */
+ * from data/gdp_deflator.csv; gdp_pct[k] is the change from 2008 + k to 2009 + k. The values
+ * are not yet checked against a release (to source: data/README.md). */
 static const double gdp_pct[] = {
 	1.4, 2.0, 1.7, 1.6, 1.9, 1.5, 0.6, 2.2, 1.8, 2.1, /* 2009-10 .. 2018-19 */
 	2.4, 5.6, -0.1, 5.0, 7.1, 4.0,                    /* 2019-20 .. 2024-25 */
@@ -152,7 +153,8 @@ void iapt_gdp_deflator_info(int *first_year, int *last_year, const char **source
 		*last_year = INDEX_FIRST + GDP_N;
 	if (source)
 		*source = "HM Treasury, GDP deflators at market prices, and money GDP (financial years, ONS L8GG), "
-			  "2009-10 to 2024-25, data/gdp_deflator.csv; 2% a year after 2024-25";
+			  "2009-10 to 2024-25, data/gdp_deflator.csv (to source: not yet checked against a release); "
+			  "2% a year after 2024-25";
 }
 
 /* Level of `year` with 2008-09 = 1 from a series of n changes, 2% a year after them. */
