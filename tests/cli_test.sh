@@ -238,6 +238,11 @@ head -c 5000 data/nhstt/england_by_group.csv.gz >"$tmp/cut.csv.gz"
 expect_exit 2 "validate a truncated gzip file" "$bin" validate scenarios/default.yaml --observed "$tmp/cut.csv.gz" "${tiny[@]}"
 grep -qx "iaptsim: $tmp/cut.csv.gz: not a valid gzip file: it ends before the compressed data do (truncated?)" "$tmp/stderr" && ok || bad "truncated gzip: $(cat "$tmp/stderr")"
 { head -n 3 tests/data/nhstt/small.csv; echo '2019-20,England,All,All,Total,NULL,NULL,recovery,percentage,fifty'; } >"$tmp/badrow.csv"
+# published figures of none of the run's years: said, not a quiet "0 of 0"
+{ zcat data/nhstt/england_by_group.csv.gz | head -n 1; zcat data/nhstt/england_by_group.csv.gz | grep '^2024-25,'; } >"$tmp/only2425.csv"
+expect_exit 0 "validate against other years" "$bin" validate scenarios/default.yaml --observed "$tmp/only2425.csv" -o "$tmp/v2425.md" -q "${tiny[@]}"
+grep -qx "iaptsim: warning: no figure of $tmp/only2425.csv falls in scenarios/default.yaml's years (2019-20 to 2019-20): nothing was compared" "$tmp/stderr" \
+  && ok || bad "validate against other years: $(cat "$tmp/stderr")"
 expect_exit 2 "validate a malformed long row" "$bin" validate scenarios/default.yaml --observed "$tmp/badrow.csv" "${tiny[@]}"
 grep -qx "iaptsim: $tmp/badrow.csv:4:10: 'fifty' is not a number (nor a suppressed value: \*, NULL, NA or empty)" "$tmp/stderr" && ok || bad "malformed long row: $(cat "$tmp/stderr")"
 expect_exit 0 "metrics --nhstt" "$bin" metrics --nhstt

@@ -276,6 +276,11 @@ static int run(void *args, int argc, char **argv)
 		ex = iapt_cli__report(rc);
 		goto done;
 	}
+	if (!val->n_figures && !val->n_mix && !iapt_cli__rank) {
+		char y0[8], y1[8];
+		fprintf(stderr, "iaptsim: warning: no figure of %s falls in %s's years (%s to %s): nothing was compared\n",
+			v->observed, sc->path, iapt_year_label(sc->first_year, y0), iapt_year_label(sc->last_year, y1));
+	}
 	if (!(out = open_memstream(&text, &tlen))) {
 		ex = iapt_cli__out_of_memory();
 		goto done;
