@@ -339,6 +339,7 @@ static int write_budget_impact(const out_ctx *c, iapt_buf *b)
 	iapt_results_years(c->res, &first, &last);
 	iapt_buf__printf(b, "year,payer,category,real_mean,real_lo95,real_hi95,cash_mean,cash_lo95,cash_hi95\n");
 	for (ly = 0; ly < n_ly; ly++) {
+		int year_any = 0; /* a year with no flow at all (the ledger's last, often) has no rows */
 		for (payer = 0; payer < IAPT_PAYER__COUNT; payer++)
 			for (cat = 0; cat < IAPT_CAT__COUNT; cat++) {
 				int any = 0, tag;
@@ -352,11 +353,14 @@ static int write_budget_impact(const out_ctx *c, iapt_buf *b)
 				}
 				if (!any)
 					continue; /* no flow of this kind in any replicate */
+				year_any = 1;
 				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(first + ly, a), iapt_payer_name(payer),
 						 iapt_category_name(cat));
 				if ((rc = budget_cells(b, c, (size_t)n, payer, first + ly)))
 					return rc;
 			}
+		if (!year_any)
+			continue;
 		for (r = 0; r < n; r++)
 			c->vals[r] = iapt_output_exchequer_net(c->res, r, first + ly);
 		iapt_buf__printf(b, "%s,exchequer,net_cash_position,", iapt_year_label(first + ly, a));
