@@ -45,8 +45,8 @@ ls -A "$tmp" | grep -q '\.r1\.' && bad "a temporary folder or lock left behind: 
 mkdir "$tmp/empty"
 "$bin" run $sc -o "$tmp/empty" "${small[@]}" && [ -s "$tmp/empty/run.json" ] && ok || bad "-o an empty folder"
 # a comparison holds a folder per strategy: it may replace itself
-"$bin" compare $sc scenarios/default.yaml -o "$tmp/cmp" "${small[@]}" 2>/dev/null
-"$bin" compare $sc scenarios/default.yaml -o "$tmp/cmp" "${small[@]}" --seed 3 && grep -q '"seed": "3"' "$tmp/cmp/run.json" && ok || bad "compare over an earlier comparison"
+"$bin" compare $sc --alt Other --alt-set treatment.dna_rate=0.08 -o "$tmp/cmp" "${small[@]}" 2>/dev/null
+"$bin" compare $sc --alt Other --alt-set treatment.dna_rate=0.08 -o "$tmp/cmp" "${small[@]}" --seed 3 && grep -q '"seed": "3"' "$tmp/cmp/run.json" && ok || bad "compare over an earlier comparison"
 
 # a folder that cannot be written is found before the simulation (this one would take minutes)
 start=$(date +%s)
