@@ -227,7 +227,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		 * comparison with and without it differs only by its effects */
 		double u_emp;
 		iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_INTEGRATED));
-		u_emp = gsl_rng_uniform(s->r);
+		u_emp = iapt_rng_uniform(s->r);
 		sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
 		saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
 		if (sav_months < 1)
@@ -258,8 +258,8 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		}
 		if (m < sav_months)
 			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
-		u_h = gsl_rng_uniform(s->r);
-		u_e = gsl_rng_uniform(s->r);
+		u_h = iapt_rng_uniform(s->r);
+		u_e = iapt_rng_uniform(s->r);
 		fu_step(s, &t, u_h, u_e, util_ill, util_well);
 		fu_step(s, &n, u_h, u_e, util_ill, util_well);
 		if (w_start < 1) {

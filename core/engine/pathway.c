@@ -178,7 +178,7 @@ static double sum(const double *w, int n)
 
 static int categorical(gsl_rng *r, const double *w, int n)
 {
-	double u = gsl_rng_uniform(r) * sum(w, n), acc = 0;
+	double u = iapt_rng_uniform(r) * sum(w, n), acc = 0;
 	int i;
 	for (i = 0; i < n - 1; i++) {
 		acc += w[i];
@@ -209,7 +209,7 @@ static void employment_month(sim *s, person *p, int m)
 	int well_t = !iapt_outcome__caseness(score(p->xp, 0, 27), score(p->xg, 0, 21));
 	int well_n = !iapt_outcome__caseness(score(p->np, 0, 27), score(p->ng, 0, 21));
 	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, ((uint64_t)m << 32) | p->id, IAPT_RNG_EMPLOYMENT));
-	u = gsl_rng_uniform(s->r);
+	u = iapt_rng_uniform(s->r);
 	iapt_rng_rekey(s->r, st);
 	p->emp_tx = (uint8_t)emp_step(s, p->emp_tx, well_t, u);
 	p->emp_nat = (uint8_t)emp_step(s, p->emp_nat, well_n, u);
@@ -280,14 +280,14 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	advance(s, p, week);
 	iapt_rng_rekey(r, p->rs_treat);
 	/* fixed draw order, whatever the branch, so scenarios share random numbers */
-	u_dna = gsl_rng_uniform(r);
-	u_miss = gsl_rng_uniform(r);
+	u_dna = iapt_rng_uniform(r);
+	u_miss = iapt_rng_uniform(r);
 	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), z1, z2, &z1, &z2);
-	u_well = gsl_rng_uniform(r);
-	u_step = gsl_rng_uniform(r);
-	u_drop = gsl_rng_uniform(r);
+	u_well = iapt_rng_uniform(r);
+	u_step = iapt_rng_uniform(r);
+	u_drop = iapt_rng_uniform(r);
 	p->rs_treat = iapt_rng_state(r);
 	s->stats->sessions++;
 
@@ -560,17 +560,17 @@ static int arrive(sim *s, int week)
 	{
 		/* employment at referral (docs/model.md, Employment); the employed part of the same
 		 * uniform, rescaled, decides sick pay, so the status costs one draw */
-		double u = gsl_rng_uniform(r), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
+		double u = iapt_rng_uniform(r), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
 		p->emp = u < a ? EMP_UNEMPLOYED : u < b ? EMP_SICK : u < c ? EMP_NOT_SEEKING : EMP_EMPLOYED;
 		p->sick_start = p->emp == EMP_EMPLOYED && c < 1 && (u - c) / (1 - c) < P(s, EMP_SICK_PAY);
 	}
-	p->ltc = gsl_rng_uniform(r) < P(s, LTC_SHARE);
+	p->ltc = iapt_rng_uniform(r) < P(s, LTC_SHARE);
 	x->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
 	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
-	u_desc = gsl_rng_uniform(r);
-	u_int = gsl_rng_uniform(r);
+	u_desc = iapt_rng_uniform(r);
+	u_int = iapt_rng_uniform(r);
 	/* drawn after the attributes that were there first, so that those keep their numbers */
 	x->ethnicity = (uint8_t)categorical(r, s->w_eth, N_ETH);
 	x->imd = (uint8_t)(1 + categorical(r, s->w_imd, N_IMD));
@@ -589,9 +589,9 @@ static int arrive(sim *s, int week)
 
 	/* access (docs/model.md, Access and waiting lists) */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
-	u_sign = gsl_rng_uniform(r);
-	u_leave = gsl_rng_uniform(r);
-	u_hi = gsl_rng_uniform(r);
+	u_sign = iapt_rng_uniform(r);
+	u_leave = iapt_rng_uniform(r);
+	u_hi = iapt_rng_uniform(r);
 	/* NICE: PTSD and social anxiety start at high intensity */
 	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
 		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
@@ -647,7 +647,7 @@ static int step_up(sim *s, service *sv, uint32_t i, int week)
 	double u;
 	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
 	iapt_rng_rekey(s->r, p->rs_treat);
-	u = gsl_rng_uniform(s->r);
+	u = iapt_rng_uniform(s->r);
 	p->rs_treat = iapt_rng_state(s->r);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE), u);
 	return queue_push(&sv->queue[HI], i);

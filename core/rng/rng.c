@@ -9,43 +9,30 @@
 #include "rng/stream.h"
 #include "util/util.h"
 
-#define GOLDEN 0x9e3779b97f4a7c15ULL
-
-typedef struct {
-	uint64_t s;
-} keyed_state;
-
-static inline uint64_t mix64(uint64_t z)
+static inline uint64_t next64(iapt_rng__keyed_state *st)
 {
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static inline uint64_t next64(keyed_state *st)
-{
-	st->s += GOLDEN;
-	return mix64(st->s);
+	st->s += IAPT_RNG__GOLDEN;
+	return iapt_rng__mix64(st->s);
 }
 
 static void keyed_set(void *vstate, unsigned long int seed)
 {
-	((keyed_state *)vstate)->s = (uint64_t)seed;
+	((iapt_rng__keyed_state *)vstate)->s = (uint64_t)seed;
 }
 
 static unsigned long int keyed_get(void *vstate)
 {
-	return (unsigned long int)(next64((keyed_state *)vstate) >> 32);
+	return (unsigned long int)(next64((iapt_rng__keyed_state *)vstate) >> 32);
 }
 
 static double keyed_get_double(void *vstate)
 {
 	/* 53 random bits, in [0, 1) as GSL requires. */
-	return (double)(next64((keyed_state *)vstate) >> 11) * 0x1.0p-53;
+	return (double)(next64((iapt_rng__keyed_state *)vstate) >> 11) * 0x1.0p-53;
 }
 
 static const gsl_rng_type keyed_type = {
-	"iapt_keyed", 0xffffffffUL, 0, sizeof(keyed_state), &keyed_set, &keyed_get, &keyed_get_double};
+	"iapt_keyed", 0xffffffffUL, 0, sizeof(iapt_rng__keyed_state), &keyed_set, &keyed_get, &keyed_get_double};
 
 const gsl_rng_type *iapt_rng_keyed = &keyed_type;
 
@@ -53,10 +40,10 @@ uint64_t iapt_rng_key(uint64_t seed, uint64_t replicate, uint64_t entity, uint64
 {
 	/* Each coordinate goes through the finaliser before the next is folded in, so that
 	 * nearby keys (person 1, person 2) give unrelated streams. */
-	uint64_t h = mix64(seed ^ 0x6a09e667f3bcc908ULL);
-	h = mix64(h ^ (replicate + GOLDEN));
-	h = mix64(h ^ (entity * 0xd1b54a32d192ed03ULL + 0x3c6ef372fe94f82bULL));
-	h = mix64(h ^ (purpose * 0xaef17502108ef2d9ULL));
+	uint64_t h = iapt_rng__mix64(seed ^ 0x6a09e667f3bcc908ULL);
+	h = iapt_rng__mix64(h ^ (replicate + IAPT_RNG__GOLDEN));
+	h = iapt_rng__mix64(h ^ (entity * 0xd1b54a32d192ed03ULL + 0x3c6ef372fe94f82bULL));
+	h = iapt_rng__mix64(h ^ (purpose * 0xaef17502108ef2d9ULL));
 	return h;
 }
 
@@ -75,10 +62,10 @@ int iapt_rng_new(gsl_rng **out, uint64_t key)
 
 void iapt_rng_rekey(gsl_rng *r, uint64_t state)
 {
-	((keyed_state *)r->state)->s = state;
+	((iapt_rng__keyed_state *)r->state)->s = state;
 }
 
 uint64_t iapt_rng_state(const gsl_rng *r)
 {
-	return ((const keyed_state *)r->state)->s;
+	return ((const iapt_rng__keyed_state *)r->state)->s;
 }

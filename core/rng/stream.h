@@ -21,4 +21,29 @@ void iapt_rng_rekey(gsl_rng *r, uint64_t state);
 /* The current state of an iapt_rng_keyed stream, to save and restore with iapt_rng_rekey. */
 uint64_t iapt_rng_state(const gsl_rng *r);
 
+#define IAPT_RNG__GOLDEN 0x9e3779b97f4a7c15ULL
+
+/* The state behind an iapt_rng_keyed generator; in the header so that the uniform below
+ * can be inlined at the engine's hot call sites. */
+typedef struct {
+	uint64_t s;
+} iapt_rng__keyed_state;
+
+static inline uint64_t iapt_rng__mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A uniform on [0, 1) from an iapt_rng_keyed stream r: the same bits as gsl_rng_uniform(r)
+ * (one SplitMix64 step, top 53 bits), without GSL's library call and indirect call. Only
+ * for streams of type iapt_rng_keyed. */
+static inline double iapt_rng_uniform(gsl_rng *r)
+{
+	iapt_rng__keyed_state *st = (iapt_rng__keyed_state *)r->state;
+	st->s += IAPT_RNG__GOLDEN;
+	return (double)(iapt_rng__mix64(st->s) >> 11) * 0x1.0p-53;
+}
+
 #endif
