@@ -307,6 +307,9 @@ cp "$tmp/a/report.html" "$tmp/report_before.html"
 expect_exit 0 "report DIR" "$bin" report "$tmp/a" -q
 cmp -s "$tmp/a/report.html" "$tmp/report_before.html" && ok || bad "iaptsim report rebuilds another report.html"
 grep -Eiq '<script|<link|<img|<iframe|src=|@import|url\(http' "$tmp/a/report.html" && bad "report.html is not self-contained" || ok
+# who recovers: a 2019-20 run's report sets each IMD decile beside its published recovery
+n=$(grep -oE '<tr><td>(10|[1-9])</td><td>[0-9.]+</td><td>[0-9.]+ to [0-9.]+</td><td>[0-9.]+</td><td>[+-][0-9.]+</td></tr>' "$tmp/a/report.html" | wc -l)
+[ "$n" -ge 10 ] && grep -q 'Recovery by IMD decile of residence: model and published' "$tmp/a/report.html" && ok || bad "report: recovery by IMD decile with published figures ($n rows)"
 [ "$(grep -o '<figure class="chart">' "$tmp/a/report.html" | wc -l)" -ge 4 ] && ok || bad "report.html has fewer than 4 charts"
 [ "$(grep -o '<title id=' "$tmp/a/report.html" | wc -l)" -eq "$(grep -o '<figure class="chart">' "$tmp/a/report.html" | wc -l)" ] && ok || bad "a chart without a title"
 grep -q 'class="y-label"' "$tmp/a/report.html" && grep -q 'class="x-label"' "$tmp/a/report.html" && ok || bad "charts without axis labels"

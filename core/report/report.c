@@ -15,10 +15,13 @@
 #include "iaptsim/format.h"
 #include "iaptsim/report.h"
 #include "iaptsim/sim.h"
+#include "iaptsim/validation.h"
 #include "util/util.h"
 
 extern const unsigned char iapt__national_annual[];
 extern const size_t iapt__national_annual_len;
+extern const unsigned char iapt__england_by_group[];
+extern const size_t iapt__england_by_group_len;
 
 /* ---- a CSV file as a table of strings ---- */
 
@@ -427,6 +430,8 @@ typedef struct ctx {
 	int first, last;
 	iapt_target *pub;
 	size_t npub;
+	iapt_target *gpub; /* published figures by group, England (data/nhstt/england_by_group.csv.gz) */
+	size_t ngpub;
 } ctx;
 
 /* The payback horizon in years: the ledger's years, as run.json gives them. */
@@ -652,6 +657,99 @@ static void pathway_charts(ctx *c)
 
 /* The workforce a run takes, when it trains any (a plan such as ltp_expansion sets
  * trainees): capacity and trainees by year with their intervals, and the last year's in words. */
+/* Published figure of group `group` (a name of iaptsim/sim.h) for year and metric; NAN if none. */
+static double gpublished(const ctx *c, int year, const char *group, int metric)
+{
+	size_t i;
+	for (i = 0; i < c->ngpub; i++)
+		if (c->gpub[i].year == year && c->gpub[i].metric == metric && !strcmp(iapt_group_name(c->gpub[i].group), group))
+			return c->gpub[i].value;
+	return NAN;
+}
+
+/* Recovery by IMD decile, age band and problem descriptor in the run's last year that has
+ * published figures by group: model (mean of replicates, 95% interval) beside published. */
+static void who_recovers(ctx *c)
+{
+	static const char *const imd[] = {"imd_decile=1", "imd_decile=2", "imd_decile=3", "imd_decile=4", "imd_decile=5",
+					  "imd_decile=6", "imd_decile=7", "imd_decile=8", "imd_decile=9", "imd_decile=10"};
+	static const char *const age_old[] = {"age=under_16", "age=16_17", "age=18_35", "age=36_64", "age=65_plus"};
+	static const char *const age_new[] = {"age=under_18", "age=18_25", "age=26_64", "age=65_74", "age=75_89", "age=90_plus"};
+	const char *probs[IAPT_PROBLEM__COUNT];
+	static const char *const series_names[2] = {"model", "published"};
+	struct {
+		const char *title, *xlabel;
+		const char *const *groups;
+		int n;
+	} fam[3];
+	int year, k, i;
+	char lab[8];
+	for (i = 0; i < IAPT_PROBLEM__COUNT; i++)
+		probs[i] = iapt_group_name(IAPT_G_PROB_DEPRESSION + i);
+	for (year = c->last; year >= c->first; year--)
+		if (isfinite(gpublished(c, year, "imd_decile=1", IAPT_M_RECOVERY_PCT)))
+			break;
+	iapt_buf__printf(c->b, "<section><h2>Who recovers</h2>\n");
+	if (year < c->first) {
+		iapt_buf__printf(c->b, "<p>No year of this run has published figures by group (England, 2017-18 to 2024-25).</p></section>\n");
+		return;
+	}
+	fam[0].title = "Recovery by IMD decile of residence";
+	fam[0].xlabel = "IMD decile (1 least deprived, 10 most deprived)";
+	fam[0].groups = imd;
+	fam[0].n = 10;
+	fam[1].title = "Recovery by age band";
+	fam[1].xlabel = "age band (as published that year)";
+	fam[1].groups = year < 2021 ? age_old : age_new;
+	fam[1].n = year < 2021 ? 5 : 6;
+	fam[2].title = "Recovery by problem descriptor";
+	fam[2].xlabel = "problem descriptor";
+	fam[2].groups = probs;
+	fam[2].n = IAPT_PROBLEM__COUNT;
+	iapt_buf__printf(c->b, "<p>Recovery (official definition) in %s, model (mean of replicates, 95%% interval) beside the published "
+			       "figure for England (NHS England key measures, data/nhstt/); docs/validation.md holds every group and year, "
+			       "with the years the group effects were fitted on.</p>\n", iapt_year_label(year, lab));
+	for (k = 0; k < 3; k++) {
+		double v[2 * IAPT_PROBLEM__COUNT + 2 * 10];
+		const char *cats[IAPT_PROBLEM__COUNT + 10];
+		char title[160];
+		int n = fam[k].n;
+		for (i = 0; i < n; i++) {
+			const char *g = fam[k].groups[i];
+			cats[i] = strchr(g, '=') + 1;
+			v[2 * i] = sval(c, year, g, "recovery_pct", "mean");
+			v[2 * i + 1] = gpublished(c, year, g, IAPT_M_RECOVERY_PCT);
+		}
+		snprintf(title, sizeof title, "%s, %s", fam[k].title, lab);
+		/* twelve descriptors' names do not fit under bars: their table says it alone */
+		if (k < 2)
+			bar_chart(c->b, &c->chart, title, "Recovery, per cent of finished courses at caseness: model mean beside the published figure.",
+				  fam[k].xlabel, "recovery (%)", cats, n, series_names, 2, v, 0);
+		iapt_buf__printf(c->b, "<table><caption>%s: model and published</caption><tr><th>group</th><th>model</th><th>95%% interval</th>"
+				       "<th>published</th><th>difference (points)</th></tr>\n", fam[k].title);
+		for (i = 0; i < n; i++) {
+			const char *g = fam[k].groups[i];
+			double lo = sval(c, year, g, "recovery_pct", "lo95"), hi = sval(c, year, g, "recovery_pct", "hi95");
+			iapt_buf__printf(c->b, "<tr><td>");
+			esc(c->b, cats[i]);
+			if (isfinite(v[2 * i]))
+				iapt_buf__printf(c->b, "</td><td>%.1f</td><td>%.1f to %.1f</td>", v[2 * i], lo, hi);
+			else
+				iapt_buf__printf(c->b, "</td><td></td><td></td>");
+			if (isfinite(v[2 * i + 1]))
+				iapt_buf__printf(c->b, "<td>%.1f</td>", v[2 * i + 1]);
+			else
+				iapt_buf__printf(c->b, "<td>not published</td>");
+			if (isfinite(v[2 * i]) && isfinite(v[2 * i + 1]))
+				iapt_buf__printf(c->b, "<td>%+.1f</td></tr>\n", v[2 * i] - v[2 * i + 1]);
+			else
+				iapt_buf__printf(c->b, "<td></td></tr>\n");
+		}
+		iapt_buf__printf(c->b, "</table>\n");
+	}
+	iapt_buf__printf(c->b, "</section>\n");
+}
+
 static void workforce_section(ctx *c)
 {
 	static const char *const metric[3] = {"workforce_li_wte", "workforce_hi_wte", "trainees"};
@@ -1595,7 +1693,9 @@ int iapt_report_write(const char *dir)
 		goto done;
 	}
 	memcpy(pub_text, iapt__national_annual, iapt__national_annual_len + 1);
-	if ((rc = iapt_targets_parse(pub_text, "data/national_annual.csv", &c.pub, &c.npub)))
+	if ((rc = iapt_targets_parse(pub_text, "data/national_annual.csv", &c.pub, &c.npub)) ||
+	    (rc = iapt_targets_read_buffer((const char *)iapt__england_by_group, iapt__england_by_group_len,
+					   "data/nhstt/england_by_group.csv.gz", NULL, &c.gpub, &c.ngpub, NULL)))
 		goto done;
 	sc = json_object_get(c.run, "scenario");
 	iapt_buf__printf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>");
@@ -1648,6 +1748,7 @@ int iapt_report_write(const char *dir)
 		increments_table(&c);
 	}
 	pathway_charts(&c);
+	who_recovers(&c);
 	workforce_section(&c);
 	money_chart(&c);
 	budget_chart(&c);
@@ -1702,6 +1803,7 @@ done:
 	table_free(&c.frontier);
 	table_free(&c.budget);
 	free(c.pub);
+	free(c.gpub);
 	json_decref(c.run);
 	return rc;
 }

@@ -22,7 +22,7 @@ sed 's/^name: .*/name: Integrated, 90% of services/; s/integrated_share: 0.75/in
 # the years' marks (COVID-19, dataset v2.0, projections) must sit inside the charts clear of other text
 "$bin" run scenarios/history_2012_2025.yaml -o "$out/history" -q --replicates 2 --scale 0.005 || fail=1
 "$bin" run scenarios/projection_2025_2029.yaml -o "$out/projection" -q --replicates 2 --scale 0.005 || fail=1
-$py tests/browser/report_check.py "$out/shots" "$out/integrated_ltc/report.html" "$out/compare/report.html" \
+$py tests/browser/report_check.py "$out/shots" "$out/integrated_ltc/report.html::Who recovers" "$out/compare/report.html" \
   "$out/compare_abc/report.html::NHS: the frontier runs base, then stratB at GBP" \
   "$out/compare/integrated_services_for_long-term_conditions/report.html" "$out/sensitivity/report.html" \
   "$out/history/report.html::Shaded and labelled COVID-19: 2020-21" \
