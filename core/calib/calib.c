@@ -32,23 +32,7 @@ static int parse_year(const char *s, int *year)
 	return 0;
 }
 
-static int find_metric(const char *name)
-{
-	int m;
-	for (m = 0; m < IAPT_M__COUNT; m++)
-		if (!strcmp(name, iapt_metric_name(m)))
-			return m;
-	return -1;
-}
 
-static int find_group(const char *name)
-{
-	int g;
-	for (g = 0; g < IAPT_G__COUNT; g++)
-		if (!strcmp(name, iapt_group_name(g)))
-			return g;
-	return -1;
-}
 
 static int parse_number(const char *s, double *v)
 {
@@ -149,7 +133,7 @@ int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *
 		for (k = 0; k < nh; k++) {
 			if (k == col_year || !strcmp(head[k], "source") || !strcmp(head[k], "notes"))
 				continue;
-			if ((metric_of[k] = find_metric(head[k])) < 0) {
+			if ((metric_of[k] = iapt_metric_find(head[k])) < 0) {
 				rc = iapt_error__set(IAPT_EPARSE, "%s:1: column %d: '%s' is not a metric (iaptsim metrics lists them)", path, k + 1, head[k]);
 				free(text);
 				return rc;
@@ -180,11 +164,11 @@ int iapt_targets_parse(char *text, const char *path, iapt_target **out, size_t *
 		}
 		if (col_metric >= 0) {
 			x.group = IAPT_G_ALL;
-			if ((x.metric = find_metric(f[col_metric])) < 0) {
+			if ((x.metric = iapt_metric_find(f[col_metric])) < 0) {
 				rc = iapt_error__set(IAPT_EPARSE, "%s:%d:%d: '%s' is not a metric (iaptsim metrics lists them)", path, line, col_metric + 1, f[col_metric]);
 				goto fail;
 			}
-			if (col_group >= 0 && (x.group = find_group(f[col_group])) < 0) {
+			if (col_group >= 0 && (x.group = iapt_group_find(f[col_group])) < 0) {
 				rc = iapt_error__set(IAPT_EPARSE, "%s:%d:%d: '%s' is not a group (iaptsim metrics lists them)", path, line, col_group + 1, f[col_group]);
 				goto fail;
 			}

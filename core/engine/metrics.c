@@ -1,4 +1,5 @@
 /* From raw counters to the reported metrics, by the official definitions (docs/model.md, Outcomes). */
+#include <string.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -24,6 +25,24 @@ static const struct {
 	IAPT_METRIC_LIST(X)
 #undef X
 };
+
+int iapt_group_find(const char *name)
+{
+	int g;
+	for (g = 0; g < IAPT_G__COUNT; g++)
+		if (!strcmp(name, group_names[g]))
+			return g;
+	return -1;
+}
+
+int iapt_metric_find(const char *name)
+{
+	int m;
+	for (m = 0; m < IAPT_M__COUNT; m++)
+		if (!strcmp(name, iapt_metric_name(m)))
+			return m;
+	return -1;
+}
 
 const char *iapt_group_name(int g)
 {

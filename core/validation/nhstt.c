@@ -104,23 +104,7 @@ const iapt_nhstt_measure_map *iapt_nhstt_measures(size_t *n)
 	return measure_map;
 }
 
-static int group_id(const char *name)
-{
-	int g;
-	for (g = 0; g < IAPT_G__COUNT; g++)
-		if (!strcmp(name, iapt_group_name(g)))
-			return g;
-	return -1;
-}
 
-static int metric_id(const char *name)
-{
-	int m;
-	for (m = 0; m < IAPT_M__COUNT; m++)
-		if (!strcmp(name, iapt_metric_name(m)))
-			return m;
-	return -1;
-}
 
 /* the published files write a missing breakdown level as NULL */
 static int is_null(const char *s)
@@ -293,7 +277,7 @@ static int parse_nhstt(char *text, size_t tlen, char *pos, char **head, int nh, 
 			rep->unmapped_group++;
 			continue;
 		}
-		if (!(mm = find_measure_row(f[col[C_MEASURE]], f[col[C_STAT]])) || (m = metric_id(mm->metric)) < 0) {
+		if (!(mm = find_measure_row(f[col[C_MEASURE]], f[col[C_STAT]])) || (m = iapt_metric_find(mm->metric)) < 0) {
 			rep->unmapped_measure++;
 			continue;
 		}
@@ -301,7 +285,7 @@ static int parse_nhstt(char *text, size_t tlen, char *pos, char **head, int nh, 
 			rep->suppressed++;
 			continue;
 		}
-		if ((g = group_id(gm->group)) < 0) {
+		if ((g = iapt_group_find(gm->group)) < 0) {
 			not_simulated(rep, gm->group);
 			continue;
 		}
@@ -488,7 +472,7 @@ int iapt_nhstt_write(char **text, size_t *len, const iapt_scenario *sc, const ia
 				continue;
 			for (mk = 0; mk < N_MEASURE_MAP; mk++) {
 				iapt_summary s;
-				int m = metric_id(measure_map[mk].metric);
+				int m = iapt_metric_find(measure_map[mk].metric);
 				if (m < 0 || !iapt_metric_in_group(m, g))
 					continue;
 				for (r = 0; r < n; r++)

@@ -102,6 +102,9 @@ typedef enum iapt_metric {
 /* "all", "step=li_only", ... and "recovery_pct", ...: static strings. */
 const char *iapt_group_name(int group);
 const char *iapt_metric_name(int metric);
+/* The group or metric of a name ("imd_decile=1", "recovery_pct"); -1 if none. */
+int iapt_group_find(const char *name);
+int iapt_metric_find(const char *name);
 /* One line on what a metric means and how it is computed. */
 const char *iapt_metric_doc(int metric);
 /* 1 if the metric is defined for the group (a referral's step is not known when it is
