@@ -24,21 +24,6 @@ typedef struct out_ctx {
 
 typedef int (*writer_fn)(const out_ctx *c, iapt_buf *b);
 
-/* A text cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
-static void csv_text(iapt_buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		iapt_buf__printf(b, "%s", s);
-		return;
-	}
-	iapt_buf__put(b, "\"", 1);
-	for (; *s; s++) {
-		if (*s == '"')
-			iapt_buf__put(b, "\"", 1);
-		iapt_buf__put(b, s, 1);
-	}
-	iapt_buf__put(b, "\"", 1);
-}
 
 /* "mean,lo95,hi95\n", NA for NaN */
 static void put_interval(iapt_buf *b, const iapt_summary *s)
@@ -564,7 +549,7 @@ static void psa_csv(iapt_buf *b, const iapt_scenario *const *sc, const iapt_resu
 	for (r = 0; r < nr; r++)
 		for (s = 0; s < n; s++) {
 			iapt_buf__printf(b, "%d,%zu,", r + 1, s + 1);
-			csv_text(b, sc[s]->name);
+			iapt_buf__csv_text(b, sc[s]->name);
 			iapt_buf__printf(b, ",%d,", s == 0);
 			iapt_buf__number(b, people_simulated(sc[s], res[s], r), "NA");
 			for (k = 0; k < m; k++) {
@@ -1165,7 +1150,7 @@ static void comparison_csv(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__printf(b, "strategy,perspective,measure,threshold,mean,lo95,hi95,n,mcse\n");
 	for (i = 0; i < c->n_rows; i++) {
 		const iapt_compare_row *r = &c->rows[i];
-		csv_text(b, c->sc[r->strategy]->name);
+		iapt_buf__csv_text(b, c->sc[r->strategy]->name);
 		iapt_buf__printf(b, ",%s,%s,", r->perspective < 0 ? "all" : iapt_perspective_name(r->perspective), r->measure);
 		iapt_buf__number(b, r->threshold, "NA");
 		iapt_buf__put(b, ",", 1);
@@ -1225,14 +1210,14 @@ static int frontier_csv(iapt_buf *b, const cmp_ctx *c)
 			break;
 		for (s = 0; s < c->n; s++) {
 			iapt_buf__printf(b, "%s,", iapt_perspective_name(t));
-			csv_text(b, c->sc[s]->name);
+			iapt_buf__csv_text(b, c->sc[s]->name);
 			iapt_buf__put(b, ",", 1);
 			iapt_buf__number(b, mc[s], "NA");
 			iapt_buf__put(b, ",", 1);
 			iapt_buf__number(b, me[s], "NA");
 			iapt_buf__printf(b, ",%s,", iapt_cea_status_name(rows[s].status));
 			if (rows[s].comparator >= 0)
-				csv_text(b, c->sc[rows[s].comparator]->name);
+				iapt_buf__csv_text(b, c->sc[rows[s].comparator]->name);
 			else
 				iapt_buf__printf(b, "NA");
 			iapt_buf__put(b, ",", 1);
@@ -1294,7 +1279,7 @@ static int ceac_evpi_csv(iapt_buf *ceac, iapt_buf *evpi, const cmp_ctx *c)
 				iapt_buf__printf(ceac, "%s,", iapt_perspective_name(t));
 				iapt_buf__number(ceac, lam, "NA");
 				iapt_buf__put(ceac, ",", 1);
-				csv_text(ceac, c->sc[s]->name);
+				iapt_buf__csv_text(ceac, c->sc[s]->name);
 				iapt_buf__put(ceac, ",", 1);
 				iapt_buf__number(ceac, prob[s], "NA");
 				iapt_buf__printf(ceac, ",%d\n", front[s]);
@@ -1519,7 +1504,7 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 		iapt_param_info in;
 		iapt_params_info(sc->params, params[k], &in);
 		iapt_buf__printf(&b[0], "%s,", in.name);
-		csv_text(&b[0], in.unit);
+		iapt_buf__csv_text(&b[0], in.unit);
 		iapt_buf__put(&b[0], ",", 1);
 		iapt_buf__number(&b[0], in.min, "NA");
 		iapt_buf__put(&b[0], ",", 1);

@@ -87,6 +87,21 @@ void iapt_buf__json_string(iapt_buf *b, const char *s)
 	iapt_buf__put(b, "\"", 1);
 }
 
+void iapt_buf__csv_text(iapt_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		iapt_buf__printf(b, "%s", s);
+		return;
+	}
+	iapt_buf__put(b, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '"')
+			iapt_buf__put(b, "\"", 1);
+		iapt_buf__put(b, s, 1);
+	}
+	iapt_buf__put(b, "\"", 1);
+}
+
 void iapt_buf__number(iapt_buf *b, double v, const char *na)
 {
 	char tmp[40];

@@ -44,6 +44,8 @@ void iapt_buf__json_string(iapt_buf *b, const char *s);
 /* A number formatted with up to 17 significant digits, shortest that round-trips; "NA"
  * (CSV) or "null" (JSON) for NaN is the caller's choice through na. */
 void iapt_buf__number(iapt_buf *b, double v, const char *na);
+/* A CSV text cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+void iapt_buf__csv_text(iapt_buf *b, const char *s);
 
 /* Levenshtein distance, capped at cap+1 (cheap early out). */
 size_t iapt_str__distance(const char *a, const char *b, size_t cap);

@@ -433,21 +433,6 @@ int iapt_targets_read(const char *path, const char *org, iapt_target **out, size
 	return rc;
 }
 
-/* A text cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
-static void csv_text(iapt_buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		iapt_buf__printf(b, "%s", s);
-		return;
-	}
-	iapt_buf__put(b, "\"", 1);
-	for (; *s; s++) {
-		if (*s == '"')
-			iapt_buf__put(b, "\"", 1);
-		iapt_buf__put(b, s, 1);
-	}
-	iapt_buf__put(b, "\"", 1);
-}
 
 int iapt_nhstt_write(char **text, size_t *len, const iapt_scenario *sc, const iapt_results *res)
 {
@@ -479,13 +464,13 @@ int iapt_nhstt_write(char **text, size_t *len, const iapt_scenario *sc, const ia
 					vals[r] = iapt_results_value(res, y, g, m, r);
 				iapt_stats_summarise(vals, (size_t)n, vals + n, &s);
 				iapt_buf__printf(&b, "%s,England,iaptsim,", iapt_year_label(y, lab));
-				csv_text(&b, sc->name);
+				iapt_buf__csv_text(&b, sc->name);
 				iapt_buf__put(&b, ",", 1);
-				csv_text(&b, gm->variable_type);
+				iapt_buf__csv_text(&b, gm->variable_type);
 				iapt_buf__put(&b, ",", 1);
-				csv_text(&b, gm->variable_a ? gm->variable_a : "NULL");
+				iapt_buf__csv_text(&b, gm->variable_a ? gm->variable_a : "NULL");
 				iapt_buf__put(&b, ",", 1);
-				csv_text(&b, gm->variable_b ? gm->variable_b : "NULL");
+				iapt_buf__csv_text(&b, gm->variable_b ? gm->variable_b : "NULL");
 				iapt_buf__printf(&b, ",%s,%s,", measure_map[mk].measure, measure_map[mk].statistic);
 				iapt_buf__number(&b, s.mean, "NULL");
 				iapt_buf__put(&b, ",", 1);
