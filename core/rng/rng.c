@@ -38,13 +38,7 @@ const gsl_rng_type *iapt_rng_keyed = &keyed_type;
 
 uint64_t iapt_rng_key(uint64_t seed, uint64_t replicate, uint64_t entity, uint64_t purpose)
 {
-	/* Each coordinate goes through the finaliser before the next is folded in, so that
-	 * nearby keys (person 1, person 2) give unrelated streams. */
-	uint64_t h = iapt_rng__mix64(seed ^ 0x6a09e667f3bcc908ULL);
-	h = iapt_rng__mix64(h ^ (replicate + IAPT_RNG__GOLDEN));
-	h = iapt_rng__mix64(h ^ (entity * 0xd1b54a32d192ed03ULL + 0x3c6ef372fe94f82bULL));
-	h = iapt_rng__mix64(h ^ (purpose * 0xaef17502108ef2d9ULL));
-	return h;
+	return iapt_rng__key_purpose(iapt_rng__key_entity(iapt_rng__key_rep(seed, replicate), entity), purpose);
 }
 
 int iapt_rng_new(gsl_rng **out, uint64_t key)

@@ -36,6 +36,26 @@ static inline uint64_t iapt_rng__mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* iapt_rng_key(seed, replicate, entity, purpose) in three stages, so that what stays fixed
+ * over many keys (a replicate; a person's several purposes) is hashed once:
+ * key_purpose(key_entity(key_rep(seed, replicate), entity), purpose) is iapt_rng_key's
+ * value. Each coordinate goes through the finaliser before the next is folded in, so that
+ * nearby keys (person 1, person 2) give unrelated streams. */
+static inline uint64_t iapt_rng__key_rep(uint64_t seed, uint64_t replicate)
+{
+	return iapt_rng__mix64(iapt_rng__mix64(seed ^ 0x6a09e667f3bcc908ULL) ^ (replicate + IAPT_RNG__GOLDEN));
+}
+
+static inline uint64_t iapt_rng__key_entity(uint64_t rep_key, uint64_t entity)
+{
+	return iapt_rng__mix64(rep_key ^ (entity * 0xd1b54a32d192ed03ULL + 0x3c6ef372fe94f82bULL));
+}
+
+static inline uint64_t iapt_rng__key_purpose(uint64_t entity_key, uint64_t purpose)
+{
+	return iapt_rng__mix64(entity_key ^ (purpose * 0xaef17502108ef2d9ULL));
+}
+
 /* A uniform on [0, 1) from an iapt_rng_keyed stream r: the same bits as gsl_rng_uniform(r)
  * (one SplitMix64 step, top 53 bits), without GSL's library call and indirect call. Only
  * for streams of type iapt_rng_keyed. */
@@ -44,6 +64,27 @@ static inline double iapt_rng_uniform(gsl_rng *r)
 	iapt_rng__keyed_state *st = (iapt_rng__keyed_state *)r->state;
 	st->s += IAPT_RNG__GOLDEN;
 	return (double)(iapt_rng__mix64(st->s) >> 11) * 0x1.0p-53;
+}
+
+/* The first uniform of the stream at state `state`: what iapt_rng_uniform returns just after
+ * iapt_rng_rekey(r, state), without a stream object (a stream used for one draw). */
+static inline double iapt_rng__uniform_at(uint64_t state)
+{
+	return (double)(iapt_rng__mix64(state + IAPT_RNG__GOLDEN) >> 11) * 0x1.0p-53;
+}
+
+/* gsl_rng_uniform_int(r, n) for an iapt_rng_keyed stream r (0 < n <= 2^32 - 1), inlined:
+ * the same draws and the same value (the top 32 bits of a step, divided down by
+ * floor((2^32 - 1) / n), redrawn while n or more). */
+static inline unsigned long iapt_rng_uniform_int(gsl_rng *r, unsigned long n)
+{
+	iapt_rng__keyed_state *st = (iapt_rng__keyed_state *)r->state;
+	unsigned long scale = 0xffffffffUL / n, k;
+	do {
+		st->s += IAPT_RNG__GOLDEN;
+		k = (unsigned long)(iapt_rng__mix64(st->s) >> 32) / scale;
+	} while (k >= n);
+	return k;
 }
 
 #endif
