@@ -198,8 +198,9 @@ static void group_effects(const sim *s, const person *p, const person_ext *x, do
 /* A multiplier in fixed point (person.m_dna, m_drop): steps of 1/4096, at most 16. */
 static uint16_t fixed_mult(double m)
 {
-	double q = floor(m * MULT_ONE + 0.5);
-	return (uint16_t)(q > MULT_MAX ? MULT_MAX : (q < 0 ? 0 : q));
+	/* floor(v) within [0, MULT_MAX]: truncation is floor where it is not clamped */
+	double v = m * MULT_ONE + 0.5;
+	return (uint16_t)(v < 0 ? 0 : (v >= MULT_MAX ? MULT_MAX : v));
 }
 
 /* ---- random draws ---- */
@@ -314,8 +315,8 @@ static int16_t leave_week_from(int week, double h, double u)
 	double w;
 	if (h <= 0)
 		return NEVER;
-	w = h >= 1 ? 0 : floor(log1p(-u) / log1p(-h));
-	return (int16_t)fmin((double)week + 1 + w, (double)NEVER);
+	w = h >= 1 ? 0 : log1p(-u) / log1p(-h); /* >= 0: truncation is floor */
+	return (int16_t)(w >= NEVER ? NEVER : fmin((double)week + 1 + (double)(long)w, (double)NEVER));
 }
 
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */

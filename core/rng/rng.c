@@ -53,13 +53,3 @@ int iapt_rng_new(gsl_rng **out, uint64_t key)
 	*out = r;
 	return IAPT_OK;
 }
-
-void iapt_rng_rekey(gsl_rng *r, uint64_t state)
-{
-	((iapt_rng__keyed_state *)r->state)->s = state;
-}
-
-uint64_t iapt_rng_state(const gsl_rng *r)
-{
-	return ((const iapt_rng__keyed_state *)r->state)->s;
-}

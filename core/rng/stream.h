@@ -15,19 +15,25 @@ extern const gsl_rng_type *iapt_rng_keyed;
 /* Allocate a keyed stream positioned at the start of key. Free with gsl_rng_free. */
 int iapt_rng_new(gsl_rng **out, uint64_t key);
 
-/* Position an existing iapt_rng_keyed stream at the start of key, or at a saved state. */
-void iapt_rng_rekey(gsl_rng *r, uint64_t state);
-
-/* The current state of an iapt_rng_keyed stream, to save and restore with iapt_rng_rekey. */
-uint64_t iapt_rng_state(const gsl_rng *r);
-
 #define IAPT_RNG__GOLDEN 0x9e3779b97f4a7c15ULL
 
 /* The state behind an iapt_rng_keyed generator; in the header so that the uniform below
- * can be inlined at the engine's hot call sites. */
+ * and the rekeying (once or twice per session) can be inlined at the engine's hot call sites. */
 typedef struct {
 	uint64_t s;
 } iapt_rng__keyed_state;
+
+/* Position an existing iapt_rng_keyed stream at the start of key, or at a saved state. */
+static inline void iapt_rng_rekey(gsl_rng *r, uint64_t state)
+{
+	((iapt_rng__keyed_state *)r->state)->s = state;
+}
+
+/* The current state of an iapt_rng_keyed stream, to save and restore with iapt_rng_rekey. */
+static inline uint64_t iapt_rng_state(const gsl_rng *r)
+{
+	return ((const iapt_rng__keyed_state *)r->state)->s;
+}
 
 static inline uint64_t iapt_rng__mix64(uint64_t z)
 {
