@@ -173,6 +173,22 @@ static inline void fu_flows(const sim *s, const person *p, const fu_path *q, dou
 		acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] -= sign * s->fu_phys;
 }
 
+/* Whether a month on path a brings the flows of a month on path b (fu_flows). */
+static inline int same_flows(const fu_path *a, const fu_path *b)
+{
+	return a->util12 == b->util12 && a->well == b->well && a->emp == b->emp;
+}
+
+/* The months a path has spent in state q since it was last booked, weighted (*months), into
+ * acc at once: states change seldom, so flows are booked per spell, not per month. */
+static inline void book(const sim *s, const person *p, const fu_path *q, double *months, double sign,
+			double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+{
+	if (*months > 0)
+		fu_flows(s, p, q, sign * *months, acc);
+	*months = 0;
+}
+
 /* A month's transitions: relapse or remission on u_h, then work on u_e. Both paths use
  * the same two numbers, so they move together wherever their states agree. */
 static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
@@ -213,7 +229,8 @@ static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_P
 void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 {
 	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
-	fu_path t, n;
+	fu_path t, n, tb, nb; /* the paths, and the states whose months are not yet booked */
+	double mt = 0, mn = 0; /* those months, weighted */
 	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
 	int need_int = p->ltc && p->integrated;
 	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
@@ -244,40 +261,56 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		if ((t.emp == EMP_UNEMPLOYED || t.emp == EMP_SICK) && u_emp < P(s, LTC_INTEGRATED_EMP))
 			t.emp = EMP_EMPLOYED;
 	}
-	/* the follow-up stream: two numbers a month */
+	/* the follow-up stream: two numbers a month, the halves of one output */
 	iapt_rng_rekey(s->r, iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_FOLLOWUP));
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
 	memset(acc, 0, sizeof acc);
+	tb = t;
+	nb = n;
 	for (m = 0; m < months; m++) {
 		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12, y = year_index(s, week);
 		double u_h, u_e;
 		if (m >= sav_months && same_path(&t, &n))
 			break;
 		if (y != ly) {
-			if (ly >= 0)
+			if (ly >= 0) {
+				book(s, p, &tb, &mt, 1, acc);
+				book(s, p, &nb, &mn, -1, acc);
 				flush(s, ly, cohort, acc);
+			}
 			ly = y;
 		}
 		/* the month's flows in the state at its start and at its end, weighted by the
-		 * accrual convention (economics.accrual; half of each by default) */
-		if (w_start > 0) {
-			fu_flows(s, p, &t, w_start, acc);
-			fu_flows(s, p, &n, -w_start, acc);
-		}
+		 * accrual convention (economics.accrual; half of each by default): here the
+		 * weights of the states not yet booked (tb, nb) */
+		mt += w_start;
+		mn += w_start;
 		if (m < sav_months)
 			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
-		u_h = iapt_rng_uniform(s->r);
-		u_e = iapt_rng_uniform(s->r);
+		{
+			uint64_t o = iapt_rng_next64(s->r); /* both from one output */
+			u_h = iapt_rng__hi(o);
+			u_e = iapt_rng__lo(o);
+		}
 		fu_step(s, &t, u_h, u_e, util_ill, util_well);
 		fu_step(s, &n, u_h, u_e, util_ill, util_well);
-		if (w_start < 1) {
-			fu_flows(s, p, &t, 1 - w_start, acc);
-			fu_flows(s, p, &n, -(1 - w_start), acc);
+		if (!same_flows(&t, &tb)) {
+			book(s, p, &tb, &mt, 1, acc);
+			tb = t;
 		}
+		if (!same_flows(&n, &nb)) {
+			book(s, p, &nb, &mn, -1, acc);
+			nb = n;
+		}
+		mt += 1 - w_start;
+		mn += 1 - w_start;
 	}
-	if (ly >= 0)
+	if (ly >= 0) {
+		book(s, p, &tb, &mt, 1, acc);
+		book(s, p, &nb, &mn, -1, acc);
 		flush(s, ly, cohort, acc);
+	}
 }
 
 /* ---- follow-up on a hand-made cohort, for tests ---- */

@@ -153,8 +153,8 @@ static void count_rows_of(sim *s, int week, const person *p, const person_ext *x
 static inline void count_add(const count_rows *cr, int k, double v)
 {
 	int i;
-	if (!cr->c)
-		return;
+	if (!cr->c || v == 0)
+		return; /* adding 0 changes no counter */
 	for (i = 0; i < cr->n; i++)
 		cr->c[cr->at[i] + (size_t)k] += v;
 }
@@ -168,9 +168,8 @@ static void count(sim *s, int week, const person *p, const person_ext *x, int st
 }
 
 /* A count per session, in the innermost loop: group "all" only (iaptsim/sim.h). */
-static inline void count_all(sim *s, int week, int k, double v)
+static inline void count_all(sim *s, int y, int k, double v)
 {
-	int y = year_index(s, week);
 	if (y >= 0 && y < s->n_years)
 		IAPT_CTR(s->ct, y, IAPT_G_ALL, k) += v;
 }
@@ -214,11 +213,11 @@ static void cumulate(const double *w, int n, double *cum)
 		cum[i] = acc += w[i];
 }
 
-/* Index i with chance w[i] / total, from the cumulative weights (cumulate) */
-static int categorical(gsl_rng *r, const double *cum, int n)
+/* Index i with chance w[i] / total, from the cumulative weights (cumulate) and a uniform u */
+static int categorical(double u, const double *cum, int n)
 {
-	double u = iapt_rng_uniform(r) * cum[n - 1];
 	int i;
+	u *= cum[n - 1];
 	for (i = 0; i < n - 1; i++)
 		if (u < cum[i])
 			return i;
@@ -287,10 +286,13 @@ static void advance(sim *s, person *p, int week)
 	if (p->sym_week >= week)
 		return;
 	int m = month_of(p, p->sym_week), turn = month_start(p, m + 1);
-	iapt_rng_rekey(s->r, p->rs_sym);
+	uint64_t pos = p->rs_sym;
 	for (; p->sym_week < week; p->sym_week++) {
-		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0), dp, dg;
+		double z1, z2, dp, dg;
 		float ep, eg;
+		/* one output a week: both innovations from its two halves */
+		pos += IAPT_RNG__GOLDEN;
+		iapt_rng__gauss2_at(pos, &z1, &z2);
 		correlate(sd, rho, s->sym_rho_c, z1, z2, &dp, &dg);
 		ep = (float)dp;
 		eg = (float)dg;
@@ -303,7 +305,7 @@ static void advance(sim *s, person *p, int week)
 			turn = month_start(p, m + 1);
 		}
 	}
-	p->rs_sym = iapt_rng_state(s->r);
+	p->rs_sym = pos;
 }
 
 enum { CONTINUE, DISCHARGE, STEP_UP };
@@ -322,30 +324,27 @@ static int16_t leave_week_from(int week, double h, double u)
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
 static int session(sim *s, person *p, int week, int lvl, int *ended)
 {
-	gsl_rng *r = s->r;
-	int phq, gad, at_case, improving, action = CONTINUE;
-	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop, m_drop;
+	uint64_t pos = p->rs_treat, o;
+	int at_case, improving, action = CONTINUE, yw, ya;
+	double u_dna, u_miss, z1, z2, u_well, u_drop, p_drop, m_drop;
 
 	*ended = 0;
 	advance(s, p, week);
-	iapt_rng_rekey(r, p->rs_treat);
-	/* fixed draw order, whatever the branch, so scenarios share random numbers */
-	u_dna = iapt_rng_uniform(r);
-	u_miss = iapt_rng_uniform(r);
-	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), s->sym_rho_c, z1, z2, &z1, &z2);
-	u_well = iapt_rng_uniform(r);
-	u_step = iapt_rng_uniform(r);
-	u_drop = iapt_rng_uniform(r);
-	p->rs_treat = iapt_rng_state(r);
+	/* A fixed block of four outputs per session of the treatment stream, each computed only
+	 * if a branch needs it: 1 attendance and dropout, 2 measurement noise, 3 a missing score
+	 * and discharge once well, 4 step-up. Whatever this session does, the next one's
+	 * numbers are where they were, so scenarios share random numbers. */
+	p->rs_treat = pos + 4 * IAPT_RNG__GOLDEN;
+	o = iapt_rng__out_at(pos + IAPT_RNG__GOLDEN);
+	u_dna = iapt_rng__hi(o);
+	u_drop = iapt_rng__lo(o);
 	s->stats->sessions++;
 
 	m_drop = p->m_drop * (1.0 / MULT_ONE);
 	if (u_dna < P(s, TX_DNA) * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
-		count_all(s, week, IAPT_C_MISSED, 1);
+		count_all(s, year_index(s, week), IAPT_C_MISSED, 1);
 		if (u_drop < P(s, TX_DROP_DNA) * m_drop)
 			*ended = 1;
 		return CONTINUE;
@@ -355,8 +354,13 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		p->s_li++;
 	else
 		p->s_hi++;
-	count_all(s, week, IAPT_C_ATTENDED, 1);
-	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+	yw = year_index(s, week);
+	ya = year_index(s, p->arrival);
+	count_all(s, yw, IAPT_C_ATTENDED, 1);
+	o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
+	u_miss = iapt_rng__hi(o);
+	u_well = iapt_rng__lo(o);
+	ledger_add(s, yw, ya, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
 		count_rows cr;
@@ -364,14 +368,16 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		count_rows_of(s, week, p, &s->ext[p - s->people], -1, &cr);
 		count_add(&cr, IAPT_C_ENTERED, 1);
 		count_add(&cr, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
-		ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
-			   -P(s, COST_PER_COURSE));
+		ledger_add(s, yw, ya, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS, -P(s, COST_PER_COURSE));
 	}
 	/* scores at the start of the session, before its effect; the same measurement noise
 	 * on the natural course keeps the comparison paired */
-	phq = score(p->xp, z1, 27);
-	gad = score(p->xg, z2, 21);
 	if (u_miss >= P(s, OUT_MISSING)) {
+		int phq, gad;
+		iapt_rng__gauss2_at(pos + 2 * IAPT_RNG__GOLDEN, &z1, &z2);
+		correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), s->sym_rho_c, z1, z2, &z1, &z2);
+		phq = score(p->xp, z1, 27);
+		gad = score(p->xg, z2, 21);
 		if (p->phq_first == NO_SCORE) {
 			p->phq_first = (uint8_t)phq;
 			p->gad_first = (uint8_t)gad;
@@ -400,11 +406,13 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	if (p->attended >= (int)P(s, TX_MIN_WELL) && !at_case && u_well < P(s, TX_WELL_DISCHARGE)) {
 		action = DISCHARGE;
 	} else if (lvl == LI) {
+#define U_STEP iapt_rng__hi(iapt_rng__out_at(pos + 4 * IAPT_RNG__GOLDEN))
 		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < (int)P(s, TX_LI_MAX) && at_case &&
-		    !improving && u_step < P(s, TX_STEPUP))
+		    !improving && U_STEP < P(s, TX_STEPUP))
 			action = STEP_UP;
 		else if (p->s_li >= (int)P(s, TX_LI_MAX))
-			action = (at_case && u_step < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+			action = (at_case && U_STEP < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+#undef U_STEP
 	} else if (p->s_hi >= (int)P(s, TX_HI_MAX)) {
 		action = DISCHARGE;
 	}
@@ -578,8 +586,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 /* A new referral in `week`: who they are, and where they go. */
 static int arrive(sim *s, int week)
 {
-	gsl_rng *r = s->r;
-	uint64_t id = s->next_id++, key;
+	uint64_t id = s->next_id++, key, pos, o;
 	if (id > UINT32_MAX)
 		return iapt_error__set(IAPT_ERANGE, "more than %u referrals in one replicate", UINT32_MAX);
 	uint32_t i = 0;
@@ -605,29 +612,34 @@ static int arrive(sim *s, int week)
 	p->rs_sym = iapt_rng__key_purpose(key, IAPT_RNG_SYMPTOMS);
 	s->stats->referrals++;
 
-	/* attributes (docs/model.md, Referrals and who they are); fixed draw order */
-	iapt_rng_rekey(r, iapt_rng__key_purpose(key, IAPT_RNG_ATTRIBUTES));
-	svc = (int)iapt_rng_uniform_int(r, (unsigned long)s->n_services);
-	x->gender = (uint8_t)categorical(r, s->cum_gender, N_GENDER);
-	x->age = (uint8_t)categorical(r, s->cum_age, N_AGE);
-	p->problem = (uint8_t)categorical(r, s->cum_problem, N_PROBLEM);
+	/* attributes (docs/model.md, Referrals and who they are); fixed draw order, two
+	 * uniforms (or a normal and a uniform, or two normals) from each output */
+	pos = iapt_rng__key_purpose(key, IAPT_RNG_ATTRIBUTES);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	svc = (int)iapt_rng__below((uint32_t)(o >> 32), (unsigned)s->n_services);
+	x->gender = (uint8_t)categorical(iapt_rng__lo(o), s->cum_gender, N_GENDER);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	x->age = (uint8_t)categorical(iapt_rng__hi(o), s->cum_age, N_AGE);
+	p->problem = (uint8_t)categorical(iapt_rng__lo(o), s->cum_problem, N_PROBLEM);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
 	{
 		/* employment at referral (docs/model.md, Employment); the employed part of the same
 		 * uniform, rescaled, decides sick pay, so the status costs one draw */
-		double u = iapt_rng_uniform(r), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
+		double u = iapt_rng__hi(o), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
 		p->emp = u < a ? EMP_UNEMPLOYED : u < b ? EMP_SICK : u < c ? EMP_NOT_SEEKING : EMP_EMPLOYED;
 		p->sick_start = p->emp == EMP_EMPLOYED && c < 1 && (u - c) / (1 - c) < P(s, EMP_SICK_PAY);
 	}
-	p->ltc = iapt_rng_uniform(r) < P(s, LTC_SHARE);
-	x->ltc_type = (uint8_t)categorical(r, s->cum_ltc, N_LTC_TYPE);
-	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
-	u_desc = iapt_rng_uniform(r);
-	u_int = iapt_rng_uniform(r);
-	/* drawn after the attributes that were there first, so that those keep their numbers */
-	x->ethnicity = (uint8_t)categorical(r, s->cum_eth, N_ETH);
-	x->imd = (uint8_t)(1 + categorical(r, s->cum_imd, N_IMD));
+	p->ltc = iapt_rng__lo(o) < P(s, LTC_SHARE);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	x->ltc_type = (uint8_t)categorical(iapt_rng__hi(o), s->cum_ltc, N_LTC_TYPE);
+	u_desc = iapt_rng__lo(o);
+	iapt_rng__gauss2_at(pos += IAPT_RNG__GOLDEN, &z1, &z2);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	zr = iapt_rng__gauss_hi(pos, o);
+	u_int = iapt_rng__lo(o);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	x->ethnicity = (uint8_t)categorical(iapt_rng__hi(o), s->cum_eth, N_ETH);
+	x->imd = (uint8_t)(1 + categorical(iapt_rng__lo(o), s->cum_imd, N_IMD));
 	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
 	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
 	x->svc = (uint16_t)svc;
@@ -642,10 +654,11 @@ static int arrive(sim *s, int week)
 	p->resp = (float)resp;
 
 	/* access (docs/model.md, Access and waiting lists) */
-	iapt_rng_rekey(r, iapt_rng__key_purpose(key, IAPT_RNG_ACCESS));
-	u_sign = iapt_rng_uniform(r);
-	u_leave = iapt_rng_uniform(r);
-	u_hi = iapt_rng_uniform(r);
+	pos = iapt_rng__key_purpose(key, IAPT_RNG_ACCESS);
+	o = iapt_rng__out_at(pos + IAPT_RNG__GOLDEN);
+	u_sign = iapt_rng__hi(o);
+	u_leave = iapt_rng__lo(o);
+	u_hi = iapt_rng__hi(iapt_rng__out_at(pos + 2 * IAPT_RNG__GOLDEN));
 	/* NICE: PTSD and social anxiety start at high intensity */
 	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
 		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))

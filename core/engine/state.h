@@ -241,8 +241,10 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort);
  * one process of treatment and follow-up (docs/model.md, Employment). */
 static inline int emp_step(const sim *s, int code, int well, double u)
 {
-	int k;
-	for (k = 0; k < s->emp_n[code]; k++)
+	int k, n = s->emp_n[code];
+	if (n == 0 || u >= s->emp_cum[well][code][n - 1])
+		return code; /* the usual month: no move (the chances add up in order, none negative) */
+	for (k = 0; k < n; k++)
 		if (u < s->emp_cum[well][code][k])
 			return s->emp_to[code][k];
 	return code;
