@@ -103,6 +103,8 @@ grep -A14 "^budget impact" "$tmp/out" | grep -Eq "[0-9][eE][+-]?[0-9]" && bad "e
 
 # the report: a chart of the Exchequer's net cash position by year
 grep -q "Exchequer's net cash position by year" "$tmp/ltp/report.html" && ok || bad "no Exchequer chart in the report"
+# ... which says that the line leaves out the NHS's own spending (the nhs rows give it)
+grep -q "It leaves out the NHS's own spending" "$tmp/ltp/report.html" && ok || bad "the report's budget section does not say the net cash line excludes NHS spending"
 
 # a plugin that changes capacity and books no cost is warned about in the terminal, run.json
 # and the report, once; the same plugin with a ctx:flow is not

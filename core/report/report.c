@@ -865,8 +865,10 @@ static void budget_chart(ctx *c)
 		return;
 	iapt_buf__printf(c->b, "<section><h2>Budget impact</h2>\n<p>What the Exchequer receives and pays out each year, "
 			       "undiscounted: HMRC's income tax, employee and employer National Insurance on the extra earnings, plus DWP's "
-			       "benefits saved, less support DWP pays for. Employer National Insurance is both the employers' cost and "
-			       "HMRC's receipt. Every payer, category and year, in real and cash terms: <code>budget_impact.csv</code>.</p>\n");
+			       "benefits saved, less support DWP pays for. It leaves out the NHS's own spending (therapy, training, integration, "
+			       "physical healthcare), which the <code>nhs</code> rows give; the Exchequer perspective of the appraisal includes it. "
+			       "Employer National Insurance is both the employers' cost and HMRC's receipt. Every payer, category and year, in "
+			       "real and cash terms: <code>budget_impact.csv</code>.</p>\n");
 	line_chart(c->b, &c->chart, "The Exchequer's net cash position by year",
 		   "HMRC receipts plus DWP flows each financial year, undiscounted; mean of replicates with their 95% interval (real terms) and the same in cash terms.",
 		   "GBP a year, undiscounted", s, 2, 1, 1, 0);
