@@ -1723,17 +1723,22 @@ int iapt_report_write(const char *dir)
 	}
 	iapt_buf__printf(&b, "</header>\n");
 	{
-		/* warnings of the run (run.json): a plugin that changes capacity or reach for free */
+		/* warnings of the run (run.json): a plugin that changes capacity or reach for free;
+		 * strategies of a comparison that are the same model */
 		json_t *w = json_object_get(c.run, "warnings");
 		size_t i;
+		int free_change = 0;
 		if (json_array_size(w)) {
 			iapt_buf__printf(&b, "<section class=\"warning\"><h2>Warning</h2><ul>");
 			for (i = 0; i < json_array_size(w); i++) {
+				const char *s = json_string_value(json_array_get(w, i));
 				iapt_buf__printf(&b, "<li>");
-				esc(&b, json_string_value(json_array_get(w, i)) ? json_string_value(json_array_get(w, i)) : "");
+				esc(&b, s ? s : "");
 				iapt_buf__printf(&b, "</li>");
+				free_change |= s && strstr(s, "books no cost") != NULL;
 			}
-			iapt_buf__printf(&b, "</ul><p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p></section>\n");
+			iapt_buf__printf(&b, "</ul>%s</section>\n",
+					 free_change ? "<p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p>" : "");
 		}
 	}
 	if (c.summary.nrows)
