@@ -1,6 +1,7 @@
 /* Follow-up after discharge (docs/model.md, section 6): each person's treated path and
  * natural course month by month, relapse and remission, work, and the flows between them
  * in the ledger. */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -231,6 +232,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
 	fu_path t, n, tb, nb; /* the paths, and the states whose months are not yet booked */
 	double mt = 0, mn = 0; /* those months, weighted */
+	int y = -1, y_next = INT_MIN; /* the month's ledger year, and the week the next one starts */
 	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
 	int need_int = p->ltc && p->integrated;
 	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
@@ -269,8 +271,12 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	tb = t;
 	nb = n;
 	for (m = 0; m < months; m++) {
-		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12, y = year_index(s, week);
+		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12;
 		double u_h, u_e;
+		if (week >= y_next) { /* into the next ledger year (or the first month) */
+			y = year_index(s, week);
+			y_next = s->burn_weeks + (y + 1) * IAPT_WEEKS_PER_YEAR;
+		}
 		if (m >= sav_months && same_path(&t, &n))
 			break;
 		if (y != ly) {
