@@ -1,6 +1,7 @@
 /* Follow-up after discharge (docs/model.md, section 6): each person's treated path and
  * natural course month by month, relapse and remission, work, and the flows between them
  * in the ledger. */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -94,6 +95,15 @@ void iapt_engine__load_hazards(sim *s)
 	s->remit[1] = P(s, FU_REMIT_3_6);
 	s->remit[2] = P(s, FU_REMIT_6_36);
 	s->remit[3] = P(s, FU_REMIT_LATE);
+	/* the monthly flows of fu_flows; a flow there is its weight (+-1 or +-1/2: exact) times
+	 * one of these, the same number as the weight times the annual figure over 12 */
+	s->fu_earnings = P(s, MONEY_EARNINGS) / 12.0;
+	s->fu_tax = P(s, MONEY_INCOME_TAX) / 12.0;
+	s->fu_ee_ni = P(s, MONEY_EMPLOYEE_NI) / 12.0;
+	s->fu_er_ni = P(s, MONEY_EMPLOYER_NI) / 12.0;
+	s->fu_absence = P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
+	s->fu_benefits = P(s, MONEY_BENEFITS) / 12.0;
+	s->fu_phys = P(s, PHYS_EXCESS_ILL) / 12.0;
 	emp_load(s);
 }
 
@@ -104,7 +114,7 @@ typedef struct fu_path {
 	int hi;     /* relapse profile: after high-intensity treatment */
 	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
 	int months; /* months into the well spell, or of the episode when not well (capped) */
-	double util;
+	double util, util12; /* EQ-5D utility; a month's QALYs, util / 12 */
 } fu_path;
 
 static int same_path(const fu_path *a, const fu_path *b)
@@ -131,21 +141,21 @@ static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad
 	q->resid = q->well && phq >= 5;
 	q->months = q->well ? 0 : (ill_months < 36 ? ill_months : 36);
 	q->util = utility(s, p->problem, phq, gad);
+	q->util12 = q->util / 12.0;
 }
 
 /* A month's flows on one path, weighted: + for treated, - for the natural course (a share
  * of the month under half-cycle accrual). */
-static void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
-		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+static inline void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
+			    double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
-	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util / 12.0;
+	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util12;
 	/* sick pay is paid by the employer (no state refund since April 2014): a sick-pay month
 	 * counts as one in work; benefits go to the unemployed and the long-term sick or
 	 * disabled, none to those not seeking work (docs/economics.md) */
 	if (emp_status(q->emp) == EMP_EMPLOYED) {
-		double it = sign * P(s, MONEY_INCOME_TAX) / 12.0, ee = sign * P(s, MONEY_EMPLOYEE_NI) / 12.0,
-		       er = sign * P(s, MONEY_EMPLOYER_NI) / 12.0;
-		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * P(s, MONEY_EARNINGS) / 12.0;
+		double it = sign * s->fu_tax, ee = sign * s->fu_ee_ni, er = sign * s->fu_er_ni;
+		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * s->fu_earnings;
 		/* HMRC receives (exchequer); the earner, or for employer NI the employer, pays (societal) */
 		acc[IAPT_CAT_INCOME_TAX][IAPT_PERSP_EXCHEQUER] += it;
 		acc[IAPT_CAT_INCOME_TAX][IAPT_PERSP_SOCIETAL] -= it;
@@ -154,20 +164,35 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 		acc[IAPT_CAT_EMPLOYER_NI][IAPT_PERSP_EXCHEQUER] += er;
 		acc[IAPT_CAT_EMPLOYER_NI][IAPT_PERSP_SOCIETAL] -= er;
 		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
-			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -=
-				sign * P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
+			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -= sign * s->fu_absence;
 	} else if (q->emp == EMP_UNEMPLOYED || q->emp == EMP_SICK) {
-		double b = sign * P(s, MONEY_BENEFITS) / 12.0;
+		double b = sign * s->fu_benefits;
 		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_EXCHEQUER] -= b; /* the Exchequer pays */
 		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_SOCIETAL] += b;  /* households receive */
 	}
 	if (p->ltc && !q->well)
-		acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] -= sign * P(s, PHYS_EXCESS_ILL) / 12.0;
+		acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] -= sign * s->fu_phys;
+}
+
+/* Whether a month on path a brings the flows of a month on path b (fu_flows). */
+static inline int same_flows(const fu_path *a, const fu_path *b)
+{
+	return a->util12 == b->util12 && a->well == b->well && a->emp == b->emp;
+}
+
+/* The months a path has spent in state q since it was last booked, weighted (*months), into
+ * acc at once: states change seldom, so flows are booked per spell, not per month. */
+static inline void book(const sim *s, const person *p, const fu_path *q, double *months, double sign,
+			double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+{
+	if (*months > 0)
+		fu_flows(s, p, q, sign * *months, acc);
+	*months = 0;
 }
 
 /* A month's transitions: relapse or remission on u_h, then work on u_e. Both paths use
  * the same two numbers, so they move together wherever their states agree. */
-static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
+static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
 {
 	if (q->well) {
 		int period = q->months < 6 ? 0 : (q->months < 12 ? 1 : 2);
@@ -175,6 +200,7 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 			q->well = 0;
 			q->hi = q->resid = q->months = 0;
 			q->util = util_ill;
+			q->util12 = util_ill / 12.0;
 		} else if (q->months < 12) {
 			q->months++;
 		}
@@ -182,6 +208,7 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 		q->well = 1;
 		q->hi = q->resid = q->months = 0;
 		q->util = util_well;
+		q->util12 = util_well / 12.0;
 	} else if (q->months < 36) {
 		q->months++;
 	}
@@ -203,7 +230,9 @@ static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_P
 void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 {
 	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
-	fu_path t, n;
+	fu_path t, n, tb, nb; /* the paths, and the states whose months are not yet booked */
+	double mt = 0, mn = 0; /* those months, weighted */
+	int y = -1, y_next = INT_MIN; /* the month's ledger year, and the week the next one starts */
 	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
 	int need_int = p->ltc && p->integrated;
 	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
@@ -226,8 +255,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		 * a stream of its own, so integration leaves every later draw as it was and a
 		 * comparison with and without it differs only by its effects */
 		double u_emp;
-		iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_INTEGRATED));
-		u_emp = iapt_rng_uniform(s->r);
+		u_emp = iapt_rng__uniform_at(iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_INTEGRATED));
 		sav_months = (int)P(s, PHYS_INTEGRATED_MONTHS);
 		saving = P(s, PHYS_INTEGRATED_SAVING) / (sav_months > 0 ? sav_months : 1);
 		if (sav_months < 1)
@@ -235,40 +263,60 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		if ((t.emp == EMP_UNEMPLOYED || t.emp == EMP_SICK) && u_emp < P(s, LTC_INTEGRATED_EMP))
 			t.emp = EMP_EMPLOYED;
 	}
-	/* the follow-up stream: two numbers a month */
-	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_FOLLOWUP));
+	/* the follow-up stream: two numbers a month, the halves of one output */
+	iapt_rng_rekey(s->r, iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_FOLLOWUP));
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
 	memset(acc, 0, sizeof acc);
+	tb = t;
+	nb = n;
 	for (m = 0; m < months; m++) {
-		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12, y = year_index(s, week);
+		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12;
 		double u_h, u_e;
+		if (week >= y_next) { /* into the next ledger year (or the first month) */
+			y = year_index(s, week);
+			y_next = s->burn_weeks + (y + 1) * IAPT_WEEKS_PER_YEAR;
+		}
 		if (m >= sav_months && same_path(&t, &n))
 			break;
 		if (y != ly) {
-			if (ly >= 0)
+			if (ly >= 0) {
+				book(s, p, &tb, &mt, 1, acc);
+				book(s, p, &nb, &mn, -1, acc);
 				flush(s, ly, cohort, acc);
+			}
 			ly = y;
 		}
 		/* the month's flows in the state at its start and at its end, weighted by the
-		 * accrual convention (economics.accrual; half of each by default) */
-		if (w_start > 0) {
-			fu_flows(s, p, &t, w_start, acc);
-			fu_flows(s, p, &n, -w_start, acc);
-		}
+		 * accrual convention (economics.accrual; half of each by default): here the
+		 * weights of the states not yet booked (tb, nb) */
+		mt += w_start;
+		mn += w_start;
 		if (m < sav_months)
 			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
-		u_h = iapt_rng_uniform(s->r);
-		u_e = iapt_rng_uniform(s->r);
+		{
+			uint64_t o = iapt_rng_next64(s->r); /* both from one output */
+			u_h = iapt_rng__hi(o);
+			u_e = iapt_rng__lo(o);
+		}
 		fu_step(s, &t, u_h, u_e, util_ill, util_well);
 		fu_step(s, &n, u_h, u_e, util_ill, util_well);
-		if (w_start < 1) {
-			fu_flows(s, p, &t, 1 - w_start, acc);
-			fu_flows(s, p, &n, -(1 - w_start), acc);
+		if (!same_flows(&t, &tb)) {
+			book(s, p, &tb, &mt, 1, acc);
+			tb = t;
 		}
+		if (!same_flows(&n, &nb)) {
+			book(s, p, &nb, &mn, -1, acc);
+			nb = n;
+		}
+		mt += 1 - w_start;
+		mn += 1 - w_start;
 	}
-	if (ly >= 0)
+	if (ly >= 0) {
+		book(s, p, &tb, &mt, 1, acc);
+		book(s, p, &nb, &mn, -1, acc);
 		flush(s, ly, cohort, acc);
+	}
 }
 
 /* ---- follow-up on a hand-made cohort, for tests ---- */
@@ -283,6 +331,7 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 	memset(&st, 0, sizeof st);
 	s.sc = sc;
 	s.params = sc->params;
+	s.key_rep = iapt_rng__key_rep(sc->seed, 0);
 	s.ct = ct;
 	s.stats = &st;
 	s.n_years = ct->n_years;

@@ -67,6 +67,13 @@ static int person_alloc(sim *s, uint32_t *out)
 {
 	if (s->n_free) {
 		*out = s->free_list[--s->n_free];
+#if defined(__GNUC__)
+		/* the slot the next referral takes, written in full then: fetch it ahead */
+		if (s->n_free) {
+			__builtin_prefetch(&s->people[s->free_list[s->n_free - 1]], 1);
+			__builtin_prefetch(&s->ext[s->free_list[s->n_free - 1]], 1);
+		}
+#endif
 	} else {
 		if (s->n_people == s->cap_people) {
 			size_t cap = s->cap_people ? s->cap_people * 2 : 4096;
@@ -113,39 +120,67 @@ static const int age_aggregates[N_AGE][2] = {
 	{IAPT_G_AGE_18_35, IAPT_G_AGE_26_64}, {IAPT_G_AGE_26_64, -1}, {IAPT_G_AGE_65_PLUS, -1},
 	{IAPT_G_AGE_65_PLUS, -1}, {IAPT_G_AGE_65_PLUS, -1}};
 
-/* A count at referral, entry or discharge: "all", the step (if >= 0) and the person's group
- * of each attribute. */
+/* The counter rows of a count at referral, entry or discharge in the year of `week`: "all",
+ * the step (if >= 0) and the person's group of each attribute, as offsets into the year's
+ * counters; worked out once for the several counts of an event (count_add). */
+typedef struct count_rows {
+	double *c; /* the year's counters; NULL outside the reported years */
+	int n;
+	size_t at[12];
+} count_rows;
+
+static void count_rows_of(sim *s, int week, const person *p, const person_ext *x, int step_group, count_rows *cr)
+{
+	int y = year_index(s, week), n = 0;
+	cr->c = NULL;
+	cr->n = 0;
+	if (y < 0 || y >= s->n_years)
+		return; /* outside the reported years (the warm-up's referrals): nothing to count */
+	/* the groups every count has, then those some have */
+#define AT(g) cr->at[n++] = (size_t)(g) * IAPT_C__COUNT
+	AT(IAPT_G_ALL);
+	AT(IAPT_G_IMD_1 + x->imd - 1);
+	AT(IAPT_G_AGE_UNDER_16 + x->age);
+	AT(age_aggregates[x->age][0]);
+	AT(IAPT_G_GENDER_FEMALE + x->gender);
+	AT(IAPT_G_ETH_WHITE + x->ethnicity);
+	AT(IAPT_G_PROB_DEPRESSION + p->problem);
+	AT(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO);
+	AT(IAPT_G_EMP_START_EMPLOYED + p->emp);
+	cr->at[9] = cr->at[10] = cr->at[11] = 0;
+	if (age_aggregates[x->age][1] >= 0)
+		AT(age_aggregates[x->age][1]);
+	if (step_group >= 0) {
+		AT(step_group);
+		/* a step is known at discharge, and so is the status at the end */
+		AT(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx));
+	}
+#undef AT
+	cr->n = n;
+	cr->c = &IAPT_CTR(s->ct, y, 0, 0);
+}
+
+/* v added to counter k of each row */
+static inline void count_add(const count_rows *cr, int k, double v)
+{
+	int i;
+	if (!cr->c || v == 0)
+		return; /* adding 0 changes no counter */
+	for (i = 0; i < cr->n; i++)
+		cr->c[cr->at[i] + (size_t)k] += v;
+}
+
+/* A single count (count_rows_of, count_add). */
 static void count(sim *s, int week, const person *p, const person_ext *x, int step_group, int k, double v)
 {
-	int y = year_index(s, week);
-	double *c;
-	if (y < 0 || y >= s->n_years)
-		return;
-	c = &IAPT_CTR(s->ct, y, 0, k);
-#define AT(g) c[(size_t)(g) * IAPT_C__COUNT]
-	AT(IAPT_G_ALL) += v;
-	if (step_group >= 0)
-		AT(step_group) += v;
-	AT(IAPT_G_IMD_1 + x->imd - 1) += v;
-	AT(IAPT_G_AGE_UNDER_16 + x->age) += v;
-	AT(age_aggregates[x->age][0]) += v;
-	if (age_aggregates[x->age][1] >= 0)
-		AT(age_aggregates[x->age][1]) += v;
-	AT(IAPT_G_GENDER_FEMALE + x->gender) += v;
-	AT(IAPT_G_ETH_WHITE + x->ethnicity) += v;
-	AT(IAPT_G_PROB_DEPRESSION + p->problem) += v;
-	AT(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO) += v;
-	AT(IAPT_G_EMP_START_EMPLOYED + p->emp) += v;
-	/* a step is known at discharge, and so is the status at the end */
-	if (step_group >= 0)
-		AT(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx)) += v;
-#undef AT
+	count_rows cr;
+	count_rows_of(s, week, p, x, step_group, &cr);
+	count_add(&cr, k, v);
 }
 
 /* A count per session, in the innermost loop: group "all" only (iaptsim/sim.h). */
-static inline void count_all(sim *s, int week, int k, double v)
+static inline void count_all(sim *s, int y, int k, double v)
 {
-	int y = year_index(s, week);
 	if (y >= 0 && y < s->n_years)
 		IAPT_CTR(s->ct, y, IAPT_G_ALL, k) += v;
 }
@@ -158,41 +193,68 @@ static double group_effect(const sim *s, const person *p, const person_ext *x, i
 	       s->pv[EFF_PROBLEM + N_MECH * p->problem + m] * s->pv[EFF_LTC + N_MECH * (p->ltc ? 0 : 1) + m];
 }
 
+/* The person's group effects on all four mechanisms at once: group_effect(s, p, x, m) in e[m]
+ * (the same products, in the same order). */
+static void group_effects(const sim *s, const person *p, const person_ext *x, double e[N_MECH])
+{
+	const double *a = &s->pv[EFF_AGE + N_MECH * x->age], *g = &s->pv[EFF_GENDER + N_MECH * x->gender],
+		     *et = &s->pv[EFF_ETH + N_MECH * x->ethnicity], *im = &s->pv[EFF_IMD + N_MECH * (x->imd - 1)],
+		     *pr = &s->pv[EFF_PROBLEM + N_MECH * p->problem], *lt = &s->pv[EFF_LTC + N_MECH * (p->ltc ? 0 : 1)];
+	int m;
+	for (m = 0; m < N_MECH; m++)
+		e[m] = a[m] * g[m] * et[m] * im[m] * pr[m] * lt[m];
+}
+
 /* A multiplier in fixed point (person.m_dna, m_drop): steps of 1/4096, at most 16. */
 static uint16_t fixed_mult(double m)
 {
-	double q = floor(m * MULT_ONE + 0.5);
-	return (uint16_t)(q > MULT_MAX ? MULT_MAX : (q < 0 ? 0 : q));
+	/* floor(v) within [0, MULT_MAX]: truncation is floor where it is not clamped */
+	double v = m * MULT_ONE + 0.5;
+	return (uint16_t)(v < 0 ? 0 : (v >= MULT_MAX ? MULT_MAX : v));
 }
 
 /* ---- random draws ---- */
 
-static double sum(const double *w, int n)
+/* Cumulative weights, summed in order: cum[n - 1] is the total. */
+static void cumulate(const double *w, int n, double *cum)
 {
-	double t = 0;
+	double acc = 0;
 	int i;
 	for (i = 0; i < n; i++)
-		t += w[i];
-	return t;
+		cum[i] = acc += w[i];
 }
 
-static int categorical(gsl_rng *r, const double *w, int n)
+/* Index i with chance w[i] / total, from the cumulative weights (cumulate) and a uniform u */
+static int categorical(double u, const double *cum, int n)
 {
-	double u = iapt_rng_uniform(r) * sum(w, n), acc = 0;
 	int i;
-	for (i = 0; i < n - 1; i++) {
-		acc += w[i];
-		if (u < acc)
+	u *= cum[n - 1];
+	for (i = 0; i < n - 1; i++)
+		if (u < cum[i])
 			return i;
-	}
 	return n - 1;
 }
 
-/* Two standard normals z1, z2 -> PHQ-9 and GAD-7 noise with SD sd and correlation rho. */
-static inline void correlate(double sd, double rho, double z1, double z2, double *phq, double *gad)
+/* The year's constants of the hot paths (sim, after iapt_engine__load_year). */
+static void year_constants(sim *s)
+{
+	double rs = P(s, SYM_CORR), rb = P(s, BASE_CORR);
+	cumulate(s->w_age, N_AGE, s->cum_age);
+	cumulate(s->w_gender, N_GENDER, s->cum_gender);
+	cumulate(s->w_eth, N_ETH, s->cum_eth);
+	cumulate(s->w_imd, N_IMD, s->cum_imd);
+	cumulate(s->w_problem, N_PROBLEM, s->cum_problem);
+	cumulate(s->w_ltc, N_LTC_TYPE, s->cum_ltc);
+	s->sym_rho_c = sqrt(1.0 - rs * rs);
+	s->base_rho_c = sqrt(1.0 - rb * rb);
+}
+
+/* Two standard normals z1, z2 -> PHQ-9 and GAD-7 noise with SD sd and correlation rho
+ * (rc: sqrt(1 - rho^2), a constant of the year). */
+static inline void correlate(double sd, double rho, double rc, double z1, double z2, double *phq, double *gad)
 {
 	*phq = sd * z1;
-	*gad = sd * (rho * z1 + sqrt(1.0 - rho * rho) * z2);
+	*gad = sd * (rho * z1 + rc * z2);
 }
 
 /* ---- the pathway ---- */
@@ -204,13 +266,11 @@ static int end_referral(sim *s, uint32_t i, int week);
  * its own health state then (the process of follow-up, followup.c). */
 static void employment_month(sim *s, person *p, int m)
 {
-	uint64_t st = iapt_rng_state(s->r);
-	double u;
+	/* the first number of the stream keyed by person and month (the caller's stream stays put) */
+	double u = iapt_rng__uniform_at(
+		iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, ((uint64_t)m << 32) | p->id), IAPT_RNG_EMPLOYMENT));
 	int well_t = !iapt_outcome__caseness(score(p->xp, 0, 27), score(p->xg, 0, 21));
 	int well_n = !iapt_outcome__caseness(score(p->np, 0, 27), score(p->ng, 0, 21));
-	iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, ((uint64_t)m << 32) | p->id, IAPT_RNG_EMPLOYMENT));
-	u = iapt_rng_uniform(s->r);
-	iapt_rng_rekey(s->r, st);
 	p->emp_tx = (uint8_t)emp_step(s, p->emp_tx, well_t, u);
 	p->emp_nat = (uint8_t)emp_step(s, p->emp_nat, well_n, u);
 }
@@ -237,11 +297,14 @@ static void advance(sim *s, person *p, int week)
 	if (p->sym_week >= week)
 		return;
 	int m = month_of(p, p->sym_week), turn = month_start(p, m + 1);
-	iapt_rng_rekey(s->r, p->rs_sym);
+	uint64_t pos = p->rs_sym;
 	for (; p->sym_week < week; p->sym_week++) {
-		double z1 = gsl_ran_gaussian_ziggurat(s->r, 1.0), z2 = gsl_ran_gaussian_ziggurat(s->r, 1.0), dp, dg;
+		double z1, z2, dp, dg;
 		float ep, eg;
-		correlate(sd, rho, z1, z2, &dp, &dg);
+		/* one output a week: both innovations from its two halves */
+		pos += IAPT_RNG__GOLDEN;
+		iapt_rng__gauss2_at(pos, &z1, &z2);
+		correlate(sd, rho, s->sym_rho_c, z1, z2, &dp, &dg);
 		ep = (float)dp;
 		eg = (float)dg;
 		p->xp = clampf(p->xp * d + ep, 27.0f);
@@ -253,7 +316,7 @@ static void advance(sim *s, person *p, int week)
 			turn = month_start(p, m + 1);
 		}
 	}
-	p->rs_sym = iapt_rng_state(s->r);
+	p->rs_sym = pos;
 }
 
 enum { CONTINUE, DISCHARGE, STEP_UP };
@@ -265,37 +328,34 @@ static int16_t leave_week_from(int week, double h, double u)
 	double w;
 	if (h <= 0)
 		return NEVER;
-	w = h >= 1 ? 0 : floor(log1p(-u) / log1p(-h));
-	return (int16_t)fmin((double)week + 1 + w, (double)NEVER);
+	w = h >= 1 ? 0 : log1p(-u) / log1p(-h); /* >= 0: truncation is floor */
+	return (int16_t)(w >= NEVER ? NEVER : fmin((double)week + 1 + (double)(long)w, (double)NEVER));
 }
 
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
 static int session(sim *s, person *p, int week, int lvl, int *ended)
 {
-	gsl_rng *r = s->r;
-	int phq, gad, at_case, improving, action = CONTINUE;
-	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop, m_drop;
+	uint64_t pos = p->rs_treat, o;
+	int at_case, improving, action = CONTINUE, yw, ya;
+	double u_dna, u_miss, z1, z2, u_well, u_drop, p_drop, m_drop;
 
 	*ended = 0;
 	advance(s, p, week);
-	iapt_rng_rekey(r, p->rs_treat);
-	/* fixed draw order, whatever the branch, so scenarios share random numbers */
-	u_dna = iapt_rng_uniform(r);
-	u_miss = iapt_rng_uniform(r);
-	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), z1, z2, &z1, &z2);
-	u_well = iapt_rng_uniform(r);
-	u_step = iapt_rng_uniform(r);
-	u_drop = iapt_rng_uniform(r);
-	p->rs_treat = iapt_rng_state(r);
+	/* A fixed block of four outputs per session of the treatment stream, each computed only
+	 * if a branch needs it: 1 attendance and dropout, 2 measurement noise, 3 a missing score
+	 * and discharge once well, 4 step-up. Whatever this session does, the next one's
+	 * numbers are where they were, so scenarios share random numbers. */
+	p->rs_treat = pos + 4 * IAPT_RNG__GOLDEN;
+	o = iapt_rng__out_at(pos + IAPT_RNG__GOLDEN);
+	u_dna = iapt_rng__hi(o);
+	u_drop = iapt_rng__lo(o);
 	s->stats->sessions++;
 
 	m_drop = p->m_drop * (1.0 / MULT_ONE);
 	if (u_dna < P(s, TX_DNA) * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
-		count_all(s, week, IAPT_C_MISSED, 1);
+		count_all(s, year_index(s, week), IAPT_C_MISSED, 1);
 		if (u_drop < P(s, TX_DROP_DNA) * m_drop)
 			*ended = 1;
 		return CONTINUE;
@@ -305,22 +365,30 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		p->s_li++;
 	else
 		p->s_hi++;
-	count_all(s, week, IAPT_C_ATTENDED, 1);
-	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+	yw = year_index(s, week);
+	ya = year_index(s, p->arrival);
+	count_all(s, yw, IAPT_C_ATTENDED, 1);
+	o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
+	u_miss = iapt_rng__hi(o);
+	u_well = iapt_rng__lo(o);
+	ledger_add(s, yw, ya, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
-		const person_ext *x = &s->ext[p - s->people];
+		count_rows cr;
 		p->first_week = (int16_t)week;
-		count(s, week, p, x, -1, IAPT_C_ENTERED, 1);
-		count(s, week, p, x, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
-		ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
-			   -P(s, COST_PER_COURSE));
+		count_rows_of(s, week, p, &s->ext[p - s->people], -1, &cr);
+		count_add(&cr, IAPT_C_ENTERED, 1);
+		count_add(&cr, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
+		ledger_add(s, yw, ya, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS, -P(s, COST_PER_COURSE));
 	}
 	/* scores at the start of the session, before its effect; the same measurement noise
 	 * on the natural course keeps the comparison paired */
-	phq = score(p->xp, z1, 27);
-	gad = score(p->xg, z2, 21);
 	if (u_miss >= P(s, OUT_MISSING)) {
+		int phq, gad;
+		iapt_rng__gauss2_at(pos + 2 * IAPT_RNG__GOLDEN, &z1, &z2);
+		correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), s->sym_rho_c, z1, z2, &z1, &z2);
+		phq = score(p->xp, z1, 27);
+		gad = score(p->xg, z2, 21);
 		if (p->phq_first == NO_SCORE) {
 			p->phq_first = (uint8_t)phq;
 			p->gad_first = (uint8_t)gad;
@@ -349,11 +417,13 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	if (p->attended >= (int)P(s, TX_MIN_WELL) && !at_case && u_well < P(s, TX_WELL_DISCHARGE)) {
 		action = DISCHARGE;
 	} else if (lvl == LI) {
+#define U_STEP iapt_rng__hi(iapt_rng__out_at(pos + 4 * IAPT_RNG__GOLDEN))
 		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < (int)P(s, TX_LI_MAX) && at_case &&
-		    !improving && u_step < P(s, TX_STEPUP))
+		    !improving && U_STEP < P(s, TX_STEPUP))
 			action = STEP_UP;
 		else if (p->s_li >= (int)P(s, TX_LI_MAX))
-			action = (at_case && u_step < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+			action = (at_case && U_STEP < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+#undef U_STEP
 	} else if (p->s_hi >= (int)P(s, TX_HI_MAX)) {
 		action = DISCHARGE;
 	}
@@ -497,23 +567,25 @@ static int end_referral(sim *s, uint32_t i, int week)
 		count(s, week, p, x, -1, IAPT_C_NOT_ENTERED, 1);
 	} else if (p->attended >= 2) {
 		int wait = p->first_week - p->arrival;
-		count(s, week, p, x, g, IAPT_C_FINISHED, 1);
-		count(s, week, p, x, g, IAPT_C_SESSIONS_FINISHED, p->attended);
+		count_rows cr;
+		count_rows_of(s, week, p, x, g, &cr);
+		count_add(&cr, IAPT_C_FINISHED, 1);
+		count_add(&cr, IAPT_C_SESSIONS_FINISHED, p->attended);
 		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
-		count(s, week, p, x, g, IAPT_C_WITHIN_6WK, wait <= 6);
-		count(s, week, p, x, g, IAPT_C_WITHIN_18WK, wait <= 18);
+		count_add(&cr, IAPT_C_WITHIN_6WK, wait <= 6);
+		count_add(&cr, IAPT_C_WITHIN_18WK, wait <= 18);
 		/* status at the end of treatment; moved off sick pay and benefits (Chen and
 		 * Cardinal 2021): on sick pay or benefits at the start, on neither at the end */
-		count(s, week, p, x, g, IAPT_C_FIN_END_EMPLOYED + emp_status(p->emp_tx), 1);
-		count(s, week, p, x, g, IAPT_C_MOVED_OFF,
-		      emp_supported(emp_code(p->emp, p->sick_start)) && !emp_supported(p->emp_tx));
+		count_add(&cr, IAPT_C_FIN_END_EMPLOYED + emp_status(p->emp_tx), 1);
+		count_add(&cr, IAPT_C_MOVED_OFF,
+			  emp_supported(emp_code(p->emp, p->sick_start)) && !emp_supported(p->emp_tx));
 		if (p->phq_first != NO_SCORE) {
-			count(s, week, p, x, g, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
-			count(s, week, p, x, g, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
-			count(s, week, p, x, g, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
-			count(s, week, p, x, g, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
-			count(s, week, p, x, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
-			count(s, week, p, x, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
+			count_add(&cr, IAPT_C_FIN_CASENESS, !!(flags & IAPT_O_CASENESS_FIRST));
+			count_add(&cr, IAPT_C_RECOVERED, !!(flags & IAPT_O_RECOVERED));
+			count_add(&cr, IAPT_C_RELIABLE_IMPROVEMENT, !!(flags & IAPT_O_RELIABLE_IMPROVEMENT));
+			count_add(&cr, IAPT_C_RELIABLE_DETERIORATION, !!(flags & IAPT_O_RELIABLE_DETERIORATION));
+			count_add(&cr, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
+			count_add(&cr, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
 	}
 	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
@@ -525,15 +597,14 @@ static int end_referral(sim *s, uint32_t i, int week)
 /* A new referral in `week`: who they are, and where they go. */
 static int arrive(sim *s, int week)
 {
-	gsl_rng *r = s->r;
-	uint64_t seed = s->sc->seed, id = s->next_id++;
+	uint64_t id = s->next_id++, key, pos, o;
 	if (id > UINT32_MAX)
 		return iapt_error__set(IAPT_ERANGE, "more than %u referrals in one replicate", UINT32_MAX);
 	uint32_t i = 0;
 	person *p;
 	person_ext *x;
 	int rc, svc, route;
-	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr;
+	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr, eff[N_MECH];
 
 	if ((rc = person_alloc(s, &i)))
 		return rc;
@@ -547,39 +618,45 @@ static int arrive(sim *s, int week)
 	p->sym_week = (int16_t)week;
 	p->phq_first = p->gad_first = p->phq_last = p->gad_last = NO_SCORE;
 	p->nphq_last = p->ngad_last = NO_SCORE;
-	p->rs_treat = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_TREATMENT);
-	p->rs_sym = iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_SYMPTOMS);
+	key = iapt_rng__key_entity(s->key_rep, id); /* the person's part of their keys */
+	p->rs_treat = iapt_rng__key_purpose(key, IAPT_RNG_TREATMENT);
+	p->rs_sym = iapt_rng__key_purpose(key, IAPT_RNG_SYMPTOMS);
 	s->stats->referrals++;
 
-	/* attributes (docs/model.md, Referrals and who they are); fixed draw order */
-	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
-	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
-	x->gender = (uint8_t)categorical(r, s->w_gender, N_GENDER);
-	x->age = (uint8_t)categorical(r, s->w_age, N_AGE);
-	p->problem = (uint8_t)categorical(r, s->w_problem, N_PROBLEM);
+	/* attributes (docs/model.md, Referrals and who they are); fixed draw order, two
+	 * uniforms (or a normal and a uniform, or two normals) from each output */
+	pos = iapt_rng__key_purpose(key, IAPT_RNG_ATTRIBUTES);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	svc = (int)iapt_rng__below((uint32_t)(o >> 32), (unsigned)s->n_services);
+	x->gender = (uint8_t)categorical(iapt_rng__lo(o), s->cum_gender, N_GENDER);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	x->age = (uint8_t)categorical(iapt_rng__hi(o), s->cum_age, N_AGE);
+	p->problem = (uint8_t)categorical(iapt_rng__lo(o), s->cum_problem, N_PROBLEM);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
 	{
 		/* employment at referral (docs/model.md, Employment); the employed part of the same
 		 * uniform, rescaled, decides sick pay, so the status costs one draw */
-		double u = iapt_rng_uniform(r), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
+		double u = iapt_rng__hi(o), a = P(s, EMP_UNEMPLOYED), b = a + P(s, EMP_SICK), c = b + P(s, EMP_NOT_SEEKING);
 		p->emp = u < a ? EMP_UNEMPLOYED : u < b ? EMP_SICK : u < c ? EMP_NOT_SEEKING : EMP_EMPLOYED;
 		p->sick_start = p->emp == EMP_EMPLOYED && c < 1 && (u - c) / (1 - c) < P(s, EMP_SICK_PAY);
 	}
-	p->ltc = iapt_rng_uniform(r) < P(s, LTC_SHARE);
-	x->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
-	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
-	zr = gsl_ran_gaussian_ziggurat(r, 1.0);
-	u_desc = iapt_rng_uniform(r);
-	u_int = iapt_rng_uniform(r);
-	/* drawn after the attributes that were there first, so that those keep their numbers */
-	x->ethnicity = (uint8_t)categorical(r, s->w_eth, N_ETH);
-	x->imd = (uint8_t)(1 + categorical(r, s->w_imd, N_IMD));
+	p->ltc = iapt_rng__lo(o) < P(s, LTC_SHARE);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	x->ltc_type = (uint8_t)categorical(iapt_rng__hi(o), s->cum_ltc, N_LTC_TYPE);
+	u_desc = iapt_rng__lo(o);
+	iapt_rng__gauss2_at(pos += IAPT_RNG__GOLDEN, &z1, &z2);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	zr = iapt_rng__gauss_hi(pos, o);
+	u_int = iapt_rng__lo(o);
+	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
+	x->ethnicity = (uint8_t)categorical(iapt_rng__hi(o), s->cum_eth, N_ETH);
+	x->imd = (uint8_t)(1 + categorical(iapt_rng__lo(o), s->cum_imd, N_IMD));
 	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
 	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
 	x->svc = (uint16_t)svc;
 	rho = P(s, BASE_CORR);
 	p->xp = p->np = clampf((float)(P(s, BASE_PHQ_MEAN) + P(s, BASE_PHQ_SD) * z1), 27.0f);
-	p->xg = p->ng = clampf((float)(P(s, BASE_GAD_MEAN) + P(s, BASE_GAD_SD) * (rho * z1 + sqrt(1 - rho * rho) * z2)), 21.0f);
+	p->xg = p->ng = clampf((float)(P(s, BASE_GAD_MEAN) + P(s, BASE_GAD_SD) * (rho * z1 + s->base_rho_c * z2)), 21.0f);
 	sdr = P(s, TX_RESP_SD);
 	resp = exp(sdr * zr - 0.5 * sdr * sdr); /* lognormal with mean 1 */
 	/* treatment matched to a recorded problem descriptor works better (Clark et al. 2018, S29) */
@@ -588,10 +665,11 @@ static int arrive(sim *s, int week)
 	p->resp = (float)resp;
 
 	/* access (docs/model.md, Access and waiting lists) */
-	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ACCESS));
-	u_sign = iapt_rng_uniform(r);
-	u_leave = iapt_rng_uniform(r);
-	u_hi = iapt_rng_uniform(r);
+	pos = iapt_rng__key_purpose(key, IAPT_RNG_ACCESS);
+	o = iapt_rng__out_at(pos + IAPT_RNG__GOLDEN);
+	u_sign = iapt_rng__hi(o);
+	u_leave = iapt_rng__lo(o);
+	u_hi = iapt_rng__hi(iapt_rng__out_at(pos + 2 * IAPT_RNG__GOLDEN));
 	/* NICE: PTSD and social anxiety start at high intensity */
 	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
 		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
@@ -627,9 +705,10 @@ static int arrive(sim *s, int week)
 			route = IAPT_ROUTE_HI;
 	}
 	/* group effects by mechanism, from the attributes as the hook left them */
-	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0) * group_effect(s, p, x, MECH_RESPONSE));
-	p->m_dna = fixed_mult(group_effect(s, p, x, MECH_DNA));
-	p->m_drop = fixed_mult(group_effect(s, p, x, MECH_DROPOUT));
+	group_effects(s, p, x, eff);
+	p->resp = (float)(resp * (p->ltc ? P(s, LTC_EFFECT) : 1.0) * eff[MECH_RESPONSE]);
+	p->m_dna = fixed_mult(eff[MECH_DNA]);
+	p->m_drop = fixed_mult(eff[MECH_DROPOUT]);
 	if (p->emp != EMP_EMPLOYED)
 		p->sick_start = 0; /* sick pay is a state of the employed (a hook may have set it) */
 	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
@@ -637,7 +716,7 @@ static int arrive(sim *s, int week)
 	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, x, MECH_LEAVE), u_leave);
+	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);
 	return queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i);
 }
 
@@ -680,6 +759,11 @@ static int run_service(sim *s, service *sv, int week)
 			action = session(s, &s->people[i], week, lvl, &ended);
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
+#if defined(__GNUC__)
+				/* the caseload's last person moves here and is seen next */
+				if (k < act->len)
+					__builtin_prefetch(&s->people[act->v[k]]);
+#endif
 				if (action == STEP_UP && !ended)
 					rc = step_up(s, sv, i, week);
 				else
@@ -777,6 +861,7 @@ int iapt_engine__simulate(sim *s)
 			}
 			if ((rc = iapt_engine__load_year(s, y)))
 				return rc;
+			year_constants(s);
 			cur_year = y;
 		}
 		for (k = 0; k < s->n_services; k++)

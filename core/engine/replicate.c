@@ -74,6 +74,7 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	s.hooks = hooks;
 	s.has = hooks ? hooks->has & IAPT_HOOK__ALL : 0;
 	s.rep = rep;
+	s.key_rep = iapt_rng__key_rep(sc->seed, (uint64_t)rep);
 	s.ct = ct;
 	s.stats = stats;
 	s.year = sc->first_year;

@@ -148,6 +148,7 @@ typedef struct iapt_run {
 	size_t n_free;
 	service *svc;
 	gsl_rng *r; /* the one stream object, rekeyed per person and purpose */
+	uint64_t key_rep; /* iapt_rng__key_rep(seed, rep): the replicate's part of every key (rng/stream.h) */
 	uint64_t next_id;
 	iapt_counters *ct;
 	iapt_run_stats *stats;
@@ -159,6 +160,13 @@ typedef struct iapt_run {
 	double emp_cum[2][EMP__CODES][4];
 	uint8_t emp_to[EMP__CODES][4];
 	uint8_t emp_n[EMP__CODES];
+	/* the year's constants of the hot paths, from pv: cumulative weights of who is referred
+	 * (pathway.c, after load_year), sqrt(1 - rho^2) of the symptom and baseline
+	 * correlations, and follow-up's monthly money flows (followup.c, load_hazards) */
+	double cum_age[N_AGE], cum_gender[N_GENDER], cum_eth[N_ETH], cum_imd[N_IMD], cum_problem[N_PROBLEM],
+		cum_ltc[N_LTC_TYPE];
+	double sym_rho_c, base_rho_c;
+	double fu_earnings, fu_tax, fu_ee_ni, fu_er_ni, fu_absence, fu_benefits, fu_phys;
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
@@ -208,10 +216,11 @@ static inline float clampf(float x, float hi)
 	return x < 0.0f ? 0.0f : (x > hi ? hi : x);
 }
 
+/* floor(latent + noise + 0.5) within [0, hi]: truncation is floor where it is not clamped */
 static inline int score(float latent, double noise, int hi)
 {
-	double v = floor((double)latent + noise + 0.5);
-	return v < 0 ? 0 : (v > hi ? hi : (int)v);
+	double v = (double)latent + noise + 0.5;
+	return v < 0 ? 0 : (v >= hi ? hi : (int)v);
 }
 
 /* ---- across the engine's files ---- */
@@ -232,8 +241,10 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort);
  * one process of treatment and follow-up (docs/model.md, Employment). */
 static inline int emp_step(const sim *s, int code, int well, double u)
 {
-	int k;
-	for (k = 0; k < s->emp_n[code]; k++)
+	int k, n = s->emp_n[code];
+	if (n == 0 || u >= s->emp_cum[well][code][n - 1])
+		return code; /* the usual month: no move (the chances add up in order, none negative) */
+	for (k = 0; k < n; k++)
 		if (u < s->emp_cum[well][code][k])
 			return s->emp_to[code][k];
 	return code;
