@@ -20,7 +20,7 @@ static iapt_scenario *scenario(const char *text)
 /* A deterministic service: one service, 3 LI slots a week, 2 referrals a week, no
  * dropout, no missed sessions, every course exactly 2 sessions in consecutive weeks. */
 static const char *queue_case =
-	"iaptsim: 1\nname: queue\nyears: 2019\nseed: 5\nreplicates: 1\npopulation_scale: 1\n"
+	"iaptsim: 1\nname: queue\nyears: 2019\nseed: 5\nreplicates: 1\npopulation_scale: 1\nservices: synthetic\n"
 	"parameters:\n"
 	"  run.burn_in_years: 0\n"
 	"  referrals.annual: 104\n"
@@ -67,6 +67,7 @@ static void run_with_hooks(iapt_scenario *sc, seen *s)
 	iapt_run_stats st;
 	iapt_hooks h = {.data = s, .has = IAPT_HOOK_ON_DISCHARGE, .on_discharge = record};
 	memset(&st, 0, sizeof st);
+	memset(&ct, 0, sizeof ct);
 	ct.n_years = 1;
 	ct.n_ledger_years = 0;
 	ct.ledger = NULL; /* no ledger: the pathway alone */

@@ -46,6 +46,8 @@ typedef struct iapt_counters {
 	double *extra;      /* [year][plugin metric] */
 	char *log;          /* out: the plugins' log lines of the replicate (malloc'd), or NULL */
 	double *draws;      /* out, if not NULL: the replicate's draws of the uncertain parameters */
+	int n_svc;          /* services counted (0: none) */
+	double *svc;        /* [year][service][IAPT_SC__COUNT] (services.h), or NULL */
 } iapt_counters;
 
 #define IAPT_LEDGER_SIZE(n_ly, n_years) ((size_t)(n_ly) * (size_t)(n_years) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
@@ -71,6 +73,10 @@ struct iapt_results {
 	size_t n_uncertain;
 	double *draws;       /* [replicate][uncertain parameter] */
 	iapt_run_stats stats;
+	const struct iapt_services *services; /* the run's services table (borrowed, kept for the process), or NULL */
+	int n_svc;           /* services counted (0: service outputs off or synthetic services) */
+	double *svc;         /* [replicate][year][service][IAPT_SC__COUNT], simulated scale */
+	double scale;        /* population_scale */
 };
 
 /* Ledger years a scenario needs: reported years, one to finish treatment, follow-up. */

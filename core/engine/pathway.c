@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/outcome.h"
+#include "engine/services.h"
 #include "engine/state.h"
 #include "rng/stream.h"
 
@@ -121,6 +122,7 @@ static void count(sim *s, int week, const person *p, const person_ext *x, int st
 	double *c;
 	if (y < 0 || y >= s->n_years)
 		return;
+	iapt_services__count(s, week, x->svc, k, v);
 	c = &IAPT_CTR(s->ct, y, 0, k);
 #define AT(g) c[(size_t)(g) * IAPT_C__COUNT]
 	AT(IAPT_G_ALL) += v;
@@ -270,7 +272,7 @@ static int16_t leave_week_from(int week, double h, double u)
 }
 
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
-static int session(sim *s, person *p, int week, int lvl, int *ended)
+static int session(sim *s, const service *sv, person *p, int week, int lvl, int *ended)
 {
 	gsl_rng *r = s->r;
 	int phq, gad, at_case, improving, action = CONTINUE;
@@ -292,10 +294,11 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	s->stats->sessions++;
 
 	m_drop = p->m_drop * (1.0 / MULT_ONE);
-	if (u_dna < P(s, TX_DNA) * (p->m_dna * (1.0 / MULT_ONE))) {
+	if (u_dna < sv->p_dna * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
 		count_all(s, week, IAPT_C_MISSED, 1);
+		iapt_services__session(s, sv, week, 1);
 		if (u_drop < P(s, TX_DROP_DNA) * m_drop)
 			*ended = 1;
 		return CONTINUE;
@@ -306,6 +309,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	else
 		p->s_hi++;
 	count_all(s, week, IAPT_C_ATTENDED, 1);
+	iapt_services__session(s, sv, week, 0);
 	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
@@ -349,12 +353,12 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	if (p->attended >= (int)P(s, TX_MIN_WELL) && !at_case && u_well < P(s, TX_WELL_DISCHARGE)) {
 		action = DISCHARGE;
 	} else if (lvl == LI) {
-		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < (int)P(s, TX_LI_MAX) && at_case &&
-		    !improving && u_step < P(s, TX_STEPUP))
+		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < sv->li_max && at_case &&
+		    !improving && u_step < sv->p_stepup)
 			action = STEP_UP;
-		else if (p->s_li >= (int)P(s, TX_LI_MAX))
-			action = (at_case && u_step < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
-	} else if (p->s_hi >= (int)P(s, TX_HI_MAX)) {
+		else if (p->s_li >= sv->li_max)
+			action = (at_case && u_step < sv->p_stepup) ? STEP_UP : DISCHARGE;
+	} else if (p->s_hi >= sv->hi_max) {
 		action = DISCHARGE;
 	}
 	if (action == CONTINUE) {
@@ -498,6 +502,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 	} else if (p->attended >= 2) {
 		int wait = p->first_week - p->arrival;
 		count(s, week, p, x, g, IAPT_C_FINISHED, 1);
+		iapt_services__finished(s, week, p, x);
 		count(s, week, p, x, g, IAPT_C_SESSIONS_FINISHED, p->attended);
 		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
 		count(s, week, p, x, g, IAPT_C_WITHIN_6WK, wait <= 6);
@@ -533,6 +538,7 @@ static int arrive(sim *s, int week)
 	person *p;
 	person_ext *x;
 	int rc, svc, route;
+	const iapt_svc_mix *mix;
 	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr;
 
 	if ((rc = person_alloc(s, &i)))
@@ -553,10 +559,12 @@ static int arrive(sim *s, int week)
 
 	/* attributes (docs/model.md, Referrals and who they are); fixed draw order */
 	iapt_rng_rekey(r, iapt_rng_key(seed, (uint64_t)s->rep, id, IAPT_RNG_ATTRIBUTES));
-	svc = (int)gsl_rng_uniform_int(r, (unsigned long)s->n_services);
+	/* the service, then who they are from its case mix (services.c) */
+	svc = iapt_services__pick(s, r);
+	mix = iapt_services__mix(s, svc);
 	x->gender = (uint8_t)categorical(r, s->w_gender, N_GENDER);
-	x->age = (uint8_t)categorical(r, s->w_age, N_AGE);
-	p->problem = (uint8_t)categorical(r, s->w_problem, N_PROBLEM);
+	x->age = (uint8_t)categorical(r, mix->w_age, N_AGE);
+	p->problem = (uint8_t)categorical(r, mix->w_problem, N_PROBLEM);
 	{
 		/* employment at referral (docs/model.md, Employment); the employed part of the same
 		 * uniform, rescaled, decides sick pay, so the status costs one draw */
@@ -564,7 +572,7 @@ static int arrive(sim *s, int week)
 		p->emp = u < a ? EMP_UNEMPLOYED : u < b ? EMP_SICK : u < c ? EMP_NOT_SEEKING : EMP_EMPLOYED;
 		p->sick_start = p->emp == EMP_EMPLOYED && c < 1 && (u - c) / (1 - c) < P(s, EMP_SICK_PAY);
 	}
-	p->ltc = iapt_rng_uniform(r) < P(s, LTC_SHARE);
+	p->ltc = iapt_rng_uniform(r) < mix->ltc;
 	x->ltc_type = (uint8_t)categorical(r, s->w_ltc, N_LTC_TYPE);
 	z1 = gsl_ran_gaussian_ziggurat(r, 1.0);
 	z2 = gsl_ran_gaussian_ziggurat(r, 1.0);
@@ -573,7 +581,7 @@ static int arrive(sim *s, int week)
 	u_int = iapt_rng_uniform(r);
 	/* drawn after the attributes that were there first, so that those keep their numbers */
 	x->ethnicity = (uint8_t)categorical(r, s->w_eth, N_ETH);
-	x->imd = (uint8_t)(1 + categorical(r, s->w_imd, N_IMD));
+	x->imd = (uint8_t)(1 + categorical(r, mix->w_imd, N_IMD));
 	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
 	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
 	x->svc = (uint16_t)svc;
@@ -583,8 +591,9 @@ static int arrive(sim *s, int week)
 	sdr = P(s, TX_RESP_SD);
 	resp = exp(sdr * zr - 0.5 * sdr * sdr); /* lognormal with mean 1 */
 	/* treatment matched to a recorded problem descriptor works better (Clark et al. 2018, S29) */
-	match = u_desc < P(s, TX_DESCRIPTOR) ? 1.0 : P(s, TX_UNMATCHED);
-	resp *= match;
+	p->pd = u_desc < mix->p_desc;
+	match = p->pd ? 1.0 : P(s, TX_UNMATCHED);
+	resp *= match * mix->resp;
 	p->resp = (float)resp;
 
 	/* access (docs/model.md, Access and waiting lists) */
@@ -634,6 +643,7 @@ static int arrive(sim *s, int week)
 		p->sick_start = 0; /* sick pay is a state of the employed (a hook may have set it) */
 	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
 	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
+	iapt_services__referred(s, week, p, x);
 	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
@@ -677,7 +687,7 @@ static int run_service(sim *s, service *sv, int week)
 #endif
 			slots--;
 			s->stats->person_weeks++;
-			action = session(s, &s->people[i], week, lvl, &ended);
+			action = session(s, sv, &s->people[i], week, lvl, &ended);
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
 				if (action == STEP_UP && !ended)
@@ -707,7 +717,7 @@ static int run_service(sim *s, service *sv, int week)
 			}
 			slots--;
 			s->stats->person_weeks++;
-			action = session(s, p, week, lvl, &ended);
+			action = session(s, sv, p, week, lvl, &ended);
 			if (ended)
 				rc = end_referral(s, i, week);
 			else if (action == STEP_UP)
