@@ -157,6 +157,7 @@ void iapt_run_get_info(const iapt_run *r, iapt_run_info *out)
 	out->n_services = r->n_services;
 	out->population_scale = r->sc->population_scale;
 	out->price_year = r->sc->econ.price_year;
+	out->service_weight = r->tab ? 1.0 : 1.0 / r->sc->population_scale;
 }
 
 double iapt_run_param(const iapt_run *r, size_t idx, int year)

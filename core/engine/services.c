@@ -494,7 +494,9 @@ int iapt_services__setup(sim *s)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
 	s->svs = v;
 	if (!(v->mix = calloc(s->tab ? (size_t)n : 1, sizeof *v->mix)) || !(v->cum = calloc((size_t)n, sizeof *v->cum)) ||
-	    !(v->z_dna = calloc((size_t)n, sizeof *v->z_dna)) || !(v->z_sess = calloc((size_t)n, sizeof *v->z_sess)))
+	    !(v->z_dna = calloc((size_t)n, sizeof *v->z_dna)) || !(v->z_sess = calloc((size_t)n, sizeof *v->z_sess)) ||
+	    !(v->f_desc = calloc((size_t)n, sizeof *v->f_desc)) || !(v->f_step = calloc((size_t)n, sizeof *v->f_step)) ||
+	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
 	if (!s->tab) {
 		/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
@@ -523,6 +525,10 @@ void iapt_services__teardown(sim *s)
 	free(s->svs->cum);
 	free(s->svs->z_dna);
 	free(s->svs->z_sess);
+	free(s->svs->f_desc);
+	free(s->svs->f_step);
+	free(s->svs->w_ref);
+	free(s->svs->tmp);
 	free(s->svs);
 	s->svs = NULL;
 }
@@ -566,6 +572,40 @@ static double mean_of(const iapt_services *t, int y, size_t off, int last_year)
 static double rel(double x, double mean)
 {
 	return isnan(x) || !(mean > 0) ? 1.0 : x / mean;
+}
+
+/* Chances p_k = min(1, c x base x f_k) with c such that their mean weighted by w is base
+ * (bisection: the mean rises with c), so that capping at 1 does not lower the national
+ * chance; f_k >= 0. */
+static void mean_preserving(double base, const double *f, const double *w, int n, double *out)
+{
+	double lo = 0, hi = 1, wsum = 0, mean;
+	int k, it;
+	for (k = 0; k < n; k++)
+		wsum += w[k];
+	if (!(base > 0) || !(wsum > 0)) {
+		for (k = 0; k < n; k++)
+			out[k] = clamp01(base * f[k]);
+		return;
+	}
+	for (;;) { /* an upper bound for c */
+		for (mean = 0, k = 0; k < n; k++)
+			mean += w[k] * fmin(1.0, hi * base * f[k]);
+		if (mean / wsum >= base || hi > 1e6)
+			break;
+		hi *= 2;
+	}
+	for (it = 0; it < 60; it++) {
+		double c = 0.5 * (lo + hi);
+		for (mean = 0, k = 0; k < n; k++)
+			mean += w[k] * fmin(1.0, c * base * f[k]);
+		if (mean / wsum < base)
+			lo = c;
+		else
+			hi = c;
+	}
+	for (k = 0; k < n; k++)
+		out[k] = fmin(1.0, hi * base * f[k]);
 }
 
 #define OFF(m) offsetof(iapt_svc_row, m)
@@ -650,10 +690,11 @@ void iapt_services__load_year(sim *s, int y)
 		 * (Clark et al. 2018, S29); step-up practice; missed appointments and sessions
 		 * offered spread as across providers (data/service_sessions_dna.csv) */
 		pd = rel(carried(t, y, k, OFF(pd), LAST_PD_YEAR), m_pd);
-		m->p_desc = clamp01(P(s, TX_DESCRIPTOR) * (1 + w_desc * (pd - 1)));
+		v->f_desc[k] = fmax(0, 1 + w_desc * (pd - 1));
 		m->resp = pow(t->resid[k], w_res);
 		su = rel(r->step_up, m_su);
-		sv->p_stepup = clamp01(P(s, TX_STEPUP) * (1 + w_step * (su - 1)));
+		v->f_step[k] = fmax(0, 1 + w_step * (su - 1));
+		v->w_ref[k] = r->referrals;
 		dm = exp(sd_dna * v->z_dna[k] - 0.5 * sd_dna * sd_dna);
 		sv->p_dna = fmin(P(s, TX_DNA) * dm, 0.9);
 		sm = exp(sd_sess * v->z_sess[k]);
@@ -661,6 +702,14 @@ void iapt_services__load_year(sim *s, int y)
 		sv->hi_max = (int)fmax(2, lround(P(s, TX_HI_MAX) * sm));
 	}
 	v->cum[t->n - 1] = 1.0 + 1e-12; /* no rounding gap at the top */
+	/* descriptor recording and step-up: the service's relative level, the national mean
+	 * kept where a service would go above 1 (referral-weighted) */
+	mean_preserving(P(s, TX_DESCRIPTOR), v->f_desc, v->w_ref, t->n, v->tmp);
+	for (k = 0; k < t->n; k++)
+		v->mix[k].p_desc = v->tmp[k];
+	mean_preserving(P(s, TX_STEPUP), v->f_step, v->w_ref, t->n, v->tmp);
+	for (k = 0; k < t->n; k++)
+		s->svc[k].p_stepup = v->tmp[k];
 	for (k = 0; k < t->n; k++) /* the national capacity is shared out whole */
 		s->svc[k].factor *= fsum > 0 ? t->n / fsum : 1.0;
 }

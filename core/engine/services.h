@@ -77,6 +77,7 @@ struct iapt_svc_state {
 	iapt_svc_mix *mix;     /* [service], or one (synthetic services: the national mix) */
 	double *cum;           /* [service]: cumulative referral shares of the year */
 	double *z_dna, *z_sess; /* [service]: fixed standard normals of the unpublished features */
+	double *f_desc, *f_step, *w_ref, *tmp; /* [service]: the year's relative levels, weights, scratch */
 };
 
 /* Set up s->svc, s->n_services and s->tab (replicate start); free with teardown. */
