@@ -110,7 +110,7 @@ validation: build
 	./$(BUILD)/iaptsim validate scenarios/history_2012_2025.yaml --observed data/national_annual.csv \
 	  --mix data/pathway_mix.csv -o $(BUILD)/validation_years.md
 	{ echo; sed 's/^#/##/' $(BUILD)/validation_years.md; echo; cat docs/validation_years_notes.md; } >>docs/validation.md
-	{ echo; python3 tools/services_check.py ./$(BUILD)/iaptsim --markdown; } >>docs/validation.md
+	{ echo; python3 tools/services_check.py ./$(BUILD)/iaptsim --markdown; cat docs/validation_services_notes.md; } >>docs/validation.md
 
 bench: build
 	./$(BUILD)/bench_national
