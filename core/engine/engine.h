@@ -36,6 +36,14 @@ enum {
 	IAPT_C__COUNT
 };
 
+/* Per-service counters (results/services.csv): [year][service][IAPT_SC__COUNT] */
+enum {
+	IAPT_SC_REFERRALS, IAPT_SC_ENTERED, IAPT_SC_FINISHED, IAPT_SC_FIN_CASENESS, IAPT_SC_RECOVERED,
+	IAPT_SC_RELIABLE_RECOVERY, IAPT_SC_RELIABLE_IMPROVEMENT, IAPT_SC_SESSIONS_FINISHED,
+	IAPT_SC_ATTENDED, IAPT_SC_MISSED, IAPT_SC_PD_RECORDED, IAPT_SC_FIN_HAD_LI, IAPT_SC_FIN_STEPPED,
+	IAPT_SC_WITHIN_6WK, IAPT_SC_WAIT_WEEKS, IAPT_SC_LTC, IAPT_SC_IMD_SUM, IAPT_SC__COUNT
+};
+
 typedef struct iapt_counters {
 	int n_years;
 	double *c;          /* [year][group][counter] */
