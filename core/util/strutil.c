@@ -104,7 +104,7 @@ void iapt_buf__csv_text(iapt_buf *b, const char *s)
 
 void iapt_buf__number(iapt_buf *b, double v, const char *na)
 {
-	char tmp[40];
+	char tmp[320]; /* %.*g of a double: the compiler cannot bound the precision of the search below */
 	int prec;
 	if (!isfinite(v)) {
 		iapt_buf__put(b, na, strlen(na));
