@@ -101,7 +101,8 @@ test-report: build deps-report
 # then, by group, the fitted years 2017-18 and 2018-19 and the checked year 2019-20 against
 # data/nhstt/, the deprivation gap, and mean sessions by pathway (tools/validation_groups.py);
 # then the years 2012-13 to 2024-25 (scenarios/history_2012_2025.yaml, headings one level
-# down) and what they leave unexplained (docs/validation_years_notes.md)
+# down) and what they leave unexplained (docs/validation_years_notes.md); then the services'
+# 2019-20 check (tools/services_check.py)
 validation: build
 	./$(BUILD)/iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv \
 	  --mix data/pathway_mix.csv -o docs/validation.md
@@ -110,6 +111,7 @@ validation: build
 	  --mix data/pathway_mix.csv -o $(BUILD)/validation_years.md
 	{ echo; sed 's/^#/##/' $(BUILD)/validation_years.md; echo; cat docs/validation_years_notes.md; } >>docs/validation.md
 	{ echo; cat docs/validation_streams.md; } >>docs/validation.md
+	{ echo; python3 tools/services_check.py ./$(BUILD)/iaptsim --markdown; cat docs/validation_services_notes.md; } >>docs/validation.md
 
 bench: build
 	./$(BUILD)/bench_national

@@ -96,10 +96,12 @@ return {
     last_service = math.floor(share_now * ctx.n_services + 0.5)
     ctx:metric("integrated_services_pct", 100 * last_service / ctx.n_services)
     if last_service > integrated_so_far then
-      -- a simulated service stands for 1 / population_scale services, as its people do
+      -- a simulated service stands for ctx.service_weight services in England; flows and
+      -- counts are at simulated scale (the engine divides them by population_scale)
       local new = last_service - integrated_so_far
-      ctx:flow("integration", "nhs", -new * o.setup_cost_per_service)
-      ctx:metric("services_integrated_new", new)
+      local national = new * ctx.service_weight * ctx.population_scale
+      ctx:flow("integration", "nhs", -national * o.setup_cost_per_service)
+      ctx:metric("services_integrated_new", national)
       integrated_so_far = last_service
     end
   end,

@@ -73,9 +73,9 @@ wait $first && ok || bad "first of two runs failed"
 grep -q '"replicates": 20' "$tmp/both/run.json" && [ -s "$tmp/both/report.html" ] && ok || bad "first run's result is not whole"
 
 # a full disk: the run fails (exit 1), the earlier result stays whole, no temporary folder left
-# (the disk holds one result, about 420k with every group, parameter and employment_transitions.csv, not two)
+# (the disk holds one result, about 790k with every group, parameter, employment_transitions.csv and services.csv, not two)
 mkdir -p "$tmp/full"
-if mount -t tmpfs -o size=600k tmpfs "$tmp/full" 2>/dev/null; then
+if mount -t tmpfs -o size=1000k tmpfs "$tmp/full" 2>/dev/null; then
   mnt="$tmp/full"
   "$bin" run $sc -o "$tmp/full/r" "${small[@]}" --seed 1 && ok || bad "a first result fits the small disk"
   cp -a "$tmp/full/r" "$tmp/full_old"

@@ -66,7 +66,7 @@ static iapt_scenario *scenario(unsigned long long seed, double effect, double dn
 	char text[1024];
 	iapt_scenario *sc = NULL;
 	snprintf(text, sizeof text,
-		 "iaptsim: 1\nname: calib\nyears: 2019\nseed: %llu\nreplicates: 4\npopulation_scale: 0.02\n"
+		 "iaptsim: 1\nname: calib\nyears: 2019\nseed: %llu\nreplicates: 4\npopulation_scale: 0.02\nservices: synthetic\n"
 		 "parameters:\n  followup.years: 0\n  workforce.capacity_sd: 0\n  treatment.effect_li: %.17g\n  treatment.dna_rate: %.17g\n", seed, effect, dna);
 	ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "calib.yaml"), 0);
 	return sc;
@@ -112,7 +112,7 @@ END_TEST
 
 /* Plant effect_li 0.10 and dna_rate 0.15; make targets with seed 7; fit from the defaults
  * with seed 8 (other people): both come back within 5%. Services all have the same
- * capacity here (workforce.capacity_sd 0): with 4 services at this scale, which of them
+ * capacity here (synthetic services, workforce.capacity_sd 0): with 4 services at this scale, which of them
  * happen to be short of staff would otherwise move the targets more than the parameters. */
 START_TEST(planted_parameters_are_recovered)
 {

@@ -1,9 +1,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/casemix.h"
 #include "engine/engine.h"
+#include "engine/services.h"
 #include "engine/state.h"
 #include "iaptsim/scenario.h"
 #include "iaptsim/error.h"
@@ -20,7 +22,7 @@ static iapt_scenario *scenario(const char *text)
 /* A deterministic service: one service, 3 LI slots a week, 2 referrals a week, no
  * dropout, no missed sessions, every course exactly 2 sessions in consecutive weeks. */
 static const char *queue_case =
-	"iaptsim: 1\nname: queue\nyears: 2019\nseed: 5\nreplicates: 1\npopulation_scale: 1\n"
+	"iaptsim: 1\nname: queue\nyears: 2019\nseed: 5\nreplicates: 1\npopulation_scale: 1\nservices: synthetic\n"
 	"parameters:\n"
 	"  run.burn_in_years: 0\n"
 	"  referrals.annual: 104\n"
@@ -67,6 +69,7 @@ static void run_with_hooks(iapt_scenario *sc, seen *s)
 	iapt_run_stats st;
 	iapt_hooks h = {.data = s, .has = IAPT_HOOK_ON_DISCHARGE, .on_discharge = record};
 	memset(&st, 0, sizeof st);
+	memset(&ct, 0, sizeof ct);
 	ct.n_years = 1;
 	ct.n_ledger_years = 0;
 	ct.ledger = NULL; /* no ledger: the pathway alone */
@@ -576,6 +579,158 @@ START_TEST(case_mix_bad_rows)
 }
 END_TEST
 
+
+/* ---- services (core/engine/services.c) ---- */
+
+#define SVC_HEADER "year,ccg_code,ccg_name,icb_code,region_code,region,referrals_received,finished_course,recovery_pct," \
+	"step_up_share,pd_recorded_finished_share,ltc_share,age_under18_share,age65_share,depression_share,anxiety_share," \
+	"imd1_share,imd2_share,imd3_share,imd4_share,imd5_share,imd6_share,imd7_share,imd8_share,imd9_share,imd10_share\n"
+#define SVC_TAIL ",0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1\n"
+static const char *svc_ok = SVC_HEADER
+	"2017-18,A,Alpha,Q1,Y56,London,1000,400,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2017-18,B,Beta,Q2,Y58,South West,3000,900,52,0.4,,0.2,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2018-19,A,Alpha,Q1,Y56,London,1100,420,51,,0.95,0.3,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2018-19,B,Beta,Q2,Y58,South West,3100,950,53,0.45,0.9,0.2,0.02,0.05,0.4,0.55" SVC_TAIL;
+
+/* text with the first `from` replaced by `to` (into a static buffer) */
+static char *edited(const char *text, const char *from, const char *to)
+{
+	static char buf[4096];
+	const char *at = strstr(text, from);
+	ck_assert_ptr_nonnull(at);
+	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return buf;
+}
+
+START_TEST(services_table_reads)
+{
+	char text[4096];
+	iapt_services *t = NULL;
+	const iapt_services *b;
+	snprintf(text, sizeof text, "%s", svc_ok);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert_int_eq(t->n, 2);
+	ck_assert_int_eq(t->first_year, 2017);
+	ck_assert_int_eq(t->n_years, 2);
+	ck_assert_int_eq(t->n_regions, 2);
+	ck_assert_str_eq(t->regions[1], "Y58");
+	ck_assert(iapt_services__row(t, 2018, 1)->referrals == 3100);
+	ck_assert(iapt_services__row(t, 2012, 1)->referrals == 3000); /* before the table: its first year */
+	ck_assert(iapt_services__row(t, 2030, 0)->referrals == 1100); /* after it: its last */
+	ck_assert(isnan(iapt_services__row(t, 2018, 0)->step_up));    /* empty: not given */
+	ck_assert(t->resid[0] == 1);
+	iapt_services__free(t);
+	/* the built-in table: 191 CCGs in seven regions, 2017-18 to 2021-22 */
+	ck_assert_int_eq(iapt_services__builtin(&b), 0);
+	ck_assert_int_eq(b->n, 191);
+	ck_assert_int_eq(b->n_regions, 7);
+	ck_assert_int_eq(b->first_year, 2017);
+	ck_assert_int_eq(b->n_years, 5);
+}
+END_TEST
+
+/* Bad rows: a clear message with file:line and the column's bounds; nothing is made. */
+START_TEST(services_table_bad_rows)
+{
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
+		{"recovery_pct,", "recovery,", "t.csv:1: no column 'recovery_pct' (data/services.md lists the columns)"},
+		{"1000,400", "lots,400", "t.csv:2: referrals_received 'lots' is not a number in [0, 1e+07]"},
+		{"3000,900,52,0.4", "3000,900,52,1.4", "t.csv:3: step_up_share '1.4' is not a number in [0, 1]"},
+		{"3000,900,52,", "3000,900,152,", "t.csv:3: recovery_pct '152' is not a number in [0, 100]"},
+		{"1000,400,50", "1000,,50", "t.csv:2: finished_course is empty"},
+		{"2018-19,A,Alpha", "2018-19,A,Alpha Two", "t.csv:4: service A has another name, ICB or region than in its first row"},
+		{"2018-19,A,Alpha", "2017-18,A,Alpha", "t.csv:4: service A in 2017-18 is given twice"},
+		{"2018-19,B,Beta", "2018-19,C,Gamma", "t.csv: service C has no row for 2017-18 (every service needs every year 2017 to 2018)"},
+		{"2017-18,B", "2017-2018,B", "t.csv:3: year '2017-2018' is not a financial year (as 2019-20)"},
+		{"0.02,0.05,0.4,0.55,0.1,0.1", "0.02,0.05,0.4,0.55,0.3,0.1", "t.csv:2: imd1_share .. imd10_share add up to 1.2 over 10 deciles, not 1 over 10"},
+		{"0.02,0.05,0.4,0.55", "0.02,0.05,0.5,0.55", "t.csv:2: depression_share and anxiety_share add up to more than 1"},
+		{",Alpha,Q1,", ",Alpha,,", "t.csv:2: icb_code is empty"},
+	};
+	size_t k;
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		iapt_services *t = (iapt_services *)1;
+		ck_assert_int_eq(iapt_services__parse(edited(svc_ok, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
+		ck_assert_ptr_null(t);
+	}
+}
+END_TEST
+
+/* A scenario's services: file is read and checked before anything runs. */
+START_TEST(services_file_checked_by_the_engine)
+{
+	char text[1024], path[] = "/tmp/iapt_svc_XXXXXX";
+	const char *bad = edited(svc_ok, "3000,900,52,0.4", "3000,900,52,1.4");
+	int fd = mkstemp(path);
+	iapt_scenario *sc;
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq((int)write(fd, bad, strlen(bad)), (int)strlen(bad));
+	close(fd);
+	snprintf(text, sizeof text, "iaptsim: 1\nname: s\nyears: 2019\nreplicates: 1\npopulation_scale: 0.01\nservices: %s\n", path);
+	sc = scenario(text);
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EPARSE);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, ":3: step_up_share '1.4' is not a number in [0, 1]"));
+	iapt_scenario_free(sc);
+	unlink(path);
+	sc = scenario("iaptsim: 1\nname: s\nyears: 2019\nreplicates: 1\npopulation_scale: 0.01\nservices: /nonexistent/s.csv\n");
+	ck_assert_int_lt(iapt_engine_check(sc), 0);
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "/nonexistent/s.csv"));
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* The services' counts add up to the national ones; referrals follow the table's shares;
+ * output: services: false counts none. */
+START_TEST(services_add_up_to_all)
+{
+	static const char *text = "iaptsim: 1\nname: s\nyears: 2019\nseed: 4\nreplicates: 1\npopulation_scale: 0.02\n";
+	iapt_results *res = run(text, 1), *off;
+	const iapt_services *t;
+	static const int pairs[][2] = {{IAPT_SM_REFERRALS_RECEIVED, IAPT_M_REFERRALS_RECEIVED},
+				       {IAPT_SM_ENTERED_TREATMENT, IAPT_M_ENTERED_TREATMENT},
+				       {IAPT_SM_FINISHED_COURSE, IAPT_M_FINISHED_COURSE},
+				       {IAPT_SM_FINISHED_AT_CASENESS, IAPT_M_FINISHED_AT_CASENESS}};
+	size_t p;
+	int k, j, big = 0;
+	double ref_all = iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0), tab_ref = 0;
+	ck_assert_int_eq(iapt_services__builtin(&t), 0);
+	ck_assert_int_eq(iapt_results_services(res), 191);
+	for (p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+		double sum = 0, reg = 0;
+		for (k = 0; k < 191; k++)
+			sum += iapt_results_service_value(res, 2019, k, pairs[p][0], 0);
+		for (j = 0; j < iapt_results_regions(res); j++)
+			reg += iapt_results_region_value(res, 2019, j, pairs[p][0], 0);
+		ck_assert_msg(fabs(sum - iapt_results_value(res, 2019, IAPT_G_ALL, pairs[p][1], 0)) < 1e-6, "%s", iapt_service_measure_name(pairs[p][0]));
+		ck_assert(fabs(reg - sum) < 1e-6);
+	}
+	/* the largest service gets its share of referrals (binomial, 4 SD) */
+	for (k = 0; k < 191; k++) {
+		tab_ref += iapt_services__row(t, 2019, k)->referrals;
+		if (iapt_services__row(t, 2019, k)->referrals > iapt_services__row(t, 2019, big)->referrals)
+			big = k;
+	}
+	{
+		double share = iapt_services__row(t, 2019, big)->referrals / tab_ref, n = ref_all * 0.02;
+		double got = iapt_results_service_value(res, 2019, big, IAPT_SM_REFERRALS_RECEIVED, 0) / ref_all;
+		ck_assert_msg(fabs(got - share) < 4 * sqrt(share * (1 - share) / n), "share %g, table %g", got, share);
+	}
+	{
+		char t2[512];
+		snprintf(t2, sizeof t2, "%soutput: {services: false}\n", text);
+		off = run(t2, 1);
+		ck_assert_int_eq(iapt_results_services(off), 0);
+		ck_assert_int_eq(iapt_results_regions(off), 0);
+		/* counting them changes nothing else */
+		ck_assert(same(res, off));
+		iapt_results_free(off);
+	}
+	iapt_results_free(res);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -598,6 +753,10 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, scenario_weights_replace_the_case_mix);
 	tcase_add_test(tc, group_effects_act_by_mechanism);
 	tcase_add_test(tc, case_mix_bad_rows);
+	tcase_add_test(tc, services_table_reads);
+	tcase_add_test(tc, services_table_bad_rows);
+	tcase_add_test(tc, services_file_checked_by_the_engine);
+	tcase_add_test(tc, services_add_up_to_all);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -327,6 +327,8 @@ int iapt_cli__load(const iapt_cli_args *a, const char *path, iapt_scenario **out
 		sc->replicates = a->reps;
 	if (a->has_scale)
 		sc->population_scale = a->scale;
+	if (a->no_services)
+		sc->output_services = 0;
 	if ((rc = iapt_engine_check(sc))) {
 		iapt_cli__input_error("%s: %s", path, iapt_error_last()->message);
 		iapt_scenario_free(sc);

@@ -41,8 +41,7 @@ static const struct cm_attr {
 enum { N_ATTR = sizeof attrs / sizeof attrs[0] };
 _Static_assert(N_AGE + N_GENDER + N_ETH + N_IMD + N_PROBLEM + 2 == IAPT_CASEMIX_COLS, "case-mix columns");
 
-/* "2019-20" -> 2019; -1 if not a financial year */
-static int fin_year(const char *s)
+int iapt_casemix__fin_year(const char *s)
 {
 	int y, y2;
 	char tail;
@@ -92,7 +91,7 @@ int iapt_casemix__parse(char *text, const char *path, iapt_casemix *out)
 			continue;
 		if (nf != 5)
 			return iapt_error__set(IAPT_EPARSE, "%s:%d: %d fields, the header has 5", path, line, nf);
-		if ((y = fin_year(f[0])) < 0)
+		if ((y = iapt_casemix__fin_year(f[0])) < 0)
 			return iapt_error__set(IAPT_EPARSE, "%s:%d: '%s' is not a financial year (as 2019-20)", path, line, f[0]);
 		if (out->first_year < 0)
 			out->first_year = y;
@@ -191,6 +190,15 @@ static int attr_from_table(const iapt_params *p, const struct cm_attr *at)
 			return 0;
 	}
 	return 1;
+}
+
+int iapt_casemix__from_table(const iapt_params *p, size_t param)
+{
+	int a;
+	for (a = 0; a < N_ATTR; a++)
+		if (param >= attrs[a].first_param && param < attrs[a].first_param + (size_t)attrs[a].n_params)
+			return attr_from_table(p, &attrs[a]);
+	return 0;
 }
 
 void iapt_casemix__apply(const iapt_casemix *cm, const iapt_params *p, int year, double *pv)

@@ -16,6 +16,8 @@ typedef struct iapt_casemix {
 	double share[IAPT_CASEMIX_MAX_YEARS][IAPT_CASEMIX_COLS];
 } iapt_casemix;
 
+/* "2019-20" -> 2019; -1 if not a financial year label. */
+int iapt_casemix__fin_year(const char *s);
 /* Parse the text of a case-mix file (year,attribute,value,share,source; modified in
  * place) into *out. IAPT_EPARSE with "path:line: ..." for a bad header, year, attribute,
  * value or share, a row given twice, a year missing a value, or shares of an attribute
@@ -26,6 +28,9 @@ int iapt_casemix__builtin(const iapt_casemix **out);
 /* Put the year's shares into pv (indexed by parameter) for the attributes whose
  * parameters p leaves at their defaults; years outside the table use its first or last. */
 void iapt_casemix__apply(const iapt_casemix *cm, const iapt_params *p, int year, double *pv);
+/* 1 if the attribute of weight parameter `param` takes its weights from the table (the
+ * parameters p leaves them at their defaults), else 0. */
+int iapt_casemix__from_table(const iapt_params *p, size_t param);
 /* Parameter idx in year as the engine uses it: a case-mix weight left at its default is
  * the table's share for the year; anything else is iapt_params_get. */
 double iapt_casemix__param(const iapt_params *p, size_t idx, int year);

@@ -36,6 +36,14 @@ enum {
 	IAPT_C__COUNT
 };
 
+/* Per-service counters (results/services.csv): [year][service][IAPT_SC__COUNT] */
+enum {
+	IAPT_SC_REFERRALS, IAPT_SC_ENTERED, IAPT_SC_FINISHED, IAPT_SC_FIN_CASENESS, IAPT_SC_RECOVERED,
+	IAPT_SC_RELIABLE_RECOVERY, IAPT_SC_RELIABLE_IMPROVEMENT, IAPT_SC_SESSIONS_FINISHED,
+	IAPT_SC_ATTENDED, IAPT_SC_MISSED, IAPT_SC_PD_RECORDED, IAPT_SC_FIN_HAD_LI, IAPT_SC_FIN_STEPPED,
+	IAPT_SC_WITHIN_6WK, IAPT_SC_WAIT_WEEKS, IAPT_SC_LTC, IAPT_SC_IMD_SUM, IAPT_SC__COUNT
+};
+
 typedef struct iapt_counters {
 	int n_years;
 	double *c;          /* [year][group][counter] */
@@ -46,6 +54,8 @@ typedef struct iapt_counters {
 	double *extra;      /* [year][plugin metric] */
 	char *log;          /* out: the plugins' log lines of the replicate (malloc'd), or NULL */
 	double *draws;      /* out, if not NULL: the replicate's draws of the uncertain parameters */
+	int n_svc;          /* services counted (0: none) */
+	double *svc;        /* [year][service][IAPT_SC__COUNT] (services.h), or NULL */
 } iapt_counters;
 
 #define IAPT_LEDGER_SIZE(n_ly, n_years) ((size_t)(n_ly) * (size_t)(n_years) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
@@ -71,6 +81,10 @@ struct iapt_results {
 	size_t n_uncertain;
 	double *draws;       /* [replicate][uncertain parameter] */
 	iapt_run_stats stats;
+	const struct iapt_services *services; /* the run's services table (borrowed, kept for the process), or NULL */
+	int n_svc;           /* services counted (0: service outputs off or synthetic services) */
+	double *svc;         /* [replicate][year][service][IAPT_SC__COUNT], simulated scale */
+	double scale;        /* population_scale */
 };
 
 /* Ledger years a scenario needs: reported years, one to finish treatment, follow-up. */

@@ -137,6 +137,7 @@ void iapt_results_free(iapt_results *r)
 		free(r->logs[k]);
 	free(r->logs);
 	free(r->draws);
+	free(r->svc);
 	free(r);
 }
 

@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/outcome.h"
+#include "engine/services.h"
 #include "engine/state.h"
 #include "rng/stream.h"
 
@@ -124,7 +125,8 @@ static const int age_aggregates[N_AGE][2] = {
  * the step (if >= 0) and the person's group of each attribute, as offsets into the year's
  * counters; worked out once for the several counts of an event (count_add). */
 typedef struct count_rows {
-	double *c; /* the year's counters; NULL outside the reported years */
+	double *c;   /* the year's counters; NULL outside the reported years */
+	double *svc; /* the person's service's counters (services.h); NULL when not counted */
 	int n;
 	size_t at[12];
 } count_rows;
@@ -133,6 +135,7 @@ static void count_rows_of(sim *s, int week, const person *p, const person_ext *x
 {
 	int y = year_index(s, week), n = 0;
 	cr->c = NULL;
+	cr->svc = NULL;
 	cr->n = 0;
 	if (y < 0 || y >= s->n_years)
 		return; /* outside the reported years (the warm-up's referrals): nothing to count */
@@ -158,6 +161,7 @@ static void count_rows_of(sim *s, int week, const person *p, const person_ext *x
 #undef AT
 	cr->n = n;
 	cr->c = &IAPT_CTR(s->ct, y, 0, 0);
+	cr->svc = iapt_services__ctr(s, week, x->svc);
 }
 
 /* v added to counter k of each row */
@@ -168,6 +172,7 @@ static inline void count_add(const count_rows *cr, int k, double v)
 		return; /* adding 0 changes no counter */
 	for (i = 0; i < cr->n; i++)
 		cr->c[cr->at[i] + (size_t)k] += v;
+	iapt_services__count_at(cr->svc, k, v);
 }
 
 /* A single count (count_rows_of, count_add). */
@@ -333,7 +338,7 @@ static int16_t leave_week_from(int week, double h, double u)
 }
 
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
-static int session(sim *s, person *p, int week, int lvl, int *ended)
+static int session(sim *s, const service *sv, person *p, int week, int lvl, int *ended)
 {
 	uint64_t pos = p->rs_treat, o;
 	int at_case, improving, action = CONTINUE, yw, ya;
@@ -352,10 +357,11 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	s->stats->sessions++;
 
 	m_drop = p->m_drop * (1.0 / MULT_ONE);
-	if (u_dna < P(s, TX_DNA) * (p->m_dna * (1.0 / MULT_ONE))) {
+	if (u_dna < sv->p_dna * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
 		count_all(s, year_index(s, week), IAPT_C_MISSED, 1);
+		iapt_services__session(s, sv, week, 1);
 		if (u_drop < P(s, TX_DROP_DNA) * m_drop)
 			*ended = 1;
 		return CONTINUE;
@@ -368,6 +374,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	yw = year_index(s, week);
 	ya = year_index(s, p->arrival);
 	count_all(s, yw, IAPT_C_ATTENDED, 1);
+	iapt_services__session(s, sv, week, 0);
 	o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
 	u_miss = iapt_rng__hi(o);
 	u_well = iapt_rng__lo(o);
@@ -418,13 +425,13 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 		action = DISCHARGE;
 	} else if (lvl == LI) {
 #define U_STEP iapt_rng__hi(iapt_rng__out_at(pos + 4 * IAPT_RNG__GOLDEN))
-		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < (int)P(s, TX_LI_MAX) && at_case &&
-		    !improving && U_STEP < P(s, TX_STEPUP))
+		if (p->s_li == (int)P(s, TX_STEPUP_REVIEW) && p->s_li < sv->li_max && at_case &&
+		    !improving && U_STEP < sv->p_stepup)
 			action = STEP_UP;
-		else if (p->s_li >= (int)P(s, TX_LI_MAX))
-			action = (at_case && U_STEP < P(s, TX_STEPUP)) ? STEP_UP : DISCHARGE;
+		else if (p->s_li >= sv->li_max)
+			action = (at_case && U_STEP < sv->p_stepup) ? STEP_UP : DISCHARGE;
 #undef U_STEP
-	} else if (p->s_hi >= (int)P(s, TX_HI_MAX)) {
+	} else if (p->s_hi >= sv->hi_max) {
 		action = DISCHARGE;
 	}
 	if (action == CONTINUE) {
@@ -571,6 +578,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 		count_rows_of(s, week, p, x, g, &cr);
 		count_add(&cr, IAPT_C_FINISHED, 1);
 		count_add(&cr, IAPT_C_SESSIONS_FINISHED, p->attended);
+		iapt_services__finished(s, week, p, x);
 		/* waits to first treatment within 6 and 18 weeks, among finished courses [S16, S26] */
 		count_add(&cr, IAPT_C_WITHIN_6WK, wait <= 6);
 		count_add(&cr, IAPT_C_WITHIN_18WK, wait <= 18);
@@ -604,6 +612,7 @@ static int arrive(sim *s, int week)
 	person *p;
 	person_ext *x;
 	int rc, svc, route;
+	const iapt_svc_mix *mix;
 	double z1, z2, zr, rho, u_sign, u_leave, u_hi, u_desc, u_int, resp, match, sdr, eff[N_MECH];
 
 	if ((rc = person_alloc(s, &i)))
@@ -624,14 +633,16 @@ static int arrive(sim *s, int week)
 	s->stats->referrals++;
 
 	/* attributes (docs/model.md, Referrals and who they are); fixed draw order, two
-	 * uniforms (or a normal and a uniform, or two normals) from each output */
+	 * uniforms (or a normal and a uniform, or two normals) from each output; the service
+	 * first, then who they are from its case mix (services.c) */
 	pos = iapt_rng__key_purpose(key, IAPT_RNG_ATTRIBUTES);
 	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
-	svc = (int)iapt_rng__below((uint32_t)(o >> 32), (unsigned)s->n_services);
+	svc = iapt_services__pick(s, o);
+	mix = iapt_services__mix(s, svc);
 	x->gender = (uint8_t)categorical(iapt_rng__lo(o), s->cum_gender, N_GENDER);
 	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
-	x->age = (uint8_t)categorical(iapt_rng__hi(o), s->cum_age, N_AGE);
-	p->problem = (uint8_t)categorical(iapt_rng__lo(o), s->cum_problem, N_PROBLEM);
+	x->age = (uint8_t)categorical(iapt_rng__hi(o), mix->cum_age, N_AGE);
+	p->problem = (uint8_t)categorical(iapt_rng__lo(o), mix->cum_problem, N_PROBLEM);
 	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
 	{
 		/* employment at referral (docs/model.md, Employment); the employed part of the same
@@ -640,7 +651,7 @@ static int arrive(sim *s, int week)
 		p->emp = u < a ? EMP_UNEMPLOYED : u < b ? EMP_SICK : u < c ? EMP_NOT_SEEKING : EMP_EMPLOYED;
 		p->sick_start = p->emp == EMP_EMPLOYED && c < 1 && (u - c) / (1 - c) < P(s, EMP_SICK_PAY);
 	}
-	p->ltc = iapt_rng__lo(o) < P(s, LTC_SHARE);
+	p->ltc = iapt_rng__lo(o) < mix->ltc;
 	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
 	x->ltc_type = (uint8_t)categorical(iapt_rng__hi(o), s->cum_ltc, N_LTC_TYPE);
 	u_desc = iapt_rng__lo(o);
@@ -650,7 +661,7 @@ static int arrive(sim *s, int week)
 	u_int = iapt_rng__lo(o);
 	o = iapt_rng__out_at(pos += IAPT_RNG__GOLDEN);
 	x->ethnicity = (uint8_t)categorical(iapt_rng__hi(o), s->cum_eth, N_ETH);
-	x->imd = (uint8_t)(1 + categorical(iapt_rng__lo(o), s->cum_imd, N_IMD));
+	x->imd = (uint8_t)(1 + categorical(iapt_rng__lo(o), mix->cum_imd, N_IMD));
 	/* seen in a service integrated with physical care (ltc.integrated_share, or a plugin) */
 	p->integrated = p->ltc && u_int < P(s, LTC_INTEGRATED);
 	x->svc = (uint16_t)svc;
@@ -660,8 +671,9 @@ static int arrive(sim *s, int week)
 	sdr = P(s, TX_RESP_SD);
 	resp = exp(sdr * zr - 0.5 * sdr * sdr); /* lognormal with mean 1 */
 	/* treatment matched to a recorded problem descriptor works better (Clark et al. 2018, S29) */
-	match = u_desc < P(s, TX_DESCRIPTOR) ? 1.0 : P(s, TX_UNMATCHED);
-	resp *= match;
+	p->pd = u_desc < mix->p_desc;
+	match = p->pd ? 1.0 : P(s, TX_UNMATCHED);
+	resp *= match * mix->resp;
 	p->resp = (float)resp;
 
 	/* access (docs/model.md, Access and waiting lists) */
@@ -713,6 +725,7 @@ static int arrive(sim *s, int week)
 		p->sick_start = 0; /* sick pay is a state of the employed (a hook may have set it) */
 	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
 	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
+	iapt_services__referred(s, week, p, x);
 	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
@@ -756,7 +769,7 @@ static int run_service(sim *s, service *sv, int week)
 #endif
 			slots--;
 			s->stats->person_weeks++;
-			action = session(s, &s->people[i], week, lvl, &ended);
+			action = session(s, sv, &s->people[i], week, lvl, &ended);
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
 #if defined(__GNUC__)
@@ -791,7 +804,7 @@ static int run_service(sim *s, service *sv, int week)
 			}
 			slots--;
 			s->stats->person_weeks++;
-			action = session(s, p, week, lvl, &ended);
+			action = session(s, sv, p, week, lvl, &ended);
 			if (ended)
 				rc = end_referral(s, i, week);
 			else if (action == STEP_UP)

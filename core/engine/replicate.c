@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/casemix.h"
+#include "engine/services.h"
 #include "engine/state.h"
 #include "rng/stream.h"
 
@@ -24,6 +25,7 @@ static void sim_free(sim *s)
 		}
 	}
 	free(s->svc);
+	iapt_services__teardown(s);
 	free(s->people);
 	free(s->ext);
 	free(s->free_list);
@@ -64,8 +66,7 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 			       iapt_counters *ct, iapt_run_stats *stats)
 {
 	sim s;
-	int rc = IAPT_OK, k, begun = 0;
-	double fsum = 0;
+	int rc = IAPT_OK, begun = 0;
 
 	memset(&s, 0, sizeof s);
 	ct->log = NULL;
@@ -84,12 +85,6 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
 	if (s.weeks + IAPT_WEEKS_PER_YEAR >= NEVER) /* weeks are 16-bit; scenario bounds keep this far off */
 		return iapt_error__set(IAPT_ERANGE, "a run of %d weeks is longer than %d", s.weeks, NEVER - 1);
-	/* services scale with the population so that each keeps a realistic size */
-	s.n_services = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
-	if (s.n_services < 1)
-		s.n_services = 1;
-	if (s.n_services > UINT16_MAX)
-		return iapt_error__set(IAPT_ERANGE, "%d services is more than %d", s.n_services, UINT16_MAX);
 	if ((rc = iapt_engine__money_factors(sc, s.money)))
 		return rc;
 	if ((rc = iapt_casemix__builtin(&s.casemix)))
@@ -103,22 +98,9 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		s.params = s.own_params;
 	if (sc->n_uncertain && (rc = draw_parameters(&s, ct->draws)))
 		goto cleanup;
-	s.svc = calloc((size_t)s.n_services, sizeof *s.svc);
-	if (!s.svc) {
-		rc = iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
+	/* the services: the table's, or synthetic ones (services.c) */
+	if ((rc = iapt_services__setup(&s)))
 		goto cleanup;
-	}
-	/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
-	{
-		double sd = iapt_params_get(sc->params, IAPT_P_WF_CAP_SD, sc->first_year);
-		for (k = 0; k < s.n_services; k++) {
-			iapt_rng_rekey(s.r, iapt_rng_key(sc->seed, (uint64_t)rep, (uint64_t)k, IAPT_RNG_SERVICE));
-			s.svc[k].factor = exp(sd * gsl_ran_gaussian_ziggurat(s.r, 1.0) - 0.5 * sd * sd);
-			fsum += s.svc[k].factor;
-		}
-		for (k = 0; k < s.n_services; k++)
-			s.svc[k].factor *= s.n_services / fsum;
-	}
 	if (s.has & IAPT_HOOK_SETUP) {
 		s.in_setup = 1;
 		hook_begin();
@@ -176,6 +158,7 @@ void iapt_run_get_info(const iapt_run *r, iapt_run_info *out)
 	out->n_services = r->n_services;
 	out->population_scale = r->sc->population_scale;
 	out->price_year = r->sc->econ.price_year;
+	out->service_weight = r->tab ? 1.0 : 1.0 / r->sc->population_scale;
 }
 
 double iapt_run_param(const iapt_run *r, size_t idx, int year)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/services.h"
 #include "util/util.h"
 
 typedef struct job {
@@ -33,12 +34,18 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 	ct->draws = j->res->n_uncertain ? j->res->draws + (size_t)rep * j->res->n_uncertain : NULL;
 	if (ct->n_extra)
 		memset(ct->extra, 0, (size_t)ct->n_years * ct->n_extra * sizeof *ct->extra);
+	if (ct->svc)
+		memset(ct->svc, 0, (size_t)ct->n_years * (size_t)ct->n_svc * IAPT_SC__COUNT * sizeof *ct->svc);
 	rc = iapt_engine__run_replicate(j->sc, rep, hooks, ct, st);
 	j->res->logs[rep] = ct->log; /* each replicate's own slot: no lock needed */
 	ct->log = NULL;
 	if (rc)
 		return rc;
 	iapt_metrics__derive(ct, j->sc->population_scale, j->res->values + (size_t)rep * per_vals);
+	if (ct->svc) {
+		size_t n_sv = (size_t)ct->n_years * (size_t)ct->n_svc * IAPT_SC__COUNT;
+		memcpy(j->res->svc + (size_t)rep * n_sv, ct->svc, n_sv * sizeof *ct->svc);
+	}
 	for (k = 0; k < (size_t)ct->n_years * ct->n_extra; k++)
 		j->res->extra[(size_t)rep * (size_t)ct->n_years * ct->n_extra + k] =
 			ct->extra[k] / (j->res->extra_level[k % ct->n_extra] ? 1.0 : j->sc->population_scale);
@@ -92,7 +99,10 @@ static void *worker(void *arg)
 	ct.c = malloc((size_t)ct.n_years * IAPT_G__COUNT * IAPT_C__COUNT * sizeof *ct.c);
 	ct.ledger = malloc(IAPT_LEDGER_SIZE(ct.n_ledger_years, ct.n_years) * sizeof *ct.ledger);
 	ct.extra = malloc(((size_t)ct.n_years * ct.n_extra + 1) * sizeof *ct.extra);
-	if (!ct.ledger || !ct.extra) {
+	ct.n_svc = j->res->n_svc;
+	if (ct.n_svc)
+		ct.svc = malloc((size_t)ct.n_years * (size_t)ct.n_svc * IAPT_SC__COUNT * sizeof *ct.svc);
+	if (!ct.ledger || !ct.extra || (ct.n_svc && !ct.svc)) {
 		free(ct.c);
 		ct.c = NULL;
 	}
@@ -153,6 +163,7 @@ static void *worker(void *arg)
 	free(ct.c);
 	free(ct.ledger);
 	free(ct.extra);
+	free(ct.svc);
 	return NULL;
 }
 
@@ -193,6 +204,8 @@ static void fill_nan(iapt_results *res)
 		res->extra[k] = NAN;
 	for (k = 0; k < reps * res->n_uncertain; k++)
 		res->draws[k] = NAN;
+	for (k = 0; k < reps * n_years * (size_t)res->n_svc * IAPT_SC__COUNT; k++)
+		res->svc[k] = NAN;
 }
 
 int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)
@@ -232,11 +245,20 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	res->logs = calloc((size_t)sc->replicates, sizeof *res->logs);
 	res->n_uncertain = sc->n_uncertain;
 	res->draws = calloc((size_t)sc->replicates * sc->n_uncertain + 1, sizeof *res->draws);
+	res->scale = sc->population_scale;
+	/* per-service counts (services.csv), unless the scenario turns them off */
+	if ((rc = iapt_services__for(sc, &res->services))) {
+		iapt_results_free(res);
+		return rc;
+	}
+	res->n_svc = res->services && sc->output_services ? res->services->n : 0;
+	res->svc = calloc((size_t)sc->replicates * (size_t)(sc->last_year - sc->first_year + 1) * (size_t)res->n_svc * IAPT_SC__COUNT + 1,
+			  sizeof *res->svc);
 	if ((rc = extra_metrics(res, sc, opt ? opt->hooks : NULL))) {
 		iapt_results_free(res);
 		return rc;
 	}
-	if (!res->values || !res->ledger || !res->econ_values || !res->logs || !res->draws) {
+	if (!res->values || !res->ledger || !res->econ_values || !res->logs || !res->draws || !res->svc) {
 		iapt_results_free(res);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}

@@ -83,7 +83,8 @@ typedef struct person { /* 64 bytes: one cache line; what sessions need */
 	/* employment codes (EMP_*) on the treated path and the natural course now, and on
 	 * sick pay at referral (emp holds the status at referral): here rather than in
 	 * person_ext, as the weekly symptom loop moves them */
-	uint8_t emp_tx : 3, emp_nat : 3, sick_start : 1, : 1;
+	uint8_t emp_tx : 3, emp_nat : 3, sick_start : 1;
+	uint8_t pd : 1; /* problem descriptor recorded (and so treatment matched), services.c */
 	/* group effects on missing an appointment and on dropping out, x MULT_ONE (to 16) */
 	uint16_t m_dna, m_drop;
 } person;
@@ -116,10 +117,15 @@ typedef struct idx_vec {
 
 typedef struct service {
 	double factor;       /* capacity relative to the national average */
+	double p_dna, p_stepup; /* the service's chance of a missed session, of a step-up (services.c) */
+	int li_max, hi_max;  /* sessions offered per LI and HI course (services.c) */
 	double acc[2];       /* fractional slots carried */
 	idx_queue queue[2];  /* waiting for a first LI / HI session */
 	idx_vec active[2];   /* in treatment at LI / HI */
 } service;
+
+typedef struct iapt_services iapt_services;   /* services.h */
+typedef struct iapt_svc_state iapt_svc_state;
 
 typedef struct iapt_run {
 	const iapt_scenario *sc;
@@ -147,6 +153,8 @@ typedef struct iapt_run {
 	uint32_t *free_list;
 	size_t n_free;
 	service *svc;
+	const iapt_services *tab; /* the services table (borrowed), or NULL: synthetic services */
+	iapt_svc_state *svs;      /* each service's mix and features this year (services.c) */
 	gsl_rng *r; /* the one stream object, rekeyed per person and purpose */
 	uint64_t key_rep; /* iapt_rng__key_rep(seed, rep): the replicate's part of every key (rng/stream.h) */
 	uint64_t next_id;

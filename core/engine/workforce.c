@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine/casemix.h"
+#include "engine/services.h"
 #include "engine/state.h"
 #include "scenario/uncertainty.h"
 
@@ -194,6 +195,11 @@ int iapt_engine__validate(const iapt_scenario *sc)
 	double f[IAPT_P__COUNT];
 	if ((rc = check_run_fields(sc)))
 		return rc;
+	{
+		const iapt_services *t; /* the services table reads and checks (services.c) */
+		if ((rc = iapt_services__for(sc, &t)))
+			return rc;
+	}
 	burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);
 	for (y = sc->first_year - burn; y <= sc->last_year; y++)
 		if ((rc = iapt_engine__check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
@@ -290,5 +296,6 @@ int iapt_engine__load_year(sim *s, int y)
 		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
 	for (k = 0; k < N_LTC_TYPE; k++)
 		s->w_ltc[k] = s->pv[IAPT_P_LTC_DIABETES + k];
+	iapt_services__load_year(s, y);
 	return IAPT_OK;
 }

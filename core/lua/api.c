@@ -414,6 +414,8 @@ static int ctx_index(lua_State *L)
 		lua_pushnumber(L, in.population_scale);
 	else if (strcmp(k, "n_services") == 0)
 		lua_pushinteger(L, in.n_services);
+	else if (strcmp(k, "service_weight") == 0)
+		lua_pushnumber(L, in.service_weight);
 	else if (strcmp(k, "options") == 0)
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ps->opts_ref);
 	else if (strcmp(k, "price_year") == 0) {

@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include "engine/engine.h"
 #include "mpi/mpi.h"
 #include "util/util.h"
 
@@ -22,10 +23,10 @@ void iapt_mpi__layout(int *rank, int *ranks)
 }
 
 /* The doubles of one replicate, in a fixed order: values, ledger, economics, plugin
- * metrics, parameter draws. */
+ * metrics, parameter draws, per-service counts. */
 typedef struct slices {
-	size_t n[5];
-	double *base[5];
+	size_t n[6];
+	double *base[6];
 	size_t total;
 } slices;
 
@@ -42,7 +43,9 @@ static void layout(iapt_results *r, slices *s)
 	s->base[2] = r->econ_values;
 	s->base[3] = r->extra;
 	s->base[4] = r->draws;
-	s->total = s->n[0] + s->n[1] + s->n[2] + s->n[3] + s->n[4];
+	s->n[5] = (size_t)n_years * (size_t)r->n_svc * IAPT_SC__COUNT;
+	s->base[5] = r->svc;
+	s->total = s->n[0] + s->n[1] + s->n[2] + s->n[3] + s->n[4] + s->n[5];
 }
 
 static int owned(int reps, int rank, int ranks)
@@ -91,7 +94,7 @@ int iapt_mpi__merge(iapt_results *res, int reps, int rc, const char *err)
 	for (i = 0; i < owned(reps, rank, ranks); i++) {
 		int rep = rank + i * ranks, a;
 		double *p = mine + (size_t)i * s.total;
-		for (a = 0; a < 5; a++) {
+		for (a = 0; a < 6; a++) {
 			memcpy(p, s.base[a] + (size_t)rep * s.n[a], s.n[a] * sizeof *p);
 			p += s.n[a];
 		}
@@ -106,7 +109,7 @@ int iapt_mpi__merge(iapt_results *res, int reps, int rc, const char *err)
 		for (i = 0; i < owned(reps, k, ranks); i++) {
 			int rep = k + i * ranks, a;
 			const double *p = all + displs[k] + (size_t)i * s.total;
-			for (a = 0; a < 5; a++) {
+			for (a = 0; a < 6; a++) {
 				memcpy(s.base[a] + (size_t)rep * s.n[a], p, s.n[a] * sizeof *p);
 				p += s.n[a];
 			}

@@ -82,6 +82,31 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				put_summary(b, &s);
 			}
 		}
+		/* regions, then services: the measures of services.csv that are summary metrics */
+		for (g = 0; g < iapt_results_regions(c->res) + iapt_results_services(c->res); g++) {
+			int nreg = iapt_results_regions(c->res), sm;
+			const char *code, *name;
+			iapt_service_info si;
+			if (g < nreg) {
+				iapt_results_region_info(c->res, g, &code, &name);
+			} else {
+				iapt_results_service_info(c->res, g - nreg, &si);
+				code = si.code;
+			}
+			for (sm = 0; sm < IAPT_SM__COUNT; sm++) {
+				iapt_summary s;
+				if (iapt_service_measure_metric(sm) < 0)
+					continue;
+				for (r = 0; r < n; r++)
+					c->vals[r] = g < nreg ? iapt_results_region_value(c->res, y, g, sm, r)
+							      : iapt_results_service_value(c->res, y, g - nreg, sm, r);
+				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+				iapt_buf__printf(b, "%s,%s=", iapt_year_label(y, lab), g < nreg ? "region" : "service");
+				iapt_buf__csv_text(b, code);
+				iapt_buf__printf(b, ",%s,", iapt_service_measure_name(sm));
+				put_summary(b, &s);
+			}
+		}
 		/* the plugins' metrics, group "all", named <plugin>.<metric> */
 		for (k = 0; k < iapt_results_extra_count(c->res); k++) {
 			iapt_summary s;
@@ -92,6 +117,51 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 			put_summary(b, &s);
 		}
 	}
+	return IAPT_OK;
+}
+
+/* services.csv (one row per year and service; docs/model.md, Services): each measure's
+ * mean and 95% interval across replicates (with one replicate, the interval is the value) */
+static int write_services(const out_ctx *c, iapt_buf *b)
+{
+	int y, k, m, r, first, last, n = iapt_results_replicates(c->res);
+	char lab[8];
+	iapt_results_years(c->res, &first, &last);
+	iapt_buf__printf(b, "year,service_code,service_name,icb_code,region_code,region");
+	for (m = 0; m < IAPT_SM__COUNT; m++)
+		iapt_buf__printf(b, ",%s,%s_lo95,%s_hi95", iapt_service_measure_name(m), iapt_service_measure_name(m),
+				 iapt_service_measure_name(m));
+	iapt_buf__put(b, "\n", 1);
+	for (y = first; y <= last; y++)
+		for (k = 0; k < iapt_results_services(c->res); k++) {
+			iapt_service_info si;
+			iapt_results_service_info(c->res, k, &si);
+			iapt_buf__printf(b, "%s,", iapt_year_label(y, lab));
+			iapt_buf__csv_text(b, si.code);
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__csv_text(b, si.name);
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__csv_text(b, si.icb_code);
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__csv_text(b, si.region_code);
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__csv_text(b, si.region);
+			for (m = 0; m < IAPT_SM__COUNT; m++) {
+				iapt_summary s;
+				for (r = 0; r < n; r++)
+					c->vals[r] = iapt_results_service_value(c->res, y, k, m, r);
+				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+				if (s.n == 1)
+					s.lo95 = s.hi95 = s.mean;
+				iapt_buf__put(b, ",", 1);
+				iapt_buf__number(b, s.mean, "NA");
+				iapt_buf__put(b, ",", 1);
+				iapt_buf__number(b, s.lo95, "NA");
+				iapt_buf__put(b, ",", 1);
+				iapt_buf__number(b, s.hi95, "NA");
+			}
+			iapt_buf__put(b, "\n", 1);
+		}
 	return IAPT_OK;
 }
 
@@ -749,8 +819,8 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  ],\n");
 	json_plugins(b, c);
 	json_uncertainty(b, sc);
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s\"run.json\"]\n",
-			 sc->n_uncertain ? "\"psa.csv\", " : "");
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s%s\"run.json\"]\n",
+			 sc->n_uncertain ? "\"psa.csv\", " : "", iapt_results_services(c->res) ? "\"services.csv\", " : "");
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
 }
@@ -807,6 +877,7 @@ static const struct {
 	{"ledger.csv", write_ledger},
 	{"budget_impact.csv", write_budget_impact},
 	{"psa.csv", write_psa}, /* with an uncertainty block only */
+	{"services.csv", write_services}, /* with services counted only */
 	{"run.json", write_run_json}, /* last: its presence marks a whole result */
 };
 
@@ -833,8 +904,8 @@ int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_resul
 	/* one file at a time: the ledger of a long run is large */
 	for (i = 0; i < sizeof writers / sizeof writers[0]; i++) {
 		iapt_buf b = {0};
-		if (writers[i].fn == write_psa && !sc->n_uncertain) {
-			sprintf(path, "%s/psa.csv", dir);
+		if ((writers[i].fn == write_psa && !sc->n_uncertain) || (writers[i].fn == write_services && !iapt_results_services(res))) {
+			sprintf(path, "%s/%s", dir, writers[i].file);
 			remove(path); /* not this run's */
 			continue;
 		}

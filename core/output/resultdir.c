@@ -43,7 +43,7 @@ struct iapt_output_dir {
  * themselves. */
 static const char *const result_files[] = {
 	"summary.csv", "summary_nhstt.csv", "replicates.csv", "employment_transitions.csv", "economics.csv", "ledger.csv",
-	"budget_impact.csv", "psa.csv", "run.json", "report.html",
+	"budget_impact.csv", "psa.csv", "services.csv", "run.json", "report.html",
 	"comparison.csv", "frontier.csv", "ceac.csv", "evpi.csv", "tornado.csv", "calibration.csv", "fit.csv",
 	"fitted.yaml",
 };

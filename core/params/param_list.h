@@ -216,11 +216,30 @@ X(ACCESS_HI_FIRST, "access.hi_first_share", 0.19, 0, 1, "proportion", 0, 0,
 
 /* Workforce and capacity */
 X(WF_SERVICES, "workforce.services", 200, 1, 5000, "services", 1, 0,
-  "Number of local services nationally (each has its own waiting lists and capacity); scaled with population_scale",
+  "Number of local services nationally with synthetic services (services: synthetic; each has its own waiting lists and capacity); scaled with population_scale. The default services are the 191 CCGs of data/services.csv at every scale",
   "(to source) approximate count of IAPT services in England")
 X(WF_CAP_SD, "workforce.capacity_sd", 0.35, 0, 2, "log-scale SD", 0, 0,
-  "Spread of capacity relative to demand across services (lognormal)",
+  "Spread of capacity relative to demand across synthetic services (lognormal); the CCG services of data/services.csv take theirs from their published throughput",
   "(to source) calibrated to the 6- and 18-week waits, 2019-20 (S16)")
+/* Services (docs/model.md, Services): the services table's features act through these */
+X(SVC_CAP_SPREAD, "services.capacity_spread", 0.72, 0, 1.5, "exponent", 0, 0,
+  "How far a service's published throughput (finished courses / referrals, relative to England's) sets its capacity against its demand: capacity share = referral share x relative throughput ^ this, renormalised; 1: throughput is all capacity, 0: capacity in proportion to referrals",
+  "Calibrated to the national share of finished courses first treated within 6 weeks in 2019-20 (87.4%, S16), as workforce.capacity_sd was for synthetic services: 0.5 gives 91.1%, 0.75 87.1% (scenarios/default.yaml); data/services.csv referrals_received, finished_course")
+X(SVC_DESC_SPREAD, "services.descriptor_spread", 1, 0, 2, "multiplier", 0, 0,
+  "Share of each service's published difference in problem-descriptor recording (finished courses, relative to the mean of services) applied to its chance of a recorded descriptor, and so of treatment matched to the problem (treatment.unmatched_effect); 0: every service at treatment.descriptor_recorded",
+  "Modelling choice: 1 applies data/services.csv pd_recorded_finished_share (S16) as published; recording predicts recovery across services, Clark et al. 2018 (S29)")
+X(SVC_STEPUP_SPREAD, "services.stepup_spread", 1, 0, 2, "multiplier", 0, 0,
+  "Share of each service's published difference in step-up practice (share of LI courses stepped up to HI, relative to the mean of services) applied to treatment.stepup_share; 0: every service at treatment.stepup_share",
+  "Modelling choice: 1 applies data/services.csv step_up_share (S16) as published; step-up practice, IAPT Manual 2018")
+X(SVC_DNA_SD, "services.dna_sd", 0.28, 0, 1, "log-scale SD", 0, 0,
+  "Spread of the missed-appointment rate across services: each service's treatment.dna_rate is multiplied by a lognormal factor (mean 1) fixed by its code; no published CCG figures, so which service is where is assumed",
+  "Assumption (to source for CCGs): log-SD of DNA % across the 128 providers with 500+ finished courses in 2021-22 (0.276; 0.280 in 2022-23), data/service_sessions_dna.csv (measures M084, M082); assumed to hold for CCGs and for 2017-18 to 2019-20")
+X(SVC_SESS_SD, "services.sessions_sd", 0.17, 0, 1, "log-scale SD", 0, 0,
+  "Spread of sessions offered per course across services: each service's treatment.li_max_sessions and treatment.hi_max_sessions are multiplied by a lognormal factor (median 1) fixed by its code, rounded",
+  "Assumption (to source for CCGs): log-SD of mean appointments per finished course across the 128 providers with 500+ finished courses in 2021-22 (0.171; 0.168 in 2022-23), data/service_sessions_dna.csv (M112); assumed to hold for CCGs and for 2017-18 to 2019-20")
+X(SVC_RESID_WEIGHT, "services.residual_weight", 1, 0, 1, "exponent", 0, 0,
+  "Weight of each service's fitted residual response multiplier (data/services_residuals.csv): its unexplained difference in recovery; 0: none",
+  "Calibrated on the 2017-18 and 2018-19 service rows only (tools/services_calibrate.py); 2019-20 rows are the check")
 X(WF_LI_WTE, "workforce.li_wte", 3600, 0, 1e6, "WTE", 0, 0,
   "Low-intensity practitioners (PWPs), whole-time equivalents, England",
   "(to source) calibrated to waits and volumes 2019-20; workforce census figures not yet read")

@@ -422,6 +422,9 @@ int iapt_scenario_diff(const iapt_scenario *a, const iapt_scenario *b, iapt_scen
 		setting(&l, IAPT_DIFF_MODEL, key, a, x, b, y);
 	}
 	setting(&l, IAPT_DIFF_MODEL, "compare_to", a, a->compare_to ? a->compare_to : "(none)", b, b->compare_to ? b->compare_to : "(none)");
+	setting(&l, IAPT_DIFF_MODEL, "services", a, a->services ? a->services : "(built-in)", b, b->services ? b->services : "(built-in)");
+	setting(&l, IAPT_DIFF_RUN, "output", a, a->output_services ? "services: true" : "services: false", b,
+		b->output_services ? "services: true" : "services: false");
 	if (l.failed) {
 		iapt_scenario_diff_free(l.d, l.n);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");

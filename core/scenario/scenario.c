@@ -1222,6 +1222,46 @@ static int h_base_read(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+/* services: synthetic | PATH.csv (relative to this scenario's folder); the engine reads and
+ * checks the table (iapt_engine_check) */
+static int h_services(ctx *c, yaml_node_t *n)
+{
+	const char *slash = strrchr(c->path, '/');
+	iapt_buf b = {0};
+	if (n->type != YAML_SCALAR_NODE || !scalar(n)[0])
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "services: expected 'synthetic' or the path of a services table (data/services.md)");
+	if (!strcmp(scalar(n), IAPT_SERVICES_SYNTHETIC) || scalar(n)[0] == '/' || !slash)
+		iapt_buf__printf(&b, "%s", scalar(n));
+	else
+		iapt_buf__printf(&b, "%.*s/%s", (int)(slash - c->path), c->path, scalar(n));
+	if (!iapt_buf__ok(&b))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	free(c->sc->services);
+	c->sc->services = b.ptr;
+	return IAPT_OK;
+}
+
+/* output: { services: true | false } */
+static int h_output(ctx *c, yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	int rc;
+	if ((rc = check_mapping(c, n, "output")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key), *v = yaml_document_get_node(c->doc, p->value);
+		if (strcmp(scalar(k), "services"))
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "output: unknown key '%s' (known keys: services)", scalar(k));
+		if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "true"))
+			c->sc->output_services = 1;
+		else if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "false"))
+			c->sc->output_services = 0;
+		else
+			return fail_at(c, IAPT_EINVAL, v->start_mark, "output.services: expected true or false");
+	}
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -1246,6 +1286,8 @@ static const key_def top_keys[] = {
 	{"plugins", h_plugins, 0, NULL},
 	{"economics", h_economics, 0, NULL},
 	{"compare_to", h_compare_to, 0, NULL},
+	{"services", h_services, 0, NULL},
+	{"output", h_output, 0, NULL},
 };
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -1342,7 +1384,7 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, base, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, base, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to, services, output)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);
@@ -1420,6 +1462,7 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 	sc->seed = 1;
 	sc->replicates = 10;
 	sc->population_scale = 1.0;
+	sc->output_services = 1;
 	iapt_econ_defaults(&sc->econ);
 	if ((rc = iapt_params_new(&sc->params))) {
 		iapt_scenario_free(sc);
@@ -1467,6 +1510,7 @@ void iapt_scenario_free(iapt_scenario *sc)
 	free(sc->correlation);
 	free(sc->ranges);
 	free(sc->compare_to);
+	free(sc->services);
 	for (size_t k = 0; k < sc->n_origins; k++) {
 		free(sc->origins[k].key);
 		free(sc->origins[k].at);

@@ -214,6 +214,9 @@ typedef struct iapt_run_info {
 	int n_services;
 	double population_scale;
 	int price_year; /* of money in flows */
+	/* services in England that one simulated service stands for: 1 for the services
+	 * table's CCGs (they stay at every scale), 1 / population_scale for synthetic services */
+	double service_weight;
 } iapt_run_info;
 
 void iapt_run_get_info(const iapt_run *r, iapt_run_info *out);

@@ -157,9 +157,17 @@ typedef struct iapt_scenario {
 	iapt_range *ranges;      /* the sensitivity block; owned */
 	size_t n_ranges;
 	char *compare_to;        /* the base scenario's path (relative to the current folder), or NULL */
+	char *services;          /* services: the services table's path (relative to the current
+	                          * folder), IAPT_SERVICES_SYNTHETIC, or NULL: the built-in table
+	                          * (data/services.csv); read and checked by the engine */
+	int output_services;     /* output: services: 1 (default) writes services.csv and the
+	                          * region= and service= groups; 0 does not count them */
 	iapt_scenario_origin *origins; /* the settings given in the file or its bases; owned */
 	size_t n_origins;
 } iapt_scenario;
+
+/* services: synthetic (docs/scenario.md) */
+#define IAPT_SERVICES_SYNTHETIC "synthetic"
 
 /* Bounds of the top-level values, used by the parser, the command line's overrides and
  * the engine's check of a scenario a program changed after loading (iapt_engine_check):

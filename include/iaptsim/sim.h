@@ -185,6 +185,54 @@ const char *iapt_results_extra_name(const iapt_results *r, size_t k);
 const char *iapt_results_extra_doc(const iapt_results *r, size_t k);
 double iapt_results_extra(const iapt_results *r, int year, size_t k, int replicate);
 
+/* ---- services (results/services.csv; docs/model.md, Services) ----
+ * Measures per service and year: X(ID, "name", "doc"); counts at national scale. */
+#define IAPT_SERVICE_MEASURE_LIST(X) \
+	X(REFERRALS_RECEIVED, "referrals_received", "Referrals received in the year") \
+	X(ENTERED_TREATMENT, "entered_treatment", "Referrals with a first attended treatment session in the year") \
+	X(FINISHED_COURSE, "finished_course", "Referrals ended in the year with at least two attended treatment sessions") \
+	X(FINISHED_AT_CASENESS, "finished_at_caseness", "Finished courses at caseness at the first score") \
+	X(RECOVERY_PCT, "recovery_pct", "100 x recovered / finished at caseness") \
+	X(RELIABLE_RECOVERY_PCT, "reliable_recovery_pct", "100 x recovered and reliably improved / finished at caseness") \
+	X(RELIABLE_IMPROVEMENT_PCT, "reliable_improvement_pct", "100 x reliably improved / finished") \
+	X(MEAN_SESSIONS_FINISHED, "mean_sessions_finished", "Mean attended treatment sessions per finished course") \
+	X(DNA_PCT, "dna_pct", "100 x missed / booked treatment sessions in the year") \
+	X(PD_RECORDED_PCT, "pd_recorded_pct", "100 x finished courses with a problem descriptor recorded / finished") \
+	X(STEP_UP_PCT, "step_up_pct", "100 x finished courses stepped up from LI to HI / finished courses with LI") \
+	X(ENTERED_TREATMENT_PCT, "entered_treatment_pct", "100 x entered treatment / referrals received in the year") \
+	X(WITHIN_6WK_PCT, "first_treatment_within_6wk_pct", "100 x finished courses with a first treatment within 6 weeks / finished") \
+	X(MEAN_WAIT_WEEKS, "mean_wait_weeks", "Mean weeks from referral to first treatment, of those entering in the year") \
+	X(LTC_PCT, "ltc_pct", "100 x referrals with a long-term condition / referrals") \
+	X(IMD_MEAN_DECILE, "imd_mean_decile", "Mean IMD decile of referrals (1 least deprived .. 10 most)")
+
+typedef enum iapt_service_measure {
+#define IAPT_X_(id, name, doc) IAPT_SM_##id,
+	IAPT_SERVICE_MEASURE_LIST(IAPT_X_)
+#undef IAPT_X_
+	IAPT_SM__COUNT
+} iapt_service_measure;
+
+const char *iapt_service_measure_name(int measure);
+/* The summary.csv metric of the same name (iapt_metric_find), or -1. */
+int iapt_service_measure_metric(int measure);
+
+typedef struct iapt_service_info {
+	const char *code, *name, *icb_code, *region_code, *region; /* borrowed from the results */
+} iapt_service_info;
+
+/* Services counted in the run (the services table's, in its order): 0 when the scenario
+ * has synthetic services or service outputs are off (output: services: false). */
+int iapt_results_services(const iapt_results *r);
+/* Service k's identity; IAPT_ERANGE outside 0 .. iapt_results_services - 1. */
+int iapt_results_service_info(const iapt_results *r, int k, iapt_service_info *out);
+/* A measure of service k in a year and replicate; NaN when undefined or out of range. */
+double iapt_results_service_value(const iapt_results *r, int year, int k, int measure, int replicate);
+/* NHS regions of the services (sorted by code): count, identity, and a measure of the
+ * region's services pooled. */
+int iapt_results_regions(const iapt_results *r);
+int iapt_results_region_info(const iapt_results *r, int j, const char **code, const char **name);
+double iapt_results_region_value(const iapt_results *r, int year, int j, int measure, int replicate);
+
 /* The value drawn for the scenario's uncertain parameter k (sc->uncertain[k]) in a
  * replicate; NaN outside the ranges. */
 double iapt_results_draw(const iapt_results *r, int replicate, size_t k);

@@ -1,0 +1,854 @@
+/* Services with identities (docs/model.md, Services): the services table, each service's
+ * referrals, capacity, case mix and features by year, and what services.csv counts. */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "engine/casemix.h"
+#include "engine/services.h"
+#include "engine/state.h"
+#include "rng/stream.h"
+
+extern const unsigned char iapt__services[];
+extern const size_t iapt__services_len;
+extern const unsigned char iapt__services_residuals[];
+extern const size_t iapt__services_residuals_len;
+
+/* ---- the table ---- */
+
+/* The columns read (others are ignored), their bounds, and whether a cell may be empty. */
+enum { COL_YEAR, COL_CODE, COL_NAME, COL_ICB, COL_REGION_CODE, COL_REGION, COL_REFERRALS, COL_FINISHED,
+       COL_RECOVERY, COL_STEP_UP, COL_PD, COL_LTC, COL_U18, COL_O65, COL_DEP, COL_ANX, COL_IMD1,
+       N_COLS = COL_IMD1 + 10, COL_RESP = N_COLS, N_COLS_ALL };
+static const struct col_def {
+	const char *name;
+	double lo, hi;
+	int may_be_empty, optional;
+} cols[N_COLS_ALL] = {
+	{"year", 0, 0, 0, 0}, {"ccg_code", 0, 0, 0, 0}, {"ccg_name", 0, 0, 0, 0}, {"icb_code", 0, 0, 0, 0},
+	{"region_code", 0, 0, 0, 0}, {"region", 0, 0, 0, 0},
+	{"referrals_received", 0, 1e7, 0, 0}, {"finished_course", 0, 1e7, 0, 0}, {"recovery_pct", 0, 100, 1, 0},
+	{"step_up_share", 0, 1, 1, 0}, {"pd_recorded_finished_share", 0, 1, 1, 0}, {"ltc_share", 0, 1, 1, 0},
+	{"age_under18_share", 0, 1, 1, 0}, {"age65_share", 0, 1, 1, 0}, {"depression_share", 0, 1, 1, 0},
+	{"anxiety_share", 0, 1, 1, 0},
+	{"imd1_share", 0, 1, 1, 0}, {"imd2_share", 0, 1, 1, 0}, {"imd3_share", 0, 1, 1, 0}, {"imd4_share", 0, 1, 1, 0},
+	{"imd5_share", 0, 1, 1, 0}, {"imd6_share", 0, 1, 1, 0}, {"imd7_share", 0, 1, 1, 0}, {"imd8_share", 0, 1, 1, 0},
+	{"imd9_share", 0, 1, 1, 0}, {"imd10_share", 0, 1, 1, 0},
+	/* a fitted response multiplier per service (the built-in table takes it from
+	 * data/services_residuals.csv) */
+	{"response_multiplier", 0.2, 5, 1, 1},
+};
+#define MAX_FIELDS 128
+
+void iapt_services__free(iapt_services *t)
+{
+	int k;
+	if (!t)
+		return;
+	for (k = 0; k < t->n; k++) {
+		if (t->code)
+			free(t->code[k]);
+		if (t->name)
+			free(t->name[k]);
+		if (t->icb)
+			free(t->icb[k]);
+		if (t->region_code)
+			free(t->region_code[k]);
+		if (t->region)
+			free(t->region[k]);
+	}
+	free(t->code);
+	free(t->name);
+	free(t->icb);
+	free(t->region_code);
+	free(t->region);
+	free(t->row);
+	free(t->resid);
+	free(t->regions);
+	free(t->region_names);
+	free(t->region_of);
+	free(t->path);
+	free(t);
+}
+
+static int find_code(const iapt_services *t, const char *code)
+{
+	int k;
+	for (k = 0; k < t->n; k++)
+		if (!strcmp(t->code[k], code))
+			return k;
+	return -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* distinct region codes, sorted, and each service's */
+static int index_regions(iapt_services *t)
+{
+	int k, j;
+	t->regions = calloc((size_t)t->n, sizeof *t->regions);
+	t->region_names = calloc((size_t)t->n, sizeof *t->region_names);
+	t->region_of = calloc((size_t)t->n, sizeof *t->region_of);
+	if (!t->regions || !t->region_names || !t->region_of)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (k = 0; k < t->n; k++) {
+		for (j = 0; j < t->n_regions && strcmp(t->regions[j], t->region_code[k]); j++)
+			;
+		if (j == t->n_regions)
+			t->regions[t->n_regions++] = t->region_code[k];
+	}
+	qsort(t->regions, (size_t)t->n_regions, sizeof *t->regions, cmp_str);
+	for (k = 0; k < t->n; k++)
+		for (j = 0; j < t->n_regions; j++)
+			if (!strcmp(t->regions[j], t->region_code[k])) {
+				t->region_of[k] = j;
+				t->region_names[j] = t->region[k];
+			}
+	return IAPT_OK;
+}
+
+int iapt_services__parse(char *text, const char *path, iapt_services **out)
+{
+	char *pos = text, *f[MAX_FIELDS];
+	int nf, line = 1, k, c, idx[N_COLS_ALL], y, n_header, rc = IAPT_OK;
+	int y_min = 1 << 30, y_max = -1;
+	iapt_services *t = NULL;
+	size_t cap = 0, n_rows = 0;
+	/* first pass: rows kept as (year, service index, values) in a grown array */
+	struct raw {
+		int year, svc, line;
+		double v[N_COLS_ALL];
+	} *rows = NULL;
+	unsigned char *seen = NULL;
+
+	*out = NULL;
+	if (!strncmp(pos, "\xEF\xBB\xBF", 3))
+		pos += 3;
+	n_header = iapt_csv__record(&pos, f, MAX_FIELDS);
+	if (n_header <= 0)
+		return iapt_error__set(IAPT_EPARSE, "%s:1: no header", path);
+	for (c = 0; c < N_COLS_ALL; c++) {
+		idx[c] = -1;
+		for (k = 0; k < n_header; k++)
+			if (!strcmp(f[k], cols[c].name))
+				idx[c] = k;
+		if (idx[c] < 0 && !cols[c].optional)
+			return iapt_error__set(IAPT_EPARSE, "%s:1: no column '%s' (data/services.md lists the columns)", path, cols[c].name);
+	}
+	if (!(t = calloc(1, sizeof *t)) || !(t->path = iapt_str__dup(path)))
+		goto nomem;
+	t->first_year = -1;
+	while ((nf = iapt_csv__record(&pos, f, MAX_FIELDS)) != 0) {
+		struct raw *r;
+		line++;
+		if (nf < 0) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: a quoted field is not closed", path, line);
+			goto fail;
+		}
+		if (nf == 1 && !f[0][0])
+			continue;
+		if (nf != n_header) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: %d fields, the header has %d", path, line, nf, n_header);
+			goto fail;
+		}
+		if ((y = iapt_casemix__fin_year(f[idx[COL_YEAR]])) < 0) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: year '%s' is not a financial year (as 2019-20)", path, line, f[idx[COL_YEAR]]);
+			goto fail;
+		}
+		for (c = COL_CODE; c <= COL_REGION; c++)
+			if (!f[idx[c]][0]) {
+				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: %s is empty", path, line, cols[c].name);
+				goto fail;
+			}
+		if (n_rows == cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			struct raw *g = realloc(rows, nc * sizeof *g);
+			if (!g)
+				goto nomem;
+			rows = g;
+			cap = nc;
+		}
+		r = &rows[n_rows];
+		r->year = y;
+		r->line = line;
+		for (c = COL_REFERRALS; c < N_COLS_ALL; c++) {
+			const char *s = idx[c] >= 0 ? f[idx[c]] : "";
+			if (!s[0]) {
+				if (!cols[c].may_be_empty) {
+					rc = iapt_error__set(IAPT_EPARSE, "%s:%d: %s is empty", path, line, cols[c].name);
+					goto fail;
+				}
+				r->v[c] = NAN;
+				continue;
+			}
+			if (iapt_str__number(s, &r->v[c]) || !(r->v[c] >= cols[c].lo && r->v[c] <= cols[c].hi)) {
+				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: %s '%s' is not a number in [%g, %g]", path, line, cols[c].name, s,
+						     cols[c].lo, cols[c].hi);
+				goto fail;
+			}
+		}
+		/* the service: new, or the same name and region as before */
+		if ((k = find_code(t, f[idx[COL_CODE]])) < 0) {
+			if (t->n >= IAPT_SVC_MAX) {
+				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: more than %d services", path, line, IAPT_SVC_MAX);
+				goto fail;
+			}
+			if (t->n % 64 == 0) {
+				size_t nc = (size_t)t->n + 64;
+				char **a = realloc(t->code, nc * sizeof *a), **b, **d, **e, **g;
+				if (a)
+					t->code = a;
+				b = realloc(t->name, nc * sizeof *b);
+				if (b)
+					t->name = b;
+				d = realloc(t->icb, nc * sizeof *d);
+				if (d)
+					t->icb = d;
+				e = realloc(t->region_code, nc * sizeof *e);
+				if (e)
+					t->region_code = e;
+				g = realloc(t->region, nc * sizeof *g);
+				if (g)
+					t->region = g;
+				if (!a || !b || !d || !e || !g)
+					goto nomem;
+			}
+			k = t->n;
+			t->code[k] = iapt_str__dup(f[idx[COL_CODE]]);
+			t->name[k] = iapt_str__dup(f[idx[COL_NAME]]);
+			t->icb[k] = iapt_str__dup(f[idx[COL_ICB]]);
+			t->region_code[k] = iapt_str__dup(f[idx[COL_REGION_CODE]]);
+			t->region[k] = iapt_str__dup(f[idx[COL_REGION]]);
+			t->n++;
+			if (!t->code[k] || !t->name[k] || !t->icb[k] || !t->region_code[k] || !t->region[k])
+				goto nomem;
+		} else if (strcmp(t->name[k], f[idx[COL_NAME]]) || strcmp(t->region_code[k], f[idx[COL_REGION_CODE]]) ||
+			   strcmp(t->icb[k], f[idx[COL_ICB]])) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another name, ICB or region than in its first row", path,
+					     line, t->code[k]);
+			goto fail;
+		}
+		r->svc = k;
+		if (y < y_min)
+			y_min = y;
+		if (y > y_max)
+			y_max = y;
+		n_rows++;
+	}
+	if (!n_rows) {
+		rc = iapt_error__set(IAPT_EPARSE, "%s: no rows", path);
+		goto fail;
+	}
+	if (y_max - y_min + 1 > IAPT_SVC_MAX_YEARS) {
+		rc = iapt_error__set(IAPT_EPARSE, "%s: years %d to %d: more than %d years", path, y_min, y_max, IAPT_SVC_MAX_YEARS);
+		goto fail;
+	}
+	t->first_year = y_min;
+	t->n_years = y_max - y_min + 1;
+	t->row = calloc((size_t)t->n_years * (size_t)t->n, sizeof *t->row);
+	t->resid = malloc((size_t)t->n * sizeof *t->resid);
+	seen = calloc((size_t)t->n_years * (size_t)t->n, 1);
+	if (!t->row || !t->resid || !seen)
+		goto nomem;
+	for (k = 0; k < t->n; k++)
+		t->resid[k] = NAN;
+	for (size_t i = 0; i < n_rows; i++) {
+		struct raw *r = &rows[i];
+		size_t at = (size_t)(r->year - y_min) * (size_t)t->n + (size_t)r->svc;
+		iapt_svc_row *o = &t->row[at];
+		double imd_sum = 0;
+		int d, imd_given = 0;
+		char lab[8];
+		if (seen[at]) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s in %s is given twice", path, r->line, t->code[r->svc],
+					     iapt_year_label(r->year, lab));
+			goto fail;
+		}
+		seen[at] = 1;
+		o->referrals = r->v[COL_REFERRALS];
+		o->finished = r->v[COL_FINISHED];
+		o->recovery_pct = r->v[COL_RECOVERY];
+		o->step_up = r->v[COL_STEP_UP];
+		o->pd = r->v[COL_PD];
+		o->ltc = r->v[COL_LTC];
+		o->under18 = r->v[COL_U18];
+		o->age65 = r->v[COL_O65];
+		o->depression = r->v[COL_DEP];
+		o->anxiety = r->v[COL_ANX];
+		for (d = 0; d < 10; d++) {
+			o->imd[d] = r->v[COL_IMD1 + d];
+			if (!isnan(o->imd[d])) {
+				imd_sum += o->imd[d];
+				imd_given++;
+			}
+		}
+		/* shares are published to 4 decimals, capped at 1 (data/services.md) */
+		if (imd_given && (imd_given < 10 || fabs(imd_sum - 1) > 0.01)) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: imd1_share .. imd10_share add up to %.4g over %d deciles, not 1 over 10",
+					     path, r->line, imd_sum, imd_given);
+			goto fail;
+		}
+		if (o->under18 + o->age65 > 1.0001 || o->depression + o->anxiety > 1.0001) {
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: %s add up to more than 1", path, r->line,
+					     o->under18 + o->age65 > 1.0001 ? "age_under18_share and age65_share"
+									    : "depression_share and anxiety_share");
+			goto fail;
+		}
+		if (!isnan(r->v[COL_RESP])) {
+			if (!isnan(t->resid[r->svc]) && t->resid[r->svc] != r->v[COL_RESP]) {
+				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another response_multiplier than in an earlier row",
+						     path, r->line, t->code[r->svc]);
+				goto fail;
+			}
+			t->resid[r->svc] = r->v[COL_RESP];
+		}
+	}
+	for (y = 0; y < t->n_years; y++)
+		for (k = 0; k < t->n; k++)
+			if (!seen[(size_t)y * (size_t)t->n + (size_t)k]) {
+				char lab[8];
+				rc = iapt_error__set(IAPT_EPARSE, "%s: service %s has no row for %s (every service needs every year %d to %d)",
+						     path, t->code[k], iapt_year_label(t->first_year + y, lab), y_min, y_max);
+				goto fail;
+			}
+	for (k = 0; k < t->n; k++)
+		if (isnan(t->resid[k]))
+			t->resid[k] = 1;
+	if ((rc = index_regions(t)))
+		goto fail;
+	free(rows);
+	free(seen);
+	*out = t;
+	return IAPT_OK;
+nomem:
+	rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+fail:
+	free(rows);
+	free(seen);
+	iapt_services__free(t);
+	return rc;
+}
+
+/* data/services_residuals.csv: ccg_code,response_multiplier,... (tools/services_calibrate.py) */
+static int apply_residuals(iapt_services *t, char *text, const char *path)
+{
+	char *pos = text, *f[16];
+	int nf, line = 1, ci = -1, cm = -1, k;
+	nf = iapt_csv__record(&pos, f, 16);
+	for (k = 0; k < nf; k++) {
+		if (!strcmp(f[k], "ccg_code"))
+			ci = k;
+		if (!strcmp(f[k], "response_multiplier"))
+			cm = k;
+	}
+	if (ci < 0 || cm < 0)
+		return iapt_error__set(IAPT_EPARSE, "%s:1: needs columns ccg_code and response_multiplier", path);
+	while ((nf = iapt_csv__record(&pos, f, 16)) != 0) {
+		double v;
+		line++;
+		if (nf == 1 && !f[0][0])
+			continue;
+		if (nf <= ci || nf <= cm)
+			return iapt_error__set(IAPT_EPARSE, "%s:%d: too few fields", path, line);
+		if ((k = find_code(t, f[ci])) < 0)
+			return iapt_error__set(IAPT_EPARSE, "%s:%d: service %s is not in the services table", path, line, f[ci]);
+		if (iapt_str__number(f[cm], &v) || !(v >= cols[COL_RESP].lo && v <= cols[COL_RESP].hi))
+			return iapt_error__set(IAPT_EPARSE, "%s:%d: response_multiplier '%s' is not a number in [%g, %g]", path, line, f[cm],
+					       cols[COL_RESP].lo, cols[COL_RESP].hi);
+		t->resid[k] = v;
+	}
+	return IAPT_OK;
+}
+
+static iapt_services *builtin;
+static int builtin_rc;
+static char builtin_msg[512];
+
+static void load_builtin(void)
+{
+	char *text = malloc(iapt__services_len + 1), *res = malloc(iapt__services_residuals_len + 1);
+	if (!text || !res) {
+		builtin_rc = IAPT_ENOMEM;
+		snprintf(builtin_msg, sizeof builtin_msg, "out of memory");
+		free(text);
+		free(res);
+		return;
+	}
+	memcpy(text, iapt__services, iapt__services_len + 1);
+	memcpy(res, iapt__services_residuals, iapt__services_residuals_len + 1);
+	builtin_rc = iapt_services__parse(text, "data/services.csv", &builtin);
+	if (!builtin_rc && (builtin_rc = apply_residuals(builtin, res, "data/services_residuals.csv"))) {
+		iapt_services__free(builtin);
+		builtin = NULL;
+	}
+	if (builtin_rc)
+		snprintf(builtin_msg, sizeof builtin_msg, "%s", iapt_error_last()->message);
+	free(text);
+	free(res);
+}
+
+int iapt_services__builtin(const iapt_services **out)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_builtin);
+	*out = builtin;
+	return builtin_rc ? iapt_error__set(builtin_rc, "%s", builtin_msg) : IAPT_OK;
+}
+
+/* Tables read from files, kept for the life of the process (a run's replicates and its
+ * output share one). */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cached {
+	iapt_services *t;
+	struct cached *next;
+} *cache;
+
+int iapt_services__for(const iapt_scenario *sc, const iapt_services **out)
+{
+	struct cached *c;
+	char *text = NULL;
+	size_t len;
+	iapt_services *t = NULL;
+	int rc;
+	*out = NULL;
+	if (!sc->services)
+		return iapt_services__builtin(out);
+	if (!strcmp(sc->services, IAPT_SERVICES_SYNTHETIC))
+		return IAPT_OK;
+	pthread_mutex_lock(&cache_lock);
+	for (c = cache; c; c = c->next)
+		if (!strcmp(c->t->path, sc->services)) {
+			*out = c->t;
+			pthread_mutex_unlock(&cache_lock);
+			return IAPT_OK;
+		}
+	if (!(rc = iapt_file__read(sc->services, &text, &len)) && !(rc = iapt_services__parse(text, sc->services, &t))) {
+		if (!(c = malloc(sizeof *c))) {
+			iapt_services__free(t);
+			rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+		} else {
+			c->t = t;
+			c->next = cache;
+			cache = c;
+			*out = t;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	free(text);
+	return rc;
+}
+
+const iapt_svc_row *iapt_services__row(const iapt_services *t, int y, int k)
+{
+	int yi = y - t->first_year;
+	yi = yi < 0 ? 0 : (yi >= t->n_years ? t->n_years - 1 : yi);
+	return &t->row[(size_t)yi * (size_t)t->n + (size_t)k];
+}
+
+/* ---- in a replicate ---- */
+
+/* FNV-1a of a service code: keys the service's fixed features, the same in every replicate
+ * and scenario (which service has which unpublished feature level is an assumption). */
+static uint64_t code_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* a standard normal fixed for (service code, feature) */
+static double fixed_normal(gsl_rng *r, const char *code, int feature)
+{
+	iapt_rng_rekey(r, iapt_rng_key(0, (uint64_t)feature, code_hash(code), IAPT_RNG_SERVICE));
+	return gsl_cdf_ugaussian_Pinv(0.5 / 4096 + (4095.0 / 4096) * iapt_rng_uniform(r));
+}
+
+int iapt_services__setup(sim *s)
+{
+	const iapt_scenario *sc = s->sc;
+	iapt_svc_state *v;
+	int rc, k, n;
+	if ((rc = iapt_services__for(sc, &s->tab)))
+		return rc;
+	if (s->tab) {
+		n = s->tab->n;
+	} else {
+		/* synthetic: services scale with the population so that each keeps a realistic size */
+		n = (int)lround(iapt_params_get(sc->params, IAPT_P_WF_SERVICES, sc->first_year) * sc->population_scale);
+		if (n < 1)
+			n = 1;
+		if (n > UINT16_MAX)
+			return iapt_error__set(IAPT_ERANGE, "%d services is more than %d", n, UINT16_MAX);
+	}
+	s->n_services = n;
+	if (!(s->svc = calloc((size_t)n, sizeof *s->svc)) || !(v = calloc(1, sizeof *v)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
+	s->svs = v;
+	if (!(v->mix = calloc(s->tab ? (size_t)n : 1, sizeof *v->mix)) || !(v->cum = calloc((size_t)n, sizeof *v->cum)) ||
+	    !(v->z_dna = calloc((size_t)n, sizeof *v->z_dna)) || !(v->z_sess = calloc((size_t)n, sizeof *v->z_sess)) ||
+	    !(v->f_desc = calloc((size_t)n, sizeof *v->f_desc)) || !(v->f_step = calloc((size_t)n, sizeof *v->f_step)) ||
+	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
+	if (!s->tab) {
+		/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
+		double sd = iapt_params_get(sc->params, IAPT_P_WF_CAP_SD, sc->first_year), fsum = 0;
+		for (k = 0; k < n; k++) {
+			iapt_rng_rekey(s->r, iapt_rng_key(sc->seed, (uint64_t)s->rep, (uint64_t)k, IAPT_RNG_SERVICE));
+			s->svc[k].factor = exp(sd * gsl_ran_gaussian_ziggurat(s->r, 1.0) - 0.5 * sd * sd);
+			fsum += s->svc[k].factor;
+		}
+		for (k = 0; k < n; k++)
+			s->svc[k].factor *= n / fsum;
+		return IAPT_OK;
+	}
+	for (k = 0; k < n; k++) {
+		v->z_dna[k] = fixed_normal(s->r, s->tab->code[k], 1);
+		v->z_sess[k] = fixed_normal(s->r, s->tab->code[k], 2);
+	}
+	return IAPT_OK;
+}
+
+void iapt_services__teardown(sim *s)
+{
+	if (!s->svs)
+		return;
+	free(s->svs->mix);
+	free(s->svs->cum);
+	free(s->svs->z_dna);
+	free(s->svs->z_sess);
+	free(s->svs->f_desc);
+	free(s->svs->f_step);
+	free(s->svs->w_ref);
+	free(s->svs->tmp);
+	free(s->svs);
+	s->svs = NULL;
+}
+
+static double clamp01(double x)
+{
+	return x < 0 ? 0 : (x > 1 ? 1 : x);
+}
+
+/* the value, or the latest earlier year's that has one (problem descriptors are published
+ * to 2019-20 only; LTC status is mostly not stated from 2020-21: data/services.md) */
+static double carried(const iapt_services *t, int y, int k, size_t off, int last_year)
+{
+	int yy = y > last_year ? last_year : y;
+	if (yy < t->first_year)
+		yy = t->first_year;
+	for (; yy >= t->first_year; yy--) {
+		double v = *(const double *)((const char *)iapt_services__row(t, yy, k) + off);
+		if (!isnan(v))
+			return v;
+	}
+	return NAN;
+}
+
+/* the referral-weighted mean of a column over services with a value */
+static double mean_of(const iapt_services *t, int y, size_t off, int last_year)
+{
+	double num = 0, den = 0;
+	int k;
+	for (k = 0; k < t->n; k++) {
+		double v = carried(t, y, k, off, last_year), w = iapt_services__row(t, y, k)->referrals;
+		if (!isnan(v)) {
+			num += w * v;
+			den += w;
+		}
+	}
+	return den > 0 ? num / den : NAN;
+}
+
+/* x / mean as a reweighting factor; 1 when either is missing */
+static double rel(double x, double mean)
+{
+	return isnan(x) || !(mean > 0) ? 1.0 : x / mean;
+}
+
+/* Chances p_k = min(1, c x base x f_k) with c such that their mean weighted by w is base
+ * (bisection: the mean rises with c), so that capping at 1 does not lower the national
+ * chance; f_k >= 0. */
+static void mean_preserving(double base, const double *f, const double *w, int n, double *out)
+{
+	double lo = 0, hi = 1, wsum = 0, mean;
+	int k, it;
+	for (k = 0; k < n; k++)
+		wsum += w[k];
+	if (!(base > 0) || !(wsum > 0)) {
+		for (k = 0; k < n; k++)
+			out[k] = clamp01(base * f[k]);
+		return;
+	}
+	for (;;) { /* an upper bound for c */
+		for (mean = 0, k = 0; k < n; k++)
+			mean += w[k] * fmin(1.0, hi * base * f[k]);
+		if (mean / wsum >= base || hi > 1e6)
+			break;
+		hi *= 2;
+	}
+	for (it = 0; it < 60; it++) {
+		double c = 0.5 * (lo + hi);
+		for (mean = 0, k = 0; k < n; k++)
+			mean += w[k] * fmin(1.0, c * base * f[k]);
+		if (mean / wsum < base)
+			lo = c;
+		else
+			hi = c;
+	}
+	for (k = 0; k < n; k++)
+		out[k] = fmin(1.0, hi * base * f[k]);
+}
+
+#define OFF(m) offsetof(iapt_svc_row, m)
+enum { LAST_PD_YEAR = 2019, LAST_LTC_YEAR = 2019, ANY_YEAR = 1 << 20 };
+
+/* The mix's weights cumulated, for the referral's draws (pathway.c categorical). */
+static void mix_cumulate(iapt_svc_mix *m)
+{
+	double a;
+	int j;
+	for (a = 0, j = 0; j < N_AGE; j++)
+		m->cum_age[j] = a += m->w_age[j];
+	for (a = 0, j = 0; j < N_IMD; j++)
+		m->cum_imd[j] = a += m->w_imd[j];
+	for (a = 0, j = 0; j < N_PROBLEM; j++)
+		m->cum_problem[j] = a += m->w_problem[j];
+}
+
+void iapt_services__load_year(sim *s, int y)
+{
+	iapt_svc_state *v = s->svs;
+	const iapt_services *t = s->tab;
+	double ref = 0, fin = 0, acc = 0, fsum = 0, w_cap = P(s, SVC_CAP_SPREAD), m_u18, m_o65, m_dep, m_anx, m_ltc, m_pd, m_su, m_imd[N_IMD];
+	double w_desc = P(s, SVC_DESC_SPREAD), w_step = P(s, SVC_STEPUP_SPREAD), w_res = P(s, SVC_RESID_WEIGHT);
+	double sd_dna = P(s, SVC_DNA_SD), sd_sess = P(s, SVC_SESS_SD);
+	/* an attribute whose weights the scenario (or a plugin, or a draw) sets takes them, and
+	 * only them, everywhere: the services' case mix reweights the table's weights only */
+	int tab_age = iapt_casemix__from_table(s->params, IAPT_P_POP_AGE_UNDER_16),
+	    tab_imd = iapt_casemix__from_table(s->params, IAPT_P_POP_IMD_1),
+	    tab_prob = iapt_casemix__from_table(s->params, IAPT_P_PROB_DEPRESSION),
+	    tab_ltc = iapt_casemix__from_table(s->params, IAPT_P_LTC_SHARE);
+	int k, j;
+	if (!v)
+		return; /* a hand-made run without services (follow-up tests) */
+	if (!t) {
+		/* synthetic services: the national weights and features everywhere */
+		iapt_svc_mix *m = &v->mix[0];
+		memcpy(m->w_age, s->w_age, sizeof m->w_age);
+		memcpy(m->w_imd, s->w_imd, sizeof m->w_imd);
+		memcpy(m->w_problem, s->w_problem, sizeof m->w_problem);
+		m->ltc = P(s, LTC_SHARE);
+		m->p_desc = P(s, TX_DESCRIPTOR);
+		m->resp = 1;
+		mix_cumulate(m);
+		for (k = 0; k < s->n_services; k++) {
+			s->svc[k].p_dna = P(s, TX_DNA);
+			s->svc[k].p_stepup = P(s, TX_STEPUP);
+			s->svc[k].li_max = (int)P(s, TX_LI_MAX);
+			s->svc[k].hi_max = (int)P(s, TX_HI_MAX);
+		}
+		return;
+	}
+	for (k = 0; k < t->n; k++) {
+		ref += iapt_services__row(t, y, k)->referrals;
+		fin += iapt_services__row(t, y, k)->finished;
+	}
+	m_u18 = mean_of(t, y, OFF(under18), ANY_YEAR);
+	m_o65 = mean_of(t, y, OFF(age65), ANY_YEAR);
+	m_dep = mean_of(t, y, OFF(depression), LAST_PD_YEAR);
+	m_anx = mean_of(t, y, OFF(anxiety), LAST_PD_YEAR);
+	m_ltc = mean_of(t, y, OFF(ltc), LAST_LTC_YEAR);
+	m_pd = mean_of(t, y, OFF(pd), LAST_PD_YEAR);
+	m_su = mean_of(t, y, OFF(step_up), ANY_YEAR);
+	for (j = 0; j < N_IMD; j++)
+		m_imd[j] = mean_of(t, y, OFF(imd[0]) + (size_t)j * sizeof(double), ANY_YEAR);
+	for (k = 0; k < t->n; k++) {
+		const iapt_svc_row *r = iapt_services__row(t, y, k);
+		iapt_svc_mix *m = &v->mix[k];
+		service *sv = &s->svc[k];
+		double u18 = rel(r->under18, m_u18), o65 = rel(r->age65, m_o65), mid, dep, anx, oth, pd, su, dm, sm;
+		/* referrals in proportion to the service's; capacity in proportion to its referrals
+		 * times its published throughput (finished courses / referrals) relative to
+		 * England's, to the power services.capacity_spread: part of a low throughput is
+		 * capacity short of demand, part is referrals that would not enter anyway */
+		acc += ref > 0 ? r->referrals / ref : 1.0 / t->n;
+		v->cum[k] = acc;
+		sv->factor = (ref > 0 ? r->referrals / ref : 1.0 / t->n) *
+			     (r->referrals > 0 && fin > 0 ? pow(r->finished / r->referrals / (fin / ref), w_cap) : 1.0);
+		fsum += sv->factor;
+		/* case mix: the national weights reweighted by the service's share relative to
+		 * the referral-weighted mean of services, block by block; within a block (e.g. the
+		 * bands 18-64) the national split, and attributes independent of each other */
+		mid = rel(1 - r->under18 - r->age65, 1 - m_u18 - m_o65);
+		for (j = 0; j < N_AGE; j++)
+			m->w_age[j] = s->w_age[j] * (!tab_age ? 1.0 : j <= 1 ? u18 : (j >= 5 ? o65 : mid));
+		for (j = 0; j < N_IMD; j++)
+			m->w_imd[j] = s->w_imd[j] * (tab_imd ? rel(r->imd[j], m_imd[j]) : 1.0);
+		dep = rel(carried(t, y, k, OFF(depression), LAST_PD_YEAR), m_dep);
+		anx = rel(carried(t, y, k, OFF(anxiety), LAST_PD_YEAR), m_anx);
+		oth = rel(1 - carried(t, y, k, OFF(depression), LAST_PD_YEAR) - carried(t, y, k, OFF(anxiety), LAST_PD_YEAR),
+			  1 - m_dep - m_anx);
+		for (j = 0; j < N_PROBLEM; j++)
+			m->w_problem[j] = s->w_problem[j] * (!tab_prob ? 1.0 : j == PROB_DEPRESSION ? dep : (j == PROB_OTHER ? oth : anx));
+		mix_cumulate(m);
+		m->ltc = tab_ltc ? clamp01(P(s, LTC_SHARE) * rel(carried(t, y, k, OFF(ltc), LAST_LTC_YEAR), m_ltc)) : P(s, LTC_SHARE);
+		/* features (docs/model.md, Services): descriptor recording -> matched treatment
+		 * (Clark et al. 2018, S29); step-up practice; missed appointments and sessions
+		 * offered spread as across providers (data/service_sessions_dna.csv) */
+		pd = rel(carried(t, y, k, OFF(pd), LAST_PD_YEAR), m_pd);
+		v->f_desc[k] = fmax(0, 1 + w_desc * (pd - 1));
+		m->resp = pow(t->resid[k], w_res);
+		su = rel(r->step_up, m_su);
+		v->f_step[k] = fmax(0, 1 + w_step * (su - 1));
+		v->w_ref[k] = r->referrals;
+		dm = exp(sd_dna * v->z_dna[k] - 0.5 * sd_dna * sd_dna);
+		sv->p_dna = fmin(P(s, TX_DNA) * dm, 0.9);
+		sm = exp(sd_sess * v->z_sess[k]);
+		sv->li_max = (int)fmax(2, lround(P(s, TX_LI_MAX) * sm));
+		sv->hi_max = (int)fmax(2, lround(P(s, TX_HI_MAX) * sm));
+	}
+	v->cum[t->n - 1] = 1.0 + 1e-12; /* no rounding gap at the top */
+	/* descriptor recording and step-up: the service's relative level, the national mean
+	 * kept where a service would go above 1 (referral-weighted) */
+	mean_preserving(P(s, TX_DESCRIPTOR), v->f_desc, v->w_ref, t->n, v->tmp);
+	for (k = 0; k < t->n; k++)
+		v->mix[k].p_desc = v->tmp[k];
+	mean_preserving(P(s, TX_STEPUP), v->f_step, v->w_ref, t->n, v->tmp);
+	for (k = 0; k < t->n; k++)
+		s->svc[k].p_stepup = v->tmp[k];
+	for (k = 0; k < t->n; k++) /* the national capacity is shared out whole */
+		s->svc[k].factor *= fsum > 0 ? t->n / fsum : 1.0;
+}
+
+int iapt_services__pick_table(const iapt_svc_state *v, int n, double u)
+{
+	int lo = 0, hi = n - 1;
+	while (lo < hi) { /* the first service whose cumulative share exceeds u */
+		int mid = (lo + hi) / 2;
+		if (u < v->cum[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* ---- services.csv's measures ---- */
+
+static double ratio(double num, double den, double mult)
+{
+	return den > 0 ? mult * num / den : NAN;
+}
+
+double iapt_services__measure(const double *c, int m, double scale)
+{
+	switch (m) {
+	case IAPT_SM_REFERRALS_RECEIVED: return c[IAPT_SC_REFERRALS] / scale;
+	case IAPT_SM_ENTERED_TREATMENT: return c[IAPT_SC_ENTERED] / scale;
+	case IAPT_SM_FINISHED_COURSE: return c[IAPT_SC_FINISHED] / scale;
+	case IAPT_SM_FINISHED_AT_CASENESS: return c[IAPT_SC_FIN_CASENESS] / scale;
+	case IAPT_SM_RECOVERY_PCT: return ratio(c[IAPT_SC_RECOVERED], c[IAPT_SC_FIN_CASENESS], 100);
+	case IAPT_SM_RELIABLE_RECOVERY_PCT: return ratio(c[IAPT_SC_RELIABLE_RECOVERY], c[IAPT_SC_FIN_CASENESS], 100);
+	case IAPT_SM_RELIABLE_IMPROVEMENT_PCT: return ratio(c[IAPT_SC_RELIABLE_IMPROVEMENT], c[IAPT_SC_FINISHED], 100);
+	case IAPT_SM_MEAN_SESSIONS_FINISHED: return ratio(c[IAPT_SC_SESSIONS_FINISHED], c[IAPT_SC_FINISHED], 1);
+	case IAPT_SM_DNA_PCT: return ratio(c[IAPT_SC_MISSED], c[IAPT_SC_MISSED] + c[IAPT_SC_ATTENDED], 100);
+	case IAPT_SM_PD_RECORDED_PCT: return ratio(c[IAPT_SC_PD_RECORDED], c[IAPT_SC_FINISHED], 100);
+	case IAPT_SM_STEP_UP_PCT: return ratio(c[IAPT_SC_FIN_STEPPED], c[IAPT_SC_FIN_HAD_LI], 100);
+	case IAPT_SM_ENTERED_TREATMENT_PCT: return ratio(c[IAPT_SC_ENTERED], c[IAPT_SC_REFERRALS], 100);
+	case IAPT_SM_WITHIN_6WK_PCT: return ratio(c[IAPT_SC_WITHIN_6WK], c[IAPT_SC_FINISHED], 100);
+	case IAPT_SM_MEAN_WAIT_WEEKS: return ratio(c[IAPT_SC_WAIT_WEEKS], c[IAPT_SC_ENTERED], 1);
+	case IAPT_SM_LTC_PCT: return ratio(c[IAPT_SC_LTC], c[IAPT_SC_REFERRALS], 100);
+	case IAPT_SM_IMD_MEAN_DECILE: return ratio(c[IAPT_SC_IMD_SUM], c[IAPT_SC_REFERRALS], 1);
+	default: return NAN;
+	}
+}
+
+/* ---- results ---- */
+
+static const char *const measure_names[IAPT_SM__COUNT] = {
+#define X(id, name, doc) name,
+	IAPT_SERVICE_MEASURE_LIST(X)
+#undef X
+};
+
+const char *iapt_service_measure_name(int m)
+{
+	return m >= 0 && m < IAPT_SM__COUNT ? measure_names[m] : "?";
+}
+
+int iapt_service_measure_metric(int m)
+{
+	return m >= 0 && m < IAPT_SM__COUNT ? iapt_metric_find(measure_names[m]) : -1;
+}
+
+int iapt_results_services(const iapt_results *r)
+{
+	return r->n_svc;
+}
+
+int iapt_results_service_info(const iapt_results *r, int k, iapt_service_info *out)
+{
+	const iapt_services *t = r->services;
+	if (k < 0 || k >= r->n_svc)
+		return iapt_error__set(IAPT_ERANGE, "no service %d (the run has %d)", k, r->n_svc);
+	out->code = t->code[k];
+	out->name = t->name[k];
+	out->icb_code = t->icb[k];
+	out->region_code = t->region_code[k];
+	out->region = t->region[k];
+	return IAPT_OK;
+}
+
+static const double *svc_counts(const iapt_results *r, int year, int k, int rep)
+{
+	int n_years = r->last_year - r->first_year + 1, y = year - r->first_year;
+	if (y < 0 || y >= n_years || k < 0 || k >= r->n_svc || rep < 0 || rep >= r->replicates)
+		return NULL;
+	return r->svc + (((size_t)rep * (size_t)n_years + (size_t)y) * (size_t)r->n_svc + (size_t)k) * IAPT_SC__COUNT;
+}
+
+double iapt_results_service_value(const iapt_results *r, int year, int k, int m, int rep)
+{
+	const double *c = svc_counts(r, year, k, rep);
+	return c ? iapt_services__measure(c, m, r->scale) : NAN;
+}
+
+int iapt_results_regions(const iapt_results *r)
+{
+	return r->n_svc ? r->services->n_regions : 0;
+}
+
+int iapt_results_region_info(const iapt_results *r, int j, const char **code, const char **name)
+{
+	if (j < 0 || j >= iapt_results_regions(r))
+		return iapt_error__set(IAPT_ERANGE, "no region %d (the run has %d)", j, iapt_results_regions(r));
+	*code = r->services->regions[j];
+	*name = r->services->region_names[j];
+	return IAPT_OK;
+}
+
+double iapt_results_region_value(const iapt_results *r, int year, int j, int m, int rep)
+{
+	double sum[IAPT_SC__COUNT] = {0};
+	int k, c, any = 0;
+	if (j < 0 || j >= iapt_results_regions(r))
+		return NAN;
+	for (k = 0; k < r->n_svc; k++) {
+		const double *x;
+		if (r->services->region_of[k] != j || !(x = svc_counts(r, year, k, rep)))
+			continue;
+		for (c = 0; c < IAPT_SC__COUNT; c++)
+			sum[c] += x[c];
+		any = 1;
+	}
+	return any ? iapt_services__measure(sum, m, r->scale) : NAN;
+}
