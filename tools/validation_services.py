@@ -131,7 +131,9 @@ def main():
           "data/services_published_stats.csv. Services with >= 100 finished courses throughout. Clark 2018's figures are "
           "those of its Summary (data/organisational_features_literature.csv): per-feature coefficients and odds ratios "
           "were not found, so each feature's odds ratio is set against the Summary's range over the five (1.11 to 1.42) "
-          "and the services issue's band (1.05 to 1.6).")
+          "and the services issue's band (1.05 to 1.6). A feature with sign - (the wait, missed appointments) has an odds "
+          "ratio below 1 from its lowest to its highest level; its inverse, from the worst level to the best, is the "
+          "improvement, and that is what the band is checked on.")
     print()
     print("### The published services: the same model on data/services.csv, 2019-20")
     print()
