@@ -4,7 +4,8 @@
 # with its national line and four control limits, one point per service, the services outside the
 # 99.8% limits (the three 2021-22 resubmission CCGs among them), recovery by region beside the
 # published figures, and the year-by-year distribution beside the published statistics; the
-# limits are exact binomial ones (checked against a direct computation); without services.csv, or
+# limits are exact binomial ones (checked against a direct computation); no "nan" where one
+# replicate leaves intervals undefined; without services.csv, or
 # with only its header, the section is absent and the report still written.
 # Usage: report_services_test.sh IAPTSIM SOURCE_DIR
 set -u
@@ -40,6 +41,8 @@ grep -q 'Recovery by NHS region, 2021-22' "$h" && ok || bad "no region chart"
 grep -q '<tr><td>2019-20</td><td>191</td><td>4.19</td><td>47.0</td><td>51.0</td><td>56.0</td><td>133</td><td>191</td><td>4.19</td><td>47.0, 51.0, 56.0</td><td>132</td></tr>' "$h" \
   && ok || bad "2019-20 distribution row is not the published one (the fixture is the published table)"
 grep -q 'Service recovery, year by year' "$h" && ok || bad "no year-by-year chart"
+# one replicate: intervals are NA in summary.csv, and the page says so rather than printing nan
+grep -Eq '>-?nan<|nan to nan|>-?inf<' "$h" && bad "a nan or inf printed: $(grep -Eo '.{40}(nan to nan|>-?nan<).{10}' "$h" | head -n 1)" || ok
 # a 99.8% limit of the table against a direct binomial computation (Spiegelhalter 2005)
 row=$(grep -o '<tr><td>NHS SWINDON CCG</td>[^\n]*</tr>' "$h" | head -n 1 | sed 's/<[^>]*>/|/g')
 nat=$(grep -oE 'national rate [0-9.]+%' "$h" | head -n 1 | grep -oE '[0-9.]+')

@@ -759,8 +759,10 @@ static void who_recovers(ctx *c)
 			double lo = sval(c, year, g, "recovery_pct", "lo95"), hi = sval(c, year, g, "recovery_pct", "hi95");
 			iapt_buf__printf(c->b, "<tr><td>");
 			esc(c->b, cats[i]);
-			if (isfinite(v[2 * i]))
+			if (isfinite(v[2 * i]) && isfinite(lo) && isfinite(hi))
 				iapt_buf__printf(c->b, "</td><td>%.1f</td><td>%.1f to %.1f</td>", v[2 * i], lo, hi);
+			else if (isfinite(v[2 * i])) /* one replicate: no interval (summary.csv's NA) */
+				iapt_buf__printf(c->b, "</td><td>%.1f</td><td>none (one replicate)</td>", v[2 * i]);
 			else
 				iapt_buf__printf(c->b, "</td><td></td><td></td>");
 			if (isfinite(v[2 * i + 1]))
@@ -1939,7 +1941,7 @@ static void region_rows(ctx *c, const svc_row *v, size_t n, int year)
 #undef PX
 		ly = mt + 10;
 		marker(b, 0, W - mr + 26, ly);
-		ly += 22 + 13 * (legend_label(b, W - mr + 40, ly + 4, from_summary ? "model (95% interval)" : "model") - 1);
+		ly += 22 + 13 * (legend_label(b, W - mr + 40, ly + 4, from_summary && isfinite(mlo[0]) ? "model (95% interval)" : "model") - 1);
 		marker(b, 1, W - mr + 26, ly);
 		legend_label(b, W - mr + 40, ly + 4, "published (April 2019 regions)");
 		iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"x-label\" text-anchor=\"middle\">recovery (%%)</text>"
@@ -1953,8 +1955,10 @@ static void region_rows(ctx *c, const svc_row *v, size_t n, int year)
 		iapt_buf__printf(b, "<tr><td>");
 		esc(b, name[k]);
 		iapt_buf__printf(b, " (%s)</td><td>%.1f</td>", code[k], model[k]);
-		if (from_summary)
+		if (from_summary && isfinite(mlo[k]) && isfinite(mhi[k]))
 			iapt_buf__printf(b, "<td>%.1f to %.1f</td>", mlo[k], mhi[k]);
+		else if (from_summary)
+			iapt_buf__printf(b, "<td>none (one replicate)</td>");
 		if (isfinite(pub[k]))
 			iapt_buf__printf(b, "<td>%.0f</td><td>%+.1f</td></tr>\n", pub[k], model[k] - pub[k]);
 		else
