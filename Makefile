@@ -26,6 +26,10 @@ all: build
 
 # the browser check of the report needs these too (make test-report)
 REPORT_PKGS = chromium python3 python3-websocket python3-pil
+# the services section of make validation (tools/service_regression.py): statsmodels, numpy, scipy
+VALIDATION_PKGS = python3-statsmodels
+# the interpreter Debian's python3-statsmodels is installed for
+PYTHON_DEB ?= /usr/bin/python3
 # the fuzz harnesses (make fuzz-ci, make fuzz): clang ships libFuzzer
 FUZZ_PKGS = clang
 FUZZ ?= build-fuzz
@@ -102,7 +106,9 @@ test-report: build deps-report
 # data/nhstt/, the deprivation gap, and mean sessions by pathway (tools/validation_groups.py);
 # then the years 2012-13 to 2024-25 (scenarios/history_2012_2025.yaml, headings one level
 # down) and what they leave unexplained (docs/validation_years_notes.md); then the services'
-# 2019-20 check (tools/services_check.py)
+# 2019-20 check (tools/services_check.py); then Services: the service-level regression of
+# Clark 2018 and the between-CCG spread year by year, published table and model
+# (tools/validation_services.py)
 validation: build
 	./$(BUILD)/iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv \
 	  --mix data/pathway_mix.csv -o docs/validation.md
@@ -112,6 +118,8 @@ validation: build
 	{ echo; sed 's/^#/##/' $(BUILD)/validation_years.md; echo; cat docs/validation_years_notes.md; } >>docs/validation.md
 	{ echo; cat docs/validation_streams.md; } >>docs/validation.md
 	{ echo; python3 tools/services_check.py ./$(BUILD)/iaptsim --markdown; cat docs/validation_services_notes.md; } >>docs/validation.md
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(VALIDATION_PKGS)"
+	{ echo; $(PYTHON_DEB) tools/validation_services.py ./$(BUILD)/iaptsim; } >>docs/validation.md
 
 bench: build
 	./$(BUILD)/bench_national

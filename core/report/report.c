@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <jansson.h>
 
 #include "iaptsim/calib.h"
@@ -22,6 +23,10 @@ extern const unsigned char iapt__national_annual[];
 extern const size_t iapt__national_annual_len;
 extern const unsigned char iapt__england_by_group[];
 extern const size_t iapt__england_by_group_len;
+extern const unsigned char iapt__services_published_stats[];
+extern const size_t iapt__services_published_stats_len;
+extern const unsigned char iapt__services_orgs_published[];
+extern const size_t iapt__services_orgs_published_len;
 
 /* ---- a CSV file as a table of strings ---- */
 
@@ -42,17 +47,12 @@ static void table_free(table *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* 1 loaded, 0 no such file, < 0 an error */
-static int table_load(const char *dir, const char *name, table *t)
+/* t->text (len bytes, owned by t) parsed into rows; 1, or < 0 an error */
+static int table_parse(table *t, size_t len, const char *path)
 {
-	char path[4200], *pos, *f[MAX_COLS];
-	size_t len, cap = 0;
+	char *pos, *f[MAX_COLS];
+	size_t cap = 0;
 	int n, k;
-	int rc;
-	memset(t, 0, sizeof *t);
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &t->text, &len)))
-		return rc == IAPT_ENOTFOUND ? 0 : -1;
 	pos = t->text + iapt_text__bom(t->text, len);
 	t->ncols = iapt_csv__record(&pos, t->head, MAX_COLS);
 	if (t->ncols <= 0) {
@@ -76,6 +76,30 @@ static int table_load(const char *dir, const char *name, table *t)
 		t->nrows++;
 	}
 	return 1;
+}
+
+/* 1 loaded, 0 no such file, < 0 an error */
+static int table_load(const char *dir, const char *name, table *t)
+{
+	char path[4200];
+	size_t len;
+	int rc;
+	memset(t, 0, sizeof *t);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((rc = iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &t->text, &len)))
+		return rc == IAPT_ENOTFOUND ? 0 : -1;
+	return table_parse(t, len, path);
+}
+
+/* an embedded file (cmake/embed_file.cmake) as a table */
+static int table_embedded(const unsigned char *bytes, size_t len, const char *name, table *t)
+{
+	memset(t, 0, sizeof *t);
+	if (!(t->text = malloc(len + 1)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	memcpy(t->text, bytes, len);
+	t->text[len] = '\0';
+	return table_parse(t, len, name);
 }
 
 static int col(const table *t, const char *name)
@@ -432,6 +456,9 @@ typedef struct ctx {
 	size_t npub;
 	iapt_target *gpub; /* published figures by group, England (data/nhstt/england_by_group.csv.gz) */
 	size_t ngpub;
+	table services;     /* services.csv, when the run wrote one */
+	table services_pub; /* data/services_published_stats.csv */
+	table regions_pub;  /* data/services_orgs_published.csv */
 } ctx;
 
 /* The payback horizon in years: the ledger's years, as run.json gives them. */
@@ -732,8 +759,10 @@ static void who_recovers(ctx *c)
 			double lo = sval(c, year, g, "recovery_pct", "lo95"), hi = sval(c, year, g, "recovery_pct", "hi95");
 			iapt_buf__printf(c->b, "<tr><td>");
 			esc(c->b, cats[i]);
-			if (isfinite(v[2 * i]))
+			if (isfinite(v[2 * i]) && isfinite(lo) && isfinite(hi))
 				iapt_buf__printf(c->b, "</td><td>%.1f</td><td>%.1f to %.1f</td>", v[2 * i], lo, hi);
+			else if (isfinite(v[2 * i])) /* one replicate: no interval (summary.csv's NA) */
+				iapt_buf__printf(c->b, "</td><td>%.1f</td><td>none (one replicate)</td>", v[2 * i]);
 			else
 				iapt_buf__printf(c->b, "</td><td></td><td></td>");
 			if (isfinite(v[2 * i + 1]))
@@ -1619,6 +1648,486 @@ static void plugins_and_uncertainty(ctx *c)
 	}
 }
 
+/* ---- services and places (results/services.csv, docs/output.md) ---- */
+
+/* Spiegelhalter (2005, Stat Med 24:1185-1202, section 3.1) binomial control limit at level q
+ * for a unit of n cases around the rate p0: r the smallest count with P(R <= r) >= q, moved
+ * back by the interpolation alpha = (P(R <= r) - q) / (P(R <= r) - P(R <= r - 1)) so the
+ * limit is smooth in n; (r - alpha) / n. */
+static double funnel_limit(double n, double p0, double q)
+{
+	unsigned N, r;
+	double mu, sd, fr, frm;
+	if (!(n >= 1) || !(p0 > 0 && p0 < 1))
+		return NAN;
+	N = (unsigned)llround(fmin(n, 4e9));
+	mu = N * p0;
+	sd = sqrt(N * p0 * (1 - p0));
+	{
+		double start = floor(mu + gsl_cdf_ugaussian_Pinv(q) * sd);
+		r = start < 0 ? 0 : start > N ? N : (unsigned)start;
+	}
+	while (r < N && gsl_cdf_binomial_P(r, p0, N) < q)
+		r++;
+	while (r > 0 && gsl_cdf_binomial_P(r - 1, p0, N) >= q)
+		r--;
+	fr = gsl_cdf_binomial_P(r, p0, N);
+	frm = r > 0 ? gsl_cdf_binomial_P(r - 1, p0, N) : 0;
+	return ((double)r - (fr > frm ? (fr - q) / (fr - frm) : 0)) / N;
+}
+
+typedef struct svc_row {
+	const char *name, *region_code, *region;
+	double cases, recovery, finished; /* at caseness (national), %, finished courses (national) */
+} svc_row;
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_svc_recovery(const void *a, const void *b)
+{
+	const svc_row *x = a, *y = b;
+	return x->recovery < y->recovery ? -1 : x->recovery > y->recovery;
+}
+
+/* R's type 7 quantile of sorted v */
+static double quantile7(const double *v, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+	return v[lo] + (h - (double)lo) * (v[lo + 1 < n ? lo + 1 : lo] - v[lo]);
+}
+
+/* The services of year y in services.csv (first strategy only, when it has several), with
+ * their finished courses at caseness and recovery; returns how many, *out malloc'ed. */
+static size_t svc_year(const ctx *c, int y, svc_row **out)
+{
+	const table *t = &c->services;
+	int cy = col(t, "year"), cs = col(t, "strategy"), cn = col(t, "service_name"), crc = col(t, "region_code"),
+	    cr = col(t, "region"), cc = col(t, "finished_at_caseness"), cf = col(t, "finished_course"), cp = col(t, "recovery_pct");
+	const char *first = t->nrows ? cell(t, 0, cs) : "";
+	size_t r, n = 0;
+	svc_row *v = calloc(t->nrows ? t->nrows : 1, sizeof *v);
+	*out = v;
+	if (!v)
+		return 0;
+	for (r = 0; r < t->nrows; r++) {
+		if (atoi(cell(t, r, cy)) != y || (cs >= 0 && strcmp(cell(t, r, cs), first)))
+			continue;
+		v[n].name = cell(t, r, cn);
+		v[n].region_code = cell(t, r, crc);
+		v[n].region = cell(t, r, cr);
+		v[n].cases = num(cell(t, r, cc));
+		v[n].finished = num(cell(t, r, cf));
+		v[n].recovery = num(cell(t, r, cp));
+		if (isfinite(v[n].cases) && isfinite(v[n].recovery) && v[n].cases > 0)
+			n++;
+	}
+	return n;
+}
+
+static double run_num(const ctx *c, const char *key, double dflt)
+{
+	json_t *v = json_object_get(c->run, key);
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+/* Funnel plot (Spiegelhalter 2005): each service's recovery against its finished courses at
+ * caseness (recovery's denominator), the national rate and its 95% and 99.8% binomial limits. */
+static void funnel_chart(ctx *c, const svc_row *v, size_t n, int year, double p0, double eff)
+{
+	iapt_buf *b = c->b;
+	double x0 = INFINITY, x1 = 0, lo = INFINITY, hi = -INFINITY, step, xv;
+	static const double qs[4] = {0.001, 0.025, 0.975, 0.999};
+	static const char *const qdash[4] = {"2 3", "8 4", "8 4", "2 3"};
+	enum { NP = 80 };
+	double lim[4][NP], xs[NP];
+	char t[32], lab[8], title[120];
+	size_t i;
+	int k, j, above[2] = {0, 0}, below[2] = {0, 0};
+	for (i = 0; i < n; i++) {
+		x0 = fmin(x0, v[i].cases);
+		x1 = fmax(x1, v[i].cases);
+		lo = fmin(lo, v[i].recovery);
+		hi = fmax(hi, v[i].recovery);
+	}
+	for (j = 0; j < NP; j++) {
+		xs[j] = x0 + (x1 - x0) * j / (NP - 1.0);
+		for (k = 0; k < 4; k++)
+			lim[k][j] = 100 * funnel_limit(xs[j] * eff, p0, qs[k]);
+	}
+	{
+		/* the y range: the services and the 99.8% limits at the middle of their counts; the
+		 * limits' flare at small counts is clipped to the plot */
+		double *cs = malloc(n * sizeof *cs), mid;
+		if (cs) {
+			for (i = 0; i < n; i++)
+				cs[i] = v[i].cases;
+			qsort(cs, n, sizeof *cs, cmp_double);
+			mid = cs[n / 2];
+			free(cs);
+			for (k = 0; k < 4; k += 3) {
+				double l = 100 * funnel_limit(mid * eff, p0, qs[k]);
+				if (isfinite(l)) {
+					lo = fmin(lo, l);
+					hi = fmax(hi, l);
+				}
+			}
+		}
+		lo = fmax(lo, 0);
+		hi = fmin(hi, 100);
+	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 2; k++) {
+			/* k = 0: 95% limits (qs 1, 2); k = 1: 99.8% (qs 0, 3) */
+			double l = 100 * funnel_limit(v[i].cases * eff, p0, qs[k ? 0 : 1]), h = 100 * funnel_limit(v[i].cases * eff, p0, qs[k ? 3 : 2]);
+			above[k] += v[i].recovery > h;
+			below[k] += v[i].recovery < l;
+		}
+	step = nice_step(hi - lo);
+	lo = floor(lo / step) * step;
+	hi = ceil(hi / step) * step;
+	{
+		double xstep = nice_step(x1);
+		x0 = 0;
+		x1 = ceil(x1 / xstep) * xstep;
+	}
+	snprintf(title, sizeof title, "Funnel plot: recovery by service, %s", iapt_year_label(year, lab));
+	chart_open(b, &c->chart, title,
+		   "Each service's recovery (per cent of finished courses at caseness) against its finished courses at caseness; "
+		   "the national rate with 95% and 99.8% binomial control limits (Spiegelhalter 2005).");
+	y_axis(b, lo, hi, 0);
+#define PX(x) (ML + (W - ML - MR) * ((x) - x0) / (x1 - x0))
+#define PY(y) (MT + (H - MT - MB) * (1 - ((y) - lo) / (hi - lo)))
+	step = nice_step(x1 - x0);
+	for (xv = x0; xv <= x1 + step * 1e-9; xv += step) {
+		iapt_format_number(t, sizeof t, xv);
+		iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>", PX(xv), H - MB + 16, t);
+	}
+	iapt_buf__printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"line\"/>", PX(xs[0]), PX(xs[NP - 1]), PY(100 * p0),
+			 PY(100 * p0));
+	iapt_buf__printf(b, "<clipPath id=\"clip%d\"><rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\"/></clipPath>", c->chart, ML, MT,
+			 W - ML - MR, H - MT - MB);
+	for (k = 0; k < 4; k++) {
+		iapt_buf__printf(b, "<polyline class=\"limit\" clip-path=\"url(#clip%d)\" stroke-dasharray=\"%s\" points=\"", c->chart, qdash[k]);
+		for (j = 0; j < NP; j++)
+			if (isfinite(lim[k][j]))
+				iapt_buf__printf(b, "%.1f,%.1f ", PX(xs[j]), PY(lim[k][j]));
+		iapt_buf__printf(b, "\"/>");
+	}
+	for (i = 0; i < n; i++)
+		iapt_buf__printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.3\" class=\"pt\"/>", PX(v[i].cases), PY(v[i].recovery));
+#undef PX
+#undef PY
+	{
+		double lx = W - MR + 14, ly = MT + 10;
+		iapt_buf__printf(b, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"2.3\" class=\"pt\"/>", lx + 12, ly);
+		ly += 22 + 13 * (legend_label(b, lx + 30, ly + 4, "a service") - 1);
+		iapt_buf__printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"line\"/>", lx, lx + 24, ly, ly);
+		ly += 22 + 13 * (legend_label(b, lx + 30, ly + 4, "national rate") - 1);
+		iapt_buf__printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"limit\" stroke-dasharray=\"8 4\"/>", lx, lx + 24, ly, ly);
+		ly += 22 + 13 * (legend_label(b, lx + 30, ly + 4, "95% limits") - 1);
+		iapt_buf__printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"limit\" stroke-dasharray=\"2 3\"/>", lx, lx + 24, ly, ly);
+		legend_label(b, lx + 30, ly + 4, "99.8% limits");
+	}
+	axis_labels(b, "finished courses at caseness (national)", "recovery (%)");
+	iapt_buf__printf(b, "</svg></figure>\n");
+	iapt_buf__printf(b, "<p>%zu services in %s; national rate %.1f%%. Outside the 95%% limits: %d above, %d below (about %.0f expected by chance); "
+			    "outside the 99.8%% limits: %d above, %d below (about %.1f expected). ",
+			 n, iapt_year_label(year, lab), 100 * p0, above[0], below[0], 0.05 * (double)n, above[1], below[1], 0.002 * (double)n);
+	if (above[1] + below[1] > 0.01 * (double)n)
+		iapt_buf__printf(b, "More services lie outside the limits than chance gives: the services differ by more than their sampling noise "
+				    "(overdispersion), as published services do.");
+	iapt_buf__printf(b, "</p>\n");
+}
+
+/* Recovery by NHS region in year y: model (summary.csv region= groups with their intervals,
+ * else pooled from services.csv) beside the published figure recomputed on the April 2019
+ * regions (data/services_orgs_published.csv, region19_from_services). */
+static void region_rows(ctx *c, const svc_row *v, size_t n, int year)
+{
+	iapt_buf *b = c->b;
+	enum { NR = 16 };
+	const char *code[NR], *name[NR];
+	double rec[NR], cas[NR], model[NR], mlo[NR], mhi[NR], pub[NR], lo = INFINITY, hi = -INFINITY, step;
+	int nr = 0, k, from_summary = 1;
+	char lab[8], title[120], group[40];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nr && strcmp(code[k], v[i].region_code); k++)
+			;
+		if (k == nr) {
+			if (nr == NR)
+				continue;
+			code[nr] = v[i].region_code;
+			name[nr] = v[i].region;
+			rec[nr] = cas[nr] = 0;
+			nr++;
+		}
+		rec[k] += v[i].recovery / 100 * v[i].cases;
+		cas[k] += v[i].cases;
+	}
+	if (!nr)
+		return;
+	for (k = 1; k < nr; k++) /* in code order (Y56 London ... Y63), by insertion: seven rows */
+		for (int j = k; j > 0 && strcmp(code[j - 1], code[j]) > 0; j--) {
+			const char *tc = code[j], *tn = name[j];
+			double tr = rec[j], tcs = cas[j];
+			code[j] = code[j - 1], name[j] = name[j - 1], rec[j] = rec[j - 1], cas[j] = cas[j - 1];
+			code[j - 1] = tc, name[j - 1] = tn, rec[j - 1] = tr, cas[j - 1] = tcs;
+		}
+	iapt_year_label(year, lab);
+	for (k = 0; k < nr; k++) {
+		size_t r;
+		snprintf(group, sizeof group, "region=%s", code[k]);
+		model[k] = sval(c, year, group, "recovery_pct", "mean");
+		mlo[k] = sval(c, year, group, "recovery_pct", "lo95");
+		mhi[k] = sval(c, year, group, "recovery_pct", "hi95");
+		if (!isfinite(model[k]))
+			from_summary = 0;
+		pub[k] = NAN;
+		for (r = 0; r < c->regions_pub.nrows; r++)
+			if (!strcmp(cell(&c->regions_pub, r, col(&c->regions_pub, "level")), "region19_from_services") &&
+			    !strcmp(cell(&c->regions_pub, r, col(&c->regions_pub, "year")), lab) &&
+			    !strcmp(cell(&c->regions_pub, r, col(&c->regions_pub, "code")), code[k]))
+				pub[k] = num(cell(&c->regions_pub, r, col(&c->regions_pub, "recovery_pct")));
+	}
+	for (k = 0; k < nr; k++) {
+		if (!from_summary) {
+			model[k] = 100 * rec[k] / cas[k];
+			mlo[k] = mhi[k] = NAN;
+		}
+		lo = fmin(lo, fmin(model[k], isfinite(mlo[k]) ? mlo[k] : model[k]));
+		hi = fmax(hi, fmax(model[k], isfinite(mhi[k]) ? mhi[k] : model[k]));
+		if (isfinite(pub[k])) {
+			lo = fmin(lo, pub[k]);
+			hi = fmax(hi, pub[k]);
+		}
+	}
+	step = nice_step(fmax(hi - lo, 4));
+	lo = floor(lo / step - 0.5) * step;
+	hi = ceil(hi / step + 0.5) * step;
+	/* a dot chart, one row a region: names at the left need room, so its own margins */
+	{
+		const double ml = 215, mr = 175, rowh = 26, mt = MT + 4, h = mt + rowh * nr + MB;
+		double xv, ly;
+		snprintf(title, sizeof title, "Recovery by NHS region, %s", lab);
+		c->chart++;
+		iapt_buf__printf(b, "<figure class=\"chart\"><svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"c%dt c%dd\" xmlns=\"http://www.w3.org/2000/svg\">",
+				 W, h, c->chart, c->chart);
+		iapt_buf__printf(b, "<title id=\"c%dt\">%s</title><desc id=\"c%dd\">Recovery, per cent of finished courses at caseness, by NHS region: "
+				    "model%s beside the published figure.</desc><text x=\"%.0f\" y=\"22\" class=\"chart-title\">%s</text>",
+				 c->chart, title, c->chart, from_summary ? " with its 95% interval" : "", ML, title);
+#define PX(x) (ml + (W - ml - mr) * ((x) - lo) / (hi - lo))
+		for (xv = ceil(lo / step) * step; xv <= hi + step * 1e-9; xv += step) {
+			char t[32];
+			iapt_format_number(t, sizeof t, xv);
+			iapt_buf__printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.0f\" class=\"tick\" text-anchor=\"middle\">%s</text>",
+					 PX(xv), PX(xv), mt, h - MB, PX(xv), h - MB + 16, t);
+		}
+		iapt_buf__printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" class=\"axis\"/>", ml, W - mr, h - MB, h - MB);
+		for (k = 0; k < nr; k++) {
+			double y = mt + rowh * (k + 0.5);
+			iapt_buf__printf(b, "<text x=\"%.0f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">", ml - 8, y + 4);
+			esc(b, name[k]);
+			iapt_buf__printf(b, "</text>");
+			if (isfinite(mlo[k]) && isfinite(mhi[k]))
+				iapt_buf__printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"ci\"/>", PX(mlo[k]), PX(mhi[k]), y, y);
+			marker(b, 0, PX(model[k]), y);
+			if (isfinite(pub[k]))
+				marker(b, 1, PX(pub[k]), y);
+		}
+#undef PX
+		ly = mt + 10;
+		marker(b, 0, W - mr + 26, ly);
+		ly += 22 + 13 * (legend_label(b, W - mr + 40, ly + 4, from_summary && isfinite(mlo[0]) ? "model (95% interval)" : "model") - 1);
+		marker(b, 1, W - mr + 26, ly);
+		legend_label(b, W - mr + 40, ly + 4, "published (April 2019 regions)");
+		iapt_buf__printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"x-label\" text-anchor=\"middle\">recovery (%%)</text>"
+				    "<text transform=\"translate(16 %.1f) rotate(-90)\" class=\"y-label\" text-anchor=\"middle\">NHS region</text></svg></figure>\n",
+				 ml + (W - ml - mr) / 2, h - 10, mt + rowh * nr / 2);
+	}
+	iapt_buf__printf(b, "<table><caption>Recovery by NHS region, %s: model%s and published</caption><tr><th>region</th><th>model</th>%s"
+			    "<th>published</th><th>difference (points)</th></tr>\n", lab, from_summary ? " (mean of replicates, 95% interval)" : " (pooled from services.csv)",
+			 from_summary ? "<th>95% interval</th>" : "");
+	for (k = 0; k < nr; k++) {
+		iapt_buf__printf(b, "<tr><td>");
+		esc(b, name[k]);
+		iapt_buf__printf(b, " (%s)</td><td>%.1f</td>", code[k], model[k]);
+		if (from_summary && isfinite(mlo[k]) && isfinite(mhi[k]))
+			iapt_buf__printf(b, "<td>%.1f to %.1f</td>", mlo[k], mhi[k]);
+		else if (from_summary)
+			iapt_buf__printf(b, "<td>none (one replicate)</td>");
+		if (isfinite(pub[k]))
+			iapt_buf__printf(b, "<td>%.0f</td><td>%+.1f</td></tr>\n", pub[k], model[k] - pub[k]);
+		else
+			iapt_buf__printf(b, "<td>not published</td><td></td></tr>\n");
+	}
+	iapt_buf__printf(b, "</table>\n");
+}
+
+/* the published between-CCG statistic of year y (data/services_published_stats.csv, CCGs
+ * without hubs and UNKNOWN, 2021-22 without the resubmission) */
+static double svc_pub(const ctx *c, int y, const char *what)
+{
+	const table *t = &c->services_pub;
+	char lab[8];
+	size_t r;
+	iapt_year_label(y, lab);
+	for (r = 0; r < t->nrows; r++)
+		if (!strcmp(cell(t, r, col(t, "year")), lab) && !strcmp(cell(t, r, col(t, "level")), "CCG") &&
+		    !strcmp(cell(t, r, col(t, "population")), "ccgs_excl_resubmission") && !strcmp(cell(t, r, col(t, "measure")), "recovery_pct"))
+			return num(cell(t, r, col(t, what)));
+	return NAN;
+}
+
+static void services_section(ctx *c)
+{
+	iapt_buf *b = c->b;
+	int y, y0 = 9999, y1 = 0, k;
+	size_t r, n, i;
+	svc_row *v = NULL;
+	double scale = run_num(c, "population_scale", 1), reps = run_num(c, "replicates", 1), eff, p0, rec = 0, cas = 0;
+	char lab[8];
+	if (!c->services.nrows)
+		return;
+	for (r = 0; r < c->services.nrows; r++) {
+		y = atoi(cell(&c->services, r, col(&c->services, "year")));
+		if (y > 1900) {
+			y0 = y < y0 ? y : y0;
+			y1 = y > y1 ? y : y1;
+		}
+	}
+	if (y1 < y0)
+		return;
+	iapt_buf__printf(b, "<section><h2>Services and places</h2>\n");
+	if (col(&c->services, "strategy") >= 0) {
+		iapt_buf__printf(b, "<p class=\"note\">Strategy ");
+		esc(b, cell(&c->services, 0, col(&c->services, "strategy")));
+		iapt_buf__printf(b, " (the first in services.csv; each strategy's folder has its own report).</p>\n");
+	}
+	n = svc_year(c, y1, &v);
+	for (i = 0; i < n; i++) {
+		rec += v[i].recovery / 100 * v[i].cases;
+		cas += v[i].cases;
+	}
+	p0 = cas > 0 ? rec / cas : NAN;
+	/* services.csv's counts are national (simulated / population scale) and means over
+	 * replicates: a service's sampling noise is that of count x scale x replicates */
+	eff = scale * reps;
+	iapt_buf__printf(b, "<p>Each service is a clinical commissioning group of April 2019 (results/services.csv). The funnel plot's limits are "
+			    "binomial around the national rate for a service's count of finished courses at caseness; this run's counts are "
+			    "national (simulated counts divided by the population scale, %g) and means of %g replicate%s, so the limits are drawn "
+			    "for %g times each count: a service's spread is comparable with the published one only at population scale 1 and one replicate.</p>\n",
+			 scale, reps, reps == 1 ? "" : "s", eff);
+	if (n >= 3 && isfinite(p0))
+		funnel_chart(c, v, n, y1, p0, eff);
+	if (n) {
+		/* the services furthest outside the 99.8% limits, lowest and highest */
+		int shown = 0;
+		qsort(v, n, sizeof *v, cmp_svc_recovery);
+		for (i = 0; i < n; i++) {
+			double l = 100 * funnel_limit(v[i].cases * eff, p0, 0.001), h = 100 * funnel_limit(v[i].cases * eff, p0, 0.999);
+			if (v[i].recovery >= l && v[i].recovery <= h)
+				continue;
+			if (!shown++)
+				iapt_buf__printf(b, "<table><caption>Services outside the 99.8%% limits, %s</caption><tr><th>service</th><th>region</th>"
+						    "<th>finished courses at caseness</th><th>recovery (%%)</th><th>99.8%% limits</th></tr>\n",
+						 iapt_year_label(y1, lab));
+			if (shown > 30)
+				continue;
+			iapt_buf__printf(b, "<tr><td>");
+			esc(b, v[i].name);
+			iapt_buf__printf(b, "</td><td>");
+			esc(b, v[i].region);
+			{
+				char t[32];
+				iapt_buf__printf(b, "</td><td>%s</td><td>%.1f</td><td>%.1f to %.1f</td></tr>\n", count(t, sizeof t, v[i].cases), v[i].recovery, l, h);
+			}
+		}
+		if (shown > 30)
+			iapt_buf__printf(b, "<tr><td colspan=\"5\">and %d more (services.csv has them all)</td></tr>\n", shown - 30);
+		if (shown)
+			iapt_buf__printf(b, "</table>\n");
+		region_rows(c, v, n, y1);
+	}
+	free(v);
+	/* the distribution year by year, by the published rule: services with >= 100 finished
+	 * courses, percentages rounded to whole numbers */
+	{
+		/* model quantiles as three lines; the published as one series of markers at the
+		 * median with a bar from the 10th to the 90th percentile (distinct markers: 4 series) */
+		series s[4];
+		static const char *const label[4] = {"90th percentile (model)", "median (model)", "10th percentile (model)",
+						     "published: median, bar 10th to 90th percentile"};
+		static const char *const what[3] = {"p90", "p50", "p10"};
+		memset(s, 0, sizeof s);
+		for (k = 0; k < 4; k++)
+			s[k].label = label[k];
+		s[3].points_only = s[3].interval = 1;
+		iapt_buf__printf(b, "<table><caption>Service recovery year by year: services with at least 100 finished courses, percentages rounded to whole "
+				    "numbers (the published rule); published: the CCGs of each year as published, without commissioning hubs, "
+				    "UNKNOWN and the 2021-22 resubmission (data/services_published_stats.csv)</caption>"
+				    "<tr><th>year</th><th>services</th><th>SD</th><th>10th percentile</th><th>median</th><th>90th percentile</th><th>at or above 50%%</th>"
+				    "<th>published CCGs</th><th>published SD</th><th>published 10th, median, 90th</th><th>published at or above 50%%</th></tr>\n");
+		for (y = y0; y <= y1; y++) {
+			double *p, mean = 0, sd = 0;
+			size_t m = 0, ge50 = 0;
+			n = svc_year(c, y, &v);
+			p = malloc((n ? n : 1) * sizeof *p);
+			for (i = 0; p && i < n; i++)
+				if (v[i].finished >= 100) {
+					p[m] = floor(v[i].recovery + 0.5);
+					ge50 += p[m] >= 50;
+					mean += p[m++];
+				}
+			free(v);
+			if (!p || m < 2) {
+				free(p);
+				continue;
+			}
+			mean /= (double)m;
+			for (i = 0; i < m; i++)
+				sd += (p[i] - mean) * (p[i] - mean);
+			sd = sqrt(sd / (double)(m - 1));
+			qsort(p, m, sizeof *p, cmp_double);
+			for (k = 0; k < 3; k++) {
+				s[k].x[s[k].n] = y;
+				s[k].y[s[k].n++] = quantile7(p, m, k == 0 ? 0.9 : k == 1 ? 0.5 : 0.1);
+				/* the model lines carry no interval: range_of reads lo/hi only of interval series */
+			}
+			if (isfinite(svc_pub(c, y, what[1])) && s[3].n < MAXP) {
+				s[3].x[s[3].n] = y;
+				s[3].y[s[3].n] = svc_pub(c, y, "p50");
+				s[3].lo[s[3].n] = svc_pub(c, y, "p10");
+				s[3].hi[s[3].n++] = svc_pub(c, y, "p90");
+			}
+			iapt_buf__printf(b, "<tr><td>%s</td><td>%zu</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%zu</td>", iapt_year_label(y, lab), m, sd,
+					 quantile7(p, m, 0.1), quantile7(p, m, 0.5), quantile7(p, m, 0.9), ge50);
+			if (isfinite(svc_pub(c, y, "sd")))
+				iapt_buf__printf(b, "<td>%.0f</td><td>%.2f</td><td>%.1f, %.1f, %.1f</td><td>%.0f</td></tr>\n", svc_pub(c, y, "n_orgs"), svc_pub(c, y, "sd"),
+						 svc_pub(c, y, "p10"), svc_pub(c, y, "p50"), svc_pub(c, y, "p90"), svc_pub(c, y, "n_ge_50"));
+			else
+				iapt_buf__printf(b, "<td colspan=\"4\">not published</td></tr>\n");
+			free(p);
+		}
+		iapt_buf__printf(b, "</table>\n");
+		if (s[0].n)
+			line_chart(b, &c->chart, "Service recovery, year by year: 10th percentile, median and 90th percentile",
+				   "Distribution of the services' recovery (services with at least 100 finished courses, rounded percentages), "
+				   "model as lines; the published CCGs' median as markers with a bar from the 10th to the 90th percentile.",
+				   "recovery (%)", s, s[3].n ? 4 : 3, 0, 0, last_published(c));
+		iapt_buf__printf(b, "<p class=\"note\">The model's services are the 191 CCGs of April 2019 in every year; the published organisations are "
+				    "each year's CCGs (207 in 2017-18, 195 in 2018-19, 191 in 2019-20, 135 in 2020-21, 105 in 2021-22, without hubs), so "
+				    "merged bodies from 2020-21 pool several of the model's services (tools/services_history_check.py pools them; "
+				    "docs/validation.md, Services).</p>\n");
+	}
+	iapt_buf__printf(b, "</section>\n");
+}
+
 static const char style[] =
 	"<style>\n"
 	"@page{size:A4;margin:14mm}\n"
@@ -1635,6 +2144,7 @@ static const char style[] =
 	".grid{stroke:#ddd;stroke-width:1}.axis{stroke:#111;stroke-width:1.2}.line{fill:none;stroke:#111;stroke-width:1.8}.ci{stroke:#555;stroke-width:1.2}\n"
 	".m0{fill:#111}.m1{fill:#fff;stroke:#111;stroke-width:1.4}.m2{fill:#555}.m3{fill:#fff;stroke:#111;stroke-width:1.4}\n"
 	".bar{stroke:#111;stroke-width:1}\n"
+	".pt{fill:#fff;stroke:#111;stroke-width:1}.limit{fill:none;stroke:#333;stroke-width:1.3}\n"
 	".era-covid{fill:#e6e6e6}.era-proj{fill:#f2f2f2;stroke:#bbb;stroke-dasharray:3 3}.era-line{stroke:#666;stroke-width:1.2;stroke-dasharray:5 3}.era{font-size:10px;fill:#333;font-style:italic}\n"
 	"@media print{body{margin:0;max-width:none}h2{break-after:avoid}}\n"
 	"</style>\n";
@@ -1677,7 +2187,11 @@ int iapt_report_write(const char *dir)
 	if ((rc = table_load(dir, "summary.csv", &c.summary)) < 0 || (rc = table_load(dir, "economics.csv", &c.economics)) < 0 ||
 	    (rc = table_load(dir, "ceac.csv", &c.ceac)) < 0 || (rc = table_load(dir, "tornado.csv", &c.tornado)) < 0 ||
 	    (rc = table_load(dir, "comparison.csv", &c.comparison)) < 0 || (rc = table_load(dir, "frontier.csv", &c.frontier)) < 0 ||
-	    (rc = table_load(dir, "budget_impact.csv", &c.budget)) < 0)
+	    (rc = table_load(dir, "budget_impact.csv", &c.budget)) < 0 || (rc = table_load(dir, "services.csv", &c.services)) < 0)
+		goto done;
+	if (c.services.nrows &&
+	    ((rc = table_embedded(iapt__services_published_stats, iapt__services_published_stats_len, "data/services_published_stats.csv", &c.services_pub)) < 0 ||
+	     (rc = table_embedded(iapt__services_orgs_published, iapt__services_orgs_published_len, "data/services_orgs_published.csv", &c.regions_pub)) < 0))
 		goto done;
 	rc = IAPT_OK;
 	/* the years of the run, from summary.csv */
@@ -1756,6 +2270,7 @@ int iapt_report_write(const char *dir)
 	}
 	pathway_charts(&c);
 	who_recovers(&c);
+	services_section(&c);
 	workforce_section(&c);
 	money_chart(&c);
 	budget_chart(&c);
@@ -1809,6 +2324,9 @@ done:
 	table_free(&c.comparison);
 	table_free(&c.frontier);
 	table_free(&c.budget);
+	table_free(&c.services);
+	table_free(&c.services_pub);
+	table_free(&c.regions_pub);
 	free(c.pub);
 	free(c.gpub);
 	json_decref(c.run);
