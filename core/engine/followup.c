@@ -139,6 +139,8 @@ static void fu_flows(const sim *s, const person *p, const fu_path *q, double sig
 		     double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
 	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util / 12.0;
+	/* WELLBYs: a month of life satisfaction (0-10) by health state (docs/economics.md, "Wellbeing") */
+	acc[IAPT_CAT_WELLBYS][IAPT_PERSP_NHS] += sign * (q->well ? P(s, WB_LS_WELL) : P(s, WB_LS_ILL)) / 12.0;
 	/* sick pay is paid by the employer (no state refund since April 2014): a sick-pay month
 	 * counts as one in work; benefits go to the unemployed and the long-term sick or
 	 * disabled, none to those not seeking work (docs/economics.md) */
@@ -188,13 +190,13 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 	q->emp = emp_step(s, q->emp, q->well, u_e);
 }
 
-static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
 	int c, t;
 	for (c = 0; c < IAPT_CAT__COUNT; c++)
 		for (t = 0; t < IAPT_PERSP__COUNT; t++)
 			if (acc[c][t] != 0) {
-				ledger_add(s, ly, cohort, c, t, acc[c][t]);
+				ledger_add_person(s, ly, cohort, p, c, t, acc[c][t]);
 				acc[c][t] = 0;
 			}
 }
@@ -247,7 +249,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 			break;
 		if (y != ly) {
 			if (ly >= 0)
-				flush(s, ly, cohort, acc);
+				flush(s, ly, cohort, p, acc);
 			ly = y;
 		}
 		/* the month's flows in the state at its start and at its end, weighted by the
@@ -268,7 +270,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		}
 	}
 	if (ly >= 0)
-		flush(s, ly, cohort, acc);
+		flush(s, ly, cohort, p, acc);
 }
 
 /* ---- follow-up on a hand-made cohort, for tests ---- */
@@ -277,6 +279,7 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 {
 	sim s;
 	person p;
+	person_ext x;
 	int rc, k;
 	iapt_run_stats st;
 	memset(&s, 0, sizeof s);
@@ -287,6 +290,11 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 	s.stats = &st;
 	s.n_years = ct->n_years;
 	s.n_services = 1;
+	s.people = &p; /* the one person, so a flow finds their IMD quintile */
+	s.ext = &x;
+	s.n_people = 1;
+	memset(&x, 0, sizeof x);
+	x.imd = (uint8_t)(c->imd > 0 ? c->imd : 1);
 	if ((rc = iapt_engine__money_factors(sc, s.money)))
 		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))

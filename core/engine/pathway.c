@@ -306,14 +306,14 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	else
 		p->s_hi++;
 	count_all(s, week, IAPT_C_ATTENDED, 1);
-	ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+	ledger_add_person(s, year_index(s, week), year_index(s, p->arrival), p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
 		const person_ext *x = &s->ext[p - s->people];
 		p->first_week = (int16_t)week;
 		count(s, week, p, x, -1, IAPT_C_ENTERED, 1);
 		count(s, week, p, x, -1, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
-		ledger_add(s, year_index(s, week), year_index(s, p->arrival), IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+		ledger_add_person(s, year_index(s, week), year_index(s, p->arrival), p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 			   -P(s, COST_PER_COURSE));
 	}
 	/* scores at the start of the session, before its effect; the same measurement noise
@@ -634,7 +634,7 @@ static int arrive(sim *s, int week)
 		p->sick_start = 0; /* sick pay is a state of the employed (a hook may have set it) */
 	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
 	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
-	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
+	ledger_add_person(s, year_index(s, week), year_index(s, week), p, IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, x, MECH_LEAVE), u_leave);

@@ -257,7 +257,7 @@ static int write_ledger(const out_ctx *c, iapt_buf *b)
 						continue; /* no flow of this kind in any replicate */
 					iapt_buf__printf(b, "%s,%s,%s,%s,%s,", iapt_year_label(first + ly, a), iapt_year_label(co, d),
 							 iapt_category_name(cat), iapt_perspective_name(tag),
-							 cat == IAPT_CAT_QALYS ? "QALY" : "GBP");
+							 cat == IAPT_CAT_QALYS ? "QALY" : cat == IAPT_CAT_WELLBYS ? "WELLBY" : "GBP");
 					summary_cells(b, c, (size_t)n);
 				}
 	return IAPT_OK;
@@ -431,6 +431,16 @@ static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
 	iapt_buf__printf(b, "],\n    \"qaly_value\": ");
 	iapt_buf__number(b, e->qaly_value, "null");
 	iapt_buf__printf(b, ",\n    \"qaly_value_price_year\": \"%s\",\n", iapt_year_label(e->qaly_value_year, lab));
+	iapt_buf__printf(b, "    \"health_value\": \"%s\",\n    \"health_value_note\": \"society's NPV counts %s, never both\",\n    \"wellby_value\": ",
+			 iapt_health_value_name(e->health_value),
+			 e->health_value == IAPT_HEALTH_WELLBY ? "WELLBYs valued at wellby_value, not QALYs" : "QALYs valued at qaly_value, not WELLBYs");
+	iapt_buf__number(b, e->wellby_value, "null");
+	iapt_buf__printf(b, ",\n    \"wellby_value_price_year\": \"%s\",\n    \"distributional_weights\": {", iapt_year_label(e->wellby_value_year, lab));
+	for (k = 0; k < IAPT_IMD_QUINTILES; k++) {
+		iapt_buf__printf(b, "%s\"imd_%d_%d\": ", k ? ", " : "", 2 * k + 1, 2 * k + 2);
+		iapt_buf__number(b, e->dist_weight[k], "null");
+	}
+	iapt_buf__printf(b, "},\n    \"distributional_weights_source\": \"HM Treasury Green Book (2022) Annex A3: (middle income quintile / quintile income)^1.3 from mean equivalised household disposable income by income quintile, applied to IMD quintiles as a proxy (deciles 9-10 take the lowest income quintile's weight); docs/economics.md\",\n");
 	iapt_buf__printf(b, "    \"optimism_bias\": ");
 	iapt_buf__number(b, e->optimism_bias, "null");
 	iapt_buf__printf(b, ",\n    \"accrual\": \"%s\",\n    \"accrual_note\": \"follow-up flows and QALYs of each month accrue in the state at its %s\",",
@@ -890,7 +900,8 @@ int iapt_compare_check(const iapt_scenario *const *sc, size_t n)
 		    memcmp(&e->health, &e0->health, sizeof e->health) || e->perspectives != e0->perspectives ||
 		    e->n_thresholds != e0->n_thresholds ||
 		    memcmp(e->thresholds, e0->thresholds, (size_t)e->n_thresholds * sizeof(double)) || e->qaly_value != e0->qaly_value ||
-		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias || e->accrual != e0->accrual)
+		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias || e->accrual != e0->accrual ||
+		    e->health_value != e0->health_value || e->wellby_value != e0->wellby_value || e->wellby_value_year != e0->wellby_value_year)
 			return iapt_error__set(IAPT_EINVAL, "%s has another economics block than %s: a comparison needs the same prices, discounting, perspectives and thresholds",
 					       sc[s]->path, sc[0]->path);
 	}

@@ -504,3 +504,31 @@ X(UTIL_GAD_10, "utility.gad7_10_14", 0.60, -0.6, 1, "EQ-5D", 0, 1,
   "Utility at GAD-7 10-14", "Jankovic et al. 2021, citing Revicki")
 X(UTIL_GAD_15, "utility.gad7_15_21", 0.53, -0.6, 1, "EQ-5D", 0, 1,
   "Utility at GAD-7 15-21", "Jankovic et al. 2021, citing Revicki")
+
+/* Wellbeing (docs/economics.md, "Wellbeing"): life satisfaction by health state for WELLBYs */
+X(WB_LS_WELL, "wellbeing.life_satisfaction_well", 7.7, 0, 10, "life satisfaction (0-10)", 0, 0,
+  "Life satisfaction of a person not at caseness (the 0-10 ONS question)",
+  "(to source: verify) ONS Annual Population Survey personal well-being, UK mean life satisfaction about 7.7 in 2018-19; range 7.4-8.0")
+X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 7.0, 0, 10, "life satisfaction (0-10)", 0, 0,
+  "Life satisfaction of a person at caseness (depression or an anxiety disorder)",
+  "(to source: verify) the well figure less about 0.7 of a point, the effect of diagnosed depression or anxiety in UK panel data (Clark, Fleche, Layard, Powdthavee and Ward 2018, The Origins of Happiness, ch. 6; Frijters, Clark, Krekel and Layard 2020, Behav Public Policy 4:126-165), not checked against the texts; range 5.0-7.4")
+
+/* Distributional weights (docs/economics.md, "Distributional appraisal") */
+X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
+  "Elasticity of the marginal utility of income in the distributional weights",
+  "HM Treasury Green Book (2022) Annex A3, para A3.14: 1.3 (Layard, Mayraz and Nickell 2008)")
+X(DIST_INCOME_Q1, "distribution.income_quintile_1", 13000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, lowest income quintile (stands for IMD deciles 9-10)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate, not checked against the release")
+X(DIST_INCOME_Q2, "distribution.income_quintile_2", 21000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, second income quintile (stands for IMD deciles 7-8)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q3, "distribution.income_quintile_3", 28000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, middle income quintile (the reference; stands for IMD deciles 5-6)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q4, "distribution.income_quintile_4", 37000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, fourth income quintile (stands for IMD deciles 3-4)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q5, "distribution.income_quintile_5", 66000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, top income quintile (stands for IMD deciles 1-2)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")

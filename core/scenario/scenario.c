@@ -606,6 +606,24 @@ static int e_qaly_year(ctx *c, yaml_node_t *n)
 	return get_price_year(c, n, "economics.qaly_value_price_year", &c->sc->econ.qaly_value_year);
 }
 
+static int e_wellby_value(ctx *c, yaml_node_t *n)
+{
+	return e_bounded(c, n, "economics.wellby_value", 0, 1e7, &c->sc->econ.wellby_value);
+}
+
+static int e_wellby_year(ctx *c, yaml_node_t *n)
+{
+	return get_price_year(c, n, "economics.wellby_value_price_year", &c->sc->econ.wellby_value_year);
+}
+
+static int e_health_value(ctx *c, yaml_node_t *n)
+{
+	if (n->type != YAML_SCALAR_NODE || iapt_health_value_parse(scalar(n), &c->sc->econ.health_value))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.health_value: '%s' is not one of qaly, wellby (which health measure enters the NPV)",
+			       n->type == YAML_SCALAR_NODE ? scalar(n) : "(not a word)");
+	return IAPT_OK;
+}
+
 static int e_optimism(ctx *c, yaml_node_t *n)
 {
 	return e_bounded(c, n, "economics.optimism_bias", 0, 10, &c->sc->econ.optimism_bias);
@@ -631,6 +649,9 @@ static const struct {
 	{"qaly_value_price_year", e_qaly_year},
 	{"optimism_bias", e_optimism},
 	{"accrual", e_accrual},
+	{"health_value", e_health_value},
+	{"wellby_value", e_wellby_value},
+	{"wellby_value_price_year", e_wellby_year},
 };
 #define N_ECON (sizeof econ_keys / sizeof econ_keys[0])
 
@@ -655,7 +676,7 @@ static int h_economics(ctx *c, yaml_node_t *n)
 			const char *near = iapt_str__suggest(scalar(k), names, N_ECON);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (did you mean '%s'?)", scalar(k), near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias, accrual)", scalar(k));
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias, accrual, health_value, wellby_value, wellby_value_price_year)", scalar(k));
 		}
 		if ((rc = econ_keys[i].handler(c, v)))
 			return rc;
