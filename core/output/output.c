@@ -714,7 +714,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
 			 st->referrals, st->sessions);
 	json_warnings(b, &c->res, NULL, 1);
-	json_economics(b, &sc->econ);
+	json_economics(b, iapt_results_econ_settings(c->res));
 	iapt_buf__printf(b, "  \"parameters\": [\n");
 	for (i = 0; i < np; i++) {
 		iapt_param_info in;
@@ -1348,7 +1348,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__printf(b, ", \"step\": ");
 	iapt_buf__number(b, c->opt->lambda_step, "null");
 	iapt_buf__printf(b, "},\n");
-	json_economics(b, &c->sc[0]->econ);
+	json_economics(b, iapt_results_econ_settings(c->res[0]));
 	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"]\n}\n",
 			 c->uncertain ? "\"ceac.csv\", \"evpi.csv\", " : "");
 }
