@@ -272,6 +272,24 @@ void iapt_econ_defaults(iapt_econ_settings *s)
 		s->dist_weight[k] = 1;
 }
 
+static const char *const mechanism_names[IAPT_EMPMECH__COUNT] = {"flows", "prevalence", "flows_with_scarring"};
+
+const char *iapt_employment_mechanism_name(int m)
+{
+	return m >= 0 && m < IAPT_EMPMECH__COUNT ? mechanism_names[m] : "?";
+}
+
+int iapt_employment_mechanism_parse(const char *name, int *m)
+{
+	int k;
+	for (k = 0; k < IAPT_EMPMECH__COUNT; k++)
+		if (!strcmp(name, mechanism_names[k])) {
+			*m = k;
+			return IAPT_OK;
+		}
+	return iapt_error__set(IAPT_EINVAL, "employment mechanism '%s' is not one of flows, prevalence, flows_with_scarring", name);
+}
+
 static const char *const health_value_names[] = {"qaly", "wellby"};
 
 const char *iapt_health_value_name(int h)

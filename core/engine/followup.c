@@ -104,13 +104,62 @@ typedef struct fu_path {
 	int hi;     /* relapse profile: after high-intensity treatment */
 	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
 	int months; /* months into the well spell, or of the episode when not well (capped) */
+	int out;    /* months out of work (capped): job finding falls with it under flows_with_scarring */
 	double util;
 } fu_path;
 
-static int same_path(const fu_path *a, const fu_path *b)
+static int same_path(const sim *s, const fu_path *a, const fu_path *b)
 {
 	return a->well == b->well && a->emp == b->emp && a->hi == b->hi && a->resid == b->resid &&
-	       a->months == b->months && a->util == b->util;
+	       a->months == b->months && a->util == b->util &&
+	       (a->out == b->out || (int)P(s, EMP_MECHANISM) != IAPT_EMPMECH_SCARRING);
+}
+
+/* ---- how recovery turns into work (employment.mechanism; docs/economics.md) ---- */
+
+/* prevalence: with chance `speed` a month the person's status is drawn afresh from their
+ * health state's employment rate e (in work if u < speed x e); otherwise it stays. So the
+ * chance of finding work is speed x e, of losing it speed x (1 - e), and a path's expected
+ * employment closes the share `speed` of its gap to e each month; at speed 1 it is e at
+ * once, Layard et al.'s (2007) assumption (74% well, 51% ill, Psychiatric Morbidity
+ * Survey). Work lost goes to unemployment when well, long-term sickness when ill. */
+static int emp_step_prevalence(const sim *s, int code, int well, double u)
+{
+	double k = P(s, EMP_PREV_SPEED), e = well ? P(s, EMP_PREV_WELL) : P(s, EMP_PREV_ILL);
+	int employed = emp_status(code) == EMP_EMPLOYED;
+	if (u >= k)
+		return code;
+	if (u < k * e)
+		return employed ? code : EMP_EMPLOYED;
+	return employed ? (well ? EMP_UNEMPLOYED : EMP_SICK) : code;
+}
+
+/* flows_with_scarring: the table's flows, with the chance of finding work (the first move
+ * out of every status out of work) halving every employment.scarring_halving_months
+ * months out of work; the other moves keep their chances. */
+static int emp_step_scarring(const sim *s, int code, int well, int out, double u)
+{
+	double c0;
+	if (emp_status(code) == EMP_EMPLOYED || !s->emp_n[code] || s->emp_to[code][0] != EMP_EMPLOYED)
+		return emp_step(s, code, well, u);
+	c0 = s->emp_cum[well][code][0];
+	if (u < c0 * pow(0.5, out / P(s, EMP_SCAR_HALF)))
+		return EMP_EMPLOYED;
+	if (u < c0)
+		return code; /* the part of the finding chance lost to time out of work */
+	return emp_step(s, code, well, u);
+}
+
+static int emp_move(const sim *s, const fu_path *q, double u)
+{
+	switch ((int)P(s, EMP_MECHANISM)) {
+	case IAPT_EMPMECH_PREVALENCE:
+		return emp_step_prevalence(s, q->emp, q->well, u);
+	case IAPT_EMPMECH_SCARRING:
+		return emp_step_scarring(s, q->emp, q->well, q->out, u);
+	default:
+		return emp_step(s, q->emp, q->well, u);
+	}
 }
 
 /* EQ-5D by PHQ-9 band for depression, mixed and other problems (Kolovos et al. 2017, our
@@ -130,6 +179,8 @@ static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad
 	q->hi = q->well ? hi : 0;
 	q->resid = q->well && phq >= 5;
 	q->months = q->well ? 0 : (ill_months < 36 ? ill_months : 36);
+	/* out of work at discharge: for as long as the episode has lasted (assumed) */
+	q->out = emp_status(emp) == EMP_EMPLOYED ? 0 : (ill_months < 600 ? ill_months : 600);
 	q->util = utility(s, p->problem, phq, gad);
 }
 
@@ -187,7 +238,8 @@ static void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double uti
 	} else if (q->months < 36) {
 		q->months++;
 	}
-	q->emp = emp_step(s, q->emp, q->well, u_e);
+	q->emp = emp_move(s, q, u_e);
+	q->out = emp_status(q->emp) == EMP_EMPLOYED ? 0 : q->out < 600 ? q->out + 1 : q->out;
 }
 
 static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
@@ -221,7 +273,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	 * changed the treated one at discharge: employment support) */
 	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill, p->emp_tx);
 	fu_start(s, p, &n, phq_n, gad_n, 0, ill, p->emp_nat); /* an untreated spell relapses like one after LI (assumed) */
-	if (!need_int && same_path(&t, &n))
+	if (!need_int && same_path(s, &t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
 	if (need_int) {
 		/* integrated care for a long-term condition (Toffolutti et al., S36); its draw has
@@ -245,7 +297,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	for (m = 0; m < months; m++) {
 		int week = end_week + m * IAPT_WEEKS_PER_YEAR / 12, y = year_index(s, week);
 		double u_h, u_e;
-		if (m >= sav_months && same_path(&t, &n))
+		if (m >= sav_months && same_path(s, &t, &n))
 			break;
 		if (y != ly) {
 			if (ly >= 0)

@@ -431,6 +431,23 @@ X(EMP_INACTIVE_TO_U, "employment.not_seeking_to_unemployed_monthly", 0.005, 0, 1
   "Monthly chance that someone not seeking work starts seeking it, ill or well",
   "(to source) assumed, range 0.002-0.02")
 
+/* How recovery turns into work after discharge (docs/economics.md, "How recovery turns into work") */
+X(EMP_MECHANISM, "employment.mechanism", 0, 0, 2, "0 flows, 1 prevalence, 2 flows_with_scarring", 1, 0,
+  "The employment mechanism after discharge: the monthly flows of the table (flows), movement towards each health state's employment rate (prevalence), or the flows with job finding falling with months out of work (flows_with_scarring); a scenario may write the name",
+  "Modelling choice (structural uncertainty: the uncertainty block can draw it, dist: discrete)")
+X(EMP_PREV_WELL, "employment.prevalence_rate_well", 0.74, 0, 1, "proportion", 0, 1,
+  "Employment rate of people of working age without a common mental disorder (prevalence mechanism)",
+  "Layard, Clark, Knapp and Mayraz 2007 (CEP Discussion Paper 829), citing the Psychiatric Morbidity Survey 2000: about 74% in work")
+X(EMP_PREV_ILL, "employment.prevalence_rate_ill", 0.51, 0, 1, "proportion", 0, 1,
+  "Employment rate of people with depression or an anxiety disorder (prevalence mechanism)",
+  "Layard, Clark, Knapp and Mayraz 2007 (CEP Discussion Paper 829), citing the Psychiatric Morbidity Survey 2000: about 51% in work")
+X(EMP_PREV_SPEED, "employment.prevalence_speed_monthly", 1, 0, 1, "share of the gap/month", 0, 0,
+  "Share of the gap between a person's employment chance and their health state's rate closed each month (prevalence mechanism); 1 is Layard et al.'s assumption that the rate applies at once",
+  "Modelling choice: 1 reproduces Layard et al. 2007; no published speed (test 0.05-1)")
+X(EMP_SCAR_HALF, "employment.scarring_halving_months", 12, 1, 600, "months", 0, 0,
+  "Months out of work over which the chance of finding work halves (flows_with_scarring)",
+  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; range 6-36")
+
 /* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
   "Cost of an attended low-intensity treatment session",

@@ -366,9 +366,12 @@ static int set_param(ctx *c, size_t idx, int year, yaml_node_t *vnode, const cha
 {
 	double v;
 	char origin[512], what[256];
-	int rc;
+	int rc, k;
 	snprintf(what, sizeof what, year ? "parameters.%s[%d]" : "parameters.%s", pname, year);
-	if ((rc = get_number(c, vnode, what, &v)))
+	if (!strcmp(pname, "employment.mechanism") && vnode->type == YAML_SCALAR_NODE &&
+	    iapt_employment_mechanism_parse(scalar(vnode), &k) == IAPT_OK)
+		v = k; /* the mechanism by name */
+	else if ((rc = get_number(c, vnode, what, &v)))
 		return rc;
 	snprintf(origin, sizeof origin, "%s:%zu", c->path, vnode->start_mark.line + 1);
 	if ((rc = iapt_params_set(c->sc->params, idx, year, v, origin))) {

@@ -166,6 +166,20 @@ typedef enum iapt_health_value {
 	IAPT_HEALTH_WELLBY
 } iapt_health_value;
 
+/* How recovery turns into work after discharge, the values of the parameter
+ * employment.mechanism (docs/economics.md, "How recovery turns into work"). */
+typedef enum iapt_employment_mechanism {
+	IAPT_EMPMECH_FLOWS,       /* monthly job finding and loss by health state */
+	IAPT_EMPMECH_PREVALENCE,  /* towards the employment rate of the health state */
+	IAPT_EMPMECH_SCARRING,    /* flows, job finding falling with months out of work */
+	IAPT_EMPMECH__COUNT
+} iapt_employment_mechanism;
+
+/* "flows", "prevalence", "flows_with_scarring" (static strings); the parse returns
+ * IAPT_EINVAL for another name. */
+const char *iapt_employment_mechanism_name(int m);
+int iapt_employment_mechanism_parse(const char *name, int *m);
+
 /* "qaly", "wellby" (static strings); the parse returns IAPT_EINVAL for another name. */
 const char *iapt_health_value_name(int h);
 int iapt_health_value_parse(const char *name, int *h);
