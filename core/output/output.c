@@ -208,6 +208,15 @@ static int write_economics(const out_ctx *c, iapt_buf *b)
 		iapt_buf__printf(b, ",NA,NA,%zu,NA\n%s,payback_share,", pb.n_paying, iapt_perspective_name(p));
 		iapt_buf__number(b, pb.share, "NA");
 		iapt_buf__printf(b, ",NA,NA,%zu,NA\n", pb.n);
+		{
+			/* the share paying back within 5 years: Layard et al.'s "certainly within five" */
+			size_t within = 0;
+			for (r = 0; r < n; r++)
+				within += isfinite(c->vals[r]) && c->vals[r] <= 5;
+			iapt_buf__printf(b, "%s,payback_share_5y,", iapt_perspective_name(p));
+			iapt_buf__number(b, pb.n ? (double)within / (double)pb.n : NAN, "NA");
+			iapt_buf__printf(b, ",NA,NA,%zu,NA\n", pb.n);
+		}
 	}
 	return IAPT_OK;
 }
@@ -507,7 +516,7 @@ static void json_meta(iapt_buf *b, const iapt_output_meta *meta)
 
 /* ---- probabilistic sensitivity analysis: psa.csv ---- */
 
-static const char *const dist_names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform"};
+static const char *const dist_names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform", "discrete"};
 
 /* The uncertain parameters of all strategies, by name, in order of first appearance. */
 static size_t psa_params(const iapt_scenario *const *sc, size_t n, const char **names, size_t cap)
@@ -610,6 +619,15 @@ static void json_uncertainty(iapt_buf *b, const iapt_scenario *sc)
 		iapt_buf__number(b, u->a, "null");
 		iapt_buf__printf(b, ", \"b\": ");
 		iapt_buf__number(b, u->b, "null");
+		if (u->dist == IAPT_DIST_DISCRETE) {
+			int w;
+			iapt_buf__printf(b, ", \"weights\": [");
+			for (w = 0; w < u->n_levels; w++) {
+				iapt_buf__printf(b, "%s", w ? ", " : "");
+				iapt_buf__number(b, u->w[w], "null");
+			}
+			iapt_buf__printf(b, "]");
+		}
 		iapt_buf__printf(b, ", \"origin\": ");
 		iapt_buf__json_string(b, u->origin);
 		iapt_buf__printf(b, "}");

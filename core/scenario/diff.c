@@ -156,9 +156,17 @@ static const iapt_uncertain *uncertain_of(const iapt_scenario *sc, size_t param,
 
 static void dist_text(const iapt_uncertain *u, char *buf, size_t n)
 {
-	static const char *const names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform"};
+	static const char *const names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform", "discrete"};
 	if (!u)
 		snprintf(buf, n, "(none)");
+	else if (u->dist == IAPT_DIST_DISCRETE) {
+		size_t used = (size_t)snprintf(buf, n, "discrete(");
+		int k;
+		for (k = 0; k < u->n_levels && used < n; k++)
+			used += (size_t)snprintf(buf + used, n - used, "%s%.6g", k ? ", " : "", u->w[k]);
+		if (used < n)
+			snprintf(buf + used, n - used, ")");
+	}
 	else if (u->dist == IAPT_DIST_FIXED)
 		snprintf(buf, n, "fixed(%.10g)", u->a);
 	else
