@@ -184,6 +184,30 @@ static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad
 	q->util = utility(s, p->problem, phq, gad);
 }
 
+/* The paper's counterfactual (followup.recovery_share_assumed, followup.natural_course_at_caseness;
+ * the bridge in docs/economics.md): a share of the people treated well at discharge, on
+ * the second number of the integration stream (so the follow-up's own numbers are those of
+ * every other run), and the natural course at caseness. */
+static void assumed_counterfactual(sim *s, const person *p, fu_path *t, fu_path *n, int ill)
+{
+	int phq = p->phq_first != NO_SCORE ? p->phq_first : 15, gad = p->phq_first != NO_SCORE ? p->gad_first : 12;
+	double util_ill = utility(s, p->problem, phq, gad), util_well = utility(s, p->problem, 0, 0);
+	int months = ill < 36 ? ill : 36;
+	if (P(s, FU_RECOVERY_ASSUMED) >= 0) {
+		iapt_rng_rekey(s->r, iapt_rng_key(s->sc->seed, (uint64_t)s->rep, p->id, IAPT_RNG_INTEGRATED));
+		(void)iapt_rng_uniform(s->r); /* the first is the integration draw's */
+		t->well = iapt_rng_uniform(s->r) < P(s, FU_RECOVERY_ASSUMED);
+		t->hi = t->resid = 0;
+		t->months = t->well ? 0 : months;
+		t->util = t->well ? util_well : util_ill;
+	}
+	if (P(s, FU_NATURAL_ILL) > 0) {
+		n->well = n->hi = n->resid = 0;
+		n->months = months;
+		n->util = util_ill;
+	}
+}
+
 /* A month's flows on one path, weighted: + for treated, - for the natural course (a share
  * of the month under half-cycle accrual). */
 static void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
@@ -273,6 +297,8 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	 * changed the treated one at discharge: employment support) */
 	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill, p->emp_tx);
 	fu_start(s, p, &n, phq_n, gad_n, 0, ill, p->emp_nat); /* an untreated spell relapses like one after LI (assumed) */
+	if (P(s, FU_RECOVERY_ASSUMED) >= 0 || P(s, FU_NATURAL_ILL) > 0)
+		assumed_counterfactual(s, p, &t, &n, ill);
 	if (!need_int && same_path(s, &t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
 	if (need_int) {

@@ -356,6 +356,13 @@ X(FU_REMIT_LATE, "followup.remission_monthly_after_3y", 0.015, 0, 1, "probabilit
 X(FU_ILL_BEFORE, "followup.episode_months_at_referral", 6, 0, 240, "months", 0, 0,
   "How long the episode has lasted when a person is referred (sets the remission rate on the natural course)",
   "(to source) assumed; Whiteford et al. 2013 (53% remit within 12 months untreated) is matched at about 0 months")
+/* The paper's counterfactual, for the bridge from Layard et al. 2007 (docs/economics.md) */
+X(FU_RECOVERY_ASSUMED, "followup.recovery_share_assumed", -1, -1, 1, "proportion (-1: the model's)", 0, 0,
+  "-1: each treated person leaves treatment in the state their course gave; 0-1: this share of the people treated is well at discharge and the rest at caseness, whatever their course (Layard et al. 2007 assume 50%)",
+  "Modelling choice: -1 by default; scenarios/layard_2007_as_published.yaml sets 0.5 (Layard, Clark, Knapp and Mayraz 2007, CEP Discussion Paper 829: recovery rates of 50%)")
+X(FU_NATURAL_ILL, "followup.natural_course_at_caseness", 0, 0, 1, "0 or 1", 1, 0,
+  "1: the natural course is at caseness at discharge, whatever the untreated scores (the counterfactual of a payback computed from the recovery rate alone); 0: the untreated course's own scores",
+  "Modelling choice: 0 by default; 1 in scenarios/layard_2007_as_published.yaml")
 
 /* Employment after discharge (docs/economics.md; its sources under Sources for the employment figures) */
 X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 1,
