@@ -658,6 +658,52 @@ START_TEST(employment_while_well)
 }
 END_TEST
 
+/* The prevalence mechanism by hand: unemployed on both paths, well on treatment (employment
+ * rate 0.74) and ill naturally (0.51), speed 0.3: expected employment in month m (flows at
+ * its start) is e (1 - 0.7^m) on each path, so the benefits saved are
+ * sum over m of (0.74 - 0.51) (1 - 0.7^m) months of benefit. */
+START_TEST(prevalence_mechanism_by_hand)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0, 1};
+	cohort h;
+	double months = 0, got, f;
+	int m;
+	run_cohort(&h, "employment.mechanism=1\nemployment.prevalence_speed_monthly=0.3\nmoney.benefits_annual=1200\n"
+		       "money.income_tax_annual=0\nmoney.employee_ni_annual=0\nmoney.employer_ni_annual=0\n",
+		   &c, 20000);
+	for (m = 0; m < 24; m++)
+		months += (0.74 - 0.51) * (1 - pow(0.7, m));
+	iapt_price_convert(1, 2019, 2013, &f);
+	got = total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) / (1200 * f / 12) / 20000;
+	ck_assert_msg(fabs(got - months) < 0.03 * months, "months off benefit %g, expected %g", got, months);
+	free_cohort(&h);
+}
+END_TEST
+
+/* flows_with_scarring by hand: as employment_while_well, but the 5% monthly chance of work
+ * halves every 12 months out of work, counted from the 6 months the episode had lasted at
+ * discharge: in month j the chance is 0.05 x 0.5^((6 + j) / 12). */
+START_TEST(scarring_mechanism_by_hand)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0, 1};
+	cohort h;
+	double months = 0, out = 1, got, f;
+	int m;
+	run_cohort(&h, "employment.mechanism=2\nemployment.scarring_halving_months=12\nfollowup.episode_months_at_referral=6\n"
+		       "employment.find_work_monthly_well=0.05\nmoney.benefits_annual=1200\nmoney.income_tax_annual=0\n"
+		       "money.employee_ni_annual=0\nmoney.employer_ni_annual=0\n",
+		   &c, 20000);
+	for (m = 0; m < 24; m++) {
+		months += 1 - out; /* in work at the start of month m */
+		out *= 1 - 0.05 * pow(0.5, (6 + m) / 12.0);
+	}
+	iapt_price_convert(1, 2019, 2013, &f);
+	got = total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) / (1200 * f / 12) / 20000;
+	ck_assert_msg(fabs(got - months) < 0.03 * months, "months in work %g, expected %g", got, months);
+	free_cohort(&h);
+}
+END_TEST
+
 /* Same state on both paths: nothing to attribute, nothing in the ledger. */
 /* Accrual: a month's flows in the state at its start, at its end, or half each. The paths
  * take the same transitions whatever the convention, so the middle is exactly the mean of
@@ -745,6 +791,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, integration_keeps_other_draws);
 	tcase_add_test(tc, relapse_matches_ali_2017);
 	tcase_add_test(tc, employment_while_well);
+	tcase_add_test(tc, prevalence_mechanism_by_hand);
+	tcase_add_test(tc, scarring_mechanism_by_hand);
 	tcase_add_test(tc, no_difference_no_flows);
 	tcase_add_test(tc, accrual_half_cycle);
 	suite_add_tcase(s, tc);
