@@ -54,4 +54,8 @@ PY
 rc=$?
 cat "$tmp/py"
 [ $rc -eq 0 ] && ok || bad "bridge arithmetic"
+# the report shows WELLBYs, the NPV by IMD quintile, weighted and unweighted, with the weights' source
+grep -q '<h2>Wellbeing and who gains</h2>' "$tmp/ap/report.html" && ok || bad "report lacks 'Wellbeing and who gains'"
+grep -q 'Green Book (2022) Annex A3' "$tmp/ap/report.html" && ok || bad "report lacks the weights' source"
+grep -q '"distributional_weights": {"imd_1_2": 0.328' "$tmp/ap/run.json" && ok || bad "run.json lacks the distributional weights"
 finish bridge
