@@ -257,6 +257,63 @@ START_TEST(appraisal_by_hand)
 }
 END_TEST
 
+/* Distributional weights (Green Book Annex A3): (middle quintile's income / quintile's)^1.3,
+ * the most deprived IMD quintile taking the lowest income quintile's; and a weighted NPV
+ * that scales households' flows and health of each quintile by its weight, not the
+ * Exchequer's. */
+START_TEST(distributional_weights_by_hand)
+{
+	const double inc[5] = {13000, 21000, 28000, 37000, 66000}, bad[5] = {13000, 0, 28000, 37000, 66000};
+	double w[5], f[3 * IAPT_CAT__COUNT * IAPT_PERSP__COUNT], q[3 * IAPT_IMD_QUINTILES * IAPT_CAT__COUNT * IAPT_PERSP__COUNT];
+	double o[64 * IAPT_PERSP__COUNT], *soc, *ex;
+	iapt_econ_settings e;
+	int n, k;
+	ck_assert_int_eq(iapt_econ_distribution_weights(inc, 1.3, w), 0);
+	ck_rel(w[4], pow(28000.0 / 13000, 1.3)); /* IMD deciles 9-10: 2.7116 */
+	ck_rel(w[3], pow(28000.0 / 21000, 1.3));
+	ck_rel(w[2], 1);
+	ck_rel(w[1], pow(28000.0 / 37000, 1.3));
+	ck_rel(w[0], pow(28000.0 / 66000, 1.3)); /* IMD deciles 1-2: 0.3283 */
+	ck_assert_int_eq(iapt_econ_distribution_weights(bad, 1.3, w), IAPT_ERANGE);
+	ck_assert_str_eq(iapt_error_last()->message, "income of quintile 2 is 0: it must be positive");
+	/* one year, no discounting: quintile 9-10 gains earnings 800 (individuals), benefits 300
+	 * saved by the Exchequer and lost by its households, 0.1 QALYs; its sessions cost 1000 */
+	iapt_econ_defaults(&e);
+	iapt_econ_discount_preset(&e, "nice");
+	e.costs.rate[0] = e.health.rate[0] = 0;
+	e.qaly_value = 60000;
+	e.qaly_value_year = e.price_year;
+	for (k = 0; k < 5; k++)
+		e.dist_weight[k] = k == 4 ? 2.5 : 1;
+	memset(f, 0, sizeof f);
+	memset(q, 0, sizeof q);
+	n = iapt_econ_measure_count(&e);
+#define Q(y, g, c, t) q[((((size_t)(y) * IAPT_IMD_QUINTILES + (size_t)(g)) * IAPT_CAT__COUNT + (size_t)(c)) * IAPT_PERSP__COUNT + (size_t)(t))]
+	F(f, 0, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS) = Q(0, 4, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS) = -1000;
+	F(f, 0, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL) = Q(0, 4, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL) = 800;
+	F(f, 0, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) = Q(0, 4, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) = 300;
+	F(f, 0, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL) = Q(0, 4, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL) = -300;
+	F(f, 0, IAPT_CAT_QALYS, IAPT_PERSP_NHS) = Q(0, 4, IAPT_CAT_QALYS, IAPT_PERSP_NHS) = 0.1;
+	/* a training cost no person bears */
+	F(f, 0, IAPT_CAT_TRAINING, IAPT_PERSP_NHS) = -500;
+	ck_assert_int_eq(iapt_econ_appraise_groups(&e, f, q, 1, o), 0);
+	soc = o + 2 * n;
+	ex = o + n;
+	/* society: -1500 + 800 + 6000 = 5300; the quintile's own: -1000 + 800 + 6000 = 5800 */
+	ck_rel(soc[IAPT_E_NPV], 5300);
+	ck_rel(soc[IAPT_E_NPV_IMD_9_10], 5800);
+	ck_assert(soc[IAPT_E_NPV_IMD_1_2] == 0);
+	/* weighted: households' 800 - 300 and the QALYs' 6000 count 2.5 times */
+	ck_rel(soc[IAPT_E_NPV_WEIGHTED], 5300 + 1.5 * (800 - 300 + 6000));
+	/* the Exchequer's flows are not households': no change */
+	ck_rel(ex[IAPT_E_NPV_WEIGHTED], ex[IAPT_E_NPV]);
+	/* without quintile flows the measures are undefined */
+	ck_assert_int_eq(iapt_econ_appraise(&e, f, 1, o), 0);
+	ck_assert(isnan(soc[IAPT_E_NPV_WEIGHTED]) && isnan(soc[IAPT_E_NPV_IMD_5_6]));
+#undef Q
+}
+END_TEST
+
 START_TEST(appraisal_crossing_year_30)
 {
 	iapt_econ_settings e;
@@ -307,6 +364,8 @@ START_TEST(ledger_conservation)
 							ck_assert(isfinite(v));
 							if (c == IAPT_CAT_QALYS)
 								qaly += v;
+							else if (c == IAPT_CAT_WELLBYS)
+								continue;
 							else if (iapt_category_is_programme_cost(c))
 								cost -= v;
 							else
@@ -394,6 +453,7 @@ static void run_cohort(cohort *h, const char *extra, const iapt_fu_case *c, int 
 {
 	char line[256];
 	const char *p = extra, *nl;
+	memset(&h->ct, 0, sizeof h->ct);
 	h->sc = scenario(fu_text ? fu_text : fu_base);
 	/* extra: "name=value" lines, applied like --set */
 	for (; *p; p = nl + 1) {
@@ -429,7 +489,7 @@ static void free_cohort(cohort *h)
  * months of GBP 2,000 / 12 of physical care for a person with an LTC. */
 START_TEST(savings_without_relapse)
 {
-	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, IAPT_EMP_NOT_SEEKING_WORK, 1, 0};
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, IAPT_EMP_NOT_SEEKING_WORK, 1, 0, 1};
 	cohort h;
 	run_cohort(&h, "", &c, 10);
 	ck_rel(total(&h, IAPT_CAT_QALYS, IAPT_PERSP_NHS), 10 * 24 * 0.18 / 12);
@@ -441,11 +501,63 @@ START_TEST(savings_without_relapse)
 }
 END_TEST
 
+/* WELLBYs by hand: 10 people with depression, well on treatment and at caseness on the
+ * natural course, no transitions, for 2 years (24 months in two financial years). Life
+ * satisfaction 7.7 well and 7.0 at caseness: each month adds (7.7 - 7.0) / 12 WELLBYs a
+ * person, 12 months a year, so 7 WELLBYs a year for the cohort, 14 in all. Appraised with
+ * 1.5% health discounting (Green Book): 7 + 7 / 1.015 = 13.896551724137931 WELLBYs, worth
+ * GBP 13,000 each at 2019-20 prices, converted to the cohort's price year (2013-14). */
+START_TEST(wellbys_by_hand)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, IAPT_EMP_NOT_SEEKING_WORK, 0, 0, 1};
+	cohort h;
+	iapt_econ_settings e;
+	double *f, *o, pv = 7 + 7 / 1.015, val;
+	int n, y, t, cat;
+	run_cohort(&h, "wellbeing.life_satisfaction_well=7.7\nwellbeing.life_satisfaction_ill=7.0\n", &c, 10);
+	ck_rel(total(&h, IAPT_CAT_WELLBYS, IAPT_PERSP_NHS), 14);
+	ck_rel(IAPT_LEDGER(&h.ct, 0, 0, IAPT_CAT_WELLBYS, IAPT_PERSP_NHS), 7);
+	ck_rel(IAPT_LEDGER(&h.ct, 1, 0, IAPT_CAT_WELLBYS, IAPT_PERSP_NHS), 7);
+	ck_assert_int_eq(iapt_econ_payer(IAPT_CAT_WELLBYS, IAPT_PERSP_NHS), -1);
+	/* appraisal: QALYs in the NPV by default, WELLBYs reported beside them */
+	e = h.sc->econ;
+	iapt_econ_discount_preset(&e, "green_book");
+	n = iapt_econ_measure_count(&e);
+	f = calloc((size_t)h.ct.n_ledger_years * IAPT_CAT__COUNT * IAPT_PERSP__COUNT, sizeof *f);
+	o = malloc((size_t)n * IAPT_PERSP__COUNT * sizeof *o);
+	for (y = 0; y < h.ct.n_ledger_years; y++)
+		for (cat = 0; cat < IAPT_CAT__COUNT; cat++)
+			for (t = 0; t < IAPT_PERSP__COUNT; t++)
+				F(f, y, cat, t) = IAPT_LEDGER(&h.ct, y, 0, cat, t);
+	ck_assert_int_eq(iapt_price_convert(13000, 2019, e.price_year, &val), 0);
+	ck_assert_int_eq(iapt_econ_appraise(&e, f, h.ct.n_ledger_years, o), 0);
+	for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+		ck_rel(o[t * n + IAPT_E_WELLBYS], pv);
+		ck_rel(o[t * n + IAPT_E_WELLBY_VALUE], pv * val);
+	}
+	{
+		double qv, npv_q = o[2 * n + IAPT_E_NPV];
+		ck_assert_int_eq(iapt_price_convert(70000, 2020, e.price_year, &qv), 0);
+		ck_rel(npv_q, o[2 * n + IAPT_E_QALYS] * qv); /* no money flows: the NPV is the QALYs' value */
+		/* WELLBYs instead: the NPV is their value, and QALYs leave it */
+		e.health_value = IAPT_HEALTH_WELLBY;
+		ck_assert_int_eq(iapt_econ_appraise(&e, f, h.ct.n_ledger_years, o), 0);
+		ck_rel(o[2 * n + IAPT_E_NPV], pv * val);
+		ck_rel(o[2 * n + IAPT_E_PV_BENEFITS], pv * val);
+		/* the NHS and the Exchequer count money only, whichever health measure */
+		ck_assert(o[IAPT_E_NPV] == 0 && o[n + IAPT_E_NPV] == 0);
+	}
+	free(f);
+	free(o);
+	free_cohort(&h);
+}
+END_TEST
+
 /* Integrated care: GBP 360 in the first 3 months (2019-20 prices, converted to 2013-14) and
  * an unemployed person in work at discharge when the employment gain is certain. */
 START_TEST(integrated_care)
 {
-	iapt_fu_case c = {18, 14, 15, 12, 15, 12, 0, 1, 1, 0}; /* ill on both paths, unemployed */
+	iapt_fu_case c = {18, 14, 15, 12, 15, 12, 0, 1, 1, 0, 1}; /* ill on both paths, unemployed */
 	cohort h;
 	double f;
 	run_cohort(&h, "ltc.integrated_share=1\nltc.integrated_employment_gain=1\nmoney.earnings_annual=12000\n"
@@ -476,7 +588,7 @@ END_TEST
  * without it (common random numbers for a comparison of the two), person by person. */
 START_TEST(integration_keeps_other_draws)
 {
-	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 1, 0}; /* well on treatment, ill naturally, unemployed */
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 1, 0, 1}; /* well on treatment, ill naturally, unemployed */
 	const char *on = "followup.relapse_12m_li=0.53\nfollowup.remission_monthly_6_36m=0.035\n"
 			 "employment.find_work_monthly_well=0.0445\nemployment.find_work_monthly_ill=0.01\n"
 			 "physical.integrated_saving=0\nltc.integrated_employment_gain=0\n";
@@ -504,7 +616,7 @@ END_TEST
  * figures; the cohort of 20,000 must land within 2% of it. */
 START_TEST(relapse_matches_ali_2017)
 {
-	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 2, 0, 0};
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 2, 0, 0, 1};
 	cohort h;
 	double expect = 0, S = 1, got;
 	int m;
@@ -531,7 +643,7 @@ END_TEST
  * while well and none while ill: expected months in work = sum over m of 1 - 0.95^m. */
 START_TEST(employment_while_well)
 {
-	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0};
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0, 1};
 	cohort h;
 	double months = 0, got, f;
 	int m;
@@ -542,6 +654,52 @@ START_TEST(employment_while_well)
 	iapt_price_convert(1, 2019, 2013, &f);
 	got = total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) / (1200 * f / 12) / 20000;
 	ck_assert_msg(fabs(got - months) < 0.02 * months, "months in work %g, expected %g", got, months);
+	free_cohort(&h);
+}
+END_TEST
+
+/* The prevalence mechanism by hand: unemployed on both paths, well on treatment (employment
+ * rate 0.74) and ill naturally (0.51), speed 0.3: expected employment in month m (flows at
+ * its start) is e (1 - 0.7^m) on each path, so the benefits saved are
+ * sum over m of (0.74 - 0.51) (1 - 0.7^m) months of benefit. */
+START_TEST(prevalence_mechanism_by_hand)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0, 1};
+	cohort h;
+	double months = 0, got, f;
+	int m;
+	run_cohort(&h, "employment.mechanism=1\nemployment.prevalence_speed_monthly=0.3\nmoney.benefits_annual=1200\n"
+		       "money.income_tax_annual=0\nmoney.employee_ni_annual=0\nmoney.employer_ni_annual=0\n",
+		   &c, 20000);
+	for (m = 0; m < 24; m++)
+		months += (0.74 - 0.51) * (1 - pow(0.7, m));
+	iapt_price_convert(1, 2019, 2013, &f);
+	got = total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) / (1200 * f / 12) / 20000;
+	ck_assert_msg(fabs(got - months) < 0.03 * months, "months off benefit %g, expected %g", got, months);
+	free_cohort(&h);
+}
+END_TEST
+
+/* flows_with_scarring by hand: as employment_while_well, but the 5% monthly chance of work
+ * halves every 12 months out of work, counted from the 6 months the episode had lasted at
+ * discharge: in month j the chance is 0.05 x 0.5^((6 + j) / 12). */
+START_TEST(scarring_mechanism_by_hand)
+{
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 0, 0, 1};
+	cohort h;
+	double months = 0, out = 1, got, f;
+	int m;
+	run_cohort(&h, "employment.mechanism=2\nemployment.scarring_halving_months=12\nfollowup.episode_months_at_referral=6\n"
+		       "employment.find_work_monthly_well=0.05\nmoney.benefits_annual=1200\nmoney.income_tax_annual=0\n"
+		       "money.employee_ni_annual=0\nmoney.employer_ni_annual=0\n",
+		   &c, 20000);
+	for (m = 0; m < 24; m++) {
+		months += 1 - out; /* in work at the start of month m */
+		out *= 1 - 0.05 * pow(0.5, (6 + m) / 12.0);
+	}
+	iapt_price_convert(1, 2019, 2013, &f);
+	got = total(&h, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) / (1200 * f / 12) / 20000;
+	ck_assert_msg(fabs(got - months) < 0.03 * months, "months in work %g, expected %g", got, months);
 	free_cohort(&h);
 }
 END_TEST
@@ -562,7 +720,7 @@ static void run_accrual(cohort *h, const char *accrual, const char *extra, const
 
 START_TEST(accrual_half_cycle)
 {
-	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 1, 0};
+	iapt_fu_case c = {18, 14, 3, 3, 15, 12, 0, 1, 1, 0, 1};
 	const char *on = "followup.relapse_12m_li=0.53\nfollowup.remission_monthly_6_36m=0.035\n"
 			 "employment.find_work_monthly_well=0.0445\nemployment.find_work_monthly_ill=0.01\n";
 	cohort a, m, e;
@@ -601,7 +759,7 @@ END_TEST
 
 START_TEST(no_difference_no_flows)
 {
-	iapt_fu_case c = {18, 14, 12, 9, 12, 9, 0, 1, 1, 0};
+	iapt_fu_case c = {18, 14, 12, 9, 12, 9, 0, 1, 1, 0, 1};
 	cohort h;
 	int k;
 	run_cohort(&h, "employment.find_work_monthly_ill=0.2\nfollowup.remission_monthly_6_36m=0.05\n", &c, 100);
@@ -625,12 +783,16 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, payers);
 	tcase_add_test(tc, appraisal_by_hand);
 	tcase_add_test(tc, appraisal_crossing_year_30);
+	tcase_add_test(tc, distributional_weights_by_hand);
 	tcase_add_test(tc, ledger_conservation);
 	tcase_add_test(tc, savings_without_relapse);
 	tcase_add_test(tc, integrated_care);
+	tcase_add_test(tc, wellbys_by_hand);
 	tcase_add_test(tc, integration_keeps_other_draws);
 	tcase_add_test(tc, relapse_matches_ali_2017);
 	tcase_add_test(tc, employment_while_well);
+	tcase_add_test(tc, prevalence_mechanism_by_hand);
+	tcase_add_test(tc, scarring_mechanism_by_hand);
 	tcase_add_test(tc, no_difference_no_flows);
 	tcase_add_test(tc, accrual_half_cycle);
 	suite_add_tcase(s, tc);

@@ -73,6 +73,7 @@ static void run_with_hooks(iapt_scenario *sc, seen *s)
 	ct.n_years = 1;
 	ct.n_ledger_years = 0;
 	ct.ledger = NULL; /* no ledger: the pathway alone */
+	ct.qledger = NULL;
 	ct.c = calloc((size_t)IAPT_G__COUNT * IAPT_C__COUNT, sizeof *ct.c);
 	ck_assert_int_eq(iapt_engine__run_replicate(sc, 0, &h, &ct, &st), 0);
 	free(ct.c);

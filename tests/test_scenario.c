@@ -324,6 +324,41 @@ START_TEST(draws_have_their_moments)
 }
 END_TEST
 
+/* A discrete distribution draws the whole numbers 0, 1, ... with chances in proportion to
+ * its weights (structural uncertainty: the employment mechanism); the mechanism may be
+ * named in parameters:. Bad weights are refused, with where. */
+START_TEST(discrete_draws_by_weight)
+{
+	iapt_scenario *sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n"
+				     "  employment.mechanism: {dist: discrete, weights: [1, 0, 3]}\n");
+	double x[1];
+	int r, seen[3] = {0, 0, 0};
+	for (r = 0; r < N_DRAWS; r++) {
+		ck_assert_int_eq(iapt_scenario_draw(sc, r, x), 0);
+		ck_assert(x[0] == 0 || x[0] == 2);
+		seen[(int)x[0]]++;
+	}
+	/* a quarter and three quarters, within 4 standard errors of 4,000 draws */
+	ck_assert_double_eq_tol(seen[0] / (double)N_DRAWS, 0.25, 4 * sqrt(0.25 * 0.75 / N_DRAWS));
+	iapt_scenario_free(sc);
+	sc = parse_ok("iaptsim: 1\nname: u\nyears: 2019\nparameters:\n  employment.mechanism: flows_with_scarring\n");
+	{
+		size_t i;
+		ck_assert_int_eq(iapt_params_find(sc->params, "employment.mechanism", &i), 0);
+		ck_assert_double_eq(iapt_params_get(sc->params, i, 2019), 2);
+	}
+	iapt_scenario_free(sc);
+	parse("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n  employment.mechanism: {dist: discrete, weights: [1, 1, 1, 1]}\n", IAPT_ERANGE);
+	ck_assert_msg(strstr(iapt_error_last()->message, "s.yaml:5:51: uncertainty.employment.mechanism: 4 weights give values 0 to 3, beyond the parameter's largest, 2") != NULL,
+		      "%s", iapt_error_last()->message);
+	parse("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n  employment.mechanism: {dist: discrete, weights: [1, -1]}\n", IAPT_ERANGE);
+	ck_assert_msg(strstr(iapt_error_last()->message, "weight -1 is negative") != NULL, "%s", iapt_error_last()->message);
+	parse("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n  treatment.dna_rate: {dist: discrete, weights: [1, 1]}\n", IAPT_EINVAL);
+	ck_assert_msg(strstr(iapt_error_last()->message, "uncertainty.treatment.dna_rate: a discrete distribution is for a whole-number parameter") != NULL,
+		      "%s", iapt_error_last()->message);
+}
+END_TEST
+
 /* Draws are truncated to the parameter's bounds, not clamped: none at the bounds. */
 START_TEST(draws_stay_in_bounds)
 {
@@ -435,6 +470,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, year_labels);
 	tcase_add_test(tc, draws_have_their_moments);
 	tcase_add_test(tc, draws_stay_in_bounds);
+	tcase_add_test(tc, discrete_draws_by_weight);
 	tcase_add_test(tc, draws_are_common_random_numbers);
 	tcase_add_test(tc, draws_of_small_shape);
 	suite_add_tcase(s, tc);

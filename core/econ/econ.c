@@ -33,6 +33,11 @@ int iapt_category_is_programme_cost(int c)
 	return c >= 0 && c < IAPT_CAT__COUNT && categories[c].programme_cost;
 }
 
+int iapt_category_is_health(int c)
+{
+	return c == IAPT_CAT_QALYS || c == IAPT_CAT_WELLBYS;
+}
+
 int iapt_perspective_includes(int perspective, int tag)
 {
 	return tag >= 0 && tag <= perspective;
@@ -125,7 +130,7 @@ static int is_tax(int c)
 
 int iapt_econ_payer(int c, int tag)
 {
-	if (c < 0 || c >= IAPT_CAT__COUNT || c == IAPT_CAT_QALYS || tag < 0 || tag >= IAPT_PERSP__COUNT)
+	if (c < 0 || c >= IAPT_CAT__COUNT || iapt_category_is_health(c) || tag < 0 || tag >= IAPT_PERSP__COUNT)
 		return -1;
 	if (tag == IAPT_PERSP_NHS)
 		return IAPT_PAYER_NHS;
@@ -246,6 +251,7 @@ int iapt_econ_discount_preset(iapt_econ_settings *s, const char *name)
 
 void iapt_econ_defaults(iapt_econ_settings *s)
 {
+	int k;
 	memset(s, 0, sizeof *s);
 	s->price_year = 2019;
 	iapt_econ_discount_preset(s, "green_book");
@@ -257,6 +263,63 @@ void iapt_econ_defaults(iapt_econ_settings *s)
 	s->qaly_value_year = 2020;
 	s->optimism_bias = 0;
 	s->accrual = IAPT_ACCRUAL_MIDDLE; /* half-cycle correction, as heemod and hesim users expect */
+	s->health_value = IAPT_HEALTH_QALY;
+	/* HM Treasury (2021) Wellbeing Guidance for Appraisal: GBP 13,000 per WELLBY, 2019
+	 * prices (range 10,000-16,000) */
+	s->wellby_value = 13000;
+	s->wellby_value_year = 2019;
+	for (k = 0; k < IAPT_IMD_QUINTILES; k++)
+		s->dist_weight[k] = 1;
+}
+
+static const char *const mechanism_names[IAPT_EMPMECH__COUNT] = {"flows", "prevalence", "flows_with_scarring"};
+
+const char *iapt_employment_mechanism_name(int m)
+{
+	return m >= 0 && m < IAPT_EMPMECH__COUNT ? mechanism_names[m] : "?";
+}
+
+int iapt_employment_mechanism_parse(const char *name, int *m)
+{
+	int k;
+	for (k = 0; k < IAPT_EMPMECH__COUNT; k++)
+		if (!strcmp(name, mechanism_names[k])) {
+			*m = k;
+			return IAPT_OK;
+		}
+	return iapt_error__set(IAPT_EINVAL, "employment mechanism '%s' is not one of flows, prevalence, flows_with_scarring", name);
+}
+
+static const char *const health_value_names[] = {"qaly", "wellby"};
+
+const char *iapt_health_value_name(int h)
+{
+	return h == IAPT_HEALTH_QALY || h == IAPT_HEALTH_WELLBY ? health_value_names[h] : "?";
+}
+
+int iapt_health_value_parse(const char *name, int *h)
+{
+	int k;
+	for (k = IAPT_HEALTH_QALY; k <= IAPT_HEALTH_WELLBY; k++)
+		if (!strcmp(name, health_value_names[k])) {
+			*h = k;
+			return IAPT_OK;
+		}
+	return iapt_error__set(IAPT_EINVAL, "health value '%s' is not one of qaly, wellby", name);
+}
+
+int iapt_econ_distribution_weights(const double income[5], double elasticity, double weight[5])
+{
+	int k;
+	for (k = 0; k < 5; k++)
+		if (!(income[k] > 0))
+			return iapt_error__set(IAPT_ERANGE, "income of quintile %d is %g: it must be positive", k + 1, income[k]);
+	/* Green Book Annex A3: weight = (reference income / group income)^e, e = 1.3, the
+	 * middle quintile's income standing for the median; the most deprived IMD quintile
+	 * takes the lowest income quintile's weight */
+	for (k = 0; k < 5; k++)
+		weight[4 - k] = pow(income[2] / income[k], elasticity);
+	return IAPT_OK;
 }
 
 static const char *const accrual_names[] = {"start", "middle", "end"};
@@ -299,8 +362,12 @@ int iapt_econ_check(const iapt_econ_settings *s)
 		return rc;
 	if ((rc = iapt_price_level(s->price_year, &l)))
 		return rc;
-	if ((rc = iapt_price_level(s->qaly_value_year, &l)))
+	if ((rc = iapt_price_level(s->qaly_value_year, &l)) || (rc = iapt_price_level(s->wellby_value_year, &l)))
 		return rc;
+	if (!(s->wellby_value >= 0 && s->wellby_value <= 1e7))
+		return iapt_error__set(IAPT_ERANGE, "WELLBY value %g is out of range [0, 10000000]", s->wellby_value);
+	if (s->health_value != IAPT_HEALTH_QALY && s->health_value != IAPT_HEALTH_WELLBY)
+		return iapt_error__set(IAPT_EINVAL, "health value %d is not one of qaly, wellby", s->health_value);
 	if (!(s->qaly_value >= 0 && s->qaly_value <= 1e7))
 		return iapt_error__set(IAPT_ERANGE, "QALY value %g is out of range [0, 10000000]", s->qaly_value);
 	if (!(s->optimism_bias >= 0 && s->optimism_bias <= 10))
@@ -347,6 +414,8 @@ const char *iapt_econ_measure_name(const iapt_econ_settings *s, int m, char buf[
 {
 	static const char *const fixed[IAPT_E__FIXED] = {
 		"pv_costs", "pv_benefits", "npv", "bcr", "payback_years", "qalys", "net_cost", "cost_per_qaly",
+		"wellbys", "wellby_value", "npv_weighted", "npv:imd_1_2", "npv:imd_3_4", "npv:imd_5_6", "npv:imd_7_8",
+		"npv:imd_9_10",
 	};
 	if (m < 0 || m >= iapt_econ_measure_count(s))
 		snprintf(buf, 64, "?");
@@ -361,64 +430,139 @@ const char *iapt_econ_measure_name(const iapt_econ_settings *s, int m, char buf[
 
 #define FLOW(f, y, c, t) ((f)[((size_t)(y) * IAPT_CAT__COUNT + (size_t)(c)) * IAPT_PERSP__COUNT + (size_t)(t)])
 
-int iapt_econ_appraise(const iapt_econ_settings *s, const double *flows, int n_years, double *out)
+/* One ledger's measures in one perspective: o[0..count). val_q: GBP per QALY, val_w: per WELLBY. */
+static void appraise_one(const iapt_econ_settings *s, const double *flows, int n_years, int persp, double val_q,
+			 double val_w, double *o, int count)
 {
-	int count = iapt_econ_measure_count(s), persp, y, c, t;
-	double qaly_value;
-	int rc;
-
-	if ((rc = iapt_price_convert(s->qaly_value, s->qaly_value_year, s->price_year, &qaly_value)))
-		return rc;
-	for (persp = 0; persp < IAPT_PERSP__COUNT; persp++) {
-		double *o = out + (size_t)persp * (size_t)count;
-		double pv_cost = 0, pv_money = 0, pv_qaly = 0, cum = 0, payback = NAN;
-		int k, behind = 0;
-		for (k = 0; k < count; k++)
-			o[k] = 0;
-		for (y = 0; y < n_years; y++) {
-			double dc = iapt_discount_factor(&s->costs, y), dh = iapt_discount_factor(&s->health, y);
-			double cost_y = 0, money_y = 0, qaly_y = 0, net_y;
-			for (c = 0; c < IAPT_CAT__COUNT; c++) {
-				double v = 0;
-				for (t = 0; t < IAPT_PERSP__COUNT; t++)
-					if (iapt_perspective_includes(persp, t))
-						v += FLOW(flows, y, c, t);
-				if (c == IAPT_CAT_QALYS) {
-					qaly_y += v;
-				} else if (iapt_category_is_programme_cost(c)) {
-					cost_y += -v * (1.0 + s->optimism_bias); /* costs are negative flows */
-					o[IAPT_E__FIXED + s->n_thresholds + c] += v * (1.0 + s->optimism_bias) * dc;
-				} else {
-					money_y += v;
-					o[IAPT_E__FIXED + s->n_thresholds + c] += v * dc;
-				}
-			}
-			pv_cost += cost_y * dc;
-			pv_money += money_y * dc;
-			pv_qaly += qaly_y * dh;
-			/* discounted cumulative net, flows spread evenly over each year; payback is
-			 * when it last turns from negative to non-negative and stays there */
-			net_y = (money_y - cost_y) * dc + (persp == IAPT_PERSP_SOCIETAL ? qaly_y * qaly_value * dh : 0);
-			if (cum < 0 && cum + net_y >= 0)
-				payback = y + (-cum) / net_y;
-			cum += net_y;
-			if (cum < 0) {
-				payback = NAN;
-				behind = 1;
+	double pv_cost = 0, pv_money = 0, pv_qaly = 0, pv_wellby = 0, cum = 0, payback = NAN;
+	int k, behind = 0, y, c, t;
+	for (k = 0; k < count; k++)
+		o[k] = 0;
+	for (y = 0; y < n_years; y++) {
+		double dc = iapt_discount_factor(&s->costs, y), dh = iapt_discount_factor(&s->health, y);
+		double cost_y = 0, money_y = 0, qaly_y = 0, wellby_y = 0, net_y;
+		for (c = 0; c < IAPT_CAT__COUNT; c++) {
+			double v = 0;
+			for (t = 0; t < IAPT_PERSP__COUNT; t++)
+				if (iapt_perspective_includes(persp, t))
+					v += FLOW(flows, y, c, t);
+			if (c == IAPT_CAT_QALYS) {
+				qaly_y += v;
+			} else if (c == IAPT_CAT_WELLBYS) {
+				wellby_y += v;
+			} else if (iapt_category_is_programme_cost(c)) {
+				cost_y += -v * (1.0 + s->optimism_bias); /* costs are negative flows */
+				o[IAPT_E__FIXED + s->n_thresholds + c] += v * (1.0 + s->optimism_bias) * dc;
+			} else {
+				money_y += v;
+				o[IAPT_E__FIXED + s->n_thresholds + c] += v * dc;
 			}
 		}
-		if (!behind)
-			payback = pv_cost > 0 ? 0.0 : NAN; /* never behind: paid back at once, if anything was paid */
-		o[IAPT_E_PV_COSTS] = pv_cost;
-		o[IAPT_E_PV_BENEFITS] = pv_money + (persp == IAPT_PERSP_SOCIETAL ? pv_qaly * qaly_value : 0);
-		o[IAPT_E_NPV] = o[IAPT_E_PV_BENEFITS] - pv_cost;
-		o[IAPT_E_BCR] = pv_cost != 0 ? o[IAPT_E_PV_BENEFITS] / pv_cost : NAN;
-		o[IAPT_E_PAYBACK_YEARS] = payback;
-		o[IAPT_E_QALYS] = pv_qaly;
-		o[IAPT_E_NET_COST] = pv_cost - pv_money;
-		o[IAPT_E_COST_PER_QALY] = pv_qaly != 0 ? (pv_cost - pv_money) / pv_qaly : NAN;
-		for (k = 0; k < s->n_thresholds; k++)
-			o[IAPT_E__FIXED + k] = s->thresholds[k] * pv_qaly - (pv_cost - pv_money);
+		pv_cost += cost_y * dc;
+		pv_money += money_y * dc;
+		pv_qaly += qaly_y * dh;
+		pv_wellby += wellby_y * dh;
+		/* discounted cumulative net, flows spread evenly over each year; payback is
+		 * when it last turns from negative to non-negative and stays there; society
+		 * counts one health measure, valued (economics.health_value) */
+		net_y = (money_y - cost_y) * dc;
+		if (persp == IAPT_PERSP_SOCIETAL)
+			net_y += s->health_value == IAPT_HEALTH_WELLBY ? wellby_y * val_w * dh : qaly_y * val_q * dh;
+		if (cum < 0 && cum + net_y >= 0)
+			payback = y + (-cum) / net_y;
+		cum += net_y;
+		if (cum < 0) {
+			payback = NAN;
+			behind = 1;
+		}
 	}
+	if (!behind)
+		payback = pv_cost > 0 ? 0.0 : NAN; /* never behind: paid back at once, if anything was paid */
+	o[IAPT_E_PV_COSTS] = pv_cost;
+	o[IAPT_E_PV_BENEFITS] = pv_money;
+	if (persp == IAPT_PERSP_SOCIETAL)
+		o[IAPT_E_PV_BENEFITS] += s->health_value == IAPT_HEALTH_WELLBY ? pv_wellby * val_w : pv_qaly * val_q;
+	o[IAPT_E_NPV] = o[IAPT_E_PV_BENEFITS] - pv_cost;
+	o[IAPT_E_BCR] = pv_cost != 0 ? o[IAPT_E_PV_BENEFITS] / pv_cost : NAN;
+	o[IAPT_E_PAYBACK_YEARS] = payback;
+	o[IAPT_E_QALYS] = pv_qaly;
+	o[IAPT_E_NET_COST] = pv_cost - pv_money;
+	o[IAPT_E_COST_PER_QALY] = pv_qaly != 0 ? (pv_cost - pv_money) / pv_qaly : NAN;
+	o[IAPT_E_WELLBYS] = pv_wellby;
+	o[IAPT_E_WELLBY_VALUE] = pv_wellby * val_w;
+	for (k = 0; k < s->n_thresholds; k++)
+		o[IAPT_E__FIXED + k] = s->thresholds[k] * pv_qaly - (pv_cost - pv_money);
+}
+
+/* Present value of a quintile's flows borne by households (payer: individuals), and of its
+ * health gain as the perspective's NPV values it: what its distributional weight scales. */
+static double household_pv(const iapt_econ_settings *s, const double *qf, int n_years, int q, int persp, double val_q,
+			   double val_w)
+{
+	double pv = 0;
+	int y, c, t;
+	for (y = 0; y < n_years; y++) {
+		double dc = iapt_discount_factor(&s->costs, y), dh = iapt_discount_factor(&s->health, y);
+		const double *f = qf + ((size_t)y * IAPT_IMD_QUINTILES + (size_t)q) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT;
+		for (c = 0; c < IAPT_CAT__COUNT; c++)
+			for (t = 0; t < IAPT_PERSP__COUNT; t++) {
+				double v = f[(size_t)c * IAPT_PERSP__COUNT + (size_t)t];
+				if (!iapt_perspective_includes(persp, t) || v == 0)
+					continue;
+				if (iapt_category_is_health(c)) {
+					if (persp == IAPT_PERSP_SOCIETAL &&
+					    (c == IAPT_CAT_WELLBYS) == (s->health_value == IAPT_HEALTH_WELLBY))
+						pv += v * (c == IAPT_CAT_WELLBYS ? val_w : val_q) * dh;
+				} else if (iapt_econ_payer(c, t) == IAPT_PAYER_INDIVIDUALS) {
+					pv += v * dc;
+				}
+			}
+	}
+	return pv;
+}
+
+int iapt_econ_appraise_groups(const iapt_econ_settings *s, const double *flows, const double *qflows, int n_years,
+			      double *out)
+{
+	int count = iapt_econ_measure_count(s), persp, q;
+	double val_q, val_w, *tmp = NULL;
+	int rc;
+	if ((rc = iapt_price_convert(s->qaly_value, s->qaly_value_year, s->price_year, &val_q)) ||
+	    (rc = iapt_price_convert(s->wellby_value, s->wellby_value_year, s->price_year, &val_w)))
+		return rc;
+	if (qflows && !(tmp = malloc((size_t)count * sizeof *tmp)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (persp = 0; persp < IAPT_PERSP__COUNT; persp++) {
+		double *o = out + (size_t)persp * (size_t)count;
+		appraise_one(s, flows, n_years, persp, val_q, val_w, o, count);
+		o[IAPT_E_NPV_WEIGHTED] = qflows ? o[IAPT_E_NPV] : NAN;
+		for (q = 0; q < IAPT_IMD_QUINTILES; q++) {
+			double *f;
+			int y;
+			if (!qflows) {
+				o[IAPT_E_NPV_IMD_1_2 + q] = NAN;
+				continue;
+			}
+			/* the quintile's own ledger, appraised like the whole */
+			if (!(f = malloc((size_t)n_years * IAPT_CAT__COUNT * IAPT_PERSP__COUNT * sizeof *f))) {
+				free(tmp);
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			}
+			for (y = 0; y < n_years; y++)
+				memcpy(f + (size_t)y * IAPT_CAT__COUNT * IAPT_PERSP__COUNT,
+				       qflows + ((size_t)y * IAPT_IMD_QUINTILES + (size_t)q) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT,
+				       IAPT_CAT__COUNT * IAPT_PERSP__COUNT * sizeof *f);
+			appraise_one(s, f, n_years, persp, val_q, val_w, tmp, count);
+			free(f);
+			o[IAPT_E_NPV_IMD_1_2 + q] = tmp[IAPT_E_NPV];
+			o[IAPT_E_NPV_WEIGHTED] += (s->dist_weight[q] - 1) * household_pv(s, qflows, n_years, q, persp, val_q, val_w);
+		}
+	}
+	free(tmp);
 	return IAPT_OK;
+}
+
+int iapt_econ_appraise(const iapt_econ_settings *s, const double *flows, int n_years, double *out)
+{
+	return iapt_econ_appraise_groups(s, flows, NULL, n_years, out);
 }

@@ -49,6 +49,9 @@ typedef struct iapt_counters {
 	double *c;          /* [year][group][counter] */
 	int n_ledger_years; /* reported years, the drain year, then follow-up years */
 	double *ledger;     /* [ledger year][cohort (reported year)][category][perspective tag] */
+	/* the part of the ledger put to a person, by IMD quintile (deciles 1-2 .. 9-10), summed
+	 * over cohorts: [ledger year][quintile][category][tag]; NULL: not kept */
+	double *qledger;
 	size_t n_extra;     /* hook metrics */
 	const iapt_hook_metric *extra_defs; /* [hook metric] */
 	double *extra;      /* [year][plugin metric] */
@@ -61,6 +64,10 @@ typedef struct iapt_counters {
 #define IAPT_LEDGER_SIZE(n_ly, n_years) ((size_t)(n_ly) * (size_t)(n_years) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
 #define IAPT_LEDGER(ct, ly, cohort, cat, tag) \
 	((ct)->ledger[(((size_t)(ly) * (size_t)(ct)->n_years + (size_t)(cohort)) * IAPT_CAT__COUNT + (size_t)(cat)) * IAPT_PERSP__COUNT + (size_t)(tag)])
+
+#define IAPT_QLEDGER_SIZE(n_ly) ((size_t)(n_ly) * IAPT_IMD_QUINTILES * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
+#define IAPT_QLEDGER(ct, ly, q, cat, tag) \
+	((ct)->qledger[(((size_t)(ly) * IAPT_IMD_QUINTILES + (size_t)(q)) * IAPT_CAT__COUNT + (size_t)(cat)) * IAPT_PERSP__COUNT + (size_t)(tag)])
 
 #define IAPT_CTR(ct, y, g, k) ((ct)->c[((size_t)(y) * IAPT_G__COUNT + (size_t)(g)) * IAPT_C__COUNT + (size_t)(k)])
 
@@ -106,6 +113,7 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 typedef struct iapt_fu_case {
 	int phq_first, gad_first, phq_last, gad_last, nat_phq_last, nat_gad_last;
 	int problem, employment, ltc, sessions_hi;
+	int imd; /* IMD decile 1-10; 0 counts as 1 */
 } iapt_fu_case;
 
 /* Follow n copies of a case (ids 0..n-1) from week 0, with the parameters of the first

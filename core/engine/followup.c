@@ -114,13 +114,62 @@ typedef struct fu_path {
 	int hi;     /* relapse profile: after high-intensity treatment */
 	int resid;  /* residual symptoms (PHQ-9 5-9) at the start of the well spell */
 	int months; /* months into the well spell, or of the episode when not well (capped) */
+	int out;    /* months out of work (capped): job finding falls with it under flows_with_scarring */
 	double util, util12; /* EQ-5D utility; a month's QALYs, util / 12 */
 } fu_path;
 
-static int same_path(const fu_path *a, const fu_path *b)
+static int same_path(const sim *s, const fu_path *a, const fu_path *b)
 {
 	return a->well == b->well && a->emp == b->emp && a->hi == b->hi && a->resid == b->resid &&
-	       a->months == b->months && a->util == b->util;
+	       a->months == b->months && a->util == b->util &&
+	       (a->out == b->out || (int)P(s, EMP_MECHANISM) != IAPT_EMPMECH_SCARRING);
+}
+
+/* ---- how recovery turns into work (employment.mechanism; docs/economics.md) ---- */
+
+/* prevalence: with chance `speed` a month the person's status is drawn afresh from their
+ * health state's employment rate e (in work if u < speed x e); otherwise it stays. So the
+ * chance of finding work is speed x e, of losing it speed x (1 - e), and a path's expected
+ * employment closes the share `speed` of its gap to e each month; at speed 1 it is e at
+ * once, Layard et al.'s (2007) assumption (74% well, 51% ill, Psychiatric Morbidity
+ * Survey). Work lost goes to unemployment when well, long-term sickness when ill. */
+static int emp_step_prevalence(const sim *s, int code, int well, double u)
+{
+	double k = P(s, EMP_PREV_SPEED), e = well ? P(s, EMP_PREV_WELL) : P(s, EMP_PREV_ILL);
+	int employed = emp_status(code) == EMP_EMPLOYED;
+	if (u >= k)
+		return code;
+	if (u < k * e)
+		return employed ? code : EMP_EMPLOYED;
+	return employed ? (well ? EMP_UNEMPLOYED : EMP_SICK) : code;
+}
+
+/* flows_with_scarring: the table's flows, with the chance of finding work (the first move
+ * out of every status out of work) halving every employment.scarring_halving_months
+ * months out of work; the other moves keep their chances. */
+static int emp_step_scarring(const sim *s, int code, int well, int out, double u)
+{
+	double c0;
+	if (emp_status(code) == EMP_EMPLOYED || !s->emp_n[code] || s->emp_to[code][0] != EMP_EMPLOYED)
+		return emp_step(s, code, well, u);
+	c0 = s->emp_cum[well][code][0];
+	if (u < c0 * pow(0.5, out / P(s, EMP_SCAR_HALF)))
+		return EMP_EMPLOYED;
+	if (u < c0)
+		return code; /* the part of the finding chance lost to time out of work */
+	return emp_step(s, code, well, u);
+}
+
+static int emp_move(const sim *s, const fu_path *q, double u)
+{
+	switch ((int)P(s, EMP_MECHANISM)) {
+	case IAPT_EMPMECH_PREVALENCE:
+		return emp_step_prevalence(s, q->emp, q->well, u);
+	case IAPT_EMPMECH_SCARRING:
+		return emp_step_scarring(s, q->emp, q->well, q->out, u);
+	default:
+		return emp_step(s, q->emp, q->well, u);
+	}
 }
 
 /* EQ-5D by PHQ-9 band for depression, mixed and other problems (Kolovos et al. 2017, our
@@ -140,8 +189,36 @@ static void fu_start(const sim *s, const person *p, fu_path *q, int phq, int gad
 	q->hi = q->well ? hi : 0;
 	q->resid = q->well && phq >= 5;
 	q->months = q->well ? 0 : (ill_months < 36 ? ill_months : 36);
+	/* out of work at discharge: for as long as the episode has lasted (assumed) */
+	q->out = emp_status(emp) == EMP_EMPLOYED ? 0 : (ill_months < 600 ? ill_months : 600);
 	q->util = utility(s, p->problem, phq, gad);
 	q->util12 = q->util / 12.0;
+}
+
+/* The paper's counterfactual (followup.recovery_share_assumed, followup.natural_course_at_caseness;
+ * the bridge in docs/economics.md): a share of the people treated well at discharge, on
+ * the second number of the integration stream (so the follow-up's own numbers are those of
+ * every other run), and the natural course at caseness. */
+static void assumed_counterfactual(sim *s, const person *p, fu_path *t, fu_path *n, int ill)
+{
+	int phq = p->phq_first != NO_SCORE ? p->phq_first : 15, gad = p->phq_first != NO_SCORE ? p->gad_first : 12;
+	double util_ill = utility(s, p->problem, phq, gad), util_well = utility(s, p->problem, 0, 0);
+	int months = ill < 36 ? ill : 36;
+	if (P(s, FU_RECOVERY_ASSUMED) >= 0) {
+		/* the first number of the stream is the integration draw's */
+		uint64_t pos = iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_INTEGRATED);
+		t->well = iapt_rng__uniform_at(pos + IAPT_RNG__GOLDEN) < P(s, FU_RECOVERY_ASSUMED);
+		t->hi = t->resid = 0;
+		t->months = t->well ? 0 : months;
+		t->util = t->well ? util_well : util_ill;
+		t->util12 = t->util / 12.0;
+	}
+	if (P(s, FU_NATURAL_ILL) > 0) {
+		n->well = n->hi = n->resid = 0;
+		n->months = months;
+		n->util = util_ill;
+		n->util12 = n->util / 12.0;
+	}
 }
 
 /* A month's flows on one path, weighted: + for treated, - for the natural course (a share
@@ -150,6 +227,8 @@ static inline void fu_flows(const sim *s, const person *p, const fu_path *q, dou
 			    double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
 	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util12;
+	/* WELLBYs: a month of life satisfaction (0-10) by health state (docs/economics.md, "Wellbeing") */
+	acc[IAPT_CAT_WELLBYS][IAPT_PERSP_NHS] += sign * (q->well ? P(s, WB_LS_WELL) : P(s, WB_LS_ILL)) / 12.0;
 	/* sick pay is paid by the employer (no state refund since April 2014): a sick-pay month
 	 * counts as one in work; benefits go to the unemployed and the long-term sick or
 	 * disabled, none to those not seeking work (docs/economics.md) */
@@ -212,16 +291,17 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 	} else if (q->months < 36) {
 		q->months++;
 	}
-	q->emp = emp_step(s, q->emp, q->well, u_e);
+	q->emp = emp_move(s, q, u_e);
+	q->out = emp_status(q->emp) == EMP_EMPLOYED ? 0 : q->out < 600 ? q->out + 1 : q->out;
 }
 
-static void flush(sim *s, int ly, int cohort, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
 	int c, t;
 	for (c = 0; c < IAPT_CAT__COUNT; c++)
 		for (t = 0; t < IAPT_PERSP__COUNT; t++)
 			if (acc[c][t] != 0) {
-				ledger_add(s, ly, cohort, c, t, acc[c][t]);
+				ledger_add_person(s, ly, cohort, p, c, t, acc[c][t]);
 				acc[c][t] = 0;
 			}
 }
@@ -248,7 +328,9 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	 * changed the treated one at discharge: employment support) */
 	fu_start(s, p, &t, phq_t, gad_t, p->s_hi > 0, ill, p->emp_tx);
 	fu_start(s, p, &n, phq_n, gad_n, 0, ill, p->emp_nat); /* an untreated spell relapses like one after LI (assumed) */
-	if (!need_int && same_path(&t, &n))
+	if (P(s, FU_RECOVERY_ASSUMED) >= 0 || P(s, FU_NATURAL_ILL) > 0)
+		assumed_counterfactual(s, p, &t, &n, ill);
+	if (!need_int && same_path(s, &t, &n))
 		return; /* the two paths agree from here on: the programme changes nothing more */
 	if (need_int) {
 		/* integrated care for a long-term condition (Toffolutti et al., S36); its draw has
@@ -277,13 +359,13 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 			y = year_index(s, week);
 			y_next = s->burn_weeks + (y + 1) * IAPT_WEEKS_PER_YEAR;
 		}
-		if (m >= sav_months && same_path(&t, &n))
+		if (m >= sav_months && same_path(s, &t, &n))
 			break;
 		if (y != ly) {
 			if (ly >= 0) {
 				book(s, p, &tb, &mt, 1, acc);
 				book(s, p, &nb, &mn, -1, acc);
-				flush(s, ly, cohort, acc);
+				flush(s, ly, cohort, p, acc);
 			}
 			ly = y;
 		}
@@ -315,7 +397,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	if (ly >= 0) {
 		book(s, p, &tb, &mt, 1, acc);
 		book(s, p, &nb, &mn, -1, acc);
-		flush(s, ly, cohort, acc);
+		flush(s, ly, cohort, p, acc);
 	}
 }
 
@@ -325,6 +407,7 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 {
 	sim s;
 	person p;
+	person_ext x;
 	int rc, k;
 	iapt_run_stats st;
 	memset(&s, 0, sizeof s);
@@ -336,6 +419,11 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 	s.stats = &st;
 	s.n_years = ct->n_years;
 	s.n_services = 1;
+	s.people = &p; /* the one person, so a flow finds their IMD quintile */
+	s.ext = &x;
+	s.n_people = 1;
+	memset(&x, 0, sizeof x);
+	x.imd = (uint8_t)(c->imd > 0 ? c->imd : 1);
 	if ((rc = iapt_engine__money_factors(sc, s.money)))
 		return rc;
 	if ((rc = iapt_rng_new(&s.r, 0)))

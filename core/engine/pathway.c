@@ -378,7 +378,7 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 	o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
 	u_miss = iapt_rng__hi(o);
 	u_well = iapt_rng__lo(o);
-	ledger_add(s, yw, ya, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
+	ledger_add_person(s, yw, ya, p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
 		count_rows cr;
@@ -386,7 +386,7 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 		count_rows_of(s, week, p, &s->ext[p - s->people], -1, &cr);
 		count_add(&cr, IAPT_C_ENTERED, 1);
 		count_add(&cr, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
-		ledger_add(s, yw, ya, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS, -P(s, COST_PER_COURSE));
+		ledger_add_person(s, yw, ya, p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS, -P(s, COST_PER_COURSE));
 	}
 	/* scores at the start of the session, before its effect; the same measurement noise
 	 * on the natural course keeps the comparison paired */
@@ -726,7 +726,7 @@ static int arrive(sim *s, int week)
 	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
 	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
 	iapt_services__referred(s, week, p, x);
-	ledger_add(s, year_index(s, week), year_index(s, week), IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
+	ledger_add_person(s, year_index(s, week), year_index(s, week), p, IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);

@@ -15,6 +15,7 @@ typedef struct job {
 	const iapt_scenario *sc;
 	iapt_results *res;
 	const iapt_run_options *opt;
+	iapt_econ_settings econ; /* the scenario's, with the distributional weights of its parameters */
 	pthread_mutex_t lock;
 	int next, stride, done, rc, err_rep;
 	char err[4096];
@@ -31,6 +32,7 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 	int ly, co, c, t;
 	memset(ct->c, 0, per * sizeof *ct->c);
 	memset(ct->ledger, 0, per_ledger * sizeof *ct->ledger);
+	memset(ct->qledger, 0, IAPT_QLEDGER_SIZE(ct->n_ledger_years) * sizeof *ct->qledger);
 	ct->draws = j->res->n_uncertain ? j->res->draws + (size_t)rep * j->res->n_uncertain : NULL;
 	if (ct->n_extra)
 		memset(ct->extra, 0, (size_t)ct->n_years * ct->n_extra * sizeof *ct->extra);
@@ -62,8 +64,10 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 					flows[((size_t)ly * IAPT_CAT__COUNT + (size_t)c) * IAPT_PERSP__COUNT + (size_t)t] +=
 						ledger[(((size_t)ly * (size_t)ct->n_years + (size_t)co) * IAPT_CAT__COUNT + (size_t)c) *
 						       IAPT_PERSP__COUNT + (size_t)t];
-	rc = iapt_econ_appraise(&j->sc->econ, flows, ct->n_ledger_years,
-				j->res->econ_values + (size_t)rep * IAPT_PERSP__COUNT * (size_t)j->res->n_measures);
+	for (k = 0; k < IAPT_QLEDGER_SIZE(ct->n_ledger_years); k++)
+		ct->qledger[k] /= j->sc->population_scale;
+	rc = iapt_econ_appraise_groups(&j->econ, flows, ct->qledger, ct->n_ledger_years,
+				       j->res->econ_values + (size_t)rep * IAPT_PERSP__COUNT * (size_t)j->res->n_measures);
 	free(flows);
 	return rc;
 }
@@ -98,11 +102,12 @@ static void *worker(void *arg)
 	ct.extra_defs = hf ? hf->metrics : NULL;
 	ct.c = malloc((size_t)ct.n_years * IAPT_G__COUNT * IAPT_C__COUNT * sizeof *ct.c);
 	ct.ledger = malloc(IAPT_LEDGER_SIZE(ct.n_ledger_years, ct.n_years) * sizeof *ct.ledger);
+	ct.qledger = malloc(IAPT_QLEDGER_SIZE(ct.n_ledger_years) * sizeof *ct.qledger);
 	ct.extra = malloc(((size_t)ct.n_years * ct.n_extra + 1) * sizeof *ct.extra);
 	ct.n_svc = j->res->n_svc;
 	if (ct.n_svc)
 		ct.svc = malloc((size_t)ct.n_years * (size_t)ct.n_svc * IAPT_SC__COUNT * sizeof *ct.svc);
-	if (!ct.ledger || !ct.extra || (ct.n_svc && !ct.svc)) {
+	if (!ct.ledger || !ct.qledger || !ct.extra || (ct.n_svc && !ct.svc)) {
 		free(ct.c);
 		ct.c = NULL;
 	}
@@ -162,6 +167,7 @@ static void *worker(void *arg)
 		hf->destroy(hf->data, hooks);
 	free(ct.c);
 	free(ct.ledger);
+	free(ct.qledger);
 	free(ct.extra);
 	free(ct.svc);
 	return NULL;
@@ -238,6 +244,19 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	res->values = malloc(n_vals * sizeof *res->values);
 	res->n_ledger_years = iapt_engine__ledger_years(sc);
 	res->econ = sc->econ;
+	{
+		/* Green Book Annex A3 weights from the first year's incomes and elasticity */
+		double inc[5];
+		int k;
+		_Static_assert(IAPT_P_DIST_INCOME_Q5 - IAPT_P_DIST_INCOME_Q1 == 4, "income quintiles in order");
+		for (k = 0; k < 5; k++)
+			inc[k] = iapt_params_get(sc->params, IAPT_P_DIST_INCOME_Q1 + k, sc->first_year);
+		if ((rc = iapt_econ_distribution_weights(inc, iapt_params_get(sc->params, IAPT_P_DIST_ELASTICITY, sc->first_year),
+							 res->econ.dist_weight))) {
+			free(res);
+			return rc;
+		}
+	}
 	res->n_measures = iapt_econ_measure_count(&sc->econ);
 	res->ledger = malloc((size_t)sc->replicates *
 			     IAPT_LEDGER_SIZE(res->n_ledger_years, sc->last_year - sc->first_year + 1) * sizeof *res->ledger);
@@ -265,6 +284,7 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	memset(&j, 0, sizeof j);
 	j.sc = sc;
 	j.res = res;
+	j.econ = res->econ;
 	j.opt = opt;
 	j.next = opt && opt->replicate_stride > 1 ? opt->first_replicate : 0;
 	j.stride = opt && opt->replicate_stride > 1 ? opt->replicate_stride : 1;

@@ -217,6 +217,21 @@ static inline void ledger_add(sim *s, int ly, int cohort, int cat, int tag, doub
 		IAPT_LEDGER(s->ct, ly, cohort, cat, tag) += v;
 }
 
+/* The same flow put to a person's IMD quintile as well (docs/economics.md, "Distributional
+ * appraisal"); p is one of s->people. */
+static inline int imd_quintile(const sim *s, const person *p)
+{
+	int d = s->ext[p - s->people].imd;
+	return d <= 2 ? 0 : d <= 4 ? 1 : d <= 6 ? 2 : d <= 8 ? 3 : 4;
+}
+
+static inline void ledger_add_person(sim *s, int ly, int cohort, const person *p, int cat, int tag, double v)
+{
+	ledger_add(s, ly, cohort, cat, tag, v);
+	if (s->ct->qledger && cohort >= 0 && ly >= 0 && ly < s->ct->n_ledger_years)
+		IAPT_QLEDGER(s->ct, ly, imd_quintile(s, p), cat, tag) += v;
+}
+
 /* ---- scores ---- */
 
 static inline float clampf(float x, float hi)

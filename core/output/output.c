@@ -278,6 +278,15 @@ static int write_economics(const out_ctx *c, iapt_buf *b)
 		iapt_buf__printf(b, ",NA,NA,%zu,NA\n%s,payback_share,", pb.n_paying, iapt_perspective_name(p));
 		iapt_buf__number(b, pb.share, "NA");
 		iapt_buf__printf(b, ",NA,NA,%zu,NA\n", pb.n);
+		{
+			/* the share paying back within 5 years: Layard et al.'s "certainly within five" */
+			size_t within = 0;
+			for (r = 0; r < n; r++)
+				within += isfinite(c->vals[r]) && c->vals[r] <= 5;
+			iapt_buf__printf(b, "%s,payback_share_5y,", iapt_perspective_name(p));
+			iapt_buf__number(b, pb.n ? (double)within / (double)pb.n : NAN, "NA");
+			iapt_buf__printf(b, ",NA,NA,%zu,NA\n", pb.n);
+		}
 	}
 	return IAPT_OK;
 }
@@ -327,7 +336,7 @@ static int write_ledger(const out_ctx *c, iapt_buf *b)
 						continue; /* no flow of this kind in any replicate */
 					iapt_buf__printf(b, "%s,%s,%s,%s,%s,", iapt_year_label(first + ly, a), iapt_year_label(co, d),
 							 iapt_category_name(cat), iapt_perspective_name(tag),
-							 cat == IAPT_CAT_QALYS ? "QALY" : "GBP");
+							 cat == IAPT_CAT_QALYS ? "QALY" : cat == IAPT_CAT_WELLBYS ? "WELLBY" : "GBP");
 					summary_cells(b, c, (size_t)n);
 				}
 	return IAPT_OK;
@@ -507,6 +516,16 @@ static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
 	iapt_buf__printf(b, "],\n    \"qaly_value\": ");
 	iapt_buf__number(b, e->qaly_value, "null");
 	iapt_buf__printf(b, ",\n    \"qaly_value_price_year\": \"%s\",\n", iapt_year_label(e->qaly_value_year, lab));
+	iapt_buf__printf(b, "    \"health_value\": \"%s\",\n    \"health_value_note\": \"society's NPV counts %s, never both\",\n    \"wellby_value\": ",
+			 iapt_health_value_name(e->health_value),
+			 e->health_value == IAPT_HEALTH_WELLBY ? "WELLBYs valued at wellby_value, not QALYs" : "QALYs valued at qaly_value, not WELLBYs");
+	iapt_buf__number(b, e->wellby_value, "null");
+	iapt_buf__printf(b, ",\n    \"wellby_value_price_year\": \"%s\",\n    \"distributional_weights\": {", iapt_year_label(e->wellby_value_year, lab));
+	for (k = 0; k < IAPT_IMD_QUINTILES; k++) {
+		iapt_buf__printf(b, "%s\"imd_%d_%d\": ", k ? ", " : "", 2 * k + 1, 2 * k + 2);
+		iapt_buf__number(b, e->dist_weight[k], "null");
+	}
+	iapt_buf__printf(b, "},\n    \"distributional_weights_source\": \"HM Treasury Green Book (2022) Annex A3: (middle income quintile / quintile income)^1.3 from mean equivalised household disposable income by income quintile, applied to IMD quintiles as a proxy (deciles 9-10 take the lowest income quintile's weight); docs/economics.md\",\n");
 	iapt_buf__printf(b, "    \"optimism_bias\": ");
 	iapt_buf__number(b, e->optimism_bias, "null");
 	iapt_buf__printf(b, ",\n    \"accrual\": \"%s\",\n    \"accrual_note\": \"follow-up flows and QALYs of each month accrue in the state at its %s\",",
@@ -573,7 +592,7 @@ static void json_meta(iapt_buf *b, const iapt_output_meta *meta)
 
 /* ---- probabilistic sensitivity analysis: psa.csv ---- */
 
-static const char *const dist_names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform"};
+static const char *const dist_names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform", "discrete"};
 
 /* The uncertain parameters of all strategies, by name, in order of first appearance. */
 static size_t psa_params(const iapt_scenario *const *sc, size_t n, const char **names, size_t cap)
@@ -676,6 +695,15 @@ static void json_uncertainty(iapt_buf *b, const iapt_scenario *sc)
 		iapt_buf__number(b, u->a, "null");
 		iapt_buf__printf(b, ", \"b\": ");
 		iapt_buf__number(b, u->b, "null");
+		if (u->dist == IAPT_DIST_DISCRETE) {
+			int w;
+			iapt_buf__printf(b, ", \"weights\": [");
+			for (w = 0; w < u->n_levels; w++) {
+				iapt_buf__printf(b, "%s", w ? ", " : "");
+				iapt_buf__number(b, u->w[w], "null");
+			}
+			iapt_buf__printf(b, "]");
+		}
 		iapt_buf__printf(b, ", \"origin\": ");
 		iapt_buf__json_string(b, u->origin);
 		iapt_buf__printf(b, "}");
@@ -780,7 +808,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
 			 st->referrals, st->sessions);
 	json_warnings(b, c->meta, &c->res, NULL, 1);
-	json_economics(b, &sc->econ);
+	json_economics(b, iapt_results_econ_settings(c->res));
 	iapt_buf__printf(b, "  \"parameters\": [\n");
 	for (i = 0; i < np; i++) {
 		iapt_param_info in;
@@ -967,7 +995,8 @@ int iapt_compare_check(const iapt_scenario *const *sc, size_t n)
 		    memcmp(&e->health, &e0->health, sizeof e->health) || e->perspectives != e0->perspectives ||
 		    e->n_thresholds != e0->n_thresholds ||
 		    memcmp(e->thresholds, e0->thresholds, (size_t)e->n_thresholds * sizeof(double)) || e->qaly_value != e0->qaly_value ||
-		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias || e->accrual != e0->accrual)
+		    e->qaly_value_year != e0->qaly_value_year || e->optimism_bias != e0->optimism_bias || e->accrual != e0->accrual ||
+		    e->health_value != e0->health_value || e->wellby_value != e0->wellby_value || e->wellby_value_year != e0->wellby_value_year)
 			return iapt_error__set(IAPT_EINVAL, "%s has another economics block than %s: a comparison needs the same prices, discounting, perspectives and thresholds",
 					       sc[s]->path, sc[0]->path);
 	}
@@ -1414,7 +1443,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__printf(b, ", \"step\": ");
 	iapt_buf__number(b, c->opt->lambda_step, "null");
 	iapt_buf__printf(b, "},\n");
-	json_economics(b, &c->sc[0]->econ);
+	json_economics(b, iapt_results_econ_settings(c->res[0]));
 	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"]\n}\n",
 			 c->uncertain ? "\"ceac.csv\", \"evpi.csv\", " : "");
 }

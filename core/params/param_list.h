@@ -375,6 +375,13 @@ X(FU_REMIT_LATE, "followup.remission_monthly_after_3y", 0.015, 0, 1, "probabilit
 X(FU_ILL_BEFORE, "followup.episode_months_at_referral", 6, 0, 240, "months", 0, 0,
   "How long the episode has lasted when a person is referred (sets the remission rate on the natural course)",
   "(to source) assumed; Whiteford et al. 2013 (53% remit within 12 months untreated) is matched at about 0 months")
+/* The paper's counterfactual, for the bridge from Layard et al. 2007 (docs/economics.md) */
+X(FU_RECOVERY_ASSUMED, "followup.recovery_share_assumed", -1, -1, 1, "proportion (-1: the model's)", 0, 0,
+  "-1: each treated person leaves treatment in the state their course gave; 0-1: this share of the people treated is well at discharge and the rest at caseness, whatever their course (Layard et al. 2007 assume 50%)",
+  "Modelling choice: -1 by default; scenarios/layard_2007_as_published.yaml sets 0.5 (Layard, Clark, Knapp and Mayraz 2007, CEP Discussion Paper 829: recovery rates of 50%)")
+X(FU_NATURAL_ILL, "followup.natural_course_at_caseness", 0, 0, 1, "0 or 1", 1, 0,
+  "1: the natural course is at caseness at discharge, whatever the untreated scores (the counterfactual of a payback computed from the recovery rate alone); 0: the untreated course's own scores",
+  "Modelling choice: 0 by default; 1 in scenarios/layard_2007_as_published.yaml")
 
 /* Employment after discharge (docs/economics.md; its sources under Sources for the employment figures) */
 X(EMP_FIND_ILL, "employment.find_work_monthly_ill", 0.01, 0, 1, "probability/month", 0, 1,
@@ -450,6 +457,23 @@ X(EMP_INACTIVE_TO_U, "employment.not_seeking_to_unemployed_monthly", 0.005, 0, 1
   "Monthly chance that someone not seeking work starts seeking it, ill or well",
   "(to source) assumed, range 0.002-0.02")
 
+/* How recovery turns into work after discharge (docs/economics.md, "How recovery turns into work") */
+X(EMP_MECHANISM, "employment.mechanism", 0, 0, 2, "0 flows, 1 prevalence, 2 flows_with_scarring", 1, 0,
+  "The employment mechanism after discharge: the monthly flows of the table (flows), movement towards each health state's employment rate (prevalence), or the flows with job finding falling with months out of work (flows_with_scarring); a scenario may write the name",
+  "Modelling choice (structural uncertainty: the uncertainty block can draw it, dist: discrete)")
+X(EMP_PREV_WELL, "employment.prevalence_rate_well", 0.74, 0, 1, "proportion", 0, 1,
+  "Employment rate of people of working age without a common mental disorder (prevalence mechanism)",
+  "Layard, Clark, Knapp and Mayraz 2007 (CEP Discussion Paper 829), citing the Psychiatric Morbidity Survey 2000: about 74% in work")
+X(EMP_PREV_ILL, "employment.prevalence_rate_ill", 0.51, 0, 1, "proportion", 0, 1,
+  "Employment rate of people with depression or an anxiety disorder (prevalence mechanism)",
+  "Layard, Clark, Knapp and Mayraz 2007 (CEP Discussion Paper 829), citing the Psychiatric Morbidity Survey 2000: about 51% in work")
+X(EMP_PREV_SPEED, "employment.prevalence_speed_monthly", 1, 0, 1, "share of the gap/month", 0, 0,
+  "Share of the gap between a person's employment chance and their health state's rate closed each month (prevalence mechanism); 1 is Layard et al.'s assumption that the rate applies at once",
+  "Modelling choice: 1 reproduces Layard et al. 2007; no published speed (test 0.05-1)")
+X(EMP_SCAR_HALF, "employment.scarring_halving_months", 12, 1, 600, "months", 0, 0,
+  "Months out of work over which the chance of finding work halves (flows_with_scarring)",
+  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; range 6-36")
+
 /* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
   "Cost of an attended low-intensity treatment session",
@@ -523,3 +547,31 @@ X(UTIL_GAD_10, "utility.gad7_10_14", 0.60, -0.6, 1, "EQ-5D", 0, 1,
   "Utility at GAD-7 10-14", "Jankovic et al. 2021, citing Revicki")
 X(UTIL_GAD_15, "utility.gad7_15_21", 0.53, -0.6, 1, "EQ-5D", 0, 1,
   "Utility at GAD-7 15-21", "Jankovic et al. 2021, citing Revicki")
+
+/* Wellbeing (docs/economics.md, "Wellbeing"): life satisfaction by health state for WELLBYs */
+X(WB_LS_WELL, "wellbeing.life_satisfaction_well", 7.7, 0, 10, "life satisfaction (0-10)", 0, 0,
+  "Life satisfaction of a person not at caseness (the 0-10 ONS question)",
+  "(to source: verify) ONS Annual Population Survey personal well-being, UK mean life satisfaction about 7.7 in 2018-19; range 7.4-8.0")
+X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 7.0, 0, 10, "life satisfaction (0-10)", 0, 0,
+  "Life satisfaction of a person at caseness (depression or an anxiety disorder)",
+  "(to source: verify) the well figure less about 0.7 of a point, the effect of diagnosed depression or anxiety in UK panel data (Clark, Fleche, Layard, Powdthavee and Ward 2018, The Origins of Happiness, ch. 6; Frijters, Clark, Krekel and Layard 2020, Behav Public Policy 4:126-165), not checked against the texts; range 5.0-7.4")
+
+/* Distributional weights (docs/economics.md, "Distributional appraisal") */
+X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
+  "Elasticity of the marginal utility of income in the distributional weights",
+  "HM Treasury Green Book (2022) Annex A3, para A3.14: 1.3 (Layard, Mayraz and Nickell 2008)")
+X(DIST_INCOME_Q1, "distribution.income_quintile_1", 13000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, lowest income quintile (stands for IMD deciles 9-10)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate, not checked against the release")
+X(DIST_INCOME_Q2, "distribution.income_quintile_2", 21000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, second income quintile (stands for IMD deciles 7-8)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q3, "distribution.income_quintile_3", 28000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, middle income quintile (the reference; stands for IMD deciles 5-6)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q4, "distribution.income_quintile_4", 37000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, fourth income quintile (stands for IMD deciles 3-4)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q5, "distribution.income_quintile_5", 66000, 1, 1e6, "GBP/year 2018-19", 0, 0,
+  "Mean equivalised household disposable income, top income quintile (stands for IMD deciles 1-2)",
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")

@@ -593,6 +593,50 @@ static void headline(ctx *c)
 			    "Society's NPV counts QALYs at their value in the economics settings; the NHS and the Exchequer count money only.</p></section>\n");
 }
 
+/* Wellbeing and who gains: WELLBYs beside QALYs, society's NPV by IMD quintile and weighted
+ * with the Green Book's distributional weights (docs/economics.md), the weights' source
+ * from run.json. */
+static void distribution(ctx *c)
+{
+	static const char *const qn[IAPT_IMD_QUINTILES] = {"imd_1_2", "imd_3_4", "imd_5_6", "imd_7_8", "imd_9_10"};
+	static const char *const ql[IAPT_IMD_QUINTILES] = {"1-2 (least deprived)", "3-4", "5-6", "7-8", "9-10 (most deprived)"};
+	iapt_buf *b = c->b;
+	json_t *e = c->run ? json_object_get(c->run, "economics") : NULL, *w = e ? json_object_get(e, "distributional_weights") : NULL;
+	const char *pn = iapt_perspective_name(IAPT_PERSP_SOCIETAL);
+	char a[64], l[64], h[64], m[80];
+	int q;
+	if (!c->economics.nrows || find2(&c->economics, "perspective", pn, "measure", "npv_weighted") == (size_t)-1)
+		return;
+	iapt_buf__printf(b, "<section><h2>Wellbeing and who gains</h2>\n<p>WELLBYs gained against the natural course: <span class=\"v\">%s</span> "
+			    "(%s to %s), worth <span class=\"v\">%s</span> at the WELLBY value. %s</p>\n",
+			 count(a, sizeof a, eval_(c, pn, "wellbys", "mean")), count(l, sizeof l, eval_(c, pn, "wellbys", "lo95")),
+			 count(h, sizeof h, eval_(c, pn, "wellbys", "hi95")), money(m, sizeof m, eval_(c, pn, "wellby_value", "mean")),
+			 !strcmp(jstr(e, "health_value"), "wellby") ? "Society's net present value counts WELLBYs, not QALYs (economics.health_value: wellby)."
+								   : "Society's net present value counts QALYs, not WELLBYs (economics.health_value: qaly); the WELLBY value is shown beside it, never added to it.");
+	iapt_buf__printf(b, "<table><caption>Society's net present value by IMD quintile of the people treated (mean of replicates, 95%% interval), and weighted</caption>"
+			    "<tr><th>IMD deciles</th><th>distributional weight</th><th>net present value</th></tr>\n");
+	for (q = 0; q < IAPT_IMD_QUINTILES; q++) {
+		char meas[32];
+		json_t *wv = w ? json_object_get(w, qn[q]) : NULL;
+		snprintf(meas, sizeof meas, "npv:%s", qn[q]);
+		iapt_buf__printf(b, "<tr><th>%s</th><td>%s</td><td><span class=\"v\">%s</span><br><small>%s to %s</small></td></tr>\n", ql[q],
+				 json_is_number(wv) ? iapt_format_value(a, sizeof a, json_number_value(wv), 3) : "?",
+				 money(m, sizeof m, eval_(c, pn, meas, "mean")), money(l, sizeof l, eval_(c, pn, meas, "lo95")),
+				 money(h, sizeof h, eval_(c, pn, meas, "hi95")));
+	}
+	iapt_buf__printf(b, "<tr><th>unweighted (NPSV)</th><td>1</td><td><span class=\"v\">%s</span><br><small>%s to %s</small></td></tr>\n",
+			 money(m, sizeof m, eval_(c, pn, "npv", "mean")), money(l, sizeof l, eval_(c, pn, "npv", "lo95")),
+			 money(h, sizeof h, eval_(c, pn, "npv", "hi95")));
+	iapt_buf__printf(b, "<tr><th>weighted</th><td>by quintile</td><td><span class=\"v\">%s</span><br><small>%s to %s</small></td></tr></table>\n",
+			 money(m, sizeof m, eval_(c, pn, "npv_weighted", "mean")), money(l, sizeof l, eval_(c, pn, "npv_weighted", "lo95")),
+			 money(h, sizeof h, eval_(c, pn, "npv_weighted", "hi95")));
+	iapt_buf__printf(b, "<p class=\"note\">The weighted value scales each quintile's households' flows (earnings net of tax, benefits) and its health gain by the quintile's weight; "
+			    "government, employers and the programme's costs keep weight 1, and so do costs no person bears (training) and plugins' flows. "
+			    "The quintiles' values add up to the unweighted one less those unattributed flows. Weights: ");
+	esc(b, jstr(e, "distributional_weights_source"));
+	iapt_buf__printf(b, ".</p></section>\n");
+}
+
 /* The pathway's charts: two model series each, and the published figures beside them. */
 static const struct {
 	const char *title, *desc, *ylabel;
@@ -2255,8 +2299,10 @@ int iapt_report_write(const char *dir)
 					 free_change ? "<p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p>" : "");
 		}
 	}
-	if (c.summary.nrows)
+	if (c.summary.nrows) {
 		headline(&c);
+		distribution(&c);
+	}
 	if (c.comparison.nrows) {
 		json_t *st = json_object_get(c.run, "strategies");
 		compare_story(&c, st);

@@ -108,6 +108,12 @@ static void econ_texts(const iapt_econ_settings *e, const char *key, char *buf, 
 		snprintf(buf, n, "%s", iapt_year_label(e->qaly_value_year, lab));
 	else if (!strcmp(key, "optimism_bias"))
 		snprintf(buf, n, "%.10g", e->optimism_bias);
+	else if (!strcmp(key, "health_value"))
+		snprintf(buf, n, "%s", iapt_health_value_name(e->health_value));
+	else if (!strcmp(key, "wellby_value"))
+		snprintf(buf, n, "%.10g", e->wellby_value);
+	else if (!strcmp(key, "wellby_value_price_year"))
+		snprintf(buf, n, "%s", iapt_year_label(e->wellby_value_year, lab));
 	else
 		snprintf(buf, n, "%s", iapt_accrual_name(e->accrual));
 }
@@ -150,9 +156,17 @@ static const iapt_uncertain *uncertain_of(const iapt_scenario *sc, size_t param,
 
 static void dist_text(const iapt_uncertain *u, char *buf, size_t n)
 {
-	static const char *const names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform"};
+	static const char *const names[] = {"fixed", "normal", "beta", "gamma", "lognormal", "uniform", "discrete"};
 	if (!u)
 		snprintf(buf, n, "(none)");
+	else if (u->dist == IAPT_DIST_DISCRETE) {
+		size_t used = (size_t)snprintf(buf, n, "discrete(");
+		int k;
+		for (k = 0; k < u->n_levels && used < n; k++)
+			used += (size_t)snprintf(buf + used, n - used, "%s%.6g", k ? ", " : "", u->w[k]);
+		if (used < n)
+			snprintf(buf + used, n - used, ")");
+	}
 	else if (u->dist == IAPT_DIST_FIXED)
 		snprintf(buf, n, "fixed(%.10g)", u->a);
 	else
@@ -393,7 +407,8 @@ static void plugins(diff_list *l, const iapt_scenario *a, const iapt_scenario *b
 int iapt_scenario_diff(const iapt_scenario *a, const iapt_scenario *b, iapt_scenario_difference **out, size_t *n)
 {
 	static const char *const econ[] = {"price_year", "discount", "perspectives", "thresholds", "qaly_value",
-					   "qaly_value_price_year", "optimism_bias", "accrual"};
+					   "qaly_value_price_year", "optimism_bias", "accrual", "health_value", "wellby_value",
+					   "wellby_value_price_year"};
 	diff_list l = {0};
 	char x[1024], y[1024], key[64], la[8], lb[8];
 	size_t k;

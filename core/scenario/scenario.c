@@ -366,9 +366,12 @@ static int set_param(ctx *c, size_t idx, int year, yaml_node_t *vnode, const cha
 {
 	double v;
 	char origin[512], what[256];
-	int rc;
+	int rc, k;
 	snprintf(what, sizeof what, year ? "parameters.%s[%d]" : "parameters.%s", pname, year);
-	if ((rc = get_number(c, vnode, what, &v)))
+	if (!strcmp(pname, "employment.mechanism") && vnode->type == YAML_SCALAR_NODE &&
+	    iapt_employment_mechanism_parse(scalar(vnode), &k) == IAPT_OK)
+		v = k; /* the mechanism by name */
+	else if ((rc = get_number(c, vnode, what, &v)))
 		return rc;
 	snprintf(origin, sizeof origin, "%s:%zu", c->path, vnode->start_mark.line + 1);
 	if ((rc = iapt_params_set(c->sc->params, idx, year, v, origin))) {
@@ -606,6 +609,24 @@ static int e_qaly_year(ctx *c, yaml_node_t *n)
 	return get_price_year(c, n, "economics.qaly_value_price_year", &c->sc->econ.qaly_value_year);
 }
 
+static int e_wellby_value(ctx *c, yaml_node_t *n)
+{
+	return e_bounded(c, n, "economics.wellby_value", 0, 1e7, &c->sc->econ.wellby_value);
+}
+
+static int e_wellby_year(ctx *c, yaml_node_t *n)
+{
+	return get_price_year(c, n, "economics.wellby_value_price_year", &c->sc->econ.wellby_value_year);
+}
+
+static int e_health_value(ctx *c, yaml_node_t *n)
+{
+	if (n->type != YAML_SCALAR_NODE || iapt_health_value_parse(scalar(n), &c->sc->econ.health_value))
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "economics.health_value: '%s' is not one of qaly, wellby (which health measure enters the NPV)",
+			       n->type == YAML_SCALAR_NODE ? scalar(n) : "(not a word)");
+	return IAPT_OK;
+}
+
 static int e_optimism(ctx *c, yaml_node_t *n)
 {
 	return e_bounded(c, n, "economics.optimism_bias", 0, 10, &c->sc->econ.optimism_bias);
@@ -631,6 +652,9 @@ static const struct {
 	{"qaly_value_price_year", e_qaly_year},
 	{"optimism_bias", e_optimism},
 	{"accrual", e_accrual},
+	{"health_value", e_health_value},
+	{"wellby_value", e_wellby_value},
+	{"wellby_value_price_year", e_wellby_year},
 };
 #define N_ECON (sizeof econ_keys / sizeof econ_keys[0])
 
@@ -655,7 +679,7 @@ static int h_economics(ctx *c, yaml_node_t *n)
 			const char *near = iapt_str__suggest(scalar(k), names, N_ECON);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (did you mean '%s'?)", scalar(k), near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias, accrual)", scalar(k));
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "economics: unknown key '%s' (known: price_year, discount, perspectives, thresholds, qaly_value, qaly_value_price_year, optimism_bias, accrual, health_value, wellby_value, wellby_value_price_year)", scalar(k));
 		}
 		if ((rc = econ_keys[i].handler(c, v)))
 			return rc;
@@ -858,8 +882,62 @@ static const struct {
 	{"gamma", IAPT_DIST_GAMMA, "shape", "scale", 1},
 	{"lognormal", IAPT_DIST_LOGNORMAL, "meanlog", "sdlog", 1},
 	{"uniform", IAPT_DIST_UNIFORM, "min", "max", 0},
+	{"discrete", IAPT_DIST_DISCRETE, "weights", NULL, 0},
 };
 #define N_DISTS (sizeof dists / sizeof dists[0])
+
+/* {dist: discrete, weights: [w0, w1, ...]}: the whole numbers 0, 1, ... with chances in
+ * proportion to the weights, for a whole-number parameter (structural uncertainty: which
+ * employment mechanism, docs/uncertainty.md). */
+static int get_discrete(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u, const char *what)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *wn = NULL;
+	yaml_node_item_t *it;
+	iapt_param_info info;
+	double sum = 0;
+	size_t i;
+	int rc, n = 0;
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+		yaml_node_t *kk = yaml_document_get_node(c->doc, p->key);
+		if (!strcmp(scalar(kk), "dist"))
+			continue;
+		if (strcmp(scalar(kk), "weights"))
+			return fail_at(c, IAPT_EINVAL, kk->start_mark, "%s: a discrete distribution takes weights; not '%s'", what, scalar(kk));
+		wn = yaml_document_get_node(c->doc, p->value);
+	}
+	if (!wn || wn->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, IAPT_EINVAL, wn ? wn->start_mark : v->start_mark, "%s: a discrete distribution needs weights: a list, one for each value 0, 1, ...", what);
+	iapt_params_info(c->sc->params, u->param, &info);
+	if (!info.integer)
+		return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: a discrete distribution is for a whole-number parameter", what);
+	for (it = wn->data.sequence.items.start; it < wn->data.sequence.items.top; it++, n++) {
+		yaml_node_t *x = yaml_document_get_node(c->doc, *it);
+		double w;
+		if (n >= IAPT_DIST_MAX_LEVELS)
+			return fail_at(c, IAPT_EINVAL, x->start_mark, "%s: at most %d weights", what, IAPT_DIST_MAX_LEVELS);
+		if ((rc = get_number(c, x, what, &w)))
+			return rc;
+		if (!(w >= 0))
+			return fail_at(c, IAPT_ERANGE, x->start_mark, "%s: weight %s is negative", what, scalar(x));
+		u->w[n] = w;
+		sum += w;
+	}
+	if (!(sum > 0))
+		return fail_at(c, IAPT_ERANGE, wn->start_mark, "%s: the weights add up to 0", what);
+	for (i = 0; i < (size_t)n; i++)
+		u->w[i] /= sum;
+	u->n_levels = n;
+	u->a = 0;
+	u->b = n - 1;
+	if (u->b > info.max)
+		return fail_at(c, IAPT_ERANGE, wn->start_mark, "%s: %d weights give values 0 to %d, beyond the parameter's largest, %g", what, n, n - 1, info.max);
+	snprintf(u->origin, sizeof u->origin, "%s:%zu:%zu", c->path, v->start_mark.line + 1, v->start_mark.column + 1);
+	for (i = 0; i < c->sc->n_uncertain; i++)
+		if (c->sc->uncertain[i].param == u->param && &c->sc->uncertain[i] != u)
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: given twice", what);
+	return IAPT_OK;
+}
 
 static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
 {
@@ -878,7 +956,7 @@ static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
 		if (!strcmp(scalar(yaml_document_get_node(c->doc, p->key)), "dist"))
 			dn = yaml_document_get_node(c->doc, p->value);
 	if (!dn || dn->type != YAML_SCALAR_NODE)
-		return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: needs 'dist:' (fixed, normal, beta, gamma, lognormal or uniform)", what);
+		return fail_at(c, IAPT_EINVAL, v->start_mark, "%s: needs 'dist:' (fixed, normal, beta, gamma, lognormal, uniform or discrete)", what);
 	for (d = 0; d < N_DISTS; d++) {
 		names[d] = dists[d].name;
 		if (!strcmp(scalar(dn), dists[d].name))
@@ -886,10 +964,12 @@ static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
 	}
 	if (d == N_DISTS) {
 		const char *near = iapt_str__suggest(scalar(dn), names, N_DISTS);
-		return fail_at(c, IAPT_EINVAL, dn->start_mark, "%s: unknown distribution '%s'%s%s%s (fixed, normal, beta, gamma, lognormal, uniform)",
+		return fail_at(c, IAPT_EINVAL, dn->start_mark, "%s: unknown distribution '%s'%s%s%s (fixed, normal, beta, gamma, lognormal, uniform, discrete)",
 			       what, scalar(dn), near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	}
 	u->dist = dists[d].kind;
+	if (u->dist == IAPT_DIST_DISCRETE)
+		return get_discrete(c, k, v, u, what);
 	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
 		yaml_node_t *kk = yaml_document_get_node(c->doc, p->key), *vv = yaml_document_get_node(c->doc, p->value);
 		const char *key = scalar(kk);

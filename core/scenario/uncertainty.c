@@ -29,6 +29,13 @@ static double cdf(const iapt_uncertain *u, double x)
 	case IAPT_DIST_GAMMA: return x <= 0 ? 0 : gsl_cdf_gamma_P(x, u->a, u->b);
 	case IAPT_DIST_LOGNORMAL: return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, u->a, u->b);
 	case IAPT_DIST_UNIFORM: return x <= u->a ? 0 : (x >= u->b ? 1 : (x - u->a) / (u->b - u->a));
+	case IAPT_DIST_DISCRETE: {
+		double c = 0;
+		int k;
+		for (k = 0; k < u->n_levels && k <= x; k++)
+			c += u->w[k];
+		return c;
+	}
 	default: return x < u->a ? 0 : 1;
 	}
 }
@@ -134,9 +141,28 @@ static double quantile(const iapt_uncertain *u, double p)
 	return solve(u, p);
 }
 
+/* The discrete value at uniform v: the first whose cumulative chance exceeds v (values of
+ * no chance are never drawn). */
+static double discrete_quantile(const iapt_uncertain *u, double v)
+{
+	double c = 0;
+	int k, last = 0;
+	for (k = 0; k < u->n_levels; k++) {
+		if (u->w[k] <= 0)
+			continue;
+		last = k;
+		c += u->w[k];
+		if (v < c)
+			return k;
+	}
+	return last;
+}
+
 /* The value at uniform v in [0, 1] of the distribution truncated to [lo, hi]. */
 static double truncated_quantile(const iapt_uncertain *u, double lo, double hi, double v)
 {
+	if (u->dist == IAPT_DIST_DISCRETE) /* its values lie inside the bounds (parser) */
+		return discrete_quantile(u, v);
 	double flo = cdf(u, lo), fhi = cdf(u, hi), p = flo + v * (fhi - flo);
 	/* keep off the exact ends, where quantiles are infinite */
 	if (p < 1e-15)
@@ -153,9 +179,13 @@ int iapt_uncertain__check(const iapt_uncertain *u, double lo, double hi, char *m
 	double mass;
 	size_t k;
 	iapt_error__gsl_init();
-	if (u->dist == IAPT_DIST_FIXED) {
-		if (u->a < lo || u->a > hi) {
+	if (u->dist == IAPT_DIST_FIXED || u->dist == IAPT_DIST_DISCRETE) {
+		if (u->dist == IAPT_DIST_FIXED && (u->a < lo || u->a > hi)) {
 			snprintf(msg, n, "value %g is out of range [%g, %g]", u->a, lo, hi);
+			return IAPT_ERANGE;
+		}
+		if (u->dist == IAPT_DIST_DISCRETE && (u->a < lo || u->b > hi)) {
+			snprintf(msg, n, "values %g to %g are out of range [%g, %g]", u->a, u->b, lo, hi);
 			return IAPT_ERANGE;
 		}
 		return IAPT_OK;

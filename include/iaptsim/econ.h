@@ -33,7 +33,8 @@ extern "C" {
 	X(EARNINGS, "earnings", 0, "gross earnings of people in work (output)") \
 	X(SICKNESS_ABSENCE, "sickness_absence", 0, "output lost to sickness absence while ill in work") \
 	X(PHYSICAL_HEALTH, "physical_health", 0, "physical healthcare for people with a long-term condition") \
-	X(QALYS, "qalys", 0, "quality-adjusted life years (not money)")
+	X(QALYS, "qalys", 0, "quality-adjusted life years (not money)") \
+	X(WELLBYS, "wellbys", 0, "wellbeing-adjusted life years: life satisfaction (0-10) points x years (not money)")
 
 typedef enum iapt_category {
 #define IAPT_X_(id, name, cost, doc) IAPT_CAT_##id,
@@ -56,6 +57,9 @@ const char *iapt_perspective_name(int perspective);
  * employment support, integration): the "costs" of a benefit-cost ratio. The rest are
  * outcomes. */
 int iapt_category_is_programme_cost(int category);
+/* 1 for the health categories (QALYs, WELLBYs): units of health, not money, discounted at
+ * the health rate; they have no payer. */
+int iapt_category_is_health(int category);
 /* 1 if a flow tagged `tag` counts from `perspective`'s point of view (tag <= perspective). */
 int iapt_perspective_includes(int perspective, int tag);
 
@@ -87,7 +91,7 @@ typedef enum iapt_payer {
 
 /* "nhs", "dwp", "hmrc", "employers", "individuals" (static strings). */
 const char *iapt_payer_name(int payer);
-/* The payer of a flow of `category` tagged `tag`; -1 for QALYs (not money) and out-of-range
+/* The payer of a flow of `category` tagged `tag`; -1 for QALYs and WELLBYs (not money) and out-of-range
  * arguments. Each money cell has exactly one payer, so the payers' flows add up to the
  * ledger. */
 int iapt_econ_payer(int category, int tag);
@@ -147,11 +151,51 @@ typedef struct iapt_econ_settings {
 	int qaly_value_year;            /* price year of qaly_value */
 	double optimism_bias;           /* uplift on programme costs, e.g. 0.2 for 20% */
 	int accrual;                    /* iapt_accrual: follow-up months accrue at their middle by default */
+	int health_value;               /* iapt_health_value: which health measure enters society's NPV */
+	double wellby_value;            /* GBP per WELLBY */
+	int wellby_value_year;          /* price year of wellby_value */
+	/* distributional weights of the five IMD quintiles (deciles 1-2, least deprived, ...
+	 * 9-10, most deprived): Green Book Annex A3, iapt_econ_distribution_weights */
+	double dist_weight[5];
 } iapt_econ_settings;
+
+/* Which health measure society's net present value counts: QALYs valued at qaly_value, or
+ * WELLBYs valued at wellby_value; never both (docs/economics.md, "Wellbeing"). */
+typedef enum iapt_health_value {
+	IAPT_HEALTH_QALY,
+	IAPT_HEALTH_WELLBY
+} iapt_health_value;
+
+/* How recovery turns into work after discharge, the values of the parameter
+ * employment.mechanism (docs/economics.md, "How recovery turns into work"). */
+typedef enum iapt_employment_mechanism {
+	IAPT_EMPMECH_FLOWS,       /* monthly job finding and loss by health state */
+	IAPT_EMPMECH_PREVALENCE,  /* towards the employment rate of the health state */
+	IAPT_EMPMECH_SCARRING,    /* flows, job finding falling with months out of work */
+	IAPT_EMPMECH__COUNT
+} iapt_employment_mechanism;
+
+/* "flows", "prevalence", "flows_with_scarring" (static strings); the parse returns
+ * IAPT_EINVAL for another name. */
+const char *iapt_employment_mechanism_name(int m);
+int iapt_employment_mechanism_parse(const char *name, int *m);
+
+/* "qaly", "wellby" (static strings); the parse returns IAPT_EINVAL for another name. */
+const char *iapt_health_value_name(int h);
+int iapt_health_value_parse(const char *name, int *h);
+
+/* Green Book (2022) Annex A3 distributional weights for the five IMD quintiles, from the
+ * mean equivalised household disposable income of the five income quintiles (lowest first,
+ * GBP a year) and the elasticity of marginal utility of income e: the weight of income
+ * quintile k is (income[2] / income[k])^e (the middle quintile standing for the median), and IMD quintile q (q = 0 least
+ * deprived) takes the weight of income quintile 4 - q (a stated proxy: area deprivation for
+ * household income; docs/economics.md). IAPT_ERANGE for a non-positive income. */
+int iapt_econ_distribution_weights(const double income[5], double elasticity, double weight[5]);
 
 /* Green Book discounting, price year 2019-20, all perspectives, thresholds 20,000 and
  * 30,000, QALY value GBP 70,000 at 2020-21 prices, no optimism bias, accrual at the middle
- * of each month. */
+ * of each month; QALYs in the NPV; WELLBY value GBP 13,000 at 2019-20 prices; every
+ * distributional weight 1 (the engine sets them from the parameters). */
 void iapt_econ_defaults(iapt_econ_settings *s);
 /* Set costs and health schedules to a named preset: "green_book" (3.5/3.0/2.5/2.0/1.5/1.0%
  * from years 0/31/76/126/201/301; health 1.5/1.29/1.07/0.86/0.64/0.43%) or "nice" (3.5%
@@ -174,6 +218,14 @@ enum {
 	IAPT_E_QALYS,          /* present value of QALYs gained */
 	IAPT_E_NET_COST,       /* PV costs - PV money benefits (QALYs not valued) */
 	IAPT_E_COST_PER_QALY,  /* net cost / QALYs gained */
+	IAPT_E_WELLBYS,        /* present value of WELLBYs gained (health discounting) */
+	IAPT_E_WELLBY_VALUE,   /* WELLBYs gained valued at wellby_value (GBP) */
+	IAPT_E_NPV_WEIGHTED,   /* NPV with the distributional weights on households' flows and health */
+	IAPT_E_NPV_IMD_1_2,    /* NPV of the flows of people in IMD deciles 1-2 (least deprived) */
+	IAPT_E_NPV_IMD_3_4,
+	IAPT_E_NPV_IMD_5_6,
+	IAPT_E_NPV_IMD_7_8,
+	IAPT_E_NPV_IMD_9_10,   /* ... deciles 9-10 (most deprived) */
 	IAPT_E__FIXED,
 	IAPT_E_NMB_FIRST = IAPT_E__FIXED /* net monetary benefit at thresholds[0], then the others */
 };
@@ -194,6 +246,17 @@ int iapt_econ_measure_ratio(int measure, int *num, int *den);
  * narrowest perspective bearing it. out[persp * count + measure] receives every measure of
  * every perspective (NaN where undefined: a ratio over zero, a payback never reached). */
 int iapt_econ_appraise(const iapt_econ_settings *s, const double *flows, int n_years, double *out);
+
+#define IAPT_IMD_QUINTILES 5
+/* The same, with the flows that can be put to a person by IMD quintile as well:
+ * qflows[((y * IAPT_IMD_QUINTILES + q) * IAPT_CAT__COUNT + cat) * IAPT_PERSP__COUNT + tag]
+ * (a part of flows; programme costs not tied to a person, training for one, are in flows
+ * only). Fills the quintiles' NPVs and the weighted NPV: the unweighted one plus, for each
+ * quintile, (weight - 1) x the present value of its households' flows (those whose payer is
+ * individuals) and of its health gain as valued in the NPV. Government, employers and
+ * costs keep weight 1. With qflows NULL these measures are NaN. */
+int iapt_econ_appraise_groups(const iapt_econ_settings *s, const double *flows, const double *qflows, int n_years,
+			      double *out);
 
 #ifdef __cplusplus
 }

@@ -22,13 +22,19 @@ typedef enum iapt_dist_kind {
 	IAPT_DIST_BETA,      /* a = alpha, b = beta */
 	IAPT_DIST_GAMMA,     /* a = shape, b = scale */
 	IAPT_DIST_LOGNORMAL, /* a = meanlog, b = sdlog */
-	IAPT_DIST_UNIFORM    /* a = min, b = max */
+	IAPT_DIST_UNIFORM,   /* a = min, b = max */
+	IAPT_DIST_DISCRETE   /* the whole numbers 0 .. n_levels - 1 with chances w (summing to 1);
+			      * a = 0, b = n_levels - 1: structural choices such as employment.mechanism */
 } iapt_dist_kind;
+
+#define IAPT_DIST_MAX_LEVELS 8
 
 typedef struct iapt_uncertain {
 	size_t param;        /* index in the registry */
 	iapt_dist_kind dist;
 	double a, b;
+	int n_levels;                     /* discrete only */
+	double w[IAPT_DIST_MAX_LEVELS];   /* discrete only: the chance of each value */
 	char origin[96];     /* "scenario.yaml:LINE:COL", where it was given */
 } iapt_uncertain;
 
