@@ -119,6 +119,116 @@ START_TEST(runtime_error_in_each_hook)
 }
 END_TEST
 
+/* ... and from the hooks during waiting and treatment (with follow-up, for on_followup) */
+START_TEST(runtime_error_in_each_new_hook)
+{
+	static const struct {
+		const char *hook;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{"on_wait", 26, "failed in on_wait at 2"},
+		{"on_session", 29, "failed in on_session"},
+		{"on_step_up", 32, "failed in on_step_up"},
+		{"on_followup", 35, "failed in on_followup"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512], frag[256];
+		snprintf(yaml, sizeof yaml, "  - use: %s/fails.lua\n    with: { hook: %s }", PLUGINS, cases[i].hook);
+		snprintf(where, sizeof where, "%s/fails.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		snprintf(frag, sizeof frag, "(in %s of plugin 'fails', replicate 1)\nstack traceback:", cases[i].hook);
+		expect_failure(scenario_years(yaml, 2019, 2019, 1, 0.01, 1), where, frag);
+	}
+}
+END_TEST
+
+/* Writing a field where it is not writable (after the engine used it), or a value out of
+ * bounds, stops the run at the plugin's line. */
+START_TEST(new_hooks_refuse_late_and_bad_writes)
+{
+	static const struct {
+		const char *bad;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{"phq9_in_session", 49,
+		 "person.phq9 cannot be set in on_session: it is writable only in on_referral and on_wait, before the engine uses it"},
+		{"age_in_wait", 34, "person.age_band cannot be set in on_wait: it is writable only in on_referral, before the engine uses it"},
+		{"leave_range", 35, "person.leave_chance = 1.5 is outside [0, 1]"},
+		{"score_of_missed", 50, "person.session_phq9 cannot be set for a missed session (set person.session_attended = true first)"},
+		{"field_type", 51, "person.calls must be a whole number in [0, 255]; got true"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512];
+		snprintf(yaml, sizeof yaml, "  - use: %s/during.lua\n    with: { bad: %s }", PLUGINS, cases[i].bad);
+		snprintf(where, sizeof where, "%s/during.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		expect_failure(scenario_years(yaml, 2019, 2019, 1, 0.01, 1), where, "stack traceback:");
+	}
+}
+END_TEST
+
+/* The hooks during waiting and treatment: called where they should be, their writes act,
+ * the plugin's own fields persist, and threads do not change anything. */
+START_TEST(new_hooks_see_and_change_the_pathway)
+{
+	iapt_scenario *a = scenario_years("  - use: " PLUGINS "/during.lua", 2019, 2019, 2, 0.01, 1);
+	iapt_scenario *b = scenario_years("  - use: " PLUGINS "/during.lua\n    with: { never_leave: true, all_attend: true }", 2019,
+					  2019, 1, 0.01, 1);
+	iapt_scenario *c = scenario_years("  - use: " PLUGINS "/during.lua\n    with: { score: 20 }", 2019, 2019, 1, 0.01, 1);
+	iapt_results *ra = run(a, 1), *ra2 = run(a, 2), *rb = run(b, 1), *rc = run(c, 1);
+	int rep;
+	size_t e;
+#define V(r, m) iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_##m, 0)
+	/* every booked session, attended or missed, seen once, numbered in order */
+	ck_assert_double_eq_tol(extra(ra, "during.sessions", 2019, 0), V(ra, SESSIONS_ATTENDED) + V(ra, SESSIONS_MISSED), 1e-6);
+	ck_assert_double_eq_tol(extra(ra, "during.missed", 2019, 0), V(ra, SESSIONS_MISSED), 1e-6);
+	ck_assert_double_eq(extra(ra, "during.miscount", 2019, 0), 0);
+	/* math.random in on_session: a stream per session */
+	ck_assert_double_eq_tol(extra(ra, "during.rand", 2019, 0) / extra(ra, "during.sessions", 2019, 0), 0.5, 0.01);
+	ck_assert(extra(ra, "during.waits2", 2019, 0) > 0);
+	ck_assert(extra(ra, "during.step_ups", 2019, 0) > 0);
+	ck_assert(extra(ra, "during.followups", 2019, 0) > 0);
+	/* before any session the treated path is the natural course */
+	ck_assert_double_eq(extra(ra, "during.unnatural", 2019, 0), 0);
+	/* a plugin that writes nothing changes nothing */
+	{
+		iapt_scenario *z = scenario_years("  []", 2019, 2019, 2, 0.01, 1);
+		iapt_results *rz = run(z, 1);
+		int g, m;
+		for (rep = 0; rep < 2; rep++)
+			for (g = 0; g < IAPT_G__COUNT; g++)
+				for (m = 0; m < IAPT_M__COUNT; m++) {
+					double v = iapt_results_value(rz, 2019, g, m, rep);
+					if (!isnan(v))
+						ck_assert_msg(iapt_results_value(ra, 2019, g, m, rep) == v, "%s %s", iapt_group_name(g),
+							      iapt_metric_name(m));
+				}
+		iapt_results_free(rz);
+		iapt_scenario_free(z);
+	}
+	/* nobody leaves the list after 2 weeks, nobody misses a session: more start */
+	ck_assert_double_eq(V(rb, SESSIONS_MISSED), 0);
+	ck_assert(V(rb, ENTERED_TREATMENT) > V(ra, ENTERED_TREATMENT));
+	/* scores recorded by the plugin: PHQ-9 20 first and last, so nobody recovers */
+	ck_assert(V(rc, FINISHED_AT_CASENESS) > 0);
+	ck_assert_double_eq(V(rc, RECOVERY_PCT), 0);
+	/* threads */
+	for (rep = 0; rep < 2; rep++)
+		for (e = 0; e < iapt_results_extra_count(ra); e++)
+			ck_assert(iapt_results_extra(ra2, 2019, e, rep) == iapt_results_extra(ra, 2019, e, rep));
+#undef V
+	iapt_results_free(ra);
+	iapt_results_free(ra2);
+	iapt_results_free(rb);
+	iapt_results_free(rc);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+	iapt_scenario_free(c);
+}
+END_TEST
+
 /* ---- the sandbox ---- */
 
 START_TEST(sandbox_stops_what_it_must)
@@ -480,6 +590,9 @@ static Suite *suite(void)
 	TCase *t = tcase_create("core");
 	tcase_set_timeout(t, 600);
 	tcase_add_test(t, runtime_error_in_each_hook);
+	tcase_add_test(t, runtime_error_in_each_new_hook);
+	tcase_add_test(t, new_hooks_refuse_late_and_bad_writes);
+	tcase_add_test(t, new_hooks_see_and_change_the_pathway);
 	tcase_add_test(t, sandbox_stops_what_it_must);
 	tcase_add_test(t, plugin_specs_are_plain_data);
 	tcase_add_test(t, harmless_plugin_changes_nothing);

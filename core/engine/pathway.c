@@ -275,6 +275,7 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	gsl_rng *r = s->r;
 	int phq, gad, at_case, improving, action = CONTINUE;
 	double u_dna, u_miss, z1, z2, u_well, u_step, u_drop, p_drop, m_drop;
+	int ov_phq = -1, ov_gad = -1, rc; /* scores an on_session hook recorded */
 
 	*ended = 0;
 	advance(s, p, week);
@@ -292,6 +293,9 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	s->stats->sessions++;
 
 	m_drop = p->m_drop * (1.0 / MULT_ONE);
+	if ((s->has & IAPT_HOOK_ON_SESSION) &&
+	    (rc = iapt_engine__on_session(s, p, week, lvl, &u_dna, &u_miss, z1, z2, &ov_phq, &ov_gad)))
+		return rc;
 	if (u_dna < P(s, TX_DNA) * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
@@ -320,6 +324,10 @@ static int session(sim *s, person *p, int week, int lvl, int *ended)
 	 * on the natural course keeps the comparison paired */
 	phq = score(p->xp, z1, 27);
 	gad = score(p->xg, z2, 21);
+	if (ov_phq >= 0) {
+		phq = ov_phq;
+		gad = ov_gad;
+	}
 	if (u_miss >= P(s, OUT_MISSING)) {
 		if (p->phq_first == NO_SCORE) {
 			p->phq_first = (uint8_t)phq;
@@ -403,6 +411,9 @@ static void hook_view(const sim *s, const person *p, const person_ext *x, iapt_h
 	v->phq9_last = score_or_none(p->phq_last);
 	v->gad7_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
 	v->discharge_week = -1;
+	v->phq9_natural = p->np;
+	v->gad7_natural = p->ng;
+	v->user = x->user;
 }
 
 /* A value a hook left in a writable field, against the field's bounds (iaptsim/hooks.h).
@@ -414,6 +425,7 @@ static int value_ok(const iapt_person_field *f, double x)
 	case IAPT_PK_NAME: return x >= 0 && x < f->n_values;
 	case IAPT_PK_NUMBER: return x >= f->min && x <= f->max; /* NaN fails */
 	case IAPT_PK_WHOLE: return x >= f->min && x <= f->max && x == floor(x);
+	case IAPT_PK_OPTIONAL: return x == -1 || (x >= f->min && x <= f->max && x == floor(x));
 	default: return 1;
 	}
 }
@@ -486,6 +498,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 		/* the treated path's status from here on (employment support) */
 		if (v.employment != given.employment || v.sick_pay != given.sick_pay)
 			p->emp_tx = (uint8_t)emp_code(v.employment, v.sick_pay);
+		x->user = v.user;
 #define X(field, where, member, back) \
 	if ((PERSON_WRITABLE_##field & IAPT_PD) && (back)) \
 		where->member = v.field;
@@ -515,6 +528,11 @@ static int end_referral(sim *s, uint32_t i, int week)
 			count(s, week, p, x, g, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
 			count(s, week, p, x, g, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
+	}
+	if ((s->has & IAPT_HOOK_ON_FOLLOWUP) && p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0) {
+		int rc = iapt_engine__on_followup(s, i, week, flags);
+		if (rc)
+			return rc;
 	}
 	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
 		iapt_engine__follow_up(s, p, week, year_index(s, p->arrival));
@@ -618,6 +636,8 @@ static int arrive(sim *s, int week)
 		where->member = v.field;
 		PERSON_STORED(X)
 #undef X
+		x->user = v.user;
+		svc = x->svc;
 		resp = v.responsiveness;
 		p->xp = p->np = (float)v.phq9;
 		p->xg = p->ng = (float)v.gad7;
@@ -638,13 +658,18 @@ static int arrive(sim *s, int week)
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, x, MECH_LEAVE), u_leave);
-	return queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i);
+	if ((rc = queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i)))
+		return rc;
+	return (s->has & IAPT_HOOK_ON_WAIT) ? iapt_engine__wait_join(s, i, week) : IAPT_OK;
 }
 
 static int step_up(sim *s, service *sv, uint32_t i, int week)
 {
 	person *p = &s->people[i];
 	double u;
+	int rc;
+	if ((s->has & IAPT_HOOK_ON_STEP_UP) && (rc = iapt_engine__on_step_up(s, i, week)))
+		return rc;
 	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
 	iapt_rng_rekey(s->r, p->rs_treat);
 	u = iapt_rng_uniform(s->r);
@@ -678,6 +703,8 @@ static int run_service(sim *s, service *sv, int week)
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, &s->people[i], week, lvl, &ended);
+			if (action < 0)
+				return action;
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
 				if (action == STEP_UP && !ended)
@@ -708,6 +735,8 @@ static int run_service(sim *s, service *sv, int week)
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, p, week, lvl, &ended);
+			if (action < 0)
+				return action;
 			if (ended)
 				rc = end_referral(s, i, week);
 			else if (action == STEP_UP)
@@ -730,6 +759,8 @@ static int drain(sim *s, int week)
 	int end = week + IAPT_WEEKS_PER_YEAR, k, lvl, rc;
 	for (; week < end; week++) {
 		int busy = 0;
+		if ((s->has & IAPT_HOOK_ON_WAIT) && (rc = iapt_engine__wait_due(s, week)))
+			return rc;
 		for (k = 0; k < s->n_services; k++)
 			if ((rc = run_service(s, &s->svc[k], week)))
 				return rc;
@@ -779,6 +810,8 @@ int iapt_engine__simulate(sim *s)
 				return rc;
 			cur_year = y;
 		}
+		if ((s->has & IAPT_HOOK_ON_WAIT) && (rc = iapt_engine__wait_due(s, week)))
+			return rc;
 		for (k = 0; k < s->n_services; k++)
 			if ((rc = run_service(s, &s->svc[k], week)))
 				return rc;
@@ -793,4 +826,31 @@ int iapt_engine__simulate(sim *s)
 	if (P(s, FU_YEARS) > 0 && (rc = drain(s, week)))
 		return rc;
 	return IAPT_OK;
+}
+
+/* ---- for the hooks that act during waiting and treatment (hooks.c) ---- */
+
+void iapt_engine__hook_view(const sim *s, const person *p, const person_ext *x, iapt_hook_person *v)
+{
+	hook_view(s, p, x, v);
+}
+
+int iapt_engine__hook_check(const iapt_hook_person *v, const iapt_hook_person *given, unsigned bit, int hook)
+{
+	return check_taken_back(v, given, bit, hook);
+}
+
+void iapt_engine__advance(sim *s, person *p, int week)
+{
+	advance(s, p, week);
+}
+
+double iapt_engine__leave_hazard(const sim *s, const person *p, const person_ext *x)
+{
+	return P(s, ACCESS_LEAVE) * group_effect(s, p, x, MECH_LEAVE);
+}
+
+int16_t iapt_engine__leave_week(int week, double h, double u)
+{
+	return leave_week_from(week, h, u);
 }

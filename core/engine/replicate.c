@@ -27,6 +27,7 @@ static void sim_free(sim *s)
 	free(s->people);
 	free(s->ext);
 	free(s->free_list);
+	iapt_engine__wait_free(s);
 	free(s->values);
 	iapt_params_free(s->own_params);
 	gsl_rng_free(s->r);

@@ -60,6 +60,31 @@ static void push_field(lua_State *L, const iapt_person_field *f, double v)
 	}
 }
 
+/* A declared field (fields = {...}): its place in the person's bits. */
+static const iapt_plugin_field *user_field(const pstate *ps, int f, unsigned *shift, uint32_t *mask)
+{
+	const iapt_plugin_field *uf = &ps->pl->fields[f - IAPT_PF__COUNT];
+	*shift = ps->pl->user0 + uf->shift;
+	*mask = uf->integer ? 0xffu : 1u;
+	return uf;
+}
+
+/* "on_referral and on_wait": the hooks of bits `b` */
+static const char *hook_list(unsigned b, char *buf, size_t n)
+{
+	int h, k = 0, c = 0;
+	buf[0] = '\0';
+	for (h = 0; h < IAPT_HOOK__COUNT; h++)
+		c += (b >> h) & 1u;
+	for (h = 0; h < IAPT_HOOK__COUNT; h++)
+		if ((b >> h) & 1u) {
+			size_t l = strlen(buf);
+			snprintf(buf + l, n - l, "%s%s", k == 0 ? "" : (k == c - 1 ? " and " : ", "), hook_name(h));
+			k++;
+		}
+	return buf;
+}
+
 static int person_index(lua_State *L)
 {
 	pstate *ps;
@@ -67,10 +92,23 @@ static int person_index(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v = 0;
+	if (f >= IAPT_PF__COUNT) {
+		unsigned sh;
+		uint32_t mask;
+		const iapt_plugin_field *uf = user_field(ps, f, &sh, &mask);
+		if (uf->integer)
+			lua_pushinteger(L, (lua_Integer)((p->user >> sh) & mask));
+		else
+			lua_pushboolean(L, (p->user >> sh) & 1u);
+		return 1;
+	}
 	if (!fd)
 		return luaL_error(L, "person has no field '%s' (plugins/README.md lists them)", luaL_tolstring(L, 2, NULL));
-	if (!(fd->readable & (1u << ps->hook)))
-		return luaL_error(L, "person.%s is not known in %s", fd->name, hook_name(ps->hook));
+	if (!(fd->readable & (1u << ps->hook))) {
+		char hooks[200];
+		return luaL_error(L, "person.%s is not known in %s (it is in %s)", fd->name, hook_name(ps->hook),
+				  hook_list(fd->readable, hooks, sizeof hooks));
+	}
 	switch (f) {
 #define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: v = (double)p->name; break;
 		IAPT_PERSON_FIELDS(X)
@@ -134,6 +172,8 @@ static double check_whole(lua_State *L, int idx, const char *field, double lo, d
 /* The value a plugin gives a writable field, checked by the field's kind. */
 static double check_field(lua_State *L, int idx, const iapt_person_field *f)
 {
+	if (f->kind == IAPT_PK_OPTIONAL && lua_isnil(L, idx))
+		return -1; /* none */
 	switch (f->kind) {
 	case IAPT_PK_BOOLEAN: return check_bool(L, idx, f->name);
 	case IAPT_PK_NAME: return check_name(L, idx, f->name, f->values, (size_t)f->n_values);
@@ -149,11 +189,34 @@ static int person_newindex(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v;
+	if (f >= IAPT_PF__COUNT) {
+		unsigned sh;
+		uint32_t mask, x;
+		const iapt_plugin_field *uf = user_field(ps, f, &sh, &mask);
+		x = uf->integer ? (uint32_t)check_whole(L, 3, uf->name, 0, 255) : (uint32_t)check_bool(L, 3, uf->name);
+		p->user = (p->user & ~(mask << sh)) | (x << sh);
+		return 0;
+	}
 	if (!fd)
-		return luaL_error(L, "person has no field '%s' (to keep your own per-person data, use person.mark, 0-255)",
+		return luaL_error(L, "person has no field '%s' (declare your own per-person data in the plugin's fields table)",
 				  luaL_tolstring(L, 2, NULL));
-	if (!(fd->writable & (1u << ps->hook)))
-		return luaL_error(L, "person.%s cannot be set in %s", fd->name, hook_name(ps->hook));
+	if (!(fd->writable & (1u << ps->hook))) {
+		char hooks[200];
+		if (!fd->writable)
+			return luaL_error(L, "person.%s is read-only", fd->name);
+		/* a field is writable until the engine has used it */
+		return luaL_error(L, "person.%s cannot be set in %s: it is writable only in %s, before the engine uses it", fd->name,
+				  hook_name(ps->hook), hook_list(fd->writable, hooks, sizeof hooks));
+	}
+	if (f == IAPT_PF_service) { /* 1 .. n_services to plugins */
+		iapt_run_info in;
+		iapt_run_get_info(ps->run, &in);
+		p->service = (int)check_whole(L, 3, "service", 1, in.n_services) - 1;
+		p->written |= 1ull << f;
+		return 0;
+	}
+	if ((f == IAPT_PF_session_phq9 || f == IAPT_PF_session_gad7) && !p->session_attended)
+		return luaL_error(L, "person.%s cannot be set for a missed session (set person.session_attended = true first)", fd->name);
 	v = check_field(L, 3, fd);
 	if (f == IAPT_PF_integrated && v != 0 && !ps->uncosted[0])
 		snprintf(ps->uncosted, sizeof ps->uncosted, "integrates services with physical care (person.integrated)");
@@ -490,6 +553,10 @@ int iapt_lua__bind_run(lua_State *L)
 	for (i = 0; i < IAPT_PF__COUNT; i++) {
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_setfield(L, -2, iapt_person_field_get((int)i)->name);
+	}
+	for (i = 0; i < ps->pl->n_fields; i++) { /* the plugin's own, after them */
+		lua_pushinteger(L, (lua_Integer)(IAPT_PF__COUNT + i));
+		lua_setfield(L, -2, ps->pl->fields[i].name);
 	}
 	lua_pushvalue(L, -1);
 	lua_pushcclosure(L, person_index, 1);

@@ -26,6 +26,12 @@ void iapt_plugin_free(iapt_plugin *p)
 		free(p->metrics[i].name);
 		free(p->metrics[i].doc);
 	}
+	for (i = 0; i < p->n_fields; i++) {
+		free(p->fields[i].name);
+		free(p->fields[i].doc);
+	}
+	free(p->fields);
+	free(p->wait_weeks);
 	free(p->options);
 	free(p->metrics);
 	free(p->name);
