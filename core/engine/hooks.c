@@ -292,3 +292,78 @@ int iapt_engine__on_followup(sim *s, uint32_t i, int week, unsigned flags)
 	x->user = v.user;
 	return IAPT_OK;
 }
+
+/* ---- what hooks may ask of the run: base values, referrals of a group ---- */
+
+double iapt_run_param_base(const iapt_run *r, size_t idx, int year)
+{
+	const iapt_params *p = r->base_params ? r->base_params : r->params;
+	return iapt_params_get(p, idx, year ? year : r->year);
+}
+
+/* the attributes a referral is drawn with, their first multiplier and value count */
+static const struct {
+	int field, at, n;
+} refer_attrs[] = {
+	{IAPT_PF_age_band, 0, N_AGE},
+	{IAPT_PF_gender, N_AGE, N_GENDER},
+	{IAPT_PF_ethnicity, N_AGE + N_GENDER, N_ETH},
+	{IAPT_PF_imd_decile, N_AGE + N_GENDER + N_ETH, N_IMD},
+	{IAPT_PF_problem, N_AGE + N_GENDER + N_ETH + N_IMD, N_PROBLEM},
+};
+#define N_REFER (N_AGE + N_GENDER + N_ETH + N_IMD + N_PROBLEM)
+
+int iapt_run_refer_more(iapt_run *r, int field, const int *values, size_t n_values, double factor)
+{
+	size_t a, k;
+	for (a = 0; a < sizeof refer_attrs / sizeof refer_attrs[0]; a++)
+		if (refer_attrs[a].field == field)
+			break;
+	if (!r->in_setup)
+		return iapt_error__set(IAPT_EINVAL, "referrals of a group can be changed only in setup and on_year");
+	if (a == sizeof refer_attrs / sizeof refer_attrs[0])
+		return iapt_error__set(IAPT_EINVAL, "referrals can be changed by age_band, gender, ethnicity, imd_decile or problem");
+	if (!(factor >= 0 && factor <= 100))
+		return iapt_error__set(IAPT_ERANGE, "the factor %g is outside [0, 100]", factor);
+	for (k = 0; k < n_values; k++) {
+		int v = field == IAPT_PF_imd_decile ? values[k] - 1 : values[k];
+		if (v < 0 || v >= refer_attrs[a].n)
+			return iapt_error__set(IAPT_ERANGE, "value %d of %s is out of range", values[k], iapt_person_field_get(field)->name);
+	}
+	if (!r->refer_mult) {
+		if (!(r->refer_mult = malloc(N_REFER * sizeof *r->refer_mult)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		for (k = 0; k < N_REFER; k++)
+			r->refer_mult[k] = 1.0;
+	}
+	for (k = 0; k < n_values; k++) {
+		int v = field == IAPT_PF_imd_decile ? values[k] - 1 : values[k];
+		r->refer_mult[refer_attrs[a].at + v] = factor;
+	}
+	return IAPT_OK;
+}
+
+/* One attribute's weights x the multipliers; returns the factor on all referrals (the
+ * weighted mean multiplier), so that the other values' referrals stay as they were. */
+static double refer_one(double *w, const double *m, int n)
+{
+	double before = 0, after = 0;
+	int k;
+	for (k = 0; k < n; k++) {
+		before += w[k];
+		w[k] *= m[k];
+		after += w[k];
+	}
+	return before > 0 ? after / before : 1.0;
+}
+
+void iapt_engine__refer_apply(sim *s)
+{
+	const double *m = s->refer_mult;
+	double f = refer_one(s->w_age, m, N_AGE);
+	f *= refer_one(s->w_gender, m + N_AGE, N_GENDER);
+	f *= refer_one(s->w_eth, m + N_AGE + N_GENDER, N_ETH);
+	f *= refer_one(s->w_imd, m + N_AGE + N_GENDER + N_ETH, N_IMD);
+	f *= refer_one(s->w_problem, m + N_AGE + N_GENDER + N_ETH + N_IMD, N_PROBLEM);
+	s->referrals_week *= f;
+}

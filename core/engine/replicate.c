@@ -29,6 +29,8 @@ static void sim_free(sim *s)
 	free(s->free_list);
 	iapt_engine__wait_free(s);
 	free(s->values);
+	free(s->refer_mult);
+	iapt_params_free(s->base_params);
 	iapt_params_free(s->own_params);
 	gsl_rng_free(s->r);
 }
@@ -119,6 +121,9 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		for (k = 0; k < s.n_services; k++)
 			s.svc[k].factor *= s.n_services / fsum;
 	}
+	/* what a plugin's ctx:base reads: the parameters before any plugin changed them */
+	if (hooks && (rc = iapt_params_copy(&s.base_params, s.params)))
+		goto cleanup;
 	if (s.has & IAPT_HOOK_SETUP) {
 		s.in_setup = 1;
 		hook_begin();

@@ -161,6 +161,8 @@ typedef struct iapt_run {
 	uint8_t emp_to[EMP__CODES][4];
 	uint8_t emp_n[EMP__CODES];
 	struct iapt_waitcal *wait;    /* on_wait checkpoints due (hooks.c), only with on_wait */
+	iapt_params *base_params;     /* with hooks: the parameters before any hook changed them */
+	double *refer_mult;           /* referrals of each attribute value x (hooks.c); NULL: none */
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
@@ -274,5 +276,8 @@ int iapt_engine__on_session(sim *s, person *p, int week, int lvl, double *u_dna,
 			    int *phq, int *gad);
 int iapt_engine__on_step_up(sim *s, uint32_t i, int week);
 int iapt_engine__on_followup(sim *s, uint32_t i, int week, unsigned flags);
+/* The year's referrals and attribute weights with the hooks' iapt_run_refer_more applied
+ * (after the year's parameters are loaded). */
+void iapt_engine__refer_apply(sim *s);
 
 #endif

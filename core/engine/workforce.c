@@ -290,5 +290,7 @@ int iapt_engine__load_year(sim *s, int y)
 		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
 	for (k = 0; k < N_LTC_TYPE; k++)
 		s->w_ltc[k] = s->pv[IAPT_P_LTC_DIABETES + k];
+	if (s->refer_mult)
+		iapt_engine__refer_apply(s);
 	return IAPT_OK;
 }

@@ -319,6 +319,86 @@ static void note_service_change(pstate *ps, const char *name, double before, dou
 			snprintf(ps->uncosted, sizeof ps->uncosted, "changes %s (capacity or reach)", name);
 }
 
+/* ctx:base(name [, year]): the value before any plugin changed it */
+static int ctx_base(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "base");
+	size_t i;
+	int year;
+	param_index(L, ps, 2, &i);
+	year = check_year_arg(L, 3);
+	lua_pushnumber(L, iapt_run_param_base(ps->run, i, year));
+	return 1;
+}
+
+/* The value indices a description gives for field f: a value name, an age aggregate of
+ * summary.csv (under_18, 18_35, 26_64, 65_plus), a decile, or a list of these. */
+static size_t describe_values(lua_State *L, int idx, const iapt_person_field *f, int *out, size_t cap)
+{
+	static const struct {
+		const char *name;
+		int from, to;
+	} aggregates[] = {{"under_18", IAPT_AGE_UNDER_16, IAPT_AGE_16_17}, {"18_35", IAPT_AGE_18_25, IAPT_AGE_26_35},
+			  {"26_64", IAPT_AGE_26_35, IAPT_AGE_36_64}, {"65_plus", IAPT_AGE_65_74, IAPT_AGE_90_PLUS}};
+	size_t n = 0, k;
+	int v;
+	if (lua_type(L, idx) == LUA_TTABLE) {
+		lua_Integer j, len = (lua_Integer)lua_rawlen(L, idx);
+		if (len < 1)
+			luaL_error(L, "ctx:refer_more: %s = {} names no value", f->name);
+		for (j = 1; j <= len && n < cap; j++) {
+			lua_rawgeti(L, idx, j);
+			n += describe_values(L, lua_gettop(L), f, out + n, cap - n);
+			lua_pop(L, 1);
+		}
+		return n;
+	}
+	if (f->kind == IAPT_PK_WHOLE) { /* imd_decile */
+		out[0] = (int)check_whole(L, idx, f->name, f->min, f->max);
+		return 1;
+	}
+	if (f == iapt_person_field_get(IAPT_PF_age_band) && lua_type(L, idx) == LUA_TSTRING)
+		for (k = 0; k < sizeof aggregates / sizeof aggregates[0]; k++)
+			if (!strcmp(lua_tostring(L, idx), aggregates[k].name)) {
+				for (v = aggregates[k].from; v <= aggregates[k].to && n < cap; v++)
+					out[n++] = v;
+				return n;
+			}
+	out[0] = check_name(L, idx, f->name, f->values, (size_t)f->n_values);
+	return 1;
+}
+
+/* ctx:refer_more({ age_band = "65_plus" }, 1.3): referrals of a group described by one
+ * attribute x factor, from the year in force on */
+static int ctx_refer_more(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "refer_more");
+	int values[64], field = -1;
+	size_t n = 0;
+	double factor;
+	luaL_checktype(L, 2, LUA_TTABLE);
+	factor = luaL_checknumber(L, 3);
+	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
+		return luaL_error(L, "ctx:refer_more is for setup and on_year, not %s", hook_name(ps->hook));
+	lua_pushnil(L);
+	while (lua_next(L, 2)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		int f = iapt_person_field_find(k);
+		if (field >= 0)
+			return luaL_error(L, "ctx:refer_more: describe the group by one attribute (call it once per attribute: factors multiply)");
+		if (f != IAPT_PF_age_band && f != IAPT_PF_gender && f != IAPT_PF_ethnicity && f != IAPT_PF_imd_decile && f != IAPT_PF_problem)
+			return luaL_error(L, "ctx:refer_more: '%s' is not age_band, gender, ethnicity, imd_decile or problem", k);
+		field = f;
+		n = describe_values(L, lua_gettop(L), iapt_person_field_get(f), values, sizeof values / sizeof values[0]);
+		lua_pop(L, 1);
+	}
+	if (field < 0)
+		return luaL_error(L, "ctx:refer_more: the group is empty: give an attribute, like { age_band = \"65_plus\" }");
+	if (iapt_run_refer_more(ps->run, field, values, n, factor) != IAPT_OK)
+		return luaL_error(L, "ctx:refer_more: %s", iapt_error_last()->message);
+	return 0;
+}
+
 static int ctx_set(lua_State *L)
 {
 	pstate *ps = check_ctx(L, "set");
@@ -352,16 +432,34 @@ static int ctx_flow(lua_State *L)
 	int c, t;
 	check_amount(L, "ctx:flow", amount);
 	for (c = 0; c < IAPT_CAT__COUNT; c++)
-		if (strcmp(cat, iapt_category_name(c)) == 0)
+		if (strcmp(cat, iapt_category_name(c)) == 0 && (c < IAPT_CAT_PLUGIN_1 || c > IAPT_CAT_PLUGIN_4))
 			break;
+	if (c == IAPT_CAT__COUNT) { /* one the plugin declared: its slot, and its perspective */
+		size_t k;
+		for (k = 0; k < ps->pl->n_categories; k++)
+			if (strcmp(cat, ps->pl->categories[k].name) == 0) {
+				c = IAPT_CAT_PLUGIN_1 + (int)(ps->pl->cat0 + k);
+				if (strcmp(per, iapt_perspective_name(ps->pl->categories[k].perspective)))
+					return luaL_error(L, "ctx:flow: category '%s' is declared for perspective %s, not %s", cat,
+							  iapt_perspective_name(ps->pl->categories[k].perspective), per);
+				break;
+			}
+		if (k == ps->pl->n_categories)
+			c = IAPT_CAT__COUNT;
+	}
 	for (t = 0; t < IAPT_PERSP__COUNT; t++)
 		if (strcmp(per, iapt_perspective_name(t)) == 0)
 			break;
 	if (c == IAPT_CAT__COUNT) {
 		const char *names[IAPT_CAT__COUNT], *near;
+		int n = 0;
+		size_t k;
 		for (c = 0; c < IAPT_CAT__COUNT; c++)
-			names[c] = iapt_category_name(c);
-		near = iapt_str__suggest(cat, names, IAPT_CAT__COUNT);
+			if (c < IAPT_CAT_PLUGIN_1 || c > IAPT_CAT_PLUGIN_4)
+				names[n++] = iapt_category_name(c);
+		for (k = 0; k < ps->pl->n_categories && n < IAPT_CAT__COUNT; k++)
+			names[n++] = ps->pl->categories[k].name;
+		near = iapt_str__suggest(cat, names, (size_t)n);
 		return luaL_error(L, "ctx:flow: unknown category '%s'%s%s%s (docs/economics.md lists them)", cat,
 				  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	}
@@ -508,7 +606,7 @@ static int person_tostring(lua_State *L)
 int iapt_lua__bind_run(lua_State *L)
 {
 	pstate *ps = iapt_lua__ps(L);
-	static const luaL_Reg methods[] = {{"get", ctx_get}, {"set", ctx_set}, {"flow", ctx_flow}, {"metric", ctx_metric},
+	static const luaL_Reg methods[] = {{"get", ctx_get}, {"base", ctx_base}, {"set", ctx_set}, {"refer_more", ctx_refer_more}, {"flow", ctx_flow}, {"metric", ctx_metric},
 					   {"log", ctx_log}, {"price", ctx_price},
 					   {"price_of", ctx_price_of}, {NULL, NULL}};
 	const luaL_Reg *m;

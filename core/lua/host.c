@@ -338,6 +338,8 @@ struct iapt_plugin_host {
 	iapt_hook_metric *metrics;
 	char **names;
 	size_t n_metrics;
+	char *cat_names[IAPT_CAT_PLUGIN_SLOTS]; /* "<plugin>.<category>" by slot */
+	size_t n_cats;
 };
 
 static int hooks_new(void *data, iapt_hooks **out)
@@ -445,6 +447,25 @@ int iapt_plugin_host_new(iapt_plugin_host **out, const iapt_scenario *sc)
 			h->n_metrics++;
 		}
 	}
+	/* the plugins' cost categories, by slot: in scenario order, each plugin's by name */
+	for (k = 0; k < sc->n_plugins; k++) {
+		const iapt_plugin *pl = sc->plugins[k];
+		for (m = 0; m < pl->n_categories; m++) {
+			iapt_buf b = {0};
+			if (pl->cat0 + m >= IAPT_CAT_PLUGIN_SLOTS || pl->cat0 + m != h->n_cats) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_EINVAL, "the plugins' cost categories are not numbered (iapt_plugins_load)");
+			}
+			iapt_buf__printf(&b, "%s.%s", pl->name, pl->categories[m].name);
+			if (!iapt_buf__ok(&b)) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			}
+			h->cat_names[h->n_cats++] = b.ptr;
+		}
+	}
+	h->factory.categories = (const char *const *)h->cat_names;
+	h->factory.n_categories = h->n_cats;
 	h->factory.data = h;
 	h->factory.create = hooks_new;
 	h->factory.destroy = hooks_free;
@@ -467,6 +488,8 @@ void iapt_plugin_host_free(iapt_plugin_host *h)
 		return;
 	for (k = 0; k < h->n_metrics; k++)
 		free(h->names[k]);
+	for (k = 0; k < h->n_cats; k++)
+		free(h->cat_names[k]);
 	free(h->names);
 	free(h->metrics);
 	free(h);

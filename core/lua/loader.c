@@ -12,6 +12,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "iaptsim/econ.h"
 #include "iaptsim/plugin.h"
 #include "lua/host.h"
 #include "util/util.h"
@@ -161,7 +162,7 @@ static int describe_option(lua_State *L, iapt_plugin *pl, iapt_plugin_option *o,
 
 /* the plugin table's keys: its description, then the hooks (IAPT_HOOK_LIST) */
 #define HOOK_KEY(id, name, doc) #name,
-static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", "fields", "wait_checkpoints",
+static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", "fields", "categories", "wait_checkpoints",
 					  IAPT_HOOK_LIST(HOOK_KEY)};
 #undef HOOK_KEY
 static const char *const metric_keys[] = {"doc", "kind"};
@@ -201,6 +202,60 @@ static int describe_checkpoints(lua_State *L, iapt_plugin *pl)
 		pl->n_wait_weeks++;
 		lua_pop(L, 1);
 	}
+	return IAPT_OK;
+}
+
+static const char *const category_keys[] = {"doc", "perspective"};
+
+static int cmp_category(const void *a, const void *b)
+{
+	return strcmp(((const iapt_plugin_category *)a)->name, ((const iapt_plugin_category *)b)->name);
+}
+
+/* categories = { booklet = { perspective = "nhs", doc = "..." } } at the top of the stack */
+static int describe_categories(lua_State *L, iapt_plugin *pl)
+{
+	int t = lua_gettop(L);
+	size_t n = 0;
+	if (lua_isnil(L, t))
+		return IAPT_OK;
+	if (!lua_istable(L, t))
+		return iapt_error__set(IAPT_ELUA, "%s: 'categories' must be a table of {perspective, doc}", pl->path);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1))
+		n++;
+	if (n > IAPT_CAT_PLUGIN_SLOTS)
+		return iapt_error__set(IAPT_ELUA, "%s: %zu cost categories is more than the %d all plugins may declare", pl->path, n,
+				       IAPT_CAT_PLUGIN_SLOTS);
+	if (!(pl->categories = calloc(n + 1, sizeof *pl->categories)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		iapt_plugin_category *c = &pl->categories[pl->n_categories++];
+		char what[128], *per;
+		int p;
+		if (!is_ident(k))
+			return iapt_error__set(IAPT_ELUA, "%s: categories: '%s' is not a plain name", pl->path, k ? k : "?");
+		snprintf(what, sizeof what, "categories.%s", k);
+		if (!lua_istable(L, -1))
+			return iapt_error__set(IAPT_ELUA, "%s: %s: expected {perspective = 'nhs', 'exchequer' or 'societal', doc = ...}", pl->path, what);
+		if (check_keys(L, lua_gettop(L), category_keys, N_OF(category_keys), pl->path, what))
+			return IAPT_ELUA;
+		c->name = iapt_str__dup(k);
+		c->doc = dup_field(L, -1, "doc");
+		if (!c->name || !c->doc || !c->doc[0])
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'doc' is required", pl->path, what);
+		per = dup_field(L, -1, "perspective");
+		for (p = 0; p < IAPT_PERSP__COUNT; p++)
+			if (per && !strcmp(per, iapt_perspective_name(p)))
+				break;
+		free(per);
+		if (p == IAPT_PERSP__COUNT)
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'perspective' must be 'nhs', 'exchequer' or 'societal' (who bears it)", pl->path, what);
+		c->perspective = p;
+		lua_pop(L, 1);
+	}
+	qsort(pl->categories, pl->n_categories, sizeof *pl->categories, cmp_category);
 	return IAPT_OK;
 }
 
@@ -351,6 +406,10 @@ static int describe(lua_State *L, iapt_plugin *pl)
 	lua_pop(L, 1);
 	lua_getfield(L, t, "fields");
 	if (describe_fields(L, pl))
+		return IAPT_ELUA;
+	lua_pop(L, 1);
+	lua_getfield(L, t, "categories");
+	if (describe_categories(L, pl))
 		return IAPT_ELUA;
 	lua_pop(L, 1);
 	return IAPT_OK;
@@ -592,6 +651,12 @@ static int load_spec(const iapt_plugin_spec *sp, iapt_plugin **loaded, size_t n_
 			goto fail;
 		}
 		pl->user0 += loaded[k]->user_bits;
+		pl->cat0 += (unsigned)loaded[k]->n_categories;
+	}
+	if (pl->cat0 + pl->n_categories > IAPT_CAT_PLUGIN_SLOTS) {
+		rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the cost categories of '%s' and the plugins before it are %zu, more than the %d allowed",
+			     pl->name, pl->cat0 + pl->n_categories, IAPT_CAT_PLUGIN_SLOTS);
+		goto fail;
 	}
 	if (pl->user0 + pl->user_bits > IAPT_PLUGIN_USER_BITS) {
 		rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the fields of '%s' and the plugins before it take %u bits, more than the %d allowed",

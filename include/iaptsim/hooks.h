@@ -260,6 +260,18 @@ double iapt_run_param(const iapt_run *r, size_t idx, int year);
  * in force in on_year). Only in setup and on_year; not the parameters that shape the run;
  * not years already simulated. IAPT_EINVAL or IAPT_ERANGE otherwise. */
 int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value);
+/* Parameter idx in `year` (0: the year in force) as it was before any hook changed it: the
+ * scenario's value (with this replicate's draw of an uncertain parameter). */
+double iapt_run_param_base(const iapt_run *r, size_t idx, int year);
+/* Referrals of the people whose person field `field` (IAPT_PF_age_band, gender,
+ * ethnicity, imd_decile or problem) has one of the values in `values` (value indices; for
+ * imd_decile the deciles 1..10) x factor (in [0, 100]), from the year in force on (in
+ * setup: from the start), others' unchanged. A call sets the factor of those values (a
+ * later call replaces it; 1 undoes it), so a call each year does not compound. Factors of
+ * different attributes multiply, as attributes are drawn independently.
+ * Only in setup and on_year. IAPT_EINVAL or IAPT_ERANGE otherwise. */
+int iapt_run_refer_more(iapt_run *r, int field, const int *values, size_t n_values, double factor);
+
 /* The combinations of parameters that are checked in a scenario (weights that must not sum
  * to zero, shares that must not sum over 1), in every reported year: for a hook that has
  * set parameters, once it is done. IAPT_EINVAL with the year and the parameters. */
@@ -327,6 +339,11 @@ typedef struct iapt_hook_factory {
 	void (*destroy)(void *data, iapt_hooks *hooks);
 	const iapt_hook_metric *metrics;
 	size_t n_metrics;
+	/* names of the cost categories the hooks book under IAPT_CAT_PLUGIN_1, _2, ...
+	 * (iaptsim/econ.h), in that order, like "<plugin>.<category>"; at most
+	 * IAPT_CAT_PLUGIN_SLOTS. Outputs show the slots named here under these names. */
+	const char *const *categories;
+	size_t n_categories;
 	/* 1: the hooks run the scenario's plugins (the Lua host's factory does). A scenario with
 	 * plugins is refused (IAPT_EINVAL) with a factory that does not, rather than run without
 	 * them; there is no way to chain a program's hooks with the Lua host's. */

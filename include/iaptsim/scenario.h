@@ -107,6 +107,15 @@ typedef struct iapt_plugin_field {
 	unsigned shift;  /* its first bit, counted from the plugin's (iapt_plugin.user0) */
 } iapt_plugin_field;
 
+/* A cost category a plugin declares (`categories`): its flows show under
+ * "<plugin>.<name>" in the ledger, the appraisal and the budget impact table, booked in a
+ * plugin slot of the ledger (IAPT_CAT_PLUGIN_*, iaptsim/econ.h). */
+typedef struct iapt_plugin_category {
+	char *name;
+	char *doc;
+	int perspective; /* IAPT_PERSP_*: the narrowest perspective that bears it */
+} iapt_plugin_category;
+
 /* Defaults of the per-plugin limits (a scenario may change them per plugin). */
 #define IAPT_PLUGIN_DEFAULT_INSTRUCTIONS 100000000L /* per hook call */
 #define IAPT_PLUGIN_DEFAULT_MEMORY_MB 64
@@ -134,6 +143,9 @@ typedef struct iapt_plugin {
 	size_t n_fields;
 	unsigned user_bits;  /* bits its fields take */
 	unsigned user0;      /* its fields' first bit among the scenario's plugins (iapt_plugins_load) */
+	iapt_plugin_category *categories; /* declared cost categories, sorted by name */
+	size_t n_categories;
+	unsigned cat0;       /* its first category's slot among the scenario's plugins (iapt_plugins_load) */
 } iapt_plugin;
 /* Bits of per-person fields all a scenario's plugins may declare (iapt_hook_person.user). */
 #define IAPT_PLUGIN_USER_BITS 32
