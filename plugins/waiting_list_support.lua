@@ -31,7 +31,7 @@ return {
   },
 
   metrics = {
-    booklets = { kind = "count", doc = "Booklets posted (people who waited more than 6 weeks)" },
+    booklets = { kind = "count", doc = "Booklets posted (people who waited more than 6 weeks), by year of referral" },
     booklet_entered = { kind = "count", doc = "People sent the booklet who entered treatment, by year of discharge" },
   },
 
@@ -42,7 +42,7 @@ return {
     person.leave_chance = person.leave_chance * ctx.options.leave_factor
     person.phq9 = math.max(0, person.phq9 - ctx.options.phq9_fall)
     ctx:flow("booklet", "nhs", -ctx.options.cost)
-    ctx:metric("booklets", 1)
+    ctx:metric("booklets", 1, person.year) -- by cohort, as the ledger
   end,
 
   on_discharge = function(ctx, person)

@@ -453,6 +453,85 @@ END_TEST
 
 /* ---- the built-in plugins, direction and size ---- */
 
+/* The booklet's cost is under its own category, exactly 20 a booklet of the reported cohort
+ * (the booklets metric counts by year of referral), and it moves people into treatment. */
+START_TEST(waiting_list_support_costs_and_starts)
+{
+	iapt_scenario *a, *b;
+	iapt_results *ra, *rb;
+	int rep;
+	a = scenario_years("  - use: waiting_list_support", 2019, 2019, 2, 0.05, 1);
+	b = scenario_years("  []", 2019, 2019, 2, 0.05, 1);
+	ra = run(a, 2);
+	rb = run(b, 1);
+	ck_assert_str_eq(iapt_results_category_name(ra, IAPT_CAT_PLUGIN_1), "waiting_list_support.booklet");
+	ck_assert_ptr_null(iapt_results_category_name(ra, IAPT_CAT_PLUGIN_2));
+	ck_assert_ptr_null(iapt_results_category_name(rb, IAPT_CAT_PLUGIN_1));
+	for (rep = 0; rep < 2; rep++) {
+		double n = extra(ra, "waiting_list_support.booklets", 2019, rep);
+		ck_assert_msg(n > 1000, "%g booklets", n);
+		ck_assert_double_eq_tol(ledger_sum(ra, rep, IAPT_CAT_PLUGIN_1, IAPT_PERSP_NHS) / (-20.0 * n), 1, 1e-9);
+		/* nothing else booked there, and no booklet costs in the run without it */
+		ck_assert_double_eq(ledger_sum(ra, rep, IAPT_CAT_PLUGIN_1, IAPT_PERSP_EXCHEQUER), 0);
+		ck_assert_double_eq(ledger_sum(rb, rep, IAPT_CAT_PLUGIN_1, IAPT_PERSP_NHS), 0);
+		/* fewer leave the list: more start treatment */
+		ck_assert(iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep) >
+			  iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep));
+	}
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+}
+END_TEST
+
+/* Outreach raises referrals of people aged 65 and over by 30% (within Monte Carlo error),
+ * and all referrals by that increase alone; its yearly cost is under its own category. */
+START_TEST(older_adults_outreach_targets_its_group)
+{
+	enum { REPS = 8 };
+	iapt_scenario *a = scenario_years("  - use: older_adults_outreach", 2019, 2020, REPS, 0.01, 0);
+	iapt_scenario *b = scenario_years("  []", 2019, 2019 + 1, REPS, 0.01, 0);
+	iapt_results *ra = run(a, 2), *rb = run(b, 2);
+	double ga = 0, gb = 0, d[REPS], md = 0, sd = 0, inc = 0;
+	int rep, y;
+	for (y = 2019; y <= 2020; y++)
+		for (rep = 0; rep < REPS; rep++) {
+			ga += iapt_results_value(ra, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep);
+			gb += iapt_results_value(rb, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep);
+		}
+	/* about 2,100 a replicate and year at this scale: the ratio's error is about 1% */
+	ck_assert_msg(fabs(ga / gb - 1.3) < 0.04, "65+ referrals x %g", ga / gb);
+	/* the rise in all referrals is the group's: the others' differ by chance only */
+	for (rep = 0; rep < REPS; rep++) {
+		double dt = 0, dg = 0;
+		for (y = 2019; y <= 2020; y++) {
+			dt += iapt_results_value(ra, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, rep) -
+			      iapt_results_value(rb, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, rep);
+			dg += iapt_results_value(ra, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep) -
+			      iapt_results_value(rb, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep);
+		}
+		d[rep] = dt - dg;
+		md += d[rep] / REPS;
+		inc += dg / REPS;
+	}
+	for (rep = 0; rep < REPS; rep++)
+		sd += (d[rep] - md) * (d[rep] - md) / (REPS - 1);
+	sd = sqrt(sd);
+	ck_assert(inc > 0);
+	ck_assert_msg(fabs(md) < 3 * sd / sqrt(REPS) + 1e-9, "others' referrals moved by %g (sd %g), group by %g", md, sd, inc);
+	ck_assert_msg(fabs(md) < 0.1 * inc, "others' referrals moved by %g, group by %g", md, inc);
+	/* GBP 2m a year, national */
+	ck_assert_str_eq(iapt_results_category_name(ra, IAPT_CAT_PLUGIN_1), "older_adults_outreach.campaign");
+	for (y = 2019; y <= 2020; y++)
+		ck_assert_double_eq_tol(iapt_results_ledger(ra, 0, y, y, IAPT_CAT_PLUGIN_1, IAPT_PERSP_NHS), -2e6, 1e-3);
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+}
+END_TEST
+
 START_TEST(long_term_conditions_saves_and_employs)
 {
 	iapt_scenario *on = scenario_years("  - use: long_term_conditions\n    with: { integrated_share: 1, start_year: 2019, full_year: 2019 }",
@@ -604,6 +683,8 @@ static Suite *suite(void)
 	tcase_add_test(t, employment_advisers_cost_and_jobs);
 	tcase_add_test(t, digital_therapy_reach_cost_effect);
 	tcase_add_test(t, ltp_expansion_reaches_its_target);
+	tcase_add_test(t, waiting_list_support_costs_and_starts);
+	tcase_add_test(t, older_adults_outreach_targets_its_group);
 	suite_add_tcase(s, t);
 	return s;
 }
