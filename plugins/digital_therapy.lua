@@ -7,12 +7,17 @@
 --     low intensity; Richards et al. 2020, npj Digital Medicine 3:85, found iCBT in IAPT
 --     step 2 beat a waiting list by 2.75 PHQ-9 and 2.79 GAD-7 points at 8 weeks, but no
 --     head-to-head ratio with face-to-face LI: assumed 1);
---   * each low-intensity session costs `session_cost` instead of cost.li_session (the
---     difference goes to the ledger as a saving, or a cost, in therapy_sessions);
 --   * a supported session takes `therapist_time` of a face-to-face session, so the same
 --     workforce delivers more low-intensity sessions: sessions per WTE-week are divided by
---     1 - reach x (1 - therapist_time), an average over the caseload.
--- Effect, cost and time are assumptions until sourced (to source).
+--     1 - reach x (1 - therapist_time), an average over the caseload;
+--   * it costs that share of a face-to-face session (cost.li_session, Radhakrishnan et al.
+--     2013: the practitioner's time and the service's overheads) plus, once per person, the
+--     programme's licence, `licence_per_person` (NICE IAPT assessment briefing, Space from
+--     Depression, 9 February 2018: "typically around GBP 24 per person for 1 year's access (at
+--     0% VAT)"). The saving, sessions x cost.li_session x (1 - therapist_time) - licence, goes
+--     to the ledger in therapy_sessions. Pricing support time as a share of a session the
+--     core already costs counts no session twice.
+-- Reach, effect and therapist time are assumptions (to source; docs/plugins.md).
 
 local base_spw
 
@@ -25,15 +30,16 @@ return {
       doc = "Share of people starting at low intensity who get supported iCBT (to source; assumed)" },
     relative_effect = { default = 1, min = 0, max = 3,
       doc = "Effect of an iCBT session relative to a face-to-face LI session (assumed 1: Richards et al. 2020 compared with a waiting list only)" },
-    session_cost = { default = 40, min = 0, max = 1000,
-      doc = "Cost of a supported iCBT session, GBP of the run's price year, licence and support time (to source; assumed: a licence is about GBP 24 per person-year for Space from Depression, NICE IAPT assessment briefing 2018, but the support time per session is unpublished; docs/plugins.md)" },
+    licence_per_person = { default = 24, min = 0, max = 10000,
+      doc = "Licence of the iCBT programme per person treated, GBP of the run's price year, booked once at discharge (NICE IAPT assessment briefing, Space from Depression, 9 February 2018: about GBP 24 per person for a year's access, 0% VAT; plus GBP 500-2,000 of therapist training per service, not modelled); support time is priced through therapist_time x cost.li_session" },
     therapist_time = { default = 0.5, min = 0.05, max = 1,
-      doc = "Practitioner time of a supported iCBT session relative to a face-to-face LI session (to source; assumed)" },
+      doc = "Practitioner time of a supported iCBT session relative to a face-to-face LI session; also its share of cost.li_session (to source; assumed: NICE medtech innovation briefing MIB215 found less therapist time per course with Space from Depression than with standard care, with a wide spread, but no ratio to use)" },
   },
 
   metrics = {
     digital_referrals = { kind = "count", doc = "Referrals offered supported iCBT" },
     digital_sessions = { kind = "count", doc = "Low-intensity sessions attended on iCBT (counted at discharge)" },
+    digital_courses = { kind = "count", doc = "People who attended at least one low-intensity session on iCBT (licence paid), counted at discharge" },
   },
 
   setup = function(ctx, opts)
@@ -60,8 +66,11 @@ return {
 
   on_discharge = function(ctx, person)
     if person.mark ~= 1 or person.sessions_li == 0 then return end
+    local o = ctx.options
     ctx:metric("digital_sessions", person.sessions_li)
+    ctx:metric("digital_courses", 1)
+    -- the core costed each session face to face; iCBT costs therapist_time of it, plus the licence
     local face_to_face = ctx:price_of("cost.li_session")
-    ctx:flow("therapy_sessions", "nhs", person.sessions_li * (face_to_face - ctx.options.session_cost))
+    ctx:flow("therapy_sessions", "nhs", person.sessions_li * face_to_face * (1 - o.therapist_time) - o.licence_per_person)
   end,
 }

@@ -30,7 +30,7 @@ return {
     job_entry_gain = { default = 0.05, min = 0, max = 1,
       doc = "Added chance of being in work at discharge after seeing an adviser (to source; assumed)" },
     cost_per_client = { default = 500, min = 0, max = 1e5,
-      doc = "Cost of adviser support per client, GBP of the run's price year (to source; assumed: the national roll-out's GBP 122m over 2022-25 for about 700 advisers and up to 100,000 clients a year from 2024-25 gives no cost per client; docs/plugins.md)" },
+      doc = "Cost of adviser support per client, GBP of the run's price year (to source; assumed: the national roll-out's GBP 122m over 2022-25 for about 700 advisers and up to 100,000 clients a year from 2024-25 gives no cost per client, only a check of about GBP 407 a client; docs/plugins.md)" },
   },
 
   metrics = {

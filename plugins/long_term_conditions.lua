@@ -25,15 +25,15 @@
 --     treatment in an integrated service: joint case review and liaison with their physical
 --     care team, over and above the therapy the core model costs already.
 -- Both go to the ledger as `integration` costs borne by the NHS. Both amounts are
--- assumptions (to source); set them from a local budget where one is known. The published
--- early-implementer funding does not give a set-up cost (docs/plugins.md has the figures
--- and arithmetic): NHS England's plan of July 2016 put GBP 72 million over 2016-17 and
--- 2017-18 into integrating physical and mental health, including integrated IAPT in up to
--- a third of CCGs; the early implementers were 22 services (30 CCGs) in wave one and 37
--- sites in all. 72,000,000 / 37 = about GBP 1.95 million per site over two years, but that
--- money paid the therapists who treated people (sessions the core already costs) and more
--- than integrated IAPT, so it bounds set-up from above and cannot stand for it. No
--- published extra running cost per person of integrated care was found.
+-- assumptions (to source; blocked: no published figure separates set-up from treatment);
+-- set them from a local budget where one is known. docs/plugins.md has what was found and
+-- its arithmetic: NHS England's plan of July 2016 put GBP 72 million over 2016-17 and
+-- 2017-18 (GBP 17.8m, then up to GBP 54m) into "training new staff and delivering new
+-- 'early implementer' integrated services"; wave one was 22 services (30 CCGs), 37 sites in
+-- all. 72,000,000 / 37 = about GBP 1.95 million per site over two years, and 17,800,000 / 22
+-- = about GBP 0.81 million per wave-one service in 2016-17; both paid therapists who treated
+-- people (sessions the core already costs), so they bound set-up from above and cannot
+-- stand for it. No published extra running cost per person of integrated care was found.
 
 local share_now = 0    -- share of services integrated in the year in force
 local last_service = 0 -- services 1..last_service are integrated this year
@@ -56,7 +56,7 @@ return {
     integrated_effect = { default = 1, min = 0, max = 3,
       doc = "Multiplier on the response to treatment in an integrated service (1: as any service; assumed, no published figure)" },
     setup_cost_per_service = { default = 100000, min = 0, max = 1e8,
-      doc = "One-off cost of integrating a service with physical care, GBP of the run's price year, booked in the year it is integrated (assumed; to source: the early-implementer funding, GBP 72m over 2016-18 for about 37 sites, i.e. about GBP 1.95m per site, also paid for treatment, so it is an upper bound, not a set-up cost; docs/plugins.md)" },
+      doc = "One-off cost of integrating a service with physical care, GBP of the run's price year, booked in the year it is integrated (assumed; no published set-up cost found: the early-implementer funding, about GBP 1.95m per site over 2016-18 or GBP 0.81m per wave-one service in 2016-17, also paid for treatment, so it bounds set-up from above; sensitivity range 0 to 0.8m; docs/plugins.md)" },
     liaison_sessions = { default = 1, min = 0, max = 20,
       doc = "Therapist time for liaison with physical care per person with an LTC entering treatment in an integrated service, in high-intensity sessions (cost.hi_session, Radhakrishnan et al. 2013); assumed (to source: no published extra cost per person of integrated care found)" },
   },

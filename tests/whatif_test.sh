@@ -194,6 +194,10 @@ expect_err "--alt without a base" "iaptsim: compare: needs a base scenario (iapt
 expect_exit 0 "--set makes them the same" "$bin" compare "$tmp/sc/base.yaml" "$tmp/sc/sub/child.yaml" --set treatment.dna_rate=0.08 -o "$tmp/c_same" "${small[@]}"
 expect_err "--set makes them the same" "iaptsim: warning: 'Small base' and 'DNA 8%' are the same model once --set is applied (--set applies to every strategy; --alt-set to one): every increment between them is zero"
 grep -q "^DNA 8%,nhs,incremental_cost,NA,0,0,0,2,0$" "$tmp/c_same/comparison.csv" && ok || bad "the same model: increments not zero"
+# ... and in the comparison's run.json and report (not in each strategy's own run.json)
+tr -d '\n' <"$tmp/c_same/run.json" | grep -q '"warnings": \["'"'"'Small base'"'"' and '"'"'DNA 8%'"'"' are the same model once --set is applied' && ok || bad "run.json lacks the same-model warning"
+grep -q "are the same model" "$tmp/c_same/report.html" && ok || bad "report.html lacks the same-model warning"
+grep -q "are the same model" "$tmp"/c_same/*/run.json && bad "a strategy's own run.json has the comparison's warning" || ok
 expect_exit 0 "--alt the same as the base" "$bin" compare "$tmp/sc/base.yaml" --alt Same --alt-set cost.li_session=120 -o "$tmp/c_same2" "${small[@]}"
 expect_err "--alt the same as the base" "iaptsim: warning: 'Small base' and 'Same' are the same model: every increment between them is zero"
 

@@ -305,29 +305,38 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 	return IAPT_CLI_OK;
 }
 
+#define MAX_WARNINGS 16 /* pairs of identical strategies recorded in run.json (all are printed) */
+
 /* Warn when two strategies would simulate and appraise the same thing: all their increments
- * are then zero, and with --set (applied to every strategy) that may not be what was meant. */
-static void warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, int n)
+ * are then zero, and with --set (applied to every strategy) that may not be what was meant.
+ * The first MAX_WARNINGS messages are kept in msg (for run.json); returns how many. */
+static size_t warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, int n, char msg[][400])
 {
 	int s, t;
+	size_t nw = 0;
 	for (s = 0; s < n; s++)
 		for (t = s + 1; t < n; t++) {
 			iapt_scenario_difference *d = NULL;
 			size_t nd = 0, k, model = 0;
+			char m[400];
 			if (iapt_scenario_diff(sc[s], sc[t], &d, &nd))
-				return; /* out of memory: no warning rather than a wrong one */
+				return nw; /* out of memory: no warning rather than a wrong one */
 			for (k = 0; k < nd; k++)
 				model += d[k].kind == IAPT_DIFF_MODEL;
 			iapt_scenario_diff_free(d, nd);
-			if (model || iapt_cli__rank)
+			if (model)
 				continue;
 			if (a->sets.n)
-				fprintf(stderr, "iaptsim: warning: '%s' and '%s' are the same model once --set is applied (--set applies to every strategy; --alt-set to one): every increment between them is zero\n",
-					sc[s]->name, sc[t]->name);
+				snprintf(m, sizeof m, "'%s' and '%s' are the same model once --set is applied (--set applies to every strategy; --alt-set to one): every increment between them is zero",
+					 sc[s]->name, sc[t]->name);
 			else
-				fprintf(stderr, "iaptsim: warning: '%s' and '%s' are the same model: every increment between them is zero\n", sc[s]->name,
-					sc[t]->name);
+				snprintf(m, sizeof m, "'%s' and '%s' are the same model: every increment between them is zero", sc[s]->name, sc[t]->name);
+			if (!iapt_cli__rank)
+				fprintf(stderr, "iaptsim: warning: %s\n", m);
+			if (nw < MAX_WARNINGS)
+				memcpy(msg[nw++], m, sizeof m);
 		}
+	return nw;
 }
 
 static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char *const *files, int n, const double lambda[3]);
@@ -364,11 +373,16 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 	iapt_compare_options co;
 	iapt_output_meta meta;
 	iapt_output_dir *od = NULL;
+	char warn[MAX_WARNINGS][400];
+	const char *warnp[MAX_WARNINGS];
+	size_t nwarn, w;
 	if (!res || !folders) {
 		free_all(sc, res, folders, n);
 		return iapt_cli__out_of_memory();
 	}
-	warn_identical(a, sc, n);
+	nwarn = warn_identical(a, sc, n, warn);
+	for (w = 0; w < nwarn; w++)
+		warnp[w] = warn[w];
 	/* common random numbers: every strategy runs with the base's seed, replicates and scale */
 	for (s = 1; s < n; s++) {
 		if (!a->quiet && (sc[s]->seed != sc[0]->seed || sc[s]->replicates != sc[0]->replicates ||
@@ -429,6 +443,8 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 		if (!rc)
 			rc = iapt_report_write(sub);
 	}
+	meta.warnings = nwarn ? warnp : NULL; /* the comparison's run.json (and so its report), not each strategy's */
+	meta.n_warnings = nwarn;
 	if (!rc && !iapt_cli__rank)
 		rc = iapt_output_compare(iapt_output_dir_path(od), (const iapt_scenario *const *)sc, (const iapt_results *const *)res, (size_t)n,
 					 (const char *const *)folders, &co, &meta);

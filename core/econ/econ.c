@@ -135,12 +135,12 @@ int iapt_econ_payer(int c, int tag)
 	return c == IAPT_CAT_EMPLOYER_NI || c == IAPT_CAT_SICKNESS_ABSENCE ? IAPT_PAYER_EMPLOYERS : IAPT_PAYER_INDIVIDUALS;
 }
 
-/* HM Treasury GDP deflator at market prices, financial years (ONS L8GG), annual % change
- * from data/gdp_deflator.csv; gdp_pct[k] is the change from 2008 + k to 2009 + k. The values
- * are not yet checked against a release (to source: data/README.md). */
+/* HM Treasury GDP deflator at market prices, financial years (ONS L8GG), March 2026 (Quarterly
+ * National Accounts) edition, annual % change from data/gdp_deflator.csv (its sources there);
+ * gdp_pct[k] is the change from 2008 + k to 2009 + k. */
 static const double gdp_pct[] = {
-	1.4, 2.0, 1.7, 1.6, 1.9, 1.5, 0.6, 2.2, 1.8, 2.1, /* 2009-10 .. 2018-19 */
-	2.4, 5.6, -0.1, 5.0, 7.1, 4.0,                    /* 2019-20 .. 2024-25 */
+	1.29, 1.70, 2.13, 1.73, 2.08, 1.41, 0.69, 2.00, 1.27, 2.28, /* 2009-10 .. 2018-19 */
+	2.64, 5.23, 0.24, 7.03, 5.27, 4.05,                         /* 2019-20 .. 2024-25 */
 };
 #define GDP_N ((int)(sizeof gdp_pct / sizeof gdp_pct[0]))
 #define PROJECTED_PCT 2.0 /* beyond the last year of either series */
@@ -152,8 +152,8 @@ void iapt_gdp_deflator_info(int *first_year, int *last_year, const char **source
 	if (last_year)
 		*last_year = INDEX_FIRST + GDP_N;
 	if (source)
-		*source = "HM Treasury, GDP deflators at market prices, and money GDP (financial years, ONS L8GG), "
-			  "2009-10 to 2024-25, data/gdp_deflator.csv (to source: not yet checked against a release); "
+		*source = "HM Treasury, GDP deflators at market prices, and money GDP: March 2026 (Quarterly National "
+			  "Accounts), financial years (ONS L8GG), 2009-10 to 2024-25, data/gdp_deflator.csv; "
 			  "2% a year after 2024-25";
 }
 

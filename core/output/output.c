@@ -384,13 +384,19 @@ static void json_schedule(iapt_buf *b, const char *key, const iapt_discount_sche
 	iapt_buf__printf(b, "]%s\n", comma ? "," : "");
 }
 
-/* "warnings": each "warning: " line of the replicates' logs once, in order of first sight
- * (a plugin that changes capacity or reach and books no cost, docs/plugins.md). */
-static void json_warnings(iapt_buf *b, const iapt_results *const *rs, const iapt_scenario *const *sc, size_t ns)
+/* "warnings": the command's own (meta), then each "warning: " line of the replicates' logs
+ * once, in order of first sight (a plugin that changes capacity or reach and books no cost,
+ * docs/plugins.md). */
+static void json_warnings(iapt_buf *b, const iapt_output_meta *meta, const iapt_results *const *rs, const iapt_scenario *const *sc,
+			  size_t ns)
 {
 	int r, q, n = 0;
 	size_t s;
 	iapt_buf__printf(b, "  \"warnings\": [");
+	for (s = 0; meta && meta->warnings && s < meta->n_warnings; s++) {
+		iapt_buf__printf(b, "%s", n++ ? ", " : "");
+		iapt_buf__json_string(b, meta->warnings[s]);
+	}
 	for (s = 0; s < ns; s++)
 	for (r = 0; r < iapt_results_replicates(rs[s]); r++) {
 		const iapt_results *res = rs[s];
@@ -720,7 +726,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	json_kv_str(b, "  ", "counts", "counts are simulated counts divided by population_scale (national figures)", 1);
 	iapt_buf__printf(b, "  \"simulated\": {\"referrals\": %llu, \"sessions_booked\": %llu},\n",
 			 st->referrals, st->sessions);
-	json_warnings(b, &c->res, NULL, 1);
+	json_warnings(b, c->meta, &c->res, NULL, 1);
 	json_economics(b, &sc->econ);
 	iapt_buf__printf(b, "  \"parameters\": [\n");
 	for (i = 0; i < np; i++) {
@@ -1346,7 +1352,7 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	json_kv_str(b, "  ", "frontier",
 		    "frontier.csv: per perspective, strategies ordered by mean cost; strongly dominated (another is no dearer and at least as effective) and then extendedly dominated ones removed; icer = against comparator, the next cheaper option on the frontier (for a dominated option, comparator = the strategy that dominates it); quadrant against the base: dominant, dominated, north-east, south-west (cheaper and less effective: its ratio is a willingness to accept), tie",
 		    1);
-	json_warnings(b, (const iapt_results *const *)c->res, (const iapt_scenario *const *)c->sc, c->n);
+	json_warnings(b, c->meta, (const iapt_results *const *)c->res, (const iapt_scenario *const *)c->sc, c->n);
 	iapt_buf__printf(b, "  \"parameter_uncertainty\": %s,\n", c->uncertain ? "true" : "false");
 	if (!c->uncertain)
 		json_kv_str(b, "  ", "value_of_information", no_uncertainty_reason, 1);

@@ -865,8 +865,10 @@ static void budget_chart(ctx *c)
 		return;
 	iapt_buf__printf(c->b, "<section><h2>Budget impact</h2>\n<p>What the Exchequer receives and pays out each year, "
 			       "undiscounted: HMRC's income tax, employee and employer National Insurance on the extra earnings, plus DWP's "
-			       "benefits saved, less support DWP pays for. Employer National Insurance is both the employers' cost and "
-			       "HMRC's receipt. Every payer, category and year, in real and cash terms: <code>budget_impact.csv</code>.</p>\n");
+			       "benefits saved, less support DWP pays for. It leaves out the NHS's own spending (therapy, training, integration, "
+			       "physical healthcare), which the <code>nhs</code> rows give; the Exchequer perspective of the appraisal includes it. "
+			       "Employer National Insurance is both the employers' cost and HMRC's receipt. Every payer, category and year, in "
+			       "real and cash terms: <code>budget_impact.csv</code>.</p>\n");
 	line_chart(c->b, &c->chart, "The Exchequer's net cash position by year",
 		   "HMRC receipts plus DWP flows each financial year, undiscounted; mean of replicates with their 95% interval (real terms) and the same in cash terms.",
 		   "GBP a year, undiscounted", s, 2, 1, 1, 0);
@@ -1721,17 +1723,22 @@ int iapt_report_write(const char *dir)
 	}
 	iapt_buf__printf(&b, "</header>\n");
 	{
-		/* warnings of the run (run.json): a plugin that changes capacity or reach for free */
+		/* warnings of the run (run.json): a plugin that changes capacity or reach for free;
+		 * strategies of a comparison that are the same model */
 		json_t *w = json_object_get(c.run, "warnings");
 		size_t i;
+		int free_change = 0;
 		if (json_array_size(w)) {
 			iapt_buf__printf(&b, "<section class=\"warning\"><h2>Warning</h2><ul>");
 			for (i = 0; i < json_array_size(w); i++) {
+				const char *s = json_string_value(json_array_get(w, i));
 				iapt_buf__printf(&b, "<li>");
-				esc(&b, json_string_value(json_array_get(w, i)) ? json_string_value(json_array_get(w, i)) : "");
+				esc(&b, s ? s : "");
 				iapt_buf__printf(&b, "</li>");
+				free_change |= s && strstr(s, "books no cost") != NULL;
 			}
-			iapt_buf__printf(&b, "</ul><p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p></section>\n");
+			iapt_buf__printf(&b, "</ul>%s</section>\n",
+					 free_change ? "<p>A change to what services can do, with no cost booked for it, makes the comparison look better than it is (docs/plugins.md, Costs).</p>" : "");
 		}
 	}
 	if (c.summary.nrows)

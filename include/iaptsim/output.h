@@ -25,6 +25,11 @@ typedef struct iapt_output_meta {
 	const char *command;               /* "run", "compare", ...; may be NULL */
 	const iapt_output_option *options; /* n_options of them, in the order to record */
 	size_t n_options;
+	/* Warnings raised before the run (e.g. by compare: two strategies that are the same
+	 * model), written first in run.json's "warnings", without an "iaptsim: warning: "
+	 * prefix; n_warnings of them, may be NULL when 0. */
+	const char *const *warnings;
+	size_t n_warnings;
 } iapt_output_meta;
 
 /* Write summary.csv, replicates.csv and run.json into dir (created if missing). Each file
