@@ -29,4 +29,4 @@ awk -v b="$base" -v s="$sess" -v ns="$ns" -v w="$wait" -v nw="$nw" -v sc="$scale
   printf "2019-20, one replicate, scale %s (instructions of iapt_sim_run)\n", sc
   printf "no plugin                  %14.0f\n", b
   printf "on_session hook            %14.0f  %d calls  %.0f instructions a call  ratio %.2f\n", s, ns, (s - b) / ns, s / b
-  printf "on_wait hook (2, 6, 12 wk) %14.0f  %d calls  %.0f instructions a call  ratio %.3f\n", w, nw, (w - b) / nw, w / b }'
+  printf "on_wait hook (2, 6, 12 wk) %14.0f  %d calls  %.0f instructions a call  ratio %.3f\n", w, nw, nw ? (w - b) / nw : 0, w / b }'

@@ -35,7 +35,8 @@ static int field_code(lua_State *L, int key)
 static iapt_hook_person *check_person(lua_State *L, pstate **out)
 {
 	pstate *ps = iapt_lua__ps(L);
-	luaL_checkudata(L, 1, "iaptsim.person");
+	if (lua_touserdata(L, 1) != ps->person_ud || !ps->person_ud) /* the one person object, or an error */
+		luaL_checkudata(L, 1, "iaptsim.person");
 	if (!ps->person)
 		luaL_error(L, "this person object belongs to a hook call that has ended");
 	*out = ps;
@@ -666,6 +667,7 @@ int iapt_lua__bind_run(lua_State *L)
 	lua_pushliteral(L, "iaptsim.person");
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
+	ps->person_ud = lua_touserdata(L, -1);
 	ps->person_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* opts: the option values in force */
 	lua_newtable(L);
