@@ -437,6 +437,133 @@ START_TEST(value_lists_match_the_weights)
 }
 END_TEST
 
+/* ---- the natural course is the person without the service ----
+ * A hook set observes each person's natural-course scores whenever it sees them (on_wait,
+ * on_session, on_discharge) and, with `booklet`, does what the waiting-list plugin does at
+ * 6 weeks (plugins/waiting_list_support.lua): a lower PHQ-9 and chance of leaving the list.
+ * Every observation of a person in a week seen in both runs must be the same. */
+typedef struct nat_obs {
+	uint32_t id;
+	int week;
+	double np, ng;
+} nat_obs;
+
+typedef struct natrec {
+	iapt_hooks hooks;
+	nat_obs *v;
+	size_t n, cap;
+	int booklet;
+	long booklets;
+} natrec;
+
+static const int nat_weeks[] = {2, 6};
+
+static int nat_record(natrec *r, iapt_run *run, const iapt_hook_person *p)
+{
+	iapt_run_info in;
+	iapt_run_get_info(run, &in);
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4096;
+		nat_obs *v = realloc(r->v, cap * sizeof *v);
+		if (!v)
+			return IAPT_ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (nat_obs){p->id, in.week, p->phq9_natural, p->gad7_natural};
+	return 0;
+}
+
+static int nat_wait(void *data, iapt_run *run, iapt_hook_person *p, int weeks)
+{
+	natrec *r = data;
+	int rc = nat_record(r, run, p);
+	ck_assert(weeks == 2 || weeks == 6);
+	if (r->booklet && weeks == 6) {
+		p->phq9 = p->phq9 > 1 ? p->phq9 - 1 : 0;
+		p->leave_chance *= 0.7;
+		r->booklets++;
+	}
+	return rc;
+}
+
+static int nat_person(void *data, iapt_run *run, iapt_hook_person *p)
+{
+	return nat_record(data, run, p);
+}
+
+static int nat_create(void *data, iapt_hooks **out)
+{
+	natrec *r = data;
+	r->hooks.data = r;
+	r->hooks.has = IAPT_HOOK_ON_WAIT | IAPT_HOOK_ON_SESSION | IAPT_HOOK_ON_DISCHARGE;
+	r->hooks.on_wait = nat_wait;
+	r->hooks.on_session = nat_person;
+	r->hooks.on_discharge = nat_person;
+	r->hooks.wait_weeks = nat_weeks;
+	r->hooks.n_wait_weeks = 2;
+	*out = &r->hooks;
+	return 0;
+}
+
+static void nat_destroy(void *data, iapt_hooks *h)
+{
+	(void)data;
+	(void)h;
+}
+
+static int cmp_obs(const void *a, const void *b)
+{
+	const nat_obs *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->week > y->week) - (x->week < y->week);
+}
+
+START_TEST(booklet_leaves_the_natural_course)
+{
+	static const char text[] = "iaptsim: 1\nname: natural\nyears: [2019, 2019]\nseed: 20190401\nreplicates: 1\n"
+				   "population_scale: 0.05\nparameters:\n  followup.years: 1\n";
+	iapt_scenario *sc;
+	natrec a, b;
+	iapt_hook_factory fa = {.data = &a, .create = nat_create, .destroy = nat_destroy};
+	iapt_hook_factory fb = {.data = &b, .create = nat_create, .destroy = nat_destroy};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_results *ra = NULL, *rb = NULL;
+	size_t i, j = 0, matched = 0;
+	ck_assert_int_eq(iapt_scenario_parse(&sc, text, sizeof text - 1, "n.yaml"), 0);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	b.booklet = 1;
+	ro.hooks = &fa;
+	ck_assert_msg(iapt_sim_run(&ra, sc, &ro) == 0, "%s", iapt_error_last()->message);
+	ro.hooks = &fb;
+	ck_assert_msg(iapt_sim_run(&rb, sc, &ro) == 0, "%s", iapt_error_last()->message);
+	ck_assert_int_gt(b.booklets, 1000);
+	/* the booklet changed the treated path: more people entered treatment */
+	ck_assert(iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, 0) >
+		  iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, 0));
+	qsort(a.v, a.n, sizeof *a.v, cmp_obs);
+	qsort(b.v, b.n, sizeof *b.v, cmp_obs);
+	for (i = 0; i < a.n; i++) {
+		while (j < b.n && cmp_obs(&b.v[j], &a.v[i]) < 0)
+			j++;
+		if (j < b.n && cmp_obs(&b.v[j], &a.v[i]) == 0) {
+			ck_assert_msg(a.v[i].np == b.v[j].np && a.v[i].ng == b.v[j].ng, "person %u week %d: natural course %g %g, with the booklet %g %g",
+				      a.v[i].id, a.v[i].week, a.v[i].np, a.v[i].ng, b.v[j].np, b.v[j].ng);
+			matched++;
+		}
+	}
+	/* most observations fall in weeks seen in both runs */
+	ck_assert_msg(matched > a.n / 2, "%zu of %zu observations matched", matched, a.n);
+	free(a.v);
+	free(b.v);
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 /* plugins/README.md documents every hook, person field and ledger category of the lists. */
 START_TEST(plugin_docs_cover_the_lists)
 {
@@ -486,6 +613,7 @@ int main(void)
 	tcase_add_test(tc, person_fields_from_the_list);
 	tcase_add_test(tc, value_lists_match_the_weights);
 	tcase_add_test(tc, plugin_docs_cover_the_lists);
+	tcase_add_test(tc, booklet_leaves_the_natural_course);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -119,6 +119,116 @@ START_TEST(runtime_error_in_each_hook)
 }
 END_TEST
 
+/* ... and from the hooks during waiting and treatment (with follow-up, for on_followup) */
+START_TEST(runtime_error_in_each_new_hook)
+{
+	static const struct {
+		const char *hook;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{"on_wait", 26, "failed in on_wait at 2"},
+		{"on_session", 29, "failed in on_session"},
+		{"on_step_up", 32, "failed in on_step_up"},
+		{"on_followup", 35, "failed in on_followup"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512], frag[256];
+		snprintf(yaml, sizeof yaml, "  - use: %s/fails.lua\n    with: { hook: %s }", PLUGINS, cases[i].hook);
+		snprintf(where, sizeof where, "%s/fails.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		snprintf(frag, sizeof frag, "(in %s of plugin 'fails', replicate 1)\nstack traceback:", cases[i].hook);
+		expect_failure(scenario_years(yaml, 2019, 2019, 1, 0.01, 1), where, frag);
+	}
+}
+END_TEST
+
+/* Writing a field where it is not writable (after the engine used it), or a value out of
+ * bounds, stops the run at the plugin's line. */
+START_TEST(new_hooks_refuse_late_and_bad_writes)
+{
+	static const struct {
+		const char *bad;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{"phq9_in_session", 49,
+		 "person.phq9 cannot be set in on_session: it is writable only in on_referral and on_wait, before the engine uses it"},
+		{"age_in_wait", 34, "person.age_band cannot be set in on_wait: it is writable only in on_referral, before the engine uses it"},
+		{"leave_range", 35, "person.leave_chance = 1.5 is outside [0, 1]"},
+		{"score_of_missed", 50, "person.session_phq9 cannot be set for a missed session (set person.session_attended = true first)"},
+		{"field_type", 51, "person.calls must be a whole number in [0, 255]; got true"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512];
+		snprintf(yaml, sizeof yaml, "  - use: %s/during.lua\n    with: { bad: %s }", PLUGINS, cases[i].bad);
+		snprintf(where, sizeof where, "%s/during.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		expect_failure(scenario_years(yaml, 2019, 2019, 1, 0.01, 1), where, "stack traceback:");
+	}
+}
+END_TEST
+
+/* The hooks during waiting and treatment: called where they should be, their writes act,
+ * the plugin's own fields persist, and threads do not change anything. */
+START_TEST(new_hooks_see_and_change_the_pathway)
+{
+	iapt_scenario *a = scenario_years("  - use: " PLUGINS "/during.lua", 2019, 2019, 2, 0.01, 1);
+	iapt_scenario *b = scenario_years("  - use: " PLUGINS "/during.lua\n    with: { never_leave: true, all_attend: true }", 2019,
+					  2019, 1, 0.01, 1);
+	iapt_scenario *c = scenario_years("  - use: " PLUGINS "/during.lua\n    with: { score: 20 }", 2019, 2019, 1, 0.01, 1);
+	iapt_results *ra = run(a, 1), *ra2 = run(a, 2), *rb = run(b, 1), *rc = run(c, 1);
+	int rep;
+	size_t e;
+#define V(r, m) iapt_results_value(r, 2019, IAPT_G_ALL, IAPT_M_##m, 0)
+	/* every booked session, attended or missed, seen once, numbered in order */
+	ck_assert_double_eq_tol(extra(ra, "during.sessions", 2019, 0), V(ra, SESSIONS_ATTENDED) + V(ra, SESSIONS_MISSED), 1e-6);
+	ck_assert_double_eq_tol(extra(ra, "during.missed", 2019, 0), V(ra, SESSIONS_MISSED), 1e-6);
+	ck_assert_double_eq(extra(ra, "during.miscount", 2019, 0), 0);
+	/* math.random in on_session: a stream per session */
+	ck_assert_double_eq_tol(extra(ra, "during.rand", 2019, 0) / extra(ra, "during.sessions", 2019, 0), 0.5, 0.01);
+	ck_assert(extra(ra, "during.waits2", 2019, 0) > 0);
+	ck_assert(extra(ra, "during.step_ups", 2019, 0) > 0);
+	ck_assert(extra(ra, "during.followups", 2019, 0) > 0);
+	/* before any session the treated path is the natural course */
+	ck_assert_double_eq(extra(ra, "during.unnatural", 2019, 0), 0);
+	/* a plugin that writes nothing changes nothing */
+	{
+		iapt_scenario *z = scenario_years("  []", 2019, 2019, 2, 0.01, 1);
+		iapt_results *rz = run(z, 1);
+		int g, m;
+		for (rep = 0; rep < 2; rep++)
+			for (g = 0; g < IAPT_G__COUNT; g++)
+				for (m = 0; m < IAPT_M__COUNT; m++) {
+					double v = iapt_results_value(rz, 2019, g, m, rep);
+					if (!isnan(v))
+						ck_assert_msg(iapt_results_value(ra, 2019, g, m, rep) == v, "%s %s", iapt_group_name(g),
+							      iapt_metric_name(m));
+				}
+		iapt_results_free(rz);
+		iapt_scenario_free(z);
+	}
+	/* nobody leaves the list after 2 weeks, nobody misses a session: more start */
+	ck_assert_double_eq(V(rb, SESSIONS_MISSED), 0);
+	ck_assert(V(rb, ENTERED_TREATMENT) > V(ra, ENTERED_TREATMENT));
+	/* scores recorded by the plugin: PHQ-9 20 first and last, so nobody recovers */
+	ck_assert(V(rc, FINISHED_AT_CASENESS) > 0);
+	ck_assert_double_eq(V(rc, RECOVERY_PCT), 0);
+	/* threads */
+	for (rep = 0; rep < 2; rep++)
+		for (e = 0; e < iapt_results_extra_count(ra); e++)
+			ck_assert(iapt_results_extra(ra2, 2019, e, rep) == iapt_results_extra(ra, 2019, e, rep));
+#undef V
+	iapt_results_free(ra);
+	iapt_results_free(ra2);
+	iapt_results_free(rb);
+	iapt_results_free(rc);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+	iapt_scenario_free(c);
+}
+END_TEST
+
 /* ---- the sandbox ---- */
 
 START_TEST(sandbox_stops_what_it_must)
@@ -343,6 +453,85 @@ END_TEST
 
 /* ---- the built-in plugins, direction and size ---- */
 
+/* The booklet's cost is under its own category, exactly 20 a booklet of the reported cohort
+ * (the booklets metric counts by year of referral), and it moves people into treatment. */
+START_TEST(waiting_list_support_costs_and_starts)
+{
+	iapt_scenario *a, *b;
+	iapt_results *ra, *rb;
+	int rep;
+	a = scenario_years("  - use: waiting_list_support", 2019, 2019, 2, 0.05, 1);
+	b = scenario_years("  []", 2019, 2019, 2, 0.05, 1);
+	ra = run(a, 2);
+	rb = run(b, 1);
+	ck_assert_str_eq(iapt_results_category_name(ra, IAPT_CAT_PLUGIN_1), "waiting_list_support.booklet");
+	ck_assert_ptr_null(iapt_results_category_name(ra, IAPT_CAT_PLUGIN_2));
+	ck_assert_ptr_null(iapt_results_category_name(rb, IAPT_CAT_PLUGIN_1));
+	for (rep = 0; rep < 2; rep++) {
+		double n = extra(ra, "waiting_list_support.booklets", 2019, rep);
+		ck_assert_msg(n > 1000, "%g booklets", n);
+		ck_assert_double_eq_tol(ledger_sum(ra, rep, IAPT_CAT_PLUGIN_1, IAPT_PERSP_NHS) / (-20.0 * n), 1, 1e-9);
+		/* nothing else booked there, and no booklet costs in the run without it */
+		ck_assert_double_eq(ledger_sum(ra, rep, IAPT_CAT_PLUGIN_1, IAPT_PERSP_EXCHEQUER), 0);
+		ck_assert_double_eq(ledger_sum(rb, rep, IAPT_CAT_PLUGIN_1, IAPT_PERSP_NHS), 0);
+		/* fewer leave the list: more start treatment */
+		ck_assert(iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep) >
+			  iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep));
+	}
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+}
+END_TEST
+
+/* Outreach raises referrals of people aged 65 and over by 30% (within Monte Carlo error),
+ * and all referrals by that increase alone; its yearly cost is under its own category. */
+START_TEST(older_adults_outreach_targets_its_group)
+{
+	enum { REPS = 8 };
+	iapt_scenario *a = scenario_years("  - use: older_adults_outreach", 2019, 2020, REPS, 0.01, 0);
+	iapt_scenario *b = scenario_years("  []", 2019, 2019 + 1, REPS, 0.01, 0);
+	iapt_results *ra = run(a, 2), *rb = run(b, 2);
+	double ga = 0, gb = 0, d[REPS], md = 0, sd = 0, inc = 0;
+	int rep, y;
+	for (y = 2019; y <= 2020; y++)
+		for (rep = 0; rep < REPS; rep++) {
+			ga += iapt_results_value(ra, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep);
+			gb += iapt_results_value(rb, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep);
+		}
+	/* about 2,100 a replicate and year at this scale: the ratio's error is about 1% */
+	ck_assert_msg(fabs(ga / gb - 1.3) < 0.04, "65+ referrals x %g", ga / gb);
+	/* the rise in all referrals is the group's: the others' differ by chance only */
+	for (rep = 0; rep < REPS; rep++) {
+		double dt = 0, dg = 0;
+		for (y = 2019; y <= 2020; y++) {
+			dt += iapt_results_value(ra, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, rep) -
+			      iapt_results_value(rb, y, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, rep);
+			dg += iapt_results_value(ra, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep) -
+			      iapt_results_value(rb, y, IAPT_G_AGE_65_PLUS, IAPT_M_REFERRALS_RECEIVED, rep);
+		}
+		d[rep] = dt - dg;
+		md += d[rep] / REPS;
+		inc += dg / REPS;
+	}
+	for (rep = 0; rep < REPS; rep++)
+		sd += (d[rep] - md) * (d[rep] - md) / (REPS - 1);
+	sd = sqrt(sd);
+	ck_assert(inc > 0);
+	ck_assert_msg(fabs(md) < 3 * sd / sqrt(REPS) + 1e-9, "others' referrals moved by %g (sd %g), group by %g", md, sd, inc);
+	ck_assert_msg(fabs(md) < 0.1 * inc, "others' referrals moved by %g, group by %g", md, inc);
+	/* GBP 2m a year, national */
+	ck_assert_str_eq(iapt_results_category_name(ra, IAPT_CAT_PLUGIN_1), "older_adults_outreach.campaign");
+	for (y = 2019; y <= 2020; y++)
+		ck_assert_double_eq_tol(iapt_results_ledger(ra, 0, y, y, IAPT_CAT_PLUGIN_1, IAPT_PERSP_NHS), -2e6, 1e-3);
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+}
+END_TEST
+
 START_TEST(long_term_conditions_saves_and_employs)
 {
 	iapt_scenario *on = scenario_years("  - use: long_term_conditions\n    with: { integrated_share: 1, start_year: 2019, full_year: 2019 }",
@@ -499,6 +688,9 @@ static Suite *suite(void)
 	TCase *t = tcase_create("core");
 	tcase_set_timeout(t, 600);
 	tcase_add_test(t, runtime_error_in_each_hook);
+	tcase_add_test(t, runtime_error_in_each_new_hook);
+	tcase_add_test(t, new_hooks_refuse_late_and_bad_writes);
+	tcase_add_test(t, new_hooks_see_and_change_the_pathway);
 	tcase_add_test(t, sandbox_stops_what_it_must);
 	tcase_add_test(t, plugin_specs_are_plain_data);
 	tcase_add_test(t, harmless_plugin_changes_nothing);
@@ -510,6 +702,8 @@ static Suite *suite(void)
 	tcase_add_test(t, employment_advisers_cost_and_jobs);
 	tcase_add_test(t, digital_therapy_reach_cost_effect);
 	tcase_add_test(t, ltp_expansion_reaches_its_target);
+	tcase_add_test(t, waiting_list_support_costs_and_starts);
+	tcase_add_test(t, older_adults_outreach_targets_its_group);
 	suite_add_tcase(s, t);
 	return s;
 }

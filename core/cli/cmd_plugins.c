@@ -20,6 +20,21 @@ static void print_plugin(const iapt_plugin *pl)
 			any = 1;
 		}
 	printf("%s\n", any ? "" : " none");
+	if (pl->n_wait_weeks) {
+		printf("    wait_checkpoints (on_wait, weeks since referral):");
+		for (k = 0; k < pl->n_wait_weeks; k++)
+			printf(" %d", pl->wait_weeks[k]);
+		printf("\n");
+	}
+	if (pl->n_fields)
+		printf("    fields (person.NAME, the plugin's own):\n");
+	for (k = 0; k < pl->n_fields; k++)
+		printf("      %-22s %s (%s)\n", pl->fields[k].name, pl->fields[k].doc, pl->fields[k].integer ? "integer 0-255" : "boolean");
+	if (pl->n_categories)
+		printf("    cost categories (ledger.csv, economics.csv, budget_impact.csv):\n");
+	for (k = 0; k < pl->n_categories; k++)
+		printf("      %s.%-22s %s (%s)\n", pl->name, pl->categories[k].name, pl->categories[k].doc,
+		       iapt_perspective_name(pl->categories[k].perspective));
 	if (pl->n_options)
 		printf("    options (with: in the scenario):\n");
 	for (k = 0; k < pl->n_options; k++) {

@@ -82,6 +82,7 @@ struct iapt_results {
 	size_t n_extra;
 	double *extra;       /* [replicate][year][plugin metric], national scale for counts */
 	char **extra_names;  /* [plugin metric], owned */
+	char *cat_names[IAPT_CAT_PLUGIN_SLOTS]; /* plugin categories' names, owned; NULL: slot unused */
 	char **extra_docs;
 	int *extra_level;    /* 1: a level (set, not scaled); 0: a count */
 	char **logs;         /* [replicate]: the plugins' log lines, or NULL */

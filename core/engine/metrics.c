@@ -129,6 +129,8 @@ void iapt_results_free(iapt_results *r)
 		if (r->extra_docs)
 			free(r->extra_docs[k]);
 	}
+	for (k = 0; k < IAPT_CAT_PLUGIN_SLOTS; k++)
+		free(r->cat_names[k]);
 	free(r->extra_names);
 	free(r->extra_docs);
 	free(r->extra_level);
@@ -203,6 +205,13 @@ size_t iapt_results_extra_count(const iapt_results *r)
 const char *iapt_results_extra_name(const iapt_results *r, size_t k)
 {
 	return k < r->n_extra ? r->extra_names[k] : NULL;
+}
+
+const char *iapt_results_category_name(const iapt_results *r, int category)
+{
+	if (category >= IAPT_CAT_PLUGIN_1 && category <= IAPT_CAT_PLUGIN_4)
+		return r->cat_names[category - IAPT_CAT_PLUGIN_1];
+	return category >= 0 && category < IAPT_CAT__COUNT ? iapt_category_name(category) : NULL;
 }
 
 const char *iapt_results_extra_doc(const iapt_results *r, size_t k)

@@ -341,8 +341,9 @@ static int16_t leave_week_from(int week, double h, double u)
 static int session(sim *s, const service *sv, person *p, int week, int lvl, int *ended)
 {
 	uint64_t pos = p->rs_treat, o;
-	int at_case, improving, action = CONTINUE, yw, ya;
-	double u_dna, u_miss, z1, z2, u_well, u_drop, p_drop, m_drop;
+	int at_case, improving, action = CONTINUE, yw, ya, rc, drawn = 0;
+	double u_dna, u_miss = 0, z1 = 0, z2 = 0, u_well = 0, u_drop, p_drop, m_drop;
+	int ov_phq = -1, ov_gad = -1; /* scores an on_session hook recorded */
 
 	*ended = 0;
 	advance(s, p, week);
@@ -357,6 +358,17 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 	s->stats->sessions++;
 
 	m_drop = p->m_drop * (1.0 / MULT_ONE);
+	if (s->has & IAPT_HOOK_ON_SESSION) {
+		/* the hook sees this session's numbers: drawn now, at their fixed places */
+		o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
+		u_miss = iapt_rng__hi(o);
+		u_well = iapt_rng__lo(o);
+		iapt_rng__gauss2_at(pos + 2 * IAPT_RNG__GOLDEN, &z1, &z2);
+		correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), s->sym_rho_c, z1, z2, &z1, &z2);
+		drawn = 1;
+		if ((rc = iapt_engine__on_session(s, p, week, lvl, sv->p_dna, &u_dna, &u_miss, z1, z2, &ov_phq, &ov_gad)))
+			return rc;
+	}
 	if (u_dna < sv->p_dna * (p->m_dna * (1.0 / MULT_ONE))) {
 		if (p->missed < UINT8_MAX)
 			p->missed++;
@@ -375,9 +387,11 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 	ya = year_index(s, p->arrival);
 	count_all(s, yw, IAPT_C_ATTENDED, 1);
 	iapt_services__session(s, sv, week, 0);
-	o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
-	u_miss = iapt_rng__hi(o);
-	u_well = iapt_rng__lo(o);
+	if (!drawn) {
+		o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
+		u_miss = iapt_rng__hi(o);
+		u_well = iapt_rng__lo(o);
+	}
 	ledger_add_person(s, yw, ya, p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS,
 		   -(lvl == LI ? P(s, COST_LI_SESSION) : P(s, COST_HI_SESSION)));
 	if (p->first_week < 0) {
@@ -392,10 +406,16 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 	 * on the natural course keeps the comparison paired */
 	if (u_miss >= P(s, OUT_MISSING)) {
 		int phq, gad;
-		iapt_rng__gauss2_at(pos + 2 * IAPT_RNG__GOLDEN, &z1, &z2);
-		correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), s->sym_rho_c, z1, z2, &z1, &z2);
+		if (!drawn) {
+			iapt_rng__gauss2_at(pos + 2 * IAPT_RNG__GOLDEN, &z1, &z2);
+			correlate(P(s, SYM_MEAS_SD), P(s, SYM_CORR), s->sym_rho_c, z1, z2, &z1, &z2);
+		}
 		phq = score(p->xp, z1, 27);
 		gad = score(p->xg, z2, 21);
+		if (ov_phq >= 0) { /* recorded by an on_session hook */
+			phq = ov_phq;
+			gad = ov_gad;
+		}
 		if (p->phq_first == NO_SCORE) {
 			p->phq_first = (uint8_t)phq;
 			p->gad_first = (uint8_t)gad;
@@ -480,6 +500,9 @@ static void hook_view(const sim *s, const person *p, const person_ext *x, iapt_h
 	v->phq9_last = score_or_none(p->phq_last);
 	v->gad7_last = p->phq_last == NO_SCORE ? -1 : p->gad_last;
 	v->discharge_week = -1;
+	v->phq9_natural = p->np;
+	v->gad7_natural = p->ng;
+	v->user = x->user;
 }
 
 /* A value a hook left in a writable field, against the field's bounds (iaptsim/hooks.h).
@@ -491,6 +514,7 @@ static int value_ok(const iapt_person_field *f, double x)
 	case IAPT_PK_NAME: return x >= 0 && x < f->n_values;
 	case IAPT_PK_NUMBER: return x >= f->min && x <= f->max; /* NaN fails */
 	case IAPT_PK_WHOLE: return x >= f->min && x <= f->max && x == floor(x);
+	case IAPT_PK_OPTIONAL: return x == -1 || (x >= f->min && x <= f->max && x == floor(x));
 	default: return 1;
 	}
 }
@@ -563,6 +587,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 		/* the treated path's status from here on (employment support) */
 		if (v.employment != given.employment || v.sick_pay != given.sick_pay)
 			p->emp_tx = (uint8_t)emp_code(v.employment, v.sick_pay);
+		x->user = v.user;
 #define X(field, where, member, back) \
 	if ((PERSON_WRITABLE_##field & IAPT_PD) && (back)) \
 		where->member = v.field;
@@ -595,6 +620,11 @@ static int end_referral(sim *s, uint32_t i, int week)
 			count_add(&cr, IAPT_C_RELIABLE_RECOVERY, !!(flags & IAPT_O_RELIABLE_RECOVERY));
 			count_add(&cr, IAPT_C_NATURAL_RECOVERED, !!(nf & IAPT_O_RECOVERED));
 		}
+	}
+	if ((s->has & IAPT_HOOK_ON_FOLLOWUP) && p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0) {
+		int rc = iapt_engine__on_followup(s, i, week, flags);
+		if (rc)
+			return rc;
 	}
 	if (p->attended > 0 && P(s, FU_YEARS) > 0 && year_index(s, p->arrival) >= 0)
 		iapt_engine__follow_up(s, p, week, year_index(s, p->arrival));
@@ -708,6 +738,8 @@ static int arrive(sim *s, int week)
 		where->member = v.field;
 		PERSON_STORED(X)
 #undef X
+		x->user = v.user;
+		svc = x->svc;
 		resp = v.responsiveness;
 		p->xp = p->np = (float)v.phq9;
 		p->xg = p->ng = (float)v.gad7;
@@ -730,13 +762,18 @@ static int arrive(sim *s, int week)
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
 	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);
-	return queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i);
+	if ((rc = queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i)))
+		return rc;
+	return (s->has & IAPT_HOOK_ON_WAIT) ? iapt_engine__wait_join(s, i, week) : IAPT_OK;
 }
 
 static int step_up(sim *s, service *sv, uint32_t i, int week)
 {
 	person *p = &s->people[i];
 	double u;
+	int rc;
+	if ((s->has & IAPT_HOOK_ON_STEP_UP) && (rc = iapt_engine__on_step_up(s, i, week)))
+		return rc;
 	/* a step-up waits on the HI list like anyone; the same leaving hazard applies */
 	iapt_rng_rekey(s->r, p->rs_treat);
 	u = iapt_rng_uniform(s->r);
@@ -770,6 +807,8 @@ static int run_service(sim *s, service *sv, int week)
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, sv, &s->people[i], week, lvl, &ended);
+			if (action < 0)
+				return action;
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
 #if defined(__GNUC__)
@@ -805,6 +844,8 @@ static int run_service(sim *s, service *sv, int week)
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, sv, p, week, lvl, &ended);
+			if (action < 0)
+				return action;
 			if (ended)
 				rc = end_referral(s, i, week);
 			else if (action == STEP_UP)
@@ -827,6 +868,8 @@ static int drain(sim *s, int week)
 	int end = week + IAPT_WEEKS_PER_YEAR, k, lvl, rc;
 	for (; week < end; week++) {
 		int busy = 0;
+		if ((s->has & IAPT_HOOK_ON_WAIT) && (rc = iapt_engine__wait_due(s, week)))
+			return rc;
 		for (k = 0; k < s->n_services; k++)
 			if ((rc = run_service(s, &s->svc[k], week)))
 				return rc;
@@ -877,6 +920,8 @@ int iapt_engine__simulate(sim *s)
 			year_constants(s);
 			cur_year = y;
 		}
+		if ((s->has & IAPT_HOOK_ON_WAIT) && (rc = iapt_engine__wait_due(s, week)))
+			return rc;
 		for (k = 0; k < s->n_services; k++)
 			if ((rc = run_service(s, &s->svc[k], week)))
 				return rc;
@@ -891,4 +936,31 @@ int iapt_engine__simulate(sim *s)
 	if (P(s, FU_YEARS) > 0 && (rc = drain(s, week)))
 		return rc;
 	return IAPT_OK;
+}
+
+/* ---- for the hooks that act during waiting and treatment (hooks.c) ---- */
+
+void iapt_engine__hook_view(const sim *s, const person *p, const person_ext *x, iapt_hook_person *v)
+{
+	hook_view(s, p, x, v);
+}
+
+int iapt_engine__hook_check(const iapt_hook_person *v, const iapt_hook_person *given, unsigned bit, int hook)
+{
+	return check_taken_back(v, given, bit, hook);
+}
+
+void iapt_engine__advance(sim *s, person *p, int week)
+{
+	advance(s, p, week);
+}
+
+double iapt_engine__leave_hazard(const sim *s, const person *p, const person_ext *x)
+{
+	return P(s, ACCESS_LEAVE) * group_effect(s, p, x, MECH_LEAVE);
+}
+
+int16_t iapt_engine__leave_week(int week, double h, double u)
+{
+	return leave_week_from(week, h, u);
 }

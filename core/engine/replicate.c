@@ -29,7 +29,10 @@ static void sim_free(sim *s)
 	free(s->people);
 	free(s->ext);
 	free(s->free_list);
+	iapt_engine__wait_free(s);
 	free(s->values);
+	free(s->refer_mult);
+	iapt_params_free(s->base_params);
 	iapt_params_free(s->own_params);
 	gsl_rng_free(s->r);
 }
@@ -100,6 +103,9 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 		goto cleanup;
 	/* the services: the table's, or synthetic ones (services.c) */
 	if ((rc = iapt_services__setup(&s)))
+		goto cleanup;
+	/* what a plugin's ctx:base reads: the parameters before any plugin changed them */
+	if (hooks && (rc = iapt_params_copy(&s.base_params, s.params)))
 		goto cleanup;
 	if (s.has & IAPT_HOOK_SETUP) {
 		s.in_setup = 1;

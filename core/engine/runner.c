@@ -191,6 +191,11 @@ static int extra_metrics(iapt_results *res, const iapt_scenario *sc, const iapt_
 		if (!res->extra_names[k] || !res->extra_docs[k])
 			return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}
+	if (hf && hf->n_categories > IAPT_CAT_PLUGIN_SLOTS)
+		return iapt_error__set(IAPT_EINVAL, "%zu plugin cost categories: at most %d", hf->n_categories, IAPT_CAT_PLUGIN_SLOTS);
+	for (k = 0; hf && k < hf->n_categories; k++)
+		if (!hf->categories[k] || !(res->cat_names[k] = iapt_str__dup(hf->categories[k])))
+			return iapt_error__set(hf->categories[k] ? IAPT_ENOMEM : IAPT_EINVAL, "plugin cost category %zu has no name", k + 1);
 	return IAPT_OK;
 }
 

@@ -99,7 +99,8 @@ typedef struct person_ext {
 	uint8_t ltc_type;
 	uint8_t mark;                     /* a plugin's tag for the person */
 	/* (the employment statuses live in the person: the weekly symptom loop moves them) */
-	uint8_t spare[8];
+	uint32_t user;                    /* plugins' declared fields (iapt_hook_person.user) */
+	float leave;                      /* 0, or 1 + the weekly chance of leaving the list an on_wait hook set */
 } person_ext;
 
 _Static_assert(sizeof(person_ext) == 16, "four to a cache line");
@@ -175,6 +176,9 @@ typedef struct iapt_run {
 		cum_ltc[N_LTC_TYPE];
 	double sym_rho_c, base_rho_c;
 	double fu_earnings, fu_tax, fu_ee_ni, fu_er_ni, fu_absence, fu_benefits, fu_phys;
+	struct iapt_waitcal *wait;    /* on_wait checkpoints due (hooks.c), only with on_wait */
+	iapt_params *base_params;     /* with hooks: the parameters before any hook changed them */
+	double *refer_mult;           /* referrals of each attribute value x (hooks.c); NULL: none */
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])
@@ -188,7 +192,7 @@ typedef struct iapt_run {
 #define PERSON_STORED(X) \
 	X(age_band, x, age, 1) X(gender, x, gender, 1) X(ethnicity, x, ethnicity, 1) X(imd_decile, x, imd, 1) \
 	X(problem, p, problem, 1) X(employment, p, emp, 0) X(sick_pay, p, sick_start, 0) X(ltc, p, ltc, 1) \
-	X(ltc_type, x, ltc_type, 1) X(integrated, p, integrated, 1) X(mark, x, mark, 1)
+	X(ltc_type, x, ltc_type, 1) X(integrated, p, integrated, 1) X(mark, x, mark, 1) X(service, x, svc, 1)
 
 /* In which hooks each field is writable (IAPT_PR, IAPT_PD), as constants. */
 enum {
@@ -283,5 +287,32 @@ static inline void hook_begin(void)
 /* After it: rc, with a message naming the hook (IAPT_HOOK_I_*) when it gave none; a
  * positive return is a failure too. */
 int iapt_engine__hook_rc(int rc, int hook);
+/* pathway.c: a person as hooks see them; a hook's writes to the fields writable in the
+ * hooks of `bit`, checked against the fields' bounds. */
+void iapt_engine__hook_view(const sim *s, const person *p, const person_ext *x, iapt_hook_person *v);
+int iapt_engine__hook_check(const iapt_hook_person *v, const iapt_hook_person *given, unsigned bit, int hook);
+/* pathway.c: both courses brought up to the start of `week`; the weekly chance of leaving
+ * the list the core gives the person; the week they leave, from hazard h and uniform u,
+ * counted from the week after `week`. */
+void iapt_engine__advance(sim *s, person *p, int week);
+double iapt_engine__leave_hazard(const sim *s, const person *p, const person_ext *x);
+int16_t iapt_engine__leave_week(int week, double h, double u);
+/* hooks.c: the hooks that act during waiting and treatment (iaptsim/hooks.h), each called
+ * only when s->has names it. A person joined a waiting list for a first session in `week`
+ * (schedules their on_wait checkpoints); the checkpoints due in `week`, before services
+ * run; freeing the schedule. */
+int iapt_engine__wait_join(sim *s, uint32_t i, int week);
+int iapt_engine__wait_due(sim *s, int week);
+void iapt_engine__wait_free(sim *s);
+/* on_session: a booked session's outcome as drawn (attended, from u_dna against the
+ * service's chance p_dna; the scores recorded, -1 if none) that the hook may change; resp
+ * is the person's. */
+int iapt_engine__on_session(sim *s, person *p, int week, int lvl, double p_dna, double *u_dna, double *u_miss, double z1, double z2,
+			    int *phq, int *gad);
+int iapt_engine__on_step_up(sim *s, uint32_t i, int week);
+int iapt_engine__on_followup(sim *s, uint32_t i, int week, unsigned flags);
+/* The year's referrals and attribute weights with the hooks' iapt_run_refer_more applied
+ * (after the year's parameters are loaded). */
+void iapt_engine__refer_apply(sim *s);
 
 #endif

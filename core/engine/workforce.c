@@ -296,6 +296,10 @@ int iapt_engine__load_year(sim *s, int y)
 		s->w_problem[k] = s->pv[IAPT_P_PROB_DEPRESSION + k];
 	for (k = 0; k < N_LTC_TYPE; k++)
 		s->w_ltc[k] = s->pv[IAPT_P_LTC_DIABETES + k];
+	/* a plugin's referrals of a described group (ctx:refer_more) reweight the national mix
+	 * before the services reweight it by their case mix */
+	if (s->refer_mult)
+		iapt_engine__refer_apply(s);
 	iapt_services__load_year(s, y);
 	return IAPT_OK;
 }

@@ -35,7 +35,8 @@ static int field_code(lua_State *L, int key)
 static iapt_hook_person *check_person(lua_State *L, pstate **out)
 {
 	pstate *ps = iapt_lua__ps(L);
-	luaL_checkudata(L, 1, "iaptsim.person");
+	if (lua_touserdata(L, 1) != ps->person_ud || !ps->person_ud) /* the one person object, or an error */
+		luaL_checkudata(L, 1, "iaptsim.person");
 	if (!ps->person)
 		luaL_error(L, "this person object belongs to a hook call that has ended");
 	*out = ps;
@@ -60,6 +61,31 @@ static void push_field(lua_State *L, const iapt_person_field *f, double v)
 	}
 }
 
+/* A declared field (fields = {...}): its place in the person's bits. */
+static const iapt_plugin_field *user_field(const pstate *ps, int f, unsigned *shift, uint32_t *mask)
+{
+	const iapt_plugin_field *uf = &ps->pl->fields[f - IAPT_PF__COUNT];
+	*shift = ps->pl->user0 + uf->shift;
+	*mask = uf->integer ? 0xffu : 1u;
+	return uf;
+}
+
+/* "on_referral and on_wait": the hooks of bits `b` */
+static const char *hook_list(unsigned b, char *buf, size_t n)
+{
+	int h, k = 0, c = 0;
+	buf[0] = '\0';
+	for (h = 0; h < IAPT_HOOK__COUNT; h++)
+		c += (b >> h) & 1u;
+	for (h = 0; h < IAPT_HOOK__COUNT; h++)
+		if ((b >> h) & 1u) {
+			size_t l = strlen(buf);
+			snprintf(buf + l, n - l, "%s%s", k == 0 ? "" : (k == c - 1 ? " and " : ", "), hook_name(h));
+			k++;
+		}
+	return buf;
+}
+
 static int person_index(lua_State *L)
 {
 	pstate *ps;
@@ -67,10 +93,23 @@ static int person_index(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v = 0;
+	if (f >= IAPT_PF__COUNT) {
+		unsigned sh;
+		uint32_t mask;
+		const iapt_plugin_field *uf = user_field(ps, f, &sh, &mask);
+		if (uf->integer)
+			lua_pushinteger(L, (lua_Integer)((p->user >> sh) & mask));
+		else
+			lua_pushboolean(L, (p->user >> sh) & 1u);
+		return 1;
+	}
 	if (!fd)
 		return luaL_error(L, "person has no field '%s' (plugins/README.md lists them)", luaL_tolstring(L, 2, NULL));
-	if (!(fd->readable & (1u << ps->hook)))
-		return luaL_error(L, "person.%s is not known in %s", fd->name, hook_name(ps->hook));
+	if (!(fd->readable & (1u << ps->hook))) {
+		char hooks[200];
+		return luaL_error(L, "person.%s is not known in %s (it is in %s)", fd->name, hook_name(ps->hook),
+				  hook_list(fd->readable, hooks, sizeof hooks));
+	}
 	switch (f) {
 #define X(name, ctype, kind, rd, wr, values, doc) case IAPT_PF_##name: v = (double)p->name; break;
 		IAPT_PERSON_FIELDS(X)
@@ -134,6 +173,8 @@ static double check_whole(lua_State *L, int idx, const char *field, double lo, d
 /* The value a plugin gives a writable field, checked by the field's kind. */
 static double check_field(lua_State *L, int idx, const iapt_person_field *f)
 {
+	if (f->kind == IAPT_PK_OPTIONAL && lua_isnil(L, idx))
+		return -1; /* none */
 	switch (f->kind) {
 	case IAPT_PK_BOOLEAN: return check_bool(L, idx, f->name);
 	case IAPT_PK_NAME: return check_name(L, idx, f->name, f->values, (size_t)f->n_values);
@@ -149,11 +190,34 @@ static int person_newindex(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v;
+	if (f >= IAPT_PF__COUNT) {
+		unsigned sh;
+		uint32_t mask, x;
+		const iapt_plugin_field *uf = user_field(ps, f, &sh, &mask);
+		x = uf->integer ? (uint32_t)check_whole(L, 3, uf->name, 0, 255) : (uint32_t)check_bool(L, 3, uf->name);
+		p->user = (p->user & ~(mask << sh)) | (x << sh);
+		return 0;
+	}
 	if (!fd)
-		return luaL_error(L, "person has no field '%s' (to keep your own per-person data, use person.mark, 0-255)",
+		return luaL_error(L, "person has no field '%s' (declare your own per-person data in the plugin's fields table)",
 				  luaL_tolstring(L, 2, NULL));
-	if (!(fd->writable & (1u << ps->hook)))
-		return luaL_error(L, "person.%s cannot be set in %s", fd->name, hook_name(ps->hook));
+	if (!(fd->writable & (1u << ps->hook))) {
+		char hooks[200];
+		if (!fd->writable)
+			return luaL_error(L, "person.%s is read-only", fd->name);
+		/* a field is writable until the engine has used it */
+		return luaL_error(L, "person.%s cannot be set in %s: it is writable only in %s, before the engine uses it", fd->name,
+				  hook_name(ps->hook), hook_list(fd->writable, hooks, sizeof hooks));
+	}
+	if (f == IAPT_PF_service) { /* 1 .. n_services to plugins */
+		iapt_run_info in;
+		iapt_run_get_info(ps->run, &in);
+		p->service = (int)check_whole(L, 3, "service", 1, in.n_services) - 1;
+		p->written |= 1ull << f;
+		return 0;
+	}
+	if ((f == IAPT_PF_session_phq9 || f == IAPT_PF_session_gad7) && !p->session_attended)
+		return luaL_error(L, "person.%s cannot be set for a missed session (set person.session_attended = true first)", fd->name);
 	v = check_field(L, 3, fd);
 	if (f == IAPT_PF_integrated && v != 0 && !ps->uncosted[0])
 		snprintf(ps->uncosted, sizeof ps->uncosted, "integrates services with physical care (person.integrated)");
@@ -256,6 +320,86 @@ static void note_service_change(pstate *ps, const char *name, double before, dou
 			snprintf(ps->uncosted, sizeof ps->uncosted, "changes %s (capacity or reach)", name);
 }
 
+/* ctx:base(name [, year]): the value before any plugin changed it */
+static int ctx_base(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "base");
+	size_t i;
+	int year;
+	param_index(L, ps, 2, &i);
+	year = check_year_arg(L, 3);
+	lua_pushnumber(L, iapt_run_param_base(ps->run, i, year));
+	return 1;
+}
+
+/* The value indices a description gives for field f: a value name, an age aggregate of
+ * summary.csv (under_18, 18_35, 26_64, 65_plus), a decile, or a list of these. */
+static size_t describe_values(lua_State *L, int idx, const iapt_person_field *f, int *out, size_t cap)
+{
+	static const struct {
+		const char *name;
+		int from, to;
+	} aggregates[] = {{"under_18", IAPT_AGE_UNDER_16, IAPT_AGE_16_17}, {"18_35", IAPT_AGE_18_25, IAPT_AGE_26_35},
+			  {"26_64", IAPT_AGE_26_35, IAPT_AGE_36_64}, {"65_plus", IAPT_AGE_65_74, IAPT_AGE_90_PLUS}};
+	size_t n = 0, k;
+	int v;
+	if (lua_type(L, idx) == LUA_TTABLE) {
+		lua_Integer j, len = (lua_Integer)lua_rawlen(L, idx);
+		if (len < 1)
+			luaL_error(L, "ctx:refer_more: %s = {} names no value", f->name);
+		for (j = 1; j <= len && n < cap; j++) {
+			lua_rawgeti(L, idx, j);
+			n += describe_values(L, lua_gettop(L), f, out + n, cap - n);
+			lua_pop(L, 1);
+		}
+		return n;
+	}
+	if (f->kind == IAPT_PK_WHOLE) { /* imd_decile */
+		out[0] = (int)check_whole(L, idx, f->name, f->min, f->max);
+		return 1;
+	}
+	if (f == iapt_person_field_get(IAPT_PF_age_band) && lua_type(L, idx) == LUA_TSTRING)
+		for (k = 0; k < sizeof aggregates / sizeof aggregates[0]; k++)
+			if (!strcmp(lua_tostring(L, idx), aggregates[k].name)) {
+				for (v = aggregates[k].from; v <= aggregates[k].to && n < cap; v++)
+					out[n++] = v;
+				return n;
+			}
+	out[0] = check_name(L, idx, f->name, f->values, (size_t)f->n_values);
+	return 1;
+}
+
+/* ctx:refer_more({ age_band = "65_plus" }, 1.3): referrals of a group described by one
+ * attribute x factor, from the year in force on */
+static int ctx_refer_more(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "refer_more");
+	int values[64], field = -1;
+	size_t n = 0;
+	double factor;
+	luaL_checktype(L, 2, LUA_TTABLE);
+	factor = luaL_checknumber(L, 3);
+	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
+		return luaL_error(L, "ctx:refer_more is for setup and on_year, not %s", hook_name(ps->hook));
+	lua_pushnil(L);
+	while (lua_next(L, 2)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		int f = iapt_person_field_find(k);
+		if (field >= 0)
+			return luaL_error(L, "ctx:refer_more: describe the group by one attribute (call it once per attribute: factors multiply)");
+		if (f != IAPT_PF_age_band && f != IAPT_PF_gender && f != IAPT_PF_ethnicity && f != IAPT_PF_imd_decile && f != IAPT_PF_problem)
+			return luaL_error(L, "ctx:refer_more: '%s' is not age_band, gender, ethnicity, imd_decile or problem", k);
+		field = f;
+		n = describe_values(L, lua_gettop(L), iapt_person_field_get(f), values, sizeof values / sizeof values[0]);
+		lua_pop(L, 1);
+	}
+	if (field < 0)
+		return luaL_error(L, "ctx:refer_more: the group is empty: give an attribute, like { age_band = \"65_plus\" }");
+	if (iapt_run_refer_more(ps->run, field, values, n, factor) != IAPT_OK)
+		return luaL_error(L, "ctx:refer_more: %s", iapt_error_last()->message);
+	return 0;
+}
+
 static int ctx_set(lua_State *L)
 {
 	pstate *ps = check_ctx(L, "set");
@@ -289,16 +433,34 @@ static int ctx_flow(lua_State *L)
 	int c, t;
 	check_amount(L, "ctx:flow", amount);
 	for (c = 0; c < IAPT_CAT__COUNT; c++)
-		if (strcmp(cat, iapt_category_name(c)) == 0)
+		if (strcmp(cat, iapt_category_name(c)) == 0 && (c < IAPT_CAT_PLUGIN_1 || c > IAPT_CAT_PLUGIN_4))
 			break;
+	if (c == IAPT_CAT__COUNT) { /* one the plugin declared: its slot, and its perspective */
+		size_t k;
+		for (k = 0; k < ps->pl->n_categories; k++)
+			if (strcmp(cat, ps->pl->categories[k].name) == 0) {
+				c = IAPT_CAT_PLUGIN_1 + (int)(ps->pl->cat0 + k);
+				if (strcmp(per, iapt_perspective_name(ps->pl->categories[k].perspective)))
+					return luaL_error(L, "ctx:flow: category '%s' is declared for perspective %s, not %s", cat,
+							  iapt_perspective_name(ps->pl->categories[k].perspective), per);
+				break;
+			}
+		if (k == ps->pl->n_categories)
+			c = IAPT_CAT__COUNT;
+	}
 	for (t = 0; t < IAPT_PERSP__COUNT; t++)
 		if (strcmp(per, iapt_perspective_name(t)) == 0)
 			break;
 	if (c == IAPT_CAT__COUNT) {
 		const char *names[IAPT_CAT__COUNT], *near;
+		int n = 0;
+		size_t k;
 		for (c = 0; c < IAPT_CAT__COUNT; c++)
-			names[c] = iapt_category_name(c);
-		near = iapt_str__suggest(cat, names, IAPT_CAT__COUNT);
+			if (c < IAPT_CAT_PLUGIN_1 || c > IAPT_CAT_PLUGIN_4)
+				names[n++] = iapt_category_name(c);
+		for (k = 0; k < ps->pl->n_categories && n < IAPT_CAT__COUNT; k++)
+			names[n++] = ps->pl->categories[k].name;
+		near = iapt_str__suggest(cat, names, (size_t)n);
 		return luaL_error(L, "ctx:flow: unknown category '%s'%s%s%s (docs/economics.md lists them)", cat,
 				  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	}
@@ -447,7 +609,7 @@ static int person_tostring(lua_State *L)
 int iapt_lua__bind_run(lua_State *L)
 {
 	pstate *ps = iapt_lua__ps(L);
-	static const luaL_Reg methods[] = {{"get", ctx_get}, {"set", ctx_set}, {"flow", ctx_flow}, {"metric", ctx_metric},
+	static const luaL_Reg methods[] = {{"get", ctx_get}, {"base", ctx_base}, {"set", ctx_set}, {"refer_more", ctx_refer_more}, {"flow", ctx_flow}, {"metric", ctx_metric},
 					   {"log", ctx_log}, {"price", ctx_price},
 					   {"price_of", ctx_price_of}, {NULL, NULL}};
 	const luaL_Reg *m;
@@ -493,6 +655,10 @@ int iapt_lua__bind_run(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_setfield(L, -2, iapt_person_field_get((int)i)->name);
 	}
+	for (i = 0; i < ps->pl->n_fields; i++) { /* the plugin's own, after them */
+		lua_pushinteger(L, (lua_Integer)(IAPT_PF__COUNT + i));
+		lua_setfield(L, -2, ps->pl->fields[i].name);
+	}
 	lua_pushvalue(L, -1);
 	lua_pushcclosure(L, person_index, 1);
 	lua_setfield(L, -3, "__index");
@@ -503,6 +669,7 @@ int iapt_lua__bind_run(lua_State *L)
 	lua_pushliteral(L, "iaptsim.person");
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
+	ps->person_ud = lua_touserdata(L, -1);
 	ps->person_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* opts: the option values in force */
 	lua_newtable(L);

@@ -85,6 +85,7 @@ typedef struct host {
 	const iapt_scenario *sc;
 	pstate *ps;
 	size_t n;
+	int *wait_weeks; /* the union of the plugins' checkpoints, ascending */
 } host;
 
 /* Push the hook h of ps and ctx; returns 0 if the plugin has no such hook. */
@@ -105,7 +106,7 @@ static int call_hook(pstate *ps, int h, int nargs, int year)
 	char what[256];
 	ps->hook = h;
 	ps->rng_keyed = 0;
-	if (h != H_REFERRAL && h != H_DISCHARGE) /* year-level streams: (year, hook, plugin) */
+	if (!ps->person) /* year-level streams: (year, hook, plugin) */
 		ps->rng_entity = ((uint64_t)1 << 63) | ((uint64_t)(unsigned)year << 16) | ((uint64_t)h << 8) | (uint64_t)ps->index;
 	ps->set_called = 0;
 	rc = iapt_lua__pcall(ps, nargs + 1, LUA_MULTRET);
@@ -191,7 +192,20 @@ static int h_year(void *data, iapt_run *run, int year)
 	return IAPT_OK;
 }
 
-static int person_hook(host *ho, int h, iapt_hook_person *p)
+/* Is week w one of the plugin's checkpoints? */
+static int at_checkpoint(const iapt_plugin *pl, int w)
+{
+	size_t j;
+	for (j = 0; j < pl->n_wait_weeks; j++)
+		if (pl->wait_weeks[j] == w)
+			return 1;
+	return 0;
+}
+
+/* A person hook, plugin by plugin. seq tells apart a person's calls of one hook (the
+ * session, the checkpoint), so that each has a stream of its own; weeks > 0: on_wait's
+ * third argument, and only plugins with that checkpoint are called. */
+static int person_hook(host *ho, int h, iapt_hook_person *p, unsigned seq, int weeks)
 {
 	size_t k;
 	int rc;
@@ -200,12 +214,18 @@ static int person_hook(host *ho, int h, iapt_hook_person *p)
 #ifndef NDEBUG
 		int top = lua_gettop(ps->L);
 #endif
+		if (weeks > 0 && !at_checkpoint(ps->pl, weeks))
+			continue;
 		if (!push_hook(ps, h))
 			continue;
 		lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->person_ref);
+		if (weeks > 0)
+			lua_pushinteger(ps->L, weeks);
 		ps->person = p;
-		ps->rng_entity = (uint64_t)p->id | ((uint64_t)h << 32) | ((uint64_t)k << 40);
-		rc = call_hook(ps, h, 1, 0);
+		/* (person, hook, plugin, seq): seq is 0 for the hooks called once per person, so
+		 * their streams are those of earlier versions */
+		ps->rng_entity = (uint64_t)p->id | ((uint64_t)h << 32) | ((uint64_t)k << 40) | ((uint64_t)(seq & 0x7fffu) << 48);
+		rc = call_hook(ps, h, weeks > 0 ? 2 : 1, 0);
 		ps->person = NULL;
 		assert(lua_gettop(ps->L) == top); /* the stack is as we found it */
 		if (rc)
@@ -217,13 +237,37 @@ static int person_hook(host *ho, int h, iapt_hook_person *p)
 static int h_referral(void *data, iapt_run *run, iapt_hook_person *p)
 {
 	(void)run;
-	return person_hook(data, H_REFERRAL, p);
+	return person_hook(data, H_REFERRAL, p, 0, 0);
 }
 
 static int h_discharge(void *data, iapt_run *run, iapt_hook_person *p)
 {
 	(void)run;
-	return person_hook(data, H_DISCHARGE, p);
+	return person_hook(data, H_DISCHARGE, p, 0, 0);
+}
+
+static int h_wait(void *data, iapt_run *run, iapt_hook_person *p, int weeks)
+{
+	(void)run;
+	return person_hook(data, IAPT_HOOK_I_ON_WAIT, p, (unsigned)weeks, weeks);
+}
+
+static int h_session(void *data, iapt_run *run, iapt_hook_person *p)
+{
+	(void)run;
+	return person_hook(data, IAPT_HOOK_I_ON_SESSION, p, (unsigned)p->session, 0);
+}
+
+static int h_step_up(void *data, iapt_run *run, iapt_hook_person *p)
+{
+	(void)run;
+	return person_hook(data, IAPT_HOOK_I_ON_STEP_UP, p, 0, 0);
+}
+
+static int h_followup(void *data, iapt_run *run, iapt_hook_person *p)
+{
+	(void)run;
+	return person_hook(data, IAPT_HOOK_I_ON_FOLLOWUP, p, 0, 0);
 }
 
 /* results: { [year] = { metric = value, ... } } for group "all" */
@@ -294,6 +338,8 @@ struct iapt_plugin_host {
 	iapt_hook_metric *metrics;
 	char **names;
 	size_t n_metrics;
+	char *cat_names[IAPT_CAT_PLUGIN_SLOTS]; /* "<plugin>.<category>" by slot */
+	size_t n_cats;
 };
 
 static int hooks_new(void *data, iapt_hooks **out)
@@ -315,11 +361,31 @@ static int hooks_new(void *data, iapt_hooks **out)
 	ho->hooks.on_referral = h_referral;
 	ho->hooks.on_discharge = h_discharge;
 	ho->hooks.on_finish = h_finish;
+	ho->hooks.on_wait = h_wait;
+	ho->hooks.on_session = h_session;
+	ho->hooks.on_step_up = h_step_up;
+	ho->hooks.on_followup = h_followup;
 	for (k = 0; k < sc->n_plugins; k++) {
 		const iapt_plugin *pl = sc->plugins[k];
 		ho->ps[k].metric0 = m0;
 		m0 += pl->n_metrics;
 		ho->hooks.has |= pl->hooks;
+	}
+	/* on_wait's checkpoints: every week any plugin asked for, once */
+	if (ho->hooks.has & IAPT_HOOK_ON_WAIT) {
+		int w;
+		if (!(ho->wait_weeks = calloc(IAPT_WAIT_MAX_WEEKS, sizeof *ho->wait_weeks))) {
+			free(ho->ps);
+			free(ho);
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		}
+		for (w = 1; w <= IAPT_WAIT_MAX_WEEKS; w++)
+			for (k = 0; k < sc->n_plugins; k++)
+				if (at_checkpoint(sc->plugins[k], w)) {
+					ho->wait_weeks[ho->hooks.n_wait_weeks++] = w;
+					break;
+				}
+		ho->hooks.wait_weeks = ho->wait_weeks;
 	}
 	/* setup loads the states even without a setup hook; on_finish releases them */
 	ho->hooks.has |= IAPT_HOOK_SETUP | IAPT_HOOK_ON_FINISH;
@@ -337,6 +403,7 @@ static void hooks_free(void *data, iapt_hooks *h)
 	ho = h->data;
 	for (k = 0; k < ho->n; k++)
 		iapt_lua__close_state(&ho->ps[k]);
+	free(ho->wait_weeks);
 	free(ho->ps);
 	free(ho);
 }
@@ -380,6 +447,25 @@ int iapt_plugin_host_new(iapt_plugin_host **out, const iapt_scenario *sc)
 			h->n_metrics++;
 		}
 	}
+	/* the plugins' cost categories, by slot: in scenario order, each plugin's by name */
+	for (k = 0; k < sc->n_plugins; k++) {
+		const iapt_plugin *pl = sc->plugins[k];
+		for (m = 0; m < pl->n_categories; m++) {
+			iapt_buf b = {0};
+			if (pl->cat0 + m >= IAPT_CAT_PLUGIN_SLOTS || pl->cat0 + m != h->n_cats) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_EINVAL, "the plugins' cost categories are not numbered (iapt_plugins_load)");
+			}
+			iapt_buf__printf(&b, "%s.%s", pl->name, pl->categories[m].name);
+			if (!iapt_buf__ok(&b)) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			}
+			h->cat_names[h->n_cats++] = b.ptr;
+		}
+	}
+	h->factory.categories = (const char *const *)h->cat_names;
+	h->factory.n_categories = h->n_cats;
 	h->factory.data = h;
 	h->factory.create = hooks_new;
 	h->factory.destroy = hooks_free;
@@ -402,6 +488,8 @@ void iapt_plugin_host_free(iapt_plugin_host *h)
 		return;
 	for (k = 0; k < h->n_metrics; k++)
 		free(h->names[k]);
+	for (k = 0; k < h->n_cats; k++)
+		free(h->cat_names[k]);
 	free(h->names);
 	free(h->metrics);
 	free(h);

@@ -12,6 +12,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "iaptsim/econ.h"
 #include "iaptsim/plugin.h"
 #include "lua/host.h"
 #include "util/util.h"
@@ -161,9 +162,153 @@ static int describe_option(lua_State *L, iapt_plugin *pl, iapt_plugin_option *o,
 
 /* the plugin table's keys: its description, then the hooks (IAPT_HOOK_LIST) */
 #define HOOK_KEY(id, name, doc) #name,
-static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", IAPT_HOOK_LIST(HOOK_KEY)};
+static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", "fields", "categories", "wait_checkpoints",
+					  IAPT_HOOK_LIST(HOOK_KEY)};
 #undef HOOK_KEY
 static const char *const metric_keys[] = {"doc", "kind"};
+static const char *const field_keys[] = {"doc", "type"};
+
+static int cmp_field(const void *a, const void *b)
+{
+	return strcmp(((const iapt_plugin_field *)a)->name, ((const iapt_plugin_field *)b)->name);
+}
+
+/* wait_checkpoints = {2, 6, 12}: whole weeks since referral, ascending; needed by on_wait
+ * and only with it. The value is at the top of the stack. */
+static int describe_checkpoints(lua_State *L, iapt_plugin *pl)
+{
+	int t = lua_gettop(L);
+	lua_Integer n, k;
+	if (lua_isnil(L, t)) {
+		if (pl->hooks & IAPT_HOOK_ON_WAIT)
+			return iapt_error__set(IAPT_ELUA, "%s: on_wait needs wait_checkpoints: the weeks since referral at which to call it, like {2, 6, 12}",
+					       pl->path);
+		return IAPT_OK;
+	}
+	if (!(pl->hooks & IAPT_HOOK_ON_WAIT))
+		return iapt_error__set(IAPT_ELUA, "%s: wait_checkpoints without on_wait: nothing would be called", pl->path);
+	if (!lua_istable(L, t) || (n = (lua_Integer)lua_rawlen(L, t)) < 1 || n > 64)
+		return iapt_error__set(IAPT_ELUA, "%s: wait_checkpoints must be a list of 1 to 64 weeks, like {2, 6, 12}", pl->path);
+	if (!(pl->wait_weeks = calloc((size_t)n, sizeof *pl->wait_weeks)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (k = 1; k <= n; k++) {
+		lua_Integer w;
+		lua_rawgeti(L, t, k);
+		if (!lua_isinteger(L, -1) || (w = lua_tointeger(L, -1)) < 1 || w > IAPT_WAIT_MAX_WEEKS ||
+		    (k > 1 && w <= pl->wait_weeks[k - 2]))
+			return iapt_error__set(IAPT_ELUA, "%s: wait_checkpoints[%d] = %s: weeks must be whole numbers in [1, %d], ascending",
+					       pl->path, (int)k, luaL_tolstring(L, -1, NULL), IAPT_WAIT_MAX_WEEKS);
+		pl->wait_weeks[k - 1] = (int)w;
+		pl->n_wait_weeks++;
+		lua_pop(L, 1);
+	}
+	return IAPT_OK;
+}
+
+static const char *const category_keys[] = {"doc", "perspective"};
+
+static int cmp_category(const void *a, const void *b)
+{
+	return strcmp(((const iapt_plugin_category *)a)->name, ((const iapt_plugin_category *)b)->name);
+}
+
+/* categories = { booklet = { perspective = "nhs", doc = "..." } } at the top of the stack */
+static int describe_categories(lua_State *L, iapt_plugin *pl)
+{
+	int t = lua_gettop(L);
+	size_t n = 0;
+	if (lua_isnil(L, t))
+		return IAPT_OK;
+	if (!lua_istable(L, t))
+		return iapt_error__set(IAPT_ELUA, "%s: 'categories' must be a table of {perspective, doc}", pl->path);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1))
+		n++;
+	if (n > IAPT_CAT_PLUGIN_SLOTS)
+		return iapt_error__set(IAPT_ELUA, "%s: %zu cost categories is more than the %d all plugins may declare", pl->path, n,
+				       IAPT_CAT_PLUGIN_SLOTS);
+	if (!(pl->categories = calloc(n + 1, sizeof *pl->categories)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		iapt_plugin_category *c = &pl->categories[pl->n_categories++];
+		char what[128], *per;
+		int p;
+		if (!is_ident(k))
+			return iapt_error__set(IAPT_ELUA, "%s: categories: '%s' is not a plain name", pl->path, k ? k : "?");
+		snprintf(what, sizeof what, "categories.%s", k);
+		if (!lua_istable(L, -1))
+			return iapt_error__set(IAPT_ELUA, "%s: %s: expected {perspective = 'nhs', 'exchequer' or 'societal', doc = ...}", pl->path, what);
+		if (check_keys(L, lua_gettop(L), category_keys, N_OF(category_keys), pl->path, what))
+			return IAPT_ELUA;
+		c->name = iapt_str__dup(k);
+		c->doc = dup_field(L, -1, "doc");
+		if (!c->name || !c->doc || !c->doc[0])
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'doc' is required", pl->path, what);
+		per = dup_field(L, -1, "perspective");
+		for (p = 0; p < IAPT_PERSP__COUNT; p++)
+			if (per && !strcmp(per, iapt_perspective_name(p)))
+				break;
+		free(per);
+		if (p == IAPT_PERSP__COUNT)
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'perspective' must be 'nhs', 'exchequer' or 'societal' (who bears it)", pl->path, what);
+		c->perspective = p;
+		lua_pop(L, 1);
+	}
+	qsort(pl->categories, pl->n_categories, sizeof *pl->categories, cmp_category);
+	return IAPT_OK;
+}
+
+/* fields = { booklet = { type = "boolean", doc = "..." } } at the top of the stack */
+static int describe_fields(lua_State *L, iapt_plugin *pl)
+{
+	int t = lua_gettop(L);
+	size_t n = 0, k;
+	if (lua_isnil(L, t))
+		return IAPT_OK;
+	if (!lua_istable(L, t))
+		return iapt_error__set(IAPT_ELUA, "%s: 'fields' must be a table of {type, doc}", pl->path);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1))
+		n++;
+	if (!(pl->fields = calloc(n + 1, sizeof *pl->fields)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		const char *k2 = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		iapt_plugin_field *f = &pl->fields[pl->n_fields++];
+		char what[128], *type;
+		if (!is_ident(k2))
+			return iapt_error__set(IAPT_ELUA, "%s: fields: '%s' is not a plain name", pl->path, k2 ? k2 : "?");
+		if (iapt_person_field_find(k2) >= 0)
+			return iapt_error__set(IAPT_ELUA, "%s: fields: '%s' is a person field already (plugins/README.md lists them)", pl->path, k2);
+		snprintf(what, sizeof what, "fields.%s", k2);
+		if (!lua_istable(L, -1))
+			return iapt_error__set(IAPT_ELUA, "%s: %s: expected {type = 'boolean' or 'integer', doc = ...}", pl->path, what);
+		if (check_keys(L, lua_gettop(L), field_keys, N_OF(field_keys), pl->path, what))
+			return IAPT_ELUA;
+		f->name = iapt_str__dup(k2);
+		f->doc = dup_field(L, -1, "doc");
+		if (!f->name || !f->doc || !f->doc[0])
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'doc' is required", pl->path, what);
+		type = dup_field(L, -1, "type");
+		if (!type || (strcmp(type, "boolean") && strcmp(type, "integer"))) {
+			free(type);
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'type' must be 'boolean' or 'integer' (a whole number 0-255)", pl->path, what);
+		}
+		f->integer = strcmp(type, "integer") == 0;
+		free(type);
+		lua_pop(L, 1);
+	}
+	qsort(pl->fields, pl->n_fields, sizeof *pl->fields, cmp_field);
+	for (k = 0; k < pl->n_fields; k++) {
+		pl->fields[k].shift = pl->user_bits;
+		pl->user_bits += pl->fields[k].integer ? 8u : 1u;
+	}
+	if (pl->user_bits > IAPT_PLUGIN_USER_BITS)
+		return iapt_error__set(IAPT_ELUA, "%s: fields take %u bits, more than the %d all plugins may use (a boolean takes 1, an integer 8)",
+				       pl->path, pl->user_bits, IAPT_PLUGIN_USER_BITS);
+	return IAPT_OK;
+}
 
 /* The plugin's table is at the top of the stack. */
 static int describe(lua_State *L, iapt_plugin *pl)
@@ -254,6 +399,18 @@ static int describe(lua_State *L, iapt_plugin *pl)
 		}
 		qsort(pl->metrics, pl->n_metrics, sizeof *pl->metrics, cmp_metric);
 	}
+	lua_pop(L, 1);
+	lua_getfield(L, t, "wait_checkpoints");
+	if (describe_checkpoints(L, pl))
+		return IAPT_ELUA;
+	lua_pop(L, 1);
+	lua_getfield(L, t, "fields");
+	if (describe_fields(L, pl))
+		return IAPT_ELUA;
+	lua_pop(L, 1);
+	lua_getfield(L, t, "categories");
+	if (describe_categories(L, pl))
+		return IAPT_ELUA;
 	lua_pop(L, 1);
 	return IAPT_OK;
 }
@@ -488,11 +645,24 @@ static int load_spec(const iapt_plugin_spec *sp, iapt_plugin **loaded, size_t n_
 		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
 		return FAIL_AT(rc == IAPT_ENOMEM ? rc : IAPT_EINVAL, &sp->use_at, "%s", msg);
 	}
-	for (k = 0; k < n_loaded; k++)
+	for (k = 0; k < n_loaded; k++) {
 		if (strcmp(loaded[k]->name, pl->name) == 0) {
 			rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: '%s' is used twice (give it one entry with all its options)", pl->name);
 			goto fail;
 		}
+		pl->user0 += loaded[k]->user_bits;
+		pl->cat0 += (unsigned)loaded[k]->n_categories;
+	}
+	if (pl->cat0 + pl->n_categories > IAPT_CAT_PLUGIN_SLOTS) {
+		rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the cost categories of '%s' and the plugins before it are %zu, more than the %d allowed",
+			     pl->name, pl->cat0 + pl->n_categories, IAPT_CAT_PLUGIN_SLOTS);
+		goto fail;
+	}
+	if (pl->user0 + pl->user_bits > IAPT_PLUGIN_USER_BITS) {
+		rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the fields of '%s' and the plugins before it take %u bits, more than the %d allowed",
+			     pl->name, pl->user0 + pl->user_bits, IAPT_PLUGIN_USER_BITS);
+		goto fail;
+	}
 	if (sp->with_shape) {
 		rc = FAIL_AT(IAPT_EINVAL, &sp->with_at, "plugins.%s.with: expected a mapping, got %s", pl->name, sp->with_shape);
 		goto fail;

@@ -48,6 +48,7 @@ typedef struct pstate {
 	int rng_keyed;
 	uint64_t rng_entity;
 	int person_ref, ctx_ref, opts_ref;
+	const void *person_ud; /* the person object: checked by address, as hooks read it often */
 } pstate;
 
 /* Why a plugin was stopped for good: its budget is spent, or its memory cap reached. After

@@ -255,6 +255,21 @@ static void econ_summary(const out_ctx *c, int p, int m, iapt_buf *b)
 	put_summary(b, &s);
 }
 
+/* An appraisal measure's name in res, like iapt_econ_measure_name, with a plugin's cost
+ * category under its own name; NULL for a plugin category slot not in use. */
+static const char *measure_name(const iapt_results *res, const iapt_econ_settings *e, int m, char buf[64])
+{
+	int cat = m - IAPT_E__FIXED - e->n_thresholds;
+	if (cat >= IAPT_CAT_PLUGIN_1 && cat <= IAPT_CAT_PLUGIN_4) {
+		const char *n = iapt_results_category_name(res, cat);
+		if (!n)
+			return NULL;
+		snprintf(buf, 64, "pv:%s", n);
+		return buf;
+	}
+	return iapt_econ_measure_name(e, m, buf);
+}
+
 static int write_economics(const out_ctx *c, iapt_buf *b)
 {
 	const iapt_econ_settings *e = iapt_results_econ_settings(c->res);
@@ -266,7 +281,9 @@ static int write_economics(const out_ctx *c, iapt_buf *b)
 		if (!(e->perspectives & (1u << p)))
 			continue;
 		for (m = 0; m < count; m++) {
-			iapt_buf__printf(b, "%s,%s,", iapt_perspective_name(p), iapt_econ_measure_name(e, m, name));
+			if (!measure_name(c->res, e, m, name))
+				continue;
+			iapt_buf__printf(b, "%s,%s,", iapt_perspective_name(p), name);
 			econ_summary(c, p, m, b);
 		}
 		/* payback as a distribution: the median among replicates that pay back, and their share */
@@ -335,7 +352,7 @@ static int write_ledger(const out_ctx *c, iapt_buf *b)
 					if (!any)
 						continue; /* no flow of this kind in any replicate */
 					iapt_buf__printf(b, "%s,%s,%s,%s,%s,", iapt_year_label(first + ly, a), iapt_year_label(co, d),
-							 iapt_category_name(cat), iapt_perspective_name(tag),
+							 iapt_results_category_name(c->res, cat), iapt_perspective_name(tag),
 							 cat == IAPT_CAT_QALYS ? "QALY" : cat == IAPT_CAT_WELLBYS ? "WELLBY" : "GBP");
 					summary_cells(b, c, (size_t)n);
 				}
@@ -419,7 +436,7 @@ static int write_budget_impact(const out_ctx *c, iapt_buf *b)
 					continue; /* no flow of this kind in any replicate */
 				year_any = 1;
 				iapt_buf__printf(b, "%s,%s,%s,", iapt_year_label(first + ly, a), iapt_payer_name(payer),
-						 iapt_category_name(cat));
+						 iapt_results_category_name(c->res, cat));
 				if ((rc = budget_cells(b, c, (size_t)n, payer, first + ly)))
 					return rc;
 			}
@@ -1236,9 +1253,12 @@ static int compare_rows(cmp_ctx *c)
 			cmp_row(c, s, t, "incremental_npv", NAN, c->a);
 			for (k = IAPT_E__FIXED + e->n_thresholds; k < count; k++) {
 				char name[64];
+				/* a plugin's category under the alternative's name, else the base's */
+				if (!measure_name(c->res[s], e, k, name) && !measure_name(c->res[0], e, k, name))
+					continue;
 				for (r = 0; r < c->reps; r++)
 					c->a[r] = econ(c, s, r, t, k) - econ(c, 0, r, t, k);
-				cmp_row(c, s, t, iapt_econ_measure_name(e, k, name), NAN, c->a);
+				cmp_row(c, s, t, name, NAN, c->a);
 			}
 			iapt_cea_payback(pay + (size_t)t * (size_t)c->reps, (size_t)c->reps, c->scratch, &pb);
 			cmp_point(c, s, t, "payback_median_years", NAN, pb.median, pb.n_paying);

@@ -26,6 +26,17 @@ void iapt_plugin_free(iapt_plugin *p)
 		free(p->metrics[i].name);
 		free(p->metrics[i].doc);
 	}
+	for (i = 0; i < p->n_fields; i++) {
+		free(p->fields[i].name);
+		free(p->fields[i].doc);
+	}
+	free(p->fields);
+	for (i = 0; i < p->n_categories; i++) {
+		free(p->categories[i].name);
+		free(p->categories[i].doc);
+	}
+	free(p->categories);
+	free(p->wait_weeks);
 	free(p->options);
 	free(p->metrics);
 	free(p->name);

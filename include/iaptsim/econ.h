@@ -18,7 +18,9 @@ extern "C" {
 
 /* Ledger categories: X(ID, "name", programme cost, "what"). A programme cost is one of the
  * "costs" of a benefit-cost ratio; the rest are outcomes. Adding one: a row here and the
- * flows that use it. */
+ * flows that use it. The PLUGIN_* rows are slots for the cost categories plugins declare
+ * (in scenario order); results name them (iapt_results_category_name, iaptsim/sim.h) and
+ * outputs show only the slots in use. */
 #define IAPT_CATEGORY_LIST(X) \
 	X(THERAPY_SESSIONS, "therapy_sessions", 1, "sessions attended or courses") \
 	X(ASSESSMENTS, "assessments", 1, "initial assessment of referrals") \
@@ -33,6 +35,10 @@ extern "C" {
 	X(EARNINGS, "earnings", 0, "gross earnings of people in work (output)") \
 	X(SICKNESS_ABSENCE, "sickness_absence", 0, "output lost to sickness absence while ill in work") \
 	X(PHYSICAL_HEALTH, "physical_health", 0, "physical healthcare for people with a long-term condition") \
+	X(PLUGIN_1, "plugin_1", 1, "the first cost category plugins declare, shown under its name (<plugin>.<category>)") \
+	X(PLUGIN_2, "plugin_2", 1, "the second cost category plugins declare") \
+	X(PLUGIN_3, "plugin_3", 1, "the third cost category plugins declare") \
+	X(PLUGIN_4, "plugin_4", 1, "the fourth cost category plugins declare") \
 	X(QALYS, "qalys", 0, "quality-adjusted life years (not money)") \
 	X(WELLBYS, "wellbys", 0, "wellbeing-adjusted life years: life satisfaction (0-10) points x years (not money)")
 
@@ -42,6 +48,7 @@ typedef enum iapt_category {
 #undef IAPT_X_
 	IAPT_CAT__COUNT
 } iapt_category;
+#define IAPT_CAT_PLUGIN_SLOTS (IAPT_CAT_PLUGIN_4 - IAPT_CAT_PLUGIN_1 + 1)
 
 typedef enum iapt_perspective {
 	IAPT_PERSP_NHS,

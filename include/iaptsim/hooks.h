@@ -22,13 +22,18 @@ extern "C" {
 
 /* ---- the hooks: X(ID, name, doc) ----
  * Adding one: a row here, a member of iapt_hooks (below) named as the hook, the engine's
- * call and the Lua host's trampoline (core/lua/host.c). */
+ * call and the Lua host's trampoline (core/lua/host.c). New rows go at the end: a hook's
+ * index keys the streams of math.random in plugins. */
 #define IAPT_HOOK_LIST(X) \
 	X(SETUP, setup, "once per replicate, before the first simulated week (warm-up included)") \
 	X(ON_YEAR, on_year, "at the start of each reported financial year, before its parameters are read") \
 	X(ON_REFERRAL, on_referral, "at every referral, after the person is drawn and before they are routed") \
 	X(ON_DISCHARGE, on_discharge, "when a referral ends, before it is counted (an employment status it sets counts at the end) and before follow-up") \
-	X(ON_FINISH, on_finish, "once per replicate, after the last discharge")
+	X(ON_FINISH, on_finish, "once per replicate, after the last discharge") \
+	X(ON_WAIT, on_wait, "while a person waits for their first session, at the weeks since referral the plugin declares (wait_checkpoints)") \
+	X(ON_SESSION, on_session, "at each booked session, attended or missed, once its outcome is drawn and before it is applied") \
+	X(ON_STEP_UP, on_step_up, "when a person steps up from low to high intensity, before they join the high-intensity list") \
+	X(ON_FOLLOWUP, on_followup, "once at the start of follow-up, after on_discharge, for those followed up")
 
 enum {
 #define IAPT_X_(id, name, doc) IAPT_HOOK_I_##id,
@@ -102,60 +107,86 @@ enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
 
 /* ---- the person as hooks see them: X(name, C type, kind, readable, writable, values, doc) ----
  * kind: how a plugin sees the value (IAPT_PK_*); readable and writable: in which hooks
- * (IAPT_PR: on_referral, IAPT_PD: on_discharge); values: the value list of a NAME field
- * (AGE, GENDER, ETHNICITY, PROBLEM, EMPLOYMENT, LTC, ROUTE), BOUNDS(min, max) of a NUMBER or WHOLE field, or
- * NONE.
+ * (IAPT_PR: on_referral, IAPT_PD: on_discharge, IAPT_PW: on_wait, IAPT_PS: on_session,
+ * IAPT_PU: on_step_up, IAPT_PFU: on_followup); values: the value list of a NAME field
+ * (AGE, GENDER, ETHNICITY, PROBLEM, EMPLOYMENT, LTC, ROUTE), BOUNDS(min, max) of a NUMBER,
+ * WHOLE or OPTIONAL field, or NONE.
+ * A field is writable until the engine uses it: the baseline scores until the first
+ * session (on_referral, on_wait), the chance of leaving the list while waiting (on_wait),
+ * the service and the attributes drawn at referral in on_referral only.
  * The engine fills every readable field before the hook and takes back the writable ones
  * after it: a hook just assigns them (no need to set `written`). A value a hook changed
  * must be within the field's bounds (a value index of a NAME field, 0 or 1 for a BOOLEAN,
- * BOUNDS for a NUMBER or WHOLE field, a whole number for WHOLE); otherwise the run fails
- * with IAPT_ERANGE naming the hook, the field, the value and the bounds. Adding an attribute: a row here, plus filling it and using it in the engine
- * (core/engine/pathway.c). */
+ * BOUNDS for a NUMBER or WHOLE field, a whole number for WHOLE, -1 or a whole number
+ * within BOUNDS for OPTIONAL); otherwise the run fails with IAPT_ERANGE naming the hook,
+ * the field, the value and the bounds. Adding an attribute: a row here, plus filling it
+ * and using it in the engine (core/engine/pathway.c). */
 #define IAPT_PR (1u << IAPT_HOOK_I_ON_REFERRAL)
 #define IAPT_PD (1u << IAPT_HOOK_I_ON_DISCHARGE)
+#define IAPT_PW (1u << IAPT_HOOK_I_ON_WAIT)
+#define IAPT_PS (1u << IAPT_HOOK_I_ON_SESSION)
+#define IAPT_PU (1u << IAPT_HOOK_I_ON_STEP_UP)
+#define IAPT_PFU (1u << IAPT_HOOK_I_ON_FOLLOWUP)
+/* every person hook; every one after referral; the ones with a course in progress or done */
+#define IAPT_PALL (IAPT_PR | IAPT_PD | IAPT_PW | IAPT_PS | IAPT_PU | IAPT_PFU)
+#define IAPT_PLATER (IAPT_PD | IAPT_PW | IAPT_PS | IAPT_PU | IAPT_PFU)
+#define IAPT_PCOURSE (IAPT_PD | IAPT_PS | IAPT_PU | IAPT_PFU)
 #define IAPT_PERSON_FIELDS(X) \
-	X(id, uint32_t, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "arrival order in the replicate") \
-	X(service, int, INDEX, IAPT_PR | IAPT_PD, 0, NONE, "service, 0-based (1 .. n_services to plugins)") \
-	X(year, int, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "financial year of referral (before first_year in warm-up)") \
-	X(week, int, INTEGER, IAPT_PR | IAPT_PD, 0, NONE, "week of referral from the start of the run") \
-	X(age_band, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, AGE, "age band at referral") \
-	X(gender, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, GENDER, "") \
-	X(ethnicity, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, ETHNICITY, "broad ethnic group") \
-	X(imd_decile, int, WHOLE, IAPT_PR | IAPT_PD, IAPT_PR, BOUNDS(1, 10), \
+	X(id, uint32_t, INTEGER, IAPT_PALL, 0, NONE, "arrival order in the replicate") \
+	X(service, int, INDEX, IAPT_PALL, IAPT_PR, NONE, "service, 0-based (1 .. n_services to plugins); writable until assessment (on_referral)") \
+	X(year, int, INTEGER, IAPT_PALL, 0, NONE, "financial year of referral (before first_year in warm-up)") \
+	X(week, int, INTEGER, IAPT_PALL, 0, NONE, "week of referral from the start of the run") \
+	X(age_band, int, NAME, IAPT_PALL, IAPT_PR, AGE, "age band at referral") \
+	X(gender, int, NAME, IAPT_PALL, IAPT_PR, GENDER, "") \
+	X(ethnicity, int, NAME, IAPT_PALL, IAPT_PR, ETHNICITY, "broad ethnic group") \
+	X(imd_decile, int, WHOLE, IAPT_PALL, IAPT_PR, BOUNDS(1, 10), \
 	  "IMD decile of residence: 1 least deprived .. 10 most deprived") \
-	X(problem, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, PROBLEM, "presenting problem") \
-	X(employment, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, EMPLOYMENT, \
-	  "at referral: at the start; at discharge: the treated path's status at discharge, and from then on if written") \
-	X(sick_pay, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, NONE, \
+	X(problem, int, NAME, IAPT_PALL, IAPT_PR, PROBLEM, "presenting problem") \
+	X(employment, int, NAME, IAPT_PR | IAPT_PD | IAPT_PFU, IAPT_PR | IAPT_PD, EMPLOYMENT, \
+	  "at referral: at the start; at discharge and follow-up: the treated path's status at discharge, and from then on if written at discharge") \
+	X(sick_pay, int, BOOLEAN, IAPT_PR | IAPT_PD | IAPT_PFU, IAPT_PR | IAPT_PD, NONE, \
 	  "employed and off work on sick pay (ignored unless employment is employed); at referral and at discharge as employment") \
-	X(employment_start, int, NAME, IAPT_PD, 0, EMPLOYMENT, "employment status at referral") \
-	X(sick_pay_start, int, BOOLEAN, IAPT_PD, 0, NONE, "on sick pay at referral") \
-	X(ltc, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR, NONE, "a long-term physical condition") \
-	X(ltc_type, int, NAME, IAPT_PR | IAPT_PD, IAPT_PR, LTC, "the condition") \
-	X(integrated, int, BOOLEAN, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, NONE, "seen in a service integrated with physical care") \
-	X(responsiveness, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 100), "response to a session before the LTC and group effects (mean 1)") \
-	X(phq9, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 27), "PHQ-9 severity at referral (latent score)") \
-	X(gad7, double, NUMBER, IAPT_PR, IAPT_PR, BOUNDS(0, 21), "GAD-7 severity at referral (latent score)") \
+	X(employment_start, int, NAME, IAPT_PLATER, 0, EMPLOYMENT, "employment status at referral") \
+	X(sick_pay_start, int, BOOLEAN, IAPT_PLATER, 0, NONE, "on sick pay at referral") \
+	X(ltc, int, BOOLEAN, IAPT_PALL, IAPT_PR, NONE, "a long-term physical condition") \
+	X(ltc_type, int, NAME, IAPT_PALL, IAPT_PR, LTC, "the condition") \
+	X(integrated, int, BOOLEAN, IAPT_PALL, IAPT_PR | IAPT_PD, NONE, "seen in a service integrated with physical care") \
+	X(responsiveness, double, NUMBER, IAPT_PR | IAPT_PS | IAPT_PU, IAPT_PR | IAPT_PS | IAPT_PU, BOUNDS(0, 100), \
+	  "response to a session: at referral before the LTC and group effects (mean 1); in on_session and on_step_up with them, from this session on") \
+	X(phq9, double, NUMBER, IAPT_PR | IAPT_PW | IAPT_PS | IAPT_PU | IAPT_PFU, IAPT_PR | IAPT_PW, BOUNDS(0, 27), \
+	  "PHQ-9 severity on the treated path (latent score): at referral the baseline of both paths; writable until the first session (on_wait: the treated path only)") \
+	X(gad7, double, NUMBER, IAPT_PR | IAPT_PW | IAPT_PS | IAPT_PU | IAPT_PFU, IAPT_PR | IAPT_PW, BOUNDS(0, 21), \
+	  "GAD-7 severity on the treated path (latent score), as phq9") \
+	X(phq9_natural, double, NUMBER, IAPT_PLATER, 0, NONE, "PHQ-9 severity on the natural course (latent score)") \
+	X(gad7_natural, double, NUMBER, IAPT_PLATER, 0, NONE, "GAD-7 severity on the natural course (latent score)") \
 	X(route, int, NAME, IAPT_PR, IAPT_PR, ROUTE, "where the core sends the person; writing it decides") \
-	X(mark, int, WHOLE, IAPT_PR | IAPT_PD, IAPT_PR | IAPT_PD, BOUNDS(0, 255), "free for the plugin") \
-	X(discharge_week, int, INTEGER, IAPT_PD, 0, NONE, "week the referral ended") \
-	X(discharge_year, int, INTEGER, IAPT_PD, 0, NONE, "financial year of discharge_week") \
-	X(entered, int, BOOLEAN, IAPT_PD, 0, NONE, "at least one attended session") \
-	X(finished, int, BOOLEAN, IAPT_PD, 0, NONE, "at least two attended sessions") \
-	X(attended, int, INTEGER, IAPT_PD, 0, NONE, "attended sessions") \
-	X(missed, int, INTEGER, IAPT_PD, 0, NONE, "booked sessions missed") \
-	X(sessions_li, int, INTEGER, IAPT_PD, 0, NONE, "attended low-intensity sessions") \
-	X(sessions_hi, int, INTEGER, IAPT_PD, 0, NONE, "attended high-intensity sessions") \
-	X(wait_weeks, int, OPTIONAL, IAPT_PD, 0, NONE, "referral to first attended session; -1 (nil) if none") \
-	X(phq9_first, int, OPTIONAL, IAPT_PD, 0, NONE, "first recorded PHQ-9; -1 (nil) if never scored") \
-	X(gad7_first, int, OPTIONAL, IAPT_PD, 0, NONE, "first recorded GAD-7; -1 (nil) if never scored") \
-	X(phq9_last, int, OPTIONAL, IAPT_PD, 0, NONE, "last recorded PHQ-9; -1 (nil) if never scored") \
-	X(gad7_last, int, OPTIONAL, IAPT_PD, 0, NONE, "last recorded GAD-7; -1 (nil) if never scored") \
-	X(caseness, int, BOOLEAN, IAPT_PD, 0, NONE, "a finished course at caseness at the first score") \
-	X(recovered, int, BOOLEAN, IAPT_PD, 0, NONE, "recovered (docs/model.md)") \
-	X(reliable_improvement, int, BOOLEAN, IAPT_PD, 0, NONE, "reliably improved") \
-	X(reliable_recovery, int, BOOLEAN, IAPT_PD, 0, NONE, "reliably recovered") \
-	X(reliable_deterioration, int, BOOLEAN, IAPT_PD, 0, NONE, "reliably deteriorated")
+	X(leave_chance, double, NUMBER, IAPT_PW, IAPT_PW, BOUNDS(0, 1), \
+	  "weekly chance of leaving the waiting list before a first session; writing it sets it from this week on") \
+	X(mark, int, WHOLE, IAPT_PALL, IAPT_PALL, BOUNDS(0, 255), "free for the plugin") \
+	X(session, int, INTEGER, IAPT_PS, 0, NONE, "this booked session's number, 1 for the first") \
+	X(step, int, NAME, IAPT_PS, 0, ROUTE, "this session's intensity: li or hi") \
+	X(session_attended, int, BOOLEAN, IAPT_PS, IAPT_PS, NONE, "this session attended (false: missed); writing decides") \
+	X(session_phq9, int, OPTIONAL, IAPT_PS, IAPT_PS, BOUNDS(0, 27), \
+	  "PHQ-9 recorded at this session, before its effect; -1 (nil) if missed or not recorded; writing records it (attended sessions only)") \
+	X(session_gad7, int, OPTIONAL, IAPT_PS, IAPT_PS, BOUNDS(0, 21), "GAD-7 recorded at this session, as session_phq9") \
+	X(discharge_week, int, INTEGER, IAPT_PD | IAPT_PFU, 0, NONE, "week the referral ended") \
+	X(discharge_year, int, INTEGER, IAPT_PD | IAPT_PFU, 0, NONE, "financial year of discharge_week") \
+	X(entered, int, BOOLEAN, IAPT_PLATER, 0, NONE, "at least one attended session") \
+	X(finished, int, BOOLEAN, IAPT_PLATER, 0, NONE, "at least two attended sessions") \
+	X(attended, int, INTEGER, IAPT_PLATER, 0, NONE, "attended sessions (in on_session: before this one)") \
+	X(missed, int, INTEGER, IAPT_PLATER, 0, NONE, "booked sessions missed (in on_session: before this one)") \
+	X(sessions_li, int, INTEGER, IAPT_PLATER, 0, NONE, "attended low-intensity sessions") \
+	X(sessions_hi, int, INTEGER, IAPT_PLATER, 0, NONE, "attended high-intensity sessions") \
+	X(wait_weeks, int, OPTIONAL, IAPT_PLATER, 0, NONE, "referral to first attended session; -1 (nil) if none") \
+	X(phq9_first, int, OPTIONAL, IAPT_PCOURSE, 0, NONE, "first recorded PHQ-9; -1 (nil) if never scored") \
+	X(gad7_first, int, OPTIONAL, IAPT_PCOURSE, 0, NONE, "first recorded GAD-7; -1 (nil) if never scored") \
+	X(phq9_last, int, OPTIONAL, IAPT_PCOURSE, 0, NONE, "last recorded PHQ-9; -1 (nil) if never scored") \
+	X(gad7_last, int, OPTIONAL, IAPT_PCOURSE, 0, NONE, "last recorded GAD-7; -1 (nil) if never scored") \
+	X(caseness, int, BOOLEAN, IAPT_PD | IAPT_PFU, 0, NONE, "a finished course at caseness at the first score") \
+	X(recovered, int, BOOLEAN, IAPT_PD | IAPT_PFU, 0, NONE, "recovered (docs/model.md)") \
+	X(reliable_improvement, int, BOOLEAN, IAPT_PD | IAPT_PFU, 0, NONE, "reliably improved") \
+	X(reliable_recovery, int, BOOLEAN, IAPT_PD | IAPT_PFU, 0, NONE, "reliably recovered") \
+	X(reliable_deterioration, int, BOOLEAN, IAPT_PD | IAPT_PFU, 0, NONE, "reliably deteriorated")
 
 /* How a person field looks to a plugin. */
 typedef enum iapt_person_kind {
@@ -184,6 +215,9 @@ typedef struct iapt_hook_person {
 	 * hook's choice too. Set the route bit to keep the route given as a choice (else a
 	 * problem changed to PTSD or social anxiety moves an LI route to HI). */
 	unsigned long long written;
+	/* the plugins' own per-person fields (declared `fields`, core/lua): bits the engine
+	 * keeps with the person from referral through follow-up and hands to every hook */
+	uint32_t user;
 } iapt_hook_person;
 
 #define IAPT_PERSON_WROTE(p, name) (((p)->written >> IAPT_PF_##name) & 1u)
@@ -192,7 +226,7 @@ typedef struct iapt_hook_person {
 typedef struct iapt_person_field {
 	const char *name, *doc;
 	iapt_person_kind kind;
-	unsigned readable, writable;  /* hook bits (IAPT_PR, IAPT_PD) */
+	unsigned readable, writable;  /* hook bits (IAPT_PR, IAPT_PD, ...) */
 	const char *const *values;    /* NAME: the value names */
 	int n_values;
 	double min, max;              /* NUMBER, WHOLE: inclusive bounds */
@@ -200,6 +234,8 @@ typedef struct iapt_person_field {
 
 /* Field f (IAPT_PF_*), or NULL outside [0, IAPT_PF__COUNT). */
 const iapt_person_field *iapt_person_field_get(int f);
+/* The field named `name` (IAPT_PF_*), or -1. */
+int iapt_person_field_find(const char *name);
 
 /* ---- what hooks may ask of the run ---- */
 
@@ -227,6 +263,18 @@ double iapt_run_param(const iapt_run *r, size_t idx, int year);
  * in force in on_year). Only in setup and on_year; not the parameters that shape the run;
  * not years already simulated. IAPT_EINVAL or IAPT_ERANGE otherwise. */
 int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value);
+/* Parameter idx in `year` (0: the year in force) as it was before any hook changed it: the
+ * scenario's value (with this replicate's draw of an uncertain parameter). */
+double iapt_run_param_base(const iapt_run *r, size_t idx, int year);
+/* Referrals of the people whose person field `field` (IAPT_PF_age_band, gender,
+ * ethnicity, imd_decile or problem) has one of the values in `values` (value indices; for
+ * imd_decile the deciles 1..10) x factor (in [0, 100]), from the year in force on (in
+ * setup: from the start), others' unchanged. A call sets the factor of those values (a
+ * later call replaces it; 1 undoes it), so a call each year does not compound. Factors of
+ * different attributes multiply, as attributes are drawn independently.
+ * Only in setup and on_year. IAPT_EINVAL or IAPT_ERANGE otherwise. */
+int iapt_run_refer_more(iapt_run *r, int field, const int *values, size_t n_values, double factor);
+
 /* The combinations of parameters that are checked in a scenario (weights that must not sum
  * to zero, shares that must not sum over 1), in every reported year: for a hook that has
  * set parameters, once it is done. IAPT_EINVAL with the year and the parameters. */
@@ -266,7 +314,18 @@ typedef struct iapt_hooks {
 	int (*on_referral)(void *data, iapt_run *run, iapt_hook_person *p);
 	int (*on_discharge)(void *data, iapt_run *run, iapt_hook_person *p);
 	int (*on_finish)(void *data, iapt_run *run, int ok);
+	/* weeks: whole weeks since referral, one of wait_weeks */
+	int (*on_wait)(void *data, iapt_run *run, iapt_hook_person *p, int weeks);
+	int (*on_session)(void *data, iapt_run *run, iapt_hook_person *p);
+	int (*on_step_up)(void *data, iapt_run *run, iapt_hook_person *p);
+	int (*on_followup)(void *data, iapt_run *run, iapt_hook_person *p);
+	/* the checkpoints of on_wait: weeks since referral, ascending, distinct, each in
+	 * [1, IAPT_WAIT_MAX_WEEKS]; borrowed, must outlive the run. With on_wait and none, the
+	 * hook is never called. */
+	const int *wait_weeks;
+	size_t n_wait_weeks;
 } iapt_hooks;
+#define IAPT_WAIT_MAX_WEEKS 520
 
 /* A metric that hooks report, in summary.csv as `name`, group "all". */
 typedef struct iapt_hook_metric {
@@ -283,6 +342,11 @@ typedef struct iapt_hook_factory {
 	void (*destroy)(void *data, iapt_hooks *hooks);
 	const iapt_hook_metric *metrics;
 	size_t n_metrics;
+	/* names of the cost categories the hooks book under IAPT_CAT_PLUGIN_1, _2, ...
+	 * (iaptsim/econ.h), in that order, like "<plugin>.<category>"; at most
+	 * IAPT_CAT_PLUGIN_SLOTS. Outputs show the slots named here under these names. */
+	const char *const *categories;
+	size_t n_categories;
 	/* 1: the hooks run the scenario's plugins (the Lua host's factory does). A scenario with
 	 * plugins is refused (IAPT_EINVAL) with a factory that does not, rather than run without
 	 * them; there is no way to chain a program's hooks with the Lua host's. */

@@ -104,6 +104,24 @@ typedef struct iapt_plugin_metric {
 	int level; /* 1: set once a year, reported as is; 0: a count, summed and scaled to national */
 } iapt_plugin_metric;
 
+/* A per-person field a plugin declares (`fields`): kept with each person from referral
+ * through follow-up in bits of iapt_hook_person.user. */
+typedef struct iapt_plugin_field {
+	char *name;
+	char *doc;
+	int integer;     /* 0: a boolean (1 bit); 1: a whole number 0-255 (8 bits) */
+	unsigned shift;  /* its first bit, counted from the plugin's (iapt_plugin.user0) */
+} iapt_plugin_field;
+
+/* A cost category a plugin declares (`categories`): its flows show under
+ * "<plugin>.<name>" in the ledger, the appraisal and the budget impact table, booked in a
+ * plugin slot of the ledger (IAPT_CAT_PLUGIN_*, iaptsim/econ.h). */
+typedef struct iapt_plugin_category {
+	char *name;
+	char *doc;
+	int perspective; /* IAPT_PERSP_*: the narrowest perspective that bears it */
+} iapt_plugin_category;
+
 /* Defaults of the per-plugin limits (a scenario may change them per plugin). */
 #define IAPT_PLUGIN_DEFAULT_INSTRUCTIONS 100000000L /* per hook call */
 #define IAPT_PLUGIN_DEFAULT_MEMORY_MB 64
@@ -125,7 +143,18 @@ typedef struct iapt_plugin {
 	size_t n_metrics;
 	long instructions;   /* budget per hook call */
 	size_t memory_bytes; /* cap on the plugin's Lua state */
+	int *wait_weeks;     /* on_wait's checkpoints (wait_checkpoints): weeks since referral, ascending */
+	size_t n_wait_weeks;
+	iapt_plugin_field *fields; /* declared per-person fields, sorted by name */
+	size_t n_fields;
+	unsigned user_bits;  /* bits its fields take */
+	unsigned user0;      /* its fields' first bit among the scenario's plugins (iapt_plugins_load) */
+	iapt_plugin_category *categories; /* declared cost categories, sorted by name */
+	size_t n_categories;
+	unsigned cat0;       /* its first category's slot among the scenario's plugins (iapt_plugins_load) */
 } iapt_plugin;
+/* Bits of per-person fields all a scenario's plugins may declare (iapt_hook_person.user). */
+#define IAPT_PLUGIN_USER_BITS 32
 
 void iapt_plugin_free(iapt_plugin *p);
 

@@ -182,6 +182,10 @@ double iapt_results_econ(const iapt_results *r, int rep, int perspective, int me
  * "<plugin>.<metric>"), reported for group "all": counts at national scale, levels as set. */
 size_t iapt_results_extra_count(const iapt_results *r);
 const char *iapt_results_extra_name(const iapt_results *r, size_t k);
+/* A ledger category's name in r: the core's (iapt_category_name), or for a plugin slot
+ * (IAPT_CAT_PLUGIN_*) the name the run's hooks gave it; NULL for a slot not in use or a
+ * category out of range. Borrowed from r. */
+const char *iapt_results_category_name(const iapt_results *r, int category);
 const char *iapt_results_extra_doc(const iapt_results *r, size_t k);
 double iapt_results_extra(const iapt_results *r, int year, size_t k, int replicate);
 

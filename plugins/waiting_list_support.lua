@@ -1,0 +1,51 @@
+-- waiting_list_support: a guided self-help booklet for people still waiting after 6 weeks
+-- (docs/plugins.md).
+--
+-- People on a waiting list for their first session who have waited 6 weeks (so will wait
+-- more than 6) are posted a guided self-help booklet. It costs `cost` each, booked under
+-- the plugin's own ledger category (waiting_list_support.booklet, NHS). Two effects, both
+-- stated assumptions for the analyst to set (to source): it lowers the weekly chance of
+-- leaving the list by `leave_factor` (so more of them start treatment), and it lowers
+-- their PHQ-9 by `phq9_fall` points while they wait, on the treated path only: the
+-- natural course is the same person without the service, so it is untouched.
+
+return {
+  name = "waiting_list_support",
+  summary = "A guided self-help booklet for people still waiting after 6 weeks",
+
+  options = {
+    cost = { default = 20, min = 0, max = 1000,
+      doc = "Cost of a booklet, posted, GBP of the run's price year (assumed)" },
+    leave_factor = { default = 0.7, min = 0, max = 1,
+      doc = "Weekly chance of leaving the list after the booklet, relative to before (assumed)" },
+    phq9_fall = { default = 1, min = 0, max = 27,
+      doc = "Fall in PHQ-9 (latent score, treated path) the booklet brings while waiting (assumed)" },
+  },
+
+  fields = {
+    booklet = { type = "boolean", doc = "Sent the booklet while waiting" },
+  },
+
+  categories = {
+    booklet = { perspective = "nhs", doc = "Guided self-help booklets posted to people waiting more than 6 weeks" },
+  },
+
+  metrics = {
+    booklets = { kind = "count", doc = "Booklets posted (people who waited more than 6 weeks), by year of referral" },
+    booklet_entered = { kind = "count", doc = "People sent the booklet who entered treatment, by year of discharge" },
+  },
+
+  wait_checkpoints = { 6 },
+
+  on_wait = function(ctx, person, weeks)
+    person.booklet = true
+    person.leave_chance = person.leave_chance * ctx.options.leave_factor
+    person.phq9 = math.max(0, person.phq9 - ctx.options.phq9_fall)
+    ctx:flow("booklet", "nhs", -ctx.options.cost)
+    ctx:metric("booklets", 1, person.year) -- by cohort, as the ledger
+  end,
+
+  on_discharge = function(ctx, person)
+    if person.booklet and person.entered then ctx:metric("booklet_entered", 1) end
+  end,
+}
