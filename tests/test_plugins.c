@@ -255,7 +255,7 @@ START_TEST(sandbox_stops_what_it_must)
 		{"string_dump", 49, "attempt to call a nil value (field 'dump')"},
 		{"flow_unknown", 51, "unknown category 'therapy_session' (did you mean 'therapy_sessions'?)"},
 		{"metric_undeclared", 53, "'nope' is not declared"},
-		{"bad_responsiveness", 55, "person.responsiveness = -1 is outside [0, 100]"},
+		{"bad_responsiveness", 55, "person.responsiveness = -1 is outside [0, 1000]"},
 		{"dot_call", 57, "call ctx:get(...) with a colon, not ctx.get(...)"},
 	};
 	size_t i;

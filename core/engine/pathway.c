@@ -704,6 +704,10 @@ static int arrive(sim *s, int week)
 	p->pd = u_desc < mix->p_desc;
 	match = p->pd ? 1.0 : P(s, TX_UNMATCHED);
 	resp *= match * mix->resp;
+	/* a session's effect (effect x resp) is capped at 1 long before 100: a lognormal tail
+	 * times a service's residual beyond it changes nothing but what a hook reads */
+	if (resp > 100)
+		resp = 100;
 	p->resp = (float)resp;
 
 	/* access (docs/model.md, Access and waiting lists) */

@@ -151,8 +151,8 @@ enum { IAPT_ROUTE_LIST(IAPT_X_) IAPT_ROUTE__COUNT };
 	X(ltc, int, BOOLEAN, IAPT_PALL, IAPT_PR, NONE, "a long-term physical condition") \
 	X(ltc_type, int, NAME, IAPT_PALL, IAPT_PR, LTC, "the condition") \
 	X(integrated, int, BOOLEAN, IAPT_PALL, IAPT_PR | IAPT_PD, NONE, "seen in a service integrated with physical care") \
-	X(responsiveness, double, NUMBER, IAPT_PR | IAPT_PS | IAPT_PU, IAPT_PR | IAPT_PS | IAPT_PU, BOUNDS(0, 100), \
-	  "response to a session: at referral before the LTC and group effects (mean 1); in on_session and on_step_up with them, from this session on") \
+	X(responsiveness, double, NUMBER, IAPT_PR | IAPT_PS | IAPT_PU, IAPT_PR | IAPT_PS | IAPT_PU, BOUNDS(0, 1000), \
+	  "response to a session: at referral before the LTC and group effects (mean 1; at most 100, where a session's effect has long reached its cap of 1); in on_session and on_step_up with them, from this session on") \
 	X(phq9, double, NUMBER, IAPT_PR | IAPT_PW | IAPT_PS | IAPT_PU | IAPT_PFU, IAPT_PR | IAPT_PW, BOUNDS(0, 27), \
 	  "PHQ-9 severity on the treated path (latent score): at referral the baseline of both paths; writable until the first session (on_wait: the treated path only)") \
 	X(gad7, double, NUMBER, IAPT_PR | IAPT_PW | IAPT_PS | IAPT_PU | IAPT_PFU, IAPT_PR | IAPT_PW, BOUNDS(0, 21), \
