@@ -101,7 +101,10 @@ def pool(services, omap, exclude_flagged):
     makes its organisation's percentage unknown (as a suppressed published count would)."""
     orgs = {}
     unmapped = set()
+    years = {y for (y, _c) in omap}
     for year, code, fin, cas, rec, flag in services:
+        if year not in years:
+            continue  # a year with no published CCG rows (a run of 2012-13 to 2024-25)
         key = omap.get((year, code))
         if key is None:
             unmapped.add((year, code))
