@@ -100,8 +100,8 @@ static int run(void *args, int argc, char **argv)
 		iapt_cli__print_economics(sc, res);
 		iapt_cli__print_budget(sc, res);
 		printf("\nresults: %s/report.html, summary.csv, %seconomics.csv, ledger.csv, budget_impact.csv, replicates.csv, "
-		       "employment_transitions.csv, %srun.json\n", dir, format ? "summary_nhstt.csv, " : "",
-		       sc->n_uncertain ? "psa.csv, " : "");
+		       "employment_transitions.csv, %s%srun.json\n", dir, format ? "summary_nhstt.csv, " : "",
+		       iapt_results_services(res) > 0 ? "services.csv, " : "", sc->n_uncertain ? "psa.csv, " : "");
 	}
 	iapt_results_free(res);
 	iapt_scenario_free(sc);
@@ -112,8 +112,9 @@ const iapt_cli_command iapt_cli_cmd_run = {
 	.name = "run",
 	.synopsis = "SCENARIO.yaml [--format nhstt]",
 	.summary = "simulate and write summary.csv, replicates.csv, economics.csv,\n"
-		   "ledger.csv, budget_impact.csv, employment_transitions.csv, psa.csv\n"
-		   "(with an uncertainty block), run.json and report.html",
+		   "ledger.csv, budget_impact.csv, employment_transitions.csv, services.csv\n"
+		   "(unless --no-services), psa.csv (with an uncertainty block), run.json\n"
+		   "and report.html",
 	.min_args = 1,
 	.max_args = 1,
 	.options = options,
