@@ -578,6 +578,9 @@ void iapt_cli__print_economics(const iapt_scenario *sc, const iapt_results *res)
 	printf("\nappraisal: GBP at %s prices, %s discounting, follow-up %s years, accrual at the %s of each month; mean of %d replicate%s, 95%% interval below\n",
 	       iapt_year_label(e->price_year, lab), e->discount, iapt_format_number(cell, sizeof cell, fu),
 	       iapt_accrual_name(e->accrual), reps, reps == 1 ? "" : "s");
+	if (e->health_value == IAPT_HEALTH_WELLBY)
+		printf("society's NPV values WELLBYs (economics.health_value: wellby), not the QALYs shown: "
+		       "economics.csv and the report give both\n");
 	printf("%-10s", "");
 	for (k = 0; k < n; k++)
 		printf(" %22s", heads[k]);

@@ -2062,7 +2062,7 @@ static void services_section(ctx *c)
 	/* services.csv's counts are national (simulated / population scale) and means over
 	 * replicates: a service's sampling noise is that of count x scale x replicates */
 	eff = scale * reps;
-	iapt_buf__printf(b, "<p>Each service is a clinical commissioning group of April 2019 (results/services.csv). The funnel plot's limits are "
+	iapt_buf__printf(b, "<p>Each service is a clinical commissioning group of April 2019 (services.csv in this folder). The funnel plot's limits are "
 			    "binomial around the national rate for a service's count of finished courses at caseness; this run's counts are "
 			    "national (simulated counts divided by the population scale, %g) and means of %g replicate%s, so the limits are drawn "
 			    "for %g times each count: a service's spread is comparable with the published one only at population scale 1 and one replicate.</p>\n",
