@@ -271,18 +271,7 @@ int iapt_engine__on_followup(sim *s, uint32_t i, int week, unsigned flags)
 	person_ext *x = &s->ext[i];
 	iapt_hook_person v, given;
 	int rc;
-	iapt_engine__hook_view(s, p, x, &v);
-	v.employment = emp_status(p->emp_tx);
-	v.sick_pay = p->emp_tx == EMP_SICK_PAY;
-	v.discharge_week = week;
-	v.discharge_year = year_of_week(s, week);
-	v.caseness = !!(flags & IAPT_O_CASENESS_FIRST);
-	v.recovered = !!(flags & IAPT_O_RECOVERED);
-	v.reliable_improvement = !!(flags & IAPT_O_RELIABLE_IMPROVEMENT);
-	v.reliable_recovery = !!(flags & IAPT_O_RELIABLE_RECOVERY);
-	v.reliable_deterioration = !!(flags & IAPT_O_RELIABLE_DETERIORATION);
-	s->ev_week = week;
-	s->ev_cohort = year_index(s, p->arrival);
+	iapt_engine__discharge_view(s, p, x, week, flags, &v);
 	given = v;
 	hook_begin();
 	if ((rc = iapt_engine__hook_rc(s->hooks->on_followup(s->hooks->data, s, &v), IAPT_HOOK_I_ON_FOLLOWUP)) ||

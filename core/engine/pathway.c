@@ -567,18 +567,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 	if (s->has & IAPT_HOOK_ON_DISCHARGE) {
 		iapt_hook_person v, given;
 		int rc;
-		hook_view(s, p, x, &v);
-		v.employment = emp_status(p->emp_tx);
-		v.sick_pay = p->emp_tx == EMP_SICK_PAY;
-		v.discharge_week = week;
-		v.discharge_year = year_of_week(s, week);
-		v.caseness = !!(flags & IAPT_O_CASENESS_FIRST);
-		v.recovered = !!(flags & IAPT_O_RECOVERED);
-		v.reliable_improvement = !!(flags & IAPT_O_RELIABLE_IMPROVEMENT);
-		v.reliable_recovery = !!(flags & IAPT_O_RELIABLE_RECOVERY);
-		v.reliable_deterioration = !!(flags & IAPT_O_RELIABLE_DETERIORATION);
-		s->ev_week = week;
-		s->ev_cohort = year_index(s, p->arrival);
+		iapt_engine__discharge_view(s, p, x, week, flags, &v);
 		given = v;
 		hook_begin();
 		if ((rc = iapt_engine__hook_rc(s->hooks->on_discharge(s->hooks->data, s, &v), IAPT_HOOK_I_ON_DISCHARGE)) ||
@@ -943,6 +932,22 @@ int iapt_engine__simulate(sim *s)
 }
 
 /* ---- for the hooks that act during waiting and treatment (hooks.c) ---- */
+
+void iapt_engine__discharge_view(sim *s, const person *p, const person_ext *x, int week, unsigned flags, iapt_hook_person *v)
+{
+	hook_view(s, p, x, v);
+	v->employment = emp_status(p->emp_tx);
+	v->sick_pay = p->emp_tx == EMP_SICK_PAY;
+	v->discharge_week = week;
+	v->discharge_year = year_of_week(s, week);
+	v->caseness = !!(flags & IAPT_O_CASENESS_FIRST);
+	v->recovered = !!(flags & IAPT_O_RECOVERED);
+	v->reliable_improvement = !!(flags & IAPT_O_RELIABLE_IMPROVEMENT);
+	v->reliable_recovery = !!(flags & IAPT_O_RELIABLE_RECOVERY);
+	v->reliable_deterioration = !!(flags & IAPT_O_RELIABLE_DETERIORATION);
+	s->ev_week = week;
+	s->ev_cohort = year_index(s, p->arrival);
+}
 
 void iapt_engine__hook_view(const sim *s, const person *p, const person_ext *x, iapt_hook_person *v)
 {

@@ -290,6 +290,9 @@ int iapt_engine__hook_rc(int rc, int hook);
 /* pathway.c: a person as hooks see them; a hook's writes to the fields writable in the
  * hooks of `bit`, checked against the fields' bounds. */
 void iapt_engine__hook_view(const sim *s, const person *p, const person_ext *x, iapt_hook_person *v);
+/* The view at discharge in `week` with the course's outcome flags (IAPT_O_*), for
+ * on_discharge and on_followup; sets the event's week and cohort. */
+void iapt_engine__discharge_view(sim *s, const person *p, const person_ext *x, int week, unsigned flags, iapt_hook_person *v);
 int iapt_engine__hook_check(const iapt_hook_person *v, const iapt_hook_person *given, unsigned bit, int hook);
 /* pathway.c: both courses brought up to the start of `week`; the weekly chance of leaving
  * the list the core gives the person; the week they leave, from hazard h and uniform u,
