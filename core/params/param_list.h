@@ -554,7 +554,7 @@ X(WB_LS_WELL, "wellbeing.life_satisfaction_well", 7.7, 0, 10, "life satisfaction
   "(to source: verify) ONS Annual Population Survey personal well-being, UK mean life satisfaction about 7.7 in 2018-19; range 7.4-8.0")
 X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 7.0, 0, 10, "life satisfaction (0-10)", 0, 0,
   "Life satisfaction of a person at caseness (depression or an anxiety disorder)",
-  "(to source: verify) the well figure less about 0.7 of a point, the effect of diagnosed depression or anxiety in UK panel data (Clark, Fleche, Layard, Powdthavee and Ward 2018, The Origins of Happiness, ch. 6; Frijters, Clark, Krekel and Layard 2020, Behav Public Policy 4:126-165), not checked against the texts; range 5.0-7.4")
+  "(to source: verify) the well figure less about 0.7 of a point; searched (Nov 2026) and not found as a raw 0-10 coefficient: Clark, Fleche, Layard, Powdthavee and Ward 2018 (The Origins of Happiness) measure diagnosed depression or anxiety only in US and Australian data; ch. 6, Table 6.3 gives standardised (beta) coefficients of mental illness on life satisfaction (-0.21 USA, -0.18 Australia, -0.11 BCS, -0.32 BHPS, cross-section; fixed effects smaller), which need the standard deviations of the online annex (not read) to become points; Table 16.2 uses the US-Australian average for Britain; Frijters et al. 2020 (Behav Public Policy 4:126-165) and HM Treasury Wellbeing Guidance 2021 were not read; range 5.0-7.4")
 
 /* Distributional weights (docs/economics.md, "Distributional appraisal") */
 X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
