@@ -472,7 +472,7 @@ X(EMP_PREV_SPEED, "employment.prevalence_speed_monthly", 1, 0, 1, "share of the 
   "Modelling choice: 1 reproduces Layard et al. 2007; no published speed (test 0.05-1)")
 X(EMP_SCAR_HALF, "employment.scarring_halving_months", 12, 1, 600, "months", 0, 0,
   "Months out of work over which the chance of finding work halves (flows_with_scarring)",
-  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; range 6-36")
+  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; Machin and Manning 1999 (Handbook of Labor Economics 3C; CEP DP 400) find the long-term unemployed leave unemployment more slowly but, once heterogeneity is controlled for, little evidence that outflow rates fall over a spell, so no halving time of true scarring can be read from them; range 6-36")
 
 /* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
