@@ -472,7 +472,7 @@ X(EMP_PREV_SPEED, "employment.prevalence_speed_monthly", 1, 0, 1, "share of the 
   "Modelling choice: 1 reproduces Layard et al. 2007; no published speed (test 0.05-1)")
 X(EMP_SCAR_HALF, "employment.scarring_halving_months", 12, 1, 600, "months", 0, 0,
   "Months out of work over which the chance of finding work halves (flows_with_scarring)",
-  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; range 6-36")
+  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; Machin and Manning 1999 (Handbook of Labor Economics 3C; CEP DP 400) find the long-term unemployed leave unemployment more slowly but, once heterogeneity is controlled for, little evidence that outflow rates fall over a spell, so no halving time of true scarring can be read from them; range 6-36")
 
 /* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
@@ -554,7 +554,7 @@ X(WB_LS_WELL, "wellbeing.life_satisfaction_well", 7.7, 0, 10, "life satisfaction
   "(to source: verify) ONS Annual Population Survey personal well-being, UK mean life satisfaction about 7.7 in 2018-19; range 7.4-8.0")
 X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 7.0, 0, 10, "life satisfaction (0-10)", 0, 0,
   "Life satisfaction of a person at caseness (depression or an anxiety disorder)",
-  "(to source: verify) the well figure less about 0.7 of a point, the effect of diagnosed depression or anxiety in UK panel data (Clark, Fleche, Layard, Powdthavee and Ward 2018, The Origins of Happiness, ch. 6; Frijters, Clark, Krekel and Layard 2020, Behav Public Policy 4:126-165), not checked against the texts; range 5.0-7.4")
+  "(to source: verify) the well figure less about 0.7 of a point; searched (Nov 2026) and not found as a raw 0-10 coefficient: Clark, Fleche, Layard, Powdthavee and Ward 2018 (The Origins of Happiness) measure diagnosed depression or anxiety only in US and Australian data; ch. 6, Table 6.3 gives standardised (beta) coefficients of mental illness on life satisfaction (-0.21 USA, -0.18 Australia, -0.11 BCS, -0.32 BHPS, cross-section; fixed effects smaller), which need the standard deviations of the online annex (not read) to become points; Table 16.2 uses the US-Australian average for Britain; Frijters et al. 2020 (Behav Public Policy 4:126-165) and HM Treasury Wellbeing Guidance 2021 were not read; range 5.0-7.4")
 
 /* Distributional weights (docs/economics.md, "Distributional appraisal") */
 X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
@@ -562,7 +562,7 @@ X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
   "HM Treasury Green Book (2022) Annex A3, para A3.14: 1.3 (Layard, Mayraz and Nickell 2008)")
 X(DIST_INCOME_Q1, "distribution.income_quintile_1", 13000, 1, 1e6, "GBP/year 2018-19", 0, 0,
   "Mean equivalised household disposable income, lowest income quintile (stands for IMD deciles 9-10)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate, not checked against the release")
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate; searched (Nov 2026), the quintile table (ETB dataset) was not found in text, only the FYE 2019 mean (GBP 35,900) and median (GBP 29,600) equivalised disposable income of all people")
 X(DIST_INCOME_Q2, "distribution.income_quintile_2", 21000, 1, 1e6, "GBP/year 2018-19", 0, 0,
   "Mean equivalised household disposable income, second income quintile (stands for IMD deciles 7-8)",
   "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
