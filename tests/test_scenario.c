@@ -351,6 +351,10 @@ START_TEST(discrete_draws_by_weight)
 	parse("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n  employment.mechanism: {dist: discrete, weights: [1, 1, 1, 1]}\n", IAPT_ERANGE);
 	ck_assert_msg(strstr(iapt_error_last()->message, "s.yaml:5:51: uncertainty.employment.mechanism: 4 weights give values 0 to 3, beyond the parameter's largest, 2") != NULL,
 		      "%s", iapt_error_last()->message);
+	parse("iaptsim: 1\nname: u\nyears: 2019\nparameters:\n  employment.mechanism: flow\n", IAPT_EINVAL);
+	ck_assert_msg(strstr(iapt_error_last()->message,
+			     "s.yaml:5:25: parameters.employment.mechanism: 'flow' is not one of flows, prevalence, flows_with_scarring") != NULL,
+		      "%s", iapt_error_last()->message);
 	parse("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n  employment.mechanism: {dist: discrete, weights: [1, -1]}\n", IAPT_ERANGE);
 	ck_assert_msg(strstr(iapt_error_last()->message, "weight -1 is negative") != NULL, "%s", iapt_error_last()->message);
 	parse("iaptsim: 1\nname: u\nyears: 2019\nuncertainty:\n  treatment.dna_rate: {dist: discrete, weights: [1, 1]}\n", IAPT_EINVAL);

@@ -365,14 +365,20 @@ static int h_scale(ctx *c, yaml_node_t *n)
 static int set_param(ctx *c, size_t idx, int year, yaml_node_t *vnode, const char *pname)
 {
 	double v;
-	char origin[512], what[256];
+	char origin[512], what[256], *end;
 	int rc, k;
 	snprintf(what, sizeof what, year ? "parameters.%s[%d]" : "parameters.%s", pname, year);
 	if (!strcmp(pname, "employment.mechanism") && vnode->type == YAML_SCALAR_NODE &&
-	    iapt_employment_mechanism_parse(scalar(vnode), &k) == IAPT_OK)
+	    iapt_employment_mechanism_parse(scalar(vnode), &k) == IAPT_OK) {
 		v = k; /* the mechanism by name */
-	else if ((rc = get_number(c, vnode, what, &v)))
+	} else if (!strcmp(pname, "employment.mechanism") && vnode->type == YAML_SCALAR_NODE &&
+		   (strtod(scalar(vnode), &end), end == scalar(vnode) || *end)) {
+		return fail_at(c, IAPT_EINVAL, vnode->start_mark,
+			       "%s: '%s' is not one of flows, prevalence, flows_with_scarring (or their numbers 0, 1, 2)", what,
+			       scalar(vnode));
+	} else if ((rc = get_number(c, vnode, what, &v))) {
 		return rc;
+	}
 	snprintf(origin, sizeof origin, "%s:%zu", c->path, vnode->start_mark.line + 1);
 	if ((rc = iapt_params_set(c->sc->params, idx, year, v, origin))) {
 		char msg[1024];
