@@ -562,7 +562,7 @@ X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
   "HM Treasury Green Book (2022) Annex A3, para A3.14: 1.3 (Layard, Mayraz and Nickell 2008)")
 X(DIST_INCOME_Q1, "distribution.income_quintile_1", 13000, 1, 1e6, "GBP/year 2018-19", 0, 0,
   "Mean equivalised household disposable income, lowest income quintile (stands for IMD deciles 9-10)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate; searched (Nov 2026), the quintile table (ETB dataset) was not found in text, only the FYE 2019 median equivalised disposable income of all people (GBP 29,600, ONS bulletin; a mean of GBP 35,900 seen only as quoted on a secondary page)")
+  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate; searched (Nov-Dec 2026), the quintile table (ETB dataset) was not found in text, only the FYE 2019 median equivalised disposable income of all people (GBP 29,600, ONS bulletin; a mean of GBP 35,900 seen only as quoted on a secondary page). Seen for FYE 2020 (ONS's own posts, as reproduced on threadreaderapp.com): medians GBP 13,800 (poorest fifth), 62,400 (richest fifth), 29,900 (all); no figure for the middle three quintiles. The Green Book (Annex A3, paras A3.19-A3.20) gives no table of weights by quintile: its method divides the median of all households by the median of the target quintile, raised to 1.3, and quotes one weight (2.5, Fujiwara 2010; 2.4 with 2015 data)")
 X(DIST_INCOME_Q2, "distribution.income_quintile_2", 21000, 1, 1e6, "GBP/year 2018-19", 0, 0,
   "Mean equivalised household disposable income, second income quintile (stands for IMD deciles 7-8)",
   "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
