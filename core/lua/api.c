@@ -93,6 +93,10 @@ static int person_index(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v = 0;
+	/* a group's assign sees what every person hook sees: the same at every count */
+	if (ps->grouping && fd && (fd->readable & IAPT_PALL) != IAPT_PALL)
+		return luaL_error(L, "person.%s is not known in a group's assign (it sees the fields every person hook reads, and the plugin's own)",
+				  fd->name);
 	if (f >= IAPT_PF__COUNT) {
 		unsigned sh;
 		uint32_t mask;
@@ -190,6 +194,9 @@ static int person_newindex(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v;
+	if (ps->grouping)
+		return luaL_error(L, "person.%s cannot be set in a group's assign: it only says which level the person is in",
+				  luaL_tolstring(L, 2, NULL));
 	if (f >= IAPT_PF__COUNT) {
 		unsigned sh;
 		uint32_t mask, x;
@@ -277,6 +284,9 @@ static pstate *check_ctx(lua_State *L, const char *method)
 		luaL_error(L, "call ctx:%s(...) with a colon, not ctx.%s(...)", method, method);
 	if (ps->hook < 0 || !ps->run)
 		luaL_error(L, "ctx:%s is available only while a hook of the plugin runs", method);
+	if (ps->grouping && strcmp(method, "get") && strcmp(method, "base") && strcmp(method, "price") && strcmp(method, "price_of") &&
+	    strcmp(method, "log"))
+		luaL_error(L, "ctx:%s is not for a group's assign: it only says which level the person is in", method);
 	return ps;
 }
 
@@ -624,6 +634,24 @@ int iapt_lua__bind_run(lua_State *L)
 			ps->ref[h] = luaL_ref(L, LUA_REGISTRYINDEX);
 		else
 			lua_pop(L, 1);
+	}
+	/* the groups' assign functions, looked up once (describe checked them at load) */
+	if (ps->pl->n_groups) {
+		lua_getfield(L, 1, "groups");
+		for (i = 0; i < ps->pl->n_groups && lua_istable(L, -1); i++) {
+			lua_getfield(L, -1, ps->pl->groups[i].name);
+			if (lua_istable(L, -1))
+				lua_getfield(L, -1, "assign");
+			else
+				lua_pushnil(L);
+			if (!lua_isfunction(L, -1))
+				return luaL_error(L, "groups.%s.assign is no longer a function", ps->pl->groups[i].name);
+			ps->group_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+			lua_pop(L, 1);
+		}
+		if (i < ps->pl->n_groups)
+			return luaL_error(L, "the plugin's groups table is gone");
+		lua_pop(L, 1);
 	}
 	/* ctx */
 	lua_newuserdatauv(L, 0, 0);

@@ -82,6 +82,20 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				put_summary(b, &s);
 			}
 		}
+		/* the hooks' groups (plugins' `groups`): the metrics of an attribute group */
+		for (k = 0; k < iapt_results_hook_group_count(c->res); k++)
+			for (m = 0; m < IAPT_M__COUNT; m++) {
+				iapt_summary s;
+				if (!iapt_metric_in_group(m, IAPT_G_LTC_YES))
+					continue;
+				for (r = 0; r < n; r++)
+					c->vals[r] = iapt_results_hook_group_value(c->res, y, k, m, r);
+				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+				iapt_buf__printf(b, "%s,", iapt_year_label(y, lab));
+				iapt_buf__csv_text(b, iapt_results_hook_group_name(c->res, k));
+				iapt_buf__printf(b, ",%s,", iapt_metric_name(m));
+				put_summary(b, &s);
+			}
 		/* regions, then services: the measures of services.csv that are summary metrics */
 		for (g = 0; g < iapt_results_regions(c->res) + iapt_results_services(c->res); g++) {
 			int nreg = iapt_results_regions(c->res), sm;
@@ -205,6 +219,18 @@ static int write_replicates(const out_ctx *c, iapt_buf *b)
 					iapt_buf__printf(b, "%d,%s,%s,%s,", r + 1, iapt_year_label(y, lab),
 							 iapt_group_name(g), iapt_metric_name(m));
 					iapt_buf__number(b, iapt_results_value(c->res, y, g, m, r), "NA");
+					iapt_buf__put(b, "\n", 1);
+				}
+	for (r = 0; r < n; r++)
+		for (y = first; y <= last; y++)
+			for (k = 0; k < iapt_results_hook_group_count(c->res); k++)
+				for (m = 0; m < IAPT_M__COUNT; m++) {
+					if (!iapt_metric_in_group(m, IAPT_G_LTC_YES))
+						continue;
+					iapt_buf__printf(b, "%d,%s,", r + 1, iapt_year_label(y, lab));
+					iapt_buf__csv_text(b, iapt_results_hook_group_name(c->res, k));
+					iapt_buf__printf(b, ",%s,", iapt_metric_name(m));
+					iapt_buf__number(b, iapt_results_hook_group_value(c->res, y, k, m, r), "NA");
 					iapt_buf__put(b, "\n", 1);
 				}
 	for (r = 0; r < n; r++)
