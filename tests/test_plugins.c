@@ -451,6 +451,38 @@ START_TEST(threads_do_not_change_results)
 }
 END_TEST
 
+/* ctx:set in on_year holds for that year only unless carried forward: set from ctx:get
+ * every year, it does not compound; carried, it does. */
+START_TEST(set_in_on_year_holds_for_the_year)
+{
+	static const struct {
+		const char *with;
+		double f2020, f2021; /* seen / base in 2020 and 2021 */
+	} cases[] = {
+		{"{ carry: false }", 1, 1},
+		{"{ carry: true }", 1.5, 1.5},
+		{"{ every_year: true }", 1, 1},
+		{"{ every_year: true, carry: true }", 1.5, 2.25},
+	};
+	size_t i;
+	burn_in = 0;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512];
+		iapt_scenario *sc;
+		iapt_results *r;
+		snprintf(yaml, sizeof yaml, "  - use: %s/set_year.lua\n    with: %s", PLUGINS, cases[i].with);
+		sc = scenario_years(yaml, 2019, 2021, 1, 0.002, 0);
+		r = run(sc, 1);
+		ck_assert_double_eq(extra(r, "set_year.seen", 2019, 0), extra(r, "set_year.base", 2019, 0));
+		ck_assert_double_eq_tol(extra(r, "set_year.seen", 2020, 0) / extra(r, "set_year.base", 2020, 0), cases[i].f2020, 1e-12);
+		ck_assert_double_eq_tol(extra(r, "set_year.seen", 2021, 0) / extra(r, "set_year.base", 2021, 0), cases[i].f2021, 1e-12);
+		iapt_results_free(r);
+		iapt_scenario_free(sc);
+	}
+	burn_in = 1;
+}
+END_TEST
+
 /* ---- the plugins' own groups ---- */
 
 static size_t hook_group(const iapt_results *r, const char *name)
@@ -788,6 +820,7 @@ static Suite *suite(void)
 	tcase_add_test(t, api_person_writes_change_the_pathway);
 	tcase_add_test(t, threads_do_not_change_results);
 	tcase_add_test(t, groups_break_metrics_down);
+	tcase_add_test(t, set_in_on_year_holds_for_the_year);
 	tcase_add_test(t, groups_refuse_bad_assigns);
 	tcase_add_test(t, long_term_conditions_saves_and_employs);
 	tcase_add_test(t, employment_advisers_cost_and_jobs);

@@ -410,21 +410,48 @@ static int ctx_refer_more(lua_State *L)
 	return 0;
 }
 
+/* ctx:set(name, value [, year] [, { carry = true }]): in on_year the value holds for the
+ * year only unless carried forward; in setup from the year on (the base value without one) */
 static int ctx_set(lua_State *L)
 {
 	pstate *ps = check_ctx(L, "set");
 	size_t i;
-	int year;
-	double v, before;
+	int year, opt = 5, carry = 0;
+	double v, before, next = 0;
 	param_index(L, ps, 2, &i);
 	if (lua_type(L, 3) != LUA_TNUMBER)
 		return luaL_error(L, "ctx:set(%s, value): value must be a number, got %s", lua_tostring(L, 2), luaL_typename(L, 3));
 	v = lua_tonumber(L, 3);
-	year = check_year_arg(L, 4);
+	if (lua_type(L, 4) == LUA_TTABLE) { /* ctx:set(name, value, { carry = true }) */
+		opt = 4;
+		year = 0;
+	} else {
+		year = check_year_arg(L, 4);
+	}
+	if (!lua_isnoneornil(L, opt)) {
+		luaL_checktype(L, opt, LUA_TTABLE);
+		lua_pushnil(L);
+		while (lua_next(L, opt)) {
+			if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "carry") || lua_type(L, -1) != LUA_TBOOLEAN)
+				return luaL_error(L, "ctx:set: the options are { carry = true or false }");
+			carry = lua_toboolean(L, -1);
+			lua_pop(L, 1);
+		}
+	}
 	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
 		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_name(ps->hook));
+	if (ps->hook == H_YEAR && !year) {
+		iapt_run_info in;
+		iapt_run_get_info(ps->run, &in);
+		year = in.year;
+	}
 	before = iapt_run_param(ps->run, i, year);
-	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK)
+	/* that year only: the next year keeps the value it had (a set year by year never
+	 * compounds, and a set in one year leaves the next as the scenario has it) */
+	if (ps->hook == H_YEAR && !carry && year < IAPT_SCENARIO_MAX_YEAR)
+		next = iapt_run_param(ps->run, i, year + 1);
+	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK ||
+	    (ps->hook == H_YEAR && !carry && year < IAPT_SCENARIO_MAX_YEAR && iapt_run_set_param(ps->run, i, year + 1, next) != IAPT_OK))
 		return luaL_error(L, "%s", iapt_error_last()->message);
 	note_service_change(ps, lua_tostring(L, 2), before, v);
 	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
