@@ -65,6 +65,12 @@ grep -q "\"sha256\": \"$sha\"" "$tmp/a/run.json" && ok || bad "run.json scenario
 head -n 1 "$tmp/a/summary.csv" | grep -qx "year,group,metric,mean,lo95,hi95,n,mcse" && ok || bad "summary.csv header"
 grep -q "^2019-20,step=li_then_hi,recovery_pct," "$tmp/a/summary.csv" && ok || bad "summary.csv step groups"
 ls "$tmp/a" | grep -q tmp && bad "temporary files left behind" || ok
+# run.json's "files" names every file of the folder (report.html too), and nothing else
+files_listed() { # folder
+  python3 -c 'import json, sys; print("\n".join(sorted(json.load(open(sys.argv[1] + "/run.json"))["files"])))' "$1"
+}
+[ "$(files_listed "$tmp/a")" = "$(ls "$tmp/a" | sort)" ] && files_listed "$tmp/a" | grep -qx report.html && ok \
+  || bad "run.json files: $(files_listed "$tmp/a" | tr '\n' ' ') but the folder holds $(ls "$tmp/a" | tr '\n' ' ')"
 "$bin" run scenarios/default.yaml -o "$tmp/c" "${small[@]}" --seed 99 || bad "run c"
 cmp -s "$tmp/a/summary.csv" "$tmp/c/summary.csv" && bad "--seed had no effect" || ok
 
@@ -200,6 +206,7 @@ expect_exit 2 "sensitivity bad --measure" "$bin" sensitivity "$tmp/psa.yaml" --v
 printf 'sensitivity:\n  treatment.dna_rate: [0.05, 0.2]\n' >>"$tmp/same.yaml"
 expect_exit 0 "sensitivity block" "$bin" sensitivity "$tmp/same.yaml" -o "$tmp/sens_block" -q
 grep -q "^treatment.dna_rate,societal:npv,0.1,0.05,0.2," "$tmp/sens_block/tornado.csv" && ok || bad "sensitivity block: $(cat "$tmp/sens_block/tornado.csv")"
+[ "$(files_listed "$tmp/sens_block")" = "$(ls "$tmp/sens_block" | sort)" ] && ok || bad "sensitivity run.json files: $(files_listed "$tmp/sens_block" | tr '\n' ' ')"
 
 # compare_to: running the alternative runs the comparison
 cp "$tmp/better.yaml" "$tmp/better_to.yaml"
@@ -253,6 +260,7 @@ grep -qx 'Indices of Deprivation Decile,01 Least deprived,NULL,imd_decile=1,yes,
   && ok || bad "metrics --nhstt: $(head -n 3 "$tmp/stdout")"
 # run --format nhstt: the summary in the same columns, and validate reads it back as the same numbers
 expect_exit 0 "run --format nhstt" "$bin" run scenarios/default.yaml "${tiny[@]}" --format nhstt -o "$tmp/fmt"
+[ "$(files_listed "$tmp/fmt")" = "$(ls "$tmp/fmt" | sort)" ] && ok || bad "--format nhstt run.json files: $(files_listed "$tmp/fmt" | tr '\n' ' ')"
 head -n 1 "$tmp/fmt/summary_nhstt.csv" | grep -qx 'year,org_type,org_code,org_name,variable_type,variable_a,variable_b,measure,statistic,value,lo95,hi95' \
   && grep -q '^2019-20,England,iaptsim,National 2019-20,Total,NULL,NULL,recovery,percentage,' "$tmp/fmt/summary_nhstt.csv" && ok || bad "summary_nhstt.csv: $(head -n 2 "$tmp/fmt/summary_nhstt.csv")"
 rec=$(awk -F, '$1 == "2019-20" && $2 == "all" && $3 == "recovery_pct" {print $4}' "$tmp/fmt/summary.csv")

@@ -618,6 +618,17 @@ static void json_kv_num(iapt_buf *b, const char *indent, const char *k, double v
 }
 
 /* "command" and "options" (iapt_output_meta): what shaped the result, never where it went. */
+/* the end of run.json's "files": what the command writes after run.json, and ']' */
+static void json_files_end(iapt_buf *b, const iapt_output_meta *meta)
+{
+	size_t k;
+	for (k = 0; meta && k < meta->n_also; k++) {
+		iapt_buf__printf(b, ", ");
+		iapt_buf__json_string(b, meta->also[k]);
+	}
+	iapt_buf__printf(b, "]\n");
+}
+
 static void json_meta(iapt_buf *b, const iapt_output_meta *meta)
 {
 	size_t k;
@@ -890,8 +901,9 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  ],\n");
 	json_plugins(b, c);
 	json_uncertainty(b, sc);
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s%s\"run.json\"]\n",
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s%s\"run.json\"",
 			 sc->n_uncertain ? "\"psa.csv\", " : "", iapt_results_services(c->res) ? "\"services.csv\", " : "");
+	json_files_end(b, c->meta);
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
 }
@@ -1490,8 +1502,10 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__number(b, c->opt->lambda_step, "null");
 	iapt_buf__printf(b, "},\n");
 	json_economics(b, iapt_results_econ_settings(c->res[0]));
-	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"]\n}\n",
+	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"",
 			 c->uncertain ? "\"ceac.csv\", \"evpi.csv\", " : "");
+	json_files_end(b, c->meta);
+	iapt_buf__printf(b, "}\n");
 }
 
 int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n,
@@ -1632,7 +1646,9 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero: runs at the points GSL's Brent solver picks (at most --refine), then the line through the last bracket, NA when it does not cross between low and high",
 		    1);
 	json_economics(&bufs[1], &sc->econ);
-	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
+	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"");
+	json_files_end(&bufs[1], meta);
+	iapt_buf__printf(&bufs[1], "}\n");
 	rc = write_files(dir, files, bufs, 2);
 	iapt_buf__free(&bufs[0]);
 	iapt_buf__free(&bufs[1]);
