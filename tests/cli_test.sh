@@ -215,6 +215,14 @@ expect_exit 0 "run with compare_to" "$bin" run "$tmp/better_to.yaml" -o "$tmp/cm
 cmp -s "$tmp/cmpto/comparison.csv" "$tmp/cmp1/comparison.csv" && ok || bad "compare_to gives another comparison than compare"
 expect_exit 0 "check with compare_to" "$bin" check "$tmp/better_to.yaml"
 grep -q "compared with $tmp/psa.yaml" "$tmp/stdout" && ok || bad "check does not name the base"
+# check runs a small trial replicate of a scenario with plugins: a field written out of turn
+# is caught there, not only by a run
+printf 'iaptsim: 1\nname: late\nyears: 2019\nparameters:\n  followup.years: 1\nplugins:\n  - use: %s/tests/data/plugins/during.lua\n    with: { bad: phq9_in_session }\n' "$PWD" >"$tmp/late.yaml"
+expect_exit 1 "check of a plugin writing out of turn" "$bin" check "$tmp/late.yaml"
+grep -q "during.lua:49: person.phq9 cannot be set in on_session: it is writable only in on_referral and on_wait" "$tmp/stderr" \
+  && ! grep -q ": ok:" "$tmp/stdout" && ok || bad "check of a late write: $(head -n 2 "$tmp/stderr")"
+expect_exit 0 "check with plugins" "$bin" check scenarios/waiting_list_support.yaml
+grep -qx "  plugins ran without error in a trial replicate at population scale 0.01" "$tmp/stdout" && ok || bad "check with plugins: $(cat "$tmp/stdout")"
 
 # validate: docs/validation.md is what make validation gives now, and within every tolerance
 expect_exit 0 "validate" "$bin" validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv --mix data/pathway_mix.csv -o "$tmp/validation.md"
@@ -457,7 +465,9 @@ for y in tests/data/plugins/hostile/*.yaml; do
   elif [ -e "$out" ]; then bad "hostile $n: wrote $out"
   else ok; fi
   if [ "$want" -eq 1 ]; then
-    expect_exit 0 "hostile $n: check passes what fails only at run time" "$bin" check "$y"
+    # check's trial replicate meets what fails at run time, with the run's message
+    expect_exit 1 "hostile $n: check" "$bin" check "$y"
+    grep -m 1 '^iaptsim: ' "$tmp/stderr" | grep -qF -- "$frag" && ok || bad "hostile $n: check says $(head -n 1 "$tmp/stderr")"
   fi
 done
 for n in proxy_abort option_proxy gc_hang; do
