@@ -190,7 +190,7 @@ static int count(sim *s, int week, const person *p, const person_ext *x, int ste
 	count_rows cr;
 	int rc;
 	count_rows_of(s, week, p, x, step_group, &cr);
-	if ((rc = count_rows_hook_groups(s, p, x, &cr)))
+	if (s->ct->n_hg && (rc = count_rows_hook_groups(s, p, x, &cr)))
 		return rc;
 	count_add(&cr, k, v);
 	return IAPT_OK;
@@ -411,7 +411,7 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 		count_rows cr;
 		p->first_week = (int16_t)week;
 		count_rows_of(s, week, p, &s->ext[p - s->people], -1, &cr);
-		if ((rc = count_rows_hook_groups(s, p, &s->ext[p - s->people], &cr)))
+		if (s->ct->n_hg && (rc = count_rows_hook_groups(s, p, &s->ext[p - s->people], &cr)))
 			return rc;
 		count_add(&cr, IAPT_C_ENTERED, 1);
 		count_add(&cr, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
@@ -635,7 +635,7 @@ static int end_referral(sim *s, uint32_t i, int week)
 		int wait = p->first_week - p->arrival, rc;
 		count_rows cr;
 		count_rows_of(s, week, p, x, g, &cr);
-		if ((rc = count_rows_hook_groups(s, p, x, &cr)))
+		if (s->ct->n_hg && (rc = count_rows_hook_groups(s, p, x, &cr)))
 			return rc;
 		count_add(&cr, IAPT_C_FINISHED, 1);
 		count_add(&cr, IAPT_C_SESSIONS_FINISHED, p->attended);

@@ -26,8 +26,8 @@ static int field_code(lua_State *L, int key)
 {
 	int code;
 	lua_pushvalue(L, key);
-	lua_rawget(L, lua_upvalueindex(1));
-	code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
+	/* one call for the lookup and one for the value: hooks read fields often */
+	code = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1;
 	lua_pop(L, 1);
 	return code;
 }
