@@ -98,6 +98,8 @@ for p in long_term_conditions ltp_expansion employment_advisers digital_therapy;
   grep -q "^$p  (built in: plugins/$p.lua)" "$tmp/stdout" && ok || bad "plugins does not list $p"
 done
 grep -q "integrated_share       default 0.75, in \[0, 1\]" "$tmp/stdout" && ok || bad "plugins shows no option bounds"
+grep -q "^    groups (summary.csv and replicates.csv rows waiting_list_support.NAME=LEVEL):" "$tmp/stdout" \
+  && grep -q "^      booklet  .* (levels: yes no)$" "$tmp/stdout" && ok || bad "plugins shows no groups"
 expect_exit 2 "plugins DIR with a plugin that does not load" "$bin" plugins tests/data/plugins
 grep -q "tests/data/plugins/syntax_error.lua: does not load" "$tmp/stdout" && grep -q "^fails  (tests/data/plugins/fails.lua)" "$tmp/stdout" \
   && ok || bad "plugins DIR lists what it finds"
