@@ -35,6 +35,12 @@ return {
     booklet_entered = { kind = "count", doc = "People sent the booklet who entered treatment, by year of discharge" },
   },
 
+  -- summary.csv gives every metric for each level: waiting_list_support.booklet=yes, =no
+  groups = {
+    booklet = { levels = { "yes", "no" }, doc = "Sent the booklet while waiting (at referral no one has been yet)",
+      assign = function(ctx, p) return p.booklet and "yes" or "no" end },
+  },
+
   wait_checkpoints = { 6 },
 
   on_wait = function(ctx, person, weeks)

@@ -65,6 +65,12 @@ grep -q "\"sha256\": \"$sha\"" "$tmp/a/run.json" && ok || bad "run.json scenario
 head -n 1 "$tmp/a/summary.csv" | grep -qx "year,group,metric,mean,lo95,hi95,n,mcse" && ok || bad "summary.csv header"
 grep -q "^2019-20,step=li_then_hi,recovery_pct," "$tmp/a/summary.csv" && ok || bad "summary.csv step groups"
 ls "$tmp/a" | grep -q tmp && bad "temporary files left behind" || ok
+# run.json's "files" names every file of the folder (report.html too), and nothing else
+files_listed() { # folder
+  python3 -c 'import json, sys; print("\n".join(sorted(json.load(open(sys.argv[1] + "/run.json"))["files"])))' "$1"
+}
+[ "$(files_listed "$tmp/a")" = "$(ls "$tmp/a" | sort)" ] && files_listed "$tmp/a" | grep -qx report.html && ok \
+  || bad "run.json files: $(files_listed "$tmp/a" | tr '\n' ' ') but the folder holds $(ls "$tmp/a" | tr '\n' ' ')"
 "$bin" run scenarios/default.yaml -o "$tmp/c" "${small[@]}" --seed 99 || bad "run c"
 cmp -s "$tmp/a/summary.csv" "$tmp/c/summary.csv" && bad "--seed had no effect" || ok
 
@@ -92,6 +98,8 @@ for p in long_term_conditions ltp_expansion employment_advisers digital_therapy;
   grep -q "^$p  (built in: plugins/$p.lua)" "$tmp/stdout" && ok || bad "plugins does not list $p"
 done
 grep -q "integrated_share       default 0.75, in \[0, 1\]" "$tmp/stdout" && ok || bad "plugins shows no option bounds"
+grep -q "^    groups (summary.csv and replicates.csv rows waiting_list_support.NAME=LEVEL):" "$tmp/stdout" \
+  && grep -q "^      booklet  .* (levels: yes no)$" "$tmp/stdout" && ok || bad "plugins shows no groups"
 expect_exit 2 "plugins DIR with a plugin that does not load" "$bin" plugins tests/data/plugins
 grep -q "tests/data/plugins/syntax_error.lua: does not load" "$tmp/stdout" && grep -q "^fails  (tests/data/plugins/fails.lua)" "$tmp/stdout" \
   && ok || bad "plugins DIR lists what it finds"
@@ -200,6 +208,7 @@ expect_exit 2 "sensitivity bad --measure" "$bin" sensitivity "$tmp/psa.yaml" --v
 printf 'sensitivity:\n  treatment.dna_rate: [0.05, 0.2]\n' >>"$tmp/same.yaml"
 expect_exit 0 "sensitivity block" "$bin" sensitivity "$tmp/same.yaml" -o "$tmp/sens_block" -q
 grep -q "^treatment.dna_rate,societal:npv,0.1,0.05,0.2," "$tmp/sens_block/tornado.csv" && ok || bad "sensitivity block: $(cat "$tmp/sens_block/tornado.csv")"
+[ "$(files_listed "$tmp/sens_block")" = "$(ls "$tmp/sens_block" | sort)" ] && ok || bad "sensitivity run.json files: $(files_listed "$tmp/sens_block" | tr '\n' ' ')"
 
 # compare_to: running the alternative runs the comparison
 cp "$tmp/better.yaml" "$tmp/better_to.yaml"
@@ -208,6 +217,14 @@ expect_exit 0 "run with compare_to" "$bin" run "$tmp/better_to.yaml" -o "$tmp/cm
 cmp -s "$tmp/cmpto/comparison.csv" "$tmp/cmp1/comparison.csv" && ok || bad "compare_to gives another comparison than compare"
 expect_exit 0 "check with compare_to" "$bin" check "$tmp/better_to.yaml"
 grep -q "compared with $tmp/psa.yaml" "$tmp/stdout" && ok || bad "check does not name the base"
+# check runs a small trial replicate of a scenario with plugins: a field written out of turn
+# is caught there, not only by a run
+printf 'iaptsim: 1\nname: late\nyears: 2019\nparameters:\n  followup.years: 1\nplugins:\n  - use: %s/tests/data/plugins/during.lua\n    with: { bad: phq9_in_session }\n' "$PWD" >"$tmp/late.yaml"
+expect_exit 1 "check of a plugin writing out of turn" "$bin" check "$tmp/late.yaml"
+grep -q "during.lua:49: person.phq9 cannot be set in on_session: it is writable only in on_referral and on_wait" "$tmp/stderr" \
+  && ! grep -q ": ok:" "$tmp/stdout" && ok || bad "check of a late write: $(head -n 2 "$tmp/stderr")"
+expect_exit 0 "check with plugins" "$bin" check scenarios/waiting_list_support.yaml
+grep -qx "  plugins ran without error in a trial replicate at population scale 0.01" "$tmp/stdout" && ok || bad "check with plugins: $(cat "$tmp/stdout")"
 
 # validate: docs/validation.md is what make validation gives now, and within every tolerance
 expect_exit 0 "validate" "$bin" validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv --mix data/pathway_mix.csv -o "$tmp/validation.md"
@@ -253,6 +270,7 @@ grep -qx 'Indices of Deprivation Decile,01 Least deprived,NULL,imd_decile=1,yes,
   && ok || bad "metrics --nhstt: $(head -n 3 "$tmp/stdout")"
 # run --format nhstt: the summary in the same columns, and validate reads it back as the same numbers
 expect_exit 0 "run --format nhstt" "$bin" run scenarios/default.yaml "${tiny[@]}" --format nhstt -o "$tmp/fmt"
+[ "$(files_listed "$tmp/fmt")" = "$(ls "$tmp/fmt" | sort)" ] && ok || bad "--format nhstt run.json files: $(files_listed "$tmp/fmt" | tr '\n' ' ')"
 head -n 1 "$tmp/fmt/summary_nhstt.csv" | grep -qx 'year,org_type,org_code,org_name,variable_type,variable_a,variable_b,measure,statistic,value,lo95,hi95' \
   && grep -q '^2019-20,England,iaptsim,National 2019-20,Total,NULL,NULL,recovery,percentage,' "$tmp/fmt/summary_nhstt.csv" && ok || bad "summary_nhstt.csv: $(head -n 2 "$tmp/fmt/summary_nhstt.csv")"
 rec=$(awk -F, '$1 == "2019-20" && $2 == "all" && $3 == "recovery_pct" {print $4}' "$tmp/fmt/summary.csv")
@@ -449,7 +467,9 @@ for y in tests/data/plugins/hostile/*.yaml; do
   elif [ -e "$out" ]; then bad "hostile $n: wrote $out"
   else ok; fi
   if [ "$want" -eq 1 ]; then
-    expect_exit 0 "hostile $n: check passes what fails only at run time" "$bin" check "$y"
+    # check's trial replicate meets what fails at run time, with the run's message
+    expect_exit 1 "hostile $n: check" "$bin" check "$y"
+    grep -m 1 '^iaptsim: ' "$tmp/stderr" | grep -qF -- "$frag" && ok || bad "hostile $n: check says $(head -n 1 "$tmp/stderr")"
   fi
 done
 for n in proxy_abort option_proxy gc_hang; do

@@ -451,6 +451,127 @@ START_TEST(threads_do_not_change_results)
 }
 END_TEST
 
+/* ctx:set in on_year holds for that year only unless carried forward: set from ctx:get
+ * every year, it does not compound; carried, it does. */
+START_TEST(set_in_on_year_holds_for_the_year)
+{
+	static const struct {
+		const char *with;
+		double f2020, f2021; /* seen / base in 2020 and 2021 */
+	} cases[] = {
+		{"{ carry: false }", 1, 1},
+		{"{ carry: true }", 1.5, 1.5},
+		{"{ every_year: true }", 1, 1},
+		{"{ every_year: true, carry: true }", 1.5, 2.25},
+	};
+	size_t i;
+	burn_in = 0;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512];
+		iapt_scenario *sc;
+		iapt_results *r;
+		snprintf(yaml, sizeof yaml, "  - use: %s/set_year.lua\n    with: %s", PLUGINS, cases[i].with);
+		sc = scenario_years(yaml, 2019, 2021, 1, 0.002, 0);
+		r = run(sc, 1);
+		ck_assert_double_eq(extra(r, "set_year.seen", 2019, 0), extra(r, "set_year.base", 2019, 0));
+		ck_assert_double_eq_tol(extra(r, "set_year.seen", 2020, 0) / extra(r, "set_year.base", 2020, 0), cases[i].f2020, 1e-12);
+		ck_assert_double_eq_tol(extra(r, "set_year.seen", 2021, 0) / extra(r, "set_year.base", 2021, 0), cases[i].f2021, 1e-12);
+		iapt_results_free(r);
+		iapt_scenario_free(sc);
+	}
+	burn_in = 1;
+}
+END_TEST
+
+/* ---- the plugins' own groups ---- */
+
+static size_t hook_group(const iapt_results *r, const char *name)
+{
+	size_t k;
+	for (k = 0; k < iapt_results_hook_group_count(r); k++)
+		if (!strcmp(iapt_results_hook_group_name(r, k), name))
+			return k;
+	ck_abort_msg("no group %s", name);
+	return 0;
+}
+
+/* Rows per level, in scenario order and each plugin's groups by name; a level holds the
+ * people its assign names (sex= is gender=, waited=yes and =no add up to all for counts),
+ * with the metrics of an attribute group, whatever the thread count. */
+START_TEST(groups_break_metrics_down)
+{
+	iapt_scenario *sc = scenario_years("  - use: " PLUGINS "/groups.lua", 2019, 2020, 3, 0.01, 1);
+	iapt_results *r1 = run(sc, 1), *r2 = run(sc, 2);
+	static const char *const names[] = {"groups.sex=female", "groups.sex=male", "groups.sex=other", "groups.waited=yes", "groups.waited=no"};
+	int rep, y, m;
+	size_t k;
+	ck_assert_uint_eq(iapt_results_hook_group_count(r1), 5);
+	for (k = 0; k < 5; k++)
+		ck_assert_str_eq(iapt_results_hook_group_name(r1, k), names[k]);
+	ck_assert_ptr_null(iapt_results_hook_group_name(r1, 5));
+	for (rep = 0; rep < 3; rep++)
+		for (y = 2019; y <= 2020; y++) {
+			size_t yes = hook_group(r1, "groups.waited=yes"), no = hook_group(r1, "groups.waited=no");
+			for (m = 0; m < IAPT_M__COUNT; m++) {
+				for (k = 0; k < 5; k++) {
+					double v = iapt_results_hook_group_value(r1, y, k, m, rep);
+					ck_assert(iapt_metric_in_group(m, IAPT_G_LTC_YES) || isnan(v));
+					ck_assert(isnan(v) ? isnan(iapt_results_hook_group_value(r2, y, k, m, rep))
+							   : iapt_results_hook_group_value(r2, y, k, m, rep) == v);
+				}
+				for (k = 0; k < 3; k++) {
+					double v = iapt_results_hook_group_value(r1, y, k, m, rep), w = iapt_results_value(r1, y, IAPT_G_GENDER_FEMALE + (int)k, m, rep);
+					ck_assert_msg(isnan(v) ? isnan(w) : v == w, "%s %s: %g, gender= %g", names[k], iapt_metric_name(m), v, w);
+				}
+			}
+			/* nobody has waited 4 weeks when referred; some have by their first session */
+			ck_assert_double_eq(iapt_results_hook_group_value(r1, y, yes, IAPT_M_REFERRALS_RECEIVED, rep), 0);
+			ck_assert(iapt_results_hook_group_value(r1, y, yes, IAPT_M_ENTERED_TREATMENT, rep) > 0);
+			ck_assert(iapt_results_hook_group_value(r1, y, no, IAPT_M_ENTERED_TREATMENT, rep) > 0);
+			ck_assert_double_eq_tol(iapt_results_hook_group_value(r1, y, yes, IAPT_M_FINISHED_COURSE, rep) +
+							iapt_results_hook_group_value(r1, y, no, IAPT_M_FINISHED_COURSE, rep),
+						iapt_results_value(r1, y, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, rep), 1e-6);
+			ck_assert_double_eq_tol(iapt_results_hook_group_value(r1, y, yes, IAPT_M_ENTERED_TREATMENT, rep) +
+							iapt_results_hook_group_value(r1, y, no, IAPT_M_ENTERED_TREATMENT, rep),
+						iapt_results_value(r1, y, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep), 1e-6);
+			/* the breakdown changes nothing else */
+			for (m = 0; m < IAPT_M__COUNT; m++) {
+				double v = iapt_results_value(r1, y, IAPT_G_ALL, m, rep);
+				ck_assert(isnan(v) || iapt_results_value(r2, y, IAPT_G_ALL, m, rep) == v);
+			}
+		}
+	ck_assert(isnan(iapt_results_hook_group_value(r1, 2021, 0, 0, 0)));
+	ck_assert(isnan(iapt_results_hook_group_value(r1, 2019, 5, 0, 0)));
+	iapt_results_free(r1);
+	iapt_results_free(r2);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* An assign that returns no level of its group, writes, reads what it cannot or books
+ * money stops the run at the plugin's line. */
+START_TEST(groups_refuse_bad_assigns)
+{
+	static const struct {
+		const char *bad;
+		int line;
+		const char *msg, *frag;
+	} cases[] = {
+		{"unknown_level", 14, "groups.waited: assign returned 'maybe', not one of its levels (yes, no)", "(in groups.waited.assign of plugin 'groups', replicate 1)"},
+		{"write", 17, "person.mark cannot be set in a group's assign: it only says which level the person is in", "stack traceback:"},
+		{"late_field", 18, "person.phq9 is not known in a group's assign", "stack traceback:"},
+		{"flow", 19, "ctx:flow is not for a group's assign: it only says which level the person is in", "(in groups.waited.assign of plugin 'groups', replicate 1)"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512];
+		snprintf(yaml, sizeof yaml, "  - use: %s/groups.lua\n    with: { bad: %s }", PLUGINS, cases[i].bad);
+		snprintf(where, sizeof where, "%s/groups.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		expect_failure(scenario(yaml), where, cases[i].frag);
+	}
+}
+END_TEST
+
 /* ---- the built-in plugins, direction and size ---- */
 
 /* The booklet's cost is under its own category, exactly 20 a booklet of the reported cohort
@@ -698,6 +819,9 @@ static Suite *suite(void)
 	tcase_add_test(t, api_flows_exact);
 	tcase_add_test(t, api_person_writes_change_the_pathway);
 	tcase_add_test(t, threads_do_not_change_results);
+	tcase_add_test(t, groups_break_metrics_down);
+	tcase_add_test(t, set_in_on_year_holds_for_the_year);
+	tcase_add_test(t, groups_refuse_bad_assigns);
 	tcase_add_test(t, long_term_conditions_saves_and_employs);
 	tcase_add_test(t, employment_advisers_cost_and_jobs);
 	tcase_add_test(t, digital_therapy_reach_cost_effect);

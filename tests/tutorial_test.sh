@@ -42,6 +42,8 @@ sed 's/with: { response: 1.2 }/with: { response: 3 }/' outreach.yaml >bad.yaml
 rc=$?
 got=$(head -n 1 err | sed 's/^iaptsim: //; s/^bad.yaml/outreach.yaml/')
 [ $rc -eq 2 ] && [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "option message: exit $rc, got '$got', README says '$want'"
+"$bin" check outreach.yaml >out.txt 2>err && grep -qx "  plugins ran without error in a trial replicate at population scale 0.01" out.txt \
+  && ok || bad "check of the tutorial's scenario: $(cat out.txt err)"
 
 # the mistake of step 4, as quoted
 want=$(grep '^iaptsim: .*older_adults.lua:[0-9]*: person.mark' "$readme")
@@ -53,5 +55,9 @@ got=$(head -n 1 err)
 [ $rc -eq 1 ] && [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "step 4: exit $rc, got '$got', README says '$want'"
 sed -n 2p err | grep -qx "  (in on_referral of plugin 'older_adults', replicate 1)" && ok || bad "step 4: no hook line"
 [ -e out ] && bad "step 4 wrote results" || ok
+# as step 2 says, check's trial replicate meets the same mistake
+"$bin" check outreach.yaml 2>err >/dev/null
+rc=$?
+[ $rc -eq 1 ] && [ "$(head -n 1 err)" = "$want" ] && ok || bad "step 4 under check: exit $rc, got '$(head -n 1 err)'"
 
 finish tutorial

@@ -433,6 +433,11 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 		}
 	}
 	cmdline = iapt_cli__meta(a, &meta);
+	{
+		static const char *const also[1] = {"report.html"}; /* each folder's, written after its run.json */
+		meta.also = also;
+		meta.n_also = 1;
+	}
 	co.lambda_min = lambda[0];
 	co.lambda_max = lambda[1];
 	co.lambda_step = lambda[2];

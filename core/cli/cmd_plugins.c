@@ -35,6 +35,15 @@ static void print_plugin(const iapt_plugin *pl)
 	for (k = 0; k < pl->n_categories; k++)
 		printf("      %s.%-22s %s (%s)\n", pl->name, pl->categories[k].name, pl->categories[k].doc,
 		       iapt_perspective_name(pl->categories[k].perspective));
+	if (pl->n_groups)
+		printf("    groups (summary.csv and replicates.csv rows %s.NAME=LEVEL):\n", pl->name);
+	for (k = 0; k < pl->n_groups; k++) {
+		size_t l;
+		printf("      %-22s %s (levels:", pl->groups[k].name, pl->groups[k].doc);
+		for (l = 0; l < pl->groups[k].n_levels; l++)
+			printf(" %s", pl->groups[k].levels[l]);
+		printf(")\n");
+	}
 	if (pl->n_options)
 		printf("    options (with: in the scenario):\n");
 	for (k = 0; k < pl->n_options; k++) {

@@ -85,6 +85,12 @@ static int run(void *args, int argc, char **argv)
 		return ex;
 	}
 	cmdline = iapt_cli__meta(a, &meta);
+	{
+		/* written after run.json, and named in it */
+		static const char *const also[2] = {"summary_nhstt.csv", "report.html"};
+		meta.also = format ? also : also + 1;
+		meta.n_also = format ? 2 : 1;
+	}
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_write(iapt_output_dir_path(od), sc, res, &meta);
 	if (!rc && !iapt_cli__rank && format)
 		rc = write_nhstt(iapt_output_dir_path(od), sc, res);

@@ -166,6 +166,11 @@ static int run(void *args, int argc, char **argv)
 	iapt_tornado_sort(rows, (size_t)n);
 	sc->n_uncertain = 0; /* the analysis leaves the uncertainty block out, and so does run.json */
 	cmdline = iapt_cli__meta(a, &meta);
+	{
+		static const char *const also[1] = {"report.html"}; /* written after run.json */
+		meta.also = also;
+		meta.n_also = 1;
+	}
 	rc = iapt_cli__rank ? IAPT_OK : iapt_output_tornado(iapt_output_dir_path(od), sc, rows, (size_t)n, s->measure, &meta);
 	if (!rc && !iapt_cli__rank)
 		rc = iapt_report_write(iapt_output_dir_path(od));

@@ -59,6 +59,10 @@ typedef struct iapt_counters {
 	double *draws;      /* out, if not NULL: the replicate's draws of the uncertain parameters */
 	int n_svc;          /* services counted (0: none) */
 	double *svc;        /* [year][service][IAPT_SC__COUNT] (services.h), or NULL */
+	size_t n_hg;        /* the hooks' groups (iapt_hook_factory.groups); 0: none */
+	size_t hg_row0[IAPT_HOOK_MAX_GROUPS]; /* each group's first row (its level 0) */
+	size_t n_hg_rows;   /* the levels of all of them */
+	double *hg;         /* [year][row][counter], or NULL */
 } iapt_counters;
 
 #define IAPT_LEDGER_SIZE(n_ly, n_years) ((size_t)(n_ly) * (size_t)(n_years) * IAPT_CAT__COUNT * IAPT_PERSP__COUNT)
@@ -93,6 +97,9 @@ struct iapt_results {
 	int n_svc;           /* services counted (0: service outputs off or synthetic services) */
 	double *svc;         /* [replicate][year][service][IAPT_SC__COUNT], simulated scale */
 	double scale;        /* population_scale */
+	size_t n_hg_rows;    /* the hooks' groups' levels */
+	char **hg_names;     /* [row] "<plugin>.<group>=<level>", owned */
+	double *hg_values;   /* [replicate][year][row][metric] */
 };
 
 /* Ledger years a scenario needs: reported years, one to finish treatment, follow-up. */
@@ -123,5 +130,7 @@ int iapt_engine__follow_up_cohort(const iapt_scenario *sc, const iapt_fu_case *c
 
 /* Turn one replicate's counters into metric values [year][group][metric]. */
 void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values);
+/* And the hooks' groups' counters into [year][row][metric]. */
+void iapt_metrics__derive_hook_groups(const iapt_counters *ct, double scale, double *values);
 
 #endif

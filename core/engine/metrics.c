@@ -76,43 +76,65 @@ static double ratio(double num, double den, double mult)
 	return den > 0 ? mult * num / den : NAN;
 }
 
+/* One group's metrics v[metric] from its counters c[counter]. */
+static void derive_row(const double *c, double scale, double *v)
+{
+	double fin = c[IAPT_C_FINISHED];
+	double fin_case = c[IAPT_C_FIN_CASENESS];
+	int m;
+	v[IAPT_M_REFERRALS_RECEIVED] = c[IAPT_C_REFERRALS] / scale;
+	v[IAPT_M_ENTERED_TREATMENT] = c[IAPT_C_ENTERED] / scale;
+	v[IAPT_M_FINISHED_COURSE] = fin / scale;
+	v[IAPT_M_FINISHED_AT_CASENESS] = fin_case / scale;
+	/* recovery: denominator is finished minus finished not at caseness [S24] */
+	v[IAPT_M_RECOVERY_PCT] = ratio(c[IAPT_C_RECOVERED], fin_case, 100);
+	v[IAPT_M_RELIABLE_IMPROVEMENT_PCT] = ratio(c[IAPT_C_RELIABLE_IMPROVEMENT], fin, 100);
+	v[IAPT_M_RELIABLE_RECOVERY_PCT] = ratio(c[IAPT_C_RELIABLE_RECOVERY], fin_case, 100);
+	v[IAPT_M_RELIABLE_DETERIORATION_PCT] = ratio(c[IAPT_C_RELIABLE_DETERIORATION], fin, 100);
+	v[IAPT_M_MEAN_SESSIONS_FINISHED] = ratio(c[IAPT_C_SESSIONS_FINISHED], fin, 1);
+	v[IAPT_M_WITHIN_6WK_PCT] = ratio(c[IAPT_C_WITHIN_6WK], fin, 100);
+	v[IAPT_M_WITHIN_18WK_PCT] = ratio(c[IAPT_C_WITHIN_18WK], fin, 100);
+	v[IAPT_M_MEAN_WAIT_WEEKS] = ratio(c[IAPT_C_WAIT_WEEKS_ENTERED], c[IAPT_C_ENTERED], 1);
+	v[IAPT_M_ENDED_NOT_ENTERED] = c[IAPT_C_NOT_ENTERED] / scale;
+	v[IAPT_M_NATURAL_RECOVERY_PCT] = ratio(c[IAPT_C_NATURAL_RECOVERED], fin_case, 100);
+	v[IAPT_M_SESSIONS_ATTENDED] = c[IAPT_C_ATTENDED] / scale;
+	v[IAPT_M_SESSIONS_MISSED] = c[IAPT_C_MISSED] / scale;
+	v[IAPT_M_WTE_LI] = c[IAPT_C_WTE_LI] / scale;
+	v[IAPT_M_WTE_HI] = c[IAPT_C_WTE_HI] / scale;
+	v[IAPT_M_TRAINEES] = c[IAPT_C_TRAINEES] / scale;
+	for (m = 0; m < IAPT_EMP__COUNT; m++)
+		v[IAPT_M_FINISHED_END_EMPLOYED + m] = c[IAPT_C_FIN_END_EMPLOYED + m] / scale;
+	v[IAPT_M_MOVED_OFF_SICK_PAY_BENEFITS] = c[IAPT_C_MOVED_OFF] / scale;
+}
+
 void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values)
 {
-	int y, g;
+	int y, g, m;
 	for (y = 0; y < ct->n_years; y++) {
 		for (g = 0; g < IAPT_G__COUNT; g++) {
 			double *v = values + ((size_t)y * IAPT_G__COUNT + (size_t)g) * IAPT_M__COUNT;
-			double fin = IAPT_CTR(ct, y, g, IAPT_C_FINISHED);
-			double fin_case = IAPT_CTR(ct, y, g, IAPT_C_FIN_CASENESS);
-			int m;
-			v[IAPT_M_REFERRALS_RECEIVED] = IAPT_CTR(ct, y, g, IAPT_C_REFERRALS) / scale;
-			v[IAPT_M_ENTERED_TREATMENT] = IAPT_CTR(ct, y, g, IAPT_C_ENTERED) / scale;
-			v[IAPT_M_FINISHED_COURSE] = fin / scale;
-			v[IAPT_M_FINISHED_AT_CASENESS] = fin_case / scale;
-			/* recovery: denominator is finished minus finished not at caseness [S24] */
-			v[IAPT_M_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RECOVERED), fin_case, 100);
-			v[IAPT_M_RELIABLE_IMPROVEMENT_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RELIABLE_IMPROVEMENT), fin, 100);
-			v[IAPT_M_RELIABLE_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RELIABLE_RECOVERY), fin_case, 100);
-			v[IAPT_M_RELIABLE_DETERIORATION_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_RELIABLE_DETERIORATION), fin, 100);
-			v[IAPT_M_MEAN_SESSIONS_FINISHED] = ratio(IAPT_CTR(ct, y, g, IAPT_C_SESSIONS_FINISHED), fin, 1);
-			v[IAPT_M_WITHIN_6WK_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_WITHIN_6WK), fin, 100);
-			v[IAPT_M_WITHIN_18WK_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_WITHIN_18WK), fin, 100);
-			v[IAPT_M_MEAN_WAIT_WEEKS] = ratio(IAPT_CTR(ct, y, g, IAPT_C_WAIT_WEEKS_ENTERED), IAPT_CTR(ct, y, g, IAPT_C_ENTERED), 1);
-			v[IAPT_M_ENDED_NOT_ENTERED] = IAPT_CTR(ct, y, g, IAPT_C_NOT_ENTERED) / scale;
-			v[IAPT_M_NATURAL_RECOVERY_PCT] = ratio(IAPT_CTR(ct, y, g, IAPT_C_NATURAL_RECOVERED), fin_case, 100);
-			v[IAPT_M_SESSIONS_ATTENDED] = IAPT_CTR(ct, y, g, IAPT_C_ATTENDED) / scale;
-			v[IAPT_M_SESSIONS_MISSED] = IAPT_CTR(ct, y, g, IAPT_C_MISSED) / scale;
-			v[IAPT_M_WTE_LI] = IAPT_CTR(ct, y, g, IAPT_C_WTE_LI) / scale;
-			v[IAPT_M_WTE_HI] = IAPT_CTR(ct, y, g, IAPT_C_WTE_HI) / scale;
-			v[IAPT_M_TRAINEES] = IAPT_CTR(ct, y, g, IAPT_C_TRAINEES) / scale;
-			for (m = 0; m < IAPT_EMP__COUNT; m++)
-				v[IAPT_M_FINISHED_END_EMPLOYED + m] = IAPT_CTR(ct, y, g, IAPT_C_FIN_END_EMPLOYED + m) / scale;
-			v[IAPT_M_MOVED_OFF_SICK_PAY_BENEFITS] = IAPT_CTR(ct, y, g, IAPT_C_MOVED_OFF) / scale;
+			derive_row(&IAPT_CTR(ct, y, g, 0), scale, v);
 			for (m = 0; m < IAPT_M__COUNT; m++)
 				if (!iapt_metric_in_group(m, g))
 					v[m] = NAN;
 		}
 	}
+}
+
+void iapt_metrics__derive_hook_groups(const iapt_counters *ct, double scale, double *values)
+{
+	size_t y, k;
+	int m;
+	for (y = 0; y < (size_t)ct->n_years; y++)
+		for (k = 0; k < ct->n_hg_rows; k++) {
+			size_t row = y * ct->n_hg_rows + k;
+			double *v = values + row * IAPT_M__COUNT;
+			derive_row(ct->hg + row * IAPT_C__COUNT, scale, v);
+			/* the metrics of an attribute group: a hook's group is one of the person */
+			for (m = 0; m < IAPT_M__COUNT; m++)
+				if (!iapt_metric_in_group(m, IAPT_G_LTC_YES))
+					v[m] = NAN;
+		}
 }
 
 void iapt_results_free(iapt_results *r)
@@ -140,6 +162,10 @@ void iapt_results_free(iapt_results *r)
 	free(r->logs);
 	free(r->draws);
 	free(r->svc);
+	for (k = 0; r->hg_names && k < r->n_hg_rows; k++)
+		free(r->hg_names[k]);
+	free(r->hg_names);
+	free(r->hg_values);
 	free(r);
 }
 
@@ -235,4 +261,22 @@ const char *iapt_results_log(const iapt_results *r, int rep)
 double iapt_results_draw(const iapt_results *r, int rep, size_t k)
 {
 	return rep >= 0 && rep < r->replicates && k < r->n_uncertain ? r->draws[(size_t)rep * r->n_uncertain + k] : NAN;
+}
+
+size_t iapt_results_hook_group_count(const iapt_results *r)
+{
+	return r->n_hg_rows;
+}
+
+const char *iapt_results_hook_group_name(const iapt_results *r, size_t k)
+{
+	return k < r->n_hg_rows ? r->hg_names[k] : NULL;
+}
+
+double iapt_results_hook_group_value(const iapt_results *r, int year, size_t k, int metric, int rep)
+{
+	int n_years = r->last_year - r->first_year + 1, y = year - r->first_year;
+	if (y < 0 || y >= n_years || k >= r->n_hg_rows || metric < 0 || metric >= IAPT_M__COUNT || rep < 0 || rep >= r->replicates)
+		return NAN;
+	return r->hg_values[(((size_t)rep * (size_t)n_years + (size_t)y) * r->n_hg_rows + k) * IAPT_M__COUNT + (size_t)metric];
 }

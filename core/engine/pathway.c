@@ -129,14 +129,20 @@ typedef struct count_rows {
 	double *svc; /* the person's service's counters (services.h); NULL when not counted */
 	int n;
 	size_t at[12];
+	double *hg;  /* the year's counters of the hooks' groups; NULL: none (count_rows_hook_groups) */
+	int n_hg;
+	size_t hat[IAPT_HOOK_MAX_GROUPS];
 } count_rows;
+
+static int count_rows_hook_groups(sim *s, const person *p, const person_ext *x, count_rows *cr);
 
 static void count_rows_of(sim *s, int week, const person *p, const person_ext *x, int step_group, count_rows *cr)
 {
 	int y = year_index(s, week), n = 0;
 	cr->c = NULL;
 	cr->svc = NULL;
-	cr->n = 0;
+	cr->hg = NULL;
+	cr->n = cr->n_hg = 0;
 	if (y < 0 || y >= s->n_years)
 		return; /* outside the reported years (the warm-up's referrals): nothing to count */
 	/* the groups every count has, then those some have */
@@ -173,14 +179,21 @@ static inline void count_add(const count_rows *cr, int k, double v)
 	for (i = 0; i < cr->n; i++)
 		cr->c[cr->at[i] + (size_t)k] += v;
 	iapt_services__count_at(cr->svc, k, v);
+	if (cr->hg)
+		for (i = 0; i < cr->n_hg; i++)
+			cr->hg[cr->hat[i] + (size_t)k] += v;
 }
 
-/* A single count (count_rows_of, count_add). */
-static void count(sim *s, int week, const person *p, const person_ext *x, int step_group, int k, double v)
+/* A single count (count_rows_of, count_add), in the hooks' groups too. */
+static int count(sim *s, int week, const person *p, const person_ext *x, int step_group, int k, double v)
 {
 	count_rows cr;
+	int rc;
 	count_rows_of(s, week, p, x, step_group, &cr);
+	if (s->ct->n_hg && (rc = count_rows_hook_groups(s, p, x, &cr)))
+		return rc;
 	count_add(&cr, k, v);
+	return IAPT_OK;
 }
 
 /* A count per session, in the innermost loop: group "all" only (iaptsim/sim.h). */
@@ -399,6 +412,8 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 		count_rows cr;
 		p->first_week = (int16_t)week;
 		count_rows_of(s, week, p, &s->ext[p - s->people], -1, &cr);
+		if (s->ct->n_hg && (rc = count_rows_hook_groups(s, p, &s->ext[p - s->people], &cr)))
+			return rc;
 		count_add(&cr, IAPT_C_ENTERED, 1);
 		count_add(&cr, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
 		ledger_add_person(s, yw, ya, p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS, -P(s, COST_PER_COURSE));
@@ -506,6 +521,34 @@ static void hook_view(const sim *s, const person *p, const person_ext *x, iapt_h
 	v->user = x->user;
 }
 
+/* The rows of the hooks' groups (iapt_hooks.group) of a count whose rows cr has: asked of
+ * the hooks only when they declare groups and the count falls in a reported year. */
+static int count_rows_hook_groups(sim *s, const person *p, const person_ext *x, count_rows *cr)
+{
+	iapt_hook_person v;
+	int lv[IAPT_HOOK_MAX_GROUPS], rc;
+	size_t g;
+	const iapt_counters *ct = s->ct;
+	if (!ct->n_hg || !cr->c)
+		return IAPT_OK;
+	hook_view(s, p, x, &v);
+	hook_begin();
+	if ((rc = s->hooks->group(s->hooks->data, s, &v, lv)) > 0)
+		return iapt_error__set(IAPT_ERROR, "the hooks' group function returned %d, not 0 or a negative IAPT_E* code", rc);
+	if (rc < 0)
+		return iapt_error_last()->code == IAPT_OK ? iapt_error__set(rc, "the hooks' group function returned %d without a message", rc) : rc;
+	for (g = 0; g < ct->n_hg; g++) {
+		size_t n_lv = (g + 1 < ct->n_hg ? ct->hg_row0[g + 1] : ct->n_hg_rows) - ct->hg_row0[g];
+		if (lv[g] < 0 || (size_t)lv[g] >= n_lv)
+			return iapt_error__set(IAPT_ERANGE, "hook group %zu: level %d of a person is outside [0, %zu]", g + 1, lv[g], n_lv - 1);
+		cr->hat[g] = (ct->hg_row0[g] + (size_t)lv[g]) * IAPT_C__COUNT;
+	}
+	cr->n_hg = (int)ct->n_hg;
+	/* the year of cr->c's counters */
+	cr->hg = ct->hg + (size_t)(cr->c - ct->c) / ((size_t)IAPT_G__COUNT * IAPT_C__COUNT) * ct->n_hg_rows * IAPT_C__COUNT;
+	return IAPT_OK;
+}
+
 /* A value a hook left in a writable field, against the field's bounds (iaptsim/hooks.h).
  * The Lua host checks each value as a plugin writes it; a C hook's are checked here. */
 static int value_ok(const iapt_person_field *f, double x)
@@ -586,11 +629,15 @@ static int end_referral(sim *s, uint32_t i, int week)
 	}
 	/* counted after the hook, so that the status at the end includes its changes */
 	if (p->attended == 0) {
-		count(s, week, p, x, -1, IAPT_C_NOT_ENTERED, 1);
+		int rc = count(s, week, p, x, -1, IAPT_C_NOT_ENTERED, 1);
+		if (rc)
+			return rc;
 	} else if (p->attended >= 2) {
-		int wait = p->first_week - p->arrival;
+		int wait = p->first_week - p->arrival, rc;
 		count_rows cr;
 		count_rows_of(s, week, p, x, g, &cr);
+		if (s->ct->n_hg && (rc = count_rows_hook_groups(s, p, x, &cr)))
+			return rc;
 		count_add(&cr, IAPT_C_FINISHED, 1);
 		count_add(&cr, IAPT_C_SESSIONS_FINISHED, p->attended);
 		iapt_services__finished(s, week, p, x);
@@ -750,7 +797,8 @@ static int arrive(sim *s, int week)
 	if (p->emp != EMP_EMPLOYED)
 		p->sick_start = 0; /* sick pay is a state of the employed (a hook may have set it) */
 	p->emp_tx = p->emp_nat = (uint8_t)emp_code(p->emp, p->sick_start);
-	count(s, week, p, x, -1, IAPT_C_REFERRALS, 1);
+	if ((rc = count(s, week, p, x, -1, IAPT_C_REFERRALS, 1)))
+		return rc;
 	iapt_services__referred(s, week, p, x);
 	ledger_add_person(s, year_index(s, week), year_index(s, week), p, IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)

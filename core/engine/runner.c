@@ -38,12 +38,17 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 		memset(ct->extra, 0, (size_t)ct->n_years * ct->n_extra * sizeof *ct->extra);
 	if (ct->svc)
 		memset(ct->svc, 0, (size_t)ct->n_years * (size_t)ct->n_svc * IAPT_SC__COUNT * sizeof *ct->svc);
+	if (ct->hg)
+		memset(ct->hg, 0, (size_t)ct->n_years * ct->n_hg_rows * IAPT_C__COUNT * sizeof *ct->hg);
 	rc = iapt_engine__run_replicate(j->sc, rep, hooks, ct, st);
 	j->res->logs[rep] = ct->log; /* each replicate's own slot: no lock needed */
 	ct->log = NULL;
 	if (rc)
 		return rc;
 	iapt_metrics__derive(ct, j->sc->population_scale, j->res->values + (size_t)rep * per_vals);
+	if (ct->hg)
+		iapt_metrics__derive_hook_groups(ct, j->sc->population_scale,
+						 j->res->hg_values + (size_t)rep * (size_t)ct->n_years * ct->n_hg_rows * IAPT_M__COUNT);
 	if (ct->svc) {
 		size_t n_sv = (size_t)ct->n_years * (size_t)ct->n_svc * IAPT_SC__COUNT;
 		memcpy(j->res->svc + (size_t)rep * n_sv, ct->svc, n_sv * sizeof *ct->svc);
@@ -107,13 +112,22 @@ static void *worker(void *arg)
 	ct.n_svc = j->res->n_svc;
 	if (ct.n_svc)
 		ct.svc = malloc((size_t)ct.n_years * (size_t)ct.n_svc * IAPT_SC__COUNT * sizeof *ct.svc);
-	if (!ct.ledger || !ct.qledger || !ct.extra || (ct.n_svc && !ct.svc)) {
+	if (hf && hf->n_groups) {
+		size_t g;
+		ct.n_hg = hf->n_groups;
+		for (g = 0; g < hf->n_groups; g++) {
+			ct.hg_row0[g] = ct.n_hg_rows;
+			ct.n_hg_rows += hf->groups[g].n_levels;
+		}
+		ct.hg = malloc((size_t)ct.n_years * ct.n_hg_rows * IAPT_C__COUNT * sizeof *ct.hg);
+	}
+	if (!ct.ledger || !ct.qledger || !ct.extra || (ct.n_svc && !ct.svc) || (ct.n_hg && !ct.hg)) {
 		free(ct.c);
 		ct.c = NULL;
 	}
 	/* this worker's hooks: never shared with another thread */
-	if (ct.c && hf && !(hrc = hf->create(hf->data, &hooks)))
-		hrc = check_hooks(hooks);
+	if (ct.c && hf && !(hrc = hf->create(hf->data, &hooks)) && !(hrc = check_hooks(hooks)) && ct.n_hg && !hooks->group)
+		hrc = iapt_error__set(IAPT_EINVAL, "the hook factory declares groups and its hooks have no group function (iapt_hooks.group)");
 	if (hrc)
 		snprintf(herr, sizeof herr, "%s", iapt_error_last()->message);
 	memset(&st, 0, sizeof st);
@@ -170,7 +184,50 @@ static void *worker(void *arg)
 	free(ct.qledger);
 	free(ct.extra);
 	free(ct.svc);
+	free(ct.hg);
 	return NULL;
+}
+
+/* The groups the hooks declare: a row per level, "<group>=<level>". */
+static int hook_groups(iapt_results *res, const iapt_scenario *sc, const iapt_hook_factory *hf)
+{
+	size_t g, l, n = 0, row = 0;
+	if (!hf || !hf->n_groups)
+		return IAPT_OK;
+	if (hf->n_groups > IAPT_HOOK_MAX_GROUPS || !hf->groups)
+		return iapt_error__set(IAPT_EINVAL, "%zu hook groups: at most %d", hf->n_groups, IAPT_HOOK_MAX_GROUPS);
+	for (g = 0; g < hf->n_groups; g++) {
+		const iapt_hook_group *hg = &hf->groups[g];
+		if (!hg->name || !hg->levels || hg->n_levels < 1 || hg->n_levels > IAPT_HOOK_GROUP_MAX_LEVELS)
+			return iapt_error__set(IAPT_EINVAL, "hook group %zu needs a name and 1 to %d levels", g + 1, IAPT_HOOK_GROUP_MAX_LEVELS);
+		for (l = 0; l < hg->n_levels; l++) {
+			size_t m;
+			if (!hg->levels[l])
+				return iapt_error__set(IAPT_EINVAL, "hook group %s: level %zu has no name", hg->name, l + 1);
+			for (m = 0; m < l; m++)
+				if (!strcmp(hg->levels[m], hg->levels[l]))
+					return iapt_error__set(IAPT_EINVAL, "hook group %s: level '%s' twice", hg->name, hg->levels[l]);
+		}
+		for (l = 0; l < g; l++)
+			if (!strcmp(hf->groups[l].name, hg->name))
+				return iapt_error__set(IAPT_EINVAL, "hook group %s declared twice", hg->name);
+		n += hg->n_levels;
+	}
+	res->n_hg_rows = n;
+	res->hg_names = calloc(n, sizeof *res->hg_names);
+	res->hg_values = calloc((size_t)sc->replicates * (size_t)(sc->last_year - sc->first_year + 1) * n * IAPT_M__COUNT,
+				sizeof *res->hg_values);
+	if (!res->hg_names || !res->hg_values)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (g = 0; g < hf->n_groups; g++)
+		for (l = 0; l < hf->groups[g].n_levels; l++) {
+			iapt_buf b = {0};
+			iapt_buf__printf(&b, "%s=%s", hf->groups[g].name, hf->groups[g].levels[l]);
+			if (!iapt_buf__ok(&b))
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			res->hg_names[row++] = b.ptr;
+		}
+	return IAPT_OK;
 }
 
 /* The metrics the hooks declare, in the factory's order. */
@@ -196,7 +253,7 @@ static int extra_metrics(iapt_results *res, const iapt_scenario *sc, const iapt_
 	for (k = 0; hf && k < hf->n_categories; k++)
 		if (!hf->categories[k] || !(res->cat_names[k] = iapt_str__dup(hf->categories[k])))
 			return iapt_error__set(hf->categories[k] ? IAPT_ENOMEM : IAPT_EINVAL, "plugin cost category %zu has no name", k + 1);
-	return IAPT_OK;
+	return hook_groups(res, sc, hf);
 }
 
 static void fill_nan(iapt_results *res)
@@ -217,6 +274,8 @@ static void fill_nan(iapt_results *res)
 		res->draws[k] = NAN;
 	for (k = 0; k < reps * n_years * (size_t)res->n_svc * IAPT_SC__COUNT; k++)
 		res->svc[k] = NAN;
+	for (k = 0; k < reps * n_years * res->n_hg_rows * IAPT_M__COUNT; k++)
+		res->hg_values[k] = NAN;
 }
 
 int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)

@@ -26,8 +26,8 @@ static int field_code(lua_State *L, int key)
 {
 	int code;
 	lua_pushvalue(L, key);
-	lua_rawget(L, lua_upvalueindex(1));
-	code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
+	/* one call for the lookup and one for the value: hooks read fields often */
+	code = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1;
 	lua_pop(L, 1);
 	return code;
 }
@@ -93,6 +93,10 @@ static int person_index(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v = 0;
+	/* a group's assign sees what every person hook sees: the same at every count */
+	if (ps->grouping && fd && (fd->readable & IAPT_PALL) != IAPT_PALL)
+		return luaL_error(L, "person.%s is not known in a group's assign (it sees the fields every person hook reads, and the plugin's own)",
+				  fd->name);
 	if (f >= IAPT_PF__COUNT) {
 		unsigned sh;
 		uint32_t mask;
@@ -190,6 +194,9 @@ static int person_newindex(lua_State *L)
 	int f = field_code(L, 2);
 	const iapt_person_field *fd = iapt_person_field_get(f);
 	double v;
+	if (ps->grouping)
+		return luaL_error(L, "person.%s cannot be set in a group's assign: it only says which level the person is in",
+				  luaL_tolstring(L, 2, NULL));
 	if (f >= IAPT_PF__COUNT) {
 		unsigned sh;
 		uint32_t mask, x;
@@ -277,6 +284,9 @@ static pstate *check_ctx(lua_State *L, const char *method)
 		luaL_error(L, "call ctx:%s(...) with a colon, not ctx.%s(...)", method, method);
 	if (ps->hook < 0 || !ps->run)
 		luaL_error(L, "ctx:%s is available only while a hook of the plugin runs", method);
+	if (ps->grouping && strcmp(method, "get") && strcmp(method, "base") && strcmp(method, "price") && strcmp(method, "price_of") &&
+	    strcmp(method, "log"))
+		luaL_error(L, "ctx:%s is not for a group's assign: it only says which level the person is in", method);
 	return ps;
 }
 
@@ -400,21 +410,48 @@ static int ctx_refer_more(lua_State *L)
 	return 0;
 }
 
+/* ctx:set(name, value [, year] [, { carry = true }]): in on_year the value holds for the
+ * year only unless carried forward; in setup from the year on (the base value without one) */
 static int ctx_set(lua_State *L)
 {
 	pstate *ps = check_ctx(L, "set");
 	size_t i;
-	int year;
-	double v, before;
+	int year, opt = 5, carry = 0;
+	double v, before, next = 0;
 	param_index(L, ps, 2, &i);
 	if (lua_type(L, 3) != LUA_TNUMBER)
 		return luaL_error(L, "ctx:set(%s, value): value must be a number, got %s", lua_tostring(L, 2), luaL_typename(L, 3));
 	v = lua_tonumber(L, 3);
-	year = check_year_arg(L, 4);
+	if (lua_type(L, 4) == LUA_TTABLE) { /* ctx:set(name, value, { carry = true }) */
+		opt = 4;
+		year = 0;
+	} else {
+		year = check_year_arg(L, 4);
+	}
+	if (!lua_isnoneornil(L, opt)) {
+		luaL_checktype(L, opt, LUA_TTABLE);
+		lua_pushnil(L);
+		while (lua_next(L, opt)) {
+			if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "carry") || lua_type(L, -1) != LUA_TBOOLEAN)
+				return luaL_error(L, "ctx:set: the options are { carry = true or false }");
+			carry = lua_toboolean(L, -1);
+			lua_pop(L, 1);
+		}
+	}
 	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
 		return luaL_error(L, "ctx:set is for setup and on_year, not %s", hook_name(ps->hook));
+	if (ps->hook == H_YEAR && !year) {
+		iapt_run_info in;
+		iapt_run_get_info(ps->run, &in);
+		year = in.year;
+	}
 	before = iapt_run_param(ps->run, i, year);
-	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK)
+	/* that year only: the next year keeps the value it had (a set year by year never
+	 * compounds, and a set in one year leaves the next as the scenario has it) */
+	if (ps->hook == H_YEAR && !carry && year < IAPT_SCENARIO_MAX_YEAR)
+		next = iapt_run_param(ps->run, i, year + 1);
+	if (iapt_run_set_param(ps->run, i, year, v) != IAPT_OK ||
+	    (ps->hook == H_YEAR && !carry && year < IAPT_SCENARIO_MAX_YEAR && iapt_run_set_param(ps->run, i, year + 1, next) != IAPT_OK))
 		return luaL_error(L, "%s", iapt_error_last()->message);
 	note_service_change(ps, lua_tostring(L, 2), before, v);
 	/* combinations (shares that must not sum over 1, ...) are checked when the hook returns:
@@ -624,6 +661,24 @@ int iapt_lua__bind_run(lua_State *L)
 			ps->ref[h] = luaL_ref(L, LUA_REGISTRYINDEX);
 		else
 			lua_pop(L, 1);
+	}
+	/* the groups' assign functions, looked up once (describe checked them at load) */
+	if (ps->pl->n_groups) {
+		lua_getfield(L, 1, "groups");
+		for (i = 0; i < ps->pl->n_groups && lua_istable(L, -1); i++) {
+			lua_getfield(L, -1, ps->pl->groups[i].name);
+			if (lua_istable(L, -1))
+				lua_getfield(L, -1, "assign");
+			else
+				lua_pushnil(L);
+			if (!lua_isfunction(L, -1))
+				return luaL_error(L, "groups.%s.assign is no longer a function", ps->pl->groups[i].name);
+			ps->group_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+			lua_pop(L, 1);
+		}
+		if (i < ps->pl->n_groups)
+			return luaL_error(L, "the plugin's groups table is gone");
+		lua_pop(L, 1);
 	}
 	/* ctx */
 	lua_newuserdatauv(L, 0, 0);

@@ -31,6 +31,11 @@ const char *iapt_lua__doing(const pstate *ps, char *buf, size_t n)
 		return buf;
 	}
 	iapt_run_get_info(ps->run, &in);
+	if (ps->grouping) {
+		snprintf(buf, n, "in groups.%s.assign of plugin '%s', replicate %d", ps->pl->groups[ps->grouping - 1].name, name,
+			 in.replicate + 1);
+		return buf;
+	}
 	snprintf(buf, n, "in %s of plugin '%s', replicate %d", hook_name(ps->hook), name, in.replicate + 1);
 	return buf;
 }
@@ -47,6 +52,9 @@ int iapt_lua__open_state(pstate *ps, const iapt_plugin *pl)
 	ps->uncosted[0] = 0;
 	for (rc = 0; rc < N_HOOKS; rc++)
 		ps->ref[rc] = LUA_NOREF;
+	for (rc = 0; rc < IAPT_HOOK_MAX_GROUPS; rc++)
+		ps->group_ref[rc] = LUA_NOREF;
+	ps->grouping = 0;
 	ps->person_ref = ps->ctx_ref = ps->opts_ref = LUA_NOREF;
 	if ((rc = iapt_lua__open(ps)))
 		return rc;
@@ -270,6 +278,63 @@ static int h_followup(void *data, iapt_run *run, iapt_hook_person *p)
 	return person_hook(data, IAPT_HOOK_I_ON_FOLLOWUP, p, 0, 0);
 }
 
+/* The level of person p in group g of ps's plugin (its assign function), into *out. */
+static int assign_one(pstate *ps, size_t g, const iapt_hook_person *p, int *out)
+{
+	lua_State *L = ps->L;
+	const iapt_plugin_group *gr = &ps->pl->groups[g];
+	int top = lua_gettop(L), rc;
+	size_t l;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ps->group_ref[g]);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ps->ctx_ref);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ps->person_ref);
+	/* the person object refuses writes while grouping, so the cast loses nothing */
+	ps->person = (iapt_hook_person *)(uintptr_t)p;
+	ps->hook = H_REFERRAL; /* a hook's place, for what asks; grouping says what runs */
+	ps->grouping = (int)g + 1;
+	ps->rng_keyed = 0;
+	ps->rng_entity = (uint64_t)p->id | ((uint64_t)(N_HOOKS + g) << 32) | ((uint64_t)ps->index << 40);
+	rc = iapt_lua__pcall(ps, 2, 1);
+	if (rc == IAPT_OK) {
+		const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		for (l = 0; s && l < gr->n_levels; l++)
+			if (!strcmp(s, gr->levels[l]))
+				break;
+		if (s && l < gr->n_levels) {
+			*out = (int)l;
+		} else {
+			char what[256], levels[600] = "";
+			size_t len;
+			for (l = 0; l < gr->n_levels; l++) {
+				len = strlen(levels);
+				snprintf(levels + len, sizeof levels - len, "%s%s", l ? ", " : "", gr->levels[l]);
+			}
+			rc = iapt_error__set(IAPT_ELUA, "%s:%d: groups.%s: assign returned %s%s%s, not one of its levels (%s)\n  (%s)", ps->pl->path,
+					     gr->line, gr->name, s ? "'" : "", s ? s : luaL_typename(L, -1), s ? "'" : "", levels,
+					     iapt_lua__doing(ps, what, sizeof what));
+		}
+	}
+	lua_settop(L, top);
+	ps->person = NULL;
+	ps->grouping = 0;
+	ps->hook = -1;
+	return rc;
+}
+
+/* The levels of every plugin's groups, in scenario order, each plugin's by name. */
+static int h_group(void *data, iapt_run *run, const iapt_hook_person *p, int *levels)
+{
+	host *ho = data;
+	size_t k, g, at = 0;
+	int rc;
+	(void)run;
+	for (k = 0; k < ho->n; k++)
+		for (g = 0; g < ho->ps[k].pl->n_groups; g++)
+			if ((rc = assign_one(&ho->ps[k], g, p, &levels[at++])))
+				return rc;
+	return IAPT_OK;
+}
+
 /* results: { [year] = { metric = value, ... } } for group "all" */
 static void push_results(lua_State *L, const double *v, int first, int last)
 {
@@ -340,6 +405,8 @@ struct iapt_plugin_host {
 	size_t n_metrics;
 	char *cat_names[IAPT_CAT_PLUGIN_SLOTS]; /* "<plugin>.<category>" by slot */
 	size_t n_cats;
+	iapt_hook_group groups[IAPT_HOOK_MAX_GROUPS]; /* names "<plugin>.<group>", owned */
+	size_t n_groups;
 };
 
 static int hooks_new(void *data, iapt_hooks **out)
@@ -370,6 +437,8 @@ static int hooks_new(void *data, iapt_hooks **out)
 		ho->ps[k].metric0 = m0;
 		m0 += pl->n_metrics;
 		ho->hooks.has |= pl->hooks;
+		if (pl->n_groups)
+			ho->hooks.group = h_group;
 	}
 	/* on_wait's checkpoints: every week any plugin asked for, once */
 	if (ho->hooks.has & IAPT_HOOK_ON_WAIT) {
@@ -464,6 +533,30 @@ int iapt_plugin_host_new(iapt_plugin_host **out, const iapt_scenario *sc)
 			h->cat_names[h->n_cats++] = b.ptr;
 		}
 	}
+	/* the plugins' groups: in scenario order, each plugin's by name */
+	for (k = 0; k < sc->n_plugins; k++) {
+		const iapt_plugin *pl = sc->plugins[k];
+		for (m = 0; m < pl->n_groups; m++) {
+			iapt_buf b = {0};
+			iapt_hook_group *g;
+			if (h->n_groups == IAPT_HOOK_MAX_GROUPS) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_EINVAL, "the plugins declare more than %d groups", IAPT_HOOK_MAX_GROUPS);
+			}
+			iapt_buf__printf(&b, "%s.%s", pl->name, pl->groups[m].name);
+			if (!iapt_buf__ok(&b)) {
+				iapt_plugin_host_free(h);
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			}
+			g = &h->groups[h->n_groups++];
+			g->name = b.ptr;
+			g->doc = pl->groups[m].doc;
+			g->levels = (const char *const *)pl->groups[m].levels;
+			g->n_levels = pl->groups[m].n_levels;
+		}
+	}
+	h->factory.groups = h->groups;
+	h->factory.n_groups = h->n_groups;
 	h->factory.categories = (const char *const *)h->cat_names;
 	h->factory.n_categories = h->n_cats;
 	h->factory.data = h;
@@ -490,6 +583,8 @@ void iapt_plugin_host_free(iapt_plugin_host *h)
 		free(h->names[k]);
 	for (k = 0; k < h->n_cats; k++)
 		free(h->cat_names[k]);
+	for (k = 0; k < h->n_groups; k++)
+		free((char *)(uintptr_t)h->groups[k].name);
 	free(h->names);
 	free(h->metrics);
 	free(h);

@@ -162,7 +162,7 @@ static int describe_option(lua_State *L, iapt_plugin *pl, iapt_plugin_option *o,
 
 /* the plugin table's keys: its description, then the hooks (IAPT_HOOK_LIST) */
 #define HOOK_KEY(id, name, doc) #name,
-static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", "fields", "categories", "wait_checkpoints",
+static const char *const plugin_keys[] = {"name", "summary", "options", "metrics", "fields", "categories", "groups", "wait_checkpoints",
 					  IAPT_HOOK_LIST(HOOK_KEY)};
 #undef HOOK_KEY
 static const char *const metric_keys[] = {"doc", "kind"};
@@ -256,6 +256,100 @@ static int describe_categories(lua_State *L, iapt_plugin *pl)
 		lua_pop(L, 1);
 	}
 	qsort(pl->categories, pl->n_categories, sizeof *pl->categories, cmp_category);
+	return IAPT_OK;
+}
+
+static const char *const group_keys[] = {"doc", "levels", "assign"};
+
+static int cmp_group(const void *a, const void *b)
+{
+	return strcmp(((const iapt_plugin_group *)a)->name, ((const iapt_plugin_group *)b)->name);
+}
+
+/* A level's name, as it shows in summary.csv's group column: 1 to 32 letters, digits, '_',
+ * '+' or '-' (no comma, quote or '='). */
+static int is_level(const char *s)
+{
+	size_t i;
+	for (i = 0; s && s[i]; i++)
+		if (!(s[i] == '_' || s[i] == '+' || s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return s && i >= 1 && i <= 32;
+}
+
+/* groups = { booklet = { levels = { "yes", "no" }, doc = "...", assign = function(ctx, p) ... end } }
+ * at the top of the stack. Messages name the line where assign is defined (the declaration
+ * has no line of its own), or the file when there is no assign. */
+static int describe_groups(lua_State *L, iapt_plugin *pl)
+{
+	int t = lua_gettop(L);
+	size_t n = 0;
+	if (lua_isnil(L, t))
+		return IAPT_OK;
+	if (!lua_istable(L, t))
+		return iapt_error__set(IAPT_ELUA, "%s: 'groups' must be a table of {levels, assign, doc}", pl->path);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1))
+		n++;
+	if (n > IAPT_HOOK_MAX_GROUPS)
+		return iapt_error__set(IAPT_ELUA, "%s: %zu groups is more than the %d all plugins may declare", pl->path, n, IAPT_HOOK_MAX_GROUPS);
+	if (!(pl->groups = calloc(n + 1, sizeof *pl->groups)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory");
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		iapt_plugin_group *g = &pl->groups[pl->n_groups++];
+		int d = lua_gettop(L);
+		lua_Integer j, nl;
+		char what[128], where[1100];
+		lua_Debug ar;
+		if (!is_ident(k))
+			return iapt_error__set(IAPT_ELUA, "%s: groups: '%s' is not a plain name", pl->path, k ? k : "?");
+		snprintf(what, sizeof what, "groups.%s", k);
+		if (!lua_istable(L, d))
+			return iapt_error__set(IAPT_ELUA, "%s: %s: expected {levels = {\"yes\", \"no\"}, assign = function(ctx, p) ... end, doc = ...}",
+					       pl->path, what);
+		if (check_keys(L, d, group_keys, N_OF(group_keys), pl->path, what))
+			return IAPT_ELUA;
+		if (!(g->name = iapt_str__dup(k)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		lua_getfield(L, d, "assign");
+		if (!lua_isfunction(L, -1))
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'assign' must be a function(ctx, p) returning the person's level, got %s", pl->path,
+					       what, luaL_typename(L, -1));
+		snprintf(where, sizeof where, "%s", pl->path);
+		if (lua_getinfo(L, ">S", &ar)) { /* pops assign */
+			g->line = ar.linedefined;
+			snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.linedefined);
+		}
+		g->doc = dup_field(L, d, "doc");
+		if (!g->doc || !g->doc[0])
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'doc' is required", where, what);
+		lua_getfield(L, d, "levels");
+		if (!lua_istable(L, -1) || (nl = (lua_Integer)lua_rawlen(L, -1)) < 1)
+			return iapt_error__set(IAPT_ELUA, "%s: %s: 'levels' must be a list of level names, like {\"yes\", \"no\"}", where, what);
+		if (nl > IAPT_HOOK_GROUP_MAX_LEVELS)
+			return iapt_error__set(IAPT_ELUA, "%s: %s: %d levels is more than the %d a group may have", where, what, (int)nl,
+					       IAPT_HOOK_GROUP_MAX_LEVELS);
+		if (!(g->levels = calloc((size_t)nl, sizeof *g->levels)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		for (j = 1; j <= nl; j++) {
+			size_t m;
+			lua_rawgeti(L, -1, j);
+			if (lua_type(L, -1) != LUA_TSTRING || !is_level(lua_tostring(L, -1)))
+				return iapt_error__set(IAPT_ELUA, "%s: %s: levels[%d] = %s: a level is 1 to 32 letters, digits, '_', '+' or '-'", where,
+						       what, (int)j, luaL_tolstring(L, -1, NULL));
+			for (m = 0; m < g->n_levels; m++)
+				if (!strcmp(g->levels[m], lua_tostring(L, -1)))
+					return iapt_error__set(IAPT_ELUA, "%s: %s: level '%s' is named twice", where, what, g->levels[m]);
+			if (!(g->levels[g->n_levels] = iapt_str__dup(lua_tostring(L, -1))))
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			g->n_levels++;
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 2); /* levels, the group's table */
+	}
+	qsort(pl->groups, pl->n_groups, sizeof *pl->groups, cmp_group);
 	return IAPT_OK;
 }
 
@@ -410,6 +504,10 @@ static int describe(lua_State *L, iapt_plugin *pl)
 	lua_pop(L, 1);
 	lua_getfield(L, t, "categories");
 	if (describe_categories(L, pl))
+		return IAPT_ELUA;
+	lua_pop(L, 1);
+	lua_getfield(L, t, "groups");
+	if (describe_groups(L, pl))
 		return IAPT_ELUA;
 	lua_pop(L, 1);
 	return IAPT_OK;
@@ -657,6 +755,16 @@ static int load_spec(const iapt_plugin_spec *sp, iapt_plugin **loaded, size_t n_
 		rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the cost categories of '%s' and the plugins before it are %zu, more than the %d allowed",
 			     pl->name, pl->cat0 + pl->n_categories, IAPT_CAT_PLUGIN_SLOTS);
 		goto fail;
+	}
+	{
+		size_t n_groups = pl->n_groups;
+		for (k = 0; k < n_loaded; k++)
+			n_groups += loaded[k]->n_groups;
+		if (n_groups > IAPT_HOOK_MAX_GROUPS) {
+			rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the groups of '%s' and the plugins before it are %zu, more than the %d allowed",
+				     pl->name, n_groups, IAPT_HOOK_MAX_GROUPS);
+			goto fail;
+		}
 	}
 	if (pl->user0 + pl->user_bits > IAPT_PLUGIN_USER_BITS) {
 		rc = FAIL_AT(IAPT_EINVAL, &sp->use_at, "plugins: the fields of '%s' and the plugins before it take %u bits, more than the %d allowed",

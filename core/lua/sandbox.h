@@ -41,6 +41,8 @@ typedef struct pstate {
 	char uncosted[160];    /* the first change to capacity or reach it made, "" if none */
 	char set_where[300];   /* "file:line:" of the last ctx:set */
 	int ref[N_HOOKS];      /* registry refs of the hooks, LUA_NOREF when absent */
+	int group_ref[IAPT_HOOK_MAX_GROUPS]; /* of the groups' assign functions (pl->groups order) */
+	int grouping;          /* 1 + the group whose assign runs (read-only person), else 0 */
 	int hook;              /* the hook running, -1 at load */
 	iapt_run *run;
 	iapt_hook_person *person; /* valid only during on_referral / on_discharge */

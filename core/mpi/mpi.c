@@ -23,10 +23,10 @@ void iapt_mpi__layout(int *rank, int *ranks)
 }
 
 /* The doubles of one replicate, in a fixed order: values, ledger, economics, plugin
- * metrics, parameter draws, per-service counts. */
+ * metrics, parameter draws, per-service counts, the hooks' groups. */
 typedef struct slices {
-	size_t n[6];
-	double *base[6];
+	size_t n[7];
+	double *base[7];
 	size_t total;
 } slices;
 
@@ -45,7 +45,9 @@ static void layout(iapt_results *r, slices *s)
 	s->base[4] = r->draws;
 	s->n[5] = (size_t)n_years * (size_t)r->n_svc * IAPT_SC__COUNT;
 	s->base[5] = r->svc;
-	s->total = s->n[0] + s->n[1] + s->n[2] + s->n[3] + s->n[4] + s->n[5];
+	s->n[6] = (size_t)n_years * r->n_hg_rows * IAPT_M__COUNT;
+	s->base[6] = r->hg_values;
+	s->total = s->n[0] + s->n[1] + s->n[2] + s->n[3] + s->n[4] + s->n[5] + s->n[6];
 }
 
 static int owned(int reps, int rank, int ranks)
@@ -94,8 +96,9 @@ int iapt_mpi__merge(iapt_results *res, int reps, int rc, const char *err)
 	for (i = 0; i < owned(reps, rank, ranks); i++) {
 		int rep = rank + i * ranks, a;
 		double *p = mine + (size_t)i * s.total;
-		for (a = 0; a < 6; a++) {
-			memcpy(p, s.base[a] + (size_t)rep * s.n[a], s.n[a] * sizeof *p);
+		for (a = 0; a < 7; a++) {
+			if (s.n[a]) /* base may be NULL then (no hook groups) */
+				memcpy(p, s.base[a] + (size_t)rep * s.n[a], s.n[a] * sizeof *p);
 			p += s.n[a];
 		}
 	}
@@ -109,8 +112,9 @@ int iapt_mpi__merge(iapt_results *res, int reps, int rc, const char *err)
 		for (i = 0; i < owned(reps, k, ranks); i++) {
 			int rep = k + i * ranks, a;
 			const double *p = all + displs[k] + (size_t)i * s.total;
-			for (a = 0; a < 6; a++) {
-				memcpy(s.base[a] + (size_t)rep * s.n[a], p, s.n[a] * sizeof *p);
+			for (a = 0; a < 7; a++) {
+				if (s.n[a])
+					memcpy(s.base[a] + (size_t)rep * s.n[a], p, s.n[a] * sizeof *p);
 				p += s.n[a];
 			}
 		}

@@ -82,6 +82,20 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				put_summary(b, &s);
 			}
 		}
+		/* the hooks' groups (plugins' `groups`): the metrics of an attribute group */
+		for (k = 0; k < iapt_results_hook_group_count(c->res); k++)
+			for (m = 0; m < IAPT_M__COUNT; m++) {
+				iapt_summary s;
+				if (!iapt_metric_in_group(m, IAPT_G_LTC_YES))
+					continue;
+				for (r = 0; r < n; r++)
+					c->vals[r] = iapt_results_hook_group_value(c->res, y, k, m, r);
+				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
+				iapt_buf__printf(b, "%s,", iapt_year_label(y, lab));
+				iapt_buf__csv_text(b, iapt_results_hook_group_name(c->res, k));
+				iapt_buf__printf(b, ",%s,", iapt_metric_name(m));
+				put_summary(b, &s);
+			}
 		/* regions, then services: the measures of services.csv that are summary metrics */
 		for (g = 0; g < iapt_results_regions(c->res) + iapt_results_services(c->res); g++) {
 			int nreg = iapt_results_regions(c->res), sm;
@@ -205,6 +219,18 @@ static int write_replicates(const out_ctx *c, iapt_buf *b)
 					iapt_buf__printf(b, "%d,%s,%s,%s,", r + 1, iapt_year_label(y, lab),
 							 iapt_group_name(g), iapt_metric_name(m));
 					iapt_buf__number(b, iapt_results_value(c->res, y, g, m, r), "NA");
+					iapt_buf__put(b, "\n", 1);
+				}
+	for (r = 0; r < n; r++)
+		for (y = first; y <= last; y++)
+			for (k = 0; k < iapt_results_hook_group_count(c->res); k++)
+				for (m = 0; m < IAPT_M__COUNT; m++) {
+					if (!iapt_metric_in_group(m, IAPT_G_LTC_YES))
+						continue;
+					iapt_buf__printf(b, "%d,%s,", r + 1, iapt_year_label(y, lab));
+					iapt_buf__csv_text(b, iapt_results_hook_group_name(c->res, k));
+					iapt_buf__printf(b, ",%s,", iapt_metric_name(m));
+					iapt_buf__number(b, iapt_results_hook_group_value(c->res, y, k, m, r), "NA");
 					iapt_buf__put(b, "\n", 1);
 				}
 	for (r = 0; r < n; r++)
@@ -592,6 +618,17 @@ static void json_kv_num(iapt_buf *b, const char *indent, const char *k, double v
 }
 
 /* "command" and "options" (iapt_output_meta): what shaped the result, never where it went. */
+/* the end of run.json's "files": what the command writes after run.json, and ']' */
+static void json_files_end(iapt_buf *b, const iapt_output_meta *meta)
+{
+	size_t k;
+	for (k = 0; meta && k < meta->n_also; k++) {
+		iapt_buf__printf(b, ", ");
+		iapt_buf__json_string(b, meta->also[k]);
+	}
+	iapt_buf__printf(b, "]\n");
+}
+
 static void json_meta(iapt_buf *b, const iapt_output_meta *meta)
 {
 	size_t k;
@@ -864,8 +901,9 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	iapt_buf__printf(b, "  ],\n");
 	json_plugins(b, c);
 	json_uncertainty(b, sc);
-	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s%s\"run.json\"]\n",
+	iapt_buf__printf(b, "  \"files\": [\"summary.csv\", \"replicates.csv\", \"employment_transitions.csv\", \"economics.csv\", \"ledger.csv\", \"budget_impact.csv\", %s%s\"run.json\"",
 			 sc->n_uncertain ? "\"psa.csv\", " : "", iapt_results_services(c->res) ? "\"services.csv\", " : "");
+	json_files_end(b, c->meta);
 	iapt_buf__printf(b, "}\n");
 	return IAPT_OK;
 }
@@ -1464,8 +1502,10 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 	iapt_buf__number(b, c->opt->lambda_step, "null");
 	iapt_buf__printf(b, "},\n");
 	json_economics(b, iapt_results_econ_settings(c->res[0]));
-	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"]\n}\n",
+	iapt_buf__printf(b, "  \"files\": [\"comparison.csv\", \"frontier.csv\", %s\"psa.csv\", \"run.json\"",
 			 c->uncertain ? "\"ceac.csv\", \"evpi.csv\", " : "");
+	json_files_end(b, c->meta);
+	iapt_buf__printf(b, "}\n");
 }
 
 int iapt_output_compare(const char *dir, const iapt_scenario *const *sc, const iapt_results *const *res, size_t n,
@@ -1606,7 +1646,9 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 		    "one parameter at a time at its low and high values, every other parameter at its value (the uncertainty block is not used), the same seed for every run (common random numbers); outcome = mean over replicates; rows sorted by swing = |outcome_high - outcome_low|; switching_value = where the outcome crosses zero: runs at the points GSL's Brent solver picks (at most --refine), then the line through the last bracket, NA when it does not cross between low and high",
 		    1);
 	json_economics(&bufs[1], &sc->econ);
-	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"]\n}\n");
+	iapt_buf__printf(&bufs[1], "  \"files\": [\"tornado.csv\", \"run.json\"");
+	json_files_end(&bufs[1], meta);
+	iapt_buf__printf(&bufs[1], "}\n");
 	rc = write_files(dir, files, bufs, 2);
 	iapt_buf__free(&bufs[0]);
 	iapt_buf__free(&bufs[1]);

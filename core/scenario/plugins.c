@@ -36,6 +36,14 @@ void iapt_plugin_free(iapt_plugin *p)
 		free(p->categories[i].doc);
 	}
 	free(p->categories);
+	for (i = 0; i < p->n_groups; i++) {
+		free(p->groups[i].name);
+		free(p->groups[i].doc);
+		for (k = 0; k < p->groups[i].n_levels; k++)
+			free(p->groups[i].levels[k]);
+		free(p->groups[i].levels);
+	}
+	free(p->groups);
 	free(p->wait_weeks);
 	free(p->options);
 	free(p->metrics);

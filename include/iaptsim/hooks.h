@@ -324,6 +324,14 @@ typedef struct iapt_hooks {
 	 * hook is never called. */
 	const int *wait_weeks;
 	size_t n_wait_weeks;
+	/* the factory's groups (iapt_hook_factory.groups): the level of each, 0-based, of the
+	 * person as counted now, into levels[n_groups]. Called each time the engine counts a
+	 * person in a reported year: at referral (after on_referral), at their first attended
+	 * session and when their referral ends (after on_discharge), so each metric counts
+	 * people in the level they are in when it counts them. p holds the fields readable in
+	 * every person hook (IAPT_PALL) and `user`, and is read only. Needed when the factory
+	 * has groups, ignored otherwise. An error fails the run like a hook's. */
+	int (*group)(void *data, iapt_run *run, const iapt_hook_person *p, int *levels);
 } iapt_hooks;
 #define IAPT_WAIT_MAX_WEEKS 520
 
@@ -333,6 +341,17 @@ typedef struct iapt_hook_metric {
 	const char *doc;
 	int level;        /* 1: set, reported as is; 0: a count, summed and scaled to national */
 } iapt_hook_metric;
+
+/* A breakdown the hooks declare: summary.csv and replicates.csv give every metric of an
+ * attribute group (age=, imd_decile=, ...) for each level too, as group "<name>=<level>". */
+typedef struct iapt_hook_group {
+	const char *name;              /* "<plugin>.<group>" */
+	const char *doc;
+	const char *const *levels;     /* n_levels names, each distinct */
+	size_t n_levels;               /* 1 .. IAPT_HOOK_GROUP_MAX_LEVELS */
+} iapt_hook_group;
+#define IAPT_HOOK_GROUP_MAX_LEVELS 16
+#define IAPT_HOOK_MAX_GROUPS 8
 
 /* Where a run gets its hooks: create is called once per worker thread, destroy when the
  * worker is done. The factory and its metrics must outlive the run. */
@@ -351,6 +370,10 @@ typedef struct iapt_hook_factory {
 	 * plugins is refused (IAPT_EINVAL) with a factory that does not, rather than run without
 	 * them; there is no way to chain a program's hooks with the Lua host's. */
 	int runs_plugins;
+	/* breakdowns of the metrics by the hooks' own groups (at most IAPT_HOOK_MAX_GROUPS);
+	 * each hook set then needs `group` */
+	const iapt_hook_group *groups;
+	size_t n_groups;
 } iapt_hook_factory;
 
 #ifdef __cplusplus

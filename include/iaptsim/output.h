@@ -30,6 +30,11 @@ typedef struct iapt_output_meta {
 	 * prefix; n_warnings of them, may be NULL when 0. */
 	const char *const *warnings;
 	size_t n_warnings;
+	/* Files the command writes into the folder after run.json (report.html,
+	 * summary_nhstt.csv), named at the end of run.json's "files"; n_also of them, may be
+	 * NULL when 0. */
+	const char *const *also;
+	size_t n_also;
 } iapt_output_meta;
 
 /* Write summary.csv, replicates.csv and run.json into dir (created if missing). Each file

@@ -122,6 +122,17 @@ typedef struct iapt_plugin_category {
 	int perspective; /* IAPT_PERSP_*: the narrowest perspective that bears it */
 } iapt_plugin_category;
 
+/* A breakdown a plugin declares (`groups`): summary.csv gives the metrics of an attribute
+ * group for each level, as "<plugin>.<group>=<level>"; the plugin's function `assign`
+ * (looked up again in each worker) says which level a person is in when they are counted. */
+typedef struct iapt_plugin_group {
+	char *name;
+	char *doc;
+	char **levels;   /* in declared order, distinct */
+	size_t n_levels; /* 1 .. IAPT_HOOK_GROUP_MAX_LEVELS (iaptsim/hooks.h) */
+	int line;        /* where assign is defined in the plugin's file, for messages */
+} iapt_plugin_group;
+
 /* Defaults of the per-plugin limits (a scenario may change them per plugin). */
 #define IAPT_PLUGIN_DEFAULT_INSTRUCTIONS 100000000L /* per hook call */
 #define IAPT_PLUGIN_DEFAULT_MEMORY_MB 64
@@ -152,6 +163,8 @@ typedef struct iapt_plugin {
 	iapt_plugin_category *categories; /* declared cost categories, sorted by name */
 	size_t n_categories;
 	unsigned cat0;       /* its first category's slot among the scenario's plugins (iapt_plugins_load) */
+	iapt_plugin_group *groups; /* declared breakdowns, sorted by name */
+	size_t n_groups;
 } iapt_plugin;
 /* Bits of per-person fields all a scenario's plugins may declare (iapt_hook_person.user). */
 #define IAPT_PLUGIN_USER_BITS 32

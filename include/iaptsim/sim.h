@@ -189,6 +189,14 @@ const char *iapt_results_category_name(const iapt_results *r, int category);
 const char *iapt_results_extra_doc(const iapt_results *r, size_t k);
 double iapt_results_extra(const iapt_results *r, int year, size_t k, int replicate);
 
+/* Groups that the run's hooks declare (iapt_hook_factory.groups), one row per level:
+ * "<plugin>.<group>=<level>", in the factory's order, levels in declared order. A row has
+ * the metrics of an attribute group (iapt_metric_in_group(m, IAPT_G_LTC_YES)); value as
+ * iapt_results_value, NaN for the others or out of range. Names borrowed from r. */
+size_t iapt_results_hook_group_count(const iapt_results *r);
+const char *iapt_results_hook_group_name(const iapt_results *r, size_t k);
+double iapt_results_hook_group_value(const iapt_results *r, int year, size_t k, int metric, int replicate);
+
 /* ---- services (results/services.csv; docs/model.md, Services) ----
  * Measures per service and year: X(ID, "name", "doc"); counts at national scale. */
 #define IAPT_SERVICE_MEASURE_LIST(X) \
