@@ -72,6 +72,7 @@ struct iapt_svc_state {
 	double *cum;           /* [service]: cumulative referral shares of the year */
 	double *z_dna, *z_sess; /* [service]: fixed standard normals of the unpublished features */
 	double *f_desc, *f_step, *w_ref, *tmp; /* [service]: the year's relative levels, weights, scratch */
+	double *pairs;         /* [2 x service]: scratch of services_policy (value, weight) */
 };
 
 /* Set up s->svc, s->n_services and s->tab (replicate start); free with teardown. */
@@ -81,6 +82,10 @@ void iapt_services__teardown(sim *s);
  * parameters of year y are in s->pv and s->w_*). */
 void iapt_services__load_year(sim *s, int y);
 int iapt_services__pick_table(const iapt_svc_state *v, int n, double u);
+/* Service k's feature f (IAPT_SVCF_*, iaptsim/scenario.h) in force, and setting it (the
+ * table's services only; load_year's values, then services_policy's, then a plugin's). */
+double iapt_services__feature(const sim *s, int k, int f);
+void iapt_services__set_feature(sim *s, int k, int f, double x);
 
 /* The service of a new referral, from one output o of the attribute stream (its high half;
  * its low half is the caller's). */
