@@ -472,6 +472,34 @@ static double fixed_normal(gsl_rng *r, const char *code, int feature)
 	return gsl_cdf_ugaussian_Pinv(0.5 / 4096 + (4095.0 / 4096) * iapt_rng_uniform(r));
 }
 
+static const struct {
+	double lo, hi;
+} feature_bounds[IAPT_SVCF__COUNT] = {
+#define IAPT_X_(id, name, up, lo, hi, doc) {lo, hi},
+	IAPT_SVC_FEATURE_LIST(IAPT_X_)
+#undef IAPT_X_
+};
+
+int iapt_services__check_policy(const iapt_scenario *sc)
+{
+	const iapt_services_policy *pol = &sc->services_policy;
+	int f;
+	if (!pol->features)
+		return IAPT_OK;
+	if (pol->features >> IAPT_SVCF__COUNT)
+		return iapt_error__set(IAPT_EINVAL, "services_policy: features 0x%x name no feature", pol->features);
+	if (sc->services && !strcmp(sc->services, IAPT_SERVICES_SYNTHETIC))
+		return iapt_error__set(IAPT_EINVAL, "services_policy: the services are synthetic (services: synthetic), with no features to move");
+	if (pol->last_year < pol->first_year || pol->first_year < IAPT_SCENARIO_MIN_YEAR || pol->last_year > IAPT_SCENARIO_MAX_YEAR)
+		return iapt_error__set(IAPT_ERANGE, "services_policy: years %d to %d are not a phase-in within [%d, %d]", pol->first_year, pol->last_year,
+				       IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	for (f = 0; f < IAPT_SVCF__COUNT; f++)
+		if ((pol->features & (1u << f)) && !isnan(pol->level[f]) && !(pol->level[f] >= feature_bounds[f].lo && pol->level[f] <= feature_bounds[f].hi))
+			return iapt_error__set(IAPT_ERANGE, "services_policy.floor.%s: %g is out of range [%g, %g]", iapt_svc_feature_name(f), pol->level[f],
+					       feature_bounds[f].lo, feature_bounds[f].hi);
+	return IAPT_OK;
+}
+
 int iapt_services__setup(sim *s)
 {
 	const iapt_scenario *sc = s->sc;
@@ -479,8 +507,6 @@ int iapt_services__setup(sim *s)
 	int rc, k, n;
 	if ((rc = iapt_services__for(sc, &s->tab)))
 		return rc;
-	if (sc->services_policy.features && !s->tab)
-		return iapt_error__set(IAPT_EINVAL, "services_policy: the services are synthetic (services: synthetic), with no features to move");
 	if (s->tab) {
 		n = s->tab->n;
 	} else {
@@ -863,14 +889,6 @@ int iapt_services__pick_table(const iapt_svc_state *v, int n, double u)
 
 /* ---- a plugin's view of one service (iaptsim/hooks.h) ---- */
 
-static const struct {
-	double lo, hi;
-} feature_bounds[IAPT_SVCF__COUNT] = {
-#define IAPT_X_(id, name, up, lo, hi, doc) {lo, hi},
-	IAPT_SVC_FEATURE_LIST(IAPT_X_)
-#undef IAPT_X_
-};
-
 int iapt_run_service_find(const iapt_run *r, const char *code, int *k)
 {
 	const iapt_services *t = r->tab;
@@ -926,6 +944,13 @@ double iapt_run_service_feature(const iapt_run *r, int k, int f)
 	if (!r->svc[k].li_max) /* nothing loaded yet: setup */
 		return NAN;
 	return iapt_services__feature(r, k, f);
+}
+
+double iapt_run_service_referral_share(const iapt_run *r, int k)
+{
+	if (!r->tab || k < 0 || k >= r->n_services || !r->svc[k].li_max)
+		return NAN;
+	return ref_share(r, k);
 }
 
 int iapt_run_service_set(iapt_run *r, int k, int f, double value)

@@ -42,6 +42,9 @@ struct iapt_services {
  * given twice or missing, a service whose name or region changes between years. */
 int iapt_services__parse(char *text, const char *path, iapt_services **out);
 void iapt_services__free(iapt_services *t);
+/* The scenario's services_policy against its services and the features' bounds (a program
+ * may change it after loading): IAPT_EINVAL, IAPT_ERANGE. */
+int iapt_services__check_policy(const iapt_scenario *sc);
 /* The table built into the library (data/services.csv with data/services_residuals.csv),
  * parsed once; borrowed. */
 int iapt_services__builtin(const iapt_services **out);

@@ -581,9 +581,16 @@ static int service_index(lua_State *L)
 		lua_pushstring(L, v[key[0] == 'c' ? 0 : key[0] == 'n' ? 1 : key[6] == '_' ? 2 : 3]);
 		return 1;
 	}
-	if ((f = service_feature(key)) < 0)
-		return luaL_error(L, "a service has no field '%s' (code, name, region_code, region, pd, step_up, dna, sessions, capacity)", key);
-	x = iapt_run_service_feature(ps->run, *k, f);
+	if (!strcmp(key, "index")) {
+		lua_pushinteger(L, *k + 1);
+		return 1;
+	}
+	if (!strcmp(key, "referral_share"))
+		f = -2;
+	else if ((f = service_feature(key)) < 0)
+		return luaL_error(L, "a service has no field '%s' (code, name, region_code, region, index, referral_share, pd, step_up, dna, sessions, capacity)",
+				  key);
+	x = f == -2 ? iapt_run_service_referral_share(ps->run, *k) : iapt_run_service_feature(ps->run, *k, f);
 	if (isnan(x))
 		return luaL_error(L, "service %s: %s can be read from on_year on (setup runs before the first year is loaded)", v[0], key);
 	lua_pushnumber(L, x);
@@ -621,9 +628,16 @@ static int service_tostring(lua_State *L)
 static int ctx_service(lua_State *L)
 {
 	pstate *ps = check_ctx(L, "service");
-	const char *code = luaL_checkstring(L, 2);
 	int k, *ud;
-	if (iapt_run_service_find(ps->run, code, &k) != IAPT_OK)
+	if (lua_type(L, 2) == LUA_TNUMBER) { /* an index 1 .. ctx.n_services, as person.service */
+		iapt_run_info in;
+		lua_Integer i = lua_isinteger(L, 2) ? lua_tointeger(L, 2) : 0;
+		iapt_run_get_info(ps->run, &in);
+		if (i < 1 || i > in.n_services || iapt_run_service_info(ps->run, (int)(i - 1), NULL, NULL, NULL, NULL) != IAPT_OK)
+			return luaL_error(L, "ctx:service(%s): no service with that index (the run's services with codes are 1 to %d)",
+					  lua_tostring(L, 2), iapt_run_service_find(ps->run, "", &k) == IAPT_EINVAL ? 0 : in.n_services);
+		k = (int)(i - 1);
+	} else if (iapt_run_service_find(ps->run, luaL_checkstring(L, 2), &k) != IAPT_OK)
 		return luaL_error(L, "ctx:service: %s", iapt_error_last()->message);
 	ud = lua_newuserdatauv(L, sizeof *ud, 0);
 	*ud = k;

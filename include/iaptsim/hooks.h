@@ -293,6 +293,9 @@ double iapt_run_service_feature(const iapt_run *r, int k, int f);
  * national workforce (the year's WTE counts) and its sessions are costed as any.
  * Only in setup and on_year. IAPT_EINVAL or IAPT_ERANGE otherwise. */
 int iapt_run_service_set(iapt_run *r, int k, int f, double value);
+/* Service k's share of the referrals of the year last loaded (NaN before the first, or
+ * for a bad k): the weight of the referral-weighted quantiles of services_policy. */
+double iapt_run_service_referral_share(const iapt_run *r, int k);
 
 /* The combinations of parameters that are checked in a scenario (weights that must not sum
  * to zero, shares that must not sum over 1), in every reported year: for a hook that has
