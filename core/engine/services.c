@@ -524,7 +524,8 @@ int iapt_services__setup(sim *s)
 	if (!(v->mix = calloc(s->tab ? (size_t)n : 1, sizeof *v->mix)) || !(v->cum = calloc((size_t)n, sizeof *v->cum)) ||
 	    !(v->z_dna = calloc((size_t)n, sizeof *v->z_dna)) || !(v->z_sess = calloc((size_t)n, sizeof *v->z_sess)) ||
 	    !(v->f_desc = calloc((size_t)n, sizeof *v->f_desc)) || !(v->f_step = calloc((size_t)n, sizeof *v->f_step)) ||
-	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)))
+	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)) ||
+	    !(v->guide = calloc(IAPT_SVC_GUIDE, sizeof *v->guide)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
 	if (s->tab && !(v->pairs = calloc(2 * (size_t)n, sizeof *v->pairs)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
@@ -553,6 +554,7 @@ void iapt_services__teardown(sim *s)
 		return;
 	free(s->svs->mix);
 	free(s->svs->cum);
+	free(s->svs->guide);
 	free(s->svs->z_dna);
 	free(s->svs->z_sess);
 	free(s->svs->f_desc);
@@ -860,6 +862,11 @@ void iapt_services__load_year(sim *s, int y)
 		sv->hi_max = (int)fmax(2, lround(P(s, TX_HI_MAX) * sm));
 	}
 	v->cum[t->n - 1] = 1.0 + 1e-12; /* no rounding gap at the top */
+	for (j = 0, k = 0; j < IAPT_SVC_GUIDE; j++) {
+		while (v->cum[k] <= (double)j / IAPT_SVC_GUIDE)
+			k++;
+		v->guide[j] = k;
+	}
 	/* descriptor recording and step-up: the service's relative level, the national mean
 	 * kept where a service would go above 1 (referral-weighted) */
 	mean_preserving(P(s, TX_DESCRIPTOR), v->f_desc, v->w_ref, t->n, v->tmp);
@@ -872,19 +879,6 @@ void iapt_services__load_year(sim *s, int y)
 		s->svc[k].factor *= fsum > 0 ? t->n / fsum : 1.0;
 	if (s->sc->services_policy.features || s->svc_set)
 		features_moved(s, y);
-}
-
-int iapt_services__pick_table(const iapt_svc_state *v, int n, double u)
-{
-	int lo = 0, hi = n - 1;
-	while (lo < hi) { /* the first service whose cumulative share exceeds u */
-		int mid = (lo + hi) / 2;
-		if (u < v->cum[mid])
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
 }
 
 /* ---- a plugin's view of one service (iaptsim/hooks.h) ---- */
