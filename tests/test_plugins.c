@@ -803,6 +803,165 @@ START_TEST(ltp_expansion_reaches_its_target)
 }
 END_TEST
 
+/* ---- one service's features: ctx:service, services_policy ---- */
+
+/* A 2019-20 run at 1% with the probe (and `more` plugins), and a services_policy block. */
+static iapt_scenario *probe_scenario(const char *policy, const char *more, int reps)
+{
+	char text[4096];
+	iapt_scenario *sc = NULL;
+	int rc;
+	snprintf(text, sizeof text,
+		 "iaptsim: 1\nname: probe\nyears: 2019\nseed: 4242\nreplicates: %d\npopulation_scale: 0.01\n%s"
+		 "parameters:\n  followup.years: 0\nplugins:\n  - use: %s/service_probe.lua\n%s",
+		 reps, policy, PLUGINS, more);
+	rc = iapt_scenario_parse(&sc, text, strlen(text), "test.yaml");
+	ck_assert_msg(rc == 0, "scenario: %s", iapt_error_last()->message);
+	rc = iapt_plugins_load(sc);
+	ck_assert_msg(rc == 0, "plugins: %s", iapt_error_last()->message);
+	return sc;
+}
+
+/* A misuse of ctx:service stops the run at the plugin's line, with a message that says what. */
+START_TEST(service_misuse_names_the_line)
+{
+	static const struct {
+		const char *bad;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{"unknown_code", 39, "ctx:service: no service '02Z' in data/services.csv (did you mean '02A'?)"},
+		{"bad_index", 40, "ctx:service(0): no service with that index (the run's services with codes are 1 to 191)"},
+		{"out_of_range", 41, "service 02F: dna 2 is out of range [0, 0.9]"},
+		{"not_a_number", 42, "service 02F: pd must be a number, got string"},
+		{"unknown_field", 43, "a service has no field 'waits' (code, name, region_code, region, index, referral_share, pd, step_up, dna, sessions, capacity)"},
+		{"set_name", 44, "service 02F: 'name' cannot be set (the features are pd, step_up, dna, sessions, capacity)"},
+		{"set_in_referral", 64, "service 02F: dna can be set in setup and on_year, not on_referral"},
+		{"read_in_setup", 35, "service 02F: dna can be read from on_year on (setup runs before the first year is loaded)"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char yaml[512], where[512];
+		snprintf(yaml, sizeof yaml, "  - use: %s/service_probe.lua\n    with: { bad: %s }", PLUGINS, cases[i].bad);
+		snprintf(where, sizeof where, "%s/service_probe.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
+		expect_failure(scenario(yaml), where, "stack traceback:");
+	}
+	/* synthetic services have no codes */
+	{
+		char text[1024];
+		iapt_scenario *sc = NULL;
+		iapt_results *res = NULL;
+		snprintf(text, sizeof text,
+			 "iaptsim: 1\nname: s\nyears: 2019\nseed: 1\nreplicates: 1\npopulation_scale: 0.01\nservices: synthetic\n"
+			 "plugins:\n  - use: pilot_one_service\n");
+		ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "s.yaml"), 0);
+		ck_assert_int_eq(iapt_plugins_load(sc), 0);
+		ck_assert_int_eq(run_plugins(&res, sc, 1), IAPT_ELUA);
+		ck_assert_ptr_nonnull(strstr(iapt_error_last()->message,
+					     "plugins/pilot_one_service.lua:32: ctx:service: the services are synthetic (services: synthetic): no service has a code"));
+		iapt_scenario_free(sc);
+	}
+}
+END_TEST
+
+#define PROBE(r, f, what) extra(r, "service_probe." f "_" what, 2019, 0)
+
+/* services_policy moves every service worse than the floor (the referral-weighted best
+ * quartile, or a level given) to it, a share a year; services at or above it stay. */
+START_TEST(services_policy_moves_services_to_the_floor)
+{
+	static const char *const up[] = {"pd", "step_up", "sessions", "capacity"};
+	iapt_scenario *a = probe_scenario("", "", 1);
+	iapt_scenario *b = probe_scenario("services_policy: {features: [pd, step_up, dna, sessions, capacity], years: 2019}\n", "", 1);
+	iapt_scenario *c = probe_scenario("services_policy: {features: [dna], years: [2019, 2021]}\n", "", 1);
+	iapt_scenario *d = probe_scenario("services_policy: {features: [dna, pd], years: 2018, floor: {dna: 0.05}}\n", "", 1);
+	iapt_results *ra = run(a, 1), *rb = run(b, 1), *rc = run(c, 1), *rd = run(d, 1);
+	size_t i;
+	for (i = 0; i < sizeof up / sizeof up[0]; i++) {
+		char fl[64], wo[64], be[64];
+		snprintf(fl, sizeof fl, "service_probe.%s_floor", up[i]);
+		snprintf(wo, sizeof wo, "service_probe.%s_worst", up[i]);
+		snprintf(be, sizeof be, "service_probe.%s_best", up[i]);
+		ck_assert(extra(ra, wo, 2019, 0) < extra(ra, fl, 2019, 0));
+		/* sessions are whole numbers of sessions offered: the worst within a rounding */
+		ck_assert_msg(extra(rb, wo, 2019, 0) >= extra(ra, fl, 2019, 0) - (strcmp(up[i], "sessions") ? 1e-12 : 0.1), "%s: worst %g, floor %g",
+			      up[i], extra(rb, wo, 2019, 0), extra(ra, fl, 2019, 0));
+		ck_assert_msg(extra(rb, be, 2019, 0) == extra(ra, be, 2019, 0), "%s: the best moved", up[i]);
+	}
+	ck_assert(PROBE(ra, "dna", "worst") > PROBE(ra, "dna", "floor"));
+	ck_assert_double_eq_tol(PROBE(rb, "dna", "worst"), PROBE(ra, "dna", "floor"), 1e-12);
+	ck_assert(PROBE(rb, "dna", "best") == PROBE(ra, "dna", "best"));
+	/* phased over three years: a third of the gap in the first */
+	ck_assert_double_eq_tol(PROBE(rc, "dna", "worst"), PROBE(ra, "dna", "worst") + (PROBE(ra, "dna", "floor") - PROBE(ra, "dna", "worst")) / 3, 1e-12);
+	ck_assert(PROBE(rc, "pd", "worst") == PROBE(ra, "pd", "worst"));
+	/* a level given: no service misses more than 5% of sessions */
+	ck_assert_double_eq_tol(PROBE(rd, "dna", "worst"), 0.05, 1e-12);
+	ck_assert_double_eq_tol(PROBE(rd, "pd", "worst"), PROBE(ra, "pd", "floor"), 1e-12);
+	/* the capacity given is added staff; fewer missed sessions, more recovered */
+	ck_assert(iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_WTE_LI, 0) > iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_WTE_LI, 0));
+	ck_assert(iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_WTE_HI, 0) > iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_WTE_HI, 0));
+	ck_assert(iapt_results_value(rd, 2019, IAPT_G_ALL, IAPT_M_WTE_LI, 0) == iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_WTE_LI, 0));
+	ck_assert(iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_MISSED, 0) < iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_SESSIONS_MISSED, 0));
+	ck_assert(iapt_results_value(rb, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) > iapt_results_value(ra, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) + 1);
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_results_free(rc);
+	iapt_results_free(rd);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+	iapt_scenario_free(c);
+	iapt_scenario_free(d);
+}
+END_TEST
+
+/* A pilot in one service (plugins/pilot_one_service.lua) changes that service's rows and
+ * no other's, byte for byte, whatever the threads. */
+START_TEST(pilot_changes_one_service_alone)
+{
+	iapt_scenario *a = scenario_years("  []", 2019, 2020, 2, 0.01, 0);
+	iapt_scenario *b = scenario_years("  - use: pilot_one_service\n    with: { service: \"02F\", extra_capacity: 0.5, dna: 0.05, start_year: 2020 }",
+					  2019, 2020, 2, 0.01, 0);
+	iapt_results *ra = run(a, 1), *rb = run(b, 1), *rb2 = run(b, 2);
+	int k, m, rep, y, pilot = -1, changed = 0;
+	iapt_service_info info;
+	for (k = 0; k < iapt_results_services(ra); k++) {
+		ck_assert_int_eq(iapt_results_service_info(ra, k, &info), 0);
+		if (!strcmp(info.code, "02F"))
+			pilot = k;
+	}
+	ck_assert_int_ge(pilot, 0);
+	for (rep = 0; rep < 2; rep++)
+		for (y = 2019; y <= 2020; y++)
+			for (k = 0; k < iapt_results_services(ra); k++)
+				for (m = 0; m < IAPT_SM__COUNT; m++) {
+					double va = iapt_results_service_value(ra, y, k, m, rep), vb = iapt_results_service_value(rb, y, k, m, rep);
+					ck_assert(memcmp(&vb, &(double){iapt_results_service_value(rb2, y, k, m, rep)}, sizeof vb) == 0);
+					if (k != pilot || y == 2019)
+						ck_assert_msg(memcmp(&va, &vb, sizeof va) == 0, "%d %s %s", y, iapt_results_service_info(ra, k, &info) ? "?" : info.code,
+							      iapt_service_measure_name(m));
+					else
+						changed += va != vb;
+				}
+	ck_assert_int_gt(changed, 10);
+	for (rep = 0; rep < 2; rep++) {
+		ck_assert(iapt_results_service_value(rb, 2020, pilot, IAPT_SM_ENTERED_TREATMENT_PCT, rep) >
+			  iapt_results_service_value(ra, 2020, pilot, IAPT_SM_ENTERED_TREATMENT_PCT, rep));
+		ck_assert(iapt_results_service_value(rb, 2020, pilot, IAPT_SM_WITHIN_6WK_PCT, rep) >
+			  iapt_results_service_value(ra, 2020, pilot, IAPT_SM_WITHIN_6WK_PCT, rep) + 10);
+		ck_assert(iapt_results_service_value(rb, 2020, pilot, IAPT_SM_DNA_PCT, rep) < 7);
+		/* its capacity is added staff */
+		ck_assert(iapt_results_value(rb, 2020, IAPT_G_ALL, IAPT_M_WTE_LI, rep) > iapt_results_value(ra, 2020, IAPT_G_ALL, IAPT_M_WTE_LI, rep));
+		ck_assert_double_eq_tol(extra(rb, "pilot_one_service.pilot_capacity", 2020, rep) / extra(rb, "pilot_one_service.pilot_capacity", 2019, rep), 1.5,
+					1e-9);
+	}
+	iapt_results_free(ra);
+	iapt_results_free(rb);
+	iapt_results_free(rb2);
+	iapt_scenario_free(a);
+	iapt_scenario_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("plugins");
@@ -828,6 +987,9 @@ static Suite *suite(void)
 	tcase_add_test(t, ltp_expansion_reaches_its_target);
 	tcase_add_test(t, waiting_list_support_costs_and_starts);
 	tcase_add_test(t, older_adults_outreach_targets_its_group);
+	tcase_add_test(t, service_misuse_names_the_line);
+	tcase_add_test(t, services_policy_moves_services_to_the_floor);
+	tcase_add_test(t, pilot_changes_one_service_alone);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -32,6 +32,7 @@ static void sim_free(sim *s)
 	iapt_engine__wait_free(s);
 	free(s->values);
 	free(s->refer_mult);
+	free(s->svc_set);
 	iapt_params_free(s->base_params);
 	iapt_params_free(s->own_params);
 	gsl_rng_free(s->r);

@@ -472,6 +472,34 @@ static double fixed_normal(gsl_rng *r, const char *code, int feature)
 	return gsl_cdf_ugaussian_Pinv(0.5 / 4096 + (4095.0 / 4096) * iapt_rng_uniform(r));
 }
 
+static const struct {
+	double lo, hi;
+} feature_bounds[IAPT_SVCF__COUNT] = {
+#define IAPT_X_(id, name, up, lo, hi, doc) {lo, hi},
+	IAPT_SVC_FEATURE_LIST(IAPT_X_)
+#undef IAPT_X_
+};
+
+int iapt_services__check_policy(const iapt_scenario *sc)
+{
+	const iapt_services_policy *pol = &sc->services_policy;
+	int f;
+	if (!pol->features)
+		return IAPT_OK;
+	if (pol->features >> IAPT_SVCF__COUNT)
+		return iapt_error__set(IAPT_EINVAL, "services_policy: features 0x%x name no feature", pol->features);
+	if (sc->services && !strcmp(sc->services, IAPT_SERVICES_SYNTHETIC))
+		return iapt_error__set(IAPT_EINVAL, "services_policy: the services are synthetic (services: synthetic), with no features to move");
+	if (pol->last_year < pol->first_year || pol->first_year < IAPT_SCENARIO_MIN_YEAR || pol->last_year > IAPT_SCENARIO_MAX_YEAR)
+		return iapt_error__set(IAPT_ERANGE, "services_policy: years %d to %d are not a phase-in within [%d, %d]", pol->first_year, pol->last_year,
+				       IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	for (f = 0; f < IAPT_SVCF__COUNT; f++)
+		if ((pol->features & (1u << f)) && !isnan(pol->level[f]) && !(pol->level[f] >= feature_bounds[f].lo && pol->level[f] <= feature_bounds[f].hi))
+			return iapt_error__set(IAPT_ERANGE, "services_policy.floor.%s: %g is out of range [%g, %g]", iapt_svc_feature_name(f), pol->level[f],
+					       feature_bounds[f].lo, feature_bounds[f].hi);
+	return IAPT_OK;
+}
+
 int iapt_services__setup(sim *s)
 {
 	const iapt_scenario *sc = s->sc;
@@ -498,6 +526,8 @@ int iapt_services__setup(sim *s)
 	    !(v->f_desc = calloc((size_t)n, sizeof *v->f_desc)) || !(v->f_step = calloc((size_t)n, sizeof *v->f_step)) ||
 	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)) ||
 	    !(v->guide = calloc(IAPT_SVC_GUIDE, sizeof *v->guide)))
+		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
+	if (s->tab && !(v->pairs = calloc(2 * (size_t)n, sizeof *v->pairs)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
 	if (!s->tab) {
 		/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
@@ -531,6 +561,7 @@ void iapt_services__teardown(sim *s)
 	free(s->svs->f_step);
 	free(s->svs->w_ref);
 	free(s->svs->tmp);
+	free(s->svs->pairs);
 	free(s->svs);
 	s->svs = NULL;
 }
@@ -624,6 +655,118 @@ static void mix_cumulate(iapt_svc_mix *m)
 		m->cum_imd[j] = a += m->w_imd[j];
 	for (a = 0, j = 0; j < N_PROBLEM; j++)
 		m->cum_problem[j] = a += m->w_problem[j];
+}
+
+/* ---- features moved: services_policy and plugins (ctx:service) ---- */
+
+static const int feature_up[IAPT_SVCF__COUNT] = {
+#define IAPT_X_(id, name, up, lo, hi, doc) up,
+	IAPT_SVC_FEATURE_LIST(IAPT_X_)
+#undef IAPT_X_
+};
+
+/* service k's share of the year's referrals */
+static double ref_share(const sim *s, int k)
+{
+	double w = 0;
+	int j;
+	for (j = 0; j < s->n_services; j++)
+		w += s->svs->w_ref[j];
+	return w > 0 ? s->svs->w_ref[k] / w : 1.0 / s->n_services;
+}
+
+double iapt_services__feature(const sim *s, int k, int f)
+{
+	const service *sv = &s->svc[k];
+	double sh;
+	switch (f) {
+	case IAPT_SVCF_PD: return s->svs->mix[s->tab ? k : 0].p_desc;
+	case IAPT_SVCF_STEP_UP: return sv->p_stepup;
+	case IAPT_SVCF_DNA: return sv->p_dna;
+	case IAPT_SVCF_SESSIONS: return 0.5 * (sv->li_max / P(s, TX_LI_MAX) + sv->hi_max / P(s, TX_HI_MAX));
+	case IAPT_SVCF_CAPACITY:
+		/* the service's share of national capacity over its share of referrals */
+		sh = ref_share(s, k);
+		return sh > 0 ? sv->factor / s->n_services / sh : 1.0;
+	default: return NAN;
+	}
+}
+
+void iapt_services__set_feature(sim *s, int k, int f, double x)
+{
+	service *sv = &s->svc[k];
+	switch (f) {
+	case IAPT_SVCF_PD: s->svs->mix[s->tab ? k : 0].p_desc = clamp01(x); break;
+	case IAPT_SVCF_STEP_UP: sv->p_stepup = clamp01(x); break;
+	case IAPT_SVCF_DNA: sv->p_dna = fmin(fmax(x, 0), 0.9); break;
+	case IAPT_SVCF_SESSIONS:
+		sv->li_max = (int)fmax(2, lround(P(s, TX_LI_MAX) * x));
+		sv->hi_max = (int)fmax(2, lround(P(s, TX_HI_MAX) * x));
+		break;
+	case IAPT_SVCF_CAPACITY: sv->factor = x * s->n_services * ref_share(s, k); break;
+	default: break;
+	}
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The referral-weighted q-quantile of feature f over services: the lowest value at which
+ * the services at or below it hold at least q of the referrals. */
+static double weighted_quantile(sim *s, int f, double q)
+{
+	double *pr = s->svs->pairs, w = 0, acc = 0;
+	int k, n = s->n_services;
+	for (k = 0; k < n; k++) {
+		pr[2 * k] = iapt_services__feature(s, k, f);
+		pr[2 * k + 1] = s->svs->w_ref[k];
+		w += pr[2 * k + 1];
+	}
+	qsort(pr, (size_t)n, 2 * sizeof *pr, cmp_pair);
+	for (k = 0; k < n; k++)
+		if ((acc += pr[2 * k + 1]) >= q * w)
+			return pr[2 * k];
+	return pr[2 * (n - 1)];
+}
+
+/* services_policy (docs/scenario.md): each service worse than the floor closes the year's
+ * share of its gap; then the features a plugin set. Capacity added is not taken from other
+ * services: the national workforce grows by it, and the year's WTE counts say so. */
+static void features_moved(sim *s, int y)
+{
+	const iapt_services_policy *pol = &s->sc->services_policy;
+	double before = 0, after = 0;
+	int k, f, yi = y - s->sc->first_year;
+	for (k = 0; k < s->n_services; k++)
+		before += s->svc[k].factor;
+	if (pol->features && y >= pol->first_year) {
+		double phase = fmin(1.0, (double)(y - pol->first_year + 1) / (pol->last_year - pol->first_year + 1));
+		for (f = 0; f < IAPT_SVCF__COUNT; f++) {
+			double floor_;
+			if (!(pol->features & (1u << f)))
+				continue;
+			floor_ = !isnan(pol->level[f]) ? pol->level[f] : weighted_quantile(s, f, feature_up[f] ? 0.75 : 0.25);
+			for (k = 0; k < s->n_services; k++) {
+				double x = iapt_services__feature(s, k, f);
+				if (feature_up[f] ? x < floor_ : x > floor_)
+					iapt_services__set_feature(s, k, f, x + phase * (floor_ - x));
+			}
+		}
+	}
+	if (s->svc_set)
+		for (k = 0; k < s->n_services; k++)
+			for (f = 0; f < IAPT_SVCF__COUNT; f++)
+				if (!isnan(s->svc_set[(size_t)k * IAPT_SVCF__COUNT + (size_t)f]))
+					iapt_services__set_feature(s, k, f, s->svc_set[(size_t)k * IAPT_SVCF__COUNT + (size_t)f]);
+	for (k = 0; k < s->n_services; k++)
+		after += s->svc[k].factor;
+	if (after != before && before > 0 && yi >= 0 && yi < s->n_years) {
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_WTE_LI) *= after / before;
+		IAPT_CTR(s->ct, yi, IAPT_G_ALL, IAPT_C_WTE_HI) *= after / before;
+	}
 }
 
 void iapt_services__load_year(sim *s, int y)
@@ -734,6 +877,97 @@ void iapt_services__load_year(sim *s, int y)
 		s->svc[k].p_stepup = v->tmp[k];
 	for (k = 0; k < t->n; k++) /* the national capacity is shared out whole */
 		s->svc[k].factor *= fsum > 0 ? t->n / fsum : 1.0;
+	if (s->sc->services_policy.features || s->svc_set)
+		features_moved(s, y);
+}
+
+/* ---- a plugin's view of one service (iaptsim/hooks.h) ---- */
+
+int iapt_run_service_find(const iapt_run *r, const char *code, int *k)
+{
+	const iapt_services *t = r->tab;
+	const char *near = NULL;
+	int j, best = 1 << 30;
+	if (!t)
+		return iapt_error__set(IAPT_EINVAL, "the services are synthetic (services: synthetic): no service has a code");
+	if ((j = find_code(t, code)) >= 0) {
+		*k = j;
+		return IAPT_OK;
+	}
+	for (j = 0; j < t->n; j++) { /* a near code: the same length, fewest characters differing */
+		size_t a, d = 0;
+		if (strlen(t->code[j]) != strlen(code))
+			continue;
+		for (a = 0; code[a]; a++)
+			d += code[a] != t->code[j][a];
+		if ((int)d < best && d <= 1) {
+			best = (int)d;
+			near = t->code[j];
+		}
+	}
+	if (near)
+		return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s (did you mean '%s'?)", code, t->path, near);
+	return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s (its ccg_code column lists them)", code, t->path);
+}
+
+int iapt_run_service_info(const iapt_run *r, int k, const char **code, const char **name, const char **region_code,
+			  const char **region)
+{
+	const iapt_services *t = r->tab;
+	if (!t || k < 0 || k >= t->n)
+		return iapt_error__set(IAPT_ERANGE, "no service %d (the run has %d with codes)", k, t ? t->n : 0);
+	if (code)
+		*code = t->code[k];
+	if (name)
+		*name = t->name[k];
+	if (region_code)
+		*region_code = t->region_code[k];
+	if (region)
+		*region = t->region[k];
+	return IAPT_OK;
+}
+
+double iapt_run_service_feature(const iapt_run *r, int k, int f)
+{
+	const double *set;
+	if (!r->tab || k < 0 || k >= r->n_services || f < 0 || f >= IAPT_SVCF__COUNT)
+		return NAN;
+	set = r->svc_set ? &r->svc_set[(size_t)k * IAPT_SVCF__COUNT + (size_t)f] : NULL;
+	if (set && !isnan(*set))
+		return *set;
+	if (!r->svc[k].li_max) /* nothing loaded yet: setup */
+		return NAN;
+	return iapt_services__feature(r, k, f);
+}
+
+double iapt_run_service_referral_share(const iapt_run *r, int k)
+{
+	if (!r->tab || k < 0 || k >= r->n_services || !r->svc[k].li_max)
+		return NAN;
+	return ref_share(r, k);
+}
+
+int iapt_run_service_set(iapt_run *r, int k, int f, double value)
+{
+	size_t j;
+	if (!r->in_setup)
+		return iapt_error__set(IAPT_EINVAL, "a service's features can be set only in setup and on_year");
+	if (!r->tab || k < 0 || k >= r->n_services)
+		return iapt_error__set(IAPT_ERANGE, "no service %d (the run has %d with codes)", k, r->tab ? r->n_services : 0);
+	if (f < 0 || f >= IAPT_SVCF__COUNT)
+		return iapt_error__set(IAPT_ERANGE, "no feature %d", f);
+	if (!(value >= feature_bounds[f].lo && value <= feature_bounds[f].hi))
+		return iapt_error__set(IAPT_ERANGE, "%s %g is out of range [%g, %g]", iapt_svc_feature_name(f), value, feature_bounds[f].lo,
+				       feature_bounds[f].hi);
+	if (!r->svc_set) {
+		size_t n = (size_t)r->n_services * IAPT_SVCF__COUNT;
+		if (!(r->svc_set = malloc(n * sizeof *r->svc_set)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory");
+		for (j = 0; j < n; j++)
+			r->svc_set[j] = NAN;
+	}
+	r->svc_set[(size_t)k * IAPT_SVCF__COUNT + (size_t)f] = value;
+	return IAPT_OK;
 }
 
 /* ---- services.csv's measures ---- */

@@ -45,6 +45,9 @@ struct iapt_services {
  * given twice or missing, a service whose name or region changes between years. */
 int iapt_services__parse(char *text, const char *path, iapt_services **out);
 void iapt_services__free(iapt_services *t);
+/* The scenario's services_policy against its services and the features' bounds (a program
+ * may change it after loading): IAPT_EINVAL, IAPT_ERANGE. */
+int iapt_services__check_policy(const iapt_scenario *sc);
 /* The table built into the library (data/services.csv with data/services_residuals.csv),
  * parsed once; borrowed. */
 int iapt_services__builtin(const iapt_services **out);
@@ -76,6 +79,7 @@ struct iapt_svc_state {
 	int *guide;            /* [IAPT_SVC_GUIDE]: first service whose cum exceeds j / IAPT_SVC_GUIDE */
 	double *z_dna, *z_sess; /* [service]: fixed standard normals of the unpublished features */
 	double *f_desc, *f_step, *w_ref, *tmp; /* [service]: the year's relative levels, weights, scratch */
+	double *pairs;         /* [2 x service]: scratch of services_policy (value, weight) */
 };
 
 /* Set up s->svc, s->n_services and s->tab (replicate start); free with teardown. */
@@ -94,6 +98,10 @@ static inline int iapt_services__pick_table(const iapt_svc_state *v, double u)
 		k++;
 	return k;
 }
+/* Service k's feature f (IAPT_SVCF_*, iaptsim/scenario.h) in force, and setting it (the
+ * table's services only; load_year's values, then services_policy's, then a plugin's). */
+double iapt_services__feature(const sim *s, int k, int f);
+void iapt_services__set_feature(sim *s, int k, int f, double x);
 
 /* The service of a new referral, from one output o of the attribute stream (its high half;
  * its low half is the caller's). */

@@ -179,6 +179,8 @@ typedef struct iapt_run {
 	struct iapt_waitcal *wait;    /* on_wait checkpoints due (hooks.c), only with on_wait */
 	iapt_params *base_params;     /* with hooks: the parameters before any hook changed them */
 	double *refer_mult;           /* referrals of each attribute value x (hooks.c); NULL: none */
+	double *svc_set;              /* [service x IAPT_SVCF__COUNT]: features a plugin set
+	                               * (ctx:service), NaN where none; NULL: none */
 } sim;
 
 #define P(s, id) ((s)->pv[IAPT_P_##id])

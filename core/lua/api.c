@@ -1,6 +1,6 @@
 /* What hooks see (plugins/README.md): the person object, whose fields and rules come from
  * IAPT_PERSON_FIELDS (iaptsim/hooks.h), and ctx, the run: its fields and methods (get,
- * set, flow, metric, log, price, price_of). */
+ * set, refer_more, service, flow, metric, log, price, price_of). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -585,6 +585,103 @@ static int ctx_price_of(lua_State *L)
 	return 1;
 }
 
+/* ---- one service (ctx:service(code)): a handle of the service's index ---- */
+
+static int service_feature(const char *k)
+{
+	int f;
+	for (f = 0; f < IAPT_SVCF__COUNT; f++)
+		if (!strcmp(k, iapt_svc_feature_name(f)))
+			return f;
+	return -1;
+}
+
+static int *check_service(lua_State *L, pstate **out)
+{
+	pstate *ps = iapt_lua__ps(L);
+	int *k = luaL_checkudata(L, 1, "iaptsim.service");
+	if (ps->hook < 0 || !ps->run)
+		luaL_error(L, "a service is available only while a hook of the plugin runs");
+	*out = ps;
+	return k;
+}
+
+static int service_index(lua_State *L)
+{
+	pstate *ps;
+	int *k = check_service(L, &ps), f;
+	const char *key = luaL_checkstring(L, 2), *v[4];
+	double x;
+	if (iapt_run_service_info(ps->run, *k, &v[0], &v[1], &v[2], &v[3]) != IAPT_OK)
+		return luaL_error(L, "%s", iapt_error_last()->message);
+	if (!strcmp(key, "code") || !strcmp(key, "name") || !strcmp(key, "region_code") || !strcmp(key, "region")) {
+		lua_pushstring(L, v[key[0] == 'c' ? 0 : key[0] == 'n' ? 1 : key[6] == '_' ? 2 : 3]);
+		return 1;
+	}
+	if (!strcmp(key, "index")) {
+		lua_pushinteger(L, *k + 1);
+		return 1;
+	}
+	if (!strcmp(key, "referral_share"))
+		f = -2;
+	else if ((f = service_feature(key)) < 0)
+		return luaL_error(L, "a service has no field '%s' (code, name, region_code, region, index, referral_share, pd, step_up, dna, sessions, capacity)",
+				  key);
+	x = f == -2 ? iapt_run_service_referral_share(ps->run, *k) : iapt_run_service_feature(ps->run, *k, f);
+	if (isnan(x))
+		return luaL_error(L, "service %s: %s can be read from on_year on (setup runs before the first year is loaded)", v[0], key);
+	lua_pushnumber(L, x);
+	return 1;
+}
+
+static int service_newindex(lua_State *L)
+{
+	pstate *ps;
+	int *k = check_service(L, &ps), f;
+	const char *key = luaL_checkstring(L, 2), *code = "?";
+	(void)iapt_run_service_info(ps->run, *k, &code, NULL, NULL, NULL);
+	if ((f = service_feature(key)) < 0)
+		return luaL_error(L, "service %s: '%s' cannot be set (the features are pd, step_up, dna, sessions, capacity)", code, key);
+	if (lua_type(L, 3) != LUA_TNUMBER)
+		return luaL_error(L, "service %s: %s must be a number, got %s", code, key, luaL_typename(L, 3));
+	if (ps->hook != H_SETUP && ps->hook != H_YEAR)
+		return luaL_error(L, "service %s: %s can be set in setup and on_year, not %s", code, key, hook_name(ps->hook));
+	if (iapt_run_service_set(ps->run, *k, f, lua_tonumber(L, 3)) != IAPT_OK)
+		return luaL_error(L, "service %s: %s", code, iapt_error_last()->message);
+	return 0;
+}
+
+static int service_tostring(lua_State *L)
+{
+	pstate *ps;
+	int *k = check_service(L, &ps);
+	const char *code = "?";
+	(void)iapt_run_service_info(ps->run, *k, &code, NULL, NULL, NULL);
+	lua_pushfstring(L, "service %s", code);
+	return 1;
+}
+
+/* ctx:service(code): a handle on the service with that code (ccg_code of the services table) */
+static int ctx_service(lua_State *L)
+{
+	pstate *ps = check_ctx(L, "service");
+	int k, *ud;
+	if (lua_type(L, 2) == LUA_TNUMBER) { /* an index 1 .. ctx.n_services, as person.service */
+		iapt_run_info in;
+		lua_Integer i = lua_isinteger(L, 2) ? lua_tointeger(L, 2) : 0;
+		iapt_run_get_info(ps->run, &in);
+		if (i < 1 || i > in.n_services || iapt_run_service_info(ps->run, (int)(i - 1), NULL, NULL, NULL, NULL) != IAPT_OK)
+			return luaL_error(L, "ctx:service(%s): no service with that index (the run's services with codes are 1 to %d)",
+					  lua_tostring(L, 2), iapt_run_service_find(ps->run, "", &k) == IAPT_EINVAL ? 0 : in.n_services);
+		k = (int)(i - 1);
+	} else if (iapt_run_service_find(ps->run, luaL_checkstring(L, 2), &k) != IAPT_OK)
+		return luaL_error(L, "ctx:service: %s", iapt_error_last()->message);
+	ud = lua_newuserdatauv(L, sizeof *ud, 0);
+	*ud = k;
+	luaL_setmetatable(L, "iaptsim.service");
+	return 1;
+}
+
 /* ctx.<field>: the run's state now; ctx:<method>(...) */
 static int ctx_index(lua_State *L)
 {
@@ -646,7 +743,7 @@ static int person_tostring(lua_State *L)
 int iapt_lua__bind_run(lua_State *L)
 {
 	pstate *ps = iapt_lua__ps(L);
-	static const luaL_Reg methods[] = {{"get", ctx_get}, {"base", ctx_base}, {"set", ctx_set}, {"refer_more", ctx_refer_more}, {"flow", ctx_flow}, {"metric", ctx_metric},
+	static const luaL_Reg methods[] = {{"get", ctx_get}, {"base", ctx_base}, {"set", ctx_set}, {"refer_more", ctx_refer_more}, {"service", ctx_service}, {"flow", ctx_flow}, {"metric", ctx_metric},
 					   {"log", ctx_log}, {"price", ctx_price},
 					   {"price_of", ctx_price_of}, {NULL, NULL}};
 	const luaL_Reg *m;
@@ -702,6 +799,17 @@ int iapt_lua__bind_run(lua_State *L)
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
 	ps->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* a service's handle (ctx:service) */
+	luaL_newmetatable(L, "iaptsim.service");
+	lua_pushcfunction(L, service_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, service_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushcfunction(L, service_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pushliteral(L, "iaptsim.service");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
 	/* the person: one object, pointed at each hook call's person */
 	lua_newuserdatauv(L, 0, 0);
 	luaL_newmetatable(L, "iaptsim.person");

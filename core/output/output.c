@@ -863,6 +863,22 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 			 st->referrals, st->sessions);
 	json_warnings(b, c->meta, &c->res, NULL, 1);
 	json_economics(b, iapt_results_econ_settings(c->res));
+	if (sc->services_policy.features) { /* the report leads with its effect by region */
+		const iapt_services_policy *pol = &sc->services_policy;
+		int f, first = 1;
+		iapt_buf__printf(b, "  \"services_policy\": {\"years\": [\"%s\", ", iapt_year_label(pol->first_year, lab));
+		iapt_buf__printf(b, "\"%s\"], \"floor\": {", iapt_year_label(pol->last_year, lab));
+		for (f = 0; f < IAPT_SVCF__COUNT; f++)
+			if (pol->features & (1u << f)) {
+				iapt_buf__printf(b, "%s\"%s\": ", first ? "" : ", ", iapt_svc_feature_name(f));
+				if (isnan(pol->level[f]))
+					iapt_buf__printf(b, "\"best_quartile\"");
+				else
+					iapt_buf__number(b, pol->level[f], "null");
+				first = 0;
+			}
+		iapt_buf__printf(b, "}},\n");
+	}
 	iapt_buf__printf(b, "  \"parameters\": [\n");
 	for (i = 0; i < np; i++) {
 		iapt_param_info in;

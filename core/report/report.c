@@ -1104,6 +1104,175 @@ static const char *frontier_choice(const ctx *c, const char *persp, double thres
 	return best;
 }
 
+/* ---- services_policy: what moving services' features adds, by NHS region ---- */
+
+#define MAX_REGIONS 16
+
+/* A strategy's results folder's file, loaded (0: none there). */
+static int strategy_table(const ctx *c, json_t *st, const char *name, table *t)
+{
+	char dir[2048];
+	int n = snprintf(dir, sizeof dir, "%s/%s", c->dir, jstr(st, "results"));
+	if (n < 0 || (size_t)n >= sizeof dir)
+		return iapt_error__set(IAPT_ERANGE, "%s/%s: the path is too long", c->dir, jstr(st, "results"));
+	return table_load(dir, name, t);
+}
+
+typedef struct region_sum {
+	char code[16], name[96];
+	double entered, finished, recovered, sessions; /* summed over the run's years */
+} region_sum;
+
+/* Regions' counts summed over the years: summary.csv's region= groups (recovered =
+ * finished at caseness x recovery, from the means) and services.csv's sessions of finished
+ * courses (mean sessions x finished, by service). */
+static size_t region_sums(const table *sum, const table *svc, region_sum *out)
+{
+	int cy = col(sum, "year"), cg = col(sum, "group"), cm = col(sum, "metric"), cv = col(sum, "mean");
+	int sr = col(svc, "region_code"), sn = col(svc, "region"), sf = col(svc, "finished_course"), ss = col(svc, "mean_sessions_finished");
+	size_t n = 0, r, k;
+	for (r = 0; r < svc->nrows; r++) {
+		const char *code = cell(svc, r, sr);
+		double x = num(cell(svc, r, sf)) * num(cell(svc, r, ss));
+		for (k = 0; k < n && strcmp(out[k].code, code); k++)
+			;
+		if (k == n) {
+			if (n == MAX_REGIONS)
+				continue;
+			memset(&out[n], 0, sizeof out[n]);
+			snprintf(out[n].code, sizeof out[n].code, "%s", code);
+			snprintf(out[n].name, sizeof out[n].name, "%s", cell(svc, r, sn));
+			n++;
+		}
+		if (isfinite(x))
+			out[k].sessions += x;
+	}
+	for (k = 0; k < n; k++) {
+		char g[32];
+		snprintf(g, sizeof g, "region=%s", out[k].code);
+		for (r = 0; r < sum->nrows; r++) {
+			if (strcmp(cell(sum, r, cg), g))
+				continue;
+			if (!strcmp(cell(sum, r, cm), "entered_treatment"))
+				out[k].entered += num(cell(sum, r, cv));
+			else if (!strcmp(cell(sum, r, cm), "finished_course"))
+				out[k].finished += num(cell(sum, r, cv));
+			else if (!strcmp(cell(sum, r, cm), "recovery_pct")) {
+				size_t q = find3(sum, cell(sum, r, cy), g, "finished_at_caseness");
+				if (q != (size_t)-1)
+					out[k].recovered += num(cell(sum, r, cv)) / 100 * num(cell(sum, q, cv));
+			}
+		}
+	}
+	return n;
+}
+
+/* A year's national WTE (LI + HI) of a strategy's summary.csv */
+static double wte_of(const table *sum, const char *year)
+{
+	size_t a = find3(sum, year, "all", "workforce_li_wte"), b = find3(sum, year, "all", "workforce_hi_wte");
+	return a == (size_t)-1 || b == (size_t)-1 ? NAN : num(cell(sum, a, col(sum, "mean"))) + num(cell(sum, b, col(sum, "mean")));
+}
+
+/* For an alternative with services_policy (its run.json): the first section of the
+ * report, the additional recoveries, the cost and the payback, nationally and by region. */
+static void policy_lead(ctx *c, json_t *strategies)
+{
+	iapt_buf *b = c->b;
+	json_t *base = json_array_get(strategies, 0);
+	size_t i;
+	for (i = 1; i < json_array_size(strategies); i++) {
+		json_t *st = json_array_get(strategies, i), *run = NULL, *pol;
+		const char *name = jstr(st, "name"), *persps[3] = {"nhs", "exchequer", "societal"};
+		table sa = {0}, sb = {0}, va = {0}, vb = {0};
+		region_sum ra[MAX_REGIONS], rb[MAX_REGIONS];
+		size_t na, nb, k, j;
+		double rec = cmpv(c, name, "all", "pathway:recovered", NULL, "mean"), dc = cmpv(c, name, "nhs", "incremental_cost", NULL, "mean");
+		double d_sess = 0, d_rec = 0, last_wte;
+		int y0 = 9999, y1 = 0;
+		char x[48], y[48], z[48], iv[120], w[200], lab[8], lab2[8];
+		int p;
+		{
+			char path[4200], *text = NULL;
+			size_t len;
+			snprintf(path, sizeof path, "%s/%s/run.json", c->dir, jstr(st, "results"));
+			if (iapt_file__read_max(path, IAPT_FILE_MAX_DATA, &text, &len))
+				goto next;
+			run = json_loadb(text, len, 0, NULL);
+			free(text);
+		}
+		if (!run || !(pol = json_object_get(run, "services_policy")))
+			goto next;
+		if (strategy_table(c, st, "summary.csv", &sa) < 0 || strategy_table(c, base, "summary.csv", &sb) < 0 ||
+		    strategy_table(c, st, "services.csv", &va) < 0 || strategy_table(c, base, "services.csv", &vb) < 0 || !va.nrows || !vb.nrows)
+			goto next;
+		na = region_sums(&sa, &va, ra);
+		nb = region_sums(&sb, &vb, rb);
+		for (k = 0; k < sa.nrows; k++) { /* the run's years (a comparison's own summary is its strategies') */
+			int yr = atoi(cell(&sa, k, col(&sa, "year")));
+			y0 = yr > 1900 && yr < y0 ? yr : y0;
+			y1 = yr > y1 ? yr : y1;
+		}
+		iapt_year_label(y1, lab);
+		last_wte = wte_of(&sa, lab) - wte_of(&sb, lab);
+		iapt_buf__printf(b, "<section><h2>What the services' standards add, by NHS region</h2>\n<p class=\"story\">");
+		esc(b, name);
+		iapt_buf__printf(b, " (services_policy, years %s to %s) against ", json_string_value(json_array_get(json_object_get(pol, "years"), 0)),
+				 json_string_value(json_array_get(json_object_get(pol, "years"), 1)));
+		esc(b, jstr(base, "name"));
+		iapt_buf__printf(b, ": about %s more people recover over the run's years%s", count(x, sizeof x, rec),
+				 interval(iv, sizeof iv, cmpv(c, name, "all", "pathway:recovered", NULL, "lo95"), cmpv(c, name, "all", "pathway:recovered", NULL, "hi95"), 1));
+		iapt_buf__printf(b, ", with %s more sessions attended", count(y, sizeof y, cmpv(c, name, "all", "pathway:sessions_attended", NULL, "mean")));
+		if (isfinite(last_wte))
+			iapt_buf__printf(b, " and %s more therapists (WTE) in %s, the capacity the services below the floor were given", count(z, sizeof z, last_wte), lab);
+		iapt_buf__printf(b, ". The NHS's net cost is %s in present value%s, %s per additional recovery. Payback of the change:",
+				 money(x, sizeof x, dc), interval(iv, sizeof iv, cmpv(c, name, "nhs", "incremental_cost", NULL, "lo95"), cmpv(c, name, "nhs", "incremental_cost", NULL, "hi95"), 0),
+				 money(y, sizeof y, rec > 0 ? dc / rec : NAN));
+		for (p = 0; p < 3; p++) {
+			double psh = cmpv(c, name, persps[p], "payback_share", NULL, "mean"), pmed = cmpv(c, name, persps[p], "payback_median_years", NULL, "mean");
+			if (isnan(cmpv(c, name, persps[p], "incremental_cost", NULL, "mean")))
+				continue;
+			iapt_buf__printf(b, "%s %s %s", p ? ";" : "", persp_label(persps[p]), iapt_format_payback(w, sizeof w, psh, pmed, horizon(c)));
+		}
+		iapt_buf__printf(b, ".</p>\n<table><caption>By NHS region, summed over %s to %s: the change against the comparator</caption>"
+				    "<tr><th>region</th><th>entering treatment</th><th>finishing a course</th><th>recovered</th><th>share of the additional recoveries</th>"
+				    "<th>sessions of finished courses</th><th>NHS cost (share of the national)</th><th>NHS cost per additional recovery</th></tr>\n",
+				 iapt_year_label(y0, lab), iapt_year_label(y1, lab2));
+		for (k = 0; k < na; k++)
+			for (j = 0; j < nb; j++)
+				if (!strcmp(ra[k].code, rb[j].code)) {
+					d_sess += ra[k].sessions - rb[j].sessions;
+					d_rec += ra[k].recovered - rb[j].recovered;
+				}
+		for (k = 0; k < na; k++)
+			for (j = 0; j < nb; j++) {
+				double ds, dr, cost;
+				if (strcmp(ra[k].code, rb[j].code))
+					continue;
+				ds = ra[k].sessions - rb[j].sessions;
+				dr = ra[k].recovered - rb[j].recovered;
+				cost = d_sess != 0 ? dc * ds / d_sess : NAN;
+				iapt_buf__printf(b, "<tr><td>");
+				esc(b, ra[k].name);
+				iapt_buf__printf(b, "</td><td>%s</td>", count(x, sizeof x, ra[k].entered - rb[j].entered));
+				iapt_buf__printf(b, "<td>%s</td>", count(x, sizeof x, ra[k].finished - rb[j].finished));
+				iapt_buf__printf(b, "<td>%s</td><td>%s</td>", count(x, sizeof x, dr), iapt_format_percent(y, sizeof y, d_rec != 0 ? dr / d_rec : NAN));
+				iapt_buf__printf(b, "<td>%s</td><td>%s</td><td>%s</td></tr>\n", count(x, sizeof x, ds), money(y, sizeof y, cost),
+						 money(z, sizeof z, dr > 0 ? cost / dr : NAN));
+			}
+		iapt_buf__printf(b, "</table>\n<p class=\"note\">The ledger is national, so the payback is national; a region's NHS cost is the "
+				    "national cost shared by the region's share of the additional sessions of finished courses (services.csv), and its "
+				    "recoveries are finished courses at caseness times recovery (summary.csv region groups, from the means), so the cost "
+				    "per additional recovery is how the regions compare. docs/scenario.md (services_policy) says how features move.</p></section>\n");
+	next:
+		json_decref(run);
+		table_free(&sa);
+		table_free(&sb);
+		table_free(&va);
+		table_free(&vb);
+	}
+}
+
 static void compare_story(ctx *c, json_t *strategies)
 {
 	iapt_buf *b = c->b;
@@ -2305,6 +2474,7 @@ int iapt_report_write(const char *dir)
 	}
 	if (c.comparison.nrows) {
 		json_t *st = json_object_get(c.run, "strategies");
+		policy_lead(&c, st);
 		compare_story(&c, st);
 		frontier_words(&c);
 		if (!c.ceac.nrows && json_is_string(json_object_get(c.run, "value_of_information"))) {

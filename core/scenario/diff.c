@@ -1,4 +1,5 @@
 /* What differs between two scenarios, as text, with where each value was set. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,27 @@ static void plugins(diff_list *l, const iapt_scenario *a, const iapt_scenario *b
 	}
 }
 
+/* services_policy as text: "pd=best_quartile dna=0.08 years 2025-2027", or "(none)" */
+static void policy_text(const iapt_services_policy *p, char *buf, size_t cap)
+{
+	size_t at = 0;
+	int f;
+	if (!p->features) {
+		snprintf(buf, cap, "(none)");
+		return;
+	}
+	buf[0] = '\0';
+	for (f = 0; f < IAPT_SVCF__COUNT && at < cap; f++)
+		if (p->features & (1u << f)) {
+			if (isnan(p->level[f]))
+				at += (size_t)snprintf(buf + at, cap - at, "%s=best_quartile ", iapt_svc_feature_name(f));
+			else
+				at += (size_t)snprintf(buf + at, cap - at, "%s=%.10g ", iapt_svc_feature_name(f), p->level[f]);
+		}
+	if (at < cap)
+		snprintf(buf + at, cap - at, "years %d-%d", p->first_year, p->last_year);
+}
+
 int iapt_scenario_diff(const iapt_scenario *a, const iapt_scenario *b, iapt_scenario_difference **out, size_t *n)
 {
 	static const char *const econ[] = {"price_year", "discount", "perspectives", "thresholds", "qaly_value",
@@ -440,6 +462,9 @@ int iapt_scenario_diff(const iapt_scenario *a, const iapt_scenario *b, iapt_scen
 	setting(&l, IAPT_DIFF_MODEL, "services", a, a->services ? a->services : "(built-in)", b, b->services ? b->services : "(built-in)");
 	setting(&l, IAPT_DIFF_RUN, "output", a, a->output_services ? "services: true" : "services: false", b,
 		b->output_services ? "services: true" : "services: false");
+	policy_text(&a->services_policy, x, sizeof x);
+	policy_text(&b->services_policy, y, sizeof y);
+	setting(&l, IAPT_DIFF_MODEL, "services_policy", a, x, b, y);
 	if (l.failed) {
 		iapt_scenario_diff_free(l.d, l.n);
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");

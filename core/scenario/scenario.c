@@ -1348,6 +1348,131 @@ static int h_output(ctx *c, yaml_node_t *n)
 	return IAPT_OK;
 }
 
+static const struct {
+	const char *name;
+	double lo, hi;
+} svc_features[IAPT_SVCF__COUNT] = {
+#define IAPT_X_(id, name, up, lo, hi, doc) {name, lo, hi},
+	IAPT_SVC_FEATURE_LIST(IAPT_X_)
+#undef IAPT_X_
+};
+
+const char *iapt_svc_feature_name(int f)
+{
+	return f >= 0 && f < IAPT_SVCF__COUNT ? svc_features[f].name : NULL;
+}
+
+static int svc_feature(ctx *c, yaml_node_t *n, const char *what)
+{
+	const char *names[IAPT_SVCF__COUNT], *near;
+	int f;
+	if (n->type != YAML_SCALAR_NODE)
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: expected a feature name, got %s", what, node_kind(n));
+	for (f = 0; f < IAPT_SVCF__COUNT; f++) {
+		if (!strcmp(scalar(n), svc_features[f].name))
+			return f;
+		names[f] = svc_features[f].name;
+	}
+	/* the published features that act through a service's capacity in the model */
+	if (!strcmp(scalar(n), "treated") || !strcmp(scalar(n), "wait"))
+		return fail_at(c, IAPT_EINVAL, n->start_mark,
+			       "%s: '%s' acts through the service's capacity in the model: name 'capacity' (docs/scenario.md, services_policy)", what,
+			       scalar(n));
+	near = iapt_str__suggest(scalar(n), names, IAPT_SVCF__COUNT);
+	return fail_at(c, IAPT_EINVAL, n->start_mark, "%s: unknown feature '%s'%s%s%s (features: pd, step_up, dna, sessions, capacity)", what,
+		       scalar(n), near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+}
+
+/* services_policy: { features: [pd, ...], years: [first, last], floor: best_quartile | {feature: level} } */
+static int h_services_policy(ctx *c, yaml_node_t *n)
+{
+	static const char *const keys[] = {"features", "years", "floor"};
+	iapt_services_policy pol;
+	yaml_node_pair_t *p;
+	yaml_node_t *given[3] = {NULL, NULL, NULL};
+	yaml_node_item_t *it;
+	int rc, f, k;
+	memset(&pol, 0, sizeof pol);
+	for (f = 0; f < IAPT_SVCF__COUNT; f++)
+		pol.level[f] = NAN;
+	if ((rc = check_mapping(c, n, "services_policy")))
+		return rc;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+		for (k = 0; k < 3 && strcmp(scalar(kn), keys[k]); k++)
+			;
+		if (k == 3) {
+			const char *near = iapt_str__suggest(scalar(kn), keys, 3);
+			return fail_at(c, IAPT_EINVAL, kn->start_mark, "services_policy: unknown key '%s'%s%s%s (known keys: features, years, floor)",
+				       scalar(kn), near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		}
+		given[k] = yaml_document_get_node(c->doc, p->value);
+	}
+	if (!given[0] || !given[1])
+		return fail_at(c, IAPT_EINVAL, n->start_mark, "services_policy: missing '%s' (give features and years)", given[0] ? "years" : "features");
+	if (given[0]->type != YAML_SEQUENCE_NODE || given[0]->data.sequence.items.start == given[0]->data.sequence.items.top)
+		return fail_at(c, IAPT_EINVAL, given[0]->start_mark, "services_policy.features: expected a list of features, as [pd, dna]");
+	for (it = given[0]->data.sequence.items.start; it < given[0]->data.sequence.items.top; it++) {
+		yaml_node_t *fn = yaml_document_get_node(c->doc, *it);
+		if ((f = svc_feature(c, fn, "services_policy.features")) < 0)
+			return f;
+		if (pol.features & (1u << f))
+			return fail_at(c, IAPT_EINVAL, fn->start_mark, "services_policy.features: '%s' is given twice", scalar(fn));
+		pol.features |= 1u << f;
+	}
+	/* years: [first, last] of the phase-in, or one year for all at once */
+	if (given[1]->type == YAML_SEQUENCE_NODE) {
+		int ys[2], m = 0;
+		for (it = given[1]->data.sequence.items.start; it < given[1]->data.sequence.items.top; it++, m++) {
+			if (m == 2)
+				return fail_at(c, IAPT_EINVAL, given[1]->start_mark, "services_policy.years: expected [first, last] of the phase-in");
+			if ((rc = get_year(c, yaml_document_get_node(c->doc, *it), "services_policy.years", &ys[m])))
+				return rc;
+		}
+		if (m != 2)
+			return fail_at(c, IAPT_EINVAL, given[1]->start_mark, "services_policy.years: expected [first, last] of the phase-in");
+		if (ys[1] < ys[0])
+			return fail_at(c, IAPT_EINVAL, given[1]->start_mark, "services_policy.years: the last year %d is before the first %d", ys[1], ys[0]);
+		pol.first_year = ys[0];
+		pol.last_year = ys[1];
+	} else {
+		if ((rc = get_year(c, given[1], "services_policy.years", &pol.first_year)))
+			return rc;
+		pol.last_year = pol.first_year;
+	}
+	if (given[2]) {
+		yaml_node_t *fl = given[2];
+		if (fl->type == YAML_SCALAR_NODE && !strcmp(scalar(fl), "best_quartile"))
+			;
+		else if (fl->type == YAML_MAPPING_NODE) {
+			if ((rc = check_mapping(c, fl, "services_policy.floor")))
+				return rc;
+			for (p = fl->data.mapping.pairs.start; p < fl->data.mapping.pairs.top; p++) {
+				yaml_node_t *kn = yaml_document_get_node(c->doc, p->key), *vn = yaml_document_get_node(c->doc, p->value);
+				char what[64];
+				double v;
+				if ((f = svc_feature(c, kn, "services_policy.floor")) < 0)
+					return f;
+				if (!(pol.features & (1u << f)))
+					return fail_at(c, IAPT_EINVAL, kn->start_mark, "services_policy.floor: '%s' is not in services_policy.features", scalar(kn));
+				snprintf(what, sizeof what, "services_policy.floor.%s", svc_features[f].name);
+				if (vn->type == YAML_SCALAR_NODE && !strcmp(scalar(vn), "best_quartile"))
+					continue;
+				if ((rc = get_number(c, vn, what, &v)))
+					return rc;
+				if (!(v >= svc_features[f].lo && v <= svc_features[f].hi))
+					return fail_at(c, IAPT_ERANGE, vn->start_mark, "%s: %s is out of range [%g, %g]", what, scalar(vn), svc_features[f].lo,
+						       svc_features[f].hi);
+				pol.level[f] = v;
+			}
+		} else
+			return fail_at(c, IAPT_EINVAL, fl->start_mark,
+				       "services_policy.floor: expected best_quartile or a level per feature, as {pd: 0.9}");
+	}
+	c->sc->services_policy = pol;
+	return IAPT_OK;
+}
+
 typedef int (*key_handler)(ctx *, yaml_node_t *);
 typedef struct key_def {
 	const char *key;
@@ -1374,6 +1499,7 @@ static const key_def top_keys[] = {
 	{"compare_to", h_compare_to, 0, NULL},
 	{"services", h_services, 0, NULL},
 	{"output", h_output, 0, NULL},
+	{"services_policy", h_services_policy, 0, NULL},
 };
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -1470,7 +1596,7 @@ static int walk(ctx *c)
 			const char *near = iapt_str__suggest(key, names, N_TOP);
 			if (near)
 				return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (did you mean '%s'?)", key, near);
-			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, base, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to, services, output)", key);
+			return fail_at(c, IAPT_EINVAL, k->start_mark, "unknown key '%s' (known keys: iaptsim, base, name, description, years, seed, replicates, population_scale, include, parameters, uncertainty, sensitivity, plugins, economics, compare_to, services, output, services_policy)", key);
 		}
 		if (!top_keys[i].handler)
 			return fail_at(c, IAPT_EINVAL, k->start_mark, "'%s' is not supported yet: %s", key, top_keys[i].later);

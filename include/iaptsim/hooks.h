@@ -275,6 +275,28 @@ double iapt_run_param_base(const iapt_run *r, size_t idx, int year);
  * Only in setup and on_year. IAPT_EINVAL or IAPT_ERANGE otherwise. */
 int iapt_run_refer_more(iapt_run *r, int field, const int *values, size_t n_values, double factor);
 
+/* One service's features (ctx:service; docs/plugins.md). The services are the run's
+ * services table's (not synthetic ones). iapt_run_service_find: the index of the service
+ * with `code`, IAPT_ENOTFOUND (the message names a near code) or IAPT_EINVAL for synthetic
+ * services. iapt_run_service_info: its code, name, region code and region, borrowed from
+ * the table (NULL for any not wanted); IAPT_ERANGE for a bad k. */
+int iapt_run_service_find(const iapt_run *r, const char *code, int *k);
+int iapt_run_service_info(const iapt_run *r, int k, const char **code, const char **name, const char **region_code,
+			  const char **region);
+/* Feature f (IAPT_SVCF_*, iaptsim/scenario.h) of service k in force: as last loaded (the
+ * year before on_year's year, with services_policy), or as set by iapt_run_service_set
+ * since. NaN before the first year is loaded (in setup) or for a bad k or f. */
+double iapt_run_service_feature(const iapt_run *r, int k, int f);
+/* Set feature f of service k to `value` (within the feature's bounds, IAPT_SVC_FEATURE_LIST)
+ * from the year in force on (in setup: from the start), after the table and services_policy
+ * have set the year's values; it stays until set again. Capacity added is added to the
+ * national workforce (the year's WTE counts) and its sessions are costed as any.
+ * Only in setup and on_year. IAPT_EINVAL or IAPT_ERANGE otherwise. */
+int iapt_run_service_set(iapt_run *r, int k, int f, double value);
+/* Service k's share of the referrals of the year last loaded (NaN before the first, or
+ * for a bad k): the weight of the referral-weighted quantiles of services_policy. */
+double iapt_run_service_referral_share(const iapt_run *r, int k);
+
 /* The combinations of parameters that are checked in a scenario (weights that must not sum
  * to zero, shares that must not sum over 1), in every reported year: for a hook that has
  * set parameters, once it is done. IAPT_EINVAL with the year and the parameters. */

@@ -181,6 +181,36 @@ typedef struct iapt_scenario_origin {
 	char *at;
 } iapt_scenario_origin;
 
+/* ---- services_policy: services' organisational features raised to a floor (docs/scenario.md) ---- */
+
+/* The features a policy (or a plugin, ctx:service) can move: name, whether more is better,
+ * the bounds of a level given in the scenario, what it is. */
+#define IAPT_SVC_FEATURE_LIST(X) \
+	X(PD, "pd", 1, 0, 1, "chance that a course's problem descriptor is recorded (and its treatment matched)") \
+	X(STEP_UP, "step_up", 1, 0, 1, "chance of a step-up to high intensity when low intensity is not working") \
+	X(DNA, "dna", 0, 0, 0.9, "chance that a booked session is missed") \
+	X(SESSIONS, "sessions", 1, 0.25, 4, "sessions offered per course, as a multiple of treatment.li_max_sessions and hi_max_sessions") \
+	X(CAPACITY, "capacity", 1, 0.1, 10, "capacity per referral relative to England's (1: the national average): the share entering treatment and the wait")
+
+typedef enum iapt_svc_feature {
+#define IAPT_X_(id, name, up, lo, hi, doc) IAPT_SVCF_##id,
+	IAPT_SVC_FEATURE_LIST(IAPT_X_)
+#undef IAPT_X_
+	IAPT_SVCF__COUNT
+} iapt_svc_feature;
+
+typedef struct iapt_services_policy {
+	unsigned features;              /* a bit per IAPT_SVCF_*; 0: no policy (the default) */
+	double level[IAPT_SVCF__COUNT]; /* the floor of each: NaN for the referral-weighted best
+	                                 * quartile of services that year (75th percentile, 25th for
+	                                 * dna), else the level the scenario gives */
+	int first_year, last_year;      /* phase-in: in year y a service closes (y - first + 1) /
+	                                 * (last - first + 1) of its gap to the floor (0 before, all after) */
+} iapt_services_policy;
+
+/* "pd", "step_up", ... for IAPT_SVCF_*; NULL out of range. */
+const char *iapt_svc_feature_name(int f);
+
 typedef struct iapt_scenario {
 	char *path;              /* as given to the loader */
 	char *name;              /* required */
@@ -210,6 +240,7 @@ typedef struct iapt_scenario {
 	                          * (data/services.csv); read and checked by the engine */
 	int output_services;     /* output: services: 1 (default) writes services.csv and the
 	                          * region= and service= groups; 0 does not count them */
+	iapt_services_policy services_policy; /* services_policy: block (features 0: none) */
 	iapt_scenario_origin *origins; /* the settings given in the file or its bases; owned */
 	size_t n_origins;
 } iapt_scenario;
