@@ -659,6 +659,49 @@ START_TEST(services_table_bad_rows)
 }
 END_TEST
 
+/* The unpublished features' levels (dna_z, sessions_z) fitted with the residual: read where
+ * given, one value per service, NAN (the code's hash) where not; bad values are errors. */
+#define SVC_Z_TAIL(zd, zs) ",0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1," zd "," zs "\n"
+static const char *svc_z = "year,ccg_code,ccg_name,icb_code,region_code,region,referrals_received,finished_course,recovery_pct,"
+	"step_up_share,pd_recorded_finished_share,ltc_share,age_under18_share,age65_share,depression_share,anxiety_share,"
+	"imd1_share,imd2_share,imd3_share,imd4_share,imd5_share,imd6_share,imd7_share,imd8_share,imd9_share,imd10_share,"
+	"dna_z,sessions_z\n"
+	"2017-18,A,Alpha,Q1,Y56,London,1000,400,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_Z_TAIL("-1.25", "0.5")
+	"2017-18,B,Beta,Q2,Y58,South West,3000,900,52,0.4,,0.2,0.02,0.05,0.4,0.55" SVC_Z_TAIL("", "")
+	"2018-19,A,Alpha,Q1,Y56,London,1100,420,51,,0.95,0.3,0.02,0.05,0.4,0.55" SVC_Z_TAIL("", "0.5")
+	"2018-19,B,Beta,Q2,Y58,South West,3100,950,53,0.45,0.9,0.2,0.02,0.05,0.4,0.55" SVC_Z_TAIL("", "");
+
+START_TEST(services_table_feature_levels)
+{
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
+		{"-1.25,0.5", "-9,0.5", "t.csv:2: dna_z '-9' is not a number in [-8, 8]"},
+		{",,0.5", ",,0.7", "t.csv:4: service A has another sessions_z than in an earlier row"},
+	};
+	char text[4096];
+	iapt_services *t = NULL;
+	const iapt_services *b;
+	size_t k;
+	int j;
+	snprintf(text, sizeof text, "%s", svc_z);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert(t->z_given[0][0] == -1.25 && t->z_given[1][0] == 0.5);
+	ck_assert(isnan(t->z_given[0][1]) && isnan(t->z_given[1][1]));
+	iapt_services__free(t);
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		t = (iapt_services *)1;
+		ck_assert_int_eq(iapt_services__parse(edited(svc_z, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
+		ck_assert_ptr_null(t);
+	}
+	/* the built-in table takes every service's from data/services_residuals.csv */
+	ck_assert_int_eq(iapt_services__builtin(&b), 0);
+	for (j = 0; j < b->n; j++)
+		ck_assert(!isnan(b->z_given[0][j]) && !isnan(b->z_given[1][j]));
+}
+END_TEST
+
 /* A scenario's services: file is read and checked before anything runs. */
 START_TEST(services_file_checked_by_the_engine)
 {
@@ -756,6 +799,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, case_mix_bad_rows);
 	tcase_add_test(tc, services_table_reads);
 	tcase_add_test(tc, services_table_bad_rows);
+	tcase_add_test(tc, services_table_feature_levels);
 	tcase_add_test(tc, services_file_checked_by_the_engine);
 	tcase_add_test(tc, services_add_up_to_all);
 	suite_add_tcase(s, tc);
