@@ -232,12 +232,13 @@ static void cumulate(const double *w, int n, double *cum)
 /* Index i with chance w[i] / total, from the cumulative weights (cumulate) and a uniform u */
 static int categorical(double u, const double *cum, int n)
 {
-	int i;
+	int i, k = 0;
 	u *= cum[n - 1];
+	/* the count of cumulative weights at or below u is the first index whose weight
+	 * exceeds it (cum does not decrease): no branch on u for the predictor to miss */
 	for (i = 0; i < n - 1; i++)
-		if (u < cum[i])
-			return i;
-	return n - 1;
+		k += u >= cum[i];
+	return k;
 }
 
 /* The year's constants of the hot paths (sim, after iapt_engine__load_year). */
@@ -794,8 +795,11 @@ static int run_service(sim *s, service *sv, int week)
 				break; /* capacity fell below the caseload: the rest wait a week */
 #if defined(__GNUC__)
 			/* the caseload visits the pool out of order: fetch a few people ahead */
-			if (k + 8 < act->len)
+			if (k + 8 < act->len) {
 				__builtin_prefetch(&s->people[act->v[k + 8]]);
+				/* a session's costs go to the person's IMD quintile (ledger_add_person) */
+				__builtin_prefetch(&s->ext[act->v[k + 8]]);
+			}
 #endif
 			slots--;
 			s->stats->person_weeks++;
@@ -806,8 +810,10 @@ static int run_service(sim *s, service *sv, int week)
 				act->v[k] = act->v[--act->len];
 #if defined(__GNUC__)
 				/* the caseload's last person moves here and is seen next */
-				if (k < act->len)
+				if (k < act->len) {
 					__builtin_prefetch(&s->people[act->v[k]]);
+					__builtin_prefetch(&s->ext[act->v[k]]);
+				}
 #endif
 				if (action == STEP_UP && !ended)
 					rc = step_up(s, sv, i, week);
@@ -823,8 +829,10 @@ static int run_service(sim *s, service *sv, int week)
 		while (slots > 0 && sv->queue[lvl].len) {
 			uint32_t i;
 #if defined(__GNUC__)
-			if (sv->queue[lvl].len > 8)
+			if (sv->queue[lvl].len > 8) {
 				__builtin_prefetch(&s->people[queue_peek(&sv->queue[lvl], 8)]);
+				__builtin_prefetch(&s->ext[queue_peek(&sv->queue[lvl], 8)]);
+			}
 #endif
 			i = queue_pop(&sv->queue[lvl]);
 			person *p = &s->people[i];

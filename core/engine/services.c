@@ -765,15 +765,15 @@ void iapt_services__load_year(sim *s, int y)
 
 int iapt_services__pick_table(const iapt_svc_state *v, int n, double u)
 {
-	int lo = 0, hi = n - 1;
-	while (lo < hi) { /* the first service whose cumulative share exceeds u */
-		int mid = (lo + hi) / 2;
-		if (u < v->cum[mid])
-			hi = mid;
-		else
-			lo = mid + 1;
+	/* the first service whose cumulative share exceeds u (cum[n - 1] exceeds every u):
+	 * a binary search without branches on u, which are a coin toss for the predictor */
+	const double *b = v->cum;
+	while (n > 1) {
+		int half = n / 2;
+		b = b[half - 1] <= u ? b + half : b;
+		n -= half;
 	}
-	return lo;
+	return (int)(b - v->cum);
 }
 
 /* ---- services.csv's measures ---- */
