@@ -151,6 +151,29 @@ static int same(const iapt_results *a, const iapt_results *b)
 	return memcmp(a->values, b->values, n * sizeof(double)) == 0;
 }
 
+/* treatment.dropout_later_per_wait_week: a wait's disengagement lasts past the first
+ * session, so courses after waits are shorter and fewer recover (0, the default, is off). */
+START_TEST(lasting_wait_dropout_shortens_courses)
+{
+	char text[512];
+	iapt_results *a = run(small, 1), *b;
+	double sa = 0, sb = 0, ra = 0, rb = 0;
+	int rep;
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0.05\n", small);
+	b = run(text, 1);
+	for (rep = 0; rep < 4; rep++) {
+		sa += iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_MEAN_SESSIONS_FINISHED, rep) / 4;
+		sb += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_MEAN_SESSIONS_FINISHED, rep) / 4;
+		ra += iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
+		rb += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
+	}
+	ck_assert_msg(sb < sa - 0.3, "mean sessions %g with the lasting dropout, %g without", sb, sa);
+	ck_assert_msg(rb < ra - 1, "recovery %g with the lasting dropout, %g without", rb, ra);
+	iapt_results_free(a);
+	iapt_results_free(b);
+}
+END_TEST
+
 START_TEST(same_seed_same_results_any_threads)
 {
 	iapt_results *a = run(small, 1), *b = run(small, 1), *c = run(small, 2), *d = run(small, 3);
@@ -782,6 +805,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, queue_by_hand);
 	tcase_add_test(tc, ample_capacity_waits_one_week);
+	tcase_add_test(tc, lasting_wait_dropout_shortens_courses);
 	tcase_add_test(tc, same_seed_same_results_any_threads);
 	tcase_add_test(tc, different_seed_different_results);
 	tcase_add_test(tc, natural_course_shares_random_numbers);
