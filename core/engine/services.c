@@ -527,7 +527,8 @@ int iapt_services__setup(sim *s)
 	if (!(v->mix = calloc(s->tab ? (size_t)n : 1, sizeof *v->mix)) || !(v->cum = calloc((size_t)n, sizeof *v->cum)) ||
 	    !(v->z_dna = calloc((size_t)n, sizeof *v->z_dna)) || !(v->z_sess = calloc((size_t)n, sizeof *v->z_sess)) ||
 	    !(v->f_desc = calloc((size_t)n, sizeof *v->f_desc)) || !(v->f_step = calloc((size_t)n, sizeof *v->f_step)) ||
-	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)))
+	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)) ||
+	    !(v->guide = calloc(IAPT_SVC_GUIDE, sizeof *v->guide)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
 	if (!s->tab) {
 		/* capacity relative to demand varies across services (lognormal, mean 1, normalised) */
@@ -557,6 +558,7 @@ void iapt_services__teardown(sim *s)
 		return;
 	free(s->svs->mix);
 	free(s->svs->cum);
+	free(s->svs->guide);
 	free(s->svs->z_dna);
 	free(s->svs->z_sess);
 	free(s->svs->f_desc);
@@ -751,6 +753,11 @@ void iapt_services__load_year(sim *s, int y)
 		sv->hi_max = (int)fmax(2, lround(P(s, TX_HI_MAX) * sm));
 	}
 	v->cum[t->n - 1] = 1.0 + 1e-12; /* no rounding gap at the top */
+	for (j = 0, k = 0; j < IAPT_SVC_GUIDE; j++) {
+		while (v->cum[k] <= (double)j / IAPT_SVC_GUIDE)
+			k++;
+		v->guide[j] = k;
+	}
 	/* descriptor recording and step-up: the service's relative level, the national mean
 	 * kept where a service would go above 1 (referral-weighted) */
 	mean_preserving(P(s, TX_DESCRIPTOR), v->f_desc, v->w_ref, t->n, v->tmp);
@@ -761,19 +768,6 @@ void iapt_services__load_year(sim *s, int y)
 		s->svc[k].p_stepup = v->tmp[k];
 	for (k = 0; k < t->n; k++) /* the national capacity is shared out whole */
 		s->svc[k].factor *= fsum > 0 ? t->n / fsum : 1.0;
-}
-
-int iapt_services__pick_table(const iapt_svc_state *v, int n, double u)
-{
-	/* the first service whose cumulative share exceeds u (cum[n - 1] exceeds every u):
-	 * a binary search without branches on u, which are a coin toss for the predictor */
-	const double *b = v->cum;
-	while (n > 1) {
-		int half = n / 2;
-		b = b[half - 1] <= u ? b + half : b;
-		n -= half;
-	}
-	return (int)(b - v->cum);
 }
 
 /* ---- services.csv's measures ---- */

@@ -13,6 +13,9 @@
 
 #define IAPT_SVC_MAX_YEARS 20
 #define IAPT_SVC_MAX 1000
+/* Entries of the guide table that starts the search for a referral's service (a power of
+ * two, so that j / IAPT_SVC_GUIDE is exact): about four per service. */
+#define IAPT_SVC_GUIDE 1024
 
 /* One service in one year, as the table gives it (NaN: not given; see data/services.md). */
 typedef struct iapt_svc_row {
@@ -73,6 +76,7 @@ typedef struct iapt_svc_mix {
 struct iapt_svc_state {
 	iapt_svc_mix *mix;     /* [service], or one (synthetic services: the national mix) */
 	double *cum;           /* [service]: cumulative referral shares of the year */
+	int *guide;            /* [IAPT_SVC_GUIDE]: first service whose cum exceeds j / IAPT_SVC_GUIDE */
 	double *z_dna, *z_sess; /* [service]: fixed standard normals of the unpublished features */
 	double *f_desc, *f_step, *w_ref, *tmp; /* [service]: the year's relative levels, weights, scratch */
 };
@@ -83,7 +87,16 @@ void iapt_services__teardown(sim *s);
 /* The year's referral shares, capacity factors, case mix and features (after the national
  * parameters of year y are in s->pv and s->w_*). */
 void iapt_services__load_year(sim *s, int y);
-int iapt_services__pick_table(const iapt_svc_state *v, int n, double u);
+/* The first service whose cumulative share exceeds u in [0, 1) (cum[n - 1] exceeds every
+ * u), by an indexed search (Chen and Asau 1974): the guide entry of u's slot is the first
+ * service past the slot's start, so a step or two at most remain. */
+static inline int iapt_services__pick_table(const iapt_svc_state *v, double u)
+{
+	int k = v->guide[(int)(u * IAPT_SVC_GUIDE)];
+	while (v->cum[k] <= u)
+		k++;
+	return k;
+}
 
 /* The service of a new referral, from one output o of the attribute stream (its high half;
  * its low half is the caller's). */
@@ -91,7 +104,7 @@ static inline int iapt_services__pick(const sim *s, uint64_t o)
 {
 	if (!s->tab)
 		return (int)iapt_rng__below((uint32_t)(o >> 32), (unsigned)s->n_services);
-	return iapt_services__pick_table(s->svs, s->n_services, iapt_rng__hi(o));
+	return iapt_services__pick_table(s->svs, iapt_rng__hi(o));
 }
 
 static inline const iapt_svc_mix *iapt_services__mix(const sim *s, int svc)

@@ -473,9 +473,9 @@ X(EMP_PREV_ILL, "employment.prevalence_rate_ill", 0.51, 0, 1, "proportion", 0, 1
 X(EMP_PREV_SPEED, "employment.prevalence_speed_monthly", 1, 0, 1, "share of the gap/month", 0, 0,
   "Share of the gap between a person's employment chance and their health state's rate closed each month (prevalence mechanism); 1 is Layard et al.'s assumption that the rate applies at once",
   "Modelling choice: 1 reproduces Layard et al. 2007; no published speed (test 0.05-1)")
-X(EMP_SCAR_HALF, "employment.scarring_halving_months", 12, 1, 600, "months", 0, 0,
+X(EMP_SCAR_HALF, "employment.scarring_halving_months", 13, 1, 600, "months", 0, 0,
   "Months out of work over which the chance of finding work halves (flows_with_scarring)",
-  "(to source) assumed: the Labour Force Survey shows time since the last job predicts re-entry (Curnock et al. 2014) but we found no halving time; Machin and Manning 1999 (Handbook of Labor Economics 3C; CEP DP 400) find the long-term unemployed leave unemployment more slowly but, once heterogeneity is controlled for, little evidence that outflow rates fall over a spell, so no halving time of true scarring can be read from them; range 6-36")
+  "Derived from observed duration dependence, conversion ours (to source: no published halving time or hazard by duration for the long-term sick found): ONS, Moving between unemployment and employment (7 Nov 2013, LFS), key points: between Q1 and Q2 2013 those unemployed under three months were 3.2 times more likely to move into employment than those unemployed over two years; with the chance c0 x 0.5^(months/h), 2^((24 - 1.5)/h) = 3.2 gives h = 22.5 / log2(3.2) = 13.4 months (shorter groups at their midpoint 1.5 months, the over-two-years group at 24 months, its least). Observed, so it mixes true scarring with heterogeneity: Machin and Manning 1999 (Handbook of Labor Economics 3C) find little true fall of outflow rates over a spell once heterogeneity is controlled for, so 13 is the strongest scarring the figure supports; range 12-36, our judgement (12: monthly hazards differ a little more than quarterly chances; the over-two-years group at four years gives 46.5 / log2(3.2) = 27.7, and 36 allows part of the fall to be heterogeneity)")
 
 /* Money (docs/economics.md, The ledger and Prices). Units "GBP YYYY-YY" give the price year of the value. */
 X(COST_LI_SESSION, "cost.li_session", 99, 0, 1e5, "GBP 2009-10", 0, 1,
@@ -552,12 +552,12 @@ X(UTIL_GAD_15, "utility.gad7_15_21", 0.53, -0.6, 1, "EQ-5D", 0, 1,
   "Utility at GAD-7 15-21", "Jankovic et al. 2021, citing Revicki")
 
 /* Wellbeing (docs/economics.md, "Wellbeing"): life satisfaction by health state for WELLBYs */
-X(WB_LS_WELL, "wellbeing.life_satisfaction_well", 7.7, 0, 10, "life satisfaction (0-10)", 0, 0,
+X(WB_LS_WELL, "wellbeing.life_satisfaction_well", 7.7, 0, 10, "life satisfaction (0-10)", 0, 1,
   "Life satisfaction of a person not at caseness (the 0-10 ONS question)",
-  "(to source: verify) ONS Annual Population Survey personal well-being, UK mean life satisfaction about 7.7 in 2018-19; range 7.4-8.0")
-X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 7.0, 0, 10, "life satisfaction (0-10)", 0, 0,
+  "ONS Annual Population Survey personal well-being, UK mean life satisfaction before the pandemic: 7.71 (July-September 2018) and 7.66 (July-September 2019) as quoted from ONS by Research Live (7 Feb 2020); the ONS bulletins' own annual means for 2018-19 and 2019-20 were not seen in text (2021-22: 7.54, 2022-23: 7.45, ONS bulletin Nov 2023). The mean of people not at caseness is a little higher than the population's; only the gap to the ill figure enters WELLBYs; range 7.4-8.0")
+X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 6.98, 0, 10, "life satisfaction (0-10)", 0, 1,
   "Life satisfaction of a person at caseness (depression or an anxiety disorder)",
-  "(to source: verify) the well figure less about 0.7 of a point; searched (Nov 2026) and not found as a raw 0-10 coefficient: Clark, Fleche, Layard, Powdthavee and Ward 2018 (The Origins of Happiness) measure diagnosed depression or anxiety only in US and Australian data; ch. 6, Table 6.3 gives standardised (beta) coefficients of mental illness on life satisfaction (-0.21 USA, -0.18 Australia, -0.11 BCS, -0.32 BHPS, cross-section; fixed effects smaller), which need the standard deviations of the online annex (not read) to become points; Table 16.2 uses the US-Australian average for Britain; Frijters et al. 2020 (Behav Public Policy 4:126-165) and HM Treasury Wellbeing Guidance 2021 were not read; range 5.0-7.4")
+  "The well figure less 0.72: Clark, Fleche, Layard, Powdthavee and Ward 2018, The Origins of Happiness (Princeton), ch. 16, Table 16.2 (effect on life satisfaction 0-10, other circumstances held constant): depression or anxiety -0.72, and the text: 'Depression or anxiety disorder reduces happiness by 0.72 points'; per the table's notes the average of the US and Australian cross-section coefficients (Table 6.3), diagnosed illness; fixed-effects estimates are 'closer to zero' (ch. 6, online Table A6.3, not read); range 6.3-7.3 (gap 0.4-1.4, half to twice 0.72: our judgement)")
 
 /* Distributional weights (docs/economics.md, "Distributional appraisal") */
 X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
