@@ -151,6 +151,29 @@ static int same(const iapt_results *a, const iapt_results *b)
 	return memcmp(a->values, b->values, n * sizeof(double)) == 0;
 }
 
+/* treatment.dropout_later_per_wait_week: a wait's disengagement lasts past the first
+ * session, so courses after waits are shorter and fewer recover (0, the default, is off). */
+START_TEST(lasting_wait_dropout_shortens_courses)
+{
+	char text[512];
+	iapt_results *a = run(small, 1), *b;
+	double sa = 0, sb = 0, ra = 0, rb = 0;
+	int rep;
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0.05\n", small);
+	b = run(text, 1);
+	for (rep = 0; rep < 4; rep++) {
+		sa += iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_MEAN_SESSIONS_FINISHED, rep) / 4;
+		sb += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_MEAN_SESSIONS_FINISHED, rep) / 4;
+		ra += iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
+		rb += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
+	}
+	ck_assert_msg(sb < sa - 0.3, "mean sessions %g with the lasting dropout, %g without", sb, sa);
+	ck_assert_msg(rb < ra - 1, "recovery %g with the lasting dropout, %g without", rb, ra);
+	iapt_results_free(a);
+	iapt_results_free(b);
+}
+END_TEST
+
 START_TEST(same_seed_same_results_any_threads)
 {
 	iapt_results *a = run(small, 1), *b = run(small, 1), *c = run(small, 2), *d = run(small, 3);
@@ -659,6 +682,49 @@ START_TEST(services_table_bad_rows)
 }
 END_TEST
 
+/* The unpublished features' levels (dna_z, sessions_z) fitted with the residual: read where
+ * given, one value per service, NAN (the code's hash) where not; bad values are errors. */
+#define SVC_Z_TAIL(zd, zs) ",0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1," zd "," zs "\n"
+static const char *svc_z = "year,ccg_code,ccg_name,icb_code,region_code,region,referrals_received,finished_course,recovery_pct,"
+	"step_up_share,pd_recorded_finished_share,ltc_share,age_under18_share,age65_share,depression_share,anxiety_share,"
+	"imd1_share,imd2_share,imd3_share,imd4_share,imd5_share,imd6_share,imd7_share,imd8_share,imd9_share,imd10_share,"
+	"dna_z,sessions_z\n"
+	"2017-18,A,Alpha,Q1,Y56,London,1000,400,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_Z_TAIL("-1.25", "0.5")
+	"2017-18,B,Beta,Q2,Y58,South West,3000,900,52,0.4,,0.2,0.02,0.05,0.4,0.55" SVC_Z_TAIL("", "")
+	"2018-19,A,Alpha,Q1,Y56,London,1100,420,51,,0.95,0.3,0.02,0.05,0.4,0.55" SVC_Z_TAIL("", "0.5")
+	"2018-19,B,Beta,Q2,Y58,South West,3100,950,53,0.45,0.9,0.2,0.02,0.05,0.4,0.55" SVC_Z_TAIL("", "");
+
+START_TEST(services_table_feature_levels)
+{
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
+		{"-1.25,0.5", "-9,0.5", "t.csv:2: dna_z '-9' is not a number in [-8, 8]"},
+		{",,0.5", ",,0.7", "t.csv:4: service A has another sessions_z than in an earlier row"},
+	};
+	char text[4096];
+	iapt_services *t = NULL;
+	const iapt_services *b;
+	size_t k;
+	int j;
+	snprintf(text, sizeof text, "%s", svc_z);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert(t->z_given[0][0] == -1.25 && t->z_given[1][0] == 0.5);
+	ck_assert(isnan(t->z_given[0][1]) && isnan(t->z_given[1][1]));
+	iapt_services__free(t);
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		t = (iapt_services *)1;
+		ck_assert_int_eq(iapt_services__parse(edited(svc_z, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
+		ck_assert_ptr_null(t);
+	}
+	/* the built-in table takes every service's from data/services_residuals.csv */
+	ck_assert_int_eq(iapt_services__builtin(&b), 0);
+	for (j = 0; j < b->n; j++)
+		ck_assert(!isnan(b->z_given[0][j]) && !isnan(b->z_given[1][j]));
+}
+END_TEST
+
 /* A scenario's services: file is read and checked before anything runs. */
 START_TEST(services_file_checked_by_the_engine)
 {
@@ -739,6 +805,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, queue_by_hand);
 	tcase_add_test(tc, ample_capacity_waits_one_week);
+	tcase_add_test(tc, lasting_wait_dropout_shortens_courses);
 	tcase_add_test(tc, same_seed_same_results_any_threads);
 	tcase_add_test(tc, different_seed_different_results);
 	tcase_add_test(tc, natural_course_shares_random_numbers);
@@ -756,6 +823,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, case_mix_bad_rows);
 	tcase_add_test(tc, services_table_reads);
 	tcase_add_test(tc, services_table_bad_rows);
+	tcase_add_test(tc, services_table_feature_levels);
 	tcase_add_test(tc, services_file_checked_by_the_engine);
 	tcase_add_test(tc, services_add_up_to_all);
 	suite_add_tcase(s, tc);

@@ -120,7 +120,8 @@ def main(argv):
               "and 2018-19 only: the services' residuals (tools/services_calibrate.py); "
               "`services.capacity_spread` is calibrated to the national 6-week wait of 2019-20. "
               "The spreads of missed appointments and sessions offered across services are assumed "
-              "(provider-level figures of 2021-22), not published for CCGs.\n")
+              "(provider-level figures of 2021-22), not published for CCGs; which service has which level "
+              "is drawn with the residual, given its 2017-18 and 2018-19 gap (docs/model.md, Services).\n")
         print(f"| published population | statistic | model | published | within tolerance |")
         print("| --- | --- | --- | --- | --- |")
         for pop, key, s, p, ok in rows:

@@ -27,12 +27,14 @@ import services_history_check as hc  # noqa: E402
 
 CLARK = [  # Clark 2018's five features (Summary, p. 679): sign, our published stand-in, our model's column
     ("percentage of cases with a problem descriptor", +1, "pd_recorded_pct", "pd_recorded_pct", "published by CCG 2017-18 to 2019-20"),
-    ("number of treatment sessions", +1, None, "mean_sessions_finished", "not published by CCG: spread assumed"),
+    ("number of treatment sessions", +1, None, "mean_sessions_finished",
+     "not published by CCG: spread assumed, levels drawn given the 2017-19 gap (the check partly tests the inputs)"),
     ("percentage of referrals treated", +1, "finished_per_referral_pct", "entered_treatment_pct",
      "not published by CCG (finished per referral stands in): spread assumed"),
     ("time waited to start treatment", -1, "wait_6w_pct", "mean_wait_weeks",
      "mean wait not published (share within 6 weeks, sign reversed, stands in)"),
-    ("percentage of appointments missed", -1, None, "dna_pct", "not published by CCG: spread assumed"),
+    ("percentage of appointments missed", -1, None, "dna_pct",
+     "not published by CCG: spread assumed, levels drawn given the 2017-19 gap (the check partly tests the inputs)"),
 ]
 GYANI = ("step-up rate after low intensity (Gyani 2013)", +1, "step_up_pct", "step_up_pct", "published by CCG")
 

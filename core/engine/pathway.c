@@ -473,7 +473,7 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 	if (action == CONTINUE) {
 		p_drop = p->attended == 1
 			 ? P(s, TX_DROP_FIRST) + P(s, TX_DROP_WAIT) * (double)(week - p->arrival)
-			 : P(s, TX_DROP_LATER);
+			 : P(s, TX_DROP_LATER) + P(s, TX_DROP_WAIT_LATER) * (double)(p->first_week - p->arrival);
 		if (u_drop < p_drop * m_drop)
 			action = DISCHARGE;
 	}

@@ -24,7 +24,7 @@ extern const size_t iapt__services_residuals_len;
 /* The columns read (others are ignored), their bounds, and whether a cell may be empty. */
 enum { COL_YEAR, COL_CODE, COL_NAME, COL_ICB, COL_REGION_CODE, COL_REGION, COL_REFERRALS, COL_FINISHED,
        COL_RECOVERY, COL_STEP_UP, COL_PD, COL_LTC, COL_U18, COL_O65, COL_DEP, COL_ANX, COL_IMD1,
-       N_COLS = COL_IMD1 + 10, COL_RESP = N_COLS, N_COLS_ALL };
+       N_COLS = COL_IMD1 + 10, COL_RESP = N_COLS, COL_ZDNA, COL_ZSESS, N_COLS_ALL };
 static const struct col_def {
 	const char *name;
 	double lo, hi;
@@ -42,6 +42,9 @@ static const struct col_def {
 	/* a fitted response multiplier per service (the built-in table takes it from
 	 * data/services_residuals.csv) */
 	{"response_multiplier", 0.2, 5, 1, 1},
+	/* the service's standard normals of missed appointments and sessions offered, drawn
+	 * with the residual and consistent with it (tools/services_calibrate.py) */
+	{"dna_z", -8, 8, 1, 1}, {"sessions_z", -8, 8, 1, 1},
 };
 #define MAX_FIELDS 128
 
@@ -69,6 +72,8 @@ void iapt_services__free(iapt_services *t)
 	free(t->region);
 	free(t->row);
 	free(t->resid);
+	free(t->z_given[0]);
+	free(t->z_given[1]);
 	free(t->regions);
 	free(t->region_names);
 	free(t->region_of);
@@ -255,11 +260,13 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 	t->n_years = y_max - y_min + 1;
 	t->row = calloc((size_t)t->n_years * (size_t)t->n, sizeof *t->row);
 	t->resid = malloc((size_t)t->n * sizeof *t->resid);
+	t->z_given[0] = malloc((size_t)t->n * sizeof *t->z_given[0]);
+	t->z_given[1] = malloc((size_t)t->n * sizeof *t->z_given[1]);
 	seen = calloc((size_t)t->n_years * (size_t)t->n, 1);
-	if (!t->row || !t->resid || !seen)
+	if (!t->row || !t->resid || !t->z_given[0] || !t->z_given[1] || !seen)
 		goto nomem;
 	for (k = 0; k < t->n; k++)
-		t->resid[k] = NAN;
+		t->resid[k] = t->z_given[0][k] = t->z_given[1][k] = NAN;
 	for (size_t i = 0; i < n_rows; i++) {
 		struct raw *r = &rows[i];
 		size_t at = (size_t)(r->year - y_min) * (size_t)t->n + (size_t)r->svc;
@@ -310,6 +317,17 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 			}
 			t->resid[r->svc] = r->v[COL_RESP];
 		}
+		for (c = COL_ZDNA; c <= COL_ZSESS; c++) {
+			double *z = &t->z_given[c - COL_ZDNA][r->svc];
+			if (isnan(r->v[c]))
+				continue;
+			if (!isnan(*z) && *z != r->v[c]) {
+				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another %s than in an earlier row", path,
+						     r->line, t->code[r->svc], cols[c].name);
+				goto fail;
+			}
+			*z = r->v[c];
+		}
 	}
 	for (y = 0; y < t->n_years; y++)
 		for (k = 0; k < t->n; k++)
@@ -337,17 +355,21 @@ fail:
 	return rc;
 }
 
-/* data/services_residuals.csv: ccg_code,response_multiplier,... (tools/services_calibrate.py) */
+/* data/services_residuals.csv: ccg_code,response_multiplier[,dna_z,sessions_z],...
+ * (tools/services_calibrate.py) */
 static int apply_residuals(iapt_services *t, char *text, const char *path)
 {
 	char *pos = text, *f[16];
-	int nf, line = 1, ci = -1, cm = -1, k;
+	int nf, line = 1, ci = -1, cm = -1, cz[2] = {-1, -1}, k, j;
 	nf = iapt_csv__record(&pos, f, 16);
 	for (k = 0; k < nf; k++) {
 		if (!strcmp(f[k], "ccg_code"))
 			ci = k;
 		if (!strcmp(f[k], "response_multiplier"))
 			cm = k;
+		for (j = 0; j < 2; j++)
+			if (!strcmp(f[k], cols[COL_ZDNA + j].name))
+				cz[j] = k;
 	}
 	if (ci < 0 || cm < 0)
 		return iapt_error__set(IAPT_EPARSE, "%s:1: needs columns ccg_code and response_multiplier", path);
@@ -364,6 +386,15 @@ static int apply_residuals(iapt_services *t, char *text, const char *path)
 			return iapt_error__set(IAPT_EPARSE, "%s:%d: response_multiplier '%s' is not a number in [%g, %g]", path, line, f[cm],
 					       cols[COL_RESP].lo, cols[COL_RESP].hi);
 		t->resid[k] = v;
+		for (j = 0; j < 2; j++) {
+			const struct col_def *d = &cols[COL_ZDNA + j];
+			if (cz[j] < 0)
+				continue;
+			if (nf <= cz[j] || iapt_str__number(f[cz[j]], &v) || !(v >= d->lo && v <= d->hi))
+				return iapt_error__set(IAPT_EPARSE, "%s:%d: %s '%s' is not a number in [%g, %g]", path, line, d->name,
+						       nf <= cz[j] ? "" : f[cz[j]], d->lo, d->hi);
+			t->z_given[j][k] = v;
+		}
 	}
 	return IAPT_OK;
 }
@@ -542,8 +573,11 @@ int iapt_services__setup(sim *s)
 		return IAPT_OK;
 	}
 	for (k = 0; k < n; k++) {
-		v->z_dna[k] = fixed_normal(s->r, s->tab->code[k], 1);
-		v->z_sess[k] = fixed_normal(s->r, s->tab->code[k], 2);
+		/* fitted with the residual where the table has them (docs/model.md, Services),
+		 * else independent of everything, by the code's hash */
+		double zd = s->tab->z_given[0][k], zs = s->tab->z_given[1][k];
+		v->z_dna[k] = isnan(zd) ? fixed_normal(s->r, s->tab->code[k], 1) : zd;
+		v->z_sess[k] = isnan(zs) ? fixed_normal(s->r, s->tab->code[k], 2) : zs;
 	}
 	return IAPT_OK;
 }

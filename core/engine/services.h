@@ -34,6 +34,9 @@ struct iapt_services {
 	char **code, **name, **icb, **region_code, **region; /* [service], owned */
 	iapt_svc_row *row;           /* [year][service] */
 	double *resid;               /* [service]: fitted response multiplier (1: none) */
+	double *z_given[2];          /* [feature: missed appointments, sessions][service]: the
+	                              * standard normal fitted with the residual (NAN: none, the
+	                              * code's hash draws it) */
 	int n_regions;
 	char **regions;              /* [region]: distinct region codes, sorted; borrowed from region_code */
 	char **region_names;

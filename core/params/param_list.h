@@ -232,10 +232,10 @@ X(SVC_STEPUP_SPREAD, "services.stepup_spread", 1, 0, 2, "multiplier", 0, 0,
   "Share of each service's published difference in step-up practice (share of LI courses stepped up to HI, relative to the mean of services) applied to treatment.stepup_share; 0: every service at treatment.stepup_share",
   "Modelling choice: 1 applies data/services.csv step_up_share (S16) as published; step-up practice, IAPT Manual 2018")
 X(SVC_DNA_SD, "services.dna_sd", 0.28, 0, 1, "log-scale SD", 0, 0,
-  "Spread of the missed-appointment rate across services: each service's treatment.dna_rate is multiplied by a lognormal factor (mean 1) fixed by its code; no published CCG figures, so which service is where is assumed",
+  "Spread of the missed-appointment rate across services: each service's treatment.dna_rate is multiplied by a lognormal factor (mean 1); no published CCG figures, so which service is where is drawn with its residual, given its published recovery (data/services_residuals.csv dna_z; docs/model.md, Services)",
   "Assumption (to source for CCGs): log-SD of DNA % across the 128 providers with 500+ finished courses in 2021-22 (0.276; 0.280 in 2022-23), data/service_sessions_dna.csv (measures M084, M082); assumed to hold for CCGs and for 2017-18 to 2019-20")
 X(SVC_SESS_SD, "services.sessions_sd", 0.17, 0, 1, "log-scale SD", 0, 0,
-  "Spread of sessions offered per course across services: each service's treatment.li_max_sessions and treatment.hi_max_sessions are multiplied by a lognormal factor (median 1) fixed by its code, rounded",
+  "Spread of sessions offered per course across services: each service's treatment.li_max_sessions and treatment.hi_max_sessions are multiplied by a lognormal factor (median 1), rounded; which service is where is drawn with its residual, given its published recovery (data/services_residuals.csv sessions_z)",
   "Assumption (to source for CCGs): log-SD of mean appointments per finished course across the 128 providers with 500+ finished courses in 2021-22 (0.171; 0.168 in 2022-23), data/service_sessions_dna.csv (M112); assumed to hold for CCGs and for 2017-18 to 2019-20")
 X(SVC_RESID_WEIGHT, "services.residual_weight", 1, 0, 1, "exponent", 0, 0,
   "Weight of each service's fitted residual response multiplier (data/services_residuals.csv): its unexplained difference in recovery; 0: none",
@@ -267,6 +267,9 @@ X(TX_DROP_DNA, "treatment.dropout_after_dna", 0.25, 0, 1, "probability", 0, 0,
 X(TX_DROP_WAIT, "treatment.dropout_per_wait_week", 0.006, 0, 0.1, "probability/week", 0, 0,
   "Added chance of ending after the first session per week waited",
   "Direction from Clark et al. 2018 (S29: shorter waits, better outcomes); size (to source)")
+X(TX_DROP_WAIT_LATER, "treatment.dropout_later_per_wait_week", 0, 0, 0.1, "probability/week", 0, 0,
+  "Added chance of ending after each session after the first, per week waited before the first (disengagement that lasts); 0: off",
+  "Modelling choice, off (to source): direction from Clark et al. 2018 (S29: shorter waits, better outcomes), size not found; 0.003 gives the simulated services' wait its published sign but lowers national recovery by 1.3 points, so it waits for a recalibration of the session effects (docs/validation.md, Services)")
 X(TX_LI_MAX, "treatment.li_max_sessions", 6, 1, 40, "sessions", 1, 0,
   "Low-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
 X(TX_HI_MAX, "treatment.hi_max_sessions", 11, 1, 40, "sessions", 1, 0,
