@@ -267,9 +267,9 @@ X(TX_DROP_DNA, "treatment.dropout_after_dna", 0.25, 0, 1, "probability", 0, 0,
 X(TX_DROP_WAIT, "treatment.dropout_per_wait_week", 0.006, 0, 0.1, "probability/week", 0, 0,
   "Added chance of ending after the first session per week waited",
   "Direction from Clark et al. 2018 (S29: shorter waits, better outcomes); size (to source)")
-X(TX_DROP_WAIT_LATER, "treatment.dropout_later_per_wait_week", 0, 0, 0.1, "probability/week", 0, 0,
+X(TX_DROP_WAIT_LATER, "treatment.dropout_later_per_wait_week", 0.003, 0, 0.1, "probability/week", 0, 0,
   "Added chance of ending after each session after the first, per week waited before the first (disengagement that lasts); 0: off",
-  "Modelling choice, off (to source): direction from Clark et al. 2018 (S29: shorter waits, better outcomes), size not found; 0.003 gives the simulated services' wait its published sign but lowers national recovery by 1.3 points, so it waits for a recalibration of the session effects (docs/validation.md, Services)")
+  "Assumed, size not found: half of treatment.dropout_per_wait_week (0.006), i.e. half the disengagement a week's wait adds at the first session persists at each later one. Direction: Clark et al. 2018 (S29: longer waits, worse outcomes); van Dijk et al. 2023 (J Affect Disord 322:205-211: longer waits, less improvement in treatment); against: Reitzel et al. 2006 (Psychol Serv 3:51-60: wait not related to premature termination). docs/model.md, docs/validation.md (Services)")
 X(TX_LI_MAX, "treatment.li_max_sessions", 6, 1, 40, "sessions", 1, 0,
   "Low-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
 X(TX_HI_MAX, "treatment.hi_max_sessions", 11, 1, 40, "sessions", 1, 0,
