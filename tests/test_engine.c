@@ -152,13 +152,15 @@ static int same(const iapt_results *a, const iapt_results *b)
 }
 
 /* treatment.dropout_later_per_wait_week: a wait's disengagement lasts past the first
- * session, so courses after waits are shorter and fewer recover (0, the default, is off). */
+ * session, so courses after waits are shorter and fewer recover (0 is off). */
 START_TEST(lasting_wait_dropout_shortens_courses)
 {
 	char text[512];
-	iapt_results *a = run(small, 1), *b;
+	iapt_results *a, *b;
 	double sa = 0, sb = 0, ra = 0, rb = 0;
 	int rep;
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0\n", small);
+	a = run(text, 1);
 	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0.05\n", small);
 	b = run(text, 1);
 	for (rep = 0; rep < 4; rep++) {
