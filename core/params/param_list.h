@@ -501,7 +501,7 @@ X(COST_HI_SALARY, "cost.hi_trainee_salary", 32306, 0, 1e6, "GBP 2021-22", 0, 0,
   "Annual salary of a high-intensity trainee (Agenda for Change band 6, entry point)",
   "NHS Employers, Agenda for Change pay scales 2021-22: band 6 entry GBP 32,306; band 6 for trainees (to source)")
 X(MONEY_EARNINGS, "money.earnings_annual", 25000, 0, 1e7, "GBP 2019-20", 0, 0,
-  "Gross annual earnings of a job taken or kept",
+  "Gross annual earnings of a job taken or kept (income tax and NI, money.income_tax_annual, money.employee_ni_annual and money.employer_ni_annual, do not follow it: set them too)",
   "(to source) a GBP 25,000 job, the example job of docs/economics.md; median full-time pay was GBP 585 a week (ONS, April 2019)")
 X(MONEY_INCOME_TAX, "money.income_tax_annual", 2500, 0, 1e7, "GBP 2019-20", 0, 1,
   "Income tax on that job a year (one representative job, not an average over a distribution of earnings)",
