@@ -637,7 +637,7 @@ START_TEST(services_table_reads)
 	ck_assert_int_eq(t->first_year, 2017);
 	ck_assert_int_eq(t->n_years, 2);
 	ck_assert_int_eq(t->n_regions, 2);
-	ck_assert_str_eq(t->regions[1], "Y58");
+	ck_assert_str_eq(t->regions[1]->region_code, "Y58");
 	ck_assert(iapt_services__row(t, 2018, 1)->referrals == 3100);
 	ck_assert(iapt_services__row(t, 2012, 1)->referrals == 3000); /* before the table: its first year */
 	ck_assert(iapt_services__row(t, 2030, 0)->referrals == 1100); /* after it: its last */

@@ -84,7 +84,6 @@ void iapt_services__free(iapt_services *t)
 	free(t->z_given[0]);
 	free(t->z_given[1]);
 	free(t->regions);
-	free(t->region_names);
 	free(t->region_of);
 	free(t->path);
 	free(t);
@@ -99,33 +98,31 @@ static int find_code(const iapt_services *t, const char *code)
 	return -1;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_region(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((*(const iapt_svc_id *const *)a)->region_code, (*(const iapt_svc_id *const *)b)->region_code);
 }
 
-/* distinct region codes, sorted, and each service's */
+/* distinct regions sorted by code, each named by its last service, and each service's */
 static int index_regions(iapt_services *t)
 {
 	int k, j;
 	t->regions = calloc((size_t)t->n, sizeof *t->regions);
-	t->region_names = calloc((size_t)t->n, sizeof *t->region_names);
 	t->region_of = calloc((size_t)t->n, sizeof *t->region_of);
-	if (!t->regions || !t->region_names || !t->region_of)
+	if (!t->regions || !t->region_of)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	for (k = 0; k < t->n; k++) {
-		for (j = 0; j < t->n_regions && strcmp(t->regions[j], t->id[k].region_code); j++)
+		for (j = 0; j < t->n_regions && strcmp(t->regions[j]->region_code, t->id[k].region_code); j++)
 			;
 		if (j == t->n_regions)
-			t->regions[t->n_regions++] = t->id[k].region_code;
+			t->n_regions++;
+		t->regions[j] = &t->id[k];
 	}
-	qsort(t->regions, (size_t)t->n_regions, sizeof *t->regions, cmp_str);
+	qsort(t->regions, (size_t)t->n_regions, sizeof *t->regions, cmp_region);
 	for (k = 0; k < t->n; k++)
 		for (j = 0; j < t->n_regions; j++)
-			if (!strcmp(t->regions[j], t->id[k].region_code)) {
+			if (!strcmp(t->regions[j]->region_code, t->id[k].region_code))
 				t->region_of[k] = j;
-				t->region_names[j] = t->id[k].region;
-			}
 	return IAPT_OK;
 }
 
@@ -1083,8 +1080,8 @@ int iapt_results_region_info(const iapt_results *r, int j, const char **code, co
 {
 	if (j < 0 || j >= iapt_results_regions(r))
 		return iapt_error__set(IAPT_ERANGE, "no region %d (the run has %d)", j, iapt_results_regions(r));
-	*code = r->services->regions[j];
-	*name = r->services->region_names[j];
+	*code = r->services->regions[j]->region_code;
+	*name = r->services->regions[j]->region;
 	return IAPT_OK;
 }
 

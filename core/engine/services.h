@@ -43,8 +43,8 @@ struct iapt_services {
 	                              * standard normal fitted with the residual (NAN: none, the
 	                              * code's hash draws it) */
 	int n_regions;
-	char **regions;              /* [region]: distinct region codes, sorted; borrowed from id[].region_code */
-	char **region_names;
+	const iapt_svc_id **regions; /* [region], sorted by region code: the region's last service,
+	                              * whose region_code and region name it; borrowed from id */
 	int *region_of;              /* [service]: index in regions */
 };
 
