@@ -638,8 +638,8 @@ START_TEST(services_table_reads)
 	ck_assert_int_eq(t->n, 2);
 	ck_assert_int_eq(t->first_year, 2017);
 	ck_assert_int_eq(t->n_years, 2);
-	ck_assert_int_eq(t->n_regions, 2);
-	ck_assert_str_eq(t->regions[1]->region_code, "Y58");
+	ck_assert_int_eq(t->regions.n, 2);
+	ck_assert_str_eq(t->regions.last[1]->region_code, "Y58");
 	ck_assert(iapt_services__row(t, 2018, 1)->referrals == 3100);
 	ck_assert(iapt_services__row(t, 2012, 1)->referrals == 3000); /* before the table: its first year */
 	ck_assert(iapt_services__row(t, 2030, 0)->referrals == 1100); /* after it: its last */
@@ -649,7 +649,7 @@ START_TEST(services_table_reads)
 	/* the built-in table: 191 CCGs in seven regions, 2017-18 to 2021-22 */
 	ck_assert_int_eq(iapt_services__builtin(&b), 0);
 	ck_assert_int_eq(b->n, 191);
-	ck_assert_int_eq(b->n_regions, 7);
+	ck_assert_int_eq(b->regions.n, 7);
 	ck_assert_int_eq(b->first_year, 2017);
 	ck_assert_int_eq(b->n_years, 5);
 }
@@ -774,8 +774,8 @@ START_TEST(services_table_out_of_memory)
 	n_alloc = oom_n;
 	ck_assert_int_eq(k, 0);
 	ck_assert_int_eq(t->n, 70);
-	ck_assert_int_eq(t->n_regions, 3);
-	ck_assert_str_eq(t->regions[2]->region, "Region 2");
+	ck_assert_int_eq(t->regions.n, 3);
+	ck_assert_str_eq(t->regions.last[2]->region, "Region 2");
 	iapt_services__free(t);
 	ck_assert_int_ge(n_alloc, 5 * 70);
 	ck_assert_int_ge(oom_reallocs, 3); /* the rows once, the identities at 0 and 64 services */
@@ -829,17 +829,53 @@ START_TEST(services_add_up_to_all)
 	size_t p;
 	int k, j, big = 0;
 	double ref_all = iapt_results_value(res, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0), tab_ref = 0;
+	const char *code;
 	ck_assert_int_eq(iapt_services__builtin(&t), 0);
 	ck_assert_int_eq(iapt_results_services(res), 191);
+	ck_assert_int_eq(iapt_results_regions(res), 7);
+	ck_assert_int_eq(iapt_results_icbs(res), 42);
 	for (p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
-		double sum = 0, reg = 0;
+		double sum = 0, reg = 0, icb = 0;
 		for (k = 0; k < 191; k++)
 			sum += iapt_results_service_value(res, 2019, k, pairs[p][0], 0);
 		for (j = 0; j < iapt_results_regions(res); j++)
 			reg += iapt_results_region_value(res, 2019, j, pairs[p][0], 0);
+		for (j = 0; j < iapt_results_icbs(res); j++)
+			icb += iapt_results_icb_value(res, 2019, j, pairs[p][0], 0);
 		ck_assert_msg(fabs(sum - iapt_results_value(res, 2019, IAPT_G_ALL, pairs[p][1], 0)) < 1e-6, "%s", iapt_service_measure_name(pairs[p][0]));
 		ck_assert(fabs(reg - sum) < 1e-6);
+		ck_assert(fabs(icb - sum) < 1e-6);
 	}
+	/* each ICB is its own services pooled (sorted, distinct codes); a service's ICB names it */
+	for (j = 0; j < iapt_results_icbs(res); j++) {
+		double sum = 0, fin = 0, rec = 0;
+		ck_assert_int_eq(iapt_results_icb_info(res, j, &code), 0);
+		if (j > 0) {
+			const char *prev;
+			iapt_results_icb_info(res, j - 1, &prev);
+			ck_assert_int_lt(strcmp(prev, code), 0);
+		}
+		for (k = 0; k < 191; k++) {
+			iapt_service_info si;
+			iapt_results_service_info(res, k, &si);
+			if (strcmp(si.icb_code, code))
+				continue;
+			sum += iapt_results_service_value(res, 2019, k, IAPT_SM_REFERRALS_RECEIVED, 0);
+			fin += iapt_results_service_value(res, 2019, k, IAPT_SM_FINISHED_AT_CASENESS, 0);
+			rec += iapt_results_service_value(res, 2019, k, IAPT_SM_FINISHED_AT_CASENESS, 0) *
+			       iapt_results_service_value(res, 2019, k, IAPT_SM_RECOVERY_PCT, 0);
+		}
+		ck_assert_msg(sum > 0, "ICB %s has no referrals", code);
+		ck_assert_msg(fabs(sum - iapt_results_icb_value(res, 2019, j, IAPT_SM_REFERRALS_RECEIVED, 0)) < 1e-6, "%s", code);
+		/* recovery is pooled from counts (the services' recovery weighted by their caseness) */
+		if (fin > 0)
+			ck_assert_msg(fabs(rec / fin - iapt_results_icb_value(res, 2019, j, IAPT_SM_RECOVERY_PCT, 0)) < 1e-9, "%s", code);
+	}
+	ck_assert_int_eq(iapt_results_icb_info(res, 42, &code), IAPT_ERANGE);
+	ck_assert_str_eq(iapt_error_last()->message, "no ICB 42 (the run has 42)");
+	ck_assert_int_eq(iapt_results_icb_info(res, -1, &code), IAPT_ERANGE);
+	ck_assert(isnan(iapt_results_icb_value(res, 2019, 42, IAPT_SM_REFERRALS_RECEIVED, 0)));
+	ck_assert(isnan(iapt_results_icb_value(res, 2018, 0, IAPT_SM_REFERRALS_RECEIVED, 0)));
 	/* the largest service gets its share of referrals (binomial, 4 SD) */
 	for (k = 0; k < 191; k++) {
 		tab_ref += iapt_services__row(t, 2019, k)->referrals;
@@ -857,6 +893,8 @@ START_TEST(services_add_up_to_all)
 		off = run(t2, 1);
 		ck_assert_int_eq(iapt_results_services(off), 0);
 		ck_assert_int_eq(iapt_results_regions(off), 0);
+		ck_assert_int_eq(iapt_results_icbs(off), 0);
+		ck_assert(isnan(iapt_results_icb_value(off, 2019, 0, IAPT_SM_REFERRALS_RECEIVED, 0)));
 		/* counting them changes nothing else */
 		ck_assert(same(res, off));
 		iapt_results_free(off);

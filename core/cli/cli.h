@@ -44,7 +44,7 @@ typedef struct iapt_cli_args {
 	const char *outdir;  /* -o */
 	iapt_cli_list sets;  /* --set NAME=VALUE */
 	int threads, quiet;
-	int no_services; /* --no-services: no services.csv, region= or service= rows */
+	int no_services; /* --no-services: no services.csv, region=, icb= or service= rows */
 	int has_seed, has_reps, has_scale;
 	unsigned long long seed;
 	int reps;
@@ -104,7 +104,7 @@ typedef struct iapt_cli_option {
 	{"quiet", 'q', NULL, "no progress or summary table (plugins' print lines and warnings still go to stderr)", IAPT_CLI_FLAG, offsetof(type, common.quiet), 0, 0, 0, 0, NULL}
 /* The options of every command that runs a scenario, after its -o row. */
 #define IAPT_CLI_OPT_NO_SERVICES(type) \
-	{"no-services", 0, NULL, "no services.csv and no region= or service= groups in summary.csv\n(faster; as output: services: false)", \
+	{"no-services", 0, NULL, "no services.csv and no region=, icb= or service= groups in summary.csv\n(faster; as output: services: false)", \
 	 IAPT_CLI_FLAG, offsetof(type, common.no_services), 0, 0, 0, 0, NULL}
 #define IAPT_CLI_OPTS_RUN(type) \
 	IAPT_CLI_OPT_SEED(type), IAPT_CLI_OPT_REPLICATES(type), IAPT_CLI_OPT_SCALE(type), IAPT_CLI_OPT_THREADS(type), \

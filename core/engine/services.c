@@ -2,6 +2,7 @@
  * referrals, capacity, case mix and features by year, and what services.csv counts. */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,10 @@ void iapt_services__free(iapt_services *t)
 	free(t->resid);
 	free(t->z_given[0]);
 	free(t->z_given[1]);
-	free(t->regions);
-	free(t->region_of);
+	free(t->regions.last);
+	free(t->regions.of);
+	free(t->icbs.last);
+	free(t->icbs.of);
 	free(t->path);
 	free(t);
 }
@@ -98,31 +101,35 @@ static int find_code(const iapt_services *t, const char *code)
 	return -1;
 }
 
-static int cmp_region(const void *a, const void *b)
+/* the area code of a service: the identity field at byte offset off (region_code, icb) */
+static const char *area_code(const iapt_svc_id *d, size_t off)
 {
-	return strcmp((*(const iapt_svc_id *const *)a)->region_code, (*(const iapt_svc_id *const *)b)->region_code);
+	return *(char *const *)(const void *)((const char *)d + off);
 }
 
-/* distinct regions sorted by code, each named by its last service, and each service's */
-static int index_regions(iapt_services *t)
+/* The distinct codes of the identity field at offset off, sorted (inserted in order: at most
+ * a few hundred services), each area's last service, and each service's area. */
+static int index_areas(const iapt_services *t, size_t off, iapt_svc_areas *a)
 {
-	int k, j;
-	t->regions = calloc((size_t)t->n, sizeof *t->regions);
-	t->region_of = calloc((size_t)t->n, sizeof *t->region_of);
-	if (!t->regions || !t->region_of)
+	int k, j, c = 0;
+	a->last = calloc((size_t)t->n, sizeof *a->last);
+	a->of = calloc((size_t)t->n, sizeof *a->of);
+	if (!a->last || !a->of)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	for (k = 0; k < t->n; k++) {
-		for (j = 0; j < t->n_regions && strcmp(t->regions[j]->region_code, t->id[k].region_code); j++)
+		const char *code = area_code(&t->id[k], off);
+		for (j = 0; j < a->n && (c = strcmp(area_code(a->last[j], off), code)) < 0; j++)
 			;
-		if (j == t->n_regions)
-			t->n_regions++;
-		t->regions[j] = &t->id[k];
+		if (j == a->n || c) {
+			memmove(a->last + j + 1, a->last + j, (size_t)(a->n - j) * sizeof *a->last);
+			a->n++;
+		}
+		a->last[j] = &t->id[k];
 	}
-	qsort(t->regions, (size_t)t->n_regions, sizeof *t->regions, cmp_region);
 	for (k = 0; k < t->n; k++)
-		for (j = 0; j < t->n_regions; j++)
-			if (!strcmp(t->regions[j]->region_code, t->id[k].region_code))
-				t->region_of[k] = j;
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(area_code(a->last[j], off), area_code(&t->id[k], off)))
+				a->of[k] = j;
 	return IAPT_OK;
 }
 
@@ -327,7 +334,8 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 	for (k = 0; k < t->n; k++)
 		if (isnan(t->resid[k]))
 			t->resid[k] = 1;
-	if ((rc = index_regions(t)))
+	if ((rc = index_areas(t, offsetof(iapt_svc_id, region_code), &t->regions)) ||
+	    (rc = index_areas(t, offsetof(iapt_svc_id, icb), &t->icbs)))
 		goto fail;
 	free(rows);
 	free(seen);
@@ -1071,33 +1079,57 @@ double iapt_results_service_value(const iapt_results *r, int year, int k, int m,
 	return c ? iapt_services__measure(c, m, r->scale) : NAN;
 }
 
-int iapt_results_regions(const iapt_results *r)
-{
-	return r->n_svc ? r->services->n_regions : 0;
-}
-
-int iapt_results_region_info(const iapt_results *r, int j, const char **code, const char **name)
-{
-	if (j < 0 || j >= iapt_results_regions(r))
-		return iapt_error__set(IAPT_ERANGE, "no region %d (the run has %d)", j, iapt_results_regions(r));
-	*code = r->services->regions[j]->region_code;
-	*name = r->services->regions[j]->region;
-	return IAPT_OK;
-}
-
-double iapt_results_region_value(const iapt_results *r, int year, int j, int m, int rep)
+/* A measure of area j's services pooled: their counts summed, then the measure. */
+static double area_value(const iapt_results *r, const iapt_svc_areas *a, int year, int j, int m, int rep)
 {
 	double sum[IAPT_SC__COUNT] = {0};
 	int k, c, any = 0;
-	if (j < 0 || j >= iapt_results_regions(r))
+	if (!r->n_svc || j < 0 || j >= a->n)
 		return NAN;
 	for (k = 0; k < r->n_svc; k++) {
 		const double *x;
-		if (r->services->region_of[k] != j || !(x = svc_counts(r, year, k, rep)))
+		if (a->of[k] != j || !(x = svc_counts(r, year, k, rep)))
 			continue;
 		for (c = 0; c < IAPT_SC__COUNT; c++)
 			sum[c] += x[c];
 		any = 1;
 	}
 	return any ? iapt_services__measure(sum, m, r->scale) : NAN;
+}
+
+int iapt_results_regions(const iapt_results *r)
+{
+	return r->n_svc ? r->services->regions.n : 0;
+}
+
+int iapt_results_region_info(const iapt_results *r, int j, const char **code, const char **name)
+{
+	if (j < 0 || j >= iapt_results_regions(r))
+		return iapt_error__set(IAPT_ERANGE, "no region %d (the run has %d)", j, iapt_results_regions(r));
+	*code = r->services->regions.last[j]->region_code;
+	*name = r->services->regions.last[j]->region;
+	return IAPT_OK;
+}
+
+double iapt_results_region_value(const iapt_results *r, int year, int j, int m, int rep)
+{
+	return r->n_svc ? area_value(r, &r->services->regions, year, j, m, rep) : NAN;
+}
+
+int iapt_results_icbs(const iapt_results *r)
+{
+	return r->n_svc ? r->services->icbs.n : 0;
+}
+
+int iapt_results_icb_info(const iapt_results *r, int j, const char **code)
+{
+	if (j < 0 || j >= iapt_results_icbs(r))
+		return iapt_error__set(IAPT_ERANGE, "no ICB %d (the run has %d)", j, iapt_results_icbs(r));
+	*code = r->services->icbs.last[j]->icb;
+	return IAPT_OK;
+}
+
+double iapt_results_icb_value(const iapt_results *r, int year, int j, int m, int rep)
+{
+	return r->n_svc ? area_value(r, &r->services->icbs, year, j, m, rep) : NAN;
 }

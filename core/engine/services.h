@@ -33,6 +33,14 @@ typedef struct iapt_svc_id {
 	char *code, *name, *icb, *region_code, *region;
 } iapt_svc_id;
 
+/* Areas that group services (NHS regions, ICBs): the distinct codes of one identity field. */
+typedef struct iapt_svc_areas {
+	int n;
+	const iapt_svc_id **last; /* [area], sorted by code: the area's last service, whose
+	                           * fields name it; borrowed from the table's id */
+	int *of;                  /* [service]: its area's index in last */
+} iapt_svc_areas;
+
 struct iapt_services {
 	char *path;                  /* as loaded ("data/services.csv" for the built-in one) */
 	int n, first_year, n_years;  /* services; financial years first_year .. + n_years - 1 */
@@ -42,10 +50,8 @@ struct iapt_services {
 	double *z_given[2];          /* [feature: missed appointments, sessions][service]: the
 	                              * standard normal fitted with the residual (NAN: none, the
 	                              * code's hash draws it) */
-	int n_regions;
-	const iapt_svc_id **regions; /* [region], sorted by region code: the region's last service,
-	                              * whose region_code and region name it; borrowed from id */
-	int *region_of;              /* [service]: index in regions */
+	iapt_svc_areas regions;      /* NHS regions (region_code; named by region) */
+	iapt_svc_areas icbs;         /* ICBs (icb; the table has no ICB names) */
 };
 
 /* Parse a services table (text modified in place). IAPT_EPARSE "path:line: ..." for a

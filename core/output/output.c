@@ -96,26 +96,32 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				iapt_buf__printf(b, ",%s,", iapt_metric_name(m));
 				put_summary(b, &s);
 			}
-		/* regions, then services: the measures of services.csv that are summary metrics */
-		for (g = 0; g < iapt_results_regions(c->res) + iapt_results_services(c->res); g++) {
-			int nreg = iapt_results_regions(c->res), sm;
-			const char *code, *name;
+		/* regions, ICBs, then services: the measures of services.csv that are summary metrics */
+		for (g = 0; g < iapt_results_regions(c->res) + iapt_results_icbs(c->res) + iapt_results_services(c->res); g++) {
+			int nreg = iapt_results_regions(c->res), nicb = iapt_results_icbs(c->res), sm;
+			const char *code, *name, *kind;
 			iapt_service_info si;
 			if (g < nreg) {
 				iapt_results_region_info(c->res, g, &code, &name);
+				kind = "region";
+			} else if (g < nreg + nicb) {
+				iapt_results_icb_info(c->res, g - nreg, &code);
+				kind = "icb";
 			} else {
-				iapt_results_service_info(c->res, g - nreg, &si);
+				iapt_results_service_info(c->res, g - nreg - nicb, &si);
 				code = si.code;
+				kind = "service";
 			}
 			for (sm = 0; sm < IAPT_SM__COUNT; sm++) {
 				iapt_summary s;
 				if (iapt_service_measure_metric(sm) < 0)
 					continue;
 				for (r = 0; r < n; r++)
-					c->vals[r] = g < nreg ? iapt_results_region_value(c->res, y, g, sm, r)
-							      : iapt_results_service_value(c->res, y, g - nreg, sm, r);
+					c->vals[r] = g < nreg          ? iapt_results_region_value(c->res, y, g, sm, r)
+						     : g < nreg + nicb ? iapt_results_icb_value(c->res, y, g - nreg, sm, r)
+								       : iapt_results_service_value(c->res, y, g - nreg - nicb, sm, r);
 				iapt_stats_summarise(c->vals, (size_t)n, c->scratch, &s);
-				iapt_buf__printf(b, "%s,%s=", iapt_year_label(y, lab), g < nreg ? "region" : "service");
+				iapt_buf__printf(b, "%s,%s=", iapt_year_label(y, lab), kind);
 				iapt_buf__csv_text(b, code);
 				iapt_buf__printf(b, ",%s,", iapt_service_measure_name(sm));
 				put_summary(b, &s);

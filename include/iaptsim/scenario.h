@@ -239,7 +239,7 @@ typedef struct iapt_scenario {
 	                          * folder), IAPT_SERVICES_SYNTHETIC, or NULL: the built-in table
 	                          * (data/services.csv); read and checked by the engine */
 	int output_services;     /* output: services: 1 (default) writes services.csv and the
-	                          * region= and service= groups; 0 does not count them */
+	                          * region=, icb= and service= groups; 0 does not count them */
 	iapt_services_policy services_policy; /* services_policy: block (features 0: none) */
 	iapt_scenario_origin *origins; /* the settings given in the file or its bases; owned */
 	size_t n_origins;

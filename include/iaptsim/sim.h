@@ -239,11 +239,19 @@ int iapt_results_services(const iapt_results *r);
 int iapt_results_service_info(const iapt_results *r, int k, iapt_service_info *out);
 /* A measure of service k in a year and replicate; NaN when undefined or out of range. */
 double iapt_results_service_value(const iapt_results *r, int year, int k, int measure, int replicate);
-/* NHS regions of the services (sorted by code): count, identity, and a measure of the
- * region's services pooled. */
+/* NHS regions of the services (sorted by code): count (0 when iapt_results_services is 0),
+ * identity (code and name, borrowed from the results; IAPT_ERANGE outside 0 ..
+ * iapt_results_regions - 1), and a measure of the region's services pooled (their counts
+ * summed, then the measure; NaN when undefined or out of range). */
 int iapt_results_regions(const iapt_results *r);
 int iapt_results_region_info(const iapt_results *r, int j, const char **code, const char **name);
 double iapt_results_region_value(const iapt_results *r, int year, int j, int measure, int replicate);
+/* Integrated care boards of the services (each service's icb_code, sorted by code), as the
+ * regions: count, identity and pooled measure. The services table carries no ICB names, so
+ * the identity is the code only (borrowed from the results). */
+int iapt_results_icbs(const iapt_results *r);
+int iapt_results_icb_info(const iapt_results *r, int j, const char **code);
+double iapt_results_icb_value(const iapt_results *r, int year, int j, int measure, int replicate);
 
 /* The value drawn for the scenario's uncertain parameter k (sc->uncertain[k]) in a
  * replicate; NaN outside the ranges. */
