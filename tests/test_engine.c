@@ -650,6 +650,7 @@ START_TEST(services_table_reads)
 	ck_assert_int_eq(iapt_services__builtin(&b), 0);
 	ck_assert_int_eq(b->n, 191);
 	ck_assert_int_eq(b->regions.n, 7);
+	ck_assert_int_eq(b->icbs.n, 42);
 	ck_assert_int_eq(b->first_year, 2017);
 	ck_assert_int_eq(b->n_years, 5);
 }
@@ -776,6 +777,12 @@ START_TEST(services_table_out_of_memory)
 	ck_assert_int_eq(t->n, 70);
 	ck_assert_int_eq(t->regions.n, 3);
 	ck_assert_str_eq(t->regions.last[2]->region, "Region 2");
+	/* ICBs Q0 .. Q6 across the regions, each its last service, and each service's */
+	ck_assert_int_eq(t->icbs.n, 7);
+	ck_assert_str_eq(t->icbs.last[0]->icb, "Q0");
+	ck_assert_str_eq(t->icbs.last[6]->code, "S69");
+	ck_assert_int_eq(t->icbs.of[13], 6);
+	ck_assert_int_eq(t->regions.of[13], 1);
 	iapt_services__free(t);
 	ck_assert_int_ge(n_alloc, 5 * 70);
 	ck_assert_int_ge(oom_reallocs, 3); /* the rows once, the identities at 0 and 64 services */
