@@ -824,31 +824,51 @@ static int step_up(sim *s, service *sv, uint32_t i, int week)
 	return queue_push(&sv->queue[HI], i);
 }
 
+/* Fetch person i's record and their person_ext ahead of use (a hint; no effect on results). */
+static inline void prefetch_person(const sim *s, uint32_t i)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&s->people[i]);
+	__builtin_prefetch(&s->ext[i]);
+#else
+	(void)s;
+	(void)i;
+#endif
+}
+
 static int run_service(sim *s, service *sv, int week)
 {
 	int lvl, rc, ended, action;
 	for (lvl = LI; lvl <= HI; lvl++) {
 		double slots_d;
 		long slots;
-		size_t k;
+		size_t k, n_pre;
 		idx_vec *act = &sv->active[lvl];
 		sv->acc[lvl] += s->cap_week[lvl] * sv->factor;
 		slots_d = floor(sv->acc[lvl]);
 		sv->acc[lvl] -= slots_d;
 		slots = (long)slots_d;
+		/* the people visited first, all at once, so that their misses overlap: the head of
+		 * the caseload (the loop below fetches 8 ahead from there) and of the waiting list
+		 * as far as the slots the caseload leaves, give or take its discharges */
+		for (k = 0; k < act->len && k < 8; k++)
+			prefetch_person(s, act->v[k]);
+		n_pre = slots > (long)act->len ? (size_t)(slots - (long)act->len) + 2 : 2;
+		if (n_pre > 16)
+			n_pre = 16;
+		for (k = 0; k < sv->queue[lvl].len && k < n_pre; k++)
+			prefetch_person(s, queue_peek(&sv->queue[lvl], k));
 		/* people in treatment keep their weekly session first */
 		for (k = 0; k < act->len;) {
 			uint32_t i = act->v[k];
 			if (slots <= 0)
 				break; /* capacity fell below the caseload: the rest wait a week */
-#if defined(__GNUC__)
-			/* the caseload visits the pool out of order: fetch a few people ahead */
-			if (k + 8 < act->len) {
-				__builtin_prefetch(&s->people[act->v[k + 8]]);
-				/* a session's costs go to the person's IMD quintile (ledger_add_person) */
-				__builtin_prefetch(&s->ext[act->v[k + 8]]);
-			}
-#endif
+			/* the caseload visits the pool out of order: fetch a few people ahead (the
+			 * person_ext too: a session's costs go to their IMD quintile, ledger_add_person),
+			 * and the last, whom a discharge moves here next */
+			if (k + 8 < act->len)
+				prefetch_person(s, act->v[k + 8]);
+			prefetch_person(s, act->v[act->len - 1]);
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, sv, &s->people[i], week, lvl, &ended);
@@ -856,13 +876,6 @@ static int run_service(sim *s, service *sv, int week)
 				return action;
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
-#if defined(__GNUC__)
-				/* the caseload's last person moves here and is seen next */
-				if (k < act->len) {
-					__builtin_prefetch(&s->people[act->v[k]]);
-					__builtin_prefetch(&s->ext[act->v[k]]);
-				}
-#endif
 				if (action == STEP_UP && !ended)
 					rc = step_up(s, sv, i, week);
 				else
@@ -876,12 +889,8 @@ static int run_service(sim *s, service *sv, int week)
 		/* free slots go to the head of the waiting list */
 		while (slots > 0 && sv->queue[lvl].len) {
 			uint32_t i;
-#if defined(__GNUC__)
-			if (sv->queue[lvl].len > 8) {
-				__builtin_prefetch(&s->people[queue_peek(&sv->queue[lvl], 8)]);
-				__builtin_prefetch(&s->ext[queue_peek(&sv->queue[lvl], 8)]);
-			}
-#endif
+			if (sv->queue[lvl].len > n_pre)
+				prefetch_person(s, queue_peek(&sv->queue[lvl], n_pre));
 			i = queue_pop(&sv->queue[lvl]);
 			person *p = &s->people[i];
 			if (p->leave_week <= week) {
