@@ -104,6 +104,7 @@ void iapt_engine__load_hazards(sim *s)
 	s->fu_absence = P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
 	s->fu_benefits = P(s, MONEY_BENEFITS) / 12.0;
 	s->fu_phys = P(s, PHYS_EXCESS_ILL) / 12.0;
+	s->fu_mech = (int)P(s, EMP_MECHANISM);
 	emp_load(s);
 }
 
@@ -125,7 +126,7 @@ typedef struct fu_path {
 static inline int same_path(const sim *s, const fu_path *a, const fu_path *b)
 {
 	int d = (a->well ^ b->well) | (a->emp ^ b->emp) | (a->hi ^ b->hi) | (a->resid ^ b->resid) | (a->months ^ b->months);
-	if ((int)P(s, EMP_MECHANISM) == IAPT_EMPMECH_SCARRING)
+	if (s->fu_mech == IAPT_EMPMECH_SCARRING)
 		d |= a->out ^ b->out;
 	return d == 0 && a->util == b->util;
 }
@@ -167,7 +168,7 @@ static int emp_step_scarring(const sim *s, int code, int well, int out, double u
 
 static int emp_move(const sim *s, const fu_path *q, double u)
 {
-	switch ((int)P(s, EMP_MECHANISM)) {
+	switch (s->fu_mech) {
 	case IAPT_EMPMECH_PREVALENCE:
 		return emp_step_prevalence(s, q->emp, q->well, u);
 	case IAPT_EMPMECH_SCARRING:
@@ -300,15 +301,35 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 	q->out = emp_status(q->emp) == EMP_EMPLOYED ? 0 : q->out < 600 ? q->out + 1 : q->out;
 }
 
+/* The ledger cells follow-up writes (fu_flows, and the integrated-care saving): flush visits
+ * these alone rather than every category and perspective. Each goes to a cell of its own,
+ * so the order of their additions changes no sum. */
+static const unsigned char fu_cells[][2] = {
+	{IAPT_CAT_QALYS, IAPT_PERSP_NHS},
+	{IAPT_CAT_WELLBYS, IAPT_PERSP_NHS},
+	{IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_INCOME_TAX, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_SICKNESS_ABSENCE, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS},
+};
+
 static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
-	int c, t;
-	for (c = 0; c < IAPT_CAT__COUNT; c++)
-		for (t = 0; t < IAPT_PERSP__COUNT; t++)
-			if (acc[c][t] != 0) {
-				ledger_add_person(s, ly, cohort, p, c, t, acc[c][t]);
-				acc[c][t] = 0;
-			}
+	size_t k;
+	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++) {
+		int c = fu_cells[k][0], t = fu_cells[k][1];
+		if (acc[c][t] != 0) {
+			ledger_add_person(s, ly, cohort, p, c, t, acc[c][t]);
+			acc[c][t] = 0;
+		}
+	}
 }
 
 /* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
@@ -319,6 +340,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	double mt = 0, mn = 0; /* those months, weighted */
 	int y = -1, y_next = INT_MIN; /* the month's ledger year, and the week the next one starts */
 	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
+	size_t k;
 	int need_int = p->ltc && p->integrated;
 	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
 	int gad_t = p->phq_last != NO_SCORE ? p->gad_last : score(p->xg, 0, 21);
@@ -354,7 +376,9 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	iapt_rng_rekey(s->r, iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_FOLLOWUP));
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
-	memset(acc, 0, sizeof acc);
+	/* only the cells follow-up writes are read (flush) */
+	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++)
+		acc[fu_cells[k][0]][fu_cells[k][1]] = 0;
 	tb = t;
 	nb = n;
 	for (m = 0; m < months; m++) {
