@@ -122,13 +122,16 @@ static const int age_aggregates[N_AGE][2] = {
 	{IAPT_G_AGE_65_PLUS, -1}, {IAPT_G_AGE_65_PLUS, -1}};
 
 /* The counter rows of a count at referral, entry or discharge in the year of `week`: "all",
- * the step (if >= 0) and the person's group of each attribute, as offsets into the year's
- * counters; worked out once for the several counts of an event (count_add). */
+ * the step (if >= 0) and the person's group of each attribute, as pointers into the year's
+ * counters; worked out once for the several counts of an event (count_add). A count always
+ * adds to 12 rows: the rows a person lacks (the second age aggregate, the step and the status
+ * at the end before discharge) point at a scratch row that nothing reads, so that count_add
+ * has no loop whose length the predictor must guess. */
+enum { COUNT_ROWS = 12 };
 typedef struct count_rows {
 	double *c;   /* the year's counters; NULL outside the reported years */
 	double *svc; /* the person's service's counters (services.h); NULL when not counted */
-	int n;
-	size_t at[12];
+	double *row[COUNT_ROWS];
 	double *hg;  /* the year's counters of the hooks' groups; NULL: none (count_rows_hook_groups) */
 	int n_hg;
 	size_t hat[IAPT_HOOK_MAX_GROUPS];
@@ -138,35 +141,37 @@ static int count_rows_hook_groups(sim *s, const person *p, const person_ext *x, 
 
 static void count_rows_of(sim *s, int week, const person *p, const person_ext *x, int step_group, count_rows *cr)
 {
-	int y = year_index(s, week), n = 0;
+	int y = year_index(s, week), age2;
+	double *c;
 	cr->c = NULL;
 	cr->svc = NULL;
 	cr->hg = NULL;
-	cr->n = cr->n_hg = 0;
+	cr->n_hg = 0;
 	if (y < 0 || y >= s->n_years)
 		return; /* outside the reported years (the warm-up's referrals): nothing to count */
+	c = &IAPT_CTR(s->ct, y, 0, 0);
 	/* the groups every count has, then those some have */
-#define AT(g) cr->at[n++] = (size_t)(g) * IAPT_C__COUNT
-	AT(IAPT_G_ALL);
-	AT(IAPT_G_IMD_1 + x->imd - 1);
-	AT(IAPT_G_AGE_UNDER_16 + x->age);
-	AT(age_aggregates[x->age][0]);
-	AT(IAPT_G_GENDER_FEMALE + x->gender);
-	AT(IAPT_G_ETH_WHITE + x->ethnicity);
-	AT(IAPT_G_PROB_DEPRESSION + p->problem);
-	AT(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO);
-	AT(IAPT_G_EMP_START_EMPLOYED + p->emp);
-	cr->at[9] = cr->at[10] = cr->at[11] = 0;
-	if (age_aggregates[x->age][1] >= 0)
-		AT(age_aggregates[x->age][1]);
+#define ROW(g) (c + (size_t)(g) * IAPT_C__COUNT)
+	cr->row[0] = ROW(IAPT_G_ALL);
+	cr->row[1] = ROW(IAPT_G_IMD_1 + x->imd - 1);
+	cr->row[2] = ROW(IAPT_G_AGE_UNDER_16 + x->age);
+	cr->row[3] = ROW(age_aggregates[x->age][0]);
+	cr->row[4] = ROW(IAPT_G_GENDER_FEMALE + x->gender);
+	cr->row[5] = ROW(IAPT_G_ETH_WHITE + x->ethnicity);
+	cr->row[6] = ROW(IAPT_G_PROB_DEPRESSION + p->problem);
+	cr->row[7] = ROW(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO);
+	cr->row[8] = ROW(IAPT_G_EMP_START_EMPLOYED + p->emp);
+	age2 = age_aggregates[x->age][1];
+	cr->row[9] = age2 >= 0 ? ROW(age2) : s->count_scratch;
 	if (step_group >= 0) {
-		AT(step_group);
+		cr->row[10] = ROW(step_group);
 		/* a step is known at discharge, and so is the status at the end */
-		AT(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx));
+		cr->row[11] = ROW(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx));
+	} else {
+		cr->row[10] = cr->row[11] = s->count_scratch;
 	}
-#undef AT
-	cr->n = n;
-	cr->c = &IAPT_CTR(s->ct, y, 0, 0);
+#undef ROW
+	cr->c = c;
 	cr->svc = iapt_services__ctr(s, week, x->svc);
 }
 
@@ -176,8 +181,8 @@ static inline void count_add(const count_rows *cr, int k, double v)
 	int i;
 	if (!cr->c || v == 0)
 		return; /* adding 0 changes no counter */
-	for (i = 0; i < cr->n; i++)
-		cr->c[cr->at[i] + (size_t)k] += v;
+	for (i = 0; i < COUNT_ROWS; i++)
+		cr->row[i][k] += v;
 	iapt_services__count_at(cr->svc, k, v);
 	if (cr->hg)
 		for (i = 0; i < cr->n_hg; i++)
