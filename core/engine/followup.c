@@ -280,7 +280,8 @@ static inline void book(const sim *s, const person *p, const fu_path *q, double 
 static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
 {
 	if (q->well) {
-		int period = q->months < 6 ? 0 : (q->months < 12 ? 1 : 2);
+		/* the periods by sums of comparisons: no branches on the months for the predictor */
+		int period = (q->months >= 6) + (q->months >= 12);
 		if (u_h < s->relapse[q->hi][period][q->resid]) {
 			q->well = 0;
 			q->hi = q->resid = q->months = 0;
@@ -289,7 +290,7 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 		} else if (q->months < 12) {
 			q->months++;
 		}
-	} else if (u_h < s->remit[q->months < 3 ? 0 : q->months < 6 ? 1 : q->months < 36 ? 2 : 3]) {
+	} else if (u_h < s->remit[(q->months >= 3) + (q->months >= 6) + (q->months >= 36)]) {
 		q->well = 1;
 		q->hi = q->resid = q->months = 0;
 		q->util = util_well;
@@ -298,7 +299,10 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 		q->months++;
 	}
 	q->emp = emp_move(s, q, u_e);
-	q->out = emp_status(q->emp) == EMP_EMPLOYED ? 0 : q->out < 600 ? q->out + 1 : q->out;
+	/* months out of work: 0 in work (sick pay is in work), else one more up to 600; read
+	 * only under flows_with_scarring (emp_step_scarring, same_path) */
+	if (s->fu_mech == IAPT_EMPMECH_SCARRING)
+		q->out = (q->out + (q->out < 600)) & -(int)(q->emp != EMP_EMPLOYED && q->emp != EMP_SICK_PAY);
 }
 
 /* The ledger cells follow-up writes (fu_flows, and the integrated-care saving): flush visits
