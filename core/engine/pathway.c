@@ -347,13 +347,29 @@ enum { CONTINUE, DISCHARGE, STEP_UP };
 
 /* The week a person joining a waiting list in `week` gives up, with weekly chance h:
  * a geometric number of whole weeks from u in [0, 1), counted from the next week. */
-static int16_t leave_week_from(int week, double h, double u)
+static int16_t leave_week_from_l1p(int week, double h, double l1p_h, double u)
 {
 	double w;
 	if (h <= 0)
 		return NEVER;
-	w = h >= 1 ? 0 : log1p(-u) / log1p(-h); /* >= 0: truncation is floor */
+	w = h >= 1 ? 0 : log1p(-u) / l1p_h; /* >= 0: truncation is floor */
 	return (int16_t)(w >= NEVER ? NEVER : fmin((double)week + 1 + (double)(long)w, (double)NEVER));
+}
+
+static int16_t leave_week_from(int week, double h, double u)
+{
+	return leave_week_from_l1p(week, h, h > 0 && h < 1 ? log1p(-h) : 0, u);
+}
+
+/* leave_week_from for the run's people: log1p(-h) kept for the last h, which most people
+ * share (the same value, so the same result; a logarithm a referral saved). */
+static int16_t leave_week_of(sim *s, int week, double h, double u)
+{
+	if (h != s->leave_h) {
+		s->leave_h = h;
+		s->leave_l1p = h > 0 && h < 1 ? log1p(-h) : 0;
+	}
+	return leave_week_from_l1p(week, h, s->leave_l1p, u);
 }
 
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
@@ -808,7 +824,7 @@ static int arrive(sim *s, int week)
 	ledger_add_person(s, year_index(s, week), year_index(s, week), p, IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);
+	p->leave_week = leave_week_of(s, week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);
 	if ((rc = queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i)))
 		return rc;
 	return (s->has & IAPT_HOOK_ON_WAIT) ? iapt_engine__wait_join(s, i, week) : IAPT_OK;
@@ -825,7 +841,7 @@ static int step_up(sim *s, service *sv, uint32_t i, int week)
 	iapt_rng_rekey(s->r, p->rs_treat);
 	u = iapt_rng_uniform(s->r);
 	p->rs_treat = iapt_rng_state(s->r);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE), u);
+	p->leave_week = leave_week_of(s, week, P(s, ACCESS_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE), u);
 	return queue_push(&sv->queue[HI], i);
 }
 

@@ -181,6 +181,7 @@ typedef struct iapt_run {
 	double fu_earnings, fu_tax, fu_ee_ni, fu_er_ni, fu_absence, fu_benefits, fu_phys;
 	int fu_mech;                  /* employment.mechanism (IAPT_EMPMECH_*), followup.c */
 	double count_scratch[IAPT_C__COUNT]; /* written, never read: pathway.c's count_add */
+	double leave_h, leave_l1p;    /* the last weekly chance of leaving a list, log1p(-it): pathway.c */
 	struct iapt_waitcal *wait;    /* on_wait checkpoints due (hooks.c), only with on_wait */
 	iapt_params *base_params;     /* with hooks: the parameters before any hook changed them */
 	double *refer_mult;           /* referrals of each attribute value x (hooks.c); NULL: none */
