@@ -324,15 +324,28 @@ static const unsigned char fu_cells[][2] = {
 	{IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS},
 };
 
+/* ledger_add_person of each cell, without a branch on whether it is 0: a ledger cell starts
+ * at +0 and so can never be -0, and x + 0 is x for every other x, so adding the cells that
+ * stayed 0 changes nothing (those were a guess the predictor often lost). */
 static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
+	const iapt_counters *ct = s->ct;
+	double *led = NULL, *qled = NULL;
 	size_t k;
+	if (cohort >= 0 && ly >= 0 && ly < ct->n_ledger_years) {
+		if (ct->ledger)
+			led = &IAPT_LEDGER(ct, ly, cohort, 0, 0);
+		if (ct->qledger)
+			qled = &IAPT_QLEDGER(ct, ly, imd_quintile(s, p), 0, 0);
+	}
 	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++) {
 		int c = fu_cells[k][0], t = fu_cells[k][1];
-		if (acc[c][t] != 0) {
-			ledger_add_person(s, ly, cohort, p, c, t, acc[c][t]);
-			acc[c][t] = 0;
-		}
+		size_t at = (size_t)c * IAPT_PERSP__COUNT + (size_t)t;
+		if (led)
+			led[at] += acc[c][t];
+		if (qled)
+			qled[at] += acc[c][t];
+		acc[c][t] = 0;
 	}
 }
 
