@@ -1,8 +1,10 @@
--- waiting_list_support: a guided self-help booklet for people still waiting after 6 weeks
+-- waiting_list_support: a guided self-help booklet for people who wait more than 6 weeks
 -- (docs/plugins.md).
 --
--- People on a waiting list for their first session who have waited 6 weeks (so will wait
--- more than 6) are posted a guided self-help booklet. It costs `cost` each, booked under
+-- People still on the waiting list for their first session 7 weeks after referral (so who
+-- wait more than 6 weeks: a first session in the 6th week counts as within 6 weeks, as in
+-- the NHS TT measure, and the checkpoint runs before that week's sessions) are posted a
+-- guided self-help booklet. It costs `cost` each, booked under
 -- the plugin's own ledger category (waiting_list_support.booklet, NHS). Two effects, both
 -- stated assumptions for the analyst to set (to source): it lowers the weekly chance of
 -- leaving the list by `leave_factor` (so more of them start treatment), and it lowers
@@ -11,7 +13,7 @@
 
 return {
   name = "waiting_list_support",
-  summary = "A guided self-help booklet for people still waiting after 6 weeks",
+  summary = "A guided self-help booklet for people who wait more than 6 weeks",
 
   options = {
     cost = { default = 20, min = 0, max = 1000,
@@ -41,7 +43,9 @@ return {
       assign = function(ctx, p) return p.booklet and "yes" or "no" end },
   },
 
-  wait_checkpoints = { 6 },
+  -- checkpoint 7: on the list at the start of week 7 since referral, so a wait of 7 weeks
+  -- or more (checkpoint 6 would also reach those first seen in week 6, within 6 weeks)
+  wait_checkpoints = { 7 },
 
   on_wait = function(ctx, person, weeks)
     person.booklet = true

@@ -57,5 +57,7 @@ cat "$tmp/py"
 # the report shows WELLBYs, the NPV by IMD quintile, weighted and unweighted, with the weights' source
 grep -q '<h2>Wellbeing and who gains</h2>' "$tmp/ap/report.html" && ok || bad "report lacks 'Wellbeing and who gains'"
 grep -q 'Green Book (2022) Annex A3' "$tmp/ap/report.html" && ok || bad "report lacks the weights' source"
-grep -q '"distributional_weights": {"imd_1_2": 0.328' "$tmp/ap/run.json" && ok || bad "run.json lacks the distributional weights"
+# default weights (docs/economics.md): (32,300 / 66,000)^1.3 = 0.3950 ... (32,300 / 14,500)^1.3 = 2.8326
+grep -q '"distributional_weights": {"imd_1_2": 0.3949.*"imd_5_6": 1, .*"imd_9_10": 2.8325' "$tmp/ap/run.json" && ok || bad "run.json lacks the distributional weights"
+grep -q 'median income of all / median income of the quintile' "$tmp/ap/run.json" && ok || bad "run.json lacks the weights' method"
 finish bridge

@@ -100,6 +100,9 @@ done
 grep -q "integrated_share       default 0.75, in \[0, 1\]" "$tmp/stdout" && ok || bad "plugins shows no option bounds"
 grep -q "^    groups (summary.csv and replicates.csv rows waiting_list_support.NAME=LEVEL):" "$tmp/stdout" \
   && grep -q "^      booklet  .* (levels: yes no)$" "$tmp/stdout" && ok || bad "plugins shows no groups"
+expect_exit 0 "plugins FILE.lua" "$bin" plugins plugins/pilot_one_service.lua
+head -1 "$tmp/stdout" | grep -q "^pilot_one_service  (plugins/pilot_one_service.lua)" && ! grep -q "built-in plugins" "$tmp/stdout" \
+  && ok || bad "plugins FILE.lua shows that plugin alone: $(head -2 "$tmp/stdout")"
 expect_exit 2 "plugins DIR with a plugin that does not load" "$bin" plugins tests/data/plugins
 grep -q "tests/data/plugins/syntax_error.lua: does not load" "$tmp/stdout" && grep -q "^fails  (tests/data/plugins/fails.lua)" "$tmp/stdout" \
   && ok || bad "plugins DIR lists what it finds"
@@ -129,6 +132,8 @@ printf 'iaptsim: 1\nname: by name\nyears: 2019\nreplicates: 2\npopulation_scale:
 IAPTSIM_PLUGIN_PATH=/nonexistent:tests/data/plugins expect_exit 0 "plugin found on IAPTSIM_PLUGIN_PATH" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname"
 grep -q "^2019-20,all,api.referrals," "$tmp/byname/summary.csv" && ok || bad "plugin metrics in summary.csv"
 grep -q "\[replicate 2\] api: finished replicate 2" "$tmp/stderr" && ok || bad "plugin log not shown: $(head -n 3 "$tmp/stderr")"
+IAPTSIM_PLUGIN_PATH=tests/data/plugins expect_exit 0 "plugin log under -q" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname_q" -q
+grep -q "\[replicate 2\] api: finished replicate 2" "$tmp/stderr" && ok || bad "plugin log not shown under -q: $(head -n 3 "$tmp/stderr")"
 expect_exit 2 "plugin not on IAPTSIM_PLUGIN_PATH" "$bin" run "$tmp/byname.yaml" -o "$tmp/byname2"
 # plugin scenarios: same bytes with 1 and 2 threads
 for t in 1 2; do "$bin" run scenarios/integrated_ltc.yaml -o "$tmp/ltc$t" --replicates 3 --scale 0.005 --threads $t -q || bad "ltc run"; done

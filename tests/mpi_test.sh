@@ -1,6 +1,6 @@
 #!/bin/bash
-# MPI: the output of mpirun -n 2 is byte-identical to a single process's (run, with plugins
-# and parameter uncertainty; compare; sensitivity), and a failure on one rank ends the job
+# MPI: the output of mpirun -n 2 is byte-identical to a single process's (run, with plugins,
+# their groups and categories, and parameter uncertainty; compare; sensitivity), and a failure on one rank ends the job
 # with the message and no output. Usage: mpi_test.sh IAPTSIM_MPI SOURCE_DIR
 set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -25,6 +25,7 @@ uncertainty:
 plugins:
   - use: long_term_conditions
   - use: employment_advisers
+  - use: waiting_list_support # its own fields, groups, categories and on_wait
 YAML
 sed 's/^name: .*/name: MPI alternative/; s/mean: 0.086/mean: 0.09/' "$tmp/psa.yaml" >"$tmp/alt.yaml"
 

@@ -213,6 +213,22 @@ START_TEST(c_hooks_failure)
 	f.create = create_lacking;
 	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
 	ck_assert_str_eq(iapt_error_last()->message, "a hook set names a hook it does not have (iapt_hooks.has)");
+	/* groups declared by a factory whose hooks cannot say who is in which: refused */
+	{
+		static const char *const levels[] = {"yes", "no"}, *const twice[] = {"yes", "yes"};
+		iapt_hook_group g = {.name = "test.flag", .levels = levels, .n_levels = 2};
+		f.create = create;
+		f.groups = &g;
+		f.n_groups = 1;
+		ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+		ck_assert_ptr_null(res);
+		ck_assert_str_eq(iapt_error_last()->message,
+				 "the hook factory declares groups and its hooks have no group function (iapt_hooks.group)");
+		g.levels = twice;
+		ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), IAPT_EINVAL);
+		ck_assert_ptr_null(res);
+		ck_assert_str_eq(iapt_error_last()->message, "hook group test.flag: level 'yes' twice");
+	}
 	iapt_scenario_free(sc);
 }
 END_TEST

@@ -307,6 +307,7 @@ START_TEST(tame_plugin_runs)
 	log = iapt_results_log(res, 0);
 	ck_assert_ptr_nonnull(strstr(log, "tame: line\t200\n"));
 	ck_assert_ptr_null(strstr(log, "tame: line\t201\n"));
+	ck_assert_ptr_nonnull(strstr(log, "tame: line\t200\n(log full: lines after the first 200 of replicate 1 dropped)\n"));
 	iapt_results_free(res);
 	iapt_scenario_free(sc);
 }

@@ -101,7 +101,7 @@ typedef struct iapt_cli_option {
 	{"threads", 0, "N", "worker threads (default: every core); results do not depend on it", IAPT_CLI_WHOLE, \
 	 offsetof(type, common.threads), 0, 1, 1024, 0, NULL}
 #define IAPT_CLI_OPT_QUIET(type) \
-	{"quiet", 'q', NULL, "no progress or summary table", IAPT_CLI_FLAG, offsetof(type, common.quiet), 0, 0, 0, 0, NULL}
+	{"quiet", 'q', NULL, "no progress or summary table (plugins' print lines and warnings still go to stderr)", IAPT_CLI_FLAG, offsetof(type, common.quiet), 0, 0, 0, 0, NULL}
 /* The options of every command that runs a scenario, after its -o row. */
 #define IAPT_CLI_OPT_NO_SERVICES(type) \
 	{"no-services", 0, NULL, "no services.csv and no region= or service= groups in summary.csv\n(faster; as output: services: false)", \

@@ -1,5 +1,5 @@
-/* iaptsim plugins [DIR|FILE.lua]: the built-in plugins, those in DIR (or FILE) and those on
- * IAPTSIM_PLUGIN_PATH, with their options and docs. What the user named is read before
+/* iaptsim plugins [DIR|FILE.lua]: FILE's plugin alone; or the built-in plugins, those in DIR
+ * and those on IAPTSIM_PLUGIN_PATH, with their options and docs. What the user named is read before
  * anything is printed, so a mistake is the only output. */
 #include <dirent.h>
 #include <stdio.h>
@@ -114,11 +114,15 @@ static int run(void *args, int argc, char **argv)
 	} else if (arg && (n_ents = scandir(arg, &ents, NULL, alphasort)) < 0) {
 		return iapt_cli__input_error("plugins: cannot read the folder '%s'", arg);
 	}
+	if (file) { /* one plugin named: that one alone, as users of it will see it */
+		print_plugin(file);
+		iapt_plugin_free(file);
+		return IAPT_CLI_OK;
+	}
 	printf("built-in plugins (use: NAME in a scenario's plugins list):\n");
 	for (i = 0; i < iapt_plugin_builtin_count(); i++) {
 		iapt_plugin *pl;
 		if ((rc = iapt_plugin_load(&pl, iapt_plugin_builtin_name(i), NULL, 0, 0))) {
-			iapt_plugin_free(file);
 			while (n_ents > 0)
 				free(ents[--n_ents]);
 			free(ents);
@@ -128,11 +132,7 @@ static int run(void *args, int argc, char **argv)
 		print_plugin(pl);
 		iapt_plugin_free(pl);
 	}
-	if (file) {
-		printf("\n%s:\n\n", arg);
-		print_plugin(file);
-		iapt_plugin_free(file);
-	} else if (arg) {
+	if (arg) {
 		printf("\nin %s (use: %s/NAME.lua):\n", arg, arg);
 		list_dir(arg, ents, n_ents, &bad);
 	}
@@ -154,8 +154,8 @@ static int run(void *args, int argc, char **argv)
 const iapt_cli_command iapt_cli_cmd_plugins = {
 	.name = "plugins",
 	.synopsis = "[DIR|FILE.lua]",
-	.summary = "list the built-in plugins, those in DIR (or FILE) and those on\n"
-		   "IAPTSIM_PLUGIN_PATH, with their options and docs",
+	.summary = "list the built-in plugins, those in DIR and those on IAPTSIM_PLUGIN_PATH,\n"
+		   "with their options and docs; FILE.lua: that plugin alone, as its users see it",
 	.min_args = 0,
 	.max_args = 1,
 	.args_size = sizeof(iapt_cli_plain_args),

@@ -98,10 +98,11 @@ static int run(void *args, int argc, char **argv)
 		rc = iapt_report_write(iapt_output_dir_path(od));
 	rc = iapt_cli__out_end(od, rc);
 	free(cmdline);
+	if (!rc)
+		iapt_cli__print_logs(res); /* the plugins' own output and warnings: asked for, so shown under -q too */
 	if (rc) {
 		ex = iapt_cli__report(rc);
 	} else if (!a->quiet) {
-		iapt_cli__print_logs(res);
 		iapt_cli__print_table(sc, res);
 		iapt_cli__print_economics(sc, res);
 		iapt_cli__print_budget(sc, res);

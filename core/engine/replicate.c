@@ -184,7 +184,7 @@ int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)
 		return iapt_error__set(IAPT_EINVAL, "%s shapes the run and cannot be set by a plugin; set it in the scenario's parameters", info.name);
 	if (r->in_setup == 2 && year != 0 && year < r->year)
 		return iapt_error__set(IAPT_EINVAL, "%s: %s is already simulated (on_year of %s may set values from %s on)", info.name,
-				       iapt_year_label(year, lab), iapt_year_label(r->year, origin), lab);
+				       iapt_year_label(year, lab), iapt_year_label(r->year, origin), origin);
 	if (r->in_setup == 2 && year == 0)
 		year = r->year;
 	snprintf(origin, sizeof origin, "plugin (replicate %d)", r->rep + 1);
@@ -244,7 +244,7 @@ int iapt_run_log(iapt_run *r, const char *line)
 	if (r->log_lines < IAPT_LOG_MAX_LINES)
 		iapt_buf__printf(&r->log, "%s\n", line);
 	else if (r->log_lines == IAPT_LOG_MAX_LINES)
-		iapt_buf__printf(&r->log, "(further log lines of replicate %d dropped)\n", r->rep + 1);
+		iapt_buf__printf(&r->log, "(log full: lines after the first %d of replicate %d dropped)\n", IAPT_LOG_MAX_LINES, r->rep + 1);
 	r->log_lines++;
 	return iapt_buf__ok(&r->log) ? IAPT_OK : iapt_error__set(IAPT_ENOMEM, "out of memory (log)");
 }

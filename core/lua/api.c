@@ -498,7 +498,7 @@ static int ctx_flow(lua_State *L)
 		for (k = 0; k < ps->pl->n_categories && n < IAPT_CAT__COUNT; k++)
 			names[n++] = ps->pl->categories[k].name;
 		near = iapt_str__suggest(cat, names, (size_t)n);
-		return luaL_error(L, "ctx:flow: unknown category '%s'%s%s%s (docs/economics.md lists them)", cat,
+		return luaL_error(L, "ctx:flow: unknown category '%s'%s%s%s (the built-in ones are in docs/economics.md; a plugin declares its own in its categories table, plugins/README.md)", cat,
 				  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	}
 	if (t == IAPT_PERSP__COUNT)

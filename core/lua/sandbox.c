@@ -249,8 +249,12 @@ int iapt_lua__print(lua_State *L)
 	int i, n = lua_gettop(L);
 	size_t len;
 	const char *line;
-	if (!ps->run || ++ps->log_lines > IAPT_LOG_MAX_LINES)
-		return 0; /* not kept: not built */
+	if (!ps->run || ++ps->log_lines > IAPT_LOG_MAX_LINES) {
+		/* not kept, so not built; the first line over says so in the log */
+		if (ps->run && ps->log_lines == IAPT_LOG_MAX_LINES + 1 && iapt_run_log(ps->run, ""))
+			return luaL_error(L, "out of memory (log)");
+		return 0;
+	}
 	luaL_buffinit(L, &b);
 	lua_pushfstring(L, "%s: ", ps->pl->name ? ps->pl->name : ps->pl->path);
 	luaL_addvalue(&b);

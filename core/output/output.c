@@ -568,7 +568,7 @@ static void json_economics(iapt_buf *b, const iapt_econ_settings *e)
 		iapt_buf__printf(b, "%s\"imd_%d_%d\": ", k ? ", " : "", 2 * k + 1, 2 * k + 2);
 		iapt_buf__number(b, e->dist_weight[k], "null");
 	}
-	iapt_buf__printf(b, "},\n    \"distributional_weights_source\": \"HM Treasury Green Book (2022) Annex A3: (middle income quintile / quintile income)^1.3 from mean equivalised household disposable income by income quintile, applied to IMD quintiles as a proxy (deciles 9-10 take the lowest income quintile's weight); docs/economics.md\",\n");
+	iapt_buf__printf(b, "},\n    \"distributional_weights_source\": \"HM Treasury Green Book (2022) Annex A3: (median income of all / median income of the quintile)^1.3, medians of equivalised household disposable income (ONS, financial year ending 2022; the second and fourth quintiles interpolated), applied to IMD quintiles as a proxy (deciles 9-10 take the lowest income quintile's weight); docs/economics.md\",\n");
 	iapt_buf__printf(b, "    \"optimism_bias\": ");
 	iapt_buf__number(b, e->optimism_bias, "null");
 	iapt_buf__printf(b, ",\n    \"accrual\": \"%s\",\n    \"accrual_note\": \"follow-up flows and QALYs of each month accrue in the state at its %s\",",

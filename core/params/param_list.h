@@ -563,18 +563,18 @@ X(WB_LS_ILL, "wellbeing.life_satisfaction_ill", 6.98, 0, 10, "life satisfaction 
 X(DIST_ELASTICITY, "distribution.elasticity", 1.3, 0, 5, "elasticity", 0, 1,
   "Elasticity of the marginal utility of income in the distributional weights",
   "HM Treasury Green Book (2022) Annex A3, para A3.14: 1.3 (Layard, Mayraz and Nickell 2008)")
-X(DIST_INCOME_Q1, "distribution.income_quintile_1", 13000, 1, 1e6, "GBP/year 2018-19", 0, 0,
-  "Mean equivalised household disposable income, lowest income quintile (stands for IMD deciles 9-10)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate; searched (Nov-Dec 2026), the quintile table (ETB dataset) was not found in text, only the FYE 2019 median equivalised disposable income of all people (GBP 29,600, ONS bulletin; a mean of GBP 35,900 seen only as quoted on a secondary page). Seen for FYE 2020 (ONS's own posts, as reproduced on threadreaderapp.com): medians GBP 13,800 (poorest fifth), 62,400 (richest fifth), 29,900 (all); no figure for the middle three quintiles. The Green Book (Annex A3, paras A3.19-A3.20) gives no table of weights by quintile: its method divides the median of all households by the median of the target quintile, raised to 1.3, and quotes one weight (2.5, Fujiwara 2010; 2.4 with 2015 data)")
-X(DIST_INCOME_Q2, "distribution.income_quintile_2", 21000, 1, 1e6, "GBP/year 2018-19", 0, 0,
-  "Mean equivalised household disposable income, second income quintile (stands for IMD deciles 7-8)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
-X(DIST_INCOME_Q3, "distribution.income_quintile_3", 28000, 1, 1e6, "GBP/year 2018-19", 0, 0,
-  "Mean equivalised household disposable income, middle income quintile (the reference; stands for IMD deciles 5-6)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
-X(DIST_INCOME_Q4, "distribution.income_quintile_4", 37000, 1, 1e6, "GBP/year 2018-19", 0, 0,
-  "Mean equivalised household disposable income, fourth income quintile (stands for IMD deciles 3-4)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
-X(DIST_INCOME_Q5, "distribution.income_quintile_5", 66000, 1, 1e6, "GBP/year 2018-19", 0, 0,
-  "Mean equivalised household disposable income, top income quintile (stands for IMD deciles 1-2)",
-  "(to source) ONS, Effects of taxes and benefits on household income, FYE 2019: approximate")
+X(DIST_INCOME_Q1, "distribution.income_quintile_1", 14500, 1, 1e6, "GBP/year FYE 2022", 0, 1,
+  "Median equivalised household disposable income, lowest income quintile (its middle person: the 10th percentile; stands for IMD deciles 9-10)",
+  "ONS, Average household income, UK: financial year ending 2022 (released 25 January 2023; Household Finances Survey), main points: median household disposable income GBP 32,300; median disposable income of the poorest fifth GBP 14,500 and of the richest fifth GBP 66,000 (equivalised, before housing costs): the poorest fifth. The median of a fifth is the distribution's percentile at its middle (10th)")
+X(DIST_INCOME_Q2, "distribution.income_quintile_2", 23300, 1, 1e6, "GBP/year FYE 2022", 0, 0,
+  "Median equivalised household disposable income, second income quintile (the 30th percentile; stands for IMD deciles 7-8)",
+  "Modelling choice (our interpolation, not a published figure): log-normal between the published medians, matched to each half of the distribution (log sigma 0.625 below the median from the 10th percentile, 0.558 above it from the 90th): the 30th percentile exp(ln 32,300 - 0.5244 x 0.625) = GBP 23,300 and the 70th exp(ln 32,300 + 0.5244 x 0.558) = GBP 43,300 (rounded to GBP 100); no published figure for these quintiles was found (docs/economics.md)")
+X(DIST_INCOME_Q3, "distribution.income_quintile_3", 32300, 1, 1e6, "GBP/year FYE 2022", 0, 1,
+  "Median equivalised household disposable income, middle income quintile (the 50th percentile, the median of all: the Green Book's reference; stands for IMD deciles 5-6)",
+  "ONS, Average household income, UK: financial year ending 2022 (released 25 January 2023; Household Finances Survey), main points: median household disposable income GBP 32,300; median disposable income of the poorest fifth GBP 14,500 and of the richest fifth GBP 66,000 (equivalised, before housing costs): the median of all, which is also the middle fifth's median. HM Treasury Green Book (2022) Annex A3, para A3.20: divide the median of all households by the median of the target quintile")
+X(DIST_INCOME_Q4, "distribution.income_quintile_4", 43300, 1, 1e6, "GBP/year FYE 2022", 0, 0,
+  "Median equivalised household disposable income, fourth income quintile (the 70th percentile; stands for IMD deciles 3-4)",
+  "Modelling choice (our interpolation, not a published figure): log-normal between the published medians, matched to each half of the distribution (log sigma 0.625 below the median from the 10th percentile, 0.558 above it from the 90th): the 30th percentile exp(ln 32,300 - 0.5244 x 0.625) = GBP 23,300 and the 70th exp(ln 32,300 + 0.5244 x 0.558) = GBP 43,300 (rounded to GBP 100); no published figure for these quintiles was found (docs/economics.md)")
+X(DIST_INCOME_Q5, "distribution.income_quintile_5", 66000, 1, 1e6, "GBP/year FYE 2022", 0, 1,
+  "Median equivalised household disposable income, top income quintile (the 90th percentile; stands for IMD deciles 1-2)",
+  "ONS, Average household income, UK: financial year ending 2022 (released 25 January 2023; Household Finances Survey), main points: median household disposable income GBP 32,300; median disposable income of the poorest fifth GBP 14,500 and of the richest fifth GBP 66,000 (equivalised, before housing costs): the richest fifth")

@@ -192,9 +192,10 @@ const char *iapt_health_value_name(int h);
 int iapt_health_value_parse(const char *name, int *h);
 
 /* Green Book (2022) Annex A3 distributional weights for the five IMD quintiles, from the
- * mean equivalised household disposable income of the five income quintiles (lowest first,
+ * median equivalised household disposable income of the five income quintiles (lowest first,
  * GBP a year) and the elasticity of marginal utility of income e: the weight of income
- * quintile k is (income[2] / income[k])^e (the middle quintile standing for the median), and IMD quintile q (q = 0 least
+ * quintile k is (income[2] / income[k])^e (the middle quintile's median is the median of all,
+ * the Green Book's reference, para A3.20), and IMD quintile q (q = 0 least
  * deprived) takes the weight of income quintile 4 - q (a stated proxy: area deprivation for
  * household income; docs/economics.md). IAPT_ERANGE for a non-positive income. */
 int iapt_econ_distribution_weights(const double income[5], double elasticity, double weight[5]);
