@@ -100,6 +100,13 @@ done
 grep -q "integrated_share       default 0.75, in \[0, 1\]" "$tmp/stdout" && ok || bad "plugins shows no option bounds"
 grep -q "^    groups (summary.csv and replicates.csv rows waiting_list_support.NAME=LEVEL):" "$tmp/stdout" \
   && grep -q "^      booklet  .* (levels: yes no)$" "$tmp/stdout" && ok || bad "plugins shows no groups"
+# --set takes the employment mechanism by name, and says where an economics setting goes
+expect_exit 0 "--set employment.mechanism by name" "$bin" params --set employment.mechanism=flows_with_scarring
+grep -q "^employment.mechanism  *2 .*(set)$" "$tmp/stdout" && ok || bad "--set employment.mechanism=flows_with_scarring: $(grep '^employment.mechanism' "$tmp/stdout")"
+expect_exit 2 "--set employment.mechanism, a bad name" "$bin" params --set employment.mechanism=stocks
+grep -qx "iaptsim: --set employment.mechanism=stocks: employment.mechanism: 'stocks' is not one of flows, prevalence, flows_with_scarring (or their numbers 0, 1, 2)" "$tmp/stderr" && ok || bad "$(cat "$tmp/stderr")"
+expect_exit 2 "--set economics.health_value" "$bin" params --set economics.health_value=wellby
+grep -q "'economics.health_value' is a setting of the scenario's economics: block, not a parameter" "$tmp/stderr" && ok || bad "$(cat "$tmp/stderr")"
 expect_exit 0 "plugins FILE.lua" "$bin" plugins plugins/pilot_one_service.lua
 head -1 "$tmp/stdout" | grep -q "^pilot_one_service  (plugins/pilot_one_service.lua)" && ! grep -q "built-in plugins" "$tmp/stdout" \
   && ok || bad "plugins FILE.lua shows that plugin alone: $(head -2 "$tmp/stdout")"

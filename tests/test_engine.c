@@ -152,13 +152,15 @@ static int same(const iapt_results *a, const iapt_results *b)
 }
 
 /* treatment.dropout_later_per_wait_week: a wait's disengagement lasts past the first
- * session, so courses after waits are shorter and fewer recover (0, the default, is off). */
+ * session, so courses after waits are shorter and fewer recover (0 is off). */
 START_TEST(lasting_wait_dropout_shortens_courses)
 {
 	char text[512];
-	iapt_results *a = run(small, 1), *b;
+	iapt_results *a, *b;
 	double sa = 0, sb = 0, ra = 0, rb = 0;
 	int rep;
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0\n", small);
+	a = run(text, 1);
 	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0.05\n", small);
 	b = run(text, 1);
 	for (rep = 0; rep < 4; rep++) {
@@ -637,7 +639,7 @@ START_TEST(services_table_reads)
 	ck_assert_int_eq(t->first_year, 2017);
 	ck_assert_int_eq(t->n_years, 2);
 	ck_assert_int_eq(t->n_regions, 2);
-	ck_assert_str_eq(t->regions[1], "Y58");
+	ck_assert_str_eq(t->regions[1]->region_code, "Y58");
 	ck_assert(iapt_services__row(t, 2018, 1)->referrals == 3100);
 	ck_assert(iapt_services__row(t, 2012, 1)->referrals == 3000); /* before the table: its first year */
 	ck_assert(iapt_services__row(t, 2030, 0)->referrals == 1100); /* after it: its last */
@@ -722,6 +724,71 @@ START_TEST(services_table_feature_levels)
 	ck_assert_int_eq(iapt_services__builtin(&b), 0);
 	for (j = 0; j < b->n; j++)
 		ck_assert(!isnan(b->z_given[0][j]) && !isnan(b->z_given[1][j]));
+}
+END_TEST
+
+/* Allocation failure on demand: test_engine links with -Wl,--wrap for malloc, calloc and
+ * realloc (tests/CMakeLists.txt). While oom_on, allocations are counted and the oom_at-th
+ * fails (0: none). */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+static int oom_on;
+static long oom_n, oom_at, oom_reallocs;
+static int oom_now(void)
+{
+	return oom_on && ++oom_n == oom_at;
+}
+void *__wrap_malloc(size_t n)
+{
+	return oom_now() ? NULL : __real_malloc(n);
+}
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return oom_now() ? NULL : __real_calloc(n, size);
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+	oom_reallocs += oom_on;
+	return oom_now() ? NULL : __real_realloc(p, n);
+}
+
+/* Out of memory at each allocation of a parse in turn, growth of the identities past 64
+ * services included: IAPT_ENOMEM, nothing made, nothing leaked (the sanitizer build's
+ * LeakSanitizer fails the run on a leak). */
+START_TEST(services_table_out_of_memory)
+{
+	static char text[16384], copy[16384];
+	size_t at = (size_t)snprintf(text, sizeof text, "%s", SVC_HEADER);
+	long n_alloc;
+	iapt_services *t = NULL;
+	int k;
+	for (k = 0; k < 70; k++)
+		at += (size_t)snprintf(text + at, sizeof text - at, "2017-18,S%d,Service %d,Q%d,Y5%d,Region %d,1000,400,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_TAIL,
+				       k, k, k % 7, k % 3, k % 3);
+	ck_assert_uint_lt(at, sizeof text - 1);
+	memcpy(copy, text, at + 1);
+	oom_on = 1, oom_n = oom_at = oom_reallocs = 0;
+	k = iapt_services__parse(copy, "t.csv", &t);
+	oom_on = 0;
+	n_alloc = oom_n;
+	ck_assert_int_eq(k, 0);
+	ck_assert_int_eq(t->n, 70);
+	ck_assert_int_eq(t->n_regions, 3);
+	ck_assert_str_eq(t->regions[2]->region, "Region 2");
+	iapt_services__free(t);
+	ck_assert_int_ge(n_alloc, 5 * 70);
+	ck_assert_int_ge(oom_reallocs, 3); /* the rows once, the identities at 0 and 64 services */
+	for (oom_at = 1; oom_at <= n_alloc; oom_at++) {
+		memcpy(copy, text, at + 1);
+		t = (iapt_services *)1;
+		oom_on = 1, oom_n = 0;
+		k = iapt_services__parse(copy, "t.csv", &t);
+		oom_on = 0;
+		ck_assert_msg(k == IAPT_ENOMEM, "allocation %ld of %ld failed: %d", oom_at, n_alloc, k);
+		ck_assert_str_eq(iapt_error_last()->message, "out of memory");
+		ck_assert_ptr_null(t);
+	}
 }
 END_TEST
 
@@ -824,6 +891,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, services_table_reads);
 	tcase_add_test(tc, services_table_bad_rows);
 	tcase_add_test(tc, services_table_feature_levels);
+	tcase_add_test(tc, services_table_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);
 	tcase_add_test(tc, services_add_up_to_all);
 	suite_add_tcase(s, tc);

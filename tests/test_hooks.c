@@ -194,6 +194,56 @@ START_TEST(c_hooks_route_people)
 }
 END_TEST
 
+/* A C factory's own groups: the group function puts each person in a level as they are
+ * counted, and the levels' rows add up to the whole for every count. */
+static int group_by_imd(void *data, iapt_run *run, const iapt_hook_person *p, int *levels)
+{
+	(void)data;
+	(void)run;
+	levels[0] = p->imd_decile >= 6; /* "less" (deciles 1-5), "more" deprived (6-10) */
+	return 0;
+}
+
+static int create_grouped(void *data, iapt_hooks **out)
+{
+	int rc = create(data, out);
+	if (!rc)
+		(*out)->group = group_by_imd;
+	return rc;
+}
+
+START_TEST(c_hooks_groups)
+{
+	static const char *const levels[] = {"less", "more"};
+	iapt_hook_group g = {.name = "c.deprived", .doc = "IMD deciles 6-10", .levels = levels, .n_levels = 2};
+	iapt_scenario *sc = scenario();
+	counts c;
+	iapt_hook_factory f = {.data = &c, .create = create_grouped, .destroy = destroy, .metrics = &metric, .n_metrics = 1,
+			       .groups = &g, .n_groups = 1};
+	iapt_run_options ro = IAPT_RUN_OPTIONS_INIT;
+	iapt_results *res = NULL;
+	int y, r, m;
+	static const int ms[] = {IAPT_M_REFERRALS_RECEIVED, IAPT_M_FINISHED_COURSE, IAPT_M_FINISHED_AT_CASENESS};
+	memset(&c, 0, sizeof c);
+	ro.hooks = &f;
+	ck_assert_msg(iapt_sim_run(&res, sc, &ro) == 0, "%s", iapt_error_last()->message);
+	ck_assert_uint_eq(iapt_results_hook_group_count(res), 2);
+	ck_assert_str_eq(iapt_results_hook_group_name(res, 0), "c.deprived=less");
+	ck_assert_str_eq(iapt_results_hook_group_name(res, 1), "c.deprived=more");
+	for (y = 2019; y <= 2020; y++)
+		for (r = 0; r < 4; r++)
+			for (m = 0; m < 3; m++) {
+				double all = iapt_results_value(res, y, IAPT_G_ALL, ms[m], r);
+				double a = iapt_results_hook_group_value(res, y, 0, ms[m], r);
+				double b = iapt_results_hook_group_value(res, y, 1, ms[m], r);
+				ck_assert_msg(all > 0 && a > 0 && b > 0, "year %d replicate %d metric %d: %g %g %g", y, r, m, all, a, b);
+				ck_assert_double_eq_tol(a + b, all, 1e-9 * all);
+			}
+	iapt_results_free(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 /* A failing hook fails the run with its message and the replicate; no results. */
 START_TEST(c_hooks_failure)
 {
@@ -622,6 +672,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, c_hooks_count_referrals);
 	tcase_add_test(tc, c_hooks_route_people);
+	tcase_add_test(tc, c_hooks_groups);
 	tcase_add_test(tc, c_hooks_failure);
 	tcase_add_test(tc, run_fields_checked);
 	tcase_add_test(tc, scale_without_referrals);

@@ -303,6 +303,37 @@ void iapt_cli__args_free(const iapt_cli_command *cmd, void *args)
 
 /* ---- scenarios ---- */
 
+int iapt_cli__assign(iapt_params *p, const char *assignment, const char *origin)
+{
+	const char *eq = strchr(assignment, '=');
+	size_t n = eq ? (size_t)(eq - assignment) : 0;
+	int m;
+	/* the employment mechanism by name, as a scenario may give it (flows, prevalence, ...) */
+	if (eq && n >= 20 && !strncmp(assignment, "employment.mechanism", 20) &&
+	    (n == 20 || assignment[20] == '@') && iapt_employment_mechanism_parse(eq + 1, &m) == IAPT_OK) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%.*s=%d", (int)(n < 40 ? n : 40), assignment, m);
+		return iapt_params_assign(p, buf, origin);
+	}
+	if (eq && n == 20 && !strncmp(assignment, "employment.mechanism", 20)) {
+		char *end;
+		(void)strtod(eq + 1, &end);
+		if (end == eq + 1 || *end)
+			return iapt_error__set(IAPT_EINVAL,
+					       "employment.mechanism: '%s' is not one of flows, prevalence, flows_with_scarring (or "
+					       "their numbers 0, 1, 2)",
+					       eq + 1);
+	}
+	/* the scenario's economics block is not a parameter: say where it is set */
+	if (eq && n > 10 && !strncmp(assignment, "economics.", 10))
+		return iapt_error__set(IAPT_ENOTFOUND,
+				       "'%.*s' is a setting of the scenario's economics: block, not a parameter; set it in a "
+				       "scenario file (a file with `base: SCENARIO.yaml` and `economics: {...}` changes only "
+				       "that; docs/scenario.md)",
+				       (int)n, assignment);
+	return iapt_params_assign(p, assignment, origin);
+}
+
 int iapt_cli__load(const iapt_cli_args *a, const char *path, iapt_scenario **out)
 {
 	iapt_scenario *sc;
@@ -315,7 +346,7 @@ int iapt_cli__load(const iapt_cli_args *a, const char *path, iapt_scenario **out
 		return iapt_cli__report(rc);
 	}
 	for (i = 0; i < a->sets.n; i++) {
-		if ((rc = iapt_params_assign(sc->params, a->sets.v[i], "--set"))) {
+		if ((rc = iapt_cli__assign(sc->params, a->sets.v[i], "--set"))) {
 			iapt_cli__input_error("--set %s: %s", a->sets.v[i], iapt_error_last()->message);
 			iapt_scenario_free(sc);
 			return IAPT_CLI_INPUT;

@@ -136,6 +136,9 @@ void iapt_cli__args_free(const iapt_cli_command *cmd, void *args);
 void iapt_cli__help(const iapt_cli_command *cmd, FILE *f);
 
 /* Messages (rank 0 only) and the exit code they mean. */
+/* iapt_params_assign for --set and --alt-set, which also takes employment.mechanism by name and
+ * says where an economics.* setting goes (it is the scenario's block, not a parameter). */
+int iapt_cli__assign(iapt_params *p, const char *assignment, const char *origin);
 int iapt_cli__input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int iapt_cli__out_of_memory(void);
 /* The library's last error, and 2 for bad input or 1 otherwise. */

@@ -478,7 +478,7 @@ static int load_alt(const iapt_cli_args *a, const alt_list *l, int k, iapt_scena
 		return ex;
 	for (i = 0; i < l->alt[k].n; i++) {
 		const char *set = l->sets[l->alt[k].first + i];
-		if ((rc = iapt_params_assign(sc->params, set, "--alt-set"))) {
+		if ((rc = iapt_cli__assign(sc->params, set, "--alt-set"))) {
 			iapt_scenario_free(sc);
 			return iapt_cli__input_error("--alt-set %s: %s", set, iapt_error_last()->message);
 		}

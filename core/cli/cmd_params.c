@@ -79,7 +79,7 @@ static int run(void *args, int argc, char **argv)
 		if ((rc = iapt_params_new(&own)))
 			return iapt_cli__report(rc);
 		for (k = 0; k < a->sets.n; k++) {
-			if ((rc = iapt_params_assign(own, a->sets.v[k], "--set"))) {
+			if ((rc = iapt_cli__assign(own, a->sets.v[k], "--set"))) {
 				iapt_cli__input_error("--set %s: %s", a->sets.v[k], iapt_error_last()->message);
 				iapt_params_free(own);
 				return IAPT_CLI_INPUT;

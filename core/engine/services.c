@@ -48,34 +48,42 @@ static const struct col_def {
 };
 #define MAX_FIELDS 128
 
+static void id_free(iapt_svc_id *d)
+{
+	free(d->code);
+	free(d->name);
+	free(d->icb);
+	free(d->region_code);
+	free(d->region);
+}
+
+/* A service's identity from its row's fields: whole, or nothing and IAPT_ENOMEM. */
+static int id_dup(iapt_svc_id *d, char *const *f, const int *idx)
+{
+	d->code = iapt_str__dup(f[idx[COL_CODE]]);
+	d->name = iapt_str__dup(f[idx[COL_NAME]]);
+	d->icb = iapt_str__dup(f[idx[COL_ICB]]);
+	d->region_code = iapt_str__dup(f[idx[COL_REGION_CODE]]);
+	d->region = iapt_str__dup(f[idx[COL_REGION]]);
+	if (d->code && d->name && d->icb && d->region_code && d->region)
+		return IAPT_OK;
+	id_free(d);
+	return IAPT_ENOMEM;
+}
+
 void iapt_services__free(iapt_services *t)
 {
 	int k;
 	if (!t)
 		return;
-	for (k = 0; k < t->n; k++) {
-		if (t->code)
-			free(t->code[k]);
-		if (t->name)
-			free(t->name[k]);
-		if (t->icb)
-			free(t->icb[k]);
-		if (t->region_code)
-			free(t->region_code[k]);
-		if (t->region)
-			free(t->region[k]);
-	}
-	free(t->code);
-	free(t->name);
-	free(t->icb);
-	free(t->region_code);
-	free(t->region);
+	for (k = 0; k < t->n; k++)
+		id_free(&t->id[k]);
+	free(t->id);
 	free(t->row);
 	free(t->resid);
 	free(t->z_given[0]);
 	free(t->z_given[1]);
 	free(t->regions);
-	free(t->region_names);
 	free(t->region_of);
 	free(t->path);
 	free(t);
@@ -85,38 +93,36 @@ static int find_code(const iapt_services *t, const char *code)
 {
 	int k;
 	for (k = 0; k < t->n; k++)
-		if (!strcmp(t->code[k], code))
+		if (!strcmp(t->id[k].code, code))
 			return k;
 	return -1;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_region(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((*(const iapt_svc_id *const *)a)->region_code, (*(const iapt_svc_id *const *)b)->region_code);
 }
 
-/* distinct region codes, sorted, and each service's */
+/* distinct regions sorted by code, each named by its last service, and each service's */
 static int index_regions(iapt_services *t)
 {
 	int k, j;
 	t->regions = calloc((size_t)t->n, sizeof *t->regions);
-	t->region_names = calloc((size_t)t->n, sizeof *t->region_names);
 	t->region_of = calloc((size_t)t->n, sizeof *t->region_of);
-	if (!t->regions || !t->region_names || !t->region_of)
+	if (!t->regions || !t->region_of)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	for (k = 0; k < t->n; k++) {
-		for (j = 0; j < t->n_regions && strcmp(t->regions[j], t->region_code[k]); j++)
+		for (j = 0; j < t->n_regions && strcmp(t->regions[j]->region_code, t->id[k].region_code); j++)
 			;
 		if (j == t->n_regions)
-			t->regions[t->n_regions++] = t->region_code[k];
+			t->n_regions++;
+		t->regions[j] = &t->id[k];
 	}
-	qsort(t->regions, (size_t)t->n_regions, sizeof *t->regions, cmp_str);
+	qsort(t->regions, (size_t)t->n_regions, sizeof *t->regions, cmp_region);
 	for (k = 0; k < t->n; k++)
 		for (j = 0; j < t->n_regions; j++)
-			if (!strcmp(t->regions[j], t->region_code[k])) {
+			if (!strcmp(t->regions[j]->region_code, t->id[k].region_code))
 				t->region_of[k] = j;
-				t->region_names[j] = t->region[k];
-			}
 	return IAPT_OK;
 }
 
@@ -207,38 +213,19 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 				goto fail;
 			}
 			if (t->n % 64 == 0) {
-				size_t nc = (size_t)t->n + 64;
-				char **a = realloc(t->code, nc * sizeof *a), **b, **d, **e, **g;
-				if (a)
-					t->code = a;
-				b = realloc(t->name, nc * sizeof *b);
-				if (b)
-					t->name = b;
-				d = realloc(t->icb, nc * sizeof *d);
-				if (d)
-					t->icb = d;
-				e = realloc(t->region_code, nc * sizeof *e);
-				if (e)
-					t->region_code = e;
-				g = realloc(t->region, nc * sizeof *g);
-				if (g)
-					t->region = g;
-				if (!a || !b || !d || !e || !g)
+				iapt_svc_id *g = realloc(t->id, ((size_t)t->n + 64) * sizeof *g);
+				if (!g)
 					goto nomem;
+				t->id = g;
 			}
-			k = t->n;
-			t->code[k] = iapt_str__dup(f[idx[COL_CODE]]);
-			t->name[k] = iapt_str__dup(f[idx[COL_NAME]]);
-			t->icb[k] = iapt_str__dup(f[idx[COL_ICB]]);
-			t->region_code[k] = iapt_str__dup(f[idx[COL_REGION_CODE]]);
-			t->region[k] = iapt_str__dup(f[idx[COL_REGION]]);
-			t->n++;
-			if (!t->code[k] || !t->name[k] || !t->icb[k] || !t->region_code[k] || !t->region[k])
+			/* counted only once whole: free() sees no half-made identity */
+			if (id_dup(&t->id[t->n], f, idx))
 				goto nomem;
-		} else if (strcmp(t->name[k], f[idx[COL_NAME]]) || strcmp(t->region_code[k], f[idx[COL_REGION_CODE]]) ||
-			   strcmp(t->icb[k], f[idx[COL_ICB]])) {
+			k = t->n++;
+		} else if (strcmp(t->id[k].name, f[idx[COL_NAME]]) || strcmp(t->id[k].region_code, f[idx[COL_REGION_CODE]]) ||
+			   strcmp(t->id[k].icb, f[idx[COL_ICB]])) {
 			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another name, ICB or region than in its first row", path,
-					     line, t->code[k]);
+					     line, t->id[k].code);
 			goto fail;
 		}
 		r->svc = k;
@@ -275,7 +262,7 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 		int d, imd_given = 0;
 		char lab[8];
 		if (seen[at]) {
-			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s in %s is given twice", path, r->line, t->code[r->svc],
+			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s in %s is given twice", path, r->line, t->id[r->svc].code,
 					     iapt_year_label(r->year, lab));
 			goto fail;
 		}
@@ -312,7 +299,7 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 		if (!isnan(r->v[COL_RESP])) {
 			if (!isnan(t->resid[r->svc]) && t->resid[r->svc] != r->v[COL_RESP]) {
 				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another response_multiplier than in an earlier row",
-						     path, r->line, t->code[r->svc]);
+						     path, r->line, t->id[r->svc].code);
 				goto fail;
 			}
 			t->resid[r->svc] = r->v[COL_RESP];
@@ -323,7 +310,7 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 				continue;
 			if (!isnan(*z) && *z != r->v[c]) {
 				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another %s than in an earlier row", path,
-						     r->line, t->code[r->svc], cols[c].name);
+						     r->line, t->id[r->svc].code, cols[c].name);
 				goto fail;
 			}
 			*z = r->v[c];
@@ -334,7 +321,7 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 			if (!seen[(size_t)y * (size_t)t->n + (size_t)k]) {
 				char lab[8];
 				rc = iapt_error__set(IAPT_EPARSE, "%s: service %s has no row for %s (every service needs every year %d to %d)",
-						     path, t->code[k], iapt_year_label(t->first_year + y, lab), y_min, y_max);
+						     path, t->id[k].code, iapt_year_label(t->first_year + y, lab), y_min, y_max);
 				goto fail;
 			}
 	for (k = 0; k < t->n; k++)
@@ -576,8 +563,8 @@ int iapt_services__setup(sim *s)
 		/* fitted with the residual where the table has them (docs/model.md, Services),
 		 * else independent of everything, by the code's hash */
 		double zd = s->tab->z_given[0][k], zs = s->tab->z_given[1][k];
-		v->z_dna[k] = isnan(zd) ? fixed_normal(s->r, s->tab->code[k], 1) : zd;
-		v->z_sess[k] = isnan(zs) ? fixed_normal(s->r, s->tab->code[k], 2) : zs;
+		v->z_dna[k] = isnan(zd) ? fixed_normal(s->r, s->tab->id[k].code, 1) : zd;
+		v->z_sess[k] = isnan(zs) ? fixed_normal(s->r, s->tab->id[k].code, 2) : zs;
 	}
 	return IAPT_OK;
 }
@@ -930,13 +917,13 @@ int iapt_run_service_find(const iapt_run *r, const char *code, int *k)
 	}
 	for (j = 0; j < t->n; j++) { /* a near code: the same length, fewest characters differing */
 		size_t a, d = 0;
-		if (strlen(t->code[j]) != strlen(code))
+		if (strlen(t->id[j].code) != strlen(code))
 			continue;
 		for (a = 0; code[a]; a++)
-			d += code[a] != t->code[j][a];
+			d += code[a] != t->id[j].code[a];
 		if ((int)d < best && d <= 1) {
 			best = (int)d;
-			near = t->code[j];
+			near = t->id[j].code;
 		}
 	}
 	if (near)
@@ -951,13 +938,13 @@ int iapt_run_service_info(const iapt_run *r, int k, const char **code, const cha
 	if (!t || k < 0 || k >= t->n)
 		return iapt_error__set(IAPT_ERANGE, "no service %d (the run has %d with codes)", k, t ? t->n : 0);
 	if (code)
-		*code = t->code[k];
+		*code = t->id[k].code;
 	if (name)
-		*name = t->name[k];
+		*name = t->id[k].name;
 	if (region_code)
-		*region_code = t->region_code[k];
+		*region_code = t->id[k].region_code;
 	if (region)
-		*region = t->region[k];
+		*region = t->id[k].region;
 	return IAPT_OK;
 }
 
@@ -1062,11 +1049,11 @@ int iapt_results_service_info(const iapt_results *r, int k, iapt_service_info *o
 	const iapt_services *t = r->services;
 	if (k < 0 || k >= r->n_svc)
 		return iapt_error__set(IAPT_ERANGE, "no service %d (the run has %d)", k, r->n_svc);
-	out->code = t->code[k];
-	out->name = t->name[k];
-	out->icb_code = t->icb[k];
-	out->region_code = t->region_code[k];
-	out->region = t->region[k];
+	out->code = t->id[k].code;
+	out->name = t->id[k].name;
+	out->icb_code = t->id[k].icb;
+	out->region_code = t->id[k].region_code;
+	out->region = t->id[k].region;
 	return IAPT_OK;
 }
 
@@ -1093,8 +1080,8 @@ int iapt_results_region_info(const iapt_results *r, int j, const char **code, co
 {
 	if (j < 0 || j >= iapt_results_regions(r))
 		return iapt_error__set(IAPT_ERANGE, "no region %d (the run has %d)", j, iapt_results_regions(r));
-	*code = r->services->regions[j];
-	*name = r->services->region_names[j];
+	*code = r->services->regions[j]->region_code;
+	*name = r->services->regions[j]->region;
 	return IAPT_OK;
 }
 

@@ -28,18 +28,23 @@ typedef struct iapt_svc_row {
 	double imd[10];            /* referrals by IMD decile, 1 least deprived */
 } iapt_svc_row;
 
+/* One service's identity, as the table's first row of it gives it (owned strings). */
+typedef struct iapt_svc_id {
+	char *code, *name, *icb, *region_code, *region;
+} iapt_svc_id;
+
 struct iapt_services {
 	char *path;                  /* as loaded ("data/services.csv" for the built-in one) */
 	int n, first_year, n_years;  /* services; financial years first_year .. + n_years - 1 */
-	char **code, **name, **icb, **region_code, **region; /* [service], owned */
+	iapt_svc_id *id;             /* [service], owned */
 	iapt_svc_row *row;           /* [year][service] */
 	double *resid;               /* [service]: fitted response multiplier (1: none) */
 	double *z_given[2];          /* [feature: missed appointments, sessions][service]: the
 	                              * standard normal fitted with the residual (NAN: none, the
 	                              * code's hash draws it) */
 	int n_regions;
-	char **regions;              /* [region]: distinct region codes, sorted; borrowed from region_code */
-	char **region_names;
+	const iapt_svc_id **regions; /* [region], sorted by region code: the region's last service,
+	                              * whose region_code and region name it; borrowed from id */
 	int *region_of;              /* [service]: index in regions */
 };
 

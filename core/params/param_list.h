@@ -269,7 +269,7 @@ X(TX_DROP_WAIT, "treatment.dropout_per_wait_week", 0.006, 0, 0.1, "probability/w
   "Direction from Clark et al. 2018 (S29: shorter waits, better outcomes); size (to source)")
 X(TX_DROP_WAIT_LATER, "treatment.dropout_later_per_wait_week", 0, 0, 0.1, "probability/week", 0, 0,
   "Added chance of ending after each session after the first, per week waited before the first (disengagement that lasts); 0: off",
-  "Modelling choice, off (to source): direction from Clark et al. 2018 (S29: shorter waits, better outcomes), size not found; 0.003 gives the simulated services' wait its published sign but lowers national recovery by 1.3 points, so it waits for a recalibration of the session effects (docs/validation.md, Services)")
+  "Off: no published size found. Direction: Clark et al. 2018 (S29: longer waits, worse outcomes); van Dijk et al. 2023 (J Affect Disord 322:205-211: longer waits, less improvement in treatment); against: Reitzel et al. 2006 (Psychol Serv 3:51-60: wait not related to premature termination). An assumed 0.003 (half of treatment.dropout_per_wait_week) with the session effects refitted on 2017-18 and 2018-19 gave the wait its published sign but sessions' odds ratio 0.995 to 1.013 (band 1.05 to 1.6) and, fitted to 2017-18 and 2018-19, a 2019-20 service p90 outside tolerance (docs/calibration.md, docs/validation.md Services)")
 X(TX_LI_MAX, "treatment.li_max_sessions", 6, 1, 40, "sessions", 1, 0,
   "Low-intensity sessions offered in a course", "(to source) calibrated to mean sessions 6.9 (S16)")
 X(TX_HI_MAX, "treatment.hi_max_sessions", 11, 1, 40, "sessions", 1, 0,
@@ -501,7 +501,7 @@ X(COST_HI_SALARY, "cost.hi_trainee_salary", 32306, 0, 1e6, "GBP 2021-22", 0, 0,
   "Annual salary of a high-intensity trainee (Agenda for Change band 6, entry point)",
   "NHS Employers, Agenda for Change pay scales 2021-22: band 6 entry GBP 32,306; band 6 for trainees (to source)")
 X(MONEY_EARNINGS, "money.earnings_annual", 25000, 0, 1e7, "GBP 2019-20", 0, 0,
-  "Gross annual earnings of a job taken or kept",
+  "Gross annual earnings of a job taken or kept (income tax and NI, money.income_tax_annual, money.employee_ni_annual and money.employer_ni_annual, do not follow it: set them too)",
   "(to source) a GBP 25,000 job, the example job of docs/economics.md; median full-time pay was GBP 585 a week (ONS, April 2019)")
 X(MONEY_INCOME_TAX, "money.income_tax_annual", 2500, 0, 1e7, "GBP 2019-20", 0, 1,
   "Income tax on that job a year (one representative job, not an average over a distribution of earnings)",

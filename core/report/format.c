@@ -186,9 +186,9 @@ const char *iapt_format_payback(char *buf, size_t n, double share, double median
 	else if (share >= 1)
 		snprintf(buf, n, "pays back in %s year%s", m, median == 1 ? "" : "s");
 	else if (share > 0 && median == 0)
-		snprintf(buf, n, "does not pay back within %d years (saves from the start in %s of draws)", horizon_years, p);
+		snprintf(buf, n, "does not pay back within %d years (saves from the start in %s of replicates)", horizon_years, p);
 	else if (share > 0)
-		snprintf(buf, n, "does not pay back within %d years (pays back in %s of draws, median %s years among them)", horizon_years, p, m);
+		snprintf(buf, n, "does not pay back within %d years (pays back in %s of replicates, median %s years among them)", horizon_years, p, m);
 	else
 		snprintf(buf, n, "does not pay back within %d years", horizon_years);
 	return buf;
