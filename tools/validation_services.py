@@ -67,9 +67,9 @@ def side_by_side(res, column, pub_change, label):
         if t is None:
             print("| %s | %s | %s | not available | | | | | %s |" % (name, "+" if sign > 0 else "-", clark_or, spread))
             continue
-        # the improvement from the worst level to the best: the odds ratio for a feature with
-        # sign +, its inverse for sign -; a wrong sign is an improvement below 1, so not inside
-        better = t["or_low_high"] if sign > 0 else 1 / t["or_low_high"]
+        # inside the band: the published sign (for the feature used: a stand-in may be
+        # reversed) and an improvement from the worst level to the best within 1.05-1.6
+        better = t["or_low_high"] if t["or_low_high"] >= 1 else 1 / t["or_low_high"]
         inside = t["agrees"] and 1.05 <= better <= 1.6
         print("| %s | %s | %s | `%s` | %.5f (%.5f) | %s | %s | %s | %s |" % (
             name, "+" if sign > 0 else "-", clark_or, f, t["estimate"], t["se"], "yes" if t["agrees"] else "**no**",
