@@ -104,6 +104,7 @@ void iapt_engine__load_hazards(sim *s)
 	s->fu_absence = P(s, EMP_ABSENCE_DAYS) * P(s, MONEY_EARNINGS) / 260.0;
 	s->fu_benefits = P(s, MONEY_BENEFITS) / 12.0;
 	s->fu_phys = P(s, PHYS_EXCESS_ILL) / 12.0;
+	s->fu_mech = (int)P(s, EMP_MECHANISM);
 	emp_load(s);
 }
 
@@ -118,11 +119,16 @@ typedef struct fu_path {
 	double util, util12; /* EQ-5D utility; a month's QALYs, util / 12 */
 } fu_path;
 
-static int same_path(const sim *s, const fu_path *a, const fu_path *b)
+/* The fields compared by xor and or, not by &&: GCC merges a chain of == on adjacent int
+ * fields of register-held structs into 64-bit compares through the stack, whose loads wait
+ * on two 32-bit stores each (a failed store-to-load forwarding, about half of follow-up's
+ * time when measured). */
+static inline int same_path(const sim *s, const fu_path *a, const fu_path *b)
 {
-	return a->well == b->well && a->emp == b->emp && a->hi == b->hi && a->resid == b->resid &&
-	       a->months == b->months && a->util == b->util &&
-	       (a->out == b->out || (int)P(s, EMP_MECHANISM) != IAPT_EMPMECH_SCARRING);
+	int d = (a->well ^ b->well) | (a->emp ^ b->emp) | (a->hi ^ b->hi) | (a->resid ^ b->resid) | (a->months ^ b->months);
+	if (s->fu_mech == IAPT_EMPMECH_SCARRING)
+		d |= a->out ^ b->out;
+	return d == 0 && a->util == b->util;
 }
 
 /* ---- how recovery turns into work (employment.mechanism; docs/economics.md) ---- */
@@ -162,7 +168,7 @@ static int emp_step_scarring(const sim *s, int code, int well, int out, double u
 
 static int emp_move(const sim *s, const fu_path *q, double u)
 {
-	switch ((int)P(s, EMP_MECHANISM)) {
+	switch (s->fu_mech) {
 	case IAPT_EMPMECH_PREVALENCE:
 		return emp_step_prevalence(s, q->emp, q->well, u);
 	case IAPT_EMPMECH_SCARRING:
@@ -256,7 +262,7 @@ static inline void fu_flows(const sim *s, const person *p, const fu_path *q, dou
 /* Whether a month on path a brings the flows of a month on path b (fu_flows). */
 static inline int same_flows(const fu_path *a, const fu_path *b)
 {
-	return a->util12 == b->util12 && a->well == b->well && a->emp == b->emp;
+	return ((a->well ^ b->well) | (a->emp ^ b->emp)) == 0 && a->util12 == b->util12; /* as same_path */
 }
 
 /* The months a path has spent in state q since it was last booked, weighted (*months), into
@@ -274,7 +280,8 @@ static inline void book(const sim *s, const person *p, const fu_path *q, double 
 static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, double util_ill, double util_well)
 {
 	if (q->well) {
-		int period = q->months < 6 ? 0 : (q->months < 12 ? 1 : 2);
+		/* the periods by sums of comparisons: no branches on the months for the predictor */
+		int period = (q->months >= 6) + (q->months >= 12);
 		if (u_h < s->relapse[q->hi][period][q->resid]) {
 			q->well = 0;
 			q->hi = q->resid = q->months = 0;
@@ -283,7 +290,7 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 		} else if (q->months < 12) {
 			q->months++;
 		}
-	} else if (u_h < s->remit[q->months < 3 ? 0 : q->months < 6 ? 1 : q->months < 36 ? 2 : 3]) {
+	} else if (u_h < s->remit[(q->months >= 3) + (q->months >= 6) + (q->months >= 36)]) {
 		q->well = 1;
 		q->hi = q->resid = q->months = 0;
 		q->util = util_well;
@@ -292,18 +299,54 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 		q->months++;
 	}
 	q->emp = emp_move(s, q, u_e);
-	q->out = emp_status(q->emp) == EMP_EMPLOYED ? 0 : q->out < 600 ? q->out + 1 : q->out;
+	/* months out of work: 0 in work (sick pay is in work), else one more up to 600; read
+	 * only under flows_with_scarring (emp_step_scarring, same_path) */
+	if (s->fu_mech == IAPT_EMPMECH_SCARRING)
+		q->out = (q->out + (q->out < 600)) & -(int)(q->emp != EMP_EMPLOYED && q->emp != EMP_SICK_PAY);
 }
 
+/* The ledger cells follow-up writes (fu_flows, and the integrated-care saving): flush visits
+ * these alone rather than every category and perspective. Each goes to a cell of its own,
+ * so the order of their additions changes no sum. */
+static const unsigned char fu_cells[][2] = {
+	{IAPT_CAT_QALYS, IAPT_PERSP_NHS},
+	{IAPT_CAT_WELLBYS, IAPT_PERSP_NHS},
+	{IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_INCOME_TAX, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_SICKNESS_ABSENCE, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER},
+	{IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL},
+	{IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS},
+};
+
+/* ledger_add_person of each cell, without a branch on whether it is 0: a ledger cell starts
+ * at +0 and so can never be -0, and x + 0 is x for every other x, so adding the cells that
+ * stayed 0 changes nothing (those were a guess the predictor often lost). */
 static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
-	int c, t;
-	for (c = 0; c < IAPT_CAT__COUNT; c++)
-		for (t = 0; t < IAPT_PERSP__COUNT; t++)
-			if (acc[c][t] != 0) {
-				ledger_add_person(s, ly, cohort, p, c, t, acc[c][t]);
-				acc[c][t] = 0;
-			}
+	const iapt_counters *ct = s->ct;
+	double *led = NULL, *qled = NULL;
+	size_t k;
+	if (cohort >= 0 && ly >= 0 && ly < ct->n_ledger_years) {
+		if (ct->ledger)
+			led = &IAPT_LEDGER(ct, ly, cohort, 0, 0);
+		if (ct->qledger)
+			qled = &IAPT_QLEDGER(ct, ly, imd_quintile(s, p), 0, 0);
+	}
+	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++) {
+		int c = fu_cells[k][0], t = fu_cells[k][1];
+		size_t at = (size_t)c * IAPT_PERSP__COUNT + (size_t)t;
+		if (led)
+			led[at] += acc[c][t];
+		if (qled)
+			qled[at] += acc[c][t];
+		acc[c][t] = 0;
+	}
 }
 
 /* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
@@ -314,6 +357,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	double mt = 0, mn = 0; /* those months, weighted */
 	int y = -1, y_next = INT_MIN; /* the month's ledger year, and the week the next one starts */
 	int months = (int)P(s, FU_YEARS) * 12, m, ly = -1, sav_months = 0;
+	size_t k;
 	int need_int = p->ltc && p->integrated;
 	int phq_t = p->phq_last != NO_SCORE ? p->phq_last : score(p->xp, 0, 27);
 	int gad_t = p->phq_last != NO_SCORE ? p->gad_last : score(p->xg, 0, 21);
@@ -349,7 +393,9 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	iapt_rng_rekey(s->r, iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_FOLLOWUP));
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
-	memset(acc, 0, sizeof acc);
+	/* only the cells follow-up writes are read (flush) */
+	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++)
+		acc[fu_cells[k][0]][fu_cells[k][1]] = 0;
 	tb = t;
 	nb = n;
 	for (m = 0; m < months; m++) {

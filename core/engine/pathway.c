@@ -122,13 +122,16 @@ static const int age_aggregates[N_AGE][2] = {
 	{IAPT_G_AGE_65_PLUS, -1}, {IAPT_G_AGE_65_PLUS, -1}};
 
 /* The counter rows of a count at referral, entry or discharge in the year of `week`: "all",
- * the step (if >= 0) and the person's group of each attribute, as offsets into the year's
- * counters; worked out once for the several counts of an event (count_add). */
+ * the step (if >= 0) and the person's group of each attribute, as pointers into the year's
+ * counters; worked out once for the several counts of an event (count_add). A count always
+ * adds to 12 rows: the rows a person lacks (the second age aggregate, the step and the status
+ * at the end before discharge) point at a scratch row that nothing reads, so that count_add
+ * has no loop whose length the predictor must guess. */
+enum { COUNT_ROWS = 12 };
 typedef struct count_rows {
 	double *c;   /* the year's counters; NULL outside the reported years */
 	double *svc; /* the person's service's counters (services.h); NULL when not counted */
-	int n;
-	size_t at[12];
+	double *row[COUNT_ROWS];
 	double *hg;  /* the year's counters of the hooks' groups; NULL: none (count_rows_hook_groups) */
 	int n_hg;
 	size_t hat[IAPT_HOOK_MAX_GROUPS];
@@ -138,35 +141,37 @@ static int count_rows_hook_groups(sim *s, const person *p, const person_ext *x, 
 
 static void count_rows_of(sim *s, int week, const person *p, const person_ext *x, int step_group, count_rows *cr)
 {
-	int y = year_index(s, week), n = 0;
+	int y = year_index(s, week), age2;
+	double *c;
 	cr->c = NULL;
 	cr->svc = NULL;
 	cr->hg = NULL;
-	cr->n = cr->n_hg = 0;
+	cr->n_hg = 0;
 	if (y < 0 || y >= s->n_years)
 		return; /* outside the reported years (the warm-up's referrals): nothing to count */
+	c = &IAPT_CTR(s->ct, y, 0, 0);
 	/* the groups every count has, then those some have */
-#define AT(g) cr->at[n++] = (size_t)(g) * IAPT_C__COUNT
-	AT(IAPT_G_ALL);
-	AT(IAPT_G_IMD_1 + x->imd - 1);
-	AT(IAPT_G_AGE_UNDER_16 + x->age);
-	AT(age_aggregates[x->age][0]);
-	AT(IAPT_G_GENDER_FEMALE + x->gender);
-	AT(IAPT_G_ETH_WHITE + x->ethnicity);
-	AT(IAPT_G_PROB_DEPRESSION + p->problem);
-	AT(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO);
-	AT(IAPT_G_EMP_START_EMPLOYED + p->emp);
-	cr->at[9] = cr->at[10] = cr->at[11] = 0;
-	if (age_aggregates[x->age][1] >= 0)
-		AT(age_aggregates[x->age][1]);
+#define ROW(g) (c + (size_t)(g) * IAPT_C__COUNT)
+	cr->row[0] = ROW(IAPT_G_ALL);
+	cr->row[1] = ROW(IAPT_G_IMD_1 + x->imd - 1);
+	cr->row[2] = ROW(IAPT_G_AGE_UNDER_16 + x->age);
+	cr->row[3] = ROW(age_aggregates[x->age][0]);
+	cr->row[4] = ROW(IAPT_G_GENDER_FEMALE + x->gender);
+	cr->row[5] = ROW(IAPT_G_ETH_WHITE + x->ethnicity);
+	cr->row[6] = ROW(IAPT_G_PROB_DEPRESSION + p->problem);
+	cr->row[7] = ROW(p->ltc ? IAPT_G_LTC_YES : IAPT_G_LTC_NO);
+	cr->row[8] = ROW(IAPT_G_EMP_START_EMPLOYED + p->emp);
+	age2 = age_aggregates[x->age][1];
+	cr->row[9] = age2 >= 0 ? ROW(age2) : s->count_scratch;
 	if (step_group >= 0) {
-		AT(step_group);
+		cr->row[10] = ROW(step_group);
 		/* a step is known at discharge, and so is the status at the end */
-		AT(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx));
+		cr->row[11] = ROW(IAPT_G_EMP_END_EMPLOYED + emp_status(p->emp_tx));
+	} else {
+		cr->row[10] = cr->row[11] = s->count_scratch;
 	}
-#undef AT
-	cr->n = n;
-	cr->c = &IAPT_CTR(s->ct, y, 0, 0);
+#undef ROW
+	cr->c = c;
 	cr->svc = iapt_services__ctr(s, week, x->svc);
 }
 
@@ -176,8 +181,8 @@ static inline void count_add(const count_rows *cr, int k, double v)
 	int i;
 	if (!cr->c || v == 0)
 		return; /* adding 0 changes no counter */
-	for (i = 0; i < cr->n; i++)
-		cr->c[cr->at[i] + (size_t)k] += v;
+	for (i = 0; i < COUNT_ROWS; i++)
+		cr->row[i][k] += v;
 	iapt_services__count_at(cr->svc, k, v);
 	if (cr->hg)
 		for (i = 0; i < cr->n_hg; i++)
@@ -342,13 +347,29 @@ enum { CONTINUE, DISCHARGE, STEP_UP };
 
 /* The week a person joining a waiting list in `week` gives up, with weekly chance h:
  * a geometric number of whole weeks from u in [0, 1), counted from the next week. */
-static int16_t leave_week_from(int week, double h, double u)
+static int16_t leave_week_from_l1p(int week, double h, double l1p_h, double u)
 {
 	double w;
 	if (h <= 0)
 		return NEVER;
-	w = h >= 1 ? 0 : log1p(-u) / log1p(-h); /* >= 0: truncation is floor */
+	w = h >= 1 ? 0 : log1p(-u) / l1p_h; /* >= 0: truncation is floor */
 	return (int16_t)(w >= NEVER ? NEVER : fmin((double)week + 1 + (double)(long)w, (double)NEVER));
+}
+
+static int16_t leave_week_from(int week, double h, double u)
+{
+	return leave_week_from_l1p(week, h, h > 0 && h < 1 ? log1p(-h) : 0, u);
+}
+
+/* leave_week_from for the run's people: log1p(-h) kept for the last h, which most people
+ * share (the same value, so the same result; a logarithm a referral saved). */
+static int16_t leave_week_of(sim *s, int week, double h, double u)
+{
+	if (h != s->leave_h) {
+		s->leave_h = h;
+		s->leave_l1p = h > 0 && h < 1 ? log1p(-h) : 0;
+	}
+	return leave_week_from_l1p(week, h, s->leave_l1p, u);
 }
 
 /* One booked session at intensity `lvl` in `week`. Returns what happens next. */
@@ -803,7 +824,7 @@ static int arrive(sim *s, int week)
 	ledger_add_person(s, year_index(s, week), year_index(s, week), p, IAPT_CAT_ASSESSMENTS, IAPT_PERSP_NHS, -P(s, COST_ASSESSMENT));
 	if (route == IAPT_ROUTE_SIGNPOST)
 		return end_referral(s, i, week);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);
+	p->leave_week = leave_week_of(s, week, P(s, ACCESS_LEAVE) * eff[MECH_LEAVE], u_leave);
 	if ((rc = queue_push(&s->svc[svc].queue[route == IAPT_ROUTE_HI ? HI : LI], i)))
 		return rc;
 	return (s->has & IAPT_HOOK_ON_WAIT) ? iapt_engine__wait_join(s, i, week) : IAPT_OK;
@@ -820,8 +841,20 @@ static int step_up(sim *s, service *sv, uint32_t i, int week)
 	iapt_rng_rekey(s->r, p->rs_treat);
 	u = iapt_rng_uniform(s->r);
 	p->rs_treat = iapt_rng_state(s->r);
-	p->leave_week = leave_week_from(week, P(s, ACCESS_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE), u);
+	p->leave_week = leave_week_of(s, week, P(s, ACCESS_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE), u);
 	return queue_push(&sv->queue[HI], i);
+}
+
+/* Fetch person i's record and their person_ext ahead of use (a hint; no effect on results). */
+static inline void prefetch_person(const sim *s, uint32_t i)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&s->people[i]);
+	__builtin_prefetch(&s->ext[i]);
+#else
+	(void)s;
+	(void)i;
+#endif
 }
 
 static int run_service(sim *s, service *sv, int week)
@@ -830,25 +863,33 @@ static int run_service(sim *s, service *sv, int week)
 	for (lvl = LI; lvl <= HI; lvl++) {
 		double slots_d;
 		long slots;
-		size_t k;
+		size_t k, n_pre;
 		idx_vec *act = &sv->active[lvl];
 		sv->acc[lvl] += s->cap_week[lvl] * sv->factor;
 		slots_d = floor(sv->acc[lvl]);
 		sv->acc[lvl] -= slots_d;
 		slots = (long)slots_d;
+		/* the people visited first, all at once, so that their misses overlap: the head of
+		 * the caseload (the loop below fetches 8 ahead from there) and of the waiting list
+		 * as far as the slots the caseload leaves, give or take its discharges */
+		for (k = 0; k < act->len && k < 8; k++)
+			prefetch_person(s, act->v[k]);
+		n_pre = slots > (long)act->len ? (size_t)(slots - (long)act->len) + 2 : 2;
+		if (n_pre > 16)
+			n_pre = 16;
+		for (k = 0; k < sv->queue[lvl].len && k < n_pre; k++)
+			prefetch_person(s, queue_peek(&sv->queue[lvl], k));
 		/* people in treatment keep their weekly session first */
 		for (k = 0; k < act->len;) {
 			uint32_t i = act->v[k];
 			if (slots <= 0)
 				break; /* capacity fell below the caseload: the rest wait a week */
-#if defined(__GNUC__)
-			/* the caseload visits the pool out of order: fetch a few people ahead */
-			if (k + 8 < act->len) {
-				__builtin_prefetch(&s->people[act->v[k + 8]]);
-				/* a session's costs go to the person's IMD quintile (ledger_add_person) */
-				__builtin_prefetch(&s->ext[act->v[k + 8]]);
-			}
-#endif
+			/* the caseload visits the pool out of order: fetch a few people ahead (the
+			 * person_ext too: a session's costs go to their IMD quintile, ledger_add_person),
+			 * and the last, whom a discharge moves here next */
+			if (k + 8 < act->len)
+				prefetch_person(s, act->v[k + 8]);
+			prefetch_person(s, act->v[act->len - 1]);
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, sv, &s->people[i], week, lvl, &ended);
@@ -856,13 +897,6 @@ static int run_service(sim *s, service *sv, int week)
 				return action;
 			if (ended || action == STEP_UP) {
 				act->v[k] = act->v[--act->len];
-#if defined(__GNUC__)
-				/* the caseload's last person moves here and is seen next */
-				if (k < act->len) {
-					__builtin_prefetch(&s->people[act->v[k]]);
-					__builtin_prefetch(&s->ext[act->v[k]]);
-				}
-#endif
 				if (action == STEP_UP && !ended)
 					rc = step_up(s, sv, i, week);
 				else
@@ -876,12 +910,8 @@ static int run_service(sim *s, service *sv, int week)
 		/* free slots go to the head of the waiting list */
 		while (slots > 0 && sv->queue[lvl].len) {
 			uint32_t i;
-#if defined(__GNUC__)
-			if (sv->queue[lvl].len > 8) {
-				__builtin_prefetch(&s->people[queue_peek(&sv->queue[lvl], 8)]);
-				__builtin_prefetch(&s->ext[queue_peek(&sv->queue[lvl], 8)]);
-			}
-#endif
+			if (sv->queue[lvl].len > n_pre)
+				prefetch_person(s, queue_peek(&sv->queue[lvl], n_pre));
 			i = queue_pop(&sv->queue[lvl]);
 			person *p = &s->people[i];
 			if (p->leave_week <= week) {

@@ -4,6 +4,9 @@
 #define IAPT_ENGINE_STATE_H
 
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <gsl/gsl_rng.h>
 
@@ -176,6 +179,9 @@ typedef struct iapt_run {
 		cum_ltc[N_LTC_TYPE];
 	double sym_rho_c, base_rho_c;
 	double fu_earnings, fu_tax, fu_ee_ni, fu_er_ni, fu_absence, fu_benefits, fu_phys;
+	int fu_mech;                  /* employment.mechanism (IAPT_EMPMECH_*), followup.c */
+	double count_scratch[IAPT_C__COUNT]; /* written, never read: pathway.c's count_add */
+	double leave_h, leave_l1p;    /* the last weekly chance of leaving a list, log1p(-it): pathway.c */
 	struct iapt_waitcal *wait;    /* on_wait checkpoints due (hooks.c), only with on_wait */
 	iapt_params *base_params;     /* with hooks: the parameters before any hook changed them */
 	double *refer_mult;           /* referrals of each attribute value x (hooks.c); NULL: none */
@@ -241,16 +247,29 @@ static inline void ledger_add_person(sim *s, int ly, int cohort, const person *p
 
 /* ---- scores ---- */
 
+/* x within [0, hi] (hi > 0), the same value as x < 0 ? 0 : (x > hi ? hi : x), signed zeros
+ * and all. On x86-64 without branches (minss and maxss, whose a < b ? a : b and a > b ? a : b
+ * are exactly these selects; GCC does not if-convert them itself): symptoms near 0 made
+ * the branches a guess the predictor often lost. */
 static inline float clampf(float x, float hi)
 {
+#if defined(__SSE2__)
+	return _mm_cvtss_f32(_mm_max_ss(_mm_setzero_ps(), _mm_min_ss(_mm_set_ss(hi), _mm_set_ss(x))));
+#else
 	return x < 0.0f ? 0.0f : (x > hi ? hi : x);
+#endif
 }
 
-/* floor(latent + noise + 0.5) within [0, hi]: truncation is floor where it is not clamped */
+/* floor(latent + noise + 0.5) within [0, hi]: truncation is floor where it is not clamped
+ * (on x86-64 clamped first without branches, as clampf: the same value) */
 static inline int score(float latent, double noise, int hi)
 {
 	double v = (double)latent + noise + 0.5;
+#if defined(__SSE2__)
+	return (int)_mm_cvtsd_f64(_mm_max_sd(_mm_setzero_pd(), _mm_min_sd(_mm_set_sd(v), _mm_set_sd((double)hi))));
+#else
 	return v < 0 ? 0 : (v >= hi ? hi : (int)v);
+#endif
 }
 
 /* ---- across the engine's files ---- */

@@ -5,6 +5,7 @@
 #define IAPT_RNG_STREAM_H
 
 #include <stdint.h>
+#include <string.h>
 #include <gsl/gsl_rng.h>
 
 #include "iaptsim/rng.h"
@@ -144,8 +145,15 @@ static inline double iapt_rng__gauss32(uint32_t h, uint64_t side)
 {
 	uint32_t i = h & (IAPT_RNG__ZIG_N - 1), j = h >> 8;
 	if (j < iapt_rng__zig_k[i]) {
+		/* (h & 0x80) ? -x : x by flipping the sign bit: the same value (-0.0 included)
+		 * without a branch on a random bit, which the predictor lost half the time (a
+		 * fifth of the run's mispredicted branches when measured) */
 		double x = (double)j * iapt_rng__zig_w[i];
-		return (h & 0x80) ? -x : x;
+		uint64_t b;
+		memcpy(&b, &x, sizeof b);
+		b ^= (uint64_t)(h & 0x80) << 56;
+		memcpy(&x, &b, sizeof x);
+		return x;
 	}
 	return iapt_rng__gauss_slow(h, side);
 }
