@@ -16,6 +16,7 @@ START_TEST(distance_and_suggest)
 	ck_assert_str_eq(iapt_str__suggest("replicate", keys, 4), "replicates");
 	ck_assert_str_eq(iapt_str__suggest("populaton_scale", keys, 4), "population_scale");
 	ck_assert_ptr_null(iapt_str__suggest("colour", keys, 4));
+	ck_assert_str_eq(iapt_str__suggest("POPULATION_SCALE", keys, 4), "population_scale"); /* case alone */
 }
 END_TEST
 

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <nettle/sha2.h>
 
@@ -171,6 +172,9 @@ const char *iapt_str__suggest(const char *s, const char *const *candidates, size
 	size_t i, best_d = (size_t)-1, len = strlen(s);
 	size_t cap = len < 4 ? 1 : (len < 9 ? 2 : 3);
 	const char *best = NULL;
+	for (i = 0; i < n; i++) /* the same name in other case (DNA for dna) first, however long */
+		if (!strcasecmp(s, candidates[i]))
+			return candidates[i];
 	for (i = 0; i < n; i++) {
 		size_t d = iapt_str__distance(s, candidates[i], cap);
 		if (d <= cap && d < best_d) {
