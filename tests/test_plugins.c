@@ -836,7 +836,7 @@ START_TEST(service_misuse_names_the_line)
 		{"not_a_number", 42, "service 02F: pd must be a number, got string"},
 		{"unknown_field", 43, "a service has no field 'waits' (code, name, region_code, region, index, referral_share, pd, step_up, dna, sessions, capacity)"},
 		{"set_name", 44, "service 02F: 'name' cannot be set (the features are pd, step_up, dna, sessions, capacity)"},
-		{"set_in_referral", 64, "service 02F: dna can be set in setup and on_year, not on_referral"},
+		{"set_in_referral", 66, "service 02F: dna can be set in setup and on_year, not on_referral"},
 		{"read_in_setup", 35, "service 02F: dna can be read from on_year on (setup runs before the first year is loaded)"},
 	};
 	size_t i;

@@ -610,14 +610,16 @@ static int service_index(lua_State *L)
 {
 	pstate *ps;
 	int *k = check_service(L, &ps), f;
+	static const char *const id_keys[4] = {"code", "name", "region_code", "region"}; /* iapt_run_service_info's order */
 	const char *key = luaL_checkstring(L, 2), *v[4];
 	double x;
 	if (iapt_run_service_info(ps->run, *k, &v[0], &v[1], &v[2], &v[3]) != IAPT_OK)
 		return luaL_error(L, "%s", iapt_error_last()->message);
-	if (!strcmp(key, "code") || !strcmp(key, "name") || !strcmp(key, "region_code") || !strcmp(key, "region")) {
-		lua_pushstring(L, v[key[0] == 'c' ? 0 : key[0] == 'n' ? 1 : key[6] == '_' ? 2 : 3]);
-		return 1;
-	}
+	for (f = 0; f < 4; f++)
+		if (!strcmp(key, id_keys[f])) {
+			lua_pushstring(L, v[f]);
+			return 1;
+		}
 	if (!strcmp(key, "index")) {
 		lua_pushinteger(L, *k + 1);
 		return 1;

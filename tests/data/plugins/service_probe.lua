@@ -42,6 +42,8 @@ return {
     if bad == "not_a_number" then ctx:service("02F").pd = "high" end
     if bad == "unknown_field" then local x = ctx:service("02F").waits end
     if bad == "set_name" then ctx:service("02F").name = "x" end
+    local id = ctx:service("02F") -- its identity, as data/services.csv has it, and by its index
+    if id.code ~= "02F" or id.name ~= "NHS WEST CHESHIRE CCG" or id.region_code ~= "Y62" or id.region ~= "North West" or ctx:service(id.index).code ~= "02F" then error("service 02F's identity: " .. id.code .. ", " .. id.name .. ", " .. id.region_code .. ", " .. id.region) end
     local share = 0
     for f, higher in pairs(up) do
       local vals, weights = {}, {}
