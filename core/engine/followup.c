@@ -228,7 +228,8 @@ static void assumed_counterfactual(sim *s, const person *p, fu_path *t, fu_path 
 }
 
 /* A month's flows on one path, weighted: + for treated, - for the natural course (a share
- * of the month under half-cycle accrual). */
+ * of the month under half-cycle accrual). flush adds only the cells listed in fu_cells
+ * (below): a cell written here, or in follow_up, must be listed there or it is lost. */
 static inline void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
 			    double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
 {
