@@ -356,9 +356,15 @@ static int16_t leave_week_from_l1p(int week, double h, double l1p_h, double u)
 	return (int16_t)(w >= NEVER ? NEVER : fmin((double)week + 1 + (double)(long)w, (double)NEVER));
 }
 
+/* log1p(-h), the divisor leave_week_from_l1p takes (0 where it is not used) */
+static double leave_l1p(double h)
+{
+	return h > 0 && h < 1 ? log1p(-h) : 0;
+}
+
 static int16_t leave_week_from(int week, double h, double u)
 {
-	return leave_week_from_l1p(week, h, h > 0 && h < 1 ? log1p(-h) : 0, u);
+	return leave_week_from_l1p(week, h, leave_l1p(h), u);
 }
 
 /* leave_week_from for the run's people: log1p(-h) kept for the last h, which most people
@@ -367,7 +373,7 @@ static int16_t leave_week_of(sim *s, int week, double h, double u)
 {
 	if (h != s->leave_h) {
 		s->leave_h = h;
-		s->leave_l1p = h > 0 && h < 1 ? log1p(-h) : 0;
+		s->leave_l1p = leave_l1p(h);
 	}
 	return leave_week_from_l1p(week, h, s->leave_l1p, u);
 }
