@@ -329,6 +329,25 @@ START_TEST(run_fields_checked)
 		ck_assert_str_eq(iapt_error_last()->message, bad[k].message);
 		run_fails(sc, &c, IAPT_ERANGE, bad[k].message);
 	}
+	/* a services_policy set by a program: one whose phase-in starts after the run is refused
+	 * as the parser refuses it (scenario c.yaml runs 2019-20 to 2020-21) */
+	sc->replicates = 4;
+	sc->first_year = 2019;
+	sc->last_year = 2020;
+	sc->population_scale = 0.005;
+	sc->services_policy.features = 1u << IAPT_SVCF_DNA;
+	sc->services_policy.first_year = 2021;
+	sc->services_policy.last_year = 2022;
+	{
+		int f;
+		for (f = 0; f < IAPT_SVCF__COUNT; f++)
+			sc->services_policy.level[f] = NAN;
+	}
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "services_policy.years: the phase-in starts in 2021-22, after the run's last year 2020-21, "
+						     "so it would change nothing (years: [first, last] within or before the run)");
+	sc->services_policy.first_year = 2020;
+	ck_assert_msg(iapt_engine_check(sc) == IAPT_OK, "%s", iapt_error_last()->message);
 	iapt_scenario_free(sc);
 }
 END_TEST

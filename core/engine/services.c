@@ -519,6 +519,13 @@ int iapt_services__check_policy(const iapt_scenario *sc)
 	if (pol->last_year < pol->first_year || pol->first_year < IAPT_SCENARIO_MIN_YEAR || pol->last_year > IAPT_SCENARIO_MAX_YEAR)
 		return iapt_error__set(IAPT_ERANGE, "services_policy: years %d to %d are not a phase-in within [%d, %d]", pol->first_year, pol->last_year,
 				       IAPT_SCENARIO_MIN_YEAR, IAPT_SCENARIO_MAX_YEAR);
+	if (pol->first_year > sc->last_year) { /* it would change nothing, silently */
+		char a[8], b[8];
+		return iapt_error__set(IAPT_EINVAL,
+				       "services_policy.years: the phase-in starts in %s, after the run's last year %s, so it would "
+				       "change nothing (years: [first, last] within or before the run)",
+				       iapt_year_label(pol->first_year, a), iapt_year_label(sc->last_year, b));
+	}
 	for (f = 0; f < IAPT_SVCF__COUNT; f++)
 		if ((pol->features & (1u << f)) && !isnan(pol->level[f]) && !(pol->level[f] >= feature_bounds[f].lo && pol->level[f] <= feature_bounds[f].hi))
 			return iapt_error__set(IAPT_ERANGE, "services_policy.floor.%s: %g is out of range [%g, %g]", iapt_svc_feature_name(f), pol->level[f],

@@ -1543,15 +1543,6 @@ static int check_whole(ctx *c, yaml_node_t *root)
 			return fail_at(c, IAPT_EINVAL, root->start_mark, "missing required key '%s'%s", top_keys[i].key,
 				       c->has_base ? " (in this file or its base)" : "");
 	}
-	/* a phase-in that starts after the run's last year would change nothing, silently */
-	if (c->sc->services_policy.features && c->sc->services_policy.first_year > c->sc->last_year) {
-		char a[8], b[8];
-		return iapt_error__set(IAPT_EINVAL,
-				       "%s: services_policy.years: the phase-in starts in %s, after the run's last year %s, so it would "
-				       "change nothing (years: [first, last] within or before the run)",
-				       c->path, iapt_year_label(c->sc->services_policy.first_year, a),
-				       iapt_year_label(c->sc->last_year, b));
-	}
 	/* a draw applies to every year: a year-by-year schedule for the same parameter would be lost */
 	for (i = 0; i < c->sc->n_uncertain; i++) {
 		iapt_param_info info;
