@@ -75,7 +75,7 @@ static void run_with_hooks(iapt_scenario *sc, seen *s)
 	ct.ledger = NULL; /* no ledger: the pathway alone */
 	ct.qledger = NULL;
 	ct.c = calloc((size_t)IAPT_G__COUNT * IAPT_C__COUNT, sizeof *ct.c);
-	ck_assert_int_eq(iapt_engine__run_replicate(sc, 0, &h, &ct, &st), 0);
+	ck_assert_int_eq(iapt_engine__run_replicate(sc, 0, &h, &ct, &st, NULL, 1), 0);
 	free(ct.c);
 }
 
@@ -910,6 +910,107 @@ START_TEST(services_add_up_to_all)
 }
 END_TEST
 
+/* run.psa_draws_per_warm_up (docs/uncertainty.md, "One warm-up for several draws"). */
+static const char *psa_small =
+	"iaptsim: 1\nname: psa\nyears: 2019\nseed: 21\nreplicates: 7\npopulation_scale: 0.005\n"
+	"uncertainty:\n"
+	"  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n"
+	"  access.signpost_share: {dist: uniform, min: 0.2, max: 0.3}\n"
+	"  cost.hi_session: {dist: gamma, mean: 177, sd: 30}\n";
+
+static iapt_results *run_psa(int draws_per_warm_up, int threads, int first, int stride)
+{
+	char text[1024];
+	iapt_scenario *sc;
+	iapt_results *res;
+	iapt_run_options ro = {.threads = threads, .first_replicate = first, .replicate_stride = stride};
+	snprintf(text, sizeof text, "%sparameters:\n  run.psa_draws_per_warm_up: %d\n", psa_small, draws_per_warm_up);
+	sc = scenario(text);
+	ck_assert_int_eq(iapt_sim_run(&res, sc, &ro), 0);
+	iapt_scenario_free(sc);
+	return res;
+}
+
+/* replicate rep's metrics and economics the same in a and b (NaN equal to NaN) */
+static int same_replicate(const iapt_results *a, const iapt_results *b, int rep)
+{
+	size_t nv = (size_t)(a->last_year - a->first_year + 1) * IAPT_G__COUNT * IAPT_M__COUNT, k;
+	size_t ne = IAPT_PERSP__COUNT * (size_t)a->n_measures;
+	const double *va = a->values + (size_t)rep * nv, *vb = b->values + (size_t)rep * nv;
+	const double *ea = a->econ_values + (size_t)rep * ne, *eb = b->econ_values + (size_t)rep * ne;
+	for (k = 0; k < nv; k++)
+		if (!(va[k] == vb[k] || (isnan(va[k]) && isnan(vb[k]))))
+			return 0;
+	for (k = 0; k < ne; k++)
+		if (!(ea[k] == eb[k] || (isnan(ea[k]) && isnan(eb[k]))))
+			return 0;
+	return 1;
+}
+
+START_TEST(shared_warm_up_groups_of_draws)
+{
+	iapt_results *own = run_psa(1, 1, 0, 1), *sh = run_psa(3, 1, 0, 1), *sh2 = run_psa(3, 2, 0, 1), *sh3 = run_psa(3, 3, 0, 1);
+	iapt_results *odd = run_psa(3, 2, 1, 2);
+	int rep;
+	/* a warm-up simulated once a group, not once a draw: 3 of 7 (as many with two threads,
+	 * which take whole groups), each about as many referrals as a reported year */
+	ck_assert_msg(sh->stats.referrals < own->stats.referrals * 0.8 && sh2->stats.referrals == sh->stats.referrals,
+		      "referrals simulated: %g own, %g shared, %g shared on two threads", (double)own->stats.referrals,
+		      (double)sh->stats.referrals, (double)sh2->stats.referrals);
+	/* the draws themselves do not depend on the warm-up */
+	ck_assert_mem_eq(own->draws, sh->draws, 7 * 3 * sizeof(double));
+	for (rep = 0; rep < 7; rep++) {
+		/* a group's first draw continues from its own warm-up: exactly as without sharing,
+		 * which also shows the kept state is all of it; the others from the first's */
+		if (rep % 3 == 0)
+			ck_assert_msg(same_replicate(own, sh, rep), "draw %d, the first of its group, changed", rep + 1);
+		else
+			ck_assert_msg(!same_replicate(own, sh, rep), "draw %d did not share its group's warm-up", rep + 1);
+		/* whatever the threads, and whichever of a process's replicates a thread took */
+		ck_assert_msg(same_replicate(sh, sh2, rep) && same_replicate(sh, sh3, rep), "draw %d depends on the threads", rep + 1);
+		if (rep % 2)
+			ck_assert_msg(same_replicate(sh, odd, rep), "draw %d depends on the process's share of replicates", rep + 1);
+		else
+			ck_assert(isnan(iapt_results_value(odd, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, rep)));
+	}
+	iapt_results_free(own);
+	iapt_results_free(sh);
+	iapt_results_free(sh2);
+	iapt_results_free(sh3);
+	iapt_results_free(odd);
+}
+END_TEST
+
+/* Without an uncertainty block, or without a warm-up, or with a hook factory, every
+ * replicate simulates its own warm-up whatever the parameter says. */
+START_TEST(shared_warm_up_only_where_it_can)
+{
+	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nreplicates: 3\npopulation_scale: 0.005\n"
+				     "parameters:\n  run.psa_draws_per_warm_up: 3\n");
+	ck_assert_int_eq(iapt_engine__warmup_draws(sc, 0), 1);
+	iapt_scenario_free(sc);
+	sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nreplicates: 3\npopulation_scale: 0.005\n"
+		      "parameters:\n  run.psa_draws_per_warm_up: 3\n  run.burn_in_years: 0\n"
+		      "uncertainty:\n  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n");
+	ck_assert_int_eq(iapt_engine__warmup_draws(sc, 0), 1);
+	iapt_scenario_free(sc);
+	sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nreplicates: 3\npopulation_scale: 0.005\n"
+		      "parameters:\n  run.psa_draws_per_warm_up: 3\n"
+		      "uncertainty:\n  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n");
+	ck_assert_int_eq(iapt_engine__warmup_draws(sc, 0), 3);
+	ck_assert_int_eq(iapt_engine__warmup_draws(sc, 1), 1);
+	iapt_scenario_free(sc);
+	/* it shapes the run: it cannot itself be uncertain */
+	{
+		const char *t = "iaptsim: 1\nname: x\nyears: 2019\nreplicates: 3\n"
+				"uncertainty:\n  run.psa_draws_per_warm_up: {dist: uniform, min: 1, max: 5}\n";
+		const char *want = "t.yaml:6:3: uncertainty: run.psa_draws_per_warm_up shapes the run and cannot vary\n";
+		ck_assert_int_eq(iapt_scenario_parse(&sc, t, strlen(t), "t.yaml"), IAPT_EINVAL);
+		ck_assert_msg(!strncmp(iapt_error_last()->message, want, strlen(want)), "%s", iapt_error_last()->message);
+	}
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -939,6 +1040,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, services_table_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);
 	tcase_add_test(tc, services_add_up_to_all);
+	tcase_add_test(tc, shared_warm_up_groups_of_draws);
+	tcase_add_test(tc, shared_warm_up_only_where_it_can);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -109,10 +109,23 @@ int iapt_engine__ledger_years(const iapt_scenario *sc);
  * shares that add to more than one). */
 int iapt_engine__validate(const iapt_scenario *sc);
 
+/* A warm-up's end state, kept for the draws of a group (warmup.c). */
+typedef struct iapt_warmup iapt_warmup;
+
+/* How many consecutive replicates share a warm-up (run.psa_draws_per_warm_up): 1 unless
+ * the scenario has an uncertainty block, a warm-up and no hooks (has_hooks: the run has
+ * a hook factory, whose state a warm-up cannot carry over). */
+int iapt_engine__warmup_draws(const iapt_scenario *sc, int has_hooks);
+void iapt_engine__warmup_free(iapt_warmup *w);
+
 /* Run replicate `rep` into counters (allocated by the caller, n_years = reported years);
- * hooks may be NULL. */
+ * hooks may be NULL. shared: NULL, every replicate simulates its own warm-up; else a
+ * cache of the caller's (*shared NULL at first, freed with iapt_engine__warmup_free): the
+ * replicates of group rep / draws (draws: iapt_engine__warmup_draws, > 1) continue from
+ * the warm-up of the group's first replicate, simulated once into the cache and reused
+ * while the group stays the same. The results do not depend on what the cache held. */
 int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
-			       iapt_counters *out, iapt_run_stats *stats);
+			       iapt_counters *out, iapt_run_stats *stats, iapt_warmup **shared, int draws);
 
 /* A hand-made discharge for the follow-up tests: scores at first and last session on
  * treatment and on the natural course, problem (param_list.h order), employment (an

@@ -982,10 +982,10 @@ static int drain(sim *s, int week)
 }
 
 /* The week loop of one replicate, with hooks (begin has run). */
-int iapt_engine__simulate(sim *s)
+int iapt_engine__weeks(sim *s, int from, int to)
 {
 	int rc, week, k, cur_year = INT_MIN;
-	for (week = 0; week < s->weeks; week++) {
+	for (week = from; week < to; week++) {
 		int y = year_of_week(s, week);
 		long n_arrive;
 		if (y != cur_year) {
@@ -1018,7 +1018,15 @@ int iapt_engine__simulate(sim *s)
 			if ((rc = arrive(s, week)))
 				return rc;
 	}
-	if (P(s, FU_YEARS) > 0 && (rc = drain(s, week)))
+	return IAPT_OK;
+}
+
+int iapt_engine__simulate(sim *s, int from)
+{
+	int rc;
+	if ((rc = iapt_engine__weeks(s, from, s->weeks)))
+		return rc;
+	if (P(s, FU_YEARS) > 0 && (rc = drain(s, s->weeks)))
 		return rc;
 	return IAPT_OK;
 }

@@ -66,47 +66,79 @@ int iapt_engine__hook_rc(int rc, int hook)
 	return rc;
 }
 
-int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
-			       iapt_counters *ct, iapt_run_stats *stats)
+/* Replicate rep's state before its first week: parameters (drawn into draws_out when not
+ * NULL), services, money factors. On failure the caller frees what was made (sim_free). */
+static int sim_init(sim *s, const iapt_scenario *sc, int rep, const iapt_hooks *hooks, iapt_counters *ct,
+		    iapt_run_stats *stats, double *draws_out)
 {
-	sim s;
-	int rc = IAPT_OK, begun = 0;
-
-	memset(&s, 0, sizeof s);
-	ct->log = NULL;
-	s.sc = sc;
-	s.params = sc->params;
-	s.hooks = hooks;
-	s.has = hooks ? hooks->has & IAPT_HOOK__ALL : 0;
-	s.rep = rep;
-	s.key_rep = iapt_rng__key_rep(sc->seed, (uint64_t)rep);
-	s.ct = ct;
-	s.stats = stats;
-	s.year = sc->first_year;
-	s.ev_cohort = -1;
-	s.n_years = sc->last_year - sc->first_year + 1;
-	s.burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
-	s.weeks = s.burn_weeks + s.n_years * IAPT_WEEKS_PER_YEAR;
-	if (s.weeks + IAPT_WEEKS_PER_YEAR >= NEVER) /* weeks are 16-bit; scenario bounds keep this far off */
-		return iapt_error__set(IAPT_ERANGE, "a run of %d weeks is longer than %d", s.weeks, NEVER - 1);
-	if ((rc = iapt_engine__money_factors(sc, s.money)))
+	int rc;
+	memset(s, 0, sizeof *s);
+	s->sc = sc;
+	s->params = sc->params;
+	s->hooks = hooks;
+	s->has = hooks ? hooks->has & IAPT_HOOK__ALL : 0;
+	s->rep = rep;
+	s->key_rep = iapt_rng__key_rep(sc->seed, (uint64_t)rep);
+	s->ct = ct;
+	s->stats = stats;
+	s->year = sc->first_year;
+	s->ev_cohort = -1;
+	s->n_years = sc->last_year - sc->first_year + 1;
+	s->burn_weeks = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) * IAPT_WEEKS_PER_YEAR;
+	s->weeks = s->burn_weeks + s->n_years * IAPT_WEEKS_PER_YEAR;
+	if (s->weeks + IAPT_WEEKS_PER_YEAR >= NEVER) /* weeks are 16-bit; scenario bounds keep this far off */
+		return iapt_error__set(IAPT_ERANGE, "a run of %d weeks is longer than %d", s->weeks, NEVER - 1);
+	if ((rc = iapt_engine__money_factors(sc, s->money)))
 		return rc;
-	if ((rc = iapt_casemix__builtin(&s.casemix)))
+	if ((rc = iapt_casemix__builtin(&s->casemix)))
 		return rc;
-	if ((rc = iapt_rng_new(&s.r, 0)))
+	if ((rc = iapt_rng_new(&s->r, 0)))
 		return rc;
 	/* plugins and parameter draws change this replicate's copy only */
-	if ((hooks || sc->n_uncertain) && (rc = iapt_params_copy(&s.own_params, sc->params)))
-		goto cleanup;
-	if (s.own_params)
-		s.params = s.own_params;
-	if (sc->n_uncertain && (rc = draw_parameters(&s, ct->draws)))
-		goto cleanup;
+	if ((hooks || sc->n_uncertain) && (rc = iapt_params_copy(&s->own_params, sc->params)))
+		return rc;
+	if (s->own_params)
+		s->params = s->own_params;
+	if (sc->n_uncertain && (rc = draw_parameters(s, draws_out)))
+		return rc;
 	/* the services: the table's, or synthetic ones (services.c) */
-	if ((rc = iapt_services__setup(&s)))
-		goto cleanup;
+	if ((rc = iapt_services__setup(s)))
+		return rc;
 	/* what a plugin's ctx:base reads: the parameters before any plugin changed them */
-	if (hooks && (rc = iapt_params_copy(&s.base_params, s.params)))
+	if (hooks && (rc = iapt_params_copy(&s->base_params, s->params)))
+		return rc;
+	return IAPT_OK;
+}
+
+/* Replicate s (set up, no hooks) from its group's warm-up: simulated into the cache when
+ * the cache holds another group's, then given to s, which simulates the reported years. */
+static int from_shared_warmup(sim *s, iapt_warmup **shared, int draws)
+{
+	int group = s->rep / draws, first = group * draws, rc;
+	if (iapt_engine__warmup_group(*shared) != group) {
+		sim w; /* the first draw's warm-up: its parameters, its streams */
+		rc = sim_init(&w, s->sc, first, NULL, s->ct, s->stats, NULL);
+		if (!rc)
+			rc = iapt_engine__weeks(&w, 0, w.burn_weeks);
+		if (!rc)
+			rc = iapt_engine__warmup_take(shared, &w, group);
+		sim_free(&w);
+		if (rc)
+			return rc;
+	}
+	if ((rc = iapt_engine__warmup_give(s, *shared, s->rep == first)))
+		return rc;
+	return iapt_engine__simulate(s, s->burn_weeks);
+}
+
+int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hooks *hooks,
+			       iapt_counters *ct, iapt_run_stats *stats, iapt_warmup **shared, int draws)
+{
+	sim s;
+	int rc, begun = 0;
+
+	ct->log = NULL;
+	if ((rc = sim_init(&s, sc, rep, hooks, ct, stats, ct->draws)))
 		goto cleanup;
 	if (s.has & IAPT_HOOK_SETUP) {
 		s.in_setup = 1;
@@ -117,7 +149,11 @@ int iapt_engine__run_replicate(const iapt_scenario *sc, int rep, const iapt_hook
 			goto cleanup;
 	}
 	begun = 1;
-	if ((rc = iapt_engine__simulate(&s)))
+	if (shared && draws > 1 && !hooks && s.burn_weeks > 0)
+		rc = from_shared_warmup(&s, shared, draws);
+	else
+		rc = iapt_engine__simulate(&s, 0);
+	if (rc)
 		goto cleanup;
 	if (s.peak > stats->peak_people)
 		stats->peak_people = s.peak;
@@ -180,7 +216,8 @@ int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)
 	iapt_params_info(r->params, idx, &info);
 	if (!r->in_setup || !r->own_params)
 		return iapt_error__set(IAPT_EINVAL, "parameters can be set only in setup and on_year");
-	if (idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES || idx == IAPT_P_WF_CAP_SD)
+	if (idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES ||
+	    idx == IAPT_P_WF_CAP_SD)
 		return iapt_error__set(IAPT_EINVAL, "%s shapes the run and cannot be set by a plugin; set it in the scenario's parameters", info.name);
 	if (r->in_setup == 2 && year != 0 && year < r->year)
 		return iapt_error__set(IAPT_EINVAL, "%s: %s is already simulated (on_year of %s may set values from %s on)", info.name,

@@ -18,11 +18,12 @@ typedef struct job {
 	iapt_econ_settings econ; /* the scenario's, with the distributional weights of its parameters */
 	pthread_mutex_t lock;
 	int next, stride, done, rc, err_rep;
+	int draws_per_warmup; /* replicates that share a warm-up (iapt_engine__warmup_draws) */
 	char err[4096];
 	iapt_run_stats stats;
 } job;
 
-static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, iapt_run_stats *st)
+static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, iapt_run_stats *st, iapt_warmup **warm)
 {
 	size_t per = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_C__COUNT;
 	size_t per_vals = (size_t)ct->n_years * IAPT_G__COUNT * IAPT_M__COUNT;
@@ -40,7 +41,7 @@ static int run_one(job *j, int rep, const iapt_hooks *hooks, iapt_counters *ct, 
 		memset(ct->svc, 0, (size_t)ct->n_years * (size_t)ct->n_svc * IAPT_SC__COUNT * sizeof *ct->svc);
 	if (ct->hg)
 		memset(ct->hg, 0, (size_t)ct->n_years * ct->n_hg_rows * IAPT_C__COUNT * sizeof *ct->hg);
-	rc = iapt_engine__run_replicate(j->sc, rep, hooks, ct, st);
+	rc = iapt_engine__run_replicate(j->sc, rep, hooks, ct, st, warm, j->draws_per_warmup);
 	j->res->logs[rep] = ct->log; /* each replicate's own slot: no lock needed */
 	ct->log = NULL;
 	if (rc)
@@ -98,7 +99,8 @@ static void *worker(void *arg)
 	iapt_run_stats st;
 	iapt_hooks *hooks = NULL;
 	const iapt_hook_factory *hf = j->opt ? j->opt->hooks : NULL;
-	int hrc = IAPT_OK;
+	iapt_warmup *warm = NULL; /* this thread's: the last group's warm-up */
+	int hrc = IAPT_OK, rep = 0, last = -1;
 	char herr[4096] = "";
 	memset(&ct, 0, sizeof ct);
 	ct.n_years = j->res->last_year - j->res->first_year + 1;
@@ -132,13 +134,22 @@ static void *worker(void *arg)
 		snprintf(herr, sizeof herr, "%s", iapt_error_last()->message);
 	memset(&st, 0, sizeof st);
 	for (;;) {
-		int rep, rc;
+		int rc;
 		pthread_mutex_lock(&j->lock);
 		if (j->rc || !ct.c || hrc) {
 			rep = j->res->replicates;
+		} else if (rep + j->stride <= last) {
+			rep += j->stride; /* the rest of the group this thread took */
 		} else {
 			rep = j->next; /* this process's replicates: rank, rank + ranks, ... */
 			j->next += j->stride;
+			if (j->draws_per_warmup > 1) {
+				/* and with a shared warm-up, all of this process's replicates of its
+				 * group, so that one thread simulates the group's warm-up */
+				last = (rep / j->draws_per_warmup + 1) * j->draws_per_warmup - 1;
+				while (j->next <= last)
+					j->next += j->stride;
+			}
 		}
 		if (!ct.c && !j->rc) {
 			j->rc = IAPT_ENOMEM;
@@ -151,7 +162,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&j->lock);
 		if (rep >= j->res->replicates)
 			break;
-		rc = run_one(j, rep, hooks, &ct, &st);
+		rc = run_one(j, rep, hooks, &ct, &st, j->draws_per_warmup > 1 ? &warm : NULL);
 		pthread_mutex_lock(&j->lock);
 		/* the first failing replicate in replicate order is the one reported */
 		if (rc && (!j->rc || rep < j->err_rep)) {
@@ -179,6 +190,7 @@ static void *worker(void *arg)
 	pthread_mutex_unlock(&j->lock);
 	if (hf && hooks)
 		hf->destroy(hf->data, hooks);
+	iapt_engine__warmup_free(warm);
 	free(ct.c);
 	free(ct.ledger);
 	free(ct.qledger);
@@ -352,6 +364,7 @@ int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_opt
 	j.opt = opt;
 	j.next = opt && opt->replicate_stride > 1 ? opt->first_replicate : 0;
 	j.stride = opt && opt->replicate_stride > 1 ? opt->replicate_stride : 1;
+	j.draws_per_warmup = iapt_engine__warmup_draws(sc, opt && opt->hooks);
 	if (j.next < 0)
 		j.next = 0;
 	if (j.stride > 1) /* the replicates others run: NaN until a distributor fills them */

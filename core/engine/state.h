@@ -298,8 +298,18 @@ static inline int emp_step(const sim *s, int code, int well, double u)
 			return s->emp_to[code][k];
 	return code;
 }
-/* pathway.c: the week loop of one replicate (setup has run). */
-int iapt_engine__simulate(sim *s);
+/* pathway.c: the week loop of one replicate (setup has run) over weeks [from, to), each
+ * first week of a year (and `from`) loading that year; iapt_engine__simulate runs weeks
+ * [from, s->weeks) and then treatment's end (every course finished or cut at a year). */
+int iapt_engine__weeks(sim *s, int from, int to);
+int iapt_engine__simulate(sim *s, int from);
+/* warmup.c: the warm-up's end state taken from replicate s (which keeps its other state
+ * to free) into *out for `group`, replacing what *out held; that state given to replicate
+ * s after its setup (own: s is the group's first draw, whose own warm-up it was; else the
+ * people carried over are rekeyed to s's streams). The group of a cache, -1 if none. */
+int iapt_engine__warmup_take(iapt_warmup **out, sim *s, int group);
+int iapt_engine__warmup_give(sim *s, const iapt_warmup *w, int own);
+int iapt_engine__warmup_group(const iapt_warmup *w);
 /* Before a hook call: forget the thread's last error, so that a failing hook that sets no
  * message can be told from one that did. */
 static inline void hook_begin(void)

@@ -861,7 +861,8 @@ static int h_plugins(ctx *c, yaml_node_t *n)
 /* Parameters that shape the run (its length, its services, the ledger) stay fixed. */
 static int structural(size_t idx)
 {
-	return idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES;
+	return idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP || idx == IAPT_P_FU_YEARS ||
+	       idx == IAPT_P_WF_SERVICES;
 }
 
 static int find_param(ctx *c, yaml_node_t *k, const char *block, size_t *idx)

@@ -1,0 +1,147 @@
+/* One warm-up for several draws of a probabilistic sensitivity analysis
+ * (run.psa_draws_per_warm_up; docs/uncertainty.md, "One warm-up for several draws"): the
+ * waiting lists, caseloads and people a warm-up leaves, kept so that each draw of a group
+ * continues from them instead of simulating a warm-up of its own. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/state.h"
+#include "rng/stream.h"
+
+struct iapt_warmup {
+	int group; /* the group whose warm-up this is */
+	person *people;
+	person_ext *ext;
+	uint32_t *free_list;
+	size_t n_people, cap_people, live, peak, n_free;
+	service *svc;
+	int n_services;
+	double ref_acc;
+	uint64_t next_id;
+	double leave_h, leave_l1p;
+};
+
+int iapt_engine__warmup_draws(const iapt_scenario *sc, int has_hooks)
+{
+	int g = (int)iapt_params_get(sc->params, IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP, sc->first_year);
+	/* a plugin's own state (its Lua values, its schedules) cannot be carried over */
+	if (!sc->n_uncertain || has_hooks || iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) <= 0)
+		return 1;
+	return g > 1 ? g : 1;
+}
+
+static void services_free(service *svc, int n)
+{
+	int k, l;
+	for (k = 0; svc && k < n; k++)
+		for (l = 0; l < 2; l++) {
+			free(svc[k].queue[l].buf);
+			free(svc[k].active[l].v);
+		}
+	free(svc);
+}
+
+void iapt_engine__warmup_free(iapt_warmup *w)
+{
+	if (!w)
+		return;
+	free(w->people);
+	free(w->ext);
+	free(w->free_list);
+	services_free(w->svc, w->n_services);
+	free(w);
+}
+
+int iapt_engine__warmup_group(const iapt_warmup *w)
+{
+	return w ? w->group : -1;
+}
+
+int iapt_engine__warmup_take(iapt_warmup **out, sim *s, int group)
+{
+	iapt_warmup *w = calloc(1, sizeof *w);
+	if (!w)
+		return iapt_error__set(IAPT_ENOMEM, "out of memory (warm-up)");
+	/* taken over from the warm-up's replicate, which frees the rest */
+	w->group = group;
+	w->people = s->people;
+	w->ext = s->ext;
+	w->free_list = s->free_list;
+	w->svc = s->svc;
+	w->n_services = s->n_services;
+	s->people = NULL;
+	s->ext = NULL;
+	s->free_list = NULL;
+	s->svc = NULL;
+	w->n_people = s->n_people;
+	w->cap_people = s->cap_people;
+	w->live = s->live;
+	w->peak = s->peak;
+	w->n_free = s->n_free;
+	w->ref_acc = s->ref_acc;
+	w->next_id = s->next_id;
+	w->leave_h = s->leave_h;
+	w->leave_l1p = s->leave_l1p;
+	iapt_engine__warmup_free(*out);
+	*out = w;
+	return IAPT_OK;
+}
+
+static void *dup(const void *p, size_t n)
+{
+	void *q = n ? malloc(n) : NULL;
+	if (q)
+		memcpy(q, p, n);
+	return q;
+}
+
+int iapt_engine__warmup_give(sim *s, const iapt_warmup *w, int own)
+{
+	size_t cap = w->cap_people, i;
+	int k, l;
+	if (s->n_services != w->n_services || s->people || !s->svc)
+		return iapt_error__set(IAPT_EINVAL, "a warm-up of %d services given to a replicate of %d", w->n_services, s->n_services);
+	if (cap) {
+		/* cache-line aligned like the people the week loop allocates (pathway.c) */
+		if (!(s->people = aligned_alloc(64, cap * sizeof *s->people)) || !(s->ext = dup(w->ext, cap * sizeof *s->ext)) ||
+		    !(s->free_list = dup(w->free_list, cap * sizeof *s->free_list)))
+			return iapt_error__set(IAPT_ENOMEM, "out of memory (warm-up)");
+		memcpy(s->people, w->people, cap * sizeof *s->people);
+	}
+	for (k = 0; k < s->n_services; k++) {
+		service *d = &s->svc[k];
+		const service *o = &w->svc[k];
+		*d = *o; /* capacity, fractional slots; the lists' buffers copied below */
+		for (l = 0; l < 2; l++) {
+			d->queue[l].buf = NULL;
+			d->active[l].v = NULL;
+		}
+		for (l = 0; l < 2; l++) {
+			if ((o->queue[l].cap && !(d->queue[l].buf = dup(o->queue[l].buf, o->queue[l].cap * sizeof *o->queue[l].buf))) ||
+			    (o->active[l].cap && !(d->active[l].v = dup(o->active[l].v, o->active[l].cap * sizeof *o->active[l].v))))
+				return iapt_error__set(IAPT_ENOMEM, "out of memory (warm-up)");
+		}
+	}
+	s->n_people = w->n_people;
+	s->cap_people = cap;
+	s->live = w->live;
+	s->peak = w->peak;
+	s->n_free = w->n_free;
+	s->ref_acc = w->ref_acc;
+	s->next_id = w->next_id;
+	s->leave_h = w->leave_h;
+	s->leave_l1p = w->leave_l1p;
+	if (own)
+		return IAPT_OK;
+	/* Another draw of the group: the people carried over go on with streams of this
+	 * replicate's own, keyed as a referral's are (pathway.c arrive), so that no two draws
+	 * share their futures; the state they reached is the warm-up's. Free slots are
+	 * rekeyed too, harmlessly: a referral that takes one sets its own. */
+	for (i = 0; i < s->n_people; i++) {
+		person *p = &s->people[i];
+		uint64_t key = iapt_rng__key_entity(s->key_rep, p->id);
+		p->rs_treat = iapt_rng__key_purpose(key, IAPT_RNG_TREATMENT);
+		p->rs_sym = iapt_rng__key_purpose(key, IAPT_RNG_SYMPTOMS);
+	}
+	return IAPT_OK;
+}
