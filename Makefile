@@ -128,6 +128,7 @@ bench: build
 	./$(BUILD)/bench_crn
 	bench/threads_speedup.sh $(BUILD)
 	bench/psa_cost.sh $(BUILD)
+	bench/psa_cost.sh $(BUILD) 100 --set run.psa_draws_per_warm_up=10
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
