@@ -119,6 +119,28 @@ static int find_code(const iapt_services *t, const char *code)
 	return -1;
 }
 
+/* " (did you mean 'A', 'B' or 'C'?)": up to three codes of the table nearest to code
+ * (iapt_str__suggest_n), else where the codes are listed; into buf, which it returns. */
+static const char *near_codes(const iapt_services *t, const char *code, char *buf, size_t size)
+{
+	const char *codes[IAPT_SVC_MAX], *near[3];
+	size_t n, j, at;
+	int k;
+	for (k = 0; k < t->n; k++)
+		codes[k] = t->id[k].code;
+	n = iapt_str__suggest_n(code, codes, (size_t)t->n, near, 3);
+	if (!n) {
+		snprintf(buf, size, " (its ccg_code column lists them)");
+		return buf;
+	}
+	at = (size_t)snprintf(buf, size, " (did you mean ");
+	for (j = 0; j < n && at < size; j++)
+		at += (size_t)snprintf(buf + at, size - at, "%s'%s'", j == 0 ? "" : j + 1 < n ? ", " : " or ", near[j]);
+	if (at < size)
+		snprintf(buf + at, size - at, "?)");
+	return buf;
+}
+
 /* the area code of a service: the identity field at byte offset off (region_code, icb) */
 static const char *area_code(const iapt_svc_id *d, size_t off)
 {
@@ -538,6 +560,36 @@ static const struct {
 #undef IAPT_X_
 };
 
+int iapt_services__check_plugin_options(const iapt_scenario *sc)
+{
+	size_t p, i;
+	for (p = 0; p < sc->n_plugins; p++) {
+		const iapt_plugin *pl = sc->plugins[p];
+		for (i = 0; i < pl->n_options; i++) {
+			const iapt_plugin_option *o = &pl->options[i];
+			const iapt_services *t;
+			char where[512], near[128];
+			int rc;
+			if (!o->service)
+				continue;
+			/* where the value came from: the scenario's line, or the plugin's own default */
+			if (!o->origin || !strcmp(o->origin, "default"))
+				snprintf(where, sizeof where, "plugins.%s.with.%s (the plugin's default)", pl->name, o->name);
+			else
+				snprintf(where, sizeof where, "plugins.%s.with.%s (%s)", pl->name, o->name, o->origin);
+			if ((rc = iapt_services__for(sc, &t)))
+				return rc;
+			if (!t)
+				return iapt_error__set(IAPT_EINVAL, "%s: '%s' names a service, but the services are synthetic (services: synthetic) and have no codes",
+						       where, o->str);
+			if (find_code(t, o->str) < 0)
+				return iapt_error__set(IAPT_EINVAL, "%s: no service '%s' in %s%s", where, o->str, t->path,
+						       near_codes(t, o->str, near, sizeof near));
+		}
+	}
+	return IAPT_OK;
+}
+
 int iapt_services__check_policy(const iapt_scenario *sc)
 {
 	const iapt_services_policy *pol = &sc->services_policy;
@@ -954,28 +1006,15 @@ void iapt_services__load_year(sim *s, int y)
 int iapt_run_service_find(const iapt_run *r, const char *code, int *k)
 {
 	const iapt_services *t = r->tab;
-	const char *near = NULL;
-	int j, best = 1 << 30;
+	int j;
+	char near[128];
 	if (!t)
 		return iapt_error__set(IAPT_EINVAL, "the services are synthetic (services: synthetic): no service has a code");
 	if ((j = find_code(t, code)) >= 0) {
 		*k = j;
 		return IAPT_OK;
 	}
-	for (j = 0; j < t->n; j++) { /* a near code: the same length, fewest characters differing */
-		size_t a, d = 0;
-		if (strlen(t->id[j].code) != strlen(code))
-			continue;
-		for (a = 0; code[a]; a++)
-			d += code[a] != t->id[j].code[a];
-		if ((int)d < best && d <= 1) {
-			best = (int)d;
-			near = t->id[j].code;
-		}
-	}
-	if (near)
-		return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s (did you mean '%s'?)", code, t->path, near);
-	return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s (its ccg_code column lists them)", code, t->path);
+	return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s%s", code, t->path, near_codes(t, code, near, sizeof near));
 }
 
 int iapt_run_service_info(const iapt_run *r, int k, const char **code, const char **name, const char **region_code,

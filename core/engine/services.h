@@ -64,6 +64,10 @@ void iapt_services__free(iapt_services *t);
 /* The scenario's services_policy against its services and the features' bounds (a program
  * may change it after loading): IAPT_EINVAL, IAPT_ERANGE. */
 int iapt_services__check_policy(const iapt_scenario *sc);
+/* The plugins' service options (`service = true`): each value in force, the scenario's or
+ * the plugin's default, is a code of the scenario's services table; IAPT_EINVAL naming the
+ * option, where its value came from, the value and the nearest codes. */
+int iapt_services__check_plugin_options(const iapt_scenario *sc);
 /* The table built into the library (data/services.csv with data/services_residuals.csv),
  * parsed once; borrowed. */
 int iapt_services__builtin(const iapt_services **out);

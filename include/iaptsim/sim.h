@@ -146,7 +146,9 @@ typedef struct iapt_run_options {
  * sum to zero, shares that add up to more than one), and the values that shape the run
  * again, as a program may change them after loading: replicates, years and
  * population_scale within the parser's bounds (iaptsim/scenario.h), and a scale that
- * gives every simulated year at least one referral. IAPT_ERANGE or IAPT_EINVAL, with a
+ * gives every simulated year at least one referral; and each loaded plugin's service
+ * options (`service = true`, iaptsim/scenario.h) against the services table, the message
+ * naming the option, the value and the nearest codes. IAPT_ERANGE or IAPT_EINVAL, with a
  * message naming the value and its bounds. iapt_sim_run does this first too. */
 int iapt_engine_check(const iapt_scenario *sc);
 
