@@ -890,6 +890,33 @@ START_TEST(services_table_out_of_memory)
 }
 END_TEST
 
+/* The same with ICB names: every allocation of a named table failing in turn fails whole. */
+START_TEST(services_table_icb_names_out_of_memory)
+{
+	static char copy[4096];
+	long n_alloc;
+	iapt_services *t = NULL;
+	int k;
+	snprintf(copy, sizeof copy, "%s", svc_named);
+	oom_on = 1, oom_n = oom_at = 0;
+	k = iapt_services__parse(copy, "t.csv", &t);
+	oom_on = 0;
+	n_alloc = oom_n;
+	ck_assert_int_eq(k, 0);
+	ck_assert_str_eq(t->icbs.last[0]->icb_name, "NHS ONE, TWO AND THREE ICB");
+	iapt_services__free(t);
+	for (oom_at = 1; oom_at <= n_alloc; oom_at++) {
+		snprintf(copy, sizeof copy, "%s", svc_named);
+		t = (iapt_services *)1;
+		oom_on = 1, oom_n = 0;
+		k = iapt_services__parse(copy, "t.csv", &t);
+		oom_on = 0;
+		ck_assert_msg(k == IAPT_ENOMEM, "allocation %ld of %ld failed: %d", oom_at, n_alloc, k);
+		ck_assert_ptr_null(t);
+	}
+}
+END_TEST
+
 /* A scenario's services: file is read and checked before anything runs. */
 START_TEST(services_file_checked_by_the_engine)
 {
@@ -1076,6 +1103,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, services_table_bad_rows);
 	tcase_add_test(tc, services_table_feature_levels);
 	tcase_add_test(tc, services_table_out_of_memory);
+	tcase_add_test(tc, services_table_icb_names_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);
 	tcase_add_test(tc, services_icb_names_reach_results);
 	tcase_add_test(tc, services_add_up_to_all);
