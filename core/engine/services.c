@@ -535,20 +535,11 @@ const iapt_svc_row *iapt_services__row(const iapt_services *t, int y, int k)
 
 /* ---- in a replicate ---- */
 
-/* FNV-1a of a service code: keys the service's fixed features, the same in every replicate
- * and scenario (which service has which unpublished feature level is an assumption). */
-static uint64_t code_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* a standard normal fixed for (service code, feature) */
+/* a standard normal fixed for (service code, feature): keyed by the code, the same in every
+ * replicate and scenario (which service has which unpublished feature level is an assumption) */
 static double fixed_normal(gsl_rng *r, const char *code, int feature)
 {
-	iapt_rng_rekey(r, iapt_rng_key(0, (uint64_t)feature, code_hash(code), IAPT_RNG_SERVICE));
+	iapt_rng_rekey(r, iapt_rng_key(0, (uint64_t)feature, iapt_rng__name_key(code), IAPT_RNG_SERVICE));
 	return gsl_cdf_ugaussian_Pinv(0.5 / 4096 + (4095.0 / 4096) * iapt_rng_uniform(r));
 }
 

@@ -63,6 +63,16 @@ static inline uint64_t iapt_rng__key_purpose(uint64_t entity_key, uint64_t purpo
 	return iapt_rng__mix64(entity_key ^ (purpose * 0xaef17502108ef2d9ULL));
 }
 
+/* FNV-1a of a name (a service's code, a parameter's name): an entity key that stays the
+ * same whatever else a table holds or in what order. */
+static inline uint64_t iapt_rng__name_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 /* A uniform on [0, 1) from an iapt_rng_keyed stream r: the same bits as gsl_rng_uniform(r)
  * (one SplitMix64 step, top 53 bits), without GSL's library call and indirect call. Only
  * for streams of type iapt_rng_keyed. */

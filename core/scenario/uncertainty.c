@@ -271,7 +271,11 @@ int iapt_scenario_draw(const iapt_scenario *sc, int rep, double *out)
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	}
 	for (k = 0; k < n; k++) {
-		iapt_rng_rekey(r, iapt_rng_key(sc->seed, (uint64_t)rep, sc->uncertain[k].param, IAPT_RNG_PARAMS));
+		/* keyed by the parameter's name, not its place in the table: a parameter added to
+		 * the table changes no other's draws */
+		iapt_param_info info;
+		iapt_params_info(sc->params, sc->uncertain[k].param, &info);
+		iapt_rng_rekey(r, iapt_rng_key(sc->seed, (uint64_t)rep, iapt_rng__name_key(info.name), IAPT_RNG_PARAMS));
 		e[k] = gsl_ran_gaussian_ziggurat(r, 1.0);
 	}
 	for (k = 0; k < n; k++) {
