@@ -14,7 +14,7 @@ return {
   summary = "A pilot in one service: more capacity (shorter waits) and fewer missed appointments",
 
   options = {
-    service = { default = "02F",
+    service = { default = "02F", service = true,
       doc = "The service's code (ccg_code in the services table; 02F: NHS West Cheshire CCG)" },
     extra_capacity = { default = 0.5, min = 0, max = 5,
       doc = "Rise in the service's capacity, relative (0.5: half as much again; assumed)" },

@@ -113,6 +113,16 @@ head -1 "$tmp/stdout" | grep -q "^pilot_one_service  (plugins/pilot_one_service.
 expect_exit 2 "plugins DIR with a plugin that does not load" "$bin" plugins tests/data/plugins
 grep -q "tests/data/plugins/syntax_error.lua: does not load" "$tmp/stdout" && grep -q "^fails  (tests/data/plugins/fails.lua)" "$tmp/stdout" \
   && ok || bad "plugins DIR lists what it finds"
+# a service option naming no service (the pilot's): refused by check and run alike, before any
+# simulation, with the option, the value and the nearest codes (run: tests/data/bad above)
+sed 's/service: "02F"/service: "02Z"/' scenarios/pilot_one_service.yaml >"$tmp/pilot_02z.yaml"
+for c in check run; do
+  opts=(); [ $c = run ] && opts=(-o "$tmp/pilot_02z" -q)
+  expect_exit 2 "$c: the pilot with an unknown service" "$bin" $c "$tmp/pilot_02z.yaml" "${opts[@]}"
+  grep -qx "iaptsim: $tmp/pilot_02z.yaml: plugins.pilot_one_service.with.service ($tmp/pilot_02z.yaml:15): no service '02Z' in data/services.csv (did you mean '02A', '02D' or '02E'?)" "$tmp/stderr" \
+    && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] && ok || bad "$c: the pilot's unknown service: $(cat "$tmp/stderr")"
+  [ -e "$tmp/pilot_02z" ] && bad "$c: the pilot with an unknown service wrote results" || ok
+done
 mkdir -p "$tmp/sc"
 printf 'iaptsim: 1\nname: fails\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: ./fails.lua\n    with: { hook: on_discharge }\n' >"$tmp/sc/fails.yaml"
 cp tests/data/plugins/fails.lua "$tmp/sc/"

@@ -25,7 +25,7 @@ except ImportError:
 
 TRUE = {"pd_recorded_pct": 0.006, "mean_sessions_finished": 0.05, "entered_treatment_pct": 0.004,
         "mean_wait_weeks": -0.02, "dna_pct": -0.015}
-COLS = ["year", "service_code", "service_name", "icb_code", "region_code", "region"]
+COLS = ["year", "service_code", "service_name", "icb_code", "icb_name", "region_code", "region"]
 MEASURES = ["referrals_received", "entered_treatment", "finished_course", "finished_at_caseness", "recovery_pct",
             "reliable_recovery_pct", "reliable_improvement_pct", "mean_sessions_finished", "dna_pct", "pd_recorded_pct",
             "step_up_pct", "entered_treatment_pct", "first_treatment_within_6wk_pct", "mean_wait_weeks", "ltc_pct",
@@ -72,7 +72,7 @@ def make(path, rng, change_driven):
                     "reliable_improvement_pct": 100 * imp / fin, "step_up_pct": 20, "first_treatment_within_6wk_pct": 90,
                     "ltc_pct": 15, "imd_mean_decile": 5.5}
             vals.update(g)
-            r = {"year": year, "service_code": "S%03d" % s, "service_name": "Service %d" % s, "icb_code": "Q%02d" % (s % 40),
+            r = {"year": year, "service_code": "S%03d" % s, "service_name": "Service %d" % s, "icb_code": "Q%02d" % (s % 40), "icb_name": "ICB %d" % (s % 40),
                  "region_code": "Y%d" % (56 + s % 7), "region": "Region %d" % (s % 7)}
             for m in MEASURES:
                 v = "%.4f" % vals[m]

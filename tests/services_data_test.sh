@@ -35,6 +35,12 @@ say(all(per[(y, c)] == 1 for y in years for c in ccg19), "one row per 2019-20 CC
 say(not [r for r in rows if not (r["region"] and r["region_code"] and r["icb_code"] and r["stp_code"])],
     "every row has an STP, ICB and region")
 say(len({r["region_code"] for r in rows}) == 7, "seven NHS regions")
+icb = {r["code"]: r["name"] for r in csv.DictReader(open(d + "/stp_icb_region_lookup.csv", encoding="utf-8"))
+       if r["org_type"] == "ICB"}
+say(len({r["icb_code"] for r in rows}) == 42 and all(r["icb_name"] == icb.get(r["icb_code"]) for r in rows),
+    "42 ICBs, each named as in stp_icb_region_lookup.csv")
+say([r["icb_name"] for r in rows if r["icb_code"] == "QE1"][:1] == ["NHS LANCASHIRE AND SOUTH CUMBRIA INTEGRATED CARE BOARD"],
+    "QE1 is NHS Lancashire and South Cumbria ICB")
 b = [r for r in rows if r["year"] == "2019-20"]
 say(all(r["mapping"] == "published" for r in b), "2019-20 rows are the published rows")
 say(all(r["recovery_pct"] and r["finished_course"] for r in rows), "recovery and finished courses in every row")

@@ -656,6 +656,97 @@ START_TEST(services_table_reads)
 }
 END_TEST
 
+/* icb_name (optional): a table without it names no ICB; with it, an ICB is named by its
+ * services, and an empty cell names none. */
+#define SVC_NAMED_HEADER "year,ccg_code,ccg_name,icb_code,icb_name,region_code,region,referrals_received,finished_course," \
+	"recovery_pct,step_up_share,pd_recorded_finished_share,ltc_share,age_under18_share,age65_share,depression_share," \
+	"anxiety_share,imd1_share,imd2_share,imd3_share,imd4_share,imd5_share,imd6_share,imd7_share,imd8_share,imd9_share," \
+	"imd10_share\n"
+static const char *svc_named = SVC_NAMED_HEADER
+	"2017-18,A,Alpha,Q1,\"NHS ONE, TWO AND THREE ICB\",Y56,London,1000,400,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2017-18,B,Beta,Q2,,Y58,South West,3000,900,52,0.4,,0.2,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2017-18,C,Gamma,Q1,\"NHS ONE, TWO AND THREE ICB\",Y56,London,2000,800,49,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2018-19,A,Alpha,Q1,\"NHS ONE, TWO AND THREE ICB\",Y56,London,1100,420,51,,0.95,0.3,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2018-19,B,Beta,Q2,,Y58,South West,3100,950,53,0.45,0.9,0.2,0.02,0.05,0.4,0.55" SVC_TAIL
+	"2018-19,C,Gamma,Q1,\"NHS ONE, TWO AND THREE ICB\",Y56,London,2100,820,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" SVC_TAIL;
+
+START_TEST(services_table_icb_names)
+{
+	char text[4096];
+	iapt_services *t = NULL;
+	const iapt_services *b;
+	int j;
+	snprintf(text, sizeof text, "%s", svc_ok);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert_int_eq(t->icbs.n, 2);
+	ck_assert_ptr_null(t->icbs.last[0]->icb_name);
+	ck_assert_ptr_null(t->icbs.last[1]->icb_name);
+	iapt_services__free(t);
+	snprintf(text, sizeof text, "%s", svc_named);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert_int_eq(t->icbs.n, 2);
+	ck_assert_str_eq(t->icbs.last[0]->icb, "Q1");
+	ck_assert_str_eq(t->icbs.last[0]->icb_name, "NHS ONE, TWO AND THREE ICB");
+	ck_assert_str_eq(t->id[0].icb_name, "NHS ONE, TWO AND THREE ICB");
+	ck_assert_str_eq(t->icbs.last[1]->icb, "Q2");
+	ck_assert_ptr_null(t->icbs.last[1]->icb_name); /* an empty cell: unknown */
+	iapt_services__free(t);
+	/* the built-in table names all 42 ICBs, as data/stp_icb_region_lookup.csv */
+	ck_assert_int_eq(iapt_services__builtin(&b), 0);
+	for (j = 0; j < b->icbs.n; j++)
+		ck_assert_msg(b->icbs.last[j]->icb_name && strstr(b->icbs.last[j]->icb_name, " INTEGRATED CARE BOARD"), "ICB %s",
+			      b->icbs.last[j]->icb);
+	for (j = 0; j < b->icbs.n && strcmp(b->icbs.last[j]->icb, "QE1"); j++)
+		;
+	ck_assert_int_lt(j, b->icbs.n);
+	ck_assert_str_eq(b->icbs.last[j]->icb_name, "NHS LANCASHIRE AND SOUTH CUMBRIA INTEGRATED CARE BOARD");
+}
+END_TEST
+
+/* An ICB's name that changes between a service's years, or between its services: the
+ * message names the ICB, both names and both services; nothing is made. */
+START_TEST(services_table_icb_names_bad)
+{
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
+		{"2018-19,A,Alpha,Q1,\"NHS ONE, TWO AND THREE ICB\"", "2018-19,A,Alpha,Q1,NHS ONE ICB",
+		 "t.csv:5: service A has another name, ICB or region than in its first row"},
+		{"2018-19,B,Beta,Q2,,", "2018-19,B,Beta,Q2,NHS TWO ICB,", "t.csv:6: service B has another name, ICB or region than in its first row"},
+		/* C's first row renamed: its second row differs from it */
+		{"2017-18,C,Gamma,Q1,\"NHS ONE, TWO AND THREE ICB\"", "2017-18,C,Gamma,Q1,NHS ONE ICB",
+		 "t.csv:7: service C has another name, ICB or region than in its first row"},
+	};
+	static const struct {
+		const char *from, *to, *msg;
+	} across[] = {
+		/* both of C's rows renamed: C agrees with itself, not with A */
+		{"C,Gamma,Q1,\"NHS ONE, TWO AND THREE ICB\"", "C,Gamma,Q1,NHS ONE ICB",
+		 "t.csv: ICB Q1 has icb_name 'NHS ONE, TWO AND THREE ICB' at service A but 'NHS ONE ICB' at service C (give every "
+		 "service of an ICB the same name, or leave them all empty)"},
+		{"C,Gamma,Q1,\"NHS ONE, TWO AND THREE ICB\"", "C,Gamma,Q1,",
+		 "t.csv: ICB Q1 has icb_name 'NHS ONE, TWO AND THREE ICB' at service A but '' at service C (give every "
+		 "service of an ICB the same name, or leave them all empty)"},
+	};
+	size_t k;
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		iapt_services *t = (iapt_services *)1;
+		ck_assert_int_eq(iapt_services__parse(edited(svc_named, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
+		ck_assert_ptr_null(t);
+	}
+	for (k = 0; k < sizeof across / sizeof across[0]; k++) {
+		char text[4096];
+		iapt_services *t = (iapt_services *)1;
+		snprintf(text, sizeof text, "%s", edited(svc_named, across[k].from, across[k].to));
+		snprintf(text, sizeof text, "%s", edited(text, across[k].from, across[k].to)); /* its second row too */
+		ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), IAPT_EPARSE);
+		ck_assert_str_eq(iapt_error_last()->message, across[k].msg);
+		ck_assert_ptr_null(t);
+	}
+}
+END_TEST
+
 /* Bad rows: a clear message with file:line and the column's bounds; nothing is made. */
 START_TEST(services_table_bad_rows)
 {
@@ -799,6 +890,33 @@ START_TEST(services_table_out_of_memory)
 }
 END_TEST
 
+/* The same with ICB names: every allocation of a named table failing in turn fails whole. */
+START_TEST(services_table_icb_names_out_of_memory)
+{
+	static char copy[4096];
+	long n_alloc;
+	iapt_services *t = NULL;
+	int k;
+	snprintf(copy, sizeof copy, "%s", svc_named);
+	oom_on = 1, oom_n = oom_at = 0;
+	k = iapt_services__parse(copy, "t.csv", &t);
+	oom_on = 0;
+	n_alloc = oom_n;
+	ck_assert_int_eq(k, 0);
+	ck_assert_str_eq(t->icbs.last[0]->icb_name, "NHS ONE, TWO AND THREE ICB");
+	iapt_services__free(t);
+	for (oom_at = 1; oom_at <= n_alloc; oom_at++) {
+		snprintf(copy, sizeof copy, "%s", svc_named);
+		t = (iapt_services *)1;
+		oom_on = 1, oom_n = 0;
+		k = iapt_services__parse(copy, "t.csv", &t);
+		oom_on = 0;
+		ck_assert_msg(k == IAPT_ENOMEM, "allocation %ld of %ld failed: %d", oom_at, n_alloc, k);
+		ck_assert_ptr_null(t);
+	}
+}
+END_TEST
+
 /* A scenario's services: file is read and checked before anything runs. */
 START_TEST(services_file_checked_by_the_engine)
 {
@@ -819,6 +937,40 @@ START_TEST(services_file_checked_by_the_engine)
 	ck_assert_int_lt(iapt_engine_check(sc), 0);
 	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, "/nonexistent/s.csv"));
 	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A scenario's own table: the ICB names it gives reach the results; an ICB it does not name
+ * has none (NULL), for the ICB and for its services. */
+START_TEST(services_icb_names_reach_results)
+{
+	char text[1024], path[] = "/tmp/iapt_svc_XXXXXX";
+	int fd = mkstemp(path), j;
+	iapt_results *res;
+	const char *code, *name;
+	iapt_service_info si;
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq((int)write(fd, svc_named, strlen(svc_named)), (int)strlen(svc_named));
+	close(fd);
+	snprintf(text, sizeof text, "iaptsim: 1\nname: s\nyears: 2018\nseed: 3\nreplicates: 1\npopulation_scale: 0.001\nservices: %s\n",
+		 path);
+	res = run(text, 1);
+	unlink(path);
+	ck_assert_int_eq(iapt_results_icbs(res), 2);
+	ck_assert_int_eq(iapt_results_icb_info(res, 0, &code, &name), 0);
+	ck_assert_str_eq(code, "Q1");
+	ck_assert_str_eq(name, "NHS ONE, TWO AND THREE ICB");
+	ck_assert_int_eq(iapt_results_icb_info(res, 1, &code, &name), 0);
+	ck_assert_str_eq(code, "Q2");
+	ck_assert_ptr_null(name);
+	for (j = 0; j < 3; j++) {
+		ck_assert_int_eq(iapt_results_service_info(res, j, &si), 0);
+		if (j == 1)
+			ck_assert_ptr_null(si.icb_name);
+		else
+			ck_assert_str_eq(si.icb_name, "NHS ONE, TWO AND THREE ICB");
+	}
+	iapt_results_free(res);
 }
 END_TEST
 
@@ -856,17 +1008,22 @@ START_TEST(services_add_up_to_all)
 	/* each ICB is its own services pooled (sorted, distinct codes); a service's ICB names it */
 	for (j = 0; j < iapt_results_icbs(res); j++) {
 		double sum = 0, fin = 0, rec = 0;
-		ck_assert_int_eq(iapt_results_icb_info(res, j, &code), 0);
+		const char *name;
+		ck_assert_int_eq(iapt_results_icb_info(res, j, &code, &name), 0);
+		ck_assert_ptr_nonnull(name);
 		if (j > 0) {
-			const char *prev;
-			iapt_results_icb_info(res, j - 1, &prev);
+			const char *prev, *prev_name;
+			iapt_results_icb_info(res, j - 1, &prev, &prev_name);
 			ck_assert_int_lt(strcmp(prev, code), 0);
 		}
+		if (!strcmp(code, "QE1"))
+			ck_assert_str_eq(name, "NHS LANCASHIRE AND SOUTH CUMBRIA INTEGRATED CARE BOARD");
 		for (k = 0; k < 191; k++) {
 			iapt_service_info si;
 			iapt_results_service_info(res, k, &si);
 			if (strcmp(si.icb_code, code))
 				continue;
+			ck_assert_str_eq(si.icb_name, name);
 			sum += iapt_results_service_value(res, 2019, k, IAPT_SM_REFERRALS_RECEIVED, 0);
 			fin += iapt_results_service_value(res, 2019, k, IAPT_SM_FINISHED_AT_CASENESS, 0);
 			rec += iapt_results_service_value(res, 2019, k, IAPT_SM_FINISHED_AT_CASENESS, 0) *
@@ -878,9 +1035,14 @@ START_TEST(services_add_up_to_all)
 		if (fin > 0)
 			ck_assert_msg(fabs(rec / fin - iapt_results_icb_value(res, 2019, j, IAPT_SM_RECOVERY_PCT, 0)) < 1e-9, "%s", code);
 	}
-	ck_assert_int_eq(iapt_results_icb_info(res, 42, &code), IAPT_ERANGE);
-	ck_assert_str_eq(iapt_error_last()->message, "no ICB 42 (the run has 42)");
-	ck_assert_int_eq(iapt_results_icb_info(res, -1, &code), IAPT_ERANGE);
+	{
+		const char *c0 = "unchanged", *n0 = "unchanged";
+		ck_assert_int_eq(iapt_results_icb_info(res, 42, &c0, &n0), IAPT_ERANGE);
+		ck_assert_str_eq(iapt_error_last()->message, "no ICB 42 (the run has 42)");
+		ck_assert_int_eq(iapt_results_icb_info(res, -1, &c0, &n0), IAPT_ERANGE);
+		ck_assert_str_eq(c0, "unchanged");
+		ck_assert_str_eq(n0, "unchanged");
+	}
 	ck_assert(isnan(iapt_results_icb_value(res, 2019, 42, IAPT_SM_REFERRALS_RECEIVED, 0)));
 	ck_assert(isnan(iapt_results_icb_value(res, 2018, 0, IAPT_SM_REFERRALS_RECEIVED, 0)));
 	/* the largest service gets its share of referrals (binomial, 4 SD) */
@@ -902,6 +1064,8 @@ START_TEST(services_add_up_to_all)
 		ck_assert_int_eq(iapt_results_regions(off), 0);
 		ck_assert_int_eq(iapt_results_icbs(off), 0);
 		ck_assert(isnan(iapt_results_icb_value(off, 2019, 0, IAPT_SM_REFERRALS_RECEIVED, 0)));
+		ck_assert_int_eq(iapt_results_icb_info(off, 0, &code, &code), IAPT_ERANGE);
+		ck_assert_str_eq(iapt_error_last()->message, "no ICB 0 (the run has 0)");
 		/* counting them changes nothing else */
 		ck_assert(same(res, off));
 		iapt_results_free(off);
@@ -1035,10 +1199,14 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, group_effects_act_by_mechanism);
 	tcase_add_test(tc, case_mix_bad_rows);
 	tcase_add_test(tc, services_table_reads);
+	tcase_add_test(tc, services_table_icb_names);
+	tcase_add_test(tc, services_table_icb_names_bad);
 	tcase_add_test(tc, services_table_bad_rows);
 	tcase_add_test(tc, services_table_feature_levels);
 	tcase_add_test(tc, services_table_out_of_memory);
+	tcase_add_test(tc, services_table_icb_names_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);
+	tcase_add_test(tc, services_icb_names_reach_results);
 	tcase_add_test(tc, services_add_up_to_all);
 	tcase_add_test(tc, shared_warm_up_groups_of_draws);
 	tcase_add_test(tc, shared_warm_up_only_where_it_can);

@@ -830,7 +830,7 @@ START_TEST(service_misuse_names_the_line)
 		int line;
 		const char *msg;
 	} cases[] = {
-		{"unknown_code", 39, "ctx:service: no service '02Z' in data/services.csv (did you mean '02A'?)"},
+		{"unknown_code", 39, "ctx:service: no service '02Z' in data/services.csv (did you mean '02A', '02D' or '02E'?)"},
 		{"bad_index", 40, "ctx:service(0): no service with that index (the run's services with codes are 1 to 191)"},
 		{"out_of_range", 41, "service 02F: dna 2 is out of range [0, 0.9]"},
 		{"not_a_number", 42, "service 02F: pd must be a number, got string"},
@@ -846,19 +846,30 @@ START_TEST(service_misuse_names_the_line)
 		snprintf(where, sizeof where, "%s/service_probe.lua:%d: %s", PLUGINS, cases[i].line, cases[i].msg);
 		expect_failure(scenario(yaml), where, "stack traceback:");
 	}
-	/* synthetic services have no codes */
+	/* synthetic services have no codes: ctx:service says so at the line; a service option
+	 * (the pilot's) is refused before the run */
 	{
 		char text[1024];
 		iapt_scenario *sc = NULL;
 		iapt_results *res = NULL;
 		snprintf(text, sizeof text,
 			 "iaptsim: 1\nname: s\nyears: 2019\nseed: 1\nreplicates: 1\npopulation_scale: 0.01\nservices: synthetic\n"
-			 "plugins:\n  - use: pilot_one_service\n");
+			 "plugins:\n  - use: %s/service_probe.lua\n    with: { bad: unknown_code }\n", PLUGINS);
 		ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "s.yaml"), 0);
 		ck_assert_int_eq(iapt_plugins_load(sc), 0);
 		ck_assert_int_eq(run_plugins(&res, sc, 1), IAPT_ELUA);
 		ck_assert_ptr_nonnull(strstr(iapt_error_last()->message,
-					     "plugins/pilot_one_service.lua:32: ctx:service: the services are synthetic (services: synthetic): no service has a code"));
+					     "/service_probe.lua:39: ctx:service: the services are synthetic (services: synthetic): no service has a code"));
+		iapt_scenario_free(sc);
+		snprintf(text, sizeof text,
+			 "iaptsim: 1\nname: s\nyears: 2019\nseed: 1\nreplicates: 1\npopulation_scale: 0.01\nservices: synthetic\n"
+			 "plugins:\n  - use: pilot_one_service\n");
+		ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "s.yaml"), 0);
+		ck_assert_int_eq(iapt_plugins_load(sc), 0);
+		ck_assert_int_eq(run_plugins(&res, sc, 1), IAPT_EINVAL);
+		ck_assert_str_eq(iapt_error_last()->message, "plugins.pilot_one_service.with.service (the plugin's default): '02F' names a "
+							     "service, but the services are synthetic (services: synthetic) and have no codes");
+		ck_assert_ptr_null(res);
 		iapt_scenario_free(sc);
 	}
 }
@@ -962,6 +973,34 @@ START_TEST(pilot_changes_one_service_alone)
 }
 END_TEST
 
+/* A service option (service = true) that names no service is refused before any run, by
+ * iapt_engine_check and by iapt_sim_run alike, also when a program sets it after loading:
+ * the option, where the value came from, the value and the nearest codes. */
+START_TEST(pilot_refuses_a_code_not_in_the_table)
+{
+	iapt_scenario *sc = scenario("  - use: pilot_one_service\n    with: { service: \"02F\" }");
+	iapt_plugin_option *o = NULL;
+	iapt_results *res = NULL;
+	size_t i;
+	static const char *msg = "plugins.pilot_one_service.with.service (test.yaml:12): no service '99' in data/services.csv (did you "
+				 "mean '99A', '99C' or '99D'?)";
+	ck_assert_int_eq(iapt_engine_check(sc), 0);
+	for (i = 0; i < sc->plugins[0]->n_options; i++)
+		if (!strcmp(sc->plugins[0]->options[i].name, "service"))
+			o = &sc->plugins[0]->options[i];
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(o->service, 1);
+	free(o->str);
+	o->str = strdup("99");
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, msg);
+	ck_assert_int_eq(run_plugins(&res, sc, 1), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, msg);
+	ck_assert_ptr_null(res);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("plugins");
@@ -988,6 +1027,7 @@ static Suite *suite(void)
 	tcase_add_test(t, waiting_list_support_costs_and_starts);
 	tcase_add_test(t, older_adults_outreach_targets_its_group);
 	tcase_add_test(t, service_misuse_names_the_line);
+	tcase_add_test(t, pilot_refuses_a_code_not_in_the_table);
 	tcase_add_test(t, services_policy_moves_services_to_the_floor);
 	tcase_add_test(t, pilot_changes_one_service_alone);
 	suite_add_tcase(s, t);

@@ -20,6 +20,26 @@ START_TEST(distance_and_suggest)
 }
 END_TEST
 
+/* The nearest few: every candidate at the fewest edits, in order, at most max; the same
+ * word in other case alone; none when nothing is near. */
+START_TEST(suggest_several)
+{
+	static const char *const codes[] = {"02A", "02D", "99A", "02E", "02F", "12F", "02FF"};
+	const char *out[3] = {NULL, NULL, NULL};
+	ck_assert_uint_eq(iapt_str__suggest_n("02Z", codes, 7, out, 3), 3);
+	ck_assert_str_eq(out[0], "02A");
+	ck_assert_str_eq(out[1], "02D");
+	ck_assert_str_eq(out[2], "02E");
+	ck_assert_uint_eq(iapt_str__suggest_n("12Z", codes, 7, out, 3), 1); /* 12F is one edit, 02A..02F two */
+	ck_assert_str_eq(out[0], "12F");
+	ck_assert_uint_eq(iapt_str__suggest_n("02f", codes, 7, out, 3), 1); /* case alone, though 02A is one edit */
+	ck_assert_str_eq(out[0], "02F");
+	ck_assert_uint_eq(iapt_str__suggest_n("ZZZ", codes, 7, out, 3), 0);
+	ck_assert_uint_eq(iapt_str__suggest_n("02Z", codes, 7, out, 0), 0);
+	ck_assert_uint_eq(iapt_str__suggest_n("02f", codes, 7, out, 0), 0);
+}
+END_TEST
+
 START_TEST(numbers_round_trip)
 {
 	iapt_buf b = {0};
@@ -134,6 +154,7 @@ static Suite *make_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, distance_and_suggest);
+	tcase_add_test(tc, suggest_several);
 	tcase_add_test(tc, numbers_round_trip);
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, atomic_write_and_read);

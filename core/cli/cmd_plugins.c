@@ -51,7 +51,9 @@ static void print_plugin(const iapt_plugin *pl)
 		char def[128];
 		size_t c;
 		switch (o->kind) {
-		case IAPT_OPT_STRING: snprintf(def, sizeof def, "\"%s\"", o->def_str); break;
+		case IAPT_OPT_STRING:
+			snprintf(def, sizeof def, "\"%s\"%s", o->def_str, o->service ? ", a service's code (checked against the services table)" : "");
+			break;
 		case IAPT_OPT_BOOLEAN: snprintf(def, sizeof def, "%s", o->def_num != 0 ? "true" : "false"); break;
 		case IAPT_OPT_INTEGER: snprintf(def, sizeof def, "%.10g, whole number in [%g, %g]", o->def_num, o->min, o->max); break;
 		default: snprintf(def, sizeof def, "%.10g, in [%g, %g]", o->def_num, o->min, o->max); break;

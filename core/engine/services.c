@@ -48,6 +48,9 @@ static const struct col_def {
 	{"dna_z", -8, 8, 1, 1}, {"sessions_z", -8, 8, 1, 1},
 };
 #define MAX_FIELDS 128
+/* The ICB's name: text, so not in cols; optional (a table without it names no ICB), and an
+ * empty cell names none. */
+static const char icb_name_col[] = "icb_name";
 
 static void id_free(iapt_svc_id *d)
 {
@@ -56,17 +59,32 @@ static void id_free(iapt_svc_id *d)
 	free(d->icb);
 	free(d->region_code);
 	free(d->region);
+	free(d->icb_name);
+}
+
+/* The icb_name of a row: NULL when the table has no such column or the cell is empty. */
+static const char *row_icb_name(char *const *f, int idx_icb_name)
+{
+	return idx_icb_name >= 0 && f[idx_icb_name][0] ? f[idx_icb_name] : NULL;
+}
+
+/* Two optional names the same (both absent, or equal). */
+static int same_name(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
 }
 
 /* A service's identity from its row's fields: whole, or nothing and IAPT_ENOMEM. */
-static int id_dup(iapt_svc_id *d, char *const *f, const int *idx)
+static int id_dup(iapt_svc_id *d, char *const *f, const int *idx, int idx_icb_name)
 {
+	const char *icb_name = row_icb_name(f, idx_icb_name);
 	d->code = iapt_str__dup(f[idx[COL_CODE]]);
 	d->name = iapt_str__dup(f[idx[COL_NAME]]);
 	d->icb = iapt_str__dup(f[idx[COL_ICB]]);
 	d->region_code = iapt_str__dup(f[idx[COL_REGION_CODE]]);
 	d->region = iapt_str__dup(f[idx[COL_REGION]]);
-	if (d->code && d->name && d->icb && d->region_code && d->region)
+	d->icb_name = icb_name ? iapt_str__dup(icb_name) : NULL;
+	if (d->code && d->name && d->icb && d->region_code && d->region && (d->icb_name || !icb_name))
 		return IAPT_OK;
 	id_free(d);
 	return IAPT_ENOMEM;
@@ -99,6 +117,28 @@ static int find_code(const iapt_services *t, const char *code)
 		if (!strcmp(t->id[k].code, code))
 			return k;
 	return -1;
+}
+
+/* " (did you mean 'A', 'B' or 'C'?)": up to three codes of the table nearest to code
+ * (iapt_str__suggest_n), else where the codes are listed; into buf, which it returns. */
+static const char *near_codes(const iapt_services *t, const char *code, char *buf, size_t size)
+{
+	const char *codes[IAPT_SVC_MAX], *near[3];
+	size_t n, j, at;
+	int k;
+	for (k = 0; k < t->n; k++)
+		codes[k] = t->id[k].code;
+	n = iapt_str__suggest_n(code, codes, (size_t)t->n, near, 3);
+	if (!n) {
+		snprintf(buf, size, " (its ccg_code column lists them)");
+		return buf;
+	}
+	at = (size_t)snprintf(buf, size, " (did you mean ");
+	for (j = 0; j < n && at < size; j++)
+		at += (size_t)snprintf(buf + at, size - at, "%s'%s'", j == 0 ? "" : j + 1 < n ? ", " : " or ", near[j]);
+	if (at < size)
+		snprintf(buf + at, size - at, "?)");
+	return buf;
 }
 
 /* the area code of a service: the identity field at byte offset off (region_code, icb) */
@@ -136,7 +176,7 @@ static int index_areas(const iapt_services *t, size_t off, iapt_svc_areas *a)
 int iapt_services__parse(char *text, const char *path, iapt_services **out)
 {
 	char *pos = text, *f[MAX_FIELDS];
-	int nf, line = 1, k, c, idx[N_COLS_ALL], y, n_header, rc = IAPT_OK;
+	int nf, line = 1, k, c, idx[N_COLS_ALL], idx_icb_name = -1, y, n_header, rc = IAPT_OK;
 	int y_min = 1 << 30, y_max = -1;
 	iapt_services *t = NULL;
 	size_t cap = 0, n_rows = 0;
@@ -161,6 +201,9 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 		if (idx[c] < 0 && !cols[c].optional)
 			return iapt_error__set(IAPT_EPARSE, "%s:1: no column '%s' (data/services.md lists the columns)", path, cols[c].name);
 	}
+	for (k = 0; k < n_header; k++)
+		if (!strcmp(f[k], icb_name_col))
+			idx_icb_name = k;
 	if (!(t = calloc(1, sizeof *t)) || !(t->path = iapt_str__dup(path)))
 		goto nomem;
 	t->first_year = -1;
@@ -226,11 +269,11 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 				t->id = g;
 			}
 			/* counted only once whole: free() sees no half-made identity */
-			if (id_dup(&t->id[t->n], f, idx))
+			if (id_dup(&t->id[t->n], f, idx, idx_icb_name))
 				goto nomem;
 			k = t->n++;
 		} else if (strcmp(t->id[k].name, f[idx[COL_NAME]]) || strcmp(t->id[k].region_code, f[idx[COL_REGION_CODE]]) ||
-			   strcmp(t->id[k].icb, f[idx[COL_ICB]])) {
+			   strcmp(t->id[k].icb, f[idx[COL_ICB]]) || !same_name(t->id[k].icb_name, row_icb_name(f, idx_icb_name))) {
 			rc = iapt_error__set(IAPT_EPARSE, "%s:%d: service %s has another name, ICB or region than in its first row", path,
 					     line, t->id[k].code);
 			goto fail;
@@ -337,6 +380,17 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 	if ((rc = index_areas(t, offsetof(iapt_svc_id, region_code), &t->regions)) ||
 	    (rc = index_areas(t, offsetof(iapt_svc_id, icb), &t->icbs)))
 		goto fail;
+	/* an ICB's name is its last service's (index_areas): every service of it must agree */
+	for (k = 0; k < t->n; k++) {
+		const iapt_svc_id *a = &t->id[k], *b = t->icbs.last[t->icbs.of[k]];
+		if (!same_name(a->icb_name, b->icb_name)) {
+			rc = iapt_error__set(IAPT_EPARSE,
+					     "%s: ICB %s has icb_name '%s' at service %s but '%s' at service %s (give every service of "
+					     "an ICB the same name, or leave them all empty)",
+					     path, a->icb, a->icb_name ? a->icb_name : "", a->code, b->icb_name ? b->icb_name : "", b->code);
+			goto fail;
+		}
+	}
 	free(rows);
 	free(seen);
 	*out = t;
@@ -496,6 +550,36 @@ static const struct {
 	IAPT_SVC_FEATURE_LIST(IAPT_X_)
 #undef IAPT_X_
 };
+
+int iapt_services__check_plugin_options(const iapt_scenario *sc)
+{
+	size_t p, i;
+	for (p = 0; p < sc->n_plugins; p++) {
+		const iapt_plugin *pl = sc->plugins[p];
+		for (i = 0; i < pl->n_options; i++) {
+			const iapt_plugin_option *o = &pl->options[i];
+			const iapt_services *t;
+			char where[512], near[128];
+			int rc;
+			if (!o->service)
+				continue;
+			/* where the value came from: the scenario's line, or the plugin's own default */
+			if (!o->origin || !strcmp(o->origin, "default"))
+				snprintf(where, sizeof where, "plugins.%s.with.%s (the plugin's default)", pl->name, o->name);
+			else
+				snprintf(where, sizeof where, "plugins.%s.with.%s (%s)", pl->name, o->name, o->origin);
+			if ((rc = iapt_services__for(sc, &t)))
+				return rc;
+			if (!t)
+				return iapt_error__set(IAPT_EINVAL, "%s: '%s' names a service, but the services are synthetic (services: synthetic) and have no codes",
+						       where, o->str);
+			if (find_code(t, o->str) < 0)
+				return iapt_error__set(IAPT_EINVAL, "%s: no service '%s' in %s%s", where, o->str, t->path,
+						       near_codes(t, o->str, near, sizeof near));
+		}
+	}
+	return IAPT_OK;
+}
 
 int iapt_services__check_policy(const iapt_scenario *sc)
 {
@@ -913,28 +997,15 @@ void iapt_services__load_year(sim *s, int y)
 int iapt_run_service_find(const iapt_run *r, const char *code, int *k)
 {
 	const iapt_services *t = r->tab;
-	const char *near = NULL;
-	int j, best = 1 << 30;
+	int j;
+	char near[128];
 	if (!t)
 		return iapt_error__set(IAPT_EINVAL, "the services are synthetic (services: synthetic): no service has a code");
 	if ((j = find_code(t, code)) >= 0) {
 		*k = j;
 		return IAPT_OK;
 	}
-	for (j = 0; j < t->n; j++) { /* a near code: the same length, fewest characters differing */
-		size_t a, d = 0;
-		if (strlen(t->id[j].code) != strlen(code))
-			continue;
-		for (a = 0; code[a]; a++)
-			d += code[a] != t->id[j].code[a];
-		if ((int)d < best && d <= 1) {
-			best = (int)d;
-			near = t->id[j].code;
-		}
-	}
-	if (near)
-		return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s (did you mean '%s'?)", code, t->path, near);
-	return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s (its ccg_code column lists them)", code, t->path);
+	return iapt_error__set(IAPT_ENOTFOUND, "no service '%s' in %s%s", code, t->path, near_codes(t, code, near, sizeof near));
 }
 
 int iapt_run_service_info(const iapt_run *r, int k, const char **code, const char **name, const char **region_code,
@@ -1060,6 +1131,7 @@ int iapt_results_service_info(const iapt_results *r, int k, iapt_service_info *o
 	out->icb_code = t->id[k].icb;
 	out->region_code = t->id[k].region_code;
 	out->region = t->id[k].region;
+	out->icb_name = t->id[k].icb_name;
 	return IAPT_OK;
 }
 
@@ -1119,11 +1191,12 @@ int iapt_results_icbs(const iapt_results *r)
 	return r->n_svc ? r->services->icbs.n : 0;
 }
 
-int iapt_results_icb_info(const iapt_results *r, int j, const char **code)
+int iapt_results_icb_info(const iapt_results *r, int j, const char **code, const char **name)
 {
 	if (j < 0 || j >= iapt_results_icbs(r))
 		return iapt_error__set(IAPT_ERANGE, "no ICB %d (the run has %d)", j, iapt_results_icbs(r));
 	*code = r->services->icbs.last[j]->icb;
+	*name = r->services->icbs.last[j]->icb_name;
 	return IAPT_OK;
 }
 

@@ -31,6 +31,7 @@ typedef struct iapt_svc_row {
 /* One service's identity, as the table's first row of it gives it (owned strings). */
 typedef struct iapt_svc_id {
 	char *code, *name, *icb, *region_code, *region;
+	char *icb_name; /* NULL: the table names no ICB (no or an empty icb_name column) */
 } iapt_svc_id;
 
 /* Areas that group services (NHS regions, ICBs): the distinct codes of one identity field. */
@@ -51,17 +52,22 @@ struct iapt_services {
 	                              * standard normal fitted with the residual (NAN: none, the
 	                              * code's hash draws it) */
 	iapt_svc_areas regions;      /* NHS regions (region_code; named by region) */
-	iapt_svc_areas icbs;         /* ICBs (icb; the table has no ICB names) */
+	iapt_svc_areas icbs;         /* ICBs (icb; named by icb_name, when given) */
 };
 
 /* Parse a services table (text modified in place). IAPT_EPARSE "path:line: ..." for a
  * missing column, a bad number or one outside its column's bounds, a service or year
- * given twice or missing, a service whose name or region changes between years. */
+ * given twice or missing, a service whose name, ICB or region changes between years, an ICB
+ * whose services give it different names (icb_name, optional). */
 int iapt_services__parse(char *text, const char *path, iapt_services **out);
 void iapt_services__free(iapt_services *t);
 /* The scenario's services_policy against its services and the features' bounds (a program
  * may change it after loading): IAPT_EINVAL, IAPT_ERANGE. */
 int iapt_services__check_policy(const iapt_scenario *sc);
+/* The plugins' service options (`service = true`): each value in force, the scenario's or
+ * the plugin's default, is a code of the scenario's services table; IAPT_EINVAL naming the
+ * option, where its value came from, the value and the nearest codes. */
+int iapt_services__check_plugin_options(const iapt_scenario *sc);
 /* The table built into the library (data/services.csv with data/services_residuals.csv),
  * parsed once; borrowed. */
 int iapt_services__builtin(const iapt_services **out);

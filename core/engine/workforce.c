@@ -197,7 +197,8 @@ int iapt_engine__validate(const iapt_scenario *sc)
 		return rc;
 	{
 		const iapt_services *t; /* the services table reads and checks (services.c) */
-		if ((rc = iapt_services__for(sc, &t)) || (rc = iapt_services__check_policy(sc)))
+		if ((rc = iapt_services__for(sc, &t)) || (rc = iapt_services__check_policy(sc)) ||
+		    (rc = iapt_services__check_plugin_options(sc)))
 			return rc;
 	}
 	burn = (int)iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year);

@@ -71,7 +71,7 @@ static int cmp_metric(const void *a, const void *b)
 	return strcmp(((const iapt_plugin_metric *)a)->name, ((const iapt_plugin_metric *)b)->name);
 }
 
-static const char *const option_keys[] = {"default", "min", "max", "doc", "integer", "choices"};
+static const char *const option_keys[] = {"default", "min", "max", "doc", "integer", "choices", "service"};
 
 static int describe_option(lua_State *L, iapt_plugin *pl, iapt_plugin_option *o, const char *name)
 {
@@ -156,6 +156,20 @@ static int describe_option(lua_State *L, iapt_plugin *pl, iapt_plugin_option *o,
 				       lua_typename(L, ty));
 	}
 	lua_pop(L, 1);
+	/* service = true: a service's code, which only the scenario's services table can check
+	 * (iapt_engine_check, before any run) */
+	lua_getfield(L, t, "service");
+	ty = lua_type(L, -1);
+	o->service = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (ty != LUA_TNIL && ty != LUA_TBOOLEAN)
+		return iapt_error__set(IAPT_ELUA, "%s: %s: 'service' must be true or false, got %s", pl->path, what, lua_typename(L, ty));
+	if (o->service && o->kind != IAPT_OPT_STRING)
+		return iapt_error__set(IAPT_ELUA, "%s: %s: 'service' is for string options (a service's code, like default = \"02F\")",
+				       pl->path, what);
+	if (o->service && o->n_choices)
+		return iapt_error__set(IAPT_ELUA, "%s: %s: 'service' and 'choices' cannot both be given (the services table gives the choices)",
+				       pl->path, what);
 	o->num = o->def_num;
 	return IAPT_OK;
 }

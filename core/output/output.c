@@ -105,7 +105,7 @@ static int write_summary(const out_ctx *c, iapt_buf *b)
 				iapt_results_region_info(c->res, g, &code, &name);
 				kind = "region";
 			} else if (g < nreg + nicb) {
-				iapt_results_icb_info(c->res, g - nreg, &code);
+				iapt_results_icb_info(c->res, g - nreg, &code, &name);
 				kind = "icb";
 			} else {
 				iapt_results_service_info(c->res, g - nreg - nicb, &si);
@@ -147,7 +147,7 @@ static int write_services(const out_ctx *c, iapt_buf *b)
 	int y, k, m, r, first, last, n = iapt_results_replicates(c->res);
 	char lab[8];
 	iapt_results_years(c->res, &first, &last);
-	iapt_buf__printf(b, "year,service_code,service_name,icb_code,region_code,region");
+	iapt_buf__printf(b, "year,service_code,service_name,icb_code,icb_name,region_code,region");
 	for (m = 0; m < IAPT_SM__COUNT; m++)
 		iapt_buf__printf(b, ",%s,%s_lo95,%s_hi95", iapt_service_measure_name(m), iapt_service_measure_name(m),
 				 iapt_service_measure_name(m));
@@ -162,6 +162,8 @@ static int write_services(const out_ctx *c, iapt_buf *b)
 			iapt_buf__csv_text(b, si.name);
 			iapt_buf__put(b, ",", 1);
 			iapt_buf__csv_text(b, si.icb_code);
+			iapt_buf__put(b, ",", 1);
+			iapt_buf__csv_text(b, si.icb_name ? si.icb_name : ""); /* empty: the table names no ICB */
 			iapt_buf__put(b, ",", 1);
 			iapt_buf__csv_text(b, si.region_code);
 			iapt_buf__put(b, ",", 1);

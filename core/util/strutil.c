@@ -167,10 +167,39 @@ size_t iapt_str__distance(const char *a, const char *b, size_t cap)
 	return row[lb];
 }
 
+/* how many edits a near miss of s may be: more for longer words */
+static size_t suggest_cap(const char *s)
+{
+	size_t len = strlen(s);
+	return len < 4 ? 1 : (len < 9 ? 2 : 3);
+}
+
+size_t iapt_str__suggest_n(const char *s, const char *const *candidates, size_t n, const char **out, size_t max)
+{
+	size_t i, m = 0, best_d, cap = suggest_cap(s);
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(s, candidates[i])) {
+			if (max)
+				out[0] = candidates[i];
+			return max ? 1 : 0;
+		}
+	best_d = cap + 1;
+	for (i = 0; i < n; i++) {
+		size_t d = iapt_str__distance(s, candidates[i], cap);
+		if (d < best_d) {
+			best_d = d;
+			m = 0;
+		}
+		if (d == best_d && d <= cap && m < max)
+			out[m++] = candidates[i];
+	}
+	return m;
+}
+
 const char *iapt_str__suggest(const char *s, const char *const *candidates, size_t n)
 {
-	size_t i, best_d = (size_t)-1, len = strlen(s);
-	size_t cap = len < 4 ? 1 : (len < 9 ? 2 : 3);
+	size_t i, best_d = (size_t)-1;
+	size_t cap = suggest_cap(s);
 	const char *best = NULL;
 	for (i = 0; i < n; i++) /* the same name in other case (DNA for dna) first, however long */
 		if (!strcasecmp(s, candidates[i]))

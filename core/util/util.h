@@ -51,6 +51,10 @@ void iapt_buf__csv_text(iapt_buf *b, const char *s);
 size_t iapt_str__distance(const char *a, const char *b, size_t cap);
 /* The closest of candidates[0..n) to s if it is a near miss, else NULL. */
 const char *iapt_str__suggest(const char *s, const char *const *candidates, size_t n);
+/* The candidates nearest to s by the same rule (the same word in other case alone, else
+ * those at the fewest edits, if a near miss), in candidates' order: at most max of them into
+ * out. Returns how many (0: none near). */
+size_t iapt_str__suggest_n(const char *s, const char *const *candidates, size_t n, const char **out, size_t max);
 
 /* CSV (RFC 4180): split the record at *pos into at most max fields, NUL-terminated in place
  * (quotes removed, doubled quotes undone); *pos moves past the record. Returns the number of

@@ -5,6 +5,7 @@ Usage: build_services.py [REPO_ROOT [OUT_DIR]]
   REPO_ROOT defaults to the folder two levels above this script; OUT_DIR to REPO_ROOT/data.
 Reads  data/services/nhstt_ccg.csv.gz  (extract_nhstt.py's output: NHS TT annual report rows)
        data/ccg_lookup.csv             (CCG codes 2017-18 to 2021-22 -> April 2019 CCG, STP, ICB, region)
+       data/stp_icb_region_lookup.csv  (ICB codes -> ICB names, its org_type ICB rows)
 Writes services.csv, services_published_stats.csv and services_orgs_published.csv in OUT_DIR.
 Every column and rule is documented in data/services.md. Python 3 standard library only;
 the output depends only on the inputs (no clock, no locale), so reruns are byte-identical."""
@@ -208,7 +209,8 @@ FEATURES = (["wait_6w_share", "wait_18w_share", "wait2_18w_share", "wait2_over90
                "pd_recorded_finished_share", "depression_share", "anxiety_share",
                "age_under18_share", "age65_share"])
 
-COLUMNS = (["year", "ccg_code", "ccg_name", "stp_code", "stp_name", "icb_code", "region_code",
+COLUMNS = (["year", "ccg_code", "ccg_name", "stp_code", "stp_name", "icb_code", "icb_name",
+            "region_code",
             "region", "mapping", "source_orgs", "flag", "weight_referrals", "weight_finished"]
            + [c for c, _ in TOTAL_COUNTS]
            + [c for c, _, _, _ in PCTS] + ["finished_per_referral"] + FEATURES)
@@ -233,7 +235,7 @@ def pct_from_counts(c):
     return out
 
 
-def build_services(totals, names, groups, lookup):
+def build_services(totals, names, groups, lookup, icb_names):
     ccg19 = sorted(r["ccg_code"] for r in lookup.values()
                    if r["ccg19_code"] == r["ccg_code"] and r["ccg_code"])
     present = {y: {k[2] for k in totals if k[0] == y and k[1] == "CCG"} for y in YEARS}
@@ -275,7 +277,8 @@ def build_services(totals, names, groups, lookup):
             lk = lookup[c]
             row = {"year": y, "ccg_code": c, "ccg_name": lk["ccg_name"],
                    "stp_code": lk["stp19_code"], "stp_name": lk["stp19_name"],
-                   "icb_code": lk["stp21_ods_code"], "region_code": lk["region19_code"],
+                   "icb_code": lk["stp21_ods_code"], "icb_name": icb_names[lk["stp21_ods_code"]],
+                   "region_code": lk["region19_code"],
                    "region": lk["region19_name"], "mapping": how,
                    "source_orgs": ";".join(orgs),
                    "flag": ("resubmission" if any((y, o) in RESUBMISSION for o in orgs)
@@ -461,6 +464,18 @@ def orgs_published(totals, names, services):
     return out
 
 
+def load_icb_names(path, lookup):
+    """ICB code -> name, from the lookup's ICB rows (the names of 2022-23 to 2024-25, as
+    published); every services row's ICB must have one."""
+    with open(path, encoding="utf-8", newline="") as f:
+        names = {r["code"]: r["name"] for r in csv.DictReader(f) if r["org_type"] == "ICB"}
+    missing = sorted({r["stp21_ods_code"] for r in lookup.values() if r["ccg19_code"] == r["ccg_code"]
+                      and r["ccg_code"] and r["stp21_ods_code"] not in names})
+    if missing:
+        raise SystemExit("build_services: ICB %s has no ICB row in %s" % (", ".join(missing), path))
+    return names
+
+
 def main(argv):
     root = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                       "..", "..")
@@ -468,7 +483,8 @@ def main(argv):
     totals, names, groups = load(os.path.join(root, "data", "services", "nhstt_ccg.csv.gz"))
     with open(os.path.join(root, "data", "ccg_lookup.csv"), encoding="utf-8", newline="") as f:
         lookup = {r["ccg_code"]: r for r in csv.DictReader(f)}
-    rows = build_services(totals, names, groups, lookup)
+    icb_names = load_icb_names(os.path.join(root, "data", "stp_icb_region_lookup.csv"), lookup)
+    rows = build_services(totals, names, groups, lookup, icb_names)
     write_services(rows, os.path.join(outdir, "services.csv"))
     write_stats(published_stats(totals), os.path.join(outdir, "services_published_stats.csv"))
     with open(os.path.join(outdir, "services_orgs_published.csv"), "w", encoding="utf-8",

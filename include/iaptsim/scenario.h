@@ -96,6 +96,9 @@ typedef struct iapt_plugin_option {
 	double num;        /* the value in force */
 	char *str;
 	char *origin;      /* "default" or "scenario.yaml:LINE" */
+	int service;       /* strings: 1 when the value must be the code of a service of the
+	                    * scenario's services table (`service = true`), which
+	                    * iapt_engine_check checks, as iapt_sim_run does */
 } iapt_plugin_option;
 
 typedef struct iapt_plugin_metric {

@@ -146,7 +146,9 @@ typedef struct iapt_run_options {
  * sum to zero, shares that add up to more than one), and the values that shape the run
  * again, as a program may change them after loading: replicates, years and
  * population_scale within the parser's bounds (iaptsim/scenario.h), and a scale that
- * gives every simulated year at least one referral. IAPT_ERANGE or IAPT_EINVAL, with a
+ * gives every simulated year at least one referral; and each loaded plugin's service
+ * options (`service = true`, iaptsim/scenario.h) against the services table, the message
+ * naming the option, the value and the nearest codes. IAPT_ERANGE or IAPT_EINVAL, with a
  * message naming the value and its bounds. iapt_sim_run does this first too. */
 int iapt_engine_check(const iapt_scenario *sc);
 
@@ -230,6 +232,8 @@ int iapt_service_measure_metric(int measure);
 
 typedef struct iapt_service_info {
 	const char *code, *name, *icb_code, *region_code, *region; /* borrowed from the results */
+	const char *icb_name; /* the ICB's name (the table's icb_name), borrowed from the results;
+	                       * NULL when the table names no ICB */
 } iapt_service_info;
 
 /* Services counted in the run (the services table's, in its order): 0 when the scenario
@@ -247,10 +251,13 @@ int iapt_results_regions(const iapt_results *r);
 int iapt_results_region_info(const iapt_results *r, int j, const char **code, const char **name);
 double iapt_results_region_value(const iapt_results *r, int year, int j, int measure, int replicate);
 /* Integrated care boards of the services (each service's icb_code, sorted by code), as the
- * regions: count, identity and pooled measure. The services table carries no ICB names, so
- * the identity is the code only (borrowed from the results). */
+ * regions: count, identity and pooled measure. The identity is the code and the name the
+ * services table gives it (icb_name; the built-in table names all 42 ICBs, as
+ * data/stp_icb_region_lookup.csv), both borrowed from the results; *name is NULL when the
+ * table names no ICB (a table without icb_name, or empty cells). IAPT_ERANGE outside 0 ..
+ * iapt_results_icbs - 1, leaving *code and *name as they were. */
 int iapt_results_icbs(const iapt_results *r);
-int iapt_results_icb_info(const iapt_results *r, int j, const char **code);
+int iapt_results_icb_info(const iapt_results *r, int j, const char **code, const char **name);
 double iapt_results_icb_value(const iapt_results *r, int year, int j, int measure, int replicate);
 
 /* The value drawn for the scenario's uncertain parameter k (sc->uncertain[k]) in a

@@ -21,7 +21,7 @@ MEASURES = ["referrals_received", "entered_treatment", "finished_course", "finis
             "reliable_recovery_pct", "reliable_improvement_pct", "mean_sessions_finished", "dna_pct", "pd_recorded_pct",
             "step_up_pct", "entered_treatment_pct", "first_treatment_within_6wk_pct", "mean_wait_weeks", "ltc_pct",
             "imd_mean_decile"]
-HEAD = ["year", "service_code", "service_name", "icb_code", "region_code", "region"] + [m + s for m in MEASURES for s in ("", "_lo95", "_hi95")]
+HEAD = ["year", "service_code", "service_name", "icb_code", "icb_name", "region_code", "region"] + [m + s for m in MEASURES for s in ("", "_lo95", "_hi95")]
 
 
 def u(key):
@@ -62,7 +62,7 @@ for r in rows:
         "imd_mean_decile": f(float(r["imd_mean_decile"]) if r["imd_mean_decile"] else None, 2),
     }
     o = {"year": r["year"], "service_code": r["ccg_code"], "service_name": r["ccg_name"], "icb_code": r["icb_code"],
-         "region_code": r["region_code"], "region": r["region"]}
+         "icb_name": r["icb_name"], "region_code": r["region_code"], "region": r["region"]}
     for m in MEASURES:
         o[m] = o[m + "_lo95"] = o[m + "_hi95"] = v[m]
     out.append(o)
