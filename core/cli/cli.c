@@ -485,6 +485,7 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 	m->n_warnings = 0;
 	m->also = NULL;
 	m->n_also = 0;
+	m->threads = a->threads;
 	st = malloc(sizeof *st + cap * (sizeof st->opt[0] + sizeof *names));
 	g = malloc((size_t)(a->n_given + 1) * sizeof *g);
 	if (!st || !g) {

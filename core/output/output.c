@@ -3,6 +3,7 @@
  * the same bytes. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -988,45 +989,120 @@ static const struct {
 	{"run.json", write_run_json}, /* last: its presence marks a whole result */
 };
 
+/* The CSV files shared out among threads: each takes the next file not yet taken, with
+ * scratch of its own; the first failure in file order is the one reported. */
+typedef struct write_job {
+	const char *dir;
+	out_ctx base;
+	size_t n_rep;
+	const size_t *todo; /* indices into writers[] */
+	size_t n_todo, next;
+	pthread_mutex_t lock;
+	size_t err_at;     /* the failing file's place in todo, n_todo: none */
+	int rc;
+	char err[4096];
+} write_job;
+
+static void *write_worker(void *arg)
+{
+	write_job *j = arg;
+	out_ctx c = j->base;
+	int rc = IAPT_OK;
+	c.scratch = malloc(3 * j->n_rep * sizeof(double) + 1);
+	c.vals = malloc(j->n_rep * sizeof(double) + 1);
+	if (!c.scratch || !c.vals)
+		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
+	for (;;) {
+		size_t t;
+		pthread_mutex_lock(&j->lock);
+		t = rc || j->next >= j->n_todo || j->err_at < j->n_todo ? j->n_todo : j->next++;
+		if (rc && j->err_at == j->n_todo) { /* no file of its own failed: out of memory */
+			j->err_at = 0;
+			j->rc = rc;
+			snprintf(j->err, sizeof j->err, "%s", iapt_error_last()->message);
+		}
+		pthread_mutex_unlock(&j->lock);
+		if (t >= j->n_todo)
+			break;
+		{
+			iapt_buf b = {0};
+			size_t w = j->todo[t];
+			rc = writers[w].fn(&c, &b);
+			if (!rc)
+				rc = write_buf(j->dir, writers[w].file, &b);
+			iapt_buf__free(&b);
+		}
+		if (rc) {
+			pthread_mutex_lock(&j->lock);
+			if (j->err_at == j->n_todo || t < j->err_at) {
+				j->err_at = t;
+				j->rc = rc;
+				snprintf(j->err, sizeof j->err, "%s", iapt_error_last()->message);
+			}
+			pthread_mutex_unlock(&j->lock);
+			rc = IAPT_OK; /* reported; stop taking files */
+			break;
+		}
+	}
+	free(c.scratch);
+	free(c.vals);
+	return NULL;
+}
+
 int iapt_output_write(const char *dir, const iapt_scenario *sc, const iapt_results *res,
 		      const iapt_output_meta *meta)
 {
-	out_ctx c;
-	size_t i, n = (size_t)iapt_results_replicates(res);
-	int rc = IAPT_OK;
-	char *path = NULL;
+	write_job j;
+	size_t i, todo[sizeof writers / sizeof writers[0]];
+	int rc, t, threads = meta && meta->threads > 1 ? meta->threads : 1, started = 0;
+	pthread_t tids[sizeof writers / sizeof writers[0]];
 
-	c.sc = sc;
-	c.res = res;
-	c.meta = meta;
-	c.scratch = malloc(3 * n * sizeof(double));
-	c.vals = malloc(n * sizeof(double));
-	path = malloc(strlen(dir) + 64);
-	if (!c.scratch || !c.vals || !path) {
-		rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
-		goto cleanup;
-	}
+	memset(&j, 0, sizeof j);
+	j.dir = dir;
+	j.base.sc = sc;
+	j.base.res = res;
+	j.base.meta = meta;
+	j.n_rep = (size_t)iapt_results_replicates(res);
+	j.todo = todo;
 	if ((rc = prepare_dir(dir)))
-		goto cleanup;
-	/* one file at a time: the ledger of a long run is large */
-	for (i = 0; i < sizeof writers / sizeof writers[0]; i++) {
-		iapt_buf b = {0};
+		return rc;
+	/* every file but run.json, which comes last: its presence marks a whole result */
+	for (i = 0; i + 1 < sizeof writers / sizeof writers[0]; i++) {
 		if ((writers[i].fn == write_psa && !sc->n_uncertain) || (writers[i].fn == write_services && !iapt_results_services(res))) {
-			sprintf(path, "%s/%s", dir, writers[i].file);
-			remove(path); /* not this run's */
+			iapt_buf path = {0};
+			iapt_buf__printf(&path, "%s/%s", dir, writers[i].file);
+			if (!iapt_buf__ok(&path))
+				return iapt_error__set(IAPT_ENOMEM, "out of memory");
+			remove(path.ptr); /* not this run's */
+			iapt_buf__free(&path);
 			continue;
 		}
-		rc = writers[i].fn(&c, &b);
-		if (!rc)
-			rc = write_buf(dir, writers[i].file, &b);
-		iapt_buf__free(&b);
-		if (rc)
-			goto cleanup;
+		todo[j.n_todo++] = i;
 	}
-cleanup:
-	free(c.scratch);
-	free(c.vals);
-	free(path);
+	j.err_at = j.n_todo;
+	pthread_mutex_init(&j.lock, NULL);
+	/* the files on threads (each buffered whole before it is written: two at a time
+	 * hold two files' text, the ledger of a long run being the largest) */
+	if (threads > (int)j.n_todo)
+		threads = (int)j.n_todo;
+	for (t = 0; t < threads - 1; t++, started++)
+		if (pthread_create(&tids[t], NULL, write_worker, &j) != 0)
+			break;
+	write_worker(&j); /* the calling thread writes too */
+	for (t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	pthread_mutex_destroy(&j.lock);
+	if (j.rc)
+		return iapt_error__set(j.rc, "%s", j.err);
+	{
+		out_ctx c = j.base;
+		iapt_buf b = {0};
+		c.scratch = c.vals = NULL; /* run.json needs no scratch */
+		rc = write_run_json(&c, &b);
+		if (!rc)
+			rc = write_buf(dir, "run.json", &b);
+		iapt_buf__free(&b);
+	}
 	return rc;
 }
 

@@ -35,6 +35,9 @@ typedef struct iapt_output_meta {
 	 * NULL when 0. */
 	const char *const *also;
 	size_t n_also;
+	/* At most this many threads write the CSV files at once (0 or 1: one at a time; the
+	 * files are the same either way, and run.json still comes last). */
+	int threads;
 } iapt_output_meta;
 
 /* Write summary.csv, replicates.csv and run.json into dir (created if missing). Each file
