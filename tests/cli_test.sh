@@ -505,4 +505,19 @@ expect_exit 2 "plugins DIR with hostile plugins" "$bin" plugins "$tmp/pdir"
 grep -q "proxy_abort.lua: does not load" "$tmp/stdout" && grep -q "option_proxy.lua: does not load" "$tmp/stdout" \
   && grep -q "^tame  (" "$tmp/stdout" && ok || bad "plugins DIR with hostile plugins: $(cat "$tmp/stdout" "$tmp/stderr" | head -n 5)"
 
+# run.psa_draws_per_warm_up: a warning when it is in effect (stderr, even under -q, and
+# run.json) and when it is given but cannot apply; none at its default
+expect_exit 0 "shared warm-up" "$bin" run bench/psa.yaml -o "$tmp/wu" -q --replicates 3 --scale 0.005 --set run.psa_draws_per_warm_up=2
+grep -qx "iaptsim: warning: National 2019-20 PSA: run.psa_draws_per_warm_up 2: each group of 2 draws continues from one warm-up, for speed; the spread of waiting times over draws, and how outputs move with parameters that shape the waiting lists (such as access.signpost_share), are approximate (docs/uncertainty.md, One warm-up for several draws)" "$tmp/stderr" \
+  && python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["warnings"]; sys.exit(not (len(w) == 1 and "each group of 2 draws" in w[0]))' "$tmp/wu/run.json" \
+  && ok || bad "shared warm-up warning: $(cat "$tmp/stderr")"
+expect_exit 0 "shared warm-up without uncertainty" "$bin" run scenarios/default.yaml -o "$tmp/wu2" -q --replicates 1 --scale 0.005 --set run.psa_draws_per_warm_up=10
+grep -qx "iaptsim: warning: National 2019-20: run.psa_draws_per_warm_up 10 has no effect: the scenario has no uncertainty block, so every replicate simulates its own warm-up" "$tmp/stderr" \
+  && ok || bad "shared warm-up without effect: $(cat "$tmp/stderr")"
+expect_exit 0 "shared warm-up without warm-up" "$bin" run bench/psa.yaml -o "$tmp/wu3" -q --replicates 2 --scale 0.005 --set run.psa_draws_per_warm_up=2 --set run.burn_in_years=0
+grep -qx "iaptsim: warning: National 2019-20 PSA: run.psa_draws_per_warm_up 2 has no effect: run.burn_in_years is 0: there is no warm-up to share" "$tmp/stderr" \
+  && ok || bad "shared warm-up without a warm-up: $(cat "$tmp/stderr")"
+expect_exit 0 "no shared warm-up" "$bin" run bench/psa.yaml -o "$tmp/wu4" -q --replicates 2 --scale 0.005
+[ ! -s "$tmp/stderr" ] && ok || bad "a PSA at the default warns: $(cat "$tmp/stderr")"
+
 finish cli

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""A probabilistic sensitivity analysis with one warm-up per group of draws
-(run.psa_draws_per_warm_up, the default) against the same draws each with a warm-up of its own
-(run.psa_draws_per_warm_up=1): docs/uncertainty.md, "One warm-up for several draws".
+"""A probabilistic sensitivity analysis with one warm-up per group of G draws
+(run.psa_draws_per_warm_up=G; the tool's default G is 10, the parameter's own default 1)
+against the same draws each with a warm-up of its own (run.psa_draws_per_warm_up=1):
+docs/uncertainty.md, "One warm-up for several draws".
 
     tools/warmup_check.py IAPTSIM SCENARIO.yaml [--replicates N] [--draws-per-warm-up G]
                           [--keep DIR] [--all]

@@ -466,6 +466,28 @@ static int given_cmp(const void *pa, const void *pb)
 	return x->g.order - y->g.order;
 }
 
+int iapt_cli__warmup_warning(const iapt_scenario *sc, char *msg, size_t n)
+{
+	const char *why;
+	size_t idx;
+	int g, eff = iapt_sim_draws_per_warm_up(sc, NULL, &why);
+	if (iapt_params_find(sc->params, "run.psa_draws_per_warm_up", &idx))
+		return 0;
+	g = (int)iapt_params_get(sc->params, idx, sc->first_year);
+	if (eff > 1)
+		snprintf(msg, n, "%s: run.psa_draws_per_warm_up %d: each group of %d draws continues from one warm-up, for speed; the spread of "
+			 "waiting times over draws, and how outputs move with parameters that shape the waiting lists (such as "
+			 "access.signpost_share), are approximate (docs/uncertainty.md, One warm-up for several draws)",
+			 sc->name, eff, eff);
+	else if (why)
+		snprintf(msg, n, "%s: run.psa_draws_per_warm_up %d has no effect: %s", sc->name, g, why);
+	else
+		return 0;
+	if (!iapt_cli__rank)
+		fprintf(stderr, "iaptsim: warning: %s\n", msg);
+	return 1;
+}
+
 char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 {
 	struct store {

@@ -187,6 +187,10 @@ int iapt_cli__out_end(iapt_output_dir *od, int rc);
  * that differ only in those write identical run.json and report.html. Returns the storage
  * to free after writing; NULL when out of memory (m then lists no options). */
 char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m);
+/* The warning run.psa_draws_per_warm_up calls for, if any (iapt_sim_draws_per_warm_up):
+ * in effect, or given and without effect. Printed to stderr (on rank 0) and put in msg
+ * (of n bytes) for run.json; returns 1 if there is one. */
+int iapt_cli__warmup_warning(const iapt_scenario *sc, char *msg, size_t n);
 
 /* The comparison of files[0] (the base) with files[1..n), as `iaptsim compare` makes it;
  * lambda: FROM, TO, STEP of the thresholds for ceac.csv and evpi.csv. run uses it for a

@@ -310,7 +310,7 @@ static int print_increments(iapt_scenario *const *sc, iapt_results *const *res, 
 /* Warn when two strategies would simulate and appraise the same thing: all their increments
  * are then zero, and with --set (applied to every strategy) that may not be what was meant.
  * The first MAX_WARNINGS messages are kept in msg (for run.json); returns how many. */
-static size_t warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, int n, char msg[][400])
+static size_t warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, int n, char msg[][600])
 {
 	int s, t;
 	size_t nw = 0;
@@ -318,7 +318,7 @@ static size_t warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, i
 		for (t = s + 1; t < n; t++) {
 			iapt_scenario_difference *d = NULL;
 			size_t nd = 0, k, model = 0;
-			char m[400];
+			char m[600];
 			if (iapt_scenario_diff(sc[s], sc[t], &d, &nd))
 				return nw; /* out of memory: no warning rather than a wrong one */
 			for (k = 0; k < nd; k++)
@@ -373,7 +373,7 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 	iapt_compare_options co;
 	iapt_output_meta meta;
 	iapt_output_dir *od = NULL;
-	char warn[MAX_WARNINGS][400];
+	char warn[MAX_WARNINGS][600];
 	const char *warnp[MAX_WARNINGS];
 	size_t nwarn, w;
 	if (!res || !folders) {
@@ -381,6 +381,8 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 		return iapt_cli__out_of_memory();
 	}
 	nwarn = warn_identical(a, sc, n, warn);
+	for (s = 0; s < n && nwarn < MAX_WARNINGS; s++)
+		nwarn += (size_t)iapt_cli__warmup_warning(sc[s], warn[nwarn], sizeof warn[nwarn]);
 	for (w = 0; w < nwarn; w++)
 		warnp[w] = warn[w];
 	/* common random numbers: every strategy runs with the base's seed, replicates and scale */

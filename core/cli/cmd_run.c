@@ -46,7 +46,8 @@ static int run(void *args, int argc, char **argv)
 	iapt_results *res = NULL;
 	iapt_output_meta meta;
 	iapt_output_dir *od;
-	char lab[8], dirbuf[256], *cmdline;
+	char lab[8], dirbuf[256], *cmdline, warn[600];
+	const char *warnp[1];
 	const char *dir;
 	int rc, ex = iapt_cli__load_first(a, &sc);
 	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
@@ -85,6 +86,11 @@ static int run(void *args, int argc, char **argv)
 		return ex;
 	}
 	cmdline = iapt_cli__meta(a, &meta);
+	if (iapt_cli__warmup_warning(sc, warn, sizeof warn)) {
+		warnp[0] = warn;
+		meta.warnings = warnp;
+		meta.n_warnings = 1;
+	}
 	{
 		/* written after run.json, and named in it */
 		static const char *const also[2] = {"summary_nhstt.csv", "report.html"};

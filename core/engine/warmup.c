@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/state.h"
+#include "iaptsim/sim.h"
 #include "rng/stream.h"
 
 struct iapt_warmup {
@@ -21,13 +22,27 @@ struct iapt_warmup {
 	double leave_h, leave_l1p;
 };
 
-int iapt_engine__warmup_draws(const iapt_scenario *sc, int has_hooks)
+int iapt_sim_draws_per_warm_up(const iapt_scenario *sc, const iapt_run_options *opt, const char **why_not)
 {
 	int g = (int)iapt_params_get(sc->params, IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP, sc->first_year);
-	/* a plugin's own state (its Lua values, its schedules) cannot be carried over */
-	if (!sc->n_uncertain || has_hooks || iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) <= 0)
-		return 1;
-	return g > 1 ? g : 1;
+	const char *why = NULL;
+	if (!sc->n_uncertain)
+		why = "the scenario has no uncertainty block, so every replicate simulates its own warm-up";
+	else if (sc->n_plugin_specs || (opt && opt->hooks)) /* a plugin's own state cannot be carried over */
+		why = "the run has plugins, whose own state a shared warm-up cannot carry over, so every draw simulates its own warm-up";
+	else if (iapt_params_get(sc->params, IAPT_P_RUN_BURN_IN_YEARS, sc->first_year) <= 0)
+		why = "run.burn_in_years is 0: there is no warm-up to share";
+	if (why_not)
+		*why_not = g > 1 && why ? why : NULL;
+	return why || g < 1 ? 1 : g;
+}
+
+int iapt_engine__warmup_draws(const iapt_scenario *sc, int has_hooks)
+{
+	iapt_run_options o = IAPT_RUN_OPTIONS_INIT;
+	static const iapt_hook_factory none; /* only its address: "the run has hooks" */
+	o.hooks = has_hooks ? &none : NULL;
+	return iapt_sim_draws_per_warm_up(sc, &o, NULL);
 }
 
 static void services_free(service *svc, int n)

@@ -152,6 +152,14 @@ typedef struct iapt_run_options {
  * message naming the value and its bounds. iapt_sim_run does this first too. */
 int iapt_engine_check(const iapt_scenario *sc);
 
+/* How many consecutive replicates of a run share one warm-up (run.psa_draws_per_warm_up,
+ * docs/uncertainty.md, "One warm-up for several draws"): the parameter's value when the
+ * scenario has an uncertainty block, a warm-up, and neither plugins nor opt->hooks;
+ * otherwise 1, and *why_not (when why_not is not NULL and the parameter is above 1) a
+ * static sentence saying which of those is missing (NULL when the parameter applies or
+ * is 1). opt may be NULL. */
+int iapt_sim_draws_per_warm_up(const iapt_scenario *sc, const iapt_run_options *opt, const char **why_not);
+
 /* Run a scenario. *out owns the per-replicate metrics; free with iapt_results_free. */
 int iapt_sim_run(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt);
 
