@@ -76,6 +76,11 @@ static int run(void *args, int argc, char **argv)
 	printf("groups (column 'group'):\n");
 	for (g = 0; g < IAPT_G__COUNT; g++)
 		printf("  %s\n", iapt_group_name(g));
+	printf("  region=<code>      each NHS region (services.csv's region), pooled from its services\n"
+	       "  icb=<code>         each integrated care board (named in services.csv's icb_name), pooled from its services\n"
+	       "  service=<code>     each service (its CCG code; services.csv names it)\n"
+	       "                     (these three with a services table, unless --no-services; docs/output.md)\n"
+	       "  <plugin>.<group>=<level>   the groups a scenario's plugins declare (plugins/README.md)\n");
 	return IAPT_CLI_OK;
 }
 
