@@ -1,6 +1,6 @@
 #!/bin/bash
 # MPI: the output of mpirun -n 2 is byte-identical to a single process's (run, with plugins,
-# their groups and categories, and parameter uncertainty; compare; sensitivity), and a failure on one rank ends the job
+# their groups and categories, and parameter uncertainty, and with draws sharing warm-ups; compare; sensitivity), and a failure on one rank ends the job
 # with the message and no output. Usage: mpi_test.sh IAPTSIM_MPI SOURCE_DIR
 set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -45,6 +45,10 @@ same() { # what, then the iaptsim arguments (output to "out")
   echo "$what: $n files compared"
 }
 same "run" run "$tmp/psa.yaml"
+# draws sharing warm-ups (no plugins: docs/uncertainty.md): a rank runs draws of groups
+# whose first draw another rank runs, and simulates that warm-up itself
+grep -v -e '^plugins:' -e '^  - use:' "$tmp/psa.yaml" >"$tmp/psa_shared.yaml"
+same "run with shared warm-ups" run "$tmp/psa_shared.yaml" --set run.psa_draws_per_warm_up=3
 same "compare" compare "$tmp/psa.yaml" "$tmp/alt.yaml"
 same "sensitivity" sensitivity "$tmp/psa.yaml" --vary cost.li_session=50:800 --measure exchequer:npv
 printf 'year,group,metric,value\n2019-20,all,recovery_pct,55\n' >"$tmp/targets.csv"

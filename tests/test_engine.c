@@ -1114,8 +1114,14 @@ static int same_replicate(const iapt_results *a, const iapt_results *b, int rep)
 START_TEST(shared_warm_up_groups_of_draws)
 {
 	iapt_results *own = run_psa(1, 1, 0, 1), *sh = run_psa(3, 1, 0, 1), *sh2 = run_psa(3, 2, 0, 1), *sh3 = run_psa(3, 3, 0, 1);
-	iapt_results *odd = run_psa(3, 2, 1, 2);
+	iapt_results *odd = run_psa(3, 2, 1, 2), *even = run_psa(3, 1, 0, 2);
 	int rep;
+	/* the warm-up's work counted once a group, whichever process ran it: two processes'
+	 * shares add up to one process's run (run.json's "simulated") */
+	ck_assert_msg(odd->stats.referrals + even->stats.referrals == sh->stats.referrals &&
+			      odd->stats.sessions + even->stats.sessions == sh->stats.sessions,
+		      "referrals %g + %g against %g", (double)odd->stats.referrals, (double)even->stats.referrals,
+		      (double)sh->stats.referrals);
 	/* a warm-up simulated once a group, not once a draw: 3 of 7 (as many with two threads,
 	 * which take whole groups), each about as many referrals as a reported year */
 	ck_assert_msg(sh->stats.referrals < own->stats.referrals * 0.8 && sh2->stats.referrals == sh->stats.referrals,
@@ -1142,6 +1148,7 @@ START_TEST(shared_warm_up_groups_of_draws)
 	iapt_results_free(sh2);
 	iapt_results_free(sh3);
 	iapt_results_free(odd);
+	iapt_results_free(even);
 }
 END_TEST
 

@@ -117,7 +117,8 @@ static int from_shared_warmup(sim *s, iapt_warmup **shared, int draws)
 	int group = s->rep / draws, first = group * draws, rc;
 	if (iapt_engine__warmup_group(*shared) != group) {
 		sim w; /* the first draw's warm-up: its parameters, its streams */
-		rc = sim_init(&w, s->sc, first, NULL, s->ct, s->stats, NULL);
+		iapt_run_stats work = {0};
+		rc = sim_init(&w, s->sc, first, NULL, s->ct, &work, NULL);
 		if (!rc)
 			rc = iapt_engine__weeks(&w, 0, w.burn_weeks);
 		if (!rc)
@@ -128,6 +129,15 @@ static int from_shared_warmup(sim *s, iapt_warmup **shared, int draws)
 	}
 	if ((rc = iapt_engine__warmup_give(s, *shared, s->rep == first)))
 		return rc;
+	if (s->rep == first) {
+		/* the warm-up's work counted once, with the group's first draw, however many
+		 * threads or processes simulated it: the stats describe the run, not its
+		 * distribution (run.json's "simulated" is the same for any number of processes) */
+		const iapt_run_stats *wk = iapt_engine__warmup_work(*shared);
+		s->stats->referrals += wk->referrals;
+		s->stats->sessions += wk->sessions;
+		s->stats->person_weeks += wk->person_weeks;
+	}
 	return iapt_engine__simulate(s, s->burn_weeks);
 }
 

@@ -310,6 +310,9 @@ int iapt_engine__simulate(sim *s, int from);
 int iapt_engine__warmup_take(iapt_warmup **out, sim *s, int group);
 int iapt_engine__warmup_give(sim *s, const iapt_warmup *w, int own);
 int iapt_engine__warmup_group(const iapt_warmup *w);
+/* The referrals, sessions and person-weeks the warm-up took (taken from the stats of the
+ * replicate it was simulated in). */
+const iapt_run_stats *iapt_engine__warmup_work(const iapt_warmup *w);
 /* Before a hook call: forget the thread's last error, so that a failing hook that sets no
  * message can be told from one that did. */
 static inline void hook_begin(void)

@@ -20,6 +20,7 @@ struct iapt_warmup {
 	double ref_acc;
 	uint64_t next_id;
 	double leave_h, leave_l1p;
+	iapt_run_stats work; /* what simulating the warm-up took (iapt_engine__warmup_work) */
 };
 
 int iapt_sim_draws_per_warm_up(const iapt_scenario *sc, const iapt_run_options *opt, const char **why_not)
@@ -72,6 +73,11 @@ int iapt_engine__warmup_group(const iapt_warmup *w)
 	return w ? w->group : -1;
 }
 
+const iapt_run_stats *iapt_engine__warmup_work(const iapt_warmup *w)
+{
+	return &w->work;
+}
+
 int iapt_engine__warmup_take(iapt_warmup **out, sim *s, int group)
 {
 	iapt_warmup *w = calloc(1, sizeof *w);
@@ -97,6 +103,7 @@ int iapt_engine__warmup_take(iapt_warmup **out, sim *s, int group)
 	w->next_id = s->next_id;
 	w->leave_h = s->leave_h;
 	w->leave_l1p = s->leave_l1p;
+	w->work = *s->stats;
 	iapt_engine__warmup_free(*out);
 	*out = w;
 	return IAPT_OK;
