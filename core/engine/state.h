@@ -150,6 +150,9 @@ typedef struct iapt_run {
 	double referrals_week;    /* simulated referrals per week this year */
 	double ref_acc;
 	double w_age[N_AGE], w_gender[N_GENDER], w_eth[N_ETH], w_imd[N_IMD], w_problem[N_PROBLEM], w_ltc[N_LTC_TYPE];
+	/* What the week loop carries from week to week, a shared warm-up hands on: the people,
+	 * the services' lists, and the scalars warmup.c's WARMUP_SCALARS lists (n_people ...
+	 * n_free, ref_acc, next_id, leave_h, leave_l1p): a new one belongs there too. */
 	person *people;
 	person_ext *ext; /* allocated with the people, same index */
 	const struct iapt_casemix *casemix; /* who is referred by year (casemix.h); borrowed */

@@ -9,17 +9,24 @@
 #include "iaptsim/sim.h"
 #include "rng/stream.h"
 
+/* The replicate's scalars that the week loop moves and a continuing replicate needs (a new
+ * one in sim that the week loop carries from week to week belongs here, or the group's
+ * first draw stops matching its run without sharing: tests/test_engine.c); the arrays are
+ * the people, their extensions, the free slots and the services' lists. */
+#define WARMUP_SCALARS(X) \
+	X(size_t, n_people) X(size_t, cap_people) X(size_t, live) X(size_t, peak) X(size_t, n_free) \
+	X(double, ref_acc) X(uint64_t, next_id) X(double, leave_h) X(double, leave_l1p)
+
 struct iapt_warmup {
 	int group; /* the group whose warm-up this is */
 	person *people;
 	person_ext *ext;
 	uint32_t *free_list;
-	size_t n_people, cap_people, live, peak, n_free;
 	service *svc;
 	int n_services;
-	double ref_acc;
-	uint64_t next_id;
-	double leave_h, leave_l1p;
+#define X(type, name) type name;
+	WARMUP_SCALARS(X)
+#undef X
 	iapt_run_stats work; /* what simulating the warm-up took (iapt_engine__warmup_work) */
 };
 
@@ -94,15 +101,9 @@ int iapt_engine__warmup_take(iapt_warmup **out, sim *s, int group)
 	s->ext = NULL;
 	s->free_list = NULL;
 	s->svc = NULL;
-	w->n_people = s->n_people;
-	w->cap_people = s->cap_people;
-	w->live = s->live;
-	w->peak = s->peak;
-	w->n_free = s->n_free;
-	w->ref_acc = s->ref_acc;
-	w->next_id = s->next_id;
-	w->leave_h = s->leave_h;
-	w->leave_l1p = s->leave_l1p;
+#define X(type, name) w->name = s->name;
+	WARMUP_SCALARS(X)
+#undef X
 	w->work = *s->stats;
 	iapt_engine__warmup_free(*out);
 	*out = w;
@@ -144,15 +145,9 @@ int iapt_engine__warmup_give(sim *s, const iapt_warmup *w, int own)
 				return iapt_error__set(IAPT_ENOMEM, "out of memory (warm-up)");
 		}
 	}
-	s->n_people = w->n_people;
-	s->cap_people = cap;
-	s->live = w->live;
-	s->peak = w->peak;
-	s->n_free = w->n_free;
-	s->ref_acc = w->ref_acc;
-	s->next_id = w->next_id;
-	s->leave_h = w->leave_h;
-	s->leave_l1p = w->leave_l1p;
+#define X(type, name) s->name = w->name;
+	WARMUP_SCALARS(X)
+#undef X
 	if (own)
 		return IAPT_OK;
 	/* Another draw of the group: the people carried over go on with streams of this
