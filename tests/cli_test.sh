@@ -36,6 +36,11 @@ expect_exit 2 "--set unknown" "$bin" check scenarios/default.yaml --set nope=1
 grep -q "unknown parameter 'nope'" "$tmp/stderr" && ok || bad "--set unknown message"
 expect_exit 2 "--set out of range" "$bin" run scenarios/default.yaml --set treatment.dna_rate=2 -o "$tmp/y"
 grep -qx "iaptsim: --set treatment.dna_rate=2: treatment.dna_rate: 2 is out of range \[0, 0.9\] (proportion)" "$tmp/stderr" && ok || bad "--set range message: $(cat "$tmp/stderr")"
+# a --set value is a number as a scenario file's are: no hexadecimal, blanks, inf or nan
+for v in 0x0.1 " 0.1" inf nan; do
+  expect_exit 2 "--set '$v'" "$bin" check scenarios/default.yaml --set "treatment.dna_rate=$v"
+  grep -qx "iaptsim: --set treatment.dna_rate=$v: treatment.dna_rate: '$v' is not a number" "$tmp/stderr" && ok || bad "--set '$v' message: $(cat "$tmp/stderr")"
+done
 [ -e "$tmp/y" ] && bad "--set out of range wrote results" || ok
 expect_exit 2 "--replicates 0" "$bin" run scenarios/default.yaml --replicates 0
 expect_exit 2 "--scale 2" "$bin" run scenarios/default.yaml --scale 2

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -278,7 +279,9 @@ int iapt_params_assign(iapt_params *p, const char *assignment, const char *origi
 		return rc;
 	errno = 0;
 	value = strtod(eq + 1, &end);
-	if (errno || end == eq + 1 || *end)
+	/* as a scenario file's numbers: decimal, finite, nothing around them (strtod alone
+	 * takes leading blanks, hexadecimal, inf and nan) */
+	if (errno || end == eq + 1 || *end || isspace((unsigned char)eq[1]) || strpbrk(eq + 1, "xX") || !isfinite(value))
 		return iapt_error__set(IAPT_EINVAL, "%s: '%s' is not a number", name, eq + 1);
 	return iapt_params_set(p, idx, year, value, origin);
 }
