@@ -226,8 +226,7 @@ int iapt_run_set_param(iapt_run *r, size_t idx, int year, double value)
 	iapt_params_info(r->params, idx, &info);
 	if (!r->in_setup || !r->own_params)
 		return iapt_error__set(IAPT_EINVAL, "parameters can be set only in setup and on_year");
-	if (idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP || idx == IAPT_P_FU_YEARS || idx == IAPT_P_WF_SERVICES ||
-	    idx == IAPT_P_WF_CAP_SD)
+	if (iapt_params__shapes_run(idx))
 		return iapt_error__set(IAPT_EINVAL, "%s shapes the run and cannot be set by a plugin; set it in the scenario's parameters", info.name);
 	if (r->in_setup == 2 && year != 0 && year < r->year)
 		return iapt_error__set(IAPT_EINVAL, "%s: %s is already simulated (on_year of %s may set values from %s on)", info.name,

@@ -205,7 +205,7 @@ int iapt_engine__validate(const iapt_scenario *sc)
 	for (y = sc->first_year - burn; y <= sc->last_year; y++)
 		if ((rc = iapt_engine__check_year(sc->params, y < sc->first_year ? sc->first_year : y)))
 			return rc;
-	if ((rc = check_draws(sc)))
+	if ((rc = iapt_uncertain__check_fixed(sc)) || (rc = check_draws(sc)))
 		return rc;
 	if ((rc = check_scale_referrals(sc, sc->first_year - burn)))
 		return rc;

@@ -172,6 +172,31 @@ double iapt_params_nearest(const iapt_params *p, size_t i, double value)
 	return d->integer ? floor(value + 0.5) : value;
 }
 
+int iapt_params__whole_run(size_t i)
+{
+	/* read at sc->first_year only: replicate.c, warmup.c, services.c, runner.c */
+	switch (i) {
+	case IAPT_P_RUN_BURN_IN_YEARS:
+	case IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP:
+	case IAPT_P_WF_SERVICES:
+	case IAPT_P_WF_CAP_SD:
+	case IAPT_P_DIST_ELASTICITY:
+	case IAPT_P_DIST_INCOME_Q1:
+	case IAPT_P_DIST_INCOME_Q2:
+	case IAPT_P_DIST_INCOME_Q3:
+	case IAPT_P_DIST_INCOME_Q4:
+	case IAPT_P_DIST_INCOME_Q5:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int iapt_params__shapes_run(size_t i)
+{
+	return iapt_params__whole_run(i) || i == IAPT_P_FU_YEARS;
+}
+
 static int check_value(size_t i, double value)
 {
 	const param_def *d = &defs[i];
@@ -197,6 +222,9 @@ int iapt_params_set(iapt_params *p, size_t i, int year, double value, const char
 		return rc;
 	if (year < 0 || year > 9999)
 		return iapt_error__set(IAPT_ERANGE, "%s: year %d is out of range [1, 9999]", defs[i].name, year);
+	if (year && iapt_params__whole_run(i))
+		return iapt_error__set(IAPT_EINVAL, "%s is one value for the whole run (read at the first year): give it without a year",
+				       defs[i].name);
 	if (origin && !(o = iapt_str__dup(origin)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	v = &p->v[i];

@@ -83,6 +83,7 @@ int iapt_scenario__base(iapt_scenario__ctx *c, yaml_node_t *n)
 	sub.sc = c->sc;
 	sub.depth = c->depth + 1;
 	sub.child = c;
+	sub.given = c->given;
 	if ((rc = iapt_scenario__read(&sub)))
 		goto done;
 	/* required keys may come from the base */

@@ -405,6 +405,7 @@ static int h_parameters(ctx *c, yaml_node_t *n)
 			snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
 			return fail_at(c, IAPT_ENOTFOUND, k->start_mark, "parameters: %s", msg);
 		}
+		c->given->param[idx] = c->depth;
 		/* over a base, a parameter named here is replaced whole: a number here drops the
 		 * base's year-by-year values (docs/scenario.md, "Starting from another scenario") */
 		if (c->has_base) {
@@ -858,13 +859,6 @@ static int h_plugins(ctx *c, yaml_node_t *n)
 
 /* ---- uncertainty: { name: {dist: ..., ...}, correlations: [[a, b, rho], ...] } ---- */
 
-/* Parameters that shape the run (its length, its services, the ledger) stay fixed. */
-static int structural(size_t idx)
-{
-	return idx == IAPT_P_RUN_BURN_IN_YEARS || idx == IAPT_P_RUN_PSA_DRAWS_PER_WARM_UP || idx == IAPT_P_FU_YEARS ||
-	       idx == IAPT_P_WF_SERVICES;
-}
-
 static int find_param(ctx *c, yaml_node_t *k, const char *block, size_t *idx)
 {
 	if (iapt_params_find(c->sc->params, scalar(k), idx) != IAPT_OK) {
@@ -872,7 +866,8 @@ static int find_param(ctx *c, yaml_node_t *k, const char *block, size_t *idx)
 		snprintf(msg, sizeof msg, "%s", iapt_error_last()->message);
 		return fail_at(c, IAPT_ENOTFOUND, k->start_mark, "%s: %s", block, msg);
 	}
-	if (structural(*idx))
+	/* parameters that shape the run (its length, its services, the ledger) stay fixed */
+	if (iapt_params__shapes_run(*idx))
 		return fail_at(c, IAPT_EINVAL, k->start_mark, "%s: %s shapes the run and cannot vary", block, scalar(k));
 	return IAPT_OK;
 }
@@ -1131,6 +1126,7 @@ static int h_uncertainty(ctx *c, yaml_node_t *n)
 	c->sc->uncertain = NULL;
 	c->sc->correlation = NULL;
 	c->sc->n_uncertain = 0;
+	c->given->uncertainty = c->depth;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
 		count++;
 	if (!(c->sc->uncertain = calloc(count + 1, sizeof *c->sc->uncertain)) ||
@@ -1253,6 +1249,8 @@ static int include_one(ctx *c, yaml_node_t *n)
 	sub.text = text;
 	sub.len = len;
 	sub.sc = c->sc;
+	sub.depth = c->depth; /* an include's values are its file's */
+	sub.given = c->given;
 	if ((rc = prescan(&sub)))
 		goto done;
 	if (!yaml_parser_initialize(&parser)) {
@@ -1558,6 +1556,25 @@ static int check_whole(ctx *c, yaml_node_t *root)
 				       "%s: uncertainty.%s: the parameter has year-by-year values in parameters (%s); a draw applies to every year, so give one or the other",
 				       c->sc->uncertain[i].origin, info.name, c->path);
 	}
+	/* a value given in the block's file or a file that starts from it would be lost to the
+	 * draws; a base's value, which the block now varies, is what a child may override */
+	for (i = 0; i < c->sc->n_uncertain; i++) {
+		iapt_uncertain *u = &c->sc->uncertain[i];
+		iapt_param_info info;
+		iapt_params_info(c->sc->params, u->param, &info);
+		if (c->given->param[u->param] <= c->given->uncertainty) {
+			if (c->umarks)
+				return fail_at(c, IAPT_EINVAL, c->umarks[i],
+					       "uncertainty.%s: the parameter also has a value in parameters (%s), which the draws would replace in every replicate; %s",
+					       info.name, info.origin, IAPT_SCENARIO__FIXED_HINT);
+			return iapt_error__set(IAPT_EINVAL,
+					       "%s: uncertainty.%s: the parameter also has a value in parameters (%s), which the draws would replace in every replicate; %s",
+					       u->origin, info.name, info.origin, IAPT_SCENARIO__FIXED_HINT);
+		}
+		/* what a later change (--set) is told from: iapt_uncertain__check_fixed */
+		u->fixed_value = info.value;
+		snprintf(u->fixed_at, sizeof u->fixed_at, "%s", info.origin);
+	}
 	return IAPT_OK;
 }
 
@@ -1659,11 +1676,16 @@ cleanup:
 int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const char *path)
 {
 	iapt_scenario *sc = NULL;
-	int rc;
+	int rc, given_param[IAPT_P__COUNT];
+	struct iapt_scenario__given given = {given_param, INT_MAX};
+	size_t i;
 	ctx c;
 
 	*out = NULL;
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		given_param[i] = INT_MAX; /* the default: given by no file */
 	memset(&c, 0, sizeof c);
+	c.given = &given;
 	c.path = path;
 	c.text = text;
 	c.len = len;

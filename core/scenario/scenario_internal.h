@@ -23,6 +23,13 @@ typedef struct iapt_scenario__ctx {
 	int has_base;        /* this file starts from another */
 	int depth;           /* bases between this file and the one loaded (0: that one) */
 	const struct iapt_scenario__ctx *child; /* the file whose base this is; NULL at the top */
+	/* which file of the chain last gave each parameter's value, and the uncertainty block
+	 * in force (as depth; INT_MAX: none): shared by the chain and its includes, so that a
+	 * value given beside or after a distribution is refused (check_whole) */
+	struct iapt_scenario__given {
+		int *param; /* IAPT_P__COUNT of them */
+		int uncertainty;
+	} *given;
 	char sha256[65];     /* this file's text, and its bases' through their hashes */
 } iapt_scenario__ctx;
 

@@ -16,6 +16,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_roots.h>
 
+#include "params/params_internal.h"
 #include "rng/stream.h"
 #include "iaptsim/scenario.h"
 #include "scenario/uncertainty.h"
@@ -305,4 +306,25 @@ int iapt_scenario_draw(const iapt_scenario *sc, int rep, double *out)
 	gsl_rng_free(r);
 	gsl_matrix_free(L);
 	return rc;
+}
+
+int iapt_uncertain__check_fixed(const iapt_scenario *sc)
+{
+	size_t k;
+	for (k = 0; k < sc->n_uncertain; k++) {
+		const iapt_uncertain *u = &sc->uncertain[k];
+		iapt_param_info info;
+		if (!u->fixed_at[0] || iapt_params_info(sc->params, u->param, &info))
+			continue; /* an entry a program made: nothing was read to compare with */
+		if (info.n_schedule) {
+			const char *at = iapt_params__schedule_origin(sc->params, u->param, 0);
+			return iapt_error__set(IAPT_EINVAL,
+					       "%s: the year-by-year values from %s would be ignored: uncertainty.%s (%s) draws one value for every year; %s",
+					       info.name, at ? at : "a program", info.name, u->origin, IAPT_SCENARIO__FIXED_HINT);
+		}
+		if (strcmp(info.origin, u->fixed_at) || info.value != u->fixed_value)
+			return iapt_error__set(IAPT_EINVAL, "%s: the value from %s would be ignored: uncertainty.%s (%s) draws it in every replicate; %s",
+					       info.name, info.origin, info.name, u->origin, IAPT_SCENARIO__FIXED_HINT);
+	}
+	return IAPT_OK;
 }

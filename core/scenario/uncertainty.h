@@ -5,6 +5,17 @@
 #include <stddef.h>
 #include "iaptsim/scenario.h"
 
+/* What to do about a parameter given both a value and a distribution (scenario.c and
+ * uncertainty.c say it alike). */
+#define IAPT_SCENARIO__FIXED_HINT                                                                 \
+	"to fix it, leave it out of the uncertainty block (a scenario with base: can give an "    \
+	"uncertainty block of its own without it); to vary it around another value, give the " \
+	"distribution that mean"
+
+/* A value of an uncertain parameter set after the scenario was read (--set, --alt-set, a
+ * program) is lost to the draws: IAPT_EINVAL naming where each came from. */
+int iapt_uncertain__check_fixed(const iapt_scenario *sc);
+
 /* Does the distribution fit a parameter with bounds [lo, hi]? A fixed value must lie inside;
  * any other distribution must put some weight inside. msg gets the reason. */
 int iapt_uncertain__check(const iapt_uncertain *u, double lo, double hi, char *msg, size_t n);

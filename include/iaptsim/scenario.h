@@ -36,6 +36,11 @@ typedef struct iapt_uncertain {
 	int n_levels;                     /* discrete only */
 	double w[IAPT_DIST_MAX_LEVELS];   /* discrete only: the chance of each value */
 	char origin[96];     /* "scenario.yaml:LINE:COL", where it was given */
+	/* the parameter's own value when the scenario was read, and where it came from
+	 * ("default" or a base's "file.yaml:LINE"; "" for an entry a program made): a value set
+	 * after reading (--set) would be lost to the draws, which iapt_engine_check refuses */
+	double fixed_value;
+	char fixed_at[96];
 } iapt_uncertain;
 
 /* A one-way sensitivity range given in the scenario (sensitivity block). */
