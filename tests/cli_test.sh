@@ -426,6 +426,48 @@ num "--thresholds: '0:x:10' is not FROM:TO:STEP (three numbers)" "$bin" compare 
 num "--thresholds: 5:1:1 is out of range: FROM:TO:STEP needs 0 <= FROM <= TO, STEP > 0 and at most 100000 steps" \
   "$bin" compare a.yaml b.yaml --thresholds 5:1:1
 
+# a value for a parameter that has a distribution would be lost to the draws: refused, as
+# year-by-year values for a parameter read once for the whole run are (a user's trial)
+hint="to fix it, leave it out of the uncertainty block (a scenario with base: can give an uncertainty block of its own without it); to vary it around another value, give the distribution that mean"
+num "$tmp/psa.yaml: treatment.effect_li: the value from --set would be ignored: uncertainty.treatment.effect_li ($tmp/psa.yaml:8:24) draws it in every replicate; $hint" \
+  "$bin" run "$tmp/psa.yaml" --set treatment.effect_li=0.09 -o "$tmp/fixed_set" -q
+[ -e "$tmp/fixed_set" ] && bad "--set of an uncertain parameter wrote results" || ok
+num "$tmp/psa.yaml: treatment.effect_li: the year-by-year values from --set would be ignored: uncertainty.treatment.effect_li ($tmp/psa.yaml:8:24) draws one value for every year; $hint" \
+  "$bin" check "$tmp/psa.yaml" --set treatment.effect_li@2019=0.09
+num "$tmp/psa.yaml: treatment.effect_li: the value from --set would be ignored: uncertainty.treatment.effect_li ($tmp/psa.yaml:8:24) draws it in every replicate; $hint" \
+  "$bin" sensitivity "$tmp/psa.yaml" --set treatment.effect_li=0.09 --vary cost.li_session=50:800 -o "$tmp/fixed_sens" -q
+num "--alt LI9: treatment.effect_li: the value from --alt-set would be ignored: uncertainty.treatment.effect_li ($tmp/psa.yaml:8:24) draws it in every replicate; $hint" \
+  "$bin" compare "$tmp/psa.yaml" --alt LI9 --alt-set treatment.effect_li=0.09 -o "$tmp/fixed_alt" -q
+[ -e "$tmp/fixed_alt" ] && bad "--alt-set of an uncertain parameter wrote results" || ok
+# a child's value over its base's distribution is refused; a base's value that a child's
+# distribution now varies is what inheritance is for
+printf 'iaptsim: 1\nbase: psa.yaml\nname: Child\nparameters:\n  treatment.effect_li: 0.09\n' >"$tmp/fixed_child.yaml"
+num "$tmp/psa.yaml:8:24: uncertainty.treatment.effect_li: the parameter also has a value in parameters ($tmp/fixed_child.yaml:5), which the draws would replace in every replicate; $hint" \
+  "$bin" check "$tmp/fixed_child.yaml"
+printf 'iaptsim: 1\nbase: psa.yaml\nname: Base\nparameters:\n  cost.li_session: 120\n' >"$tmp/fixed_base.yaml"
+printf 'iaptsim: 1\nbase: fixed_base.yaml\nname: Varied\nuncertainty:\n  cost.li_session: {dist: gamma, mean: 120, sd: 10}\n' >"$tmp/fixed_varied.yaml"
+printf 'parameters:\n  treatment.effect_li: 0.09\n' >"$tmp/fixed_const.yaml"
+sed 's/^uncertainty:/include: fixed_const.yaml\nuncertainty:/' "$tmp/psa.yaml" >"$tmp/better_const.yaml"
+expect_exit 0 "a child's distribution over its base's value" "$bin" check "$tmp/fixed_varied.yaml"
+printf 'iaptsim: 1\nbase: psa.yaml\nname: Varied\nparameters:\n  cost.li_session: 120\nuncertainty:\n  cost.li_session: {dist: gamma, mean: 120, sd: 10}\n' >"$tmp/fixed_same.yaml"
+num "$tmp/fixed_same.yaml:7:3: uncertainty.cost.li_session: the parameter also has a value in parameters ($tmp/fixed_same.yaml:5), which the draws would replace in every replicate; $hint" \
+  "$bin" check "$tmp/fixed_same.yaml"
+expect_exit 2 "an included value beside a distribution" "$bin" check "$tmp/better_const.yaml"
+[ "$(head -n 1 "$tmp/stderr")" = "iaptsim: $tmp/better_const.yaml:9:3: uncertainty.treatment.effect_li: the parameter also has a value in parameters ($tmp/fixed_const.yaml:2), which the draws would replace in every replicate; $hint" ] \
+  && ok || bad "included value message: $(head -n 1 "$tmp/stderr")"
+for p in run.burn_in_years=0 run.psa_draws_per_warm_up=10 workforce.services=100 workforce.capacity_sd=0 distribution.elasticity=1; do
+  n=${p%%=*}
+  num "--set $n@2020=${p#*=}: $n is one value for the whole run (read at the first year): give it without a year" \
+    "$bin" check "$tmp/psa.yaml" --set "$n@2020=${p#*=}"
+done
+num "--alt-set run.burn_in_years@2020=0: run.burn_in_years is one value for the whole run (read at the first year): give it without a year" \
+  "$bin" compare "$tmp/psa.yaml" --alt B --alt-set run.burn_in_years@2020=0 -o "$tmp/fixed_burn" -q
+expect_exit 0 "a whole-run parameter without a year" "$bin" check "$tmp/psa.yaml" --set run.burn_in_years=0
+printf 'iaptsim: 1\nname: Burn\nyears: [2019, 2020]\nparameters:\n  run.burn_in_years: {2019: 1, 2020: 0}\n' >"$tmp/burn_years.yaml"
+expect_exit 2 "run.burn_in_years by year in parameters" "$bin" check "$tmp/burn_years.yaml"
+[ "$(head -n 1 "$tmp/stderr")" = "iaptsim: $tmp/burn_years.yaml:5:29: parameters.run.burn_in_years is one value for the whole run (read at the first year): give it without a year" ] \
+  && ok || bad "burn-in by year message: $(head -n 1 "$tmp/stderr")"
+
 # every command rejects a stray argument, before doing anything
 num "metrics: unexpected argument 'extra' (see 'iaptsim metrics --help')" "$bin" metrics extra
 [ -s "$tmp/stdout" ] && bad "metrics extra printed the metrics" || ok
