@@ -106,6 +106,36 @@ START_TEST(schedules_apply_from_their_year)
 }
 END_TEST
 
+/* The engine reads these at the first year only: a year's value would be ignored, so it is
+ * refused and changes nothing (a user's trial) */
+START_TEST(whole_run_parameters_take_no_year)
+{
+	static const char *const names[] = {"run.burn_in_years", "run.psa_draws_per_warm_up", "workforce.services",
+					    "workforce.capacity_sd", "distribution.elasticity", "distribution.income_quintile_3"};
+	iapt_params *p;
+	iapt_param_info info;
+	char want[256];
+	size_t i, k;
+	ck_assert_int_eq(iapt_params_new(&p), 0);
+	for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+		ck_assert_int_eq(iapt_params_find(p, names[k], &i), 0);
+		iapt_params_info(p, i, &info);
+		ck_assert_int_eq(iapt_params_set(p, i, 2020, info.default_value, "a"), IAPT_EINVAL);
+		snprintf(want, sizeof want, "%s is one value for the whole run (read at the first year): give it without a year", names[k]);
+		ck_assert_str_eq(iapt_error_last()->message, want);
+		iapt_params_info(p, i, &info);
+		ck_assert_uint_eq(info.n_schedule, 0);
+		ck_assert_int_eq(iapt_params_set(p, i, 0, info.default_value, "b"), 0); /* without a year: fine */
+	}
+	ck_assert_int_eq(iapt_params_assign(p, "run.burn_in_years@2020=0", "--set"), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "run.burn_in_years is one value for the whole run (read at the first year): give it without a year");
+	/* followup.years is read year by year (each year's cohort): it keeps its schedule */
+	ck_assert_int_eq(iapt_params_assign(p, "followup.years@2020=2", "--set"), 0);
+	iapt_params_free(p);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("params");
@@ -114,6 +144,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, bounds_named_in_errors);
 	tcase_add_test(tc, assignments);
 	tcase_add_test(tc, schedules_apply_from_their_year);
+	tcase_add_test(tc, whole_run_parameters_take_no_year);
 	suite_add_tcase(s, tc);
 	return s;
 }

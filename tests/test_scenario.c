@@ -460,6 +460,103 @@ START_TEST(draws_of_small_shape)
 }
 END_TEST
 
+#define FIXED_HINT                                                                                              \
+	"to fix it, leave it out of the uncertainty block (a scenario with base: can give an uncertainty block of its " \
+	"own without it); to vary it around another value, give the distribution that mean"
+
+static void write_text(const char *dir, const char *name, const char *text, char *path, size_t n)
+{
+	FILE *f;
+	snprintf(path, n, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A value for a parameter that has a distribution would be lost to the draws: refused when
+ * it is given beside the distribution or after it (a file starting from it, --set), allowed
+ * when it is a base's value that a file starting from it now varies (a user's trial). */
+START_TEST(a_value_beside_a_distribution)
+{
+	char dir[] = "/tmp/iapt_fixed_XXXXXX", base[256], varied[256], child[256], want[2048];
+	iapt_scenario *sc;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	parse("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  treatment.dna_rate: 0.08\n"
+	      "uncertainty:\n  treatment.dna_rate: {dist: beta, mean: 0.1, sd: 0.02}\n",
+	      IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "s.yaml:7:3: uncertainty.treatment.dna_rate: the parameter also has a value in parameters (s.yaml:5), which "
+			 "the draws would replace in every replicate; " FIXED_HINT "\n"
+			 "    treatment.dna_rate: {dist: beta, mean: 0.1, sd: 0.02}\n"
+			 "    ^");
+	/* the base's value, varied by a file starting from it: allowed, and the value stays */
+	write_text(dir, "base.yaml", "iaptsim: 1\nname: base\nyears: 2019\nparameters:\n  treatment.dna_rate: 0.08\n", base, sizeof base);
+	write_text(dir, "varied.yaml",
+		   "iaptsim: 1\nbase: base.yaml\nname: varied\nuncertainty:\n  treatment.dna_rate: {dist: beta, mean: 0.08, sd: 0.02}\n",
+		   varied, sizeof varied);
+	ck_assert_int_eq(iapt_scenario_load(&sc, varied), 0);
+	ck_assert_int_eq(iapt_engine_check(sc), 0);
+	ck_assert_uint_eq(sc->n_uncertain, 1);
+	snprintf(want, sizeof want, "%s:5", base);
+	ck_assert_str_eq(sc->uncertain[0].fixed_at, want);
+	/* then a value set by a program (as --set does) is refused, naming both places */
+	ck_assert_int_eq(iapt_params_assign(sc->params, "treatment.dna_rate=0.05", "--set"), 0);
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EINVAL);
+	snprintf(want, sizeof want,
+		 "treatment.dna_rate: the value from --set would be ignored: uncertainty.treatment.dna_rate (%s:5:23) draws it in "
+		 "every replicate; " FIXED_HINT,
+		 varied);
+	ck_assert_str_eq(iapt_error_last()->message, want);
+	iapt_scenario_free(sc);
+	/* as are year-by-year values */
+	ck_assert_int_eq(iapt_scenario_load(&sc, varied), 0);
+	ck_assert_int_eq(iapt_params_assign(sc->params, "treatment.dna_rate@2019=0.05", "--alt-set"), 0);
+	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EINVAL);
+	snprintf(want, sizeof want,
+		 "treatment.dna_rate: the year-by-year values from --alt-set would be ignored: uncertainty.treatment.dna_rate "
+		 "(%s:5:23) draws one value for every year; " FIXED_HINT,
+		 varied);
+	ck_assert_str_eq(iapt_error_last()->message, want);
+	iapt_scenario_free(sc);
+	/* a file starting from varied.yaml that gives the value again, under the inherited block */
+	write_text(dir, "child.yaml", "iaptsim: 1\nbase: varied.yaml\nname: child\nparameters:\n  treatment.dna_rate: 0.06\n", child,
+		   sizeof child);
+	ck_assert_int_eq(iapt_scenario_load(&sc, child), IAPT_EINVAL);
+	ck_assert_ptr_null(sc);
+	snprintf(want, sizeof want,
+		 "%s:5:23: uncertainty.treatment.dna_rate: the parameter also has a value in parameters (%s:5), which the draws "
+		 "would replace in every replicate; " FIXED_HINT,
+		 varied, child);
+	ck_assert_str_eq(iapt_error_last()->message, want);
+	unlink(child);
+	unlink(varied);
+	unlink(base);
+	rmdir(dir);
+}
+END_TEST
+
+/* Year-by-year values of a parameter the engine reads at the first year only are refused */
+START_TEST(whole_run_parameters_take_no_year)
+{
+	parse("iaptsim: 1\nname: x\nyears: [2019, 2020]\nparameters:\n  run.psa_draws_per_warm_up: {2019: 1, 2020: 10}\n",
+	      IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "s.yaml:5:37: parameters.run.psa_draws_per_warm_up is one value for the whole run (read at the first year): "
+			 "give it without a year\n"
+			 "    run.psa_draws_per_warm_up: {2019: 1, 2020: 10}\n"
+			 "                                      ^");
+	iapt_scenario_free(parse("iaptsim: 1\nname: x\nyears: [2019, 2020]\nparameters:\n  run.psa_draws_per_warm_up: 10\n", 0));
+	/* nor can such a parameter vary: a draw would be ignored as a year's value is */
+	parse("iaptsim: 1\nname: x\nyears: 2019\nuncertainty:\n  workforce.capacity_sd: {dist: uniform, min: 0.2, max: 0.5}\n",
+	      IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "s.yaml:5:3: uncertainty: workforce.capacity_sd shapes the run and cannot vary\n"
+			 "    workforce.capacity_sd: {dist: uniform, min: 0.2, max: 0.5}\n"
+			 "    ^");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -467,6 +564,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, good_scenario);
 	tcase_add_test(tc, defaults_and_single_year);
 	tcase_add_test(tc, full_message_with_caret);
+	tcase_add_test(tc, a_value_beside_a_distribution);
+	tcase_add_test(tc, whole_run_parameters_take_no_year);
 	tcase_add_test(tc, binary_and_missing_files);
 	tcase_add_test(tc, bad_files);
 	tcase_add_test(tc, inputs_that_are_not_files);
