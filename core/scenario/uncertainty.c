@@ -322,7 +322,8 @@ int iapt_uncertain__check_fixed(const iapt_scenario *sc)
 					       "%s: the year-by-year values from %s would be ignored: uncertainty.%s (%s) draws one value for every year; %s",
 					       info.name, at ? at : "a program", info.name, u->origin, IAPT_SCENARIO__FIXED_HINT);
 		}
-		if (strcmp(info.origin, u->fixed_at) || info.value != u->fixed_value)
+		/* fixed_at may hold a long path's origin cut short */
+		if (strncmp(info.origin, u->fixed_at, sizeof u->fixed_at - 1) || info.value != u->fixed_value)
 			return iapt_error__set(IAPT_EINVAL, "%s: the value from %s would be ignored: uncertainty.%s (%s) draws it in every replicate; %s",
 					       info.name, info.origin, info.name, u->origin, IAPT_SCENARIO__FIXED_HINT);
 	}

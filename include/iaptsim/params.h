@@ -46,7 +46,11 @@ int iapt_params_find(const iapt_params *p, const char *name, size_t *index);
 
 /* Set the base value (year 0) or the value from financial year `year` on (year > 0).
  * Checks bounds and integrality; on failure nothing changes and the error names the
- * bounds. origin is copied and recorded for provenance (e.g. "scenario.yaml:12"). */
+ * bounds. origin is copied and recorded for provenance (e.g. "scenario.yaml:12").
+ * A parameter the engine reads once, at the run's first year (run.burn_in_years,
+ * run.psa_draws_per_warm_up, workforce.services, workforce.capacity_sd,
+ * distribution.*), takes no year > 0: IAPT_EINVAL "NAME is one value for the whole run
+ * (read at the first year): give it without a year". */
 int iapt_params_set(iapt_params *p, size_t index, int year, double value, const char *origin);
 
 /* The value nearest to `value` that parameter i accepts: within its bounds, and whole where

@@ -148,8 +148,11 @@ typedef struct iapt_run_options {
  * population_scale within the parser's bounds (iaptsim/scenario.h), and a scale that
  * gives every simulated year at least one referral; and each loaded plugin's service
  * options (`service = true`, iaptsim/scenario.h) against the services table, the message
- * naming the option, the value and the nearest codes. IAPT_ERANGE or IAPT_EINVAL, with a
- * message naming the value and its bounds. iapt_sim_run does this first too. */
+ * naming the option, the value and the nearest codes; and that no parameter with a
+ * distribution in the uncertainty block was given a value after the scenario was read
+ * (iapt_params_set, --set: the draws would replace it; IAPT_EINVAL naming both places).
+ * IAPT_ERANGE or IAPT_EINVAL, with a message naming the value and its bounds.
+ * iapt_sim_run does this first too. */
 int iapt_engine_check(const iapt_scenario *sc);
 
 /* How many consecutive replicates of a run share one warm-up (run.psa_draws_per_warm_up,
