@@ -834,7 +834,7 @@ START_TEST(service_misuse_names_the_line)
 		{"bad_index", 40, "ctx:service(0): no service with that index (the run's services with codes are 1 to 191)"},
 		{"out_of_range", 41, "service 02F: dna 2 is out of range [0, 0.9]"},
 		{"not_a_number", 42, "service 02F: pd must be a number, got string"},
-		{"unknown_field", 43, "a service has no field 'waits' (code, name, region_code, region, index, referral_share, pd, step_up, dna, sessions, capacity)"},
+		{"unknown_field", 43, "a service has no field 'waits' (code, name, region_code, region, icb_code, icb_name, index, referral_share, pd, step_up, dna, sessions, capacity)"},
 		{"set_name", 44, "service 02F: 'name' cannot be set (the features are pd, step_up, dna, sessions, capacity)"},
 		{"set_in_referral", 66, "service 02F: dna can be set in setup and on_year, not on_referral"},
 		{"read_in_setup", 35, "service 02F: dna can be read from on_year on (setup runs before the first year is loaded)"},

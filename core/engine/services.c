@@ -1025,6 +1025,18 @@ int iapt_run_service_info(const iapt_run *r, int k, const char **code, const cha
 	return IAPT_OK;
 }
 
+int iapt_run_service_icb(const iapt_run *r, int k, const char **icb_code, const char **icb_name)
+{
+	const iapt_services *t = r->tab;
+	if (!t || k < 0 || k >= t->n)
+		return iapt_error__set(IAPT_ERANGE, "no service %d (the run has %d with codes)", k, t ? t->n : 0);
+	if (icb_code)
+		*icb_code = t->id[k].icb;
+	if (icb_name)
+		*icb_name = t->id[k].icb_name;
+	return IAPT_OK;
+}
+
 double iapt_run_service_feature(const iapt_run *r, int k, int f)
 {
 	const double *set;

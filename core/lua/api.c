@@ -624,10 +624,18 @@ static int service_index(lua_State *L)
 		lua_pushinteger(L, *k + 1);
 		return 1;
 	}
+	if (!strcmp(key, "icb_code") || !strcmp(key, "icb_name")) {
+		const char *icb[2];
+		if (iapt_run_service_icb(ps->run, *k, &icb[0], &icb[1]) != IAPT_OK)
+			return luaL_error(L, "%s", iapt_error_last()->message);
+		lua_pushstring(L, icb[key[4] == 'n']); /* nil when the table names no ICB */
+		return 1;
+	}
 	if (!strcmp(key, "referral_share"))
 		f = -2;
 	else if ((f = service_feature(key)) < 0)
-		return luaL_error(L, "a service has no field '%s' (code, name, region_code, region, index, referral_share, pd, step_up, dna, sessions, capacity)",
+		return luaL_error(L, "a service has no field '%s' (code, name, region_code, region, icb_code, icb_name, index, referral_share, pd, step_up, dna, "
+				  "sessions, capacity)",
 				  key);
 	x = f == -2 ? iapt_run_service_referral_share(ps->run, *k) : iapt_run_service_feature(ps->run, *k, f);
 	if (isnan(x))

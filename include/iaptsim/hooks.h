@@ -283,6 +283,10 @@ int iapt_run_refer_more(iapt_run *r, int field, const int *values, size_t n_valu
 int iapt_run_service_find(const iapt_run *r, const char *code, int *k);
 int iapt_run_service_info(const iapt_run *r, int k, const char **code, const char **name, const char **region_code,
 			  const char **region);
+/* Service k's integrated care board: its code (the 2021 STP's ODS code) and name (NULL when
+ * the table names none), borrowed from the table (NULL for any not wanted); IAPT_ERANGE for
+ * a bad k. */
+int iapt_run_service_icb(const iapt_run *r, int k, const char **icb_code, const char **icb_name);
 /* Feature f (IAPT_SVCF_*, iaptsim/scenario.h) of service k in force: as last loaded (the
  * year before on_year's year, with services_policy), or as set by iapt_run_service_set
  * since. NaN before the first year is loaded (in setup) or for a bad k or f. */

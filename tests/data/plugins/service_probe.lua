@@ -43,7 +43,7 @@ return {
     if bad == "unknown_field" then local x = ctx:service("02F").waits end
     if bad == "set_name" then ctx:service("02F").name = "x" end
     local id = ctx:service("02F") -- its identity, as data/services.csv has it, and by its index
-    if id.code ~= "02F" or id.name ~= "NHS WEST CHESHIRE CCG" or id.region_code ~= "Y62" or id.region ~= "North West" or ctx:service(id.index).code ~= "02F" then error("service 02F's identity: " .. id.code .. ", " .. id.name .. ", " .. id.region_code .. ", " .. id.region) end
+    if id.code ~= "02F" or id.name ~= "NHS WEST CHESHIRE CCG" or id.region_code ~= "Y62" or id.region ~= "North West" or ctx:service(id.index).code ~= "02F" then error("service 02F's identity: " .. id.code .. ", " .. id.name .. ", " .. id.region_code .. ", " .. id.region) end; if id.icb_code ~= "QYG" or id.icb_name ~= "NHS CHESHIRE AND MERSEYSIDE INTEGRATED CARE BOARD" then error("service 02F's ICB: " .. tostring(id.icb_code) .. ", " .. tostring(id.icb_name)) end
     local share = 0
     for f, higher in pairs(up) do
       local vals, weights = {}, {}
