@@ -247,6 +247,8 @@ START_TEST(sandbox_stops_what_it_must)
 		{"garbage", 21, "on_referral returned number; hooks return nothing"},
 		{"set_in_referral", 38, "ctx:set is for setup and on_year, not on_referral"},
 		{"set_structural", 16, "followup.years shapes the run and cannot be set by a plugin"},
+		/* read once for the whole run: a plugin's value would be ignored */
+		{"set_whole_run", 19, "distribution.elasticity shapes the run and cannot be set by a plugin; set it in the scenario's parameters"},
 		{"set_out_of_range", 18, "treatment.dna_rate: 2 is out of range [0, 0.9]"},
 		{"bad_problem", 40, "person.problem must be one of depression, generalised_anxiety"},
 		{"unknown_field", 42, "person has no field 'shoe_size'"},

@@ -8,7 +8,7 @@ return {
              choices = { "nothing", "loop", "memory", "os_execute", "io_open", "require", "dofile", "garbage",
                          "set_in_referral", "set_structural", "set_out_of_range", "bad_problem", "unknown_field",
                          "randomseed", "binary_chunk", "string_dump", "flow_unknown", "metric_undeclared",
-                         "bad_responsiveness", "dot_call" },
+                         "bad_responsiveness", "dot_call", "set_whole_run" },
              doc = "What to try" },
   },
   setup = function(ctx, opts)
@@ -16,7 +16,7 @@ return {
       ctx:set("followup.years", 1)
     elseif opts.what == "set_out_of_range" then
       ctx:set("treatment.dna_rate", 2)
-    end
+    elseif opts.what == "set_whole_run" then ctx:set("distribution.elasticity", 1) end
   end,
   on_referral = function(ctx, person)
     local w = ctx.options.what
