@@ -145,6 +145,48 @@ START_TEST(planted_parameters_are_recovered)
 }
 END_TEST
 
+/* a run the engine refuses, whatever the values */
+static int refuse(iapt_results **out, const iapt_scenario *sc, const iapt_run_options *opt)
+{
+	(void)sc;
+	(void)opt;
+	*out = NULL;
+	return IAPT_EINVAL;
+}
+
+/* Refused runs count towards max_evaluations: a calibration whose every run is refused
+ * ends there (a fit whose every run was refused could run for ever, since they were not counted); a parameter the uncertainty block draws is
+ * refused before any run, with where its distribution is. */
+START_TEST(refused_runs_end_the_fit)
+{
+	iapt_scenario *sc = scenario(8, 0.086, 0.10), *psa = NULL;
+	iapt_calib_options co;
+	iapt_calib_result cr;
+	iapt_target t[1] = {{.year = 2019, .group = IAPT_G_ALL, .metric = IAPT_M_RECOVERY_PCT, .value = 50, .weight = 1}};
+	size_t param;
+	double fitted;
+	const char *text = "iaptsim: 1\nname: c\nyears: 2019\nreplicates: 2\npopulation_scale: 0.01\n"
+			   "uncertainty:\n  treatment.effect_li: {dist: normal, mean: 0.086, sd: 0.01}\n";
+	ck_assert_int_eq(iapt_params_find(sc->params, "treatment.effect_li", &param), 0);
+	memset(&co, 0, sizeof co);
+	co.max_evaluations = 7;
+	co.run = refuse;
+	ck_assert_int_eq(iapt_calibrate(sc, &param, 1, t, 1, &co, &fitted, &cr), 0);
+	/* counted, and at most max_evaluations (a simplex step may finish its last pair) */
+	ck_assert_int_ge(cr.evaluations, 1);
+	ck_assert_int_le(cr.evaluations, 7 + 2);
+	ck_assert_double_eq(cr.distance_end, 1e30);
+	iapt_scenario_free(sc);
+	ck_assert_int_eq(iapt_scenario_parse(&psa, text, strlen(text), "c.yaml"), 0);
+	co.run = NULL;
+	ck_assert_int_eq(iapt_calibrate(psa, &param, 1, t, 1, &co, &fitted, &cr), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message,
+			 "calibration: treatment.effect_li has a distribution (uncertainty.treatment.effect_li, c.yaml:7:24), whose draws would "
+			 "replace every value tried: leave it out of the uncertainty block to fit it");
+	iapt_scenario_free(psa);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("calib");
@@ -156,6 +198,7 @@ int main(void)
 	tcase_add_test(tc, targets_bad);
 	tcase_add_test(tc, distance_of_a_run_from_itself);
 	tcase_add_test(tc, planted_parameters_are_recovered);
+	tcase_add_test(tc, refused_runs_end_the_fit);
 	suite_add_tcase(s, tc);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

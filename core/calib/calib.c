@@ -350,6 +350,9 @@ static double objective(const gsl_vector *y, void *data)
 	int rc;
 	if (f->rc)
 		return GSL_POSINF;
+	/* every run counts towards max_evaluations, refused ones too: a region the engine
+	 * refuses everywhere must not keep the minimiser going for ever */
+	f->evaluations++;
 	for (k = 0; k < f->np; k++)
 		iapt_params_set_constant(f->sc->params, f->params[k], value_at(f, k, gsl_vector_get(y, k), &outside), "calibration");
 	ro.threads = f->opt ? f->opt->threads : 1;
@@ -368,7 +371,6 @@ static double objective(const gsl_vector *y, void *data)
 		d = 1e30;
 	/* outside the bounds: the value at the bound, plus a penalty that leads back inside */
 	d += 1e3 * outside * outside;
-	f->evaluations++;
 	if (f->opt && f->opt->progress)
 		f->opt->progress(f->opt->progress_data, f->evaluations, d);
 	return d;
@@ -394,6 +396,18 @@ int iapt_calibrate(iapt_scenario *sc, const size_t *params, size_t np, const iap
 	for (i = 0; i < nt; i++)
 		if (t[i].year < sc->first_year || t[i].year > sc->last_year)
 			return iapt_error__set(IAPT_EINVAL, "a target for %d-%02d is outside the scenario's years", t[i].year, (t[i].year + 1) % 100);
+	/* a parameter the uncertainty block draws: every value tried would be replaced by the
+	 * draws (iapt_engine_check refuses the runs), so there is nothing to fit */
+	for (k = 0; k < np; k++)
+		for (i = 0; i < sc->n_uncertain; i++)
+			if (sc->uncertain[i].param == params[k]) {
+				iapt_param_info info;
+				iapt_params_info(sc->params, params[k], &info);
+				return iapt_error__set(IAPT_EINVAL,
+						       "calibration: %s has a distribution (uncertainty.%s, %s), whose draws would replace "
+						       "every value tried: leave it out of the uncertainty block to fit it",
+						       info.name, info.name, sc->uncertain[i].origin);
+			}
 	if (!(x0 = malloc(np * sizeof *x0)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	/* the runs change a copy; the scenario gets the fitted values only on success */
