@@ -398,16 +398,17 @@ int iapt_calibrate(iapt_scenario *sc, const size_t *params, size_t np, const iap
 			return iapt_error__set(IAPT_EINVAL, "a target for %d-%02d is outside the scenario's years", t[i].year, (t[i].year + 1) % 100);
 	/* a parameter the uncertainty block draws: every value tried would be replaced by the
 	 * draws (iapt_engine_check refuses the runs), so there is nothing to fit */
-	for (k = 0; k < np; k++)
-		for (i = 0; i < sc->n_uncertain; i++)
-			if (sc->uncertain[i].param == params[k]) {
-				iapt_param_info info;
-				iapt_params_info(sc->params, params[k], &info);
-				return iapt_error__set(IAPT_EINVAL,
-						       "calibration: %s has a distribution (uncertainty.%s, %s), whose draws would replace "
-						       "every value tried: leave it out of the uncertainty block to fit it",
-						       info.name, info.name, sc->uncertain[i].origin);
-			}
+	for (k = 0; k < np; k++) {
+		const iapt_uncertain *u = iapt_scenario_uncertain(sc, params[k]);
+		if (u) {
+			iapt_param_info info;
+			iapt_params_info(sc->params, params[k], &info);
+			return iapt_error__set(IAPT_EINVAL,
+					       "calibration: %s has a distribution (uncertainty.%s, %s), whose draws would replace "
+					       "every value tried: leave it out of the uncertainty block to fit it",
+					       info.name, info.name, u->origin);
+		}
+	}
 	if (!(x0 = malloc(np * sizeof *x0)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory");
 	/* the runs change a copy; the scenario gets the fitted values only on success */

@@ -143,17 +143,6 @@ static const char *param_origin(const iapt_params *p, size_t i, const iapt_param
 	return info->origin && strcmp(info->origin, "default") ? info->origin : o ? o : "default";
 }
 
-static const iapt_uncertain *uncertain_of(const iapt_scenario *sc, size_t param, size_t *at)
-{
-	size_t k;
-	for (k = 0; k < sc->n_uncertain; k++)
-		if (sc->uncertain[k].param == param) {
-			if (at)
-				*at = k;
-			return &sc->uncertain[k];
-		}
-	return NULL;
-}
 
 static void dist_text(const iapt_uncertain *u, char *buf, size_t n)
 {
@@ -176,10 +165,10 @@ static void dist_text(const iapt_uncertain *u, char *buf, size_t n)
 
 static double correlation_of(const iapt_scenario *sc, size_t p, size_t q)
 {
-	size_t i, j;
-	if (!sc->correlation || !uncertain_of(sc, p, &i) || !uncertain_of(sc, q, &j))
+	const iapt_uncertain *a = iapt_scenario_uncertain(sc, p), *b = iapt_scenario_uncertain(sc, q);
+	if (!sc->correlation || !a || !b)
 		return 0;
-	return sc->correlation[i * sc->n_uncertain + j];
+	return sc->correlation[(size_t)(a - sc->uncertain) * sc->n_uncertain + (size_t)(b - sc->uncertain)];
 }
 
 static const iapt_range *range_of(const iapt_scenario *sc, size_t param)
@@ -205,7 +194,7 @@ static void parameters(diff_list *l, const iapt_scenario *a, const iapt_scenario
 		add(l, IAPT_DIFF_MODEL, what, x, param_origin(a->params, i, &ia), y, param_origin(b->params, i, &ib));
 	}
 	for (i = 0; i < np; i++) {
-		const iapt_uncertain *ua = uncertain_of(a, i, NULL), *ub = uncertain_of(b, i, NULL);
+		const iapt_uncertain *ua = iapt_scenario_uncertain(a, i), *ub = iapt_scenario_uncertain(b, i);
 		iapt_param_info info;
 		iapt_params_info(a->params, i, &info);
 		dist_text(ua, x, sizeof x);

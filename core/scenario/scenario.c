@@ -1048,13 +1048,13 @@ static int get_dist(ctx *c, yaml_node_t *k, yaml_node_t *v, iapt_uncertain *u)
 	return IAPT_OK;
 }
 
-static size_t uncertain_index(const iapt_scenario *sc, size_t param)
+const iapt_uncertain *iapt_scenario_uncertain(const iapt_scenario *sc, size_t param)
 {
 	size_t k;
 	for (k = 0; k < sc->n_uncertain; k++)
 		if (sc->uncertain[k].param == param)
-			return k;
-	return (size_t)-1;
+			return &sc->uncertain[k];
+	return NULL;
 }
 
 static int get_correlations(ctx *c, yaml_node_t *n)
@@ -1072,6 +1072,7 @@ static int get_correlations(ctx *c, yaml_node_t *n)
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it), *x[3];
 		size_t ix[2], j, p;
+		const iapt_uncertain *u;
 		double rho;
 		if (e->type != YAML_SEQUENCE_NODE || e->data.sequence.items.top - e->data.sequence.items.start != 3) {
 			rc = fail_at(c, IAPT_EINVAL, e->start_mark, "uncertainty.correlations: each entry is [parameter, parameter, correlation]");
@@ -1081,11 +1082,12 @@ static int get_correlations(ctx *c, yaml_node_t *n)
 			x[j] = yaml_document_get_node(c->doc, e->data.sequence.items.start[j]);
 		for (j = 0; j < 2; j++) {
 			if (x[j]->type != YAML_SCALAR_NODE || iapt_params_find(c->sc->params, scalar(x[j]), &p) != IAPT_OK ||
-			    (ix[j] = uncertain_index(c->sc, p)) == (size_t)-1) {
+			    !(u = iapt_scenario_uncertain(c->sc, p))) {
 				rc = fail_at(c, IAPT_EINVAL, x[j]->start_mark, "uncertainty.correlations: '%s' has no distribution in this uncertainty block",
 					     x[j]->type == YAML_SCALAR_NODE ? scalar(x[j]) : "?");
 				goto done;
 			}
+			ix[j] = (size_t)(u - c->sc->uncertain);
 		}
 		if (ix[0] == ix[1]) {
 			rc = fail_at(c, IAPT_EINVAL, x[1]->start_mark, "uncertainty.correlations: a parameter with itself");

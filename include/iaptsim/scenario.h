@@ -276,6 +276,10 @@ int iapt_scenario_parse(iapt_scenario **out, const char *text, size_t len, const
 
 void iapt_scenario_free(iapt_scenario *sc);
 
+/* The uncertainty block's entry for parameter `param` (registry index), borrowed from sc;
+ * NULL when the block gives it no distribution. */
+const iapt_uncertain *iapt_scenario_uncertain(const iapt_scenario *sc, size_t param);
+
 /* The parameter values of replicate `replicate` (0-based) drawn from the uncertainty block:
  * out[k] for sc->uncertain[k]. Keyed by (seed, replicate, parameter, PARAMS), so two
  * scenarios that give a parameter the same distribution draw the same values (common
