@@ -628,6 +628,15 @@ static char *edited(const char *text, const char *from, const char *to)
 	return buf;
 }
 
+/* A table the parse refuses: IAPT_EPARSE, exactly msg, and nothing made. */
+static void parse_refused(char *text, const char *msg)
+{
+	iapt_services *t = (iapt_services *)1;
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), IAPT_EPARSE);
+	ck_assert_str_eq(iapt_error_last()->message, msg);
+	ck_assert_ptr_null(t);
+}
+
 START_TEST(services_table_reads)
 {
 	char text[4096];
@@ -729,20 +738,13 @@ START_TEST(services_table_icb_names_bad)
 		 "service of an ICB the same name, or leave them all empty)"},
 	};
 	size_t k;
-	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-		iapt_services *t = (iapt_services *)1;
-		ck_assert_int_eq(iapt_services__parse(edited(svc_named, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
-		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
-		ck_assert_ptr_null(t);
-	}
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		parse_refused(edited(svc_named, cases[k].from, cases[k].to), cases[k].msg);
 	for (k = 0; k < sizeof across / sizeof across[0]; k++) {
 		char text[4096];
-		iapt_services *t = (iapt_services *)1;
 		snprintf(text, sizeof text, "%s", edited(svc_named, across[k].from, across[k].to));
 		snprintf(text, sizeof text, "%s", edited(text, across[k].from, across[k].to)); /* its second row too */
-		ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), IAPT_EPARSE);
-		ck_assert_str_eq(iapt_error_last()->message, across[k].msg);
-		ck_assert_ptr_null(t);
+		parse_refused(text, across[k].msg);
 	}
 }
 END_TEST
@@ -767,12 +769,8 @@ START_TEST(services_table_bad_rows)
 		{",Alpha,Q1,", ",Alpha,,", "t.csv:2: icb_code is empty"},
 	};
 	size_t k;
-	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-		iapt_services *t = (iapt_services *)1;
-		ck_assert_int_eq(iapt_services__parse(edited(svc_ok, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
-		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
-		ck_assert_ptr_null(t);
-	}
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		parse_refused(edited(svc_ok, cases[k].from, cases[k].to), cases[k].msg);
 }
 END_TEST
 
@@ -806,12 +804,8 @@ START_TEST(services_table_feature_levels)
 	ck_assert(t->z_given[0][0] == -1.25 && t->z_given[1][0] == 0.5);
 	ck_assert(isnan(t->z_given[0][1]) && isnan(t->z_given[1][1]));
 	iapt_services__free(t);
-	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-		t = (iapt_services *)1;
-		ck_assert_int_eq(iapt_services__parse(edited(svc_z, cases[k].from, cases[k].to), "t.csv", &t), IAPT_EPARSE);
-		ck_assert_str_eq(iapt_error_last()->message, cases[k].msg);
-		ck_assert_ptr_null(t);
-	}
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		parse_refused(edited(svc_z, cases[k].from, cases[k].to), cases[k].msg);
 	/* the built-in table takes every service's from data/services_residuals.csv */
 	ck_assert_int_eq(iapt_services__builtin(&b), 0);
 	for (j = 0; j < b->n; j++)
