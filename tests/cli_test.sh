@@ -130,6 +130,10 @@ for c in check run; do
   cmp -s "$tmp/stderr" "$tmp/pilot_02z.want" && ok || bad "$c: the pilot's unknown service: $(cat "$tmp/stderr")"
   [ -e "$tmp/pilot_02z" ] && bad "$c: the pilot with an unknown service wrote results" || ok
 done
+# inherited from a base: at the base's place, the scenario's path not put in front
+printf 'base: pilot_02z.yaml\nname: child\n' >"$tmp/pilot_child.yaml"
+expect_exit 2 "a base's unknown service" "$bin" check "$tmp/pilot_child.yaml"
+cmp -s "$tmp/stderr" "$tmp/pilot_02z.want" && ok || bad "a base's unknown service: $(cat "$tmp/stderr")"
 mkdir -p "$tmp/sc"
 printf 'iaptsim: 1\nname: fails\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: ./fails.lua\n    with: { hook: on_discharge }\n' >"$tmp/sc/fails.yaml"
 cp tests/data/plugins/fails.lua "$tmp/sc/"
