@@ -119,15 +119,21 @@ expect_exit 2 "plugins DIR with a plugin that does not load" "$bin" plugins test
 grep -q "tests/data/plugins/syntax_error.lua: does not load" "$tmp/stdout" && grep -q "^fails  (tests/data/plugins/fails.lua)" "$tmp/stdout" \
   && ok || bad "plugins DIR lists what it finds"
 # a service option naming no service (the pilot's): refused by check and run alike, before any
-# simulation, with the option, the value and the nearest codes (run: tests/data/bad above)
+# simulation, at the value's line and column with the option, the value and the nearest
+# codes, then the line and a caret under the value (run: tests/data/bad above)
 sed 's/service: "02F"/service: "02Z"/' scenarios/pilot_one_service.yaml >"$tmp/pilot_02z.yaml"
+printf '%s\n' "iaptsim: $tmp/pilot_02z.yaml:15:16: plugins.pilot_one_service.with.service: no service '02Z' in data/services.csv (did you mean '02A', '02D' or '02E'?)" \
+  '        service: "02Z"' '                 ^' >"$tmp/pilot_02z.want"
 for c in check run; do
   opts=(); [ $c = run ] && opts=(-o "$tmp/pilot_02z" -q)
   expect_exit 2 "$c: the pilot with an unknown service" "$bin" $c "$tmp/pilot_02z.yaml" "${opts[@]}"
-  grep -qx "iaptsim: $tmp/pilot_02z.yaml: plugins.pilot_one_service.with.service ($tmp/pilot_02z.yaml:15): no service '02Z' in data/services.csv (did you mean '02A', '02D' or '02E'?)" "$tmp/stderr" \
-    && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] && ok || bad "$c: the pilot's unknown service: $(cat "$tmp/stderr")"
+  cmp -s "$tmp/stderr" "$tmp/pilot_02z.want" && ok || bad "$c: the pilot's unknown service: $(cat "$tmp/stderr")"
   [ -e "$tmp/pilot_02z" ] && bad "$c: the pilot with an unknown service wrote results" || ok
 done
+# inherited from a base: at the base's place, the scenario's path not put in front
+printf 'base: pilot_02z.yaml\nname: child\n' >"$tmp/pilot_child.yaml"
+expect_exit 2 "a base's unknown service" "$bin" check "$tmp/pilot_child.yaml"
+cmp -s "$tmp/stderr" "$tmp/pilot_02z.want" && ok || bad "a base's unknown service: $(cat "$tmp/stderr")"
 mkdir -p "$tmp/sc"
 printf 'iaptsim: 1\nname: fails\nyears: 2019\nreplicates: 2\npopulation_scale: 0.005\nplugins:\n  - use: ./fails.lua\n    with: { hook: on_discharge }\n' >"$tmp/sc/fails.yaml"
 cp tests/data/plugins/fails.lua "$tmp/sc/"

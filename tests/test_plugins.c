@@ -977,15 +977,16 @@ END_TEST
 
 /* A service option (service = true) that names no service is refused before any run, by
  * iapt_engine_check and by iapt_sim_run alike, also when a program sets it after loading:
- * the option, where the value came from, the value and the nearest codes. */
+ * the option, where the value came from (a program: no place in the file to show), the
+ * value and the nearest codes. */
 START_TEST(pilot_refuses_a_code_not_in_the_table)
 {
 	iapt_scenario *sc = scenario("  - use: pilot_one_service\n    with: { service: \"02F\" }");
 	iapt_plugin_option *o = NULL;
 	iapt_results *res = NULL;
 	size_t i;
-	static const char *msg = "plugins.pilot_one_service.with.service (test.yaml:12): no service '99' in data/services.csv (did you "
-				 "mean '99A', '99C' or '99D'?)";
+	static const char *msg = "plugins.pilot_one_service.with.service (set after the scenario was read): no service '99' in "
+				 "data/services.csv (did you mean '99A', '99C' or '99D'?)";
 	ck_assert_int_eq(iapt_engine_check(sc), 0);
 	for (i = 0; i < sc->plugins[0]->n_options; i++)
 		if (!strcmp(sc->plugins[0]->options[i].name, "service"))
@@ -1000,6 +1001,48 @@ START_TEST(pilot_refuses_a_code_not_in_the_table)
 	ck_assert_str_eq(iapt_error_last()->message, msg);
 	ck_assert_ptr_null(res);
 	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* A service option's value from the scenario that names no service is refused at its place:
+ * file:LINE:COL of the value, the message, then the line and a caret under the value (as
+ * the loader's messages about a plugin's options); for a table's code and for synthetic
+ * services alike. */
+START_TEST(service_option_refused_at_its_value)
+{
+	static const struct {
+		const char *services, *with, *msg;
+	} cases[] = {
+		{"", "    with:\n      extra_capacity: 0.25\n      service: \"02Z\"\n",
+		 "s.yaml:11:16: plugins.pilot_one_service.with.service: no service '02Z' in data/services.csv (did you mean '02A', '02D' or '02E'?)\n"
+		 "        service: \"02Z\"\n"
+		 "                 ^"},
+		{"", "    with: {extra_capacity: 0.25,   service: WEST CHESHIRE}\n",
+		 "s.yaml:9:45: plugins.pilot_one_service.with.service: no service 'WEST CHESHIRE' in data/services.csv (its ccg_code column lists them)\n"
+		 "      with: {extra_capacity: 0.25,   service: WEST CHESHIRE}\n"
+		 "                                              ^"},
+		{"services: synthetic\n", "    with:\n      service: 02F\n",
+		 "s.yaml:11:16: plugins.pilot_one_service.with.service: '02F' names a service, but the services are synthetic (services: synthetic) "
+		 "and have no codes\n"
+		 "        service: 02F\n"
+		 "                 ^"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[1024];
+		iapt_scenario *sc = NULL;
+		iapt_results *res = NULL;
+		snprintf(text, sizeof text, "iaptsim: 1\nname: s\nyears: 2019\nseed: 1\nreplicates: 1\npopulation_scale: 0.01\n%s"
+			 "plugins:\n  - use: pilot_one_service\n%s", cases[i].services, cases[i].with);
+		ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "s.yaml"), 0);
+		ck_assert_int_eq(iapt_plugins_load(sc), 0);
+		ck_assert_int_eq(iapt_engine_check(sc), IAPT_EINVAL);
+		ck_assert_str_eq(iapt_error_last()->message, cases[i].msg);
+		ck_assert_int_eq(run_plugins(&res, sc, 1), IAPT_EINVAL);
+		ck_assert_str_eq(iapt_error_last()->message, cases[i].msg);
+		ck_assert_ptr_null(res);
+		iapt_scenario_free(sc);
+	}
 }
 END_TEST
 
@@ -1030,6 +1073,7 @@ static Suite *suite(void)
 	tcase_add_test(t, older_adults_outreach_targets_its_group);
 	tcase_add_test(t, service_misuse_names_the_line);
 	tcase_add_test(t, pilot_refuses_a_code_not_in_the_table);
+	tcase_add_test(t, service_option_refused_at_its_value);
 	tcase_add_test(t, services_policy_moves_services_to_the_floor);
 	tcase_add_test(t, pilot_changes_one_service_alone);
 	suite_add_tcase(s, t);

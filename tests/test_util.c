@@ -133,6 +133,22 @@ START_TEST(text_checks_and_excerpts)
 }
 END_TEST
 
+/* A message at a place in a file names its file (a caller adds no "path: " in front). */
+START_TEST(messages_at_a_place)
+{
+	ck_assert_int_eq(iapt_error__starts_at_place("s.yaml:7:16: plugins.x.with.y: no service 'Z'\n  y: Z\n     ^"), 1);
+	ck_assert_int_eq(iapt_error__starts_at_place("dir/a b.yaml:1:1: unknown key"), 1);
+	ck_assert_int_eq(iapt_error__starts_at_place("plugins.x.with.y (the plugin's default): no service 'Z'"), 0);
+	ck_assert_int_eq(iapt_error__starts_at_place("services.csv:12: no header"), 0);        /* no column */
+	ck_assert_int_eq(iapt_error__starts_at_place(":7:16: no file"), 0);
+	ck_assert_int_eq(iapt_error__starts_at_place("s.yaml:7:: x"), 0);
+	ck_assert_int_eq(iapt_error__starts_at_place("s.yaml:7:16"), 0);                      /* no message */
+	ck_assert_int_eq(iapt_error__starts_at_place("a\nb.yaml:7:16: split"), 0);            /* not the first line */
+	ck_assert_int_eq(iapt_error__starts_at_place("x: uncertainty (s.yaml:8:24): draws"), 0);
+	ck_assert_int_eq(iapt_error__starts_at_place(""), 0);
+}
+END_TEST
+
 START_TEST(errors_are_per_thread_records)
 {
 	const iapt_error *e;
@@ -159,6 +175,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, atomic_write_and_read);
 	tcase_add_test(tc, errors_are_per_thread_records);
+	tcase_add_test(tc, messages_at_a_place);
 	tcase_add_test(tc, text_checks_and_excerpts);
 	suite_add_tcase(s, tc);
 	return s;

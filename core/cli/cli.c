@@ -361,7 +361,13 @@ int iapt_cli__load(const iapt_cli_args *a, const char *path, iapt_scenario **out
 	if (a->no_services)
 		sc->output_services = 0;
 	if ((rc = iapt_engine_check(sc))) {
-		iapt_cli__input_error("%s: %s", path, iapt_error_last()->message);
+		const char *msg = iapt_error_last()->message;
+		/* a message at a place in the file, or in a base's (file:LINE:COL: ...), names it
+		 * already, as the loader's messages do */
+		if (iapt_error__starts_at_place(msg))
+			iapt_cli__input_error("%s", msg);
+		else
+			iapt_cli__input_error("%s: %s", path, msg);
 		iapt_scenario_free(sc);
 		return IAPT_CLI_INPUT;
 	}

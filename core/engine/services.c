@@ -551,6 +551,22 @@ static const struct {
 #undef IAPT_X_
 };
 
+/* Where the scenario gave option o of its plugin p the value in force: the place of the
+ * option's last `with:` entry (iapt_plugins_load applies them in order) when that entry's
+ * value is the option's; NULL when no entry gives it, or a program changed the value after
+ * loading. The plugins block and the loaded plugins correspond one to one (iapt_plugins_load). */
+static const iapt_source_loc *option_given_at(const iapt_scenario *sc, size_t p, const iapt_plugin_option *o)
+{
+	const iapt_plugin_setting *st = NULL;
+	size_t k;
+	if (sc->n_plugin_specs != sc->n_plugins || p >= sc->n_plugin_specs)
+		return NULL;
+	for (k = 0; k < sc->plugin_specs[p].n_with; k++)
+		if (sc->plugin_specs[p].with[k].name && !strcmp(sc->plugin_specs[p].with[k].name, o->name))
+			st = &sc->plugin_specs[p].with[k];
+	return st && st->value && st->value_at.file && !strcmp(st->value, o->str) ? &st->value_at : NULL;
+}
+
 int iapt_services__check_plugin_options(const iapt_scenario *sc)
 {
 	size_t p, i;
@@ -558,24 +574,33 @@ int iapt_services__check_plugin_options(const iapt_scenario *sc)
 		const iapt_plugin *pl = sc->plugins[p];
 		for (i = 0; i < pl->n_options; i++) {
 			const iapt_plugin_option *o = &pl->options[i];
+			const iapt_source_loc *at;
 			const iapt_services *t;
-			char where[512], near[128];
+			char what[512], near[128], msg[768];
 			int rc;
 			if (!o->service)
 				continue;
-			/* where the value came from: the scenario's line, or the plugin's own default */
-			if (!o->origin || !strcmp(o->origin, "default"))
-				snprintf(where, sizeof where, "plugins.%s.with.%s (the plugin's default)", pl->name, o->name);
-			else
-				snprintf(where, sizeof where, "plugins.%s.with.%s (%s)", pl->name, o->name, o->origin);
 			if ((rc = iapt_services__for(sc, &t)))
 				return rc;
+			if (t && find_code(t, o->str) >= 0)
+				continue;
+			/* where the value came from: the scenario, at its value's line and column (with
+			 * the line and a caret, as the loader's messages); the plugin's default; or a
+			 * program, after loading (no place to show) */
+			at = option_given_at(sc, p, o);
+			if (at)
+				snprintf(what, sizeof what, "plugins.%s.with.%s", pl->name, o->name);
+			else if ((!o->origin || !strcmp(o->origin, "default")) && (!o->def_str || !strcmp(o->str, o->def_str)))
+				snprintf(what, sizeof what, "plugins.%s.with.%s (the plugin's default)", pl->name, o->name);
+			else
+				snprintf(what, sizeof what, "plugins.%s.with.%s (set after the scenario was read)", pl->name, o->name);
 			if (!t)
-				return iapt_error__set(IAPT_EINVAL, "%s: '%s' names a service, but the services are synthetic (services: synthetic) and have no codes",
-						       where, o->str);
-			if (find_code(t, o->str) < 0)
-				return iapt_error__set(IAPT_EINVAL, "%s: no service '%s' in %s%s", where, o->str, t->path,
-						       near_codes(t, o->str, near, sizeof near));
+				snprintf(msg, sizeof msg, "'%s' names a service, but the services are synthetic (services: synthetic) and have no codes", o->str);
+			else
+				snprintf(msg, sizeof msg, "no service '%s' in %s%s", o->str, t->path, near_codes(t, o->str, near, sizeof near));
+			if (at)
+				return iapt_error__at(IAPT_EINVAL, at->file, at->line, at->col, at->text, "%s: %s", what, msg);
+			return iapt_error__set(IAPT_EINVAL, "%s: %s", what, msg);
 		}
 	}
 	return IAPT_OK;

@@ -66,7 +66,9 @@ void iapt_services__free(iapt_services *t);
 int iapt_services__check_policy(const iapt_scenario *sc);
 /* The plugins' service options (`service = true`): each value in force, the scenario's or
  * the plugin's default, is a code of the scenario's services table; IAPT_EINVAL naming the
- * option, where its value came from, the value and the nearest codes. */
+ * option, the value and the nearest codes, and where the value came from: a scenario's
+ * value at its place (file:LINE:COL: ..., then the line and a caret), else "(the plugin's
+ * default)" or "(set after the scenario was read)". */
 int iapt_services__check_plugin_options(const iapt_scenario *sc);
 /* The table built into the library (data/services.csv with data/services_residuals.csv),
  * parsed once; borrowed. */

@@ -31,6 +31,23 @@ int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file,
 	return code;
 }
 
+int iapt_error__starts_at_place(const char *message)
+{
+	const char *e = strstr(message, ": "), *p = e;
+	int k;
+	if (!e || memchr(message, '\n', (size_t)(e - message)))
+		return 0;
+	for (k = 0; k < 2; k++) { /* COL, then LINE: digits after a colon */
+		const char *d = p;
+		while (p > message && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		if (p == d || p == message || p[-1] != ':')
+			return 0;
+		p--;
+	}
+	return p > message; /* and a file before them */
+}
+
 int iapt_str__number(const char *s, double *out)
 {
 	char *end;

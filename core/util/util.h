@@ -25,6 +25,10 @@ int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file,
 		       const char *fmt, ...) IAPT__PRINTF(8, 9);
 #define iapt_error__at(code, file, line, col, text, ...) \
 	iapt_error__at_loc(__FILE__, __LINE__, (code), (file), (line), (col), (text), __VA_ARGS__)
+/* 1 if message starts at a place in a file, "FILE:LINE:COL: ..." (as iapt_error__at makes
+ * them: the text before its first ": ", on its first line, ends in ":LINE:COL"), else 0. Such
+ * a message names its file already: a caller adding context need not name it again. */
+int iapt_error__starts_at_place(const char *message);
 /* Prefix the current message with "prefix: " (adds context on the way up). */
 void iapt_error__prefix(const char *fmt, ...) IAPT__PRINTF(1, 2);
 

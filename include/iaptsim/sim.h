@@ -148,7 +148,8 @@ typedef struct iapt_run_options {
  * population_scale within the parser's bounds (iaptsim/scenario.h), and a scale that
  * gives every simulated year at least one referral; and each loaded plugin's service
  * options (`service = true`, iaptsim/scenario.h) against the services table, the message
- * naming the option, the value and the nearest codes; and that no parameter with a
+ * naming the option, the value and the nearest codes (a value from the scenario at its
+ * place: "file:LINE:COL: ...", then the line and a caret); and that no parameter with a
  * distribution in the uncertainty block was given a value after the scenario was read
  * (iapt_params_set, --set: the draws would replace it; IAPT_EINVAL naming both places).
  * IAPT_ERANGE or IAPT_EINVAL, with a message naming the value and its bounds.
