@@ -813,6 +813,175 @@ START_TEST(services_table_feature_levels)
 }
 END_TEST
 
+/* symptoms.natural_decline_sd: each person's weekly decline is the national one times their
+ * own lognormal factor, fixed for the person, the same in every run; the mean over people is
+ * the national rate and the log-SD the parameter's; 0 is everyone alike, exactly. */
+START_TEST(natural_decline_differs_between_people)
+{
+	enum { N = 200000 };
+	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.natural_decline_sd: 0.8\n");
+	sim *s = calloc(1, sizeof *s);
+	double mean = 0, lmean = 0, lvar = 0, base;
+	uint32_t id;
+	size_t i;
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		s->pv[i] = iapt_params_get(sc->params, i, 2019);
+	base = s->pv[IAPT_P_SYM_DECLINE];
+	s->key_rep = 12345;
+	iapt_engine__decline_constants(s);
+	for (id = 0; id < N; id++) {
+		double d = iapt_engine__decline(s, id);
+		ck_assert(d > 0 && d <= 0.5);
+		ck_assert(d == iapt_engine__decline(s, id)); /* fixed for the person */
+		mean += d;
+		lmean += log(d / base);
+	}
+	mean /= N;
+	lmean /= N;
+	for (id = 0; id < N; id++)
+		lvar += pow(log(iapt_engine__decline(s, id) / base) - lmean, 2);
+	ck_assert_msg(fabs(mean / base - 1) < 0.01, "mean decline %g, national %g", mean, base);
+	/* the 256 quantiles' log-SD falls a little short of a continuous lognormal's */
+	ck_assert_msg(fabs(sqrt(lvar / N) - 0.8) < 0.03, "log-SD %g", sqrt(lvar / N));
+	/* another replicate's key: the same people get other factors */
+	for (id = 0, i = 0; id < 1000; id++) {
+		double a;
+		s->key_rep = 12345;
+		a = iapt_engine__decline(s, id);
+		s->key_rep = 54321;
+		i += a != iapt_engine__decline(s, id);
+	}
+	ck_assert_uint_gt(i, 900);
+	/* 0: the national rate for everyone, exactly */
+	s->pv[IAPT_P_SYM_DECLINE_SD] = 0;
+	iapt_engine__decline_constants(s);
+	for (id = 0; id < 1000; id++)
+		ck_assert(iapt_engine__decline(s, id) == base);
+	free(s);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* In a run: the treated and natural courses share each person's factor, so at 0 the
+ * results are those of a run without the parameter, and a spread between people changes
+ * the natural course's recovery. */
+START_TEST(natural_decline_spread_changes_the_natural_course)
+{
+	char text[512];
+	iapt_results *a, *b, *c;
+	a = run(small, 1);
+	snprintf(text, sizeof text, "%sparameters:\n  symptoms.natural_decline_sd: 0\n", small);
+	b = run(text, 1);
+	ck_assert(same(a, b));
+	snprintf(text, sizeof text, "%sparameters:\n  symptoms.natural_decline_sd: 1.5\n", small);
+	c = run(text, 1);
+	ck_assert(!same(a, c));
+	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_NATURAL_RECOVERY_PCT, 0) !=
+		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_NATURAL_RECOVERY_PCT, 0));
+	iapt_results_free(a);
+	iapt_results_free(b);
+	iapt_results_free(c);
+}
+END_TEST
+
+/* Per-row capacity_factor and entering_factor (optional; tools/services_access_calibrate.py):
+ * read where given, NAN where not, bounded; in a run, a service's chance of treatment moves
+ * with its entering_factor while England's share signposted is kept, and its waits with its
+ * capacity per referral. */
+#define SVC_ACC_TAIL(cap, ent) ",0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1," cap "," ent "\n"
+#define SVC_ACC_TABLE(a17, b17, a18, b18) \
+	SVC_HEADER_NO_NL ",capacity_factor,entering_factor\n" \
+	"2017-18,A,Alpha,Q1,Y56,London,1000,400,50,0.5,0.9,0.3,0.02,0.05,0.4,0.55" a17 \
+	"2017-18,B,Beta,Q2,Y58,South West,3000,900,52,0.4,,0.2,0.02,0.05,0.4,0.55" b17 \
+	"2018-19,A,Alpha,Q1,Y56,London,1000,420,51,,0.95,0.3,0.02,0.05,0.4,0.55" a18 \
+	"2018-19,B,Beta,Q2,Y58,South West,3000,950,53,0.45,0.9,0.2,0.02,0.05,0.4,0.55" b18
+#define SVC_HEADER_NO_NL "year,ccg_code,ccg_name,icb_code,region_code,region,referrals_received,finished_course,recovery_pct," \
+	"step_up_share,pd_recorded_finished_share,ltc_share,age_under18_share,age65_share,depression_share,anxiety_share," \
+	"imd1_share,imd2_share,imd3_share,imd4_share,imd5_share,imd6_share,imd7_share,imd8_share,imd9_share,imd10_share"
+
+/* a run of 2018-19 on `table`, written to a temporary file; the caller frees */
+static iapt_results *run_table(const char *table)
+{
+	char text[1024], path[] = "/tmp/iapt_svc_XXXXXX";
+	int fd = mkstemp(path);
+	iapt_results *res;
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq((int)write(fd, table, strlen(table)), (int)strlen(table));
+	close(fd);
+	snprintf(text, sizeof text,
+		 "iaptsim: 1\nname: s\nyears: 2018\nseed: 5\nreplicates: 2\npopulation_scale: 0.01\nservices: %s\n", path);
+	res = run(text, 1);
+	unlink(path);
+	return res;
+}
+
+/* entered treatment / referrals of service k, both replicates */
+static double entered_share(const iapt_results *r, int k)
+{
+	double e = 0, n = 0;
+	int rep;
+	for (rep = 0; rep < 2; rep++) {
+		e += iapt_results_service_value(r, 2018, k, IAPT_SM_ENTERED_TREATMENT, rep);
+		n += iapt_results_service_value(r, 2018, k, IAPT_SM_REFERRALS_RECEIVED, rep);
+	}
+	return e / n;
+}
+
+START_TEST(services_table_access)
+{
+	static const char *plain = SVC_ACC_TABLE(SVC_ACC_TAIL("", ""), SVC_ACC_TAIL("", ""), SVC_ACC_TAIL("", ""),
+						 SVC_ACC_TAIL("", ""));
+	/* A offers treatment to half as many per referral as B, with capacity to match */
+	static const char *half = SVC_ACC_TABLE(SVC_ACC_TAIL("0.5", "0.5"), SVC_ACC_TAIL("1", "1"), SVC_ACC_TAIL("0.5", "0.5"),
+						SVC_ACC_TAIL("1", "1"));
+	/* A with half the capacity per referral of B, both offering treatment alike */
+	static const char *short_a = SVC_ACC_TABLE(SVC_ACC_TAIL("0.5", ""), SVC_ACC_TAIL("1", ""), SVC_ACC_TAIL("0.5", ""),
+						   SVC_ACC_TAIL("1", ""));
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
+		{",0.5,0.5\n", ",0,0.5\n", "t.csv:2: capacity_factor '0' is not a number in [0.01, 100]"},
+		{",0.5,0.5\n", ",0.5,lots\n", "t.csv:2: entering_factor 'lots' is not a number in [0.01, 100]"},
+	};
+	char text[4096];
+	iapt_services *t = NULL;
+	iapt_results *a, *b, *c;
+	double all_a, all_b, ra, rb, wa, wb;
+	size_t k;
+	snprintf(text, sizeof text, "%s", half);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert(iapt_services__row(t, 2017, 0)->capacity == 0.5 && iapt_services__row(t, 2018, 1)->entering == 1);
+	iapt_services__free(t);
+	snprintf(text, sizeof text, "%s", plain);
+	ck_assert_int_eq(iapt_services__parse(text, "t.csv", &t), 0);
+	ck_assert(isnan(iapt_services__row(t, 2018, 0)->capacity) && isnan(iapt_services__row(t, 2018, 0)->entering));
+	iapt_services__free(t);
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		parse_refused(edited(half, cases[k].from, cases[k].to), cases[k].msg);
+
+	a = run_table(plain);
+	b = run_table(half);
+	c = run_table(short_a);
+	/* half as many of A's referrals enter as B's */
+	ra = entered_share(b, 0) / entered_share(b, 1);
+	ck_assert_msg(ra > 0.45 && ra < 0.55, "A enters %g times as often as B", ra);
+	rb = entered_share(a, 0) / entered_share(a, 1);
+	ck_assert_msg(rb > 0.9 && rb < 1.1, "without factors A enters %g times as often as B", rb);
+	/* England's share entering kept (referral-weighted): within two points */
+	all_a = (entered_share(a, 0) + 3 * entered_share(a, 1)) / 4;
+	all_b = (entered_share(b, 0) + 3 * entered_share(b, 1)) / 4;
+	ck_assert_msg(fabs(all_a - all_b) < 0.02, "entering %g without factors, %g with", all_a, all_b);
+	/* A's capacity short of its demand: A waits longer than B, and longer than without */
+	wa = iapt_results_service_value(c, 2018, 0, IAPT_SM_MEAN_WAIT_WEEKS, 0);
+	wb = iapt_results_service_value(c, 2018, 1, IAPT_SM_MEAN_WAIT_WEEKS, 0);
+	ck_assert_msg(wa > wb + 1 && wa > iapt_results_service_value(a, 2018, 0, IAPT_SM_MEAN_WAIT_WEEKS, 0) + 1,
+		      "A waits %g weeks, B %g", wa, wb);
+	iapt_results_free(a);
+	iapt_results_free(b);
+	iapt_results_free(c);
+}
+END_TEST
+
 /* Allocation failure on demand: test_engine links with -Wl,--wrap for malloc, calloc and
  * realloc (tests/CMakeLists.txt). While oom_on, allocations are counted and the oom_at-th
  * fails (0: none). */
@@ -1204,6 +1373,9 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, services_table_icb_names_bad);
 	tcase_add_test(tc, services_table_bad_rows);
 	tcase_add_test(tc, services_table_feature_levels);
+	tcase_add_test(tc, services_table_access);
+	tcase_add_test(tc, natural_decline_differs_between_people);
+	tcase_add_test(tc, natural_decline_spread_changes_the_natural_course);
 	tcase_add_test(tc, services_table_out_of_memory);
 	tcase_add_test(tc, services_table_icb_names_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);

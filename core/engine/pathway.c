@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -271,6 +272,34 @@ static void year_constants(sim *s)
 	cumulate(s->w_ltc, N_LTC_TYPE, s->cum_ltc);
 	s->sym_rho_c = sqrt(1.0 - rs * rs);
 	s->base_rho_c = sqrt(1.0 - rb * rb);
+	iapt_engine__decline_constants(s);
+}
+
+void iapt_engine__decline_constants(sim *s)
+{
+	double sd = P(s, SYM_DECLINE_SD), sum = 0;
+	int q;
+	s->decline_het = sd > 0;
+	if (!s->decline_het)
+		return;
+	/* the lognormal's quantiles at the middles of equal slices, scaled to a mean of exactly
+	 * 1, then each rate capped at 0.5 a week */
+	for (q = 0; q < IAPT_DECLINE_QUANTILES; q++) {
+		s->decline_q[q] = exp(sd * gsl_cdf_ugaussian_Pinv((q + 0.5) / IAPT_DECLINE_QUANTILES));
+		sum += s->decline_q[q];
+	}
+	for (q = 0; q < IAPT_DECLINE_QUANTILES; q++)
+		s->decline_q[q] = fmin(0.5, P(s, SYM_DECLINE) * s->decline_q[q] * IAPT_DECLINE_QUANTILES / sum);
+}
+
+double iapt_engine__decline(const sim *s, uint32_t id)
+{
+	uint64_t o;
+	if (!s->decline_het)
+		return P(s, SYM_DECLINE);
+	/* the person's quantile: the top byte of the first number of their own stream */
+	o = iapt_rng__out_at(iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, id), IAPT_RNG_DECLINE) + IAPT_RNG__GOLDEN);
+	return s->decline_q[o >> 56];
 }
 
 /* Two standard normals z1, z2 -> PHQ-9 and GAD-7 noise with SD sd and correlation rho
@@ -316,10 +345,11 @@ static inline int month_start(const person *p, int m)
  * Miller 2001 (symptoms.natural_decline_weekly). Employment moves at each month's turn. */
 static void advance(sim *s, person *p, int week)
 {
-	float d = (float)(1.0 - P(s, SYM_DECLINE));
+	float d;
 	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR);
 	if (p->sym_week >= week)
 		return;
+	d = (float)(1.0 - iapt_engine__decline(s, p->id));
 	int m = month_of(p, p->sym_week), turn = month_start(p, m + 1);
 	uint64_t pos = p->rs_sym;
 	for (; p->sym_week < week; p->sym_week++) {
@@ -781,7 +811,7 @@ static int arrive(sim *s, int week)
 	u_leave = iapt_rng__lo(o);
 	u_hi = iapt_rng__hi(iapt_rng__out_at(pos + 2 * IAPT_RNG__GOLDEN));
 	/* NICE: PTSD and social anxiety start at high intensity */
-	route = u_sign < P(s, ACCESS_SIGNPOST) ? IAPT_ROUTE_SIGNPOST
+	route = u_sign < s->svc[svc].p_signpost ? IAPT_ROUTE_SIGNPOST
 		: (p->problem == PROB_PTSD || p->problem == PROB_SOCIAL || u_hi < P(s, ACCESS_HI_FIRST))
 		? IAPT_ROUTE_HI : IAPT_ROUTE_LI;
 	if (s->has & IAPT_HOOK_ON_REFERRAL) {

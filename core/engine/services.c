@@ -25,7 +25,7 @@ extern const size_t iapt__services_residuals_len;
 /* The columns read (others are ignored), their bounds, and whether a cell may be empty. */
 enum { COL_YEAR, COL_CODE, COL_NAME, COL_ICB, COL_REGION_CODE, COL_REGION, COL_REFERRALS, COL_FINISHED,
        COL_RECOVERY, COL_STEP_UP, COL_PD, COL_LTC, COL_U18, COL_O65, COL_DEP, COL_ANX, COL_IMD1,
-       N_COLS = COL_IMD1 + 10, COL_RESP = N_COLS, COL_ZDNA, COL_ZSESS, N_COLS_ALL };
+       N_COLS = COL_IMD1 + 10, COL_RESP = N_COLS, COL_ZDNA, COL_ZSESS, COL_CAPACITY, COL_ENTERING, N_COLS_ALL };
 static const struct col_def {
 	const char *name;
 	double lo, hi;
@@ -46,6 +46,10 @@ static const struct col_def {
 	/* the service's standard normals of missed appointments and sessions offered, drawn
 	 * with the residual and consistent with it (tools/services_calibrate.py) */
 	{"dna_z", -8, 8, 1, 1}, {"sessions_z", -8, 8, 1, 1},
+	/* per row (service and year), optional: the service's capacity per referral, and its
+	 * chance of offering treatment (not signposting), each relative to England's
+	 * (tools/services_access_calibrate.py fits them to the published waits and throughput) */
+	{"capacity_factor", 0.01, 100, 1, 1}, {"entering_factor", 0.01, 100, 1, 1},
 };
 #define MAX_FIELDS 128
 /* The ICB's name: text, so not in cols; optional (a table without it names no ICB), and an
@@ -327,6 +331,8 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 		o->age65 = r->v[COL_O65];
 		o->depression = r->v[COL_DEP];
 		o->anxiety = r->v[COL_ANX];
+		o->capacity = r->v[COL_CAPACITY];
+		o->entering = r->v[COL_ENTERING];
 		for (d = 0; d < 10; d++) {
 			o->imd[d] = r->v[COL_IMD1 + d];
 			if (!isnan(o->imd[d])) {
@@ -657,6 +663,7 @@ int iapt_services__setup(sim *s)
 	if (!(v->mix = calloc(s->tab ? (size_t)n : 1, sizeof *v->mix)) || !(v->cum = calloc((size_t)n, sizeof *v->cum)) ||
 	    !(v->z_dna = calloc((size_t)n, sizeof *v->z_dna)) || !(v->z_sess = calloc((size_t)n, sizeof *v->z_sess)) ||
 	    !(v->f_desc = calloc((size_t)n, sizeof *v->f_desc)) || !(v->f_step = calloc((size_t)n, sizeof *v->f_step)) ||
+	    !(v->f_enter = calloc((size_t)n, sizeof *v->f_enter)) ||
 	    !(v->w_ref = calloc((size_t)n, sizeof *v->w_ref)) || !(v->tmp = calloc((size_t)n, sizeof *v->tmp)) ||
 	    !(v->guide = calloc(IAPT_SVC_GUIDE, sizeof *v->guide)))
 		return iapt_error__set(IAPT_ENOMEM, "out of memory (services)");
@@ -695,6 +702,7 @@ void iapt_services__teardown(sim *s)
 	free(s->svs->z_sess);
 	free(s->svs->f_desc);
 	free(s->svs->f_step);
+	free(s->svs->f_enter);
 	free(s->svs->w_ref);
 	free(s->svs->tmp);
 	free(s->svs->pairs);
@@ -934,6 +942,7 @@ void iapt_services__load_year(sim *s, int y)
 		for (k = 0; k < s->n_services; k++) {
 			s->svc[k].p_dna = P(s, TX_DNA);
 			s->svc[k].p_stepup = P(s, TX_STEPUP);
+			s->svc[k].p_signpost = P(s, ACCESS_SIGNPOST);
 			s->svc[k].li_max = (int)P(s, TX_LI_MAX);
 			s->svc[k].hi_max = (int)P(s, TX_HI_MAX);
 		}
@@ -958,13 +967,18 @@ void iapt_services__load_year(sim *s, int y)
 		service *sv = &s->svc[k];
 		double u18 = rel(r->under18, m_u18), o65 = rel(r->age65, m_o65), mid, dep, anx, oth, pd, su, dm, sm;
 		/* referrals in proportion to the service's; capacity in proportion to its referrals
-		 * times its published throughput (finished courses / referrals) relative to
-		 * England's, to the power services.capacity_spread: part of a low throughput is
-		 * capacity short of demand, part is referrals that would not enter anyway */
+		 * times the row's capacity_factor, or where it has none, its published throughput
+		 * (finished courses / referrals) relative to England's, to the power
+		 * services.capacity_spread: part of a low throughput is capacity short of demand,
+		 * part is referrals that would not enter anyway */
 		acc += ref > 0 ? r->referrals / ref : 1.0 / t->n;
 		v->cum[k] = acc;
 		sv->factor = (ref > 0 ? r->referrals / ref : 1.0 / t->n) *
-			     (r->referrals > 0 && fin > 0 ? pow(r->finished / r->referrals / (fin / ref), w_cap) : 1.0);
+			     (!isnan(r->capacity) ? r->capacity
+			      : r->referrals > 0 && fin > 0 ? pow(r->finished / r->referrals / (fin / ref), w_cap) : 1.0);
+		/* the chance of being offered treatment (not signposted) relative to England's,
+		 * where the table gives it (entering_factor) */
+		v->f_enter[k] = isnan(r->entering) ? 1.0 : r->entering;
 		fsum += sv->factor;
 		/* case mix: the national weights reweighted by the service's share relative to
 		 * the referral-weighted mean of services, block by block; within a block (e.g. the
@@ -1011,6 +1025,18 @@ void iapt_services__load_year(sim *s, int y)
 	mean_preserving(P(s, TX_STEPUP), v->f_step, v->w_ref, t->n, v->tmp);
 	for (k = 0; k < t->n; k++)
 		s->svc[k].p_stepup = v->tmp[k];
+	/* the national share signposted kept (referral-weighted), each service's chance of
+	 * treatment at most 1 */
+	for (k = 0; k < t->n && v->f_enter[k] == 1.0; k++)
+		;
+	if (k < t->n) {
+		mean_preserving(1 - P(s, ACCESS_SIGNPOST), v->f_enter, v->w_ref, t->n, v->tmp);
+		for (k = 0; k < t->n; k++)
+			s->svc[k].p_signpost = 1 - v->tmp[k];
+	} else { /* none given: England's share everywhere, exactly */
+		for (k = 0; k < t->n; k++)
+			s->svc[k].p_signpost = P(s, ACCESS_SIGNPOST);
+	}
 	for (k = 0; k < t->n; k++) /* the national capacity is shared out whole */
 		s->svc[k].factor *= fsum > 0 ? t->n / fsum : 1.0;
 	if (s->sc->services_policy.features || s->svc_set)

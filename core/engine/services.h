@@ -26,6 +26,8 @@ typedef struct iapt_svc_row {
 	double under18, age65;     /* referrals aged under 18, 65 and over */
 	double depression, anxiety; /* finished courses with a descriptor: depression, anxiety (incl. mixed) */
 	double imd[10];            /* referrals by IMD decile, 1 least deprived */
+	double capacity;           /* capacity per referral relative to England's; NaN: from throughput */
+	double entering;           /* chance of being offered treatment relative to England's; NaN: 1 */
 } iapt_svc_row;
 
 /* One service's identity, as the table's first row of it gives it (owned strings). */
@@ -100,7 +102,7 @@ struct iapt_svc_state {
 	double *cum;           /* [service]: cumulative referral shares of the year */
 	int *guide;            /* [IAPT_SVC_GUIDE]: first service whose cum exceeds j / IAPT_SVC_GUIDE */
 	double *z_dna, *z_sess; /* [service]: fixed standard normals of the unpublished features */
-	double *f_desc, *f_step, *w_ref, *tmp; /* [service]: the year's relative levels, weights, scratch */
+	double *f_desc, *f_step, *f_enter, *w_ref, *tmp; /* [service]: the year's relative levels, weights, scratch */
 	double *pairs;         /* [2 x service]: scratch of services_policy (value, weight) */
 };
 

@@ -70,6 +70,8 @@ _Static_assert(IAPT_G_PROB_OTHER - IAPT_G_PROB_DEPRESSION + 1 == N_PROBLEM, "pro
 
 /* Fixed-point multipliers kept in the person (dna, dropout): 1.0 is MULT_ONE. */
 #define MULT_ONE 4096.0
+/* A person's own rate of natural decline: one of this many equally likely quantiles. */
+#define IAPT_DECLINE_QUANTILES 256
 #define MULT_MAX 65535.0
 
 typedef struct person { /* 64 bytes: one cache line; what sessions need */
@@ -122,6 +124,7 @@ typedef struct idx_vec {
 typedef struct service {
 	double factor;       /* capacity relative to the national average */
 	double p_dna, p_stepup; /* the service's chance of a missed session, of a step-up (services.c) */
+	double p_signpost;      /* the service's chance that a referral is signposted, not offered treatment */
 	int li_max, hi_max;  /* sessions offered per LI and HI course (services.c) */
 	double acc[2];       /* fractional slots carried */
 	idx_queue queue[2];  /* waiting for a first LI / HI session */
@@ -181,6 +184,10 @@ typedef struct iapt_run {
 	double cum_age[N_AGE], cum_gender[N_GENDER], cum_eth[N_ETH], cum_imd[N_IMD], cum_problem[N_PROBLEM],
 		cum_ltc[N_LTC_TYPE];
 	double sym_rho_c, base_rho_c;
+	/* symptoms.natural_decline_sd > 0: each person's weekly decline, 1 - the untreated
+	 * course's factor, at the quantiles of its lognormal (pathway.c, decline_of) */
+	int decline_het;
+	double decline_q[IAPT_DECLINE_QUANTILES];
 	double fu_earnings, fu_tax, fu_ee_ni, fu_er_ni, fu_absence, fu_benefits, fu_phys;
 	int fu_mech;                  /* employment.mechanism (IAPT_EMPMECH_*), followup.c */
 	double count_scratch[IAPT_C__COUNT]; /* written, never read: pathway.c's count_add */
@@ -336,6 +343,13 @@ int iapt_engine__hook_check(const iapt_hook_person *v, const iapt_hook_person *g
  * the list the core gives the person; the week they leave, from hazard h and uniform u,
  * counted from the week after `week`. */
 void iapt_engine__advance(sim *s, person *p, int week);
+/* pathway.c: the weekly proportional decline of person `id`'s untreated symptoms in the
+ * year loaded: symptoms.natural_decline_weekly, times their own factor when
+ * symptoms.natural_decline_sd > 0 (a keyed draw: the same for the person in every run). */
+double iapt_engine__decline(const sim *s, uint32_t id);
+/* pathway.c: the year's quantiles of the people's own rates of decline (decline_q), from
+ * its parameters (s->pv). */
+void iapt_engine__decline_constants(sim *s);
 double iapt_engine__leave_hazard(const sim *s, const person *p, const person_ext *x);
 int16_t iapt_engine__leave_week(int week, double h, double u);
 /* hooks.c: the hooks that act during waiting and treatment (iaptsim/hooks.h), each called

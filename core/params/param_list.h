@@ -307,6 +307,9 @@ X(TX_UNMATCHED, "treatment.unmatched_effect", 0.6, 0, 1, "multiplier", 0, 0,
 X(SYM_DECLINE, "symptoms.natural_decline_weekly", 0.02, 0, 0.5, "proportion/week", 0, 1,
   "Weekly proportional drift down of untreated symptoms",
   "Posternak and Miller 2001: about 15% of baseline over 8 weeks on a wait list (1-0.85^(1/8))")
+X(SYM_DECLINE_SD, "symptoms.natural_decline_sd", 0, 0, 2, "log-scale SD", 0, 0,
+  "Spread between people of the untreated course: each person's weekly decline is symptoms.natural_decline_weekly x their own lognormal factor (mean 1, capped at 0.5 a week), fixed for the person; 0: the same for everyone",
+  "(to source) off by default: no published size found. A remission hazard that falls over an episode (Keller et al. 1992; followup.remission_monthly_*) implies that people differ in how fast they remit. At 1 the model's services lose most of their gain in recovery from longer waits (docs/calibration.md, Services' waits and throughput)")
 X(SYM_WEEKLY_SD, "symptoms.weekly_sd", 1.7, 0, 10, "points/week", 0, 0,
   "Standard deviation of weekly symptom innovations (shared by treated and natural course)",
   "(to source) calibrated to reliable deterioration 2019-20 (S16)")

@@ -1,0 +1,58 @@
+#!/bin/bash
+# tools/services_access_calibrate.py (docs/calibration.md): one iteration at a small scale
+# writes data/services.csv with capacity_factor and entering_factor on every row, within the
+# engine's bounds; a scenario naming the table passes iaptsim check and runs; a service the
+# fit offers treatment to less often (a lower entering_factor) enters fewer of its referrals.
+# Without an output path the tool says how to call it and fails.
+# Usage: services_access_test.sh IAPTSIM SOURCE_DIR
+set -u
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+bin=$(readlink -f "$1")
+src=$(readlink -f "$2")
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "services_access: skipped: python3 not found"
+  exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tool="$src/tools/services_access_calibrate.py"
+python3 "$tool" >"$tmp/usage" 2>&1
+[ $? -eq 2 ] && grep -q '^usage: ' "$tmp/usage" && ok || bad "no output path: $(cat "$tmp/usage")"
+python3 "$tool" "$tmp/fit.csv" "$bin" 1 0.02 >"$tmp/log" 2>&1 && ok || bad "the fit failed: $(tail -n 3 "$tmp/log")"
+grep -q '^iteration 1: ' "$tmp/log" && ok || bad "no second iteration: $(tail -n 3 "$tmp/log")"
+python3 - "$tmp/fit.csv" "$src/data/services.csv" >"$tmp/cmp" 2>&1 <<'PY'
+import csv, sys
+fit = list(csv.DictReader(open(sys.argv[1])))
+pub = list(csv.DictReader(open(sys.argv[2])))
+def say(ok, msg):
+    print(("ok " if ok else "bad ") + msg)
+say(len(fit) == len(pub), "a row for every published row (%d, %d)" % (len(fit), len(pub)))
+for col in ("capacity_factor", "entering_factor", "response_multiplier", "dna_z", "sessions_z"):
+    say(col in fit[0], "column %s" % col)
+vals = [(float(r["capacity_factor"]), float(r["entering_factor"])) for r in fit]
+say(all(0.01 <= c <= 100 and 0.01 <= e <= 100 for c, e in vals), "factors within [0.01, 100]")
+say(len({e for c, e in vals}) > 100, "entering factors differ between rows")
+# the row of 2019-20 with the lowest entering factor, for the run below
+low = min((r for r in fit if r["year"] == "2019-20"), key=lambda r: float(r["entering_factor"]))
+high = max((r for r in fit if r["year"] == "2019-20"), key=lambda r: float(r["entering_factor"]))
+print("codes %s %s" % (low["ccg_code"], high["ccg_code"]))
+PY
+grep '^bad' "$tmp/cmp" | sed 's/^bad /FAIL: /'
+pass=$((pass + $(grep -c '^ok' "$tmp/cmp"))); fail=$((fail + $(grep -c '^bad' "$tmp/cmp")))
+read -r _ low high < <(grep '^codes ' "$tmp/cmp")
+printf 'iaptsim: 1\nname: fitted access\nyears: 2019\nseed: 3\nreplicates: 1\npopulation_scale: 0.05\nservices: %s\n' \
+  "$tmp/fit.csv" >"$tmp/s.yaml"
+"$bin" check "$tmp/s.yaml" >"$tmp/check" 2>&1 && ok || bad "iaptsim check refused the table: $(cat "$tmp/check")"
+"$bin" run "$tmp/s.yaml" -o "$tmp/out" -q >"$tmp/run" 2>&1 && ok || bad "the run failed: $(cat "$tmp/run")"
+python3 - "$tmp/out/services.csv" "$low" "$high" >"$tmp/cmp2" 2>&1 <<'PY'
+import csv, sys
+rows = {r["service_code"]: r for r in csv.DictReader(open(sys.argv[1])) if r["year"] == "2019-20"}
+share = lambda c: float(rows[c]["entered_treatment"]) / float(rows[c]["referrals_received"])
+lo, hi = share(sys.argv[2]), share(sys.argv[3])
+print(("ok " if lo < hi else "bad ") + "%s (lowest entering_factor) enters %.3f of its referrals, %s (highest) %.3f" %
+      (sys.argv[2], lo, sys.argv[3], hi))
+PY
+grep '^bad' "$tmp/cmp2" | sed 's/^bad /FAIL: /'
+pass=$((pass + $(grep -c '^ok' "$tmp/cmp2"))); fail=$((fail + $(grep -c '^bad' "$tmp/cmp2")))
+grep -q '^ok' "$tmp/cmp2" || bad "comparison failed: $(tail -n 3 "$tmp/cmp2")"
+finish services_access
