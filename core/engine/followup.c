@@ -227,37 +227,69 @@ static void assumed_counterfactual(sim *s, const person *p, fu_path *t, fu_path 
 	}
 }
 
+/* The ledger cells follow-up writes, each a slot of its own in a compact accumulator
+ * (fu_acc): fu_flows and the integrated-care saving write slots, flush adds every slot to
+ * its cell. A flow can only be written to a slot listed here, so none is lost. */
+#define FU_CELLS(X) \
+	X(QALYS, IAPT_CAT_QALYS, IAPT_PERSP_NHS) \
+	X(WELLBYS, IAPT_CAT_WELLBYS, IAPT_PERSP_NHS) \
+	X(EARNINGS, IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL) \
+	X(TAX_EXCH, IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER) \
+	X(TAX_SOC, IAPT_CAT_INCOME_TAX, IAPT_PERSP_SOCIETAL) \
+	X(EE_NI_EXCH, IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER) \
+	X(EE_NI_SOC, IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_SOCIETAL) \
+	X(ER_NI_EXCH, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER) \
+	X(ER_NI_SOC, IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL) \
+	X(ABSENCE, IAPT_CAT_SICKNESS_ABSENCE, IAPT_PERSP_SOCIETAL) \
+	X(BENEFITS_EXCH, IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER) \
+	X(BENEFITS_SOC, IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL) \
+	X(PHYSICAL, IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS)
+
+enum {
+#define X(id, cat, persp) FU_##id,
+	FU_CELLS(X)
+#undef X
+	FU__COUNT
+};
+
+/* each slot's ledger cell: category, perspective */
+static const unsigned char fu_cells[FU__COUNT][2] = {
+#define X(id, cat, persp) {cat, persp},
+	FU_CELLS(X)
+#undef X
+};
+
+typedef double fu_acc[FU__COUNT];
+
 /* A month's flows on one path, weighted: + for treated, - for the natural course (a share
- * of the month under half-cycle accrual). flush adds only the cells listed in fu_cells
- * (below): a cell written here, or in follow_up, must be listed there or it is lost. */
-static inline void fu_flows(const sim *s, const person *p, const fu_path *q, double sign,
-			    double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+ * of the month under half-cycle accrual). */
+static inline void fu_flows(const sim *s, const person *p, const fu_path *q, double sign, fu_acc acc)
 {
-	acc[IAPT_CAT_QALYS][IAPT_PERSP_NHS] += sign * q->util12;
+	acc[FU_QALYS] += sign * q->util12;
 	/* WELLBYs: a month of life satisfaction (0-10) by health state (docs/economics.md, "Wellbeing") */
-	acc[IAPT_CAT_WELLBYS][IAPT_PERSP_NHS] += sign * (q->well ? P(s, WB_LS_WELL) : P(s, WB_LS_ILL)) / 12.0;
+	acc[FU_WELLBYS] += sign * (q->well ? P(s, WB_LS_WELL) : P(s, WB_LS_ILL)) / 12.0;
 	/* sick pay is paid by the employer (no state refund since April 2014): a sick-pay month
 	 * counts as one in work; benefits go to the unemployed and the long-term sick or
 	 * disabled, none to those not seeking work (docs/economics.md) */
 	if (emp_status(q->emp) == EMP_EMPLOYED) {
 		double it = sign * s->fu_tax, ee = sign * s->fu_ee_ni, er = sign * s->fu_er_ni;
-		acc[IAPT_CAT_EARNINGS][IAPT_PERSP_SOCIETAL] += sign * s->fu_earnings;
+		acc[FU_EARNINGS] += sign * s->fu_earnings;
 		/* HMRC receives (exchequer); the earner, or for employer NI the employer, pays (societal) */
-		acc[IAPT_CAT_INCOME_TAX][IAPT_PERSP_EXCHEQUER] += it;
-		acc[IAPT_CAT_INCOME_TAX][IAPT_PERSP_SOCIETAL] -= it;
-		acc[IAPT_CAT_EMPLOYEE_NI][IAPT_PERSP_EXCHEQUER] += ee;
-		acc[IAPT_CAT_EMPLOYEE_NI][IAPT_PERSP_SOCIETAL] -= ee;
-		acc[IAPT_CAT_EMPLOYER_NI][IAPT_PERSP_EXCHEQUER] += er;
-		acc[IAPT_CAT_EMPLOYER_NI][IAPT_PERSP_SOCIETAL] -= er;
+		acc[FU_TAX_EXCH] += it;
+		acc[FU_TAX_SOC] -= it;
+		acc[FU_EE_NI_EXCH] += ee;
+		acc[FU_EE_NI_SOC] -= ee;
+		acc[FU_ER_NI_EXCH] += er;
+		acc[FU_ER_NI_SOC] -= er;
 		if (!q->well) /* days lost, valued at earnings per working day (260 a year) */
-			acc[IAPT_CAT_SICKNESS_ABSENCE][IAPT_PERSP_SOCIETAL] -= sign * s->fu_absence;
+			acc[FU_ABSENCE] -= sign * s->fu_absence;
 	} else if (q->emp == EMP_UNEMPLOYED || q->emp == EMP_SICK) {
 		double b = sign * s->fu_benefits;
-		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_EXCHEQUER] -= b; /* the Exchequer pays */
-		acc[IAPT_CAT_BENEFITS][IAPT_PERSP_SOCIETAL] += b;  /* households receive */
+		acc[FU_BENEFITS_EXCH] -= b; /* the Exchequer pays */
+		acc[FU_BENEFITS_SOC] += b;  /* households receive */
 	}
 	if (p->ltc && !q->well)
-		acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] -= sign * s->fu_phys;
+		acc[FU_PHYSICAL] -= sign * s->fu_phys;
 }
 
 /* Whether a month on path a brings the flows of a month on path b (fu_flows). */
@@ -268,8 +300,7 @@ static inline int same_flows(const fu_path *a, const fu_path *b)
 
 /* The months a path has spent in state q since it was last booked, weighted (*months), into
  * acc at once: states change seldom, so flows are booked per spell, not per month. */
-static inline void book(const sim *s, const person *p, const fu_path *q, double *months, double sign,
-			double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+static inline void book(const sim *s, const person *p, const fu_path *q, double *months, double sign, fu_acc acc)
 {
 	if (*months > 0)
 		fu_flows(s, p, q, sign * *months, acc);
@@ -306,29 +337,12 @@ static inline void fu_step(const sim *s, fu_path *q, double u_h, double u_e, dou
 		q->out = (q->out + (q->out < 600)) & -(int)(q->emp != EMP_EMPLOYED && q->emp != EMP_SICK_PAY);
 }
 
-/* The ledger cells follow-up writes (fu_flows, and the integrated-care saving): flush visits
- * these alone rather than every category and perspective. Each goes to a cell of its own,
- * so the order of their additions changes no sum. */
-static const unsigned char fu_cells[][2] = {
-	{IAPT_CAT_QALYS, IAPT_PERSP_NHS},
-	{IAPT_CAT_WELLBYS, IAPT_PERSP_NHS},
-	{IAPT_CAT_EARNINGS, IAPT_PERSP_SOCIETAL},
-	{IAPT_CAT_INCOME_TAX, IAPT_PERSP_EXCHEQUER},
-	{IAPT_CAT_INCOME_TAX, IAPT_PERSP_SOCIETAL},
-	{IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_EXCHEQUER},
-	{IAPT_CAT_EMPLOYEE_NI, IAPT_PERSP_SOCIETAL},
-	{IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_EXCHEQUER},
-	{IAPT_CAT_EMPLOYER_NI, IAPT_PERSP_SOCIETAL},
-	{IAPT_CAT_SICKNESS_ABSENCE, IAPT_PERSP_SOCIETAL},
-	{IAPT_CAT_BENEFITS, IAPT_PERSP_EXCHEQUER},
-	{IAPT_CAT_BENEFITS, IAPT_PERSP_SOCIETAL},
-	{IAPT_CAT_PHYSICAL_HEALTH, IAPT_PERSP_NHS},
-};
 
-/* ledger_add_person of each cell, without a branch on whether it is 0: a ledger cell starts
- * at +0 and so can never be -0, and x + 0 is x for every other x, so adding the cells that
- * stayed 0 changes nothing (those were a guess the predictor often lost). */
-static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT])
+/* ledger_add_person of each slot's cell, without a branch on whether it is 0: a ledger cell
+ * starts at +0 and so can never be -0, and x + 0 is x for every other x, so adding the slots
+ * that stayed 0 changes nothing (those were a guess the predictor often lost). Each slot
+ * has a cell of its own, so the order of their additions changes no sum. */
+static void flush(sim *s, int ly, int cohort, const person *p, fu_acc acc)
 {
 	const iapt_counters *ct = s->ct;
 	double *led = NULL, *qled = NULL;
@@ -339,21 +353,20 @@ static void flush(sim *s, int ly, int cohort, const person *p, double acc[IAPT_C
 		if (ct->qledger)
 			qled = &IAPT_QLEDGER(ct, ly, imd_quintile(s, p), 0, 0);
 	}
-	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++) {
-		int c = fu_cells[k][0], t = fu_cells[k][1];
-		size_t at = (size_t)c * IAPT_PERSP__COUNT + (size_t)t;
+	for (k = 0; k < FU__COUNT; k++) {
+		size_t at = (size_t)fu_cells[k][0] * IAPT_PERSP__COUNT + (size_t)fu_cells[k][1];
 		if (led)
-			led[at] += acc[c][t];
+			led[at] += acc[k];
 		if (qled)
-			qled[at] += acc[c][t];
-		acc[c][t] = 0;
+			qled[at] += acc[k];
+		acc[k] = 0;
 	}
 }
 
 /* Follow a person monthly from discharge on both paths; the ledger gets the difference. */
 void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 {
-	double acc[IAPT_CAT__COUNT][IAPT_PERSP__COUNT];
+	fu_acc acc;
 	fu_path t, n, tb, nb; /* the paths, and the states whose months are not yet booked */
 	double mt = 0, mn = 0; /* those months, weighted */
 	int y = -1, y_next = INT_MIN; /* the month's ledger year, and the week the next one starts */
@@ -394,9 +407,8 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 	iapt_rng_rekey(s->r, iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, p->id), IAPT_RNG_FOLLOWUP));
 	util_ill = p->phq_first != NO_SCORE ? utility(s, p->problem, p->phq_first, p->gad_first) : t.util;
 	util_well = utility(s, p->problem, 0, 0);
-	/* only the cells follow-up writes are read (flush) */
-	for (k = 0; k < sizeof fu_cells / sizeof fu_cells[0]; k++)
-		acc[fu_cells[k][0]][fu_cells[k][1]] = 0;
+	for (k = 0; k < FU__COUNT; k++)
+		acc[k] = 0;
 	tb = t;
 	nb = n;
 	for (m = 0; m < months; m++) {
@@ -422,7 +434,7 @@ void iapt_engine__follow_up(sim *s, const person *p, int end_week, int cohort)
 		mt += w_start;
 		mn += w_start;
 		if (m < sav_months)
-			acc[IAPT_CAT_PHYSICAL_HEALTH][IAPT_PERSP_NHS] += saving;
+			acc[FU_PHYSICAL] += saving;
 		{
 			uint64_t o = iapt_rng_next64(s->r); /* both from one output */
 			u_h = iapt_rng__hi(o);
