@@ -899,15 +899,22 @@ END_TEST
 	"step_up_share,pd_recorded_finished_share,ltc_share,age_under18_share,age65_share,depression_share,anxiety_share," \
 	"imd1_share,imd2_share,imd3_share,imd4_share,imd5_share,imd6_share,imd7_share,imd8_share,imd9_share,imd10_share"
 
+/* `table` written to a new temporary file, its name into path (a "/tmp/iapt_svc_XXXXXX"
+ * to fill); the caller unlinks it */
+static void temp_table(const char *table, char *path)
+{
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq((int)write(fd, table, strlen(table)), (int)strlen(table));
+	close(fd);
+}
+
 /* a run of 2018-19 on `table`, written to a temporary file; the caller frees */
 static iapt_results *run_table(const char *table)
 {
 	char text[1024], path[] = "/tmp/iapt_svc_XXXXXX";
-	int fd = mkstemp(path);
 	iapt_results *res;
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq((int)write(fd, table, strlen(table)), (int)strlen(table));
-	close(fd);
+	temp_table(table, path);
 	snprintf(text, sizeof text,
 		 "iaptsim: 1\nname: s\nyears: 2018\nseed: 5\nreplicates: 2\npopulation_scale: 0.01\nservices: %s\n", path);
 	res = run(text, 1);
@@ -1084,12 +1091,8 @@ END_TEST
 START_TEST(services_file_checked_by_the_engine)
 {
 	char text[1024], path[] = "/tmp/iapt_svc_XXXXXX";
-	const char *bad = edited(svc_ok, "3000,900,52,0.4", "3000,900,52,1.4");
-	int fd = mkstemp(path);
 	iapt_scenario *sc;
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq((int)write(fd, bad, strlen(bad)), (int)strlen(bad));
-	close(fd);
+	temp_table(edited(svc_ok, "3000,900,52,0.4", "3000,900,52,1.4"), path);
 	snprintf(text, sizeof text, "iaptsim: 1\nname: s\nyears: 2019\nreplicates: 1\npopulation_scale: 0.01\nservices: %s\n", path);
 	sc = scenario(text);
 	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EPARSE);
@@ -1108,13 +1111,11 @@ END_TEST
 START_TEST(services_icb_names_reach_results)
 {
 	char text[1024], path[] = "/tmp/iapt_svc_XXXXXX";
-	int fd = mkstemp(path), j;
+	int j;
 	iapt_results *res;
 	const char *code, *name;
 	iapt_service_info si;
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq((int)write(fd, svc_named, strlen(svc_named)), (int)strlen(svc_named));
-	close(fd);
+	temp_table(svc_named, path);
 	snprintf(text, sizeof text, "iaptsim: 1\nname: s\nyears: 2018\nseed: 3\nreplicates: 1\npopulation_scale: 0.001\nservices: %s\n",
 		 path);
 	res = run(text, 1);
