@@ -149,6 +149,29 @@ START_TEST(messages_at_a_place)
 }
 END_TEST
 
+/* iapt_error__at shows its line as the scenario parser does: the caret under the column
+ * counted in characters (a multibyte character before it is one), tabs kept, control
+ * characters as '?', a long line cut to a window around the caret. */
+START_TEST(error_at_shows_its_line)
+{
+	char longline[400];
+	const char *m;
+	ck_assert_int_eq(iapt_error__at(IAPT_EINVAL, "s.yaml", 6, 14, "  caf\xc3\xa9: {x: \"ZZZ\"}", "bad"), IAPT_EINVAL);
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:7:15: bad\n    caf\xc3\xa9: {x: \"ZZZ\"}\n                ^");
+	iapt_error__at(IAPT_EINVAL, "s.yaml", 0, 3, "\tx:\x1b[2J y", "bad");
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:1:4: bad\n  \tx:?[2J y\n  \t  ^");
+	memset(longline, 'a', sizeof longline - 1);
+	longline[sizeof longline - 1] = 0;
+	iapt_error__at(IAPT_EINVAL, "s.yaml", 0, 300, longline, "bad");
+	m = iapt_error_last()->message;
+	ck_assert_ptr_nonnull(strstr(m, "\n  ..."));
+	ck_assert_uint_lt(strlen(m), 300);
+	/* no text: the place alone */
+	iapt_error__at(IAPT_EINVAL, "s.yaml", 1, 2, NULL, "bad");
+	ck_assert_str_eq(iapt_error_last()->message, "s.yaml:2:3: bad");
+}
+END_TEST
+
 START_TEST(errors_are_per_thread_records)
 {
 	const iapt_error *e;
@@ -176,6 +199,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, atomic_write_and_read);
 	tcase_add_test(tc, errors_are_per_thread_records);
 	tcase_add_test(tc, messages_at_a_place);
+	tcase_add_test(tc, error_at_shows_its_line);
 	tcase_add_test(tc, text_checks_and_excerpts);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,5 +1,5 @@
 /* Errors at a place in an input file: "file:LINE:COL: message", then the line and a caret
- * under the column (tabs kept, so the caret lines up). */
+ * under the column (iapt_buf__excerpt: tabs kept, so the caret lines up). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -15,17 +15,12 @@ int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file,
 	char msg[1024]; /* as the scenario parser's messages */
 	iapt_buf b = {0};
 	va_list ap;
-	size_t k, tl = text ? strlen(text) : 0;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	iapt_buf__printf(&b, "%s:%zu:%zu: %s", file, line + 1, col + 1, msg);
-	if (text) {
-		iapt_buf__printf(&b, "\n  %s\n  ", text);
-		for (k = 0; k < col; k++)
-			iapt_buf__put(&b, k < tl && text[k] == '\t' ? "\t" : " ", 1);
-		iapt_buf__put(&b, "^", 1);
-	}
+	if (text) /* the scenario parser's excerpt: a window around the caret, control characters shown as '?' */
+		iapt_buf__excerpt(&b, text, strlen(text), col);
 	iapt_error__set_at(cfile, cline, code, "%s", iapt_buf__ok(&b) ? b.ptr : msg);
 	iapt_buf__free(&b);
 	return code;

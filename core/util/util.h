@@ -20,7 +20,9 @@ int iapt_error__set_at(const char *file, int line, int code, const char *fmt, ..
  * (iapt_rng_new), factoring a correlation matrix, calibrating. */
 void iapt_error__gsl_init(void);
 /* An error at a place in an input file: "file:LINE:COL: message", then the line (text, if
- * not NULL) and a caret under the column. line and col count from 0. Returns code. */
+ * not NULL) and a caret under the column, as iapt_buf__excerpt shows them (a window around
+ * the caret; control characters as '?'). line and col count from 0, col in characters (as
+ * libyaml's marks). Returns code. */
 int iapt_error__at_loc(const char *cfile, int cline, int code, const char *file, size_t line, size_t col, const char *text,
 		       const char *fmt, ...) IAPT__PRINTF(8, 9);
 #define iapt_error__at(code, file, line, col, text, ...) \
