@@ -30,6 +30,26 @@ grep -q '<code>iaptsim run --seed 7 --replicates 2 --scale 0.01 --set treatment.
   bad "report.html command"
 grep -q "$tmp\|run1\|--threads" "$tmp/run1/run.json" "$tmp/run1/report.html" && bad "the output folder or --threads is recorded"
 
+# where the services came from: the built-in table, or a file with its SHA-256, which a
+# change to the file changes (the scenario's own hash does not)
+python3 - "$tmp/run1/run.json" <<'PY' || bad "run.json services: $(grep -A3 '"services"' "$tmp/run1/run.json")"
+import json, sys
+s = json.load(open(sys.argv[1]))["scenario"]["services"]
+assert s["source"] == "built in" and len(s["sha256"]) == 64, s
+PY
+head -n 50 data/services.csv >"$tmp/own.csv"
+printf 'iaptsim: 1\nbase: %s/scenarios/default.yaml\nname: own services\nservices: own.csv\n' "$PWD" >"$tmp/own.yaml"
+"$bin" run "$tmp/own.yaml" -o "$tmp/own1" --replicates 1 --scale 0.01 -q || bad "own table run 1"
+sed -i 's/^2017-18,00C,\(.*\),2540,/2017-18,00C,\1,2600,/' "$tmp/own.csv"
+"$bin" run "$tmp/own.yaml" -o "$tmp/own2" --replicates 1 --scale 0.01 -q || bad "own table run 2"
+python3 - "$tmp/own1/run.json" "$tmp/own2/run.json" "$tmp/own.csv" <<'PY' || bad "run.json services of an own table"
+import hashlib, json, sys
+a, b = (json.load(open(f))["scenario"] for f in sys.argv[1:3])
+assert a["services"]["source"] == "file" and a["services"]["path"].endswith("own.csv"), a["services"]
+assert b["services"]["sha256"] == hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest(), b["services"]
+assert a["sha256"] == b["sha256"] and a["services"]["sha256"] != b["services"]["sha256"], (a, b)
+PY
+
 # a comparison: its own run.json and report, and each strategy's
 e=tests/data/economics
 "$bin" compare $e/base20.yaml $e/stratA.yaml --replicates 2 -o "$tmp/cmp1" --threads 2 -q || bad "compare 1"

@@ -3,7 +3,8 @@
 # writes data/services.csv with capacity_factor and entering_factor on every row, within the
 # engine's bounds; a scenario naming the table passes iaptsim check and runs; a service the
 # fit offers treatment to less often (a lower entering_factor) enters fewer of its referrals.
-# Without an output path the tool says how to call it and fails.
+# Without an output path the tool says how to call it and fails. tools/services_table.py writes
+# the built-in table whole, which runs exactly as the built-in one.
 # Usage: services_access_test.sh IAPTSIM SOURCE_DIR
 set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -55,4 +56,16 @@ PY
 grep '^bad' "$tmp/cmp2" | sed 's/^bad /FAIL: /'
 pass=$((pass + $(grep -c '^ok' "$tmp/cmp2"))); fail=$((fail + $(grep -c '^bad' "$tmp/cmp2")))
 grep -q '^ok' "$tmp/cmp2" || bad "comparison failed: $(tail -n 3 "$tmp/cmp2")"
+# tools/services_table.py: the built-in table whole (with its residual columns) runs exactly
+# as the built-in table does; a plain copy of data/services.csv does not
+python3 "$src/tools/services_table.py" "$tmp/whole.csv" >"$tmp/tlog" 2>&1 && ok || bad "services_table.py failed: $(cat "$tmp/tlog")"
+cp "$src/data/services.csv" "$tmp/plain.csv"
+for t in whole plain; do
+  printf 'iaptsim: 1\nname: %s\nyears: 2019\nseed: 3\nreplicates: 1\npopulation_scale: 0.02\nservices: %s.csv\n' "$t" "$t" >"$tmp/$t.yaml"
+  "$bin" run "$tmp/$t.yaml" -o "$tmp/o_$t" -q >"$tmp/rlog" 2>&1 || bad "run on the $t table failed: $(cat "$tmp/rlog")"
+done
+printf 'iaptsim: 1\nname: whole\nyears: 2019\nseed: 3\nreplicates: 1\npopulation_scale: 0.02\n' >"$tmp/builtin.yaml"
+"$bin" run "$tmp/builtin.yaml" -o "$tmp/o_builtin" -q >"$tmp/rlog" 2>&1 || bad "built-in run failed: $(cat "$tmp/rlog")"
+cmp -s "$tmp/o_whole/services.csv" "$tmp/o_builtin/services.csv" && ok || bad "the whole table's services.csv differs from the built-in one's"
+cmp -s "$tmp/o_plain/services.csv" "$tmp/o_builtin/services.csv" && bad "a plain copy ran as the built-in table (the residuals had no effect?)" || ok
 finish services_access

@@ -458,6 +458,20 @@ static iapt_services *builtin;
 static int builtin_rc;
 static char builtin_msg[512];
 
+/* the built-in table's provenance: SHA-256 of data/services.csv's bytes then
+ * data/services_residuals.csv's (both as embedded) */
+static void builtin_sha256(char out[65])
+{
+	iapt_buf b = {0};
+	iapt_buf__put(&b, (const char *)iapt__services, iapt__services_len);
+	iapt_buf__put(&b, (const char *)iapt__services_residuals, iapt__services_residuals_len);
+	if (iapt_buf__ok(&b))
+		iapt_sha256__hex(b.ptr, b.len, out);
+	else
+		out[0] = 0;
+	iapt_buf__free(&b);
+}
+
 static void load_builtin(void)
 {
 	char *text = malloc(iapt__services_len + 1), *res = malloc(iapt__services_residuals_len + 1);
@@ -471,6 +485,8 @@ static void load_builtin(void)
 	memcpy(text, iapt__services, iapt__services_len + 1);
 	memcpy(res, iapt__services_residuals, iapt__services_residuals_len + 1);
 	builtin_rc = iapt_services__parse(text, "data/services.csv", &builtin);
+	if (!builtin_rc)
+		builtin_sha256(builtin->sha256);
 	if (!builtin_rc && (builtin_rc = apply_residuals(builtin, res, "data/services_residuals.csv"))) {
 		iapt_services__free(builtin);
 		builtin = NULL;
@@ -500,7 +516,7 @@ static struct cached {
 int iapt_services__for(const iapt_scenario *sc, const iapt_services **out)
 {
 	struct cached *c;
-	char *text = NULL;
+	char *text = NULL, sha[65];
 	size_t len;
 	iapt_services *t = NULL;
 	int rc;
@@ -516,7 +532,10 @@ int iapt_services__for(const iapt_scenario *sc, const iapt_services **out)
 			pthread_mutex_unlock(&cache_lock);
 			return IAPT_OK;
 		}
-	if (!(rc = iapt_file__read(sc->services, &text, &len)) && !(rc = iapt_services__parse(text, sc->services, &t))) {
+	if (!(rc = iapt_file__read(sc->services, &text, &len)))
+		iapt_sha256__hex(text, len, sha); /* before the parse splits the text in place */
+	if (!rc && !(rc = iapt_services__parse(text, sc->services, &t))) {
+		memcpy(t->sha256, sha, sizeof sha);
 		if (!(c = malloc(sizeof *c))) {
 			iapt_services__free(t);
 			rc = iapt_error__set(IAPT_ENOMEM, "out of memory");
@@ -530,6 +549,22 @@ int iapt_services__for(const iapt_scenario *sc, const iapt_services **out)
 	pthread_mutex_unlock(&cache_lock);
 	free(text);
 	return rc;
+}
+
+int iapt_services_source_of(const iapt_scenario *sc, iapt_services_source *out)
+{
+	const iapt_services *t;
+	int rc;
+	out->kind = IAPT_SERVICES_KIND_SYNTHETIC;
+	out->path = out->sha256 = NULL;
+	if ((rc = iapt_services__for(sc, &t)))
+		return rc;
+	if (!t)
+		return IAPT_OK;
+	out->kind = sc->services ? IAPT_SERVICES_KIND_FILE : IAPT_SERVICES_KIND_BUILTIN;
+	out->path = t->path;
+	out->sha256 = t->sha256;
+	return IAPT_OK;
 }
 
 const iapt_svc_row *iapt_services__row(const iapt_services *t, int y, int k)

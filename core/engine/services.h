@@ -46,6 +46,7 @@ typedef struct iapt_svc_areas {
 
 struct iapt_services {
 	char *path;                  /* as loaded ("data/services.csv" for the built-in one) */
+	char sha256[65];             /* of the bytes read (iapt_services_source); "" until set */
 	int n, first_year, n_years;  /* services; financial years first_year .. + n_years - 1 */
 	iapt_svc_id *id;             /* [service], owned */
 	iapt_svc_row *row;           /* [year][service] */

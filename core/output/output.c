@@ -838,6 +838,41 @@ static void json_plugins(iapt_buf *b, const out_ctx *c)
 	iapt_buf__printf(b, "%s],\n", sc->n_plugins ? "\n  " : "");
 }
 
+/* Where a scenario's services came from, as a JSON object: {"source": "built in"|"file"|
+ * "synthetic", "path": ..., "sha256": ...} (the table's bytes: provenance of a run whose
+ * own table can change while its scenario does not). */
+static void json_services_source(iapt_buf *b, const iapt_scenario *sc)
+{
+	iapt_services_source src;
+	static const char *const kind[] = {"built in", "file", "synthetic"};
+	if (iapt_services_source_of(sc, &src)) { /* not readable now: the run read it, so rare */
+		iapt_buf__printf(b, "{\"source\": \"unknown\"}");
+		return;
+	}
+	iapt_buf__printf(b, "{\"source\": \"%s\"", kind[src.kind]);
+	if (src.path) {
+		iapt_buf__printf(b, ", \"path\": ");
+		iapt_buf__json_string(b, src.kind == IAPT_SERVICES_KIND_BUILTIN ? "data/services.csv, data/services_residuals.csv" : src.path);
+	}
+	if (src.sha256)
+		iapt_buf__printf(b, ", \"sha256\": \"%s\"", src.sha256);
+	iapt_buf__printf(b, "}");
+}
+
+/* "scenario": {path, name, description (with_description), sha256, services} */
+static void json_scenario(iapt_buf *b, const iapt_scenario *sc, int with_description)
+{
+	iapt_buf__printf(b, "  \"scenario\": {\n");
+	json_kv_str(b, "    ", "path", sc->path, 1);
+	json_kv_str(b, "    ", "name", sc->name, 1);
+	if (with_description)
+		json_kv_str(b, "    ", "description", sc->description, 1);
+	json_kv_str(b, "    ", "sha256", sc->sha256, 1);
+	iapt_buf__printf(b, "    \"services\": ");
+	json_services_source(b, sc);
+	iapt_buf__printf(b, "\n  },\n");
+}
+
 static int write_run_json(const out_ctx *c, iapt_buf *b)
 {
 	const iapt_scenario *sc = c->sc;
@@ -850,12 +885,7 @@ static int write_run_json(const out_ctx *c, iapt_buf *b)
 	json_kv_str(b, "  ", "program", "iaptsim", 1);
 	json_kv_str(b, "  ", "version", IAPTSIM_VERSION, 1);
 	json_meta(b, c->meta);
-	iapt_buf__printf(b, "  \"scenario\": {\n");
-	json_kv_str(b, "    ", "path", sc->path, 1);
-	json_kv_str(b, "    ", "name", sc->name, 1);
-	json_kv_str(b, "    ", "description", sc->description, 1);
-	json_kv_str(b, "    ", "sha256", sc->sha256, 0);
-	iapt_buf__printf(b, "  },\n");
+	json_scenario(b, sc, 1);
 	iapt_buf__printf(b, "  \"seed\": \"%llu\",\n", sc->seed);
 	iapt_buf__printf(b, "  \"replicates\": %d,\n", sc->replicates);
 	json_kv_num(b, "  ", "population_scale", sc->population_scale, 1);
@@ -1574,7 +1604,9 @@ static void compare_json(iapt_buf *b, const cmp_ctx *c)
 		iapt_buf__json_string(b, c->sc[s]->name);
 		iapt_buf__printf(b, ", \"strategy_id\": %zu, \"role\": \"%s\", \"path\": ", s + 1, s ? "alternative" : "base");
 		iapt_buf__json_string(b, c->sc[s]->path);
-		iapt_buf__printf(b, ", \"sha256\": \"%s\", \"results\": ", c->sc[s]->sha256);
+		iapt_buf__printf(b, ", \"sha256\": \"%s\", \"services\": ", c->sc[s]->sha256);
+		json_services_source(b, c->sc[s]);
+		iapt_buf__printf(b, ", \"results\": ");
 		iapt_buf__json_string(b, c->folders[s]);
 		iapt_buf__printf(b, "}");
 	}
@@ -1735,11 +1767,8 @@ int iapt_output_tornado(const char *dir, const iapt_scenario *sc, const iapt_one
 	json_kv_str(&bufs[1], "  ", "program", "iaptsim", 1);
 	json_kv_str(&bufs[1], "  ", "version", IAPTSIM_VERSION, 1);
 	json_meta(&bufs[1], meta);
-	iapt_buf__printf(&bufs[1], "  \"scenario\": {\n");
-	json_kv_str(&bufs[1], "    ", "path", sc->path, 1);
-	json_kv_str(&bufs[1], "    ", "name", sc->name, 1);
-	json_kv_str(&bufs[1], "    ", "sha256", sc->sha256, 0);
-	iapt_buf__printf(&bufs[1], "  },\n  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	json_scenario(&bufs[1], sc, 0);
+	iapt_buf__printf(&bufs[1], "  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
 	json_kv_num(&bufs[1], "  ", "population_scale", sc->population_scale, 1);
 	json_kv_str(&bufs[1], "  ", "measure", measure, 1);
 	json_kv_str(&bufs[1], "  ", "method",
@@ -1800,11 +1829,8 @@ int iapt_output_calibration(const char *dir, const iapt_scenario *sc, const size
 	json_kv_str(&b[3], "  ", "program", "iaptsim", 1);
 	json_kv_str(&b[3], "  ", "version", IAPTSIM_VERSION, 1);
 	json_meta(&b[3], meta);
-	iapt_buf__printf(&b[3], "  \"scenario\": {\n");
-	json_kv_str(&b[3], "    ", "path", sc->path, 1);
-	json_kv_str(&b[3], "    ", "name", sc->name, 1);
-	json_kv_str(&b[3], "    ", "sha256", sc->sha256, 0);
-	iapt_buf__printf(&b[3], "  },\n  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
+	json_scenario(&b[3], sc, 0);
+	iapt_buf__printf(&b[3], "  \"seed\": \"%llu\",\n  \"replicates\": %d,\n", sc->seed, sc->replicates);
 	json_kv_num(&b[3], "  ", "population_scale", sc->population_scale, 1);
 	json_kv_str(&b[3], "  ", "method",
 		    "Nelder-Mead simplex (GSL nmsimplex2) over the fitted parameters, each as start x (1 + y) with first steps of 10%, kept inside its bounds; distance = sum over targets of weight x ((model - observed) / observed)^2, model = mean over replicates; every evaluation with the scenario's seed (common random numbers)",

@@ -248,6 +248,28 @@ typedef struct iapt_service_info {
 	                       * NULL when the table names no ICB */
 } iapt_service_info;
 
+/* Where a scenario's services come from (its `services:`), for provenance (run.json). */
+typedef enum iapt_services_kind {
+	IAPT_SERVICES_KIND_BUILTIN,   /* the built-in table: data/services.csv with data/services_residuals.csv */
+	IAPT_SERVICES_KIND_FILE,      /* a table of the scenario's own */
+	IAPT_SERVICES_KIND_SYNTHETIC  /* services: synthetic (no table) */
+} iapt_services_kind;
+
+typedef struct iapt_services_source {
+	iapt_services_kind kind;
+	const char *path;   /* the file read (a scenario's path as resolved; "data/services.csv"
+	                     * for the built-in one); NULL for synthetic services */
+	const char *sha256; /* SHA-256 of the table's bytes, 64 lowercase hex digits (the built-in
+	                     * one: of data/services.csv's bytes then data/services_residuals.csv's);
+	                     * NULL for synthetic services */
+} iapt_services_source;
+
+/* The services table sc runs with, read (and checked) if not yet read, into *out; the
+ * strings are borrowed for the life of the process. Errors as iapt_engine_check's for the
+ * table: IAPT_ENOTFOUND or IAPT_EIO for a file that cannot be read, IAPT_EPARSE
+ * "path:line: ..." for a bad one. */
+int iapt_services_source_of(const iapt_scenario *sc, iapt_services_source *out);
+
 /* Services counted in the run (the services table's, in its order): 0 when the scenario
  * has synthetic services or service outputs are off (output: services: false). */
 int iapt_results_services(const iapt_results *r);
