@@ -756,9 +756,9 @@ START_TEST(services_table_bad_rows)
 		const char *from, *to, *msg;
 	} cases[] = {
 		{"recovery_pct,", "recovery,", "t.csv:1: no column 'recovery_pct' (data/services.md lists the columns)"},
-		{"1000,400", "lots,400", "t.csv:2: referrals_received 'lots' is not a number in [0, 1e+07]"},
-		{"3000,900,52,0.4", "3000,900,52,1.4", "t.csv:3: step_up_share '1.4' is not a number in [0, 1]"},
-		{"3000,900,52,", "3000,900,152,", "t.csv:3: recovery_pct '152' is not a number in [0, 100]"},
+		{"1000,400", "lots,400", "t.csv:2: referrals_received 'lots' is not a number (it must be in [0, 10000000])"},
+		{"3000,900,52,0.4", "3000,900,52,1.4", "t.csv:3: step_up_share 1.4 is out of range [0, 1]"},
+		{"3000,900,52,", "3000,900,152,", "t.csv:3: recovery_pct 152 is out of range [0, 100]"},
 		{"1000,400,50", "1000,,50", "t.csv:2: finished_course is empty"},
 		{"2018-19,A,Alpha", "2018-19,A,Alpha Two", "t.csv:4: service A has another name, ICB or region than in its first row"},
 		{"2018-19,A,Alpha", "2017-18,A,Alpha", "t.csv:4: service A in 2017-18 is given twice"},
@@ -767,6 +767,7 @@ START_TEST(services_table_bad_rows)
 		{"0.02,0.05,0.4,0.55,0.1,0.1", "0.02,0.05,0.4,0.55,0.3,0.1", "t.csv:2: imd1_share .. imd10_share add up to 1.2 over 10 deciles, not 1 over 10"},
 		{"0.02,0.05,0.4,0.55", "0.02,0.05,0.5,0.55", "t.csv:2: depression_share and anxiety_share add up to more than 1"},
 		{",Alpha,Q1,", ",Alpha,,", "t.csv:2: icb_code is empty"},
+		{"imd10_share\n", "imd10_share,ltc_share\n", "t.csv:1: column 'ltc_share' is given twice (columns 12 and 27)"},
 	};
 	size_t k;
 	for (k = 0; k < sizeof cases / sizeof cases[0]; k++)
@@ -791,7 +792,7 @@ START_TEST(services_table_feature_levels)
 	static const struct {
 		const char *from, *to, *msg;
 	} cases[] = {
-		{"-1.25,0.5", "-9,0.5", "t.csv:2: dna_z '-9' is not a number in [-8, 8]"},
+		{"-1.25,0.5", "-9,0.5", "t.csv:2: dna_z -9 is out of range [-8, 8]"},
 		{",,0.5", ",,0.7", "t.csv:4: service A has another sessions_z than in an earlier row"},
 	};
 	char text[4096];
@@ -947,8 +948,8 @@ START_TEST(services_table_access)
 	static const struct {
 		const char *from, *to, *msg;
 	} cases[] = {
-		{",0.5,0.5\n", ",0,0.5\n", "t.csv:2: capacity_factor '0' is not a number in [0.01, 100]"},
-		{",0.5,0.5\n", ",0.5,lots\n", "t.csv:2: entering_factor 'lots' is not a number in [0.01, 100]"},
+		{",0.5,0.5\n", ",0,0.5\n", "t.csv:2: capacity_factor 0 is out of range [0.01, 100]"},
+		{",0.5,0.5\n", ",0.5,lots\n", "t.csv:2: entering_factor 'lots' is not a number (it must be in [0.01, 100])"},
 	};
 	char text[4096];
 	iapt_services *t = NULL;
@@ -1096,7 +1097,7 @@ START_TEST(services_file_checked_by_the_engine)
 	snprintf(text, sizeof text, "iaptsim: 1\nname: s\nyears: 2019\nreplicates: 1\npopulation_scale: 0.01\nservices: %s\n", path);
 	sc = scenario(text);
 	ck_assert_int_eq(iapt_engine_check(sc), IAPT_EPARSE);
-	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, ":3: step_up_share '1.4' is not a number in [0, 1]"));
+	ck_assert_ptr_nonnull(strstr(iapt_error_last()->message, ":3: step_up_share 1.4 is out of range [0, 1]"));
 	iapt_scenario_free(sc);
 	unlink(path);
 	sc = scenario("iaptsim: 1\nname: s\nyears: 2019\nreplicates: 1\npopulation_scale: 0.01\nservices: /nonexistent/s.csv\n");

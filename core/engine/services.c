@@ -52,6 +52,19 @@ static const struct col_def {
 	{"capacity_factor", 0.01, 100, 1, 1}, {"entering_factor", 0.01, 100, 1, 1},
 };
 #define MAX_FIELDS 128
+
+/* Cell s of column d on a line of path read into *v: IAPT_OK, or IAPT_EPARSE saying whether
+ * it is not a number or a number out of the column's bounds. */
+static int read_cell(const char *path, int line, const struct col_def *d, const char *s, double *v)
+{
+	if (iapt_str__number(s, v))
+		return iapt_error__set(IAPT_EPARSE, "%s:%d: %s '%s' is not a number (it must be in [%.15g, %.15g])", path, line,
+				       d->name, s, d->lo, d->hi);
+	if (!(*v >= d->lo && *v <= d->hi))
+		return iapt_error__set(IAPT_EPARSE, "%s:%d: %s %s is out of range [%.15g, %.15g]", path, line, d->name, s, d->lo,
+				       d->hi);
+	return IAPT_OK;
+}
 /* The ICB's name: text, so not in cols; optional (a table without it names no ICB), and an
  * empty cell names none. */
 static const char icb_name_col[] = "icb_name";
@@ -200,8 +213,12 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 	for (c = 0; c < N_COLS_ALL; c++) {
 		idx[c] = -1;
 		for (k = 0; k < n_header; k++)
-			if (!strcmp(f[k], cols[c].name))
+			if (!strcmp(f[k], cols[c].name)) {
+				if (idx[c] >= 0) /* which of the two would be meant cannot be known */
+					return iapt_error__set(IAPT_EPARSE, "%s:1: column '%s' is given twice (columns %d and %d)", path,
+							       cols[c].name, idx[c] + 1, k + 1);
 				idx[c] = k;
+			}
 		if (idx[c] < 0 && !cols[c].optional)
 			return iapt_error__set(IAPT_EPARSE, "%s:1: no column '%s' (data/services.md lists the columns)", path, cols[c].name);
 	}
@@ -254,11 +271,8 @@ int iapt_services__parse(char *text, const char *path, iapt_services **out)
 				r->v[c] = NAN;
 				continue;
 			}
-			if (iapt_str__number(s, &r->v[c]) || !(r->v[c] >= cols[c].lo && r->v[c] <= cols[c].hi)) {
-				rc = iapt_error__set(IAPT_EPARSE, "%s:%d: %s '%s' is not a number in [%g, %g]", path, line, cols[c].name, s,
-						     cols[c].lo, cols[c].hi);
+			if ((rc = read_cell(path, line, &cols[c], s, &r->v[c])))
 				goto fail;
-			}
 		}
 		/* the service: new, or the same name and region as before */
 		if ((k = find_code(t, f[idx[COL_CODE]])) < 0) {
@@ -415,7 +429,7 @@ fail:
 static int apply_residuals(iapt_services *t, char *text, const char *path)
 {
 	char *pos = text, *f[16];
-	int nf, line = 1, ci = -1, cm = -1, cz[2] = {-1, -1}, k, j;
+	int nf, line = 1, ci = -1, cm = -1, cz[2] = {-1, -1}, k, j, rc;
 	nf = iapt_csv__record(&pos, f, 16);
 	for (k = 0; k < nf; k++) {
 		if (!strcmp(f[k], "ccg_code"))
@@ -437,17 +451,15 @@ static int apply_residuals(iapt_services *t, char *text, const char *path)
 			return iapt_error__set(IAPT_EPARSE, "%s:%d: too few fields", path, line);
 		if ((k = find_code(t, f[ci])) < 0)
 			return iapt_error__set(IAPT_EPARSE, "%s:%d: service %s is not in the services table", path, line, f[ci]);
-		if (iapt_str__number(f[cm], &v) || !(v >= cols[COL_RESP].lo && v <= cols[COL_RESP].hi))
-			return iapt_error__set(IAPT_EPARSE, "%s:%d: response_multiplier '%s' is not a number in [%g, %g]", path, line, f[cm],
-					       cols[COL_RESP].lo, cols[COL_RESP].hi);
+		if ((rc = read_cell(path, line, &cols[COL_RESP], f[cm], &v)))
+			return rc;
 		t->resid[k] = v;
 		for (j = 0; j < 2; j++) {
 			const struct col_def *d = &cols[COL_ZDNA + j];
 			if (cz[j] < 0)
 				continue;
-			if (nf <= cz[j] || iapt_str__number(f[cz[j]], &v) || !(v >= d->lo && v <= d->hi))
-				return iapt_error__set(IAPT_EPARSE, "%s:%d: %s '%s' is not a number in [%g, %g]", path, line, d->name,
-						       nf <= cz[j] ? "" : f[cz[j]], d->lo, d->hi);
+			if ((rc = read_cell(path, line, d, nf <= cz[j] ? "" : f[cz[j]], &v)))
+				return rc;
 			t->z_given[j][k] = v;
 		}
 	}
