@@ -3,7 +3,8 @@
 # writes data/services.csv with capacity_factor and entering_factor on every row, within the
 # engine's bounds; a scenario naming the table passes iaptsim check and runs; a service the
 # fit offers treatment to less often (a lower entering_factor) enters fewer of its referrals.
-# Without an output path the tool says how to call it and fails. tools/services_table.py writes
+# Without an output path, or with bad arguments, the tool says how to call it and fails
+# before it runs anything (exit 2, no traceback). tools/services_table.py writes
 # the built-in table whole, which runs exactly as the built-in one.
 # Usage: services_access_test.sh IAPTSIM SOURCE_DIR
 set -u
@@ -19,6 +20,12 @@ trap 'rm -rf "$tmp"' EXIT
 tool="$src/tools/services_access_calibrate.py"
 python3 "$tool" >"$tmp/usage" 2>&1
 [ $? -eq 2 ] && grep -q '^usage: ' "$tmp/usage" && ok || bad "no output path: $(cat "$tmp/usage")"
+for args in "$tmp/x.csv $bin abc" "$tmp/x.csv $bin -1 0.05" "$tmp/x.csv $bin 1 5" "/nonexistent/x.csv $bin 1 0.02"; do
+  # shellcheck disable=SC2086
+  python3 "$tool" $args >"$tmp/usage" 2>&1
+  rc=$?
+  [ $rc -eq 2 ] && ! grep -q Traceback "$tmp/usage" && [ ! -e "$tmp/x.csv" ] && ok || bad "bad arguments '$args': exit $rc: $(cat "$tmp/usage")"
+done
 python3 "$tool" "$tmp/fit.csv" "$bin" 1 0.02 >"$tmp/log" 2>&1 && ok || bad "the fit failed: $(tail -n 3 "$tmp/log")"
 grep -q '^iteration 1: ' "$tmp/log" && ok || bad "no second iteration: $(tail -n 3 "$tmp/log")"
 python3 - "$tmp/fit.csv" "$src/data/services.csv" >"$tmp/cmp" 2>&1 <<'PY'

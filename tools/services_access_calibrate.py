@@ -122,13 +122,32 @@ def renormalise(fac, pub):
 
 
 def main(argv):
-    if not argv or argv[0].startswith("-"):
-        print("usage: tools/services_access_calibrate.py OUT.csv [IAPTSIM] [ITERATIONS] [SCALE]", file=sys.stderr)
+    usage = "usage: tools/services_access_calibrate.py OUT.csv [IAPTSIM] [ITERATIONS] [SCALE]"
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
+    if not argv or argv[0].startswith("-") or len(argv) > 4:
+        print(usage, file=sys.stderr)
         return 2
     out_path = argv[0]
     binary = argv[1] if len(argv) > 1 else os.path.join(ROOT, "build", "iaptsim")
-    iterations = int(argv[2]) if len(argv) > 2 else 8
-    scale = float(argv[3]) if len(argv) > 3 else 1.0
+    try:
+        iterations = int(argv[2]) if len(argv) > 2 else 8
+        scale = float(argv[3]) if len(argv) > 3 else 1.0
+    except ValueError as e:
+        print(f"services_access_calibrate: {e}\n{usage}", file=sys.stderr)
+        return 2
+    if iterations < 0 or not 0 < scale <= 1:
+        print(f"services_access_calibrate: ITERATIONS {iterations} must be 0 or more and SCALE {scale:g} in (0, 1]\n{usage}",
+              file=sys.stderr)
+        return 2
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    if not os.path.isdir(out_dir) or not os.access(out_dir, os.W_OK):
+        print(f"services_access_calibrate: cannot write {out_path}: {out_dir} is not a writable folder", file=sys.stderr)
+        return 2
+    if not os.access(binary, os.X_OK):
+        print(f"services_access_calibrate: {binary} is not an iaptsim program (build it: make build)", file=sys.stderr)
+        return 2
     beta = BETA
     pub, res = published(), residuals()
     ent = {k: 1.0 for k in pub}
@@ -145,7 +164,11 @@ def main(argv):
             cap = {k: min(HI, max(LO, ent[k] * rel[k])) for k in pub}
             renormalise(cap, pub)
             table_with(table, res, cap, ent)
-            sim = simulate(binary, tmp, table, scale)
+            try:
+                sim = simulate(binary, tmp, table, scale)
+            except subprocess.CalledProcessError as e:
+                print(f"services_access_calibrate: iaptsim failed (exit {e.returncode}); nothing written", file=sys.stderr)
+                return 1
             dw, dt, pw, sw = [], [], [], []
             for k, (w6, fr, ref) in pub.items():
                 if k not in sim:
@@ -179,7 +202,7 @@ def main(argv):
                 beta *= math.exp(0.5 * (logit(s_nat) - logit(p_nat)))
     src = (f"tools/services_access_calibrate.py: finished_per_referral and wait_6w_share of data/services.csv "
            f"against scenarios/history_2012_2025.yaml years 2017-18 to 2021-22 (scale {scale:g}, 1 replicate, seed {SEED}, "
-           f"{iterations} iterations); capacity = entering x (odds of the 6-week share / England's)^{beta:.4f}, the "
+           f"{iterations} moves, {iterations + 1} runs); capacity = entering x (odds of the 6-week share / England's)^{beta:.4f}, the "
            f"exponent fitted to the national 6-week share of 2017-18 and 2018-19 ({s_nat:.4f}, published {p_nat:.4f}); "
            f"last rms gap of log throughput {rms(dt):.3f}; 6-week share across services: correlation with the published "
            f"{corr:.2f}, SD {sd(sw):.3f} (published {sd(pw):.3f})")
