@@ -869,8 +869,11 @@ START_TEST(service_misuse_names_the_line)
 		ck_assert_int_eq(iapt_scenario_parse(&sc, text, strlen(text), "s.yaml"), 0);
 		ck_assert_int_eq(iapt_plugins_load(sc), 0);
 		ck_assert_int_eq(run_plugins(&res, sc, 1), IAPT_EINVAL);
-		ck_assert_str_eq(iapt_error_last()->message, "plugins.pilot_one_service.with.service (the plugin's default): '02F' names a "
-							     "service, but the services are synthetic (services: synthetic) and have no codes");
+		ck_assert_str_eq(iapt_error_last()->message,
+				 "s.yaml:9:10: plugins.pilot_one_service.with.service (the plugin's default): '02F' names a "
+				 "service, but the services are synthetic (services: synthetic) and have no codes\n"
+				 "    - use: pilot_one_service\n"
+				 "           ^");
 		ck_assert_ptr_null(res);
 		iapt_scenario_free(sc);
 	}
@@ -1026,6 +1029,12 @@ START_TEST(service_option_refused_at_its_value)
 		 "and have no codes\n"
 		 "        service: 02F\n"
 		 "                 ^"},
+		/* no value given: the plugin's default (02F), shown at the plugin's use: */
+		{"services: synthetic\n", "",
+		 "s.yaml:9:10: plugins.pilot_one_service.with.service (the plugin's default): '02F' names a service, but the "
+		 "services are synthetic (services: synthetic) and have no codes\n"
+		 "    - use: pilot_one_service\n"
+		 "           ^"},
 	};
 	size_t i;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {

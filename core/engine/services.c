@@ -643,8 +643,12 @@ int iapt_services__check_plugin_options(const iapt_scenario *sc)
 			at = option_given_at(sc, p, o);
 			if (at)
 				snprintf(what, sizeof what, "plugins.%s.with.%s", pl->name, o->name);
-			else if ((!o->origin || !strcmp(o->origin, "default")) && (!o->def_str || !strcmp(o->str, o->def_str)))
+			else if ((!o->origin || !strcmp(o->origin, "default")) && (!o->def_str || !strcmp(o->str, o->def_str))) {
 				snprintf(what, sizeof what, "plugins.%s.with.%s (the plugin's default)", pl->name, o->name);
+				/* shown at the plugin's use: (the scenario gave no value) */
+				if (sc->n_plugin_specs == sc->n_plugins && sc->plugin_specs[p].use_at.file)
+					at = &sc->plugin_specs[p].use_at;
+			}
 			else
 				snprintf(what, sizeof what, "plugins.%s.with.%s (set after the scenario was read)", pl->name, o->name);
 			if (!t)
