@@ -172,6 +172,21 @@ START_TEST(error_at_shows_its_line)
 }
 END_TEST
 
+/* Numbers in input files: whole strings, decimal, finite; blanks on either side refused alike. */
+START_TEST(numbers_are_whole_decimal_strings)
+{
+	static const char *good[] = {"0.5", "-3", "1e3", "+2.25", ".5"};
+	static const char *bad[] = {"", " 0.5", "0.5 ", "\t1", "0x10", "inf", "nan", "1e999", "1,5", "5%", "abc"};
+	size_t k;
+	double v;
+	for (k = 0; k < sizeof good / sizeof good[0]; k++)
+		ck_assert_msg(iapt_str__number(good[k], &v) == IAPT_OK, "'%s' refused", good[k]);
+	ck_assert(iapt_str__number("1e3", &v) == IAPT_OK && v == 1000);
+	for (k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(iapt_str__number(bad[k], &v) == IAPT_EINVAL, "'%s' accepted", bad[k]);
+}
+END_TEST
+
 START_TEST(errors_are_per_thread_records)
 {
 	const iapt_error *e;
@@ -200,6 +215,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, errors_are_per_thread_records);
 	tcase_add_test(tc, messages_at_a_place);
 	tcase_add_test(tc, error_at_shows_its_line);
+	tcase_add_test(tc, numbers_are_whole_decimal_strings);
 	tcase_add_test(tc, text_checks_and_excerpts);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,5 +1,6 @@
 /* Errors at a place in an input file: "file:LINE:COL: message", then the line and a caret
  * under the column (iapt_buf__excerpt: tabs kept, so the caret lines up). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -47,6 +48,9 @@ int iapt_str__number(const char *s, double *out)
 {
 	char *end;
 	double v;
+	/* blanks before it, which strtod would skip, are refused as those after it are */
+	if (isspace((unsigned char)*s))
+		return IAPT_EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	/* hexadecimal and infinities are not numbers a person means in a scenario */

@@ -81,7 +81,8 @@ void iapt_buf__excerpt(iapt_buf *b, const char *line, size_t n, size_t col);
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL (provenance in run.json). */
 void iapt_sha256__hex(const char *data, size_t len, char out[65]);
 char *iapt_str__dup(const char *s);
-/* A whole string as a finite decimal number (no hexadecimal); IAPT_EINVAL otherwise. */
+/* A whole string as a finite decimal number (no hexadecimal, no blanks before or after);
+ * IAPT_EINVAL otherwise. */
 int iapt_str__number(const char *s, double *out);
 
 /* Write data to path atomically: a temporary file in the same folder, fsync, rename. */
