@@ -26,6 +26,17 @@ for args in "$tmp/x.csv $bin abc" "$tmp/x.csv $bin -1 0.05" "$tmp/x.csv $bin 1 5
   rc=$?
   [ $rc -eq 2 ] && ! grep -q Traceback "$tmp/usage" && [ ! -e "$tmp/x.csv" ] && ok || bad "bad arguments '$args': exit $rc: $(cat "$tmp/usage")"
 done
+# outputs the tools refuse before they run: a folder, a file that is not a regular one (a
+# FIFO here: replacing it would be harmless), a path inside data/
+mkdir "$tmp/dir" && mkfifo "$tmp/fifo"
+for out in "$tmp/dir" "$tmp/fifo" "$src/data/x.csv"; do
+  for t in "$tool" "$src/tools/services_table.py"; do
+    if [ "$t" = "$tool" ]; then python3 "$t" "$out" "$bin" 0 0.02; else python3 "$t" "$out"; fi >"$tmp/usage" 2>&1
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "cannot write" "$tmp/usage" && [ -p "$tmp/fifo" ] && [ ! -e "$src/data/x.csv" ] && ok ||
+      bad "$(basename "$t") $out: exit $rc: $(cat "$tmp/usage")"
+  done
+done
 python3 "$tool" "$tmp/fit.csv" "$bin" 1 0.02 >"$tmp/log" 2>&1 && ok || bad "the fit failed: $(tail -n 3 "$tmp/log")"
 grep -q '^iteration 1: ' "$tmp/log" && ok || bad "no second iteration: $(tail -n 3 "$tmp/log")"
 python3 - "$tmp/fit.csv" "$src/data/services.csv" >"$tmp/cmp" 2>&1 <<'PY'

@@ -121,6 +121,36 @@ def renormalise(fac, pub):
             fac[k] = min(HI, max(LO, fac[k] / math.exp(g)))
 
 
+def unwritable(path):
+    """why path cannot take the table (None if it can): checked before the fit runs"""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "it is a folder"
+    if os.path.exists(path) and not os.path.isfile(path):
+        return "it is not a regular file"
+    if os.path.abspath(path).startswith(os.path.join(ROOT, "data") + os.sep):
+        return "the tool's inputs are in data/: write the table elsewhere"
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        return f"{folder} is not a writable folder"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "the file exists and is not writable"
+    return None
+
+
+def write_table(path, res, cap, ent):
+    """table_with into path + ".tmp", then renamed over path: the table appears whole or not at all"""
+    tmp = path + ".tmp"
+    try:
+        table_with(tmp, res, cap, ent)
+        os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        print(f"services_access_calibrate: cannot write {path}: {e.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv):
     usage = "usage: tools/services_access_calibrate.py OUT.csv [IAPTSIM] [ITERATIONS] [SCALE]"
     if argv[:1] in (["-h"], ["--help"]):
@@ -131,20 +161,24 @@ def main(argv):
         return 2
     out_path = argv[0]
     binary = argv[1] if len(argv) > 1 else os.path.join(ROOT, "build", "iaptsim")
+    def refuse(msg):
+        print(f"services_access_calibrate: {msg}\n{usage}", file=sys.stderr)
+        return 2
     try:
         iterations = int(argv[2]) if len(argv) > 2 else 8
+    except ValueError:
+        return refuse(f"ITERATIONS '{argv[2]}' is not a whole number")
+    try:
         scale = float(argv[3]) if len(argv) > 3 else 1.0
-    except ValueError as e:
-        print(f"services_access_calibrate: {e}\n{usage}", file=sys.stderr)
-        return 2
-    if iterations < 0 or not 0 < scale <= 1:
-        print(f"services_access_calibrate: ITERATIONS {iterations} must be 0 or more and SCALE {scale:g} in (0, 1]\n{usage}",
-              file=sys.stderr)
-        return 2
-    out_dir = os.path.dirname(os.path.abspath(out_path))
-    if not os.path.isdir(out_dir) or not os.access(out_dir, os.W_OK):
-        print(f"services_access_calibrate: cannot write {out_path}: {out_dir} is not a writable folder", file=sys.stderr)
-        return 2
+    except ValueError:
+        return refuse(f"SCALE '{argv[3]}' is not a number")
+    if iterations < 0:
+        return refuse(f"ITERATIONS {iterations} must be 0 or more")
+    if not 0 < scale <= 1:
+        return refuse(f"SCALE {argv[3]} must be in (0, 1]")
+    why = unwritable(out_path)
+    if why:
+        return refuse(f"cannot write {out_path}: {why}")
     if not os.access(binary, os.X_OK):
         print(f"services_access_calibrate: {binary} is not an iaptsim program (build it: make build)", file=sys.stderr)
         return 2
@@ -168,6 +202,10 @@ def main(argv):
                 sim = simulate(binary, tmp, table, scale)
             except subprocess.CalledProcessError as e:
                 print(f"services_access_calibrate: iaptsim failed (exit {e.returncode}); nothing written", file=sys.stderr)
+                return 1
+            except OSError as e:  # no services.csv: not an iaptsim that writes one
+                print(f"services_access_calibrate: {binary} wrote no services.csv ({e.strerror}); nothing written",
+                      file=sys.stderr)
                 return 1
             dw, dt, pw, sw = [], [], [], []
             for k, (w6, fr, ref) in pub.items():
@@ -206,7 +244,8 @@ def main(argv):
            f"exponent fitted to the national 6-week share of 2017-18 and 2018-19 ({s_nat:.4f}, published {p_nat:.4f}); "
            f"last rms gap of log throughput {rms(dt):.3f}; 6-week share across services: correlation with the published "
            f"{corr:.2f}, SD {sd(sw):.3f} (published {sd(pw):.3f})")
-    table_with(out_path, res, cap, ent)
+    if write_table(out_path, res, cap, ent):
+        return 1
     print(f"wrote {out_path}: data/services.csv with response_multiplier, dna_z and sessions_z "
           f"(data/services_residuals.csv) and the fitted capacity_factor and entering_factor; {src}")
     return 0

@@ -142,6 +142,9 @@ def table_with(tmp, mult, z, name="services_fit.csv"):
 
 
 def main(argv):
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     binary = argv[0] if argv else os.path.join(ROOT, "build", "iaptsim")
     # published, pooled over the two years
     pub = {}

@@ -78,6 +78,9 @@ def published(year=YEAR, population="ccgs", measure="recovery_pct"):
 
 
 def main(argv):
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     binary = os.path.join(ROOT, "build", "iaptsim")
     results = None
     markdown = "--markdown" in argv

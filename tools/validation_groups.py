@@ -62,6 +62,9 @@ def cell(figs, year, group, metric):
 
 
 def main():
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     iaptsim = sys.argv[1]
     observed = sys.argv[2] if len(sys.argv) > 2 else "data/nhstt/england_by_group.csv.gz"
     hist = validate(iaptsim, "scenarios/history_2012_2020.yaml", observed)

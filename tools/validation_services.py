@@ -118,6 +118,9 @@ def run(iaptsim, scenario, out):
 
 
 def main():
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     iaptsim = sys.argv[1] if len(sys.argv) > 1 else None
     pub = os.path.join(root, "data", "services.csv")
     print("## Services")
