@@ -190,6 +190,17 @@ expect_exit 2 "--alt without a base" "$bin" compare --alt X --alt-set treatment.
 expect_err "--alt without a base" "iaptsim: compare: needs a base scenario (iaptsim compare BASE.yaml --alt NAME --alt-set NAME=VALUE)"
 [ -e "$tmp/c_bad" ] && bad "a bad --alt wrote results" || ok
 
+# an alternative on another services table than the base's: a warning (stderr, run.json); the
+# same table on both: none
+python3 tools/services_table.py "$tmp/sc/own.csv" && ok || bad "services_table.py"
+printf 'iaptsim: 1\nbase: base.yaml\nname: Own table\nservices: own.csv\n' >"$tmp/sc/own.yaml"
+expect_exit 0 "another services table" "$bin" compare "$tmp/sc/base.yaml" "$tmp/sc/own.yaml" -o "$tmp/c_tab" "${small[@]}"
+grep -q "^iaptsim: warning: 'Own table' runs on another services table than the base 'Small base' (.*own.csv against the built-in table): its increments include the change of table$" "$tmp/stderr" && ok || bad "no warning for another table: $(cat "$tmp/stderr")"
+tr -d '\n' <"$tmp/c_tab/run.json" | grep -q "runs on another services table" && ok || bad "run.json lacks the table warning"
+printf 'iaptsim: 1\nbase: own.yaml\nname: Own table too\n' >"$tmp/sc/own2.yaml"
+expect_exit 0 "the same services table" "$bin" compare "$tmp/sc/own.yaml" "$tmp/sc/own2.yaml" -o "$tmp/c_tab2" "${small[@]}"
+grep -q "services table" "$tmp/stderr" && bad "a warning for the same table: $(cat "$tmp/stderr")" || ok
+
 # --set applies to every strategy: a warning when it makes two the same
 expect_exit 0 "--set makes them the same" "$bin" compare "$tmp/sc/base.yaml" "$tmp/sc/sub/child.yaml" --set treatment.dna_rate=0.08 -o "$tmp/c_same" "${small[@]}"
 expect_err "--set makes them the same" "iaptsim: warning: 'Small base' and 'DNA 8%' are the same model once --set is applied (--set applies to every strategy; --alt-set to one): every increment between them is zero"

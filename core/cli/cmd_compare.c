@@ -339,6 +339,34 @@ static size_t warn_identical(const iapt_cli_args *a, iapt_scenario *const *sc, i
 	return nw;
 }
 
+/* Warn when an alternative runs on another services table than the base's (a compare_to
+ * base loads its own file, so a child that names a table of its own compares the tables as
+ * well as the policy). Kept in msg from msg[nw] on, to MAX_WARNINGS; returns the new count. */
+static size_t warn_tables(iapt_scenario *const *sc, int n, char msg[][600], size_t nw)
+{
+	iapt_services_source b, o;
+	int s;
+	if (iapt_services_source_of(sc[0], &b))
+		return nw; /* the check before the run says why */
+	for (s = 1; s < n; s++) {
+		char m[600];
+		if (iapt_services_source_of(sc[s], &o))
+			return nw;
+		if (o.kind == b.kind && (!o.sha256 || !strcmp(o.sha256, b.sha256)))
+			continue;
+		snprintf(m, sizeof m,
+			 "'%s' runs on another services table than the base '%s' (%s against %s): its increments include the change of table",
+			 sc[s]->name, sc[0]->name, o.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic services" : o.path,
+			 b.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic services"
+			 : b.kind == IAPT_SERVICES_KIND_BUILTIN ? "the built-in table" : b.path);
+		if (!iapt_cli__rank)
+			fprintf(stderr, "iaptsim: warning: %s\n", m);
+		if (nw < MAX_WARNINGS)
+			memcpy(msg[nw++], m, sizeof m);
+	}
+	return nw;
+}
+
 static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char *const *files, int n, const double lambda[3]);
 
 int iapt_cli__compare(const iapt_cli_args *a, const char *const *files, int n, const double lambda[3])
@@ -381,6 +409,7 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 		return iapt_cli__out_of_memory();
 	}
 	nwarn = warn_identical(a, sc, n, warn);
+	nwarn = warn_tables(sc, n, warn, nwarn);
 	for (s = 0; s < n && nwarn < MAX_WARNINGS; s++)
 		nwarn += (size_t)iapt_cli__warmup_warning(sc[s], warn[nwarn], sizeof warn[nwarn]);
 	for (w = 0; w < nwarn; w++)
