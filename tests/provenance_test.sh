@@ -37,6 +37,10 @@ import json, sys
 s = json.load(open(sys.argv[1]))["scenario"]["services"]
 assert s["source"] == "built in" and len(s["sha256"]) == 64, s
 PY
+grep -q 'services built in <code>data/services.csv, data/services_residuals.csv</code>, SHA-256 <code>[0-9a-f]\{64\}</code>' "$tmp/run1/report.html" ||
+  bad "report.html lacks the services table's provenance"
+"$bin" check scenarios/default.yaml | grep -q '^  services: the built-in table, data/services.csv and its residuals, sha256 [0-9a-f]\{12\}$' ||
+  bad "iaptsim check does not name the services table"
 head -n 50 data/services.csv >"$tmp/own.csv"
 printf 'iaptsim: 1\nbase: %s/scenarios/default.yaml\nname: own services\nservices: own.csv\n' "$PWD" >"$tmp/own.yaml"
 "$bin" run "$tmp/own.yaml" -o "$tmp/own1" --replicates 1 --scale 0.01 -q || bad "own table run 1"

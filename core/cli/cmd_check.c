@@ -53,6 +53,15 @@ static int run(void *args, int argc, char **argv)
 	printf("%s: ok: '%s', %s to %s, %d replicates, population scale %g, seed %llu\n", a->files[0], sc->name,
 	       iapt_year_label(sc->first_year, y0), iapt_year_label(sc->last_year, y1), sc->replicates,
 	       sc->population_scale, sc->seed);
+	{
+		iapt_services_source src;
+		if (!iapt_services_source_of(sc, &src))
+			printf("  services: %s%s%s%s%.12s\n",
+			       src.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic"
+			       : src.kind == IAPT_SERVICES_KIND_BUILTIN ? "the built-in table" : src.path,
+			       src.sha256 ? ", " : "", src.kind == IAPT_SERVICES_KIND_BUILTIN ? "data/services.csv and its residuals, " : "",
+			       src.sha256 ? "sha256 " : "", src.sha256 ? src.sha256 : "");
+	}
 	for (k = 0; k < sc->n_plugins; k++)
 		printf("  plugin %s (%s%s), sha256 %.12s\n", sc->plugins[k]->name, sc->plugins[k]->builtin ? "built in: " : "",
 		       sc->plugins[k]->path, sc->plugins[k]->sha256);

@@ -2500,6 +2500,17 @@ int iapt_report_write(const char *dir)
 		iapt_buf__printf(&b, "scenario <code>");
 		esc(&b, jstr(sc, "path"));
 		iapt_buf__printf(&b, "</code>, SHA-256 <code>%s</code>; ", jstr(sc, "sha256"));
+		if (json_is_object(json_object_get(sc, "services"))) { /* where its services came from */
+			json_t *sv = json_object_get(sc, "services");
+			iapt_buf__printf(&b, "services ");
+			esc(&b, jstr(sv, "source"));
+			if (json_is_string(json_object_get(sv, "path"))) {
+				iapt_buf__printf(&b, " <code>");
+				esc(&b, jstr(sv, "path"));
+				iapt_buf__printf(&b, "</code>, SHA-256 <code>%s</code>", jstr(sv, "sha256"));
+			}
+			iapt_buf__printf(&b, "; ");
+		}
 	}
 	/* the seed is a string: whole 64-bit numbers lose digits as JSON numbers in most readers */
 	iapt_buf__printf(&b, "seed ");
