@@ -423,6 +423,30 @@ START_TEST(group_tolerances)
 }
 END_TEST
 
+/* Replicates all equal summarise to that value exactly: mean, both percentiles, SD 0 (a sum
+ * of equal values can round an ulp off, and percentiles interpolated between equal
+ * neighbours too); any mean and percentile lies within the values. */
+START_TEST(summary_of_equal_replicates_is_exact)
+{
+	static const double vals[] = {1660.748451379904, -60842413.2106245, 60.20942408376963, 0.1, 3806.410826817718};
+	double v[7], scratch[7];
+	iapt_summary s;
+	size_t k;
+	int i, n;
+	for (k = 0; k < sizeof vals / sizeof vals[0]; k++)
+		for (n = 2; n <= 7; n++) {
+			for (i = 0; i < n; i++)
+				v[i] = vals[k];
+			iapt_stats_summarise(v, (size_t)n, scratch, &s);
+			ck_assert_msg(s.mean == vals[k] && s.lo95 == vals[k] && s.hi95 == vals[k] && s.sd == 0,
+				      "%d x %.17g: mean %.17g, lo95 %.17g, hi95 %.17g, sd %g", n, vals[k], s.mean, s.lo95, s.hi95, s.sd);
+		}
+	v[0] = 0.1, v[1] = 0.2, v[2] = 0.7;
+	iapt_stats_summarise(v, 3, scratch, &s);
+	ck_assert(s.mean >= 0.1 && s.mean <= 0.7 && s.lo95 >= 0.1 && s.hi95 <= 0.7 && fabs(s.mean - 1.0 / 3) < 1e-15);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("validation");
@@ -431,6 +455,7 @@ int main(void)
 	int failed;
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, tolerances);
+	tcase_add_test(tc, summary_of_equal_replicates_is_exact);
 	tcase_add_test(tc, planted_figures);
 	tcase_add_test(tc, map_is_consistent);
 	tcase_add_test(tc, long_format_plain_and_gzip);
