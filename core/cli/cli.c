@@ -472,6 +472,15 @@ static int given_cmp(const void *pa, const void *pb)
 	return x->g.order - y->g.order;
 }
 
+const char *iapt_cli__services_label(const iapt_services_source *src)
+{
+	switch (src->kind) {
+	case IAPT_SERVICES_KIND_SYNTHETIC: return "synthetic services";
+	case IAPT_SERVICES_KIND_BUILTIN: return "the built-in table";
+	default: return src->path;
+	}
+}
+
 int iapt_cli__warmup_warning(const iapt_scenario *sc, char *msg, size_t n)
 {
 	const char *why;

@@ -191,6 +191,9 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m);
  * in effect, or given and without effect. Printed to stderr (on rank 0) and put in msg
  * (of n bytes) for run.json; returns 1 if there is one. */
 int iapt_cli__warmup_warning(const iapt_scenario *sc, char *msg, size_t n);
+/* Where a scenario's services come from, for people: "synthetic services", "the built-in
+ * table", or the table's path (borrowed from src). */
+const char *iapt_cli__services_label(const iapt_services_source *src);
 
 /* The comparison of files[0] (the base) with files[1..n), as `iaptsim compare` makes it;
  * lambda: FROM, TO, STEP of the thresholds for ceac.csv and evpi.csv. run uses it for a

@@ -55,12 +55,15 @@ static int run(void *args, int argc, char **argv)
 	       sc->population_scale, sc->seed);
 	{
 		iapt_services_source src;
-		if (!iapt_services_source_of(sc, &src))
-			printf("  services: %s%s%s%s%.12s\n",
-			       src.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic"
-			       : src.kind == IAPT_SERVICES_KIND_BUILTIN ? "the built-in table" : src.path,
-			       src.sha256 ? ", " : "", src.kind == IAPT_SERVICES_KIND_BUILTIN ? "data/services.csv and its residuals, " : "",
-			       src.sha256 ? "sha256 " : "", src.sha256 ? src.sha256 : "");
+		if (!iapt_services_source_of(sc, &src)) {
+			/* as the scenario names them: `services: synthetic` */
+			printf("  services: %s", src.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic" : iapt_cli__services_label(&src));
+			if (src.kind == IAPT_SERVICES_KIND_BUILTIN)
+				printf(", data/services.csv and its residuals");
+			if (src.sha256)
+				printf(", sha256 %.12s", src.sha256);
+			printf("\n");
+		}
 	}
 	for (k = 0; k < sc->n_plugins; k++)
 		printf("  plugin %s (%s%s), sha256 %.12s\n", sc->plugins[k]->name, sc->plugins[k]->builtin ? "built in: " : "",

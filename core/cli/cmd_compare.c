@@ -356,9 +356,7 @@ static size_t warn_tables(iapt_scenario *const *sc, int n, char msg[][600], size
 			continue;
 		snprintf(m, sizeof m,
 			 "'%s' runs on another services table than the base '%s' (%s against %s): its increments include the change of table",
-			 sc[s]->name, sc[0]->name, o.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic services" : o.path,
-			 b.kind == IAPT_SERVICES_KIND_SYNTHETIC ? "synthetic services"
-			 : b.kind == IAPT_SERVICES_KIND_BUILTIN ? "the built-in table" : b.path);
+			 sc[s]->name, sc[0]->name, iapt_cli__services_label(&o), iapt_cli__services_label(&b));
 		if (!iapt_cli__rank)
 			fprintf(stderr, "iaptsim: warning: %s\n", m);
 		if (nw < MAX_WARNINGS)
