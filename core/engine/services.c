@@ -977,7 +977,7 @@ void iapt_services__load_year(sim *s, int y)
 	    tab_imd = iapt_casemix__from_table(s->params, IAPT_P_POP_IMD_1),
 	    tab_prob = iapt_casemix__from_table(s->params, IAPT_P_PROB_DEPRESSION),
 	    tab_ltc = iapt_casemix__from_table(s->params, IAPT_P_LTC_SHARE);
-	int k, j;
+	int k, j, any_enter = 0;
 	if (!v)
 		return; /* a hand-made run without services (follow-up tests) */
 	if (!t) {
@@ -1030,6 +1030,7 @@ void iapt_services__load_year(sim *s, int y)
 		/* the chance of being offered treatment (not signposted) relative to England's,
 		 * where the table gives it (entering_factor) */
 		v->f_enter[k] = isnan(r->entering) ? 1.0 : r->entering;
+		any_enter |= v->f_enter[k] != 1.0;
 		fsum += sv->factor;
 		/* case mix: the national weights reweighted by the service's share relative to
 		 * the referral-weighted mean of services, block by block; within a block (e.g. the
@@ -1078,9 +1079,7 @@ void iapt_services__load_year(sim *s, int y)
 		s->svc[k].p_stepup = v->tmp[k];
 	/* the national share signposted kept (referral-weighted), each service's chance of
 	 * treatment at most 1 */
-	for (k = 0; k < t->n && v->f_enter[k] == 1.0; k++)
-		;
-	if (k < t->n) {
+	if (any_enter) {
 		mean_preserving(1 - P(s, ACCESS_SIGNPOST), v->f_enter, v->w_ref, t->n, v->tmp);
 		for (k = 0; k < t->n; k++)
 			s->svc[k].p_signpost = 1 - v->tmp[k];

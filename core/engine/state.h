@@ -185,7 +185,7 @@ typedef struct iapt_run {
 		cum_ltc[N_LTC_TYPE];
 	double sym_rho_c, base_rho_c;
 	/* symptoms.natural_decline_sd > 0: each person's weekly decline, 1 - the untreated
-	 * course's factor, at the quantiles of its lognormal (pathway.c, decline_of) */
+	 * course's factor, at the quantiles of its lognormal (pathway.c, iapt_engine__decline) */
 	int decline_het;
 	double decline_q[IAPT_DECLINE_QUANTILES];
 	double fu_earnings, fu_tax, fu_ee_ni, fu_er_ni, fu_absence, fu_benefits, fu_phys;
