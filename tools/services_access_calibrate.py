@@ -44,6 +44,8 @@ import subprocess
 import sys
 import tempfile
 
+import services_table
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 YEARS = ("2017-18", "2018-19", "2019-20", "2020-21", "2021-22")
 FIT_YEARS = ("2017-18", "2018-19")
@@ -70,26 +72,11 @@ def published():
     return pub
 
 
-def residuals():
-    res = {}
-    with open(os.path.join(ROOT, "data", "services_residuals.csv"), newline="") as f:
-        for r in csv.DictReader(f):
-            res[r["ccg_code"]] = (r["response_multiplier"], r["dna_z"], r["sessions_z"])
-    return res
-
-
-def table_with(path, res, cap, ent):
-    """data/services.csv with the residuals and the access factors (services.c reads them)"""
-    with open(os.path.join(ROOT, "data", "services.csv"), newline="") as f, open(path, "w", newline="") as o:
-        rd = csv.reader(f)
-        w = csv.writer(o, lineterminator="\n")
-        head = next(rd)
-        w.writerow(head + ["response_multiplier", "dna_z", "sessions_z", "capacity_factor", "entering_factor"])
-        ci, yi = head.index("ccg_code"), head.index("year")
-        for r in rd:
-            key = (r[yi], r[ci])
-            w.writerow(r + list(res.get(r[ci], ("1", "", ""))) +
-                       [f"{cap.get(key, 1.0):.6f}", f"{ent.get(key, 1.0):.6f}"])
+def table_with(path, cap, ent):
+    """the built-in table whole (services_table.py) with the access factors (services.c reads
+    them), written whole or not at all"""
+    services_table.write(path, ("capacity_factor", "entering_factor"),
+                         lambda y, c: (f"{cap.get((y, c), 1.0):.6f}", f"{ent.get((y, c), 1.0):.6f}"))
 
 
 def simulate(binary, tmp, table, scale):
@@ -121,32 +108,12 @@ def renormalise(fac, pub):
             fac[k] = min(HI, max(LO, fac[k] / math.exp(g)))
 
 
-def unwritable(path):
-    """why path cannot take the table (None if it can): checked before the fit runs"""
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        return "it is a folder"
-    if os.path.exists(path) and not os.path.isfile(path):
-        return "it is not a regular file"
-    if os.path.abspath(path).startswith(os.path.join(ROOT, "data") + os.sep):
-        return "the tool's inputs are in data/: write the table elsewhere"
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        return f"{folder} is not a writable folder"
-    if os.path.exists(path) and not os.access(path, os.W_OK):
-        return "the file exists and is not writable"
-    return None
-
-
-def write_table(path, res, cap, ent):
-    """table_with into path + ".tmp", then renamed over path: the table appears whole or not at all"""
-    tmp = path + ".tmp"
+def write_table(path, cap, ent):
+    """table_with into path; 1 with a message if it cannot be written"""
     try:
-        table_with(tmp, res, cap, ent)
-        os.replace(tmp, path)
-    except OSError as e:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        print(f"services_access_calibrate: cannot write {path}: {e.strerror}", file=sys.stderr)
+        table_with(path, cap, ent)
+    except (OSError, LookupError) as e:
+        print(f"services_access_calibrate: cannot write {path}: {getattr(e, 'strerror', None) or e}", file=sys.stderr)
         return 1
     return 0
 
@@ -176,14 +143,14 @@ def main(argv):
         return refuse(f"ITERATIONS {iterations} must be 0 or more")
     if not 0 < scale <= 1:
         return refuse(f"SCALE {argv[3]} must be in (0, 1]")
-    why = unwritable(out_path)
+    why = services_table.unwritable(out_path)
     if why:
         return refuse(f"cannot write {out_path}: {why}")
     if not os.access(binary, os.X_OK):
         print(f"services_access_calibrate: {binary} is not an iaptsim program (build it: make build)", file=sys.stderr)
         return 2
     beta = BETA
-    pub, res = published(), residuals()
+    pub = published()
     ent = {k: 1.0 for k in pub}
     # each year's referral-weighted odds of a first treatment within 6 weeks
     odds = lambda p: min(0.995, max(0.02, p)) / (1 - min(0.995, max(0.02, p)))
@@ -197,7 +164,7 @@ def main(argv):
             rel = {k: (odds(v[0]) / nat[k[0]]) ** beta if v[0] is not None else 1.0 for k, v in pub.items()}
             cap = {k: min(HI, max(LO, ent[k] * rel[k])) for k in pub}
             renormalise(cap, pub)
-            table_with(table, res, cap, ent)
+            table_with(table, cap, ent)
             try:
                 sim = simulate(binary, tmp, table, scale)
             except subprocess.CalledProcessError as e:
@@ -244,7 +211,7 @@ def main(argv):
            f"exponent fitted to the national 6-week share of 2017-18 and 2018-19 ({s_nat:.4f}, published {p_nat:.4f}); "
            f"last rms gap of log throughput {rms(dt):.3f}; 6-week share across services: correlation with the published "
            f"{corr:.2f}, SD {sd(sw):.3f} (published {sd(pw):.3f})")
-    if write_table(out_path, res, cap, ent):
+    if write_table(out_path, cap, ent):
         return 1
     print(f"wrote {out_path}: data/services.csv with response_multiplier, dna_z and sessions_z "
           f"(data/services_residuals.csv) and the fitted capacity_factor and entering_factor; {src}")
