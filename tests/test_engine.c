@@ -885,6 +885,87 @@ START_TEST(natural_decline_spread_changes_the_natural_course)
 }
 END_TEST
 
+/* symptoms.waiting_decline_factor: while a person waits for their first treatment the
+ * treated course declines at the factor's share of the untreated rate, and at the whole rate
+ * from the first treatment on; the untreated course keeps the whole rate throughout. With
+ * no weekly innovations the courses are exact float products. */
+START_TEST(waiting_decline_factor_slows_the_wait)
+{
+	static const double factors[] = {0.25, 0, 1};
+	size_t f, i;
+	for (f = 0; f < sizeof factors / sizeof *factors; f++) {
+		char text[256];
+		iapt_scenario *sc;
+		sim *s = calloc(1, sizeof *s);
+		person p;
+		float xp = 20, xg = 15, np = 20, ng = 15, dw, d;
+		int w;
+		snprintf(text, sizeof text,
+			 "iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.weekly_sd: 0\n"
+			 "  symptoms.waiting_decline_factor: %g\n", factors[f]);
+		sc = scenario(text);
+		for (i = 0; i < IAPT_P__COUNT; i++)
+			s->pv[i] = iapt_params_get(sc->params, i, 2019);
+		s->key_rep = 777;
+		iapt_engine__decline_constants(s);
+		memset(&p, 0, sizeof p);
+		p.id = 3;
+		p.xp = p.np = 20;
+		p.xg = p.ng = 15;
+		p.first_week = -1; /* waiting */
+		d = (float)(1.0 - s->pv[IAPT_P_SYM_DECLINE]);
+		dw = (float)(1.0 - factors[f] * s->pv[IAPT_P_SYM_DECLINE]);
+		iapt_engine__advance(s, &p, 10);
+		for (w = 0; w < 10; w++) {
+			xp *= dw;
+			xg *= dw;
+			np *= d;
+			ng *= d;
+		}
+		ck_assert_msg(p.xp == xp && p.xg == xg, "factor %g: waiting %g %g, expected %g %g", factors[f], p.xp, p.xg, xp, xg);
+		ck_assert(p.np == np && p.ng == ng);
+		if (factors[f] == 1)
+			ck_assert(p.xp == p.np && p.xg == p.ng); /* waiting as the untreated course */
+		else
+			ck_assert(p.xp > p.np);
+		p.first_week = 10; /* first treated in week 10: the whole rate from then on */
+		iapt_engine__advance(s, &p, 20);
+		for (w = 10; w < 20; w++) {
+			xp *= d;
+			xg *= d;
+			np *= d;
+			ng *= d;
+		}
+		ck_assert(p.xp == xp && p.xg == xg && p.np == np && p.ng == ng);
+		free(s);
+		iapt_scenario_free(sc);
+	}
+}
+END_TEST
+
+/* In a run: 1 is the run without the parameter, byte for byte; 0 moves the first scores. */
+START_TEST(waiting_decline_factor_in_a_run)
+{
+	char text[512];
+	iapt_results *a, *b, *c;
+	a = run(small, 1);
+	snprintf(text, sizeof text, "%sparameters:\n  symptoms.waiting_decline_factor: 1\n", small);
+	b = run(text, 1);
+	ck_assert(same(a, b));
+	snprintf(text, sizeof text, "%sparameters:\n  symptoms.waiting_decline_factor: 0\n", small);
+	c = run(text, 1);
+	ck_assert(!same(a, c));
+	/* less improvement while waiting: more finished courses start at caseness */
+	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_FINISHED_AT_CASENESS, 0) /
+			  iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, 0) >
+		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_FINISHED_AT_CASENESS, 0) /
+			  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, 0));
+	iapt_results_free(a);
+	iapt_results_free(b);
+	iapt_results_free(c);
+}
+END_TEST
+
 /* Per-row capacity_factor and entering_factor (optional; tools/services_access_calibrate.py):
  * read where given, NAN where not, bounded; in a run, a service's chance of treatment moves
  * with its entering_factor while England's share signposted is kept, and its waits with its
@@ -1378,6 +1459,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, services_table_access);
 	tcase_add_test(tc, natural_decline_differs_between_people);
 	tcase_add_test(tc, natural_decline_spread_changes_the_natural_course);
+	tcase_add_test(tc, waiting_decline_factor_slows_the_wait);
+	tcase_add_test(tc, waiting_decline_factor_in_a_run);
 	tcase_add_test(tc, services_table_out_of_memory);
 	tcase_add_test(tc, services_table_icb_names_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);

@@ -349,7 +349,11 @@ static void advance(sim *s, person *p, int week)
 	double sd = P(s, SYM_WEEKLY_SD), rho = P(s, SYM_CORR);
 	if (p->sym_week >= week)
 		return;
-	d = (float)(1.0 - iapt_engine__decline(s, p->id));
+	double dec = iapt_engine__decline(s, p->id);
+	d = (float)(1.0 - dec);
+	/* while waiting for the first treatment, the treated course declines at
+	 * symptoms.waiting_decline_factor of the untreated one's rate */
+	float dw = p->first_week < 0 ? (float)(1.0 - P(s, SYM_WAIT_DECLINE) * dec) : d;
 	int m = month_of(p, p->sym_week), turn = month_start(p, m + 1);
 	uint64_t pos = p->rs_sym;
 	for (; p->sym_week < week; p->sym_week++) {
@@ -361,8 +365,8 @@ static void advance(sim *s, person *p, int week)
 		correlate(sd, rho, s->sym_rho_c, z1, z2, &dp, &dg);
 		ep = (float)dp;
 		eg = (float)dg;
-		p->xp = clampf(p->xp * d + ep, 27.0f);
-		p->xg = clampf(p->xg * d + eg, 21.0f);
+		p->xp = clampf(p->xp * dw + ep, 27.0f);
+		p->xg = clampf(p->xg * dw + eg, 21.0f);
 		p->np = clampf(p->np * d + ep, 27.0f);
 		p->ng = clampf(p->ng * d + eg, 21.0f);
 		if (p->sym_week + 1 == turn) { /* the next week starts month m + 1 */

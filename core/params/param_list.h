@@ -310,6 +310,9 @@ X(SYM_DECLINE, "symptoms.natural_decline_weekly", 0.02, 0, 0.5, "proportion/week
 X(SYM_DECLINE_SD, "symptoms.natural_decline_sd", 0, 0, 2, "log-scale SD", 0, 0,
   "Spread between people of the untreated course: each person's weekly decline is symptoms.natural_decline_weekly x their own lognormal factor (mean 1, capped at 0.5 a week), fixed for the person; 0: the same for everyone",
   "(to source) off by default: no published size found. A remission hazard that falls over an episode (Keller et al. 1992; followup.remission_monthly_*) implies that people differ in how fast they remit. At 1 the model's services lose most of their gain in recovery from longer waits (docs/calibration.md, Services' waits and throughput)")
+X(SYM_WAIT_DECLINE, "symptoms.waiting_decline_factor", 1, 0, 1, "multiplier", 0, 0,
+  "The treated course's natural decline while a person waits for their first treatment, as a share of symptoms.natural_decline_weekly (from the first treatment on, and on the untreated course throughout, the whole rate)",
+  "(to source) 1 by default: waiting as the untreated course (Posternak and Miller 2001 is of wait lists). Against it: van Dijk et al. 2023 (J Affect Disord 322:205-211) found no association between the length of the wait and the course during it, and across services in the published rows the share of finished courses not at caseness at the first score does not move with the wait, where the model's rises (docs/validation.md, The wait and the first score). 0 is not adopted: it needs the baseline and session effects refitted and by itself leaves the wait's association with recovery at none (docs/calibration.md)")
 X(SYM_WEEKLY_SD, "symptoms.weekly_sd", 1.7, 0, 10, "points/week", 0, 0,
   "Standard deviation of weekly symptom innovations (shared by treated and natural course)",
   "(to source) calibrated to reliable deterioration 2019-20 (S16)")
