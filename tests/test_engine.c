@@ -943,6 +943,67 @@ START_TEST(waiting_decline_factor_slows_the_wait)
 }
 END_TEST
 
+/* symptoms.waiting_sd_factor 0 with symptoms.waiting_decline_factor 0: the treated course
+ * does not move while the person waits; the untreated one takes its drift and innovations,
+ * and from the first treatment on both take the same innovations again. */
+START_TEST(waiting_frozen_course)
+{
+	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.waiting_decline_factor: 0\n"
+				     "  symptoms.waiting_sd_factor: 0\n");
+	sim *s = calloc(1, sizeof *s);
+	person p;
+	size_t i;
+	float np, xp;
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		s->pv[i] = iapt_params_get(sc->params, i, 2019);
+	s->key_rep = 99;
+	s->sym_rho_c = sqrt(1 - s->pv[IAPT_P_SYM_CORR] * s->pv[IAPT_P_SYM_CORR]);
+	iapt_engine__decline_constants(s);
+	memset(&p, 0, sizeof p);
+	p.id = 5;
+	p.rs_sym = 12345;
+	p.xp = p.np = 15;
+	p.xg = p.ng = 11;
+	p.first_week = -1;
+	iapt_engine__advance(s, &p, 12);
+	ck_assert(p.xp == 15 && p.xg == 11); /* frozen */
+	ck_assert(p.np != 15 && p.ng != 11);
+	/* treated from week 12: the week's innovation moves both courses by the same amount
+	 * (before the drift of the untreated course and the clamps) */
+	p.first_week = 12;
+	np = p.np;
+	xp = p.xp;
+	iapt_engine__advance(s, &p, 13);
+	ck_assert(p.xp != xp);
+	ck_assert_msg(fabsf((p.xp - xp * (float)(1 - s->pv[IAPT_P_SYM_DECLINE])) - (p.np - np * (float)(1 - s->pv[IAPT_P_SYM_DECLINE]))) < 1e-4f,
+		      "treated %g -> %g, untreated %g -> %g", xp, p.xp, np, p.np);
+	free(s);
+	iapt_scenario_free(sc);
+}
+END_TEST
+
+/* treatment.response_loss_per_wait_week: 0 is the run without it, byte for byte; a loss
+ * lowers recovery and leaves who is referred and who waits as they were. */
+START_TEST(response_loss_per_wait_week_in_a_run)
+{
+	char text[512];
+	iapt_results *a, *b, *c;
+	a = run(small, 1);
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.response_loss_per_wait_week: 0\n", small);
+	b = run(text, 1);
+	ck_assert(same(a, b));
+	snprintf(text, sizeof text, "%sparameters:\n  treatment.response_loss_per_wait_week: 0.1\n", small);
+	c = run(text, 1);
+	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) ==
+		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0));
+	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) <
+		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) - 1);
+	iapt_results_free(a);
+	iapt_results_free(b);
+	iapt_results_free(c);
+}
+END_TEST
+
 /* In a run: 1 is the run without the parameter, byte for byte; 0 moves the first scores. */
 START_TEST(waiting_decline_factor_in_a_run)
 {
@@ -1461,6 +1522,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, natural_decline_spread_changes_the_natural_course);
 	tcase_add_test(tc, waiting_decline_factor_slows_the_wait);
 	tcase_add_test(tc, waiting_decline_factor_in_a_run);
+	tcase_add_test(tc, waiting_frozen_course);
+	tcase_add_test(tc, response_loss_per_wait_week_in_a_run);
 	tcase_add_test(tc, services_table_out_of_memory);
 	tcase_add_test(tc, services_table_icb_names_out_of_memory);
 	tcase_add_test(tc, services_file_checked_by_the_engine);

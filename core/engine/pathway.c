@@ -354,6 +354,8 @@ static void advance(sim *s, person *p, int week)
 	/* while waiting for the first treatment, the treated course declines at
 	 * symptoms.waiting_decline_factor of the untreated one's rate */
 	float dw = p->first_week < 0 ? (float)(1.0 - P(s, SYM_WAIT_DECLINE) * dec) : d;
+	/* and takes symptoms.waiting_sd_factor of the weekly innovations */
+	float sw = p->first_week < 0 ? (float)P(s, SYM_WAIT_SD) : 1.0f;
 	int m = month_of(p, p->sym_week), turn = month_start(p, m + 1);
 	uint64_t pos = p->rs_sym;
 	for (; p->sym_week < week; p->sym_week++) {
@@ -365,8 +367,8 @@ static void advance(sim *s, person *p, int week)
 		correlate(sd, rho, s->sym_rho_c, z1, z2, &dp, &dg);
 		ep = (float)dp;
 		eg = (float)dg;
-		p->xp = clampf(p->xp * dw + ep, 27.0f);
-		p->xg = clampf(p->xg * dw + eg, 21.0f);
+		p->xp = clampf(p->xp * dw + ep * sw, 27.0f);
+		p->xg = clampf(p->xg * dw + eg * sw, 21.0f);
 		p->np = clampf(p->np * d + ep, 27.0f);
 		p->ng = clampf(p->ng * d + eg, 21.0f);
 		if (p->sym_week + 1 == turn) { /* the next week starts month m + 1 */
@@ -477,6 +479,9 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 			return rc;
 		count_add(&cr, IAPT_C_ENTERED, 1);
 		count_add(&cr, IAPT_C_WAIT_WEEKS_ENTERED, week - p->arrival);
+		/* a response lost to the wait (treatment.response_loss_per_wait_week) */
+		if (P(s, TX_RESP_WAIT) > 0)
+			p->resp *= (float)pow(1 - P(s, TX_RESP_WAIT), week - p->arrival);
 		ledger_add_person(s, yw, ya, p, IAPT_CAT_THERAPY_SESSIONS, IAPT_PERSP_NHS, -P(s, COST_PER_COURSE));
 	}
 	/* scores at the start of the session, before its effect; the same measurement noise

@@ -270,6 +270,9 @@ X(TX_DROP_DNA, "treatment.dropout_after_dna", 0.25, 0, 1, "probability", 0, 0,
 X(TX_DROP_WAIT, "treatment.dropout_per_wait_week", 0.006, 0, 0.1, "probability/week", 0, 0,
   "Added chance of ending after the first session per week waited",
   "Direction from Clark et al. 2018 (S29: shorter waits, better outcomes); size (to source)")
+X(TX_RESP_WAIT, "treatment.response_loss_per_wait_week", 0, 0, 0.2, "proportion/week", 0, 0,
+  "Loss of response to treatment for each week waited before the first treatment: the person's response x (1 - this)^weeks, from their first treatment on; 0: off",
+  "Off: no published size read (van Dijk et al. 2023, J Affect Disord 322:205-211: longer waits, less improvement in the six months of treatment; B = 0.049, SE 0.019, units not in the abstract). Tried at 0.05, calibrated on the services' association of recovery with the 6-week share in the published rows of 2017-18 and 2018-19, with the wait frozen: not adopted (docs/calibration.md, The wait and the first score)")
 X(TX_DROP_WAIT_LATER, "treatment.dropout_later_per_wait_week", 0, 0, 0.1, "probability/week", 0, 0,
   "Added chance of ending after each session after the first, per week waited before the first (disengagement that lasts); 0: off",
   "Off: no published size found. Direction: Clark et al. 2018 (S29: longer waits, worse outcomes); van Dijk et al. 2023 (J Affect Disord 322:205-211: longer waits, less improvement in treatment); against: Reitzel et al. 2006 (Psychol Serv 3:51-60: wait not related to premature termination). An assumed 0.003 (half of treatment.dropout_per_wait_week) with the session effects refitted on 2017-18 and 2018-19 gave the wait its published sign but sessions' odds ratio 0.995 to 1.013 (band 1.05 to 1.6) and, fitted to 2017-18 and 2018-19, a 2019-20 service p90 outside tolerance (docs/calibration.md, docs/validation.md Services)")
@@ -313,6 +316,9 @@ X(SYM_DECLINE_SD, "symptoms.natural_decline_sd", 0, 0, 2, "log-scale SD", 0, 0,
 X(SYM_WAIT_DECLINE, "symptoms.waiting_decline_factor", 1, 0, 1, "multiplier", 0, 0,
   "The treated course's natural decline while a person waits for their first treatment, as a share of symptoms.natural_decline_weekly (from the first treatment on, and on the untreated course throughout, the whole rate)",
   "(to source) 1 by default: waiting as the untreated course (Posternak and Miller 2001 is of wait lists). Against it: van Dijk et al. 2023 (J Affect Disord 322:205-211) found no association between the length of the wait and the course during it, and across services in the published rows the share of finished courses not at caseness at the first score does not move with the wait, where the model's rises (docs/validation.md, The wait and the first score). 0 is not adopted: it needs the baseline and session effects refitted and by itself leaves the wait's association with recovery at none (docs/calibration.md)")
+X(SYM_WAIT_SD, "symptoms.waiting_sd_factor", 1, 0, 1, "multiplier", 0, 0,
+  "The treated course's weekly innovations while a person waits for their first treatment, as a share of symptoms.weekly_sd (the untreated course keeps them whole)",
+  "(to source) 1 by default: waiting as the untreated course. With symptoms.waiting_decline_factor 0 and this 0 the treated course is frozen during the wait, which the published rows and van Dijk et al. 2023 suggest; not adopted (docs/calibration.md, The wait and the first score)")
 X(SYM_WEEKLY_SD, "symptoms.weekly_sd", 1.7, 0, 10, "points/week", 0, 0,
   "Standard deviation of weekly symptom innovations (shared by treated and natural course)",
   "(to source) calibrated to reliable deterioration 2019-20 (S16)")
