@@ -143,8 +143,63 @@ def first_score_line(source, year, pairs):
     b, a = np.polyfit(x, y, 1)
     resid = y - (a + b * x)
     se = float(np.sqrt(resid @ resid / (len(x) - 2) / ((x - x.mean()) @ (x - x.mean()))))
-    return "| %s | %s | %d | %.1f | %.1f | %.3f (%.3f to %.3f) | %.2f |" % (
-        source, year, len(x), y.mean(), x.std(ddof=1), b, b - 1.96 * se, b + 1.96 * se, float(np.corrcoef(x, y)[0, 1]))
+    r = "%.2f" % float(np.corrcoef(x, y)[0, 1]) if x.std() > 0 and y.std() > 0 else "none (no spread)"
+    return "| %s | %s | %d | %.1f | %.1f | %.3f (%.3f to %.3f) | %s |" % (
+        source, year, len(x), y.mean(), x.std(ddof=1), b, b - 1.96 * se, b + 1.96 * se, r)
+
+
+def waits_rows(path, years):
+    """Per year, {service code: share first treated within 6 weeks (%)}, services with >= 100
+    finished courses, from the published table (wait_6w_share) or a run's services.csv"""
+    out = {y: {} for y in years}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r.get("year") not in out:
+                continue
+            try:
+                fin = float(r["finished_course"])
+                if "wait_6w_share" in r:
+                    code, w6 = r["ccg_code"], 100 * float(r["wait_6w_share"])
+                else:
+                    code, w6 = r["service_code"], float(r["first_treatment_within_6wk_pct"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if fin >= sr.MIN_FINISHED:
+                out[r["year"]][code] = w6
+    return out
+
+
+def waits_section(pub, runs):
+    """The services' waits: the spread of the 6-week share across services, published and model."""
+    import numpy as np
+    print("### The services' waits")
+    print()
+    print("The share of finished courses first treated within 6 weeks, across services with >= 100 finished courses: "
+          "its SD, percentiles and lowest value, and for the model the correlation with the same services' published "
+          "share. The wait is one of Clark's five features, so how the services' waits spread sets what the regression "
+          "above can find.")
+    print()
+    print("| source | year | services | SD | lowest | p10 | p50 | p90 | correlation with published |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    years = ["2017-18", "2018-19", "2019-20"]
+    published = waits_rows(pub, years)
+    for label, path, ys in [("published (data/services.csv)", pub, years)] + runs:
+        rows = published if path == pub else waits_rows(path, ys)
+        for y in ys:
+            v = rows[y]
+            if len(v) < 10:
+                print("| %s | %s | %d | | | | | | |" % (label, y, len(v)))
+                continue
+            x = np.array(list(v.values()))
+            both = [(v[c], published[y][c]) for c in v if c in published.get(y, {})] if path != pub else []
+            r = "%.2f" % np.corrcoef(np.array(both).T)[0, 1] if len(both) > 10 else ""
+            print("| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |" % (
+                label, y, len(x), x.std(ddof=1), x.min(), *np.percentile(x, [10, 50, 90]), r))
+    print()
+    print("In the model a service's capacity is fixed against its demand and its wait is steep in it, so a service "
+          "tends to be either clear of its list or swamped by it; what that does to the wait's association with "
+          "recovery: docs/calibration.md, The wait and the first score.")
+    print()
 
 
 def first_score_section(pub, runs):
@@ -246,6 +301,7 @@ def main():
         print("Not run (tools/validation_services.py was given no iaptsim).")
         print()
         first_score_section(pub, [])
+        waits_section(pub, [])
         return 0
     first_runs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -281,6 +337,7 @@ def main():
             print()
             first_runs.append(("model (scenarios/history_2012_2025.yaml)", path, ["2017-18", "2018-19", "2019-20"]))
         first_score_section(pub, first_runs)
+        waits_section(pub, first_runs)
     return 0
 
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""tools/validation_services.py's two checks of the services' waits, on synthetic tables with
+known answers: "The wait and the first score" (least squares of the share of finished courses
+not at caseness at the first score on the 6-week share) recovers a planted slope exactly from
+the published format and from the contract's (docs/output.md), skips services under 100
+finished courses and other years; "The services' waits" gives the SD, percentiles and the
+correlation with the published shares of the same services.
+Exit 77 (skipped) without numpy/statsmodels. Usage: validation_services_test.py SOURCE_DIR"""
+import csv
+import io
+import os
+import sys
+import tempfile
+from contextlib import redirect_stdout
+
+src = sys.argv[1] if len(sys.argv) > 1 else "."
+sys.path.insert(0, os.path.join(src, "tools"))
+try:
+    import numpy as np
+    import validation_services as vs
+except ImportError as e:
+    print("validation_services_test: skipped: needs python3-statsmodels (%s)" % e)
+    sys.exit(77)
+
+failed = 0
+
+
+def check(cond, what):
+    global failed
+    if cond:
+        print("ok")
+    else:
+        failed += 1
+        print("FAIL: " + what)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    pub, sim = os.path.join(tmp, "pub.csv"), os.path.join(tmp, "sim.csv")
+    # published format: not at caseness = 20 - 0.1 x 6-week share (%), exactly
+    with open(pub, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["year", "ccg_code", "finished_course", "not_at_caseness", "wait_6w_share"])
+        for k in range(40):
+            w6 = 50 + k  # 50 .. 89 %
+            w.writerow(["2019-20", "S%02d" % k, 1000, 10 * (20 - 0.1 * w6), w6 / 100])
+        w.writerow(["2019-20", "SMALL", 99, 90, 0.10])  # under 100 finished: left out
+        w.writerow(["2018-19", "S00", 1000, 500, 0.10])  # another year
+    # the contract's format: the same services, their shares halved, no slope
+    with open(sim, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["year", "service_code", "finished_course", "finished_at_caseness", "first_treatment_within_6wk_pct"])
+        for k in range(40):
+            w.writerow(["2019-20", "S%02d" % k, 1000, 950, (50 + k) / 2])
+    rows = vs.first_score_rows(pub, ["2019-20"])["2019-20"]
+    check(len(rows) == 40, "the published rows kept: %d, not 40" % len(rows))
+    line = vs.first_score_line("p", "2019-20", rows)
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    check(cells[2] == "40" and cells[5].startswith("-0.100 (-0.100 to -0.100)") and cells[6] == "-1.00",
+          "planted slope -0.1, r -1: got %s" % line)
+    check(abs(float(cells[3]) - np.mean([20 - 0.1 * (50 + k) for k in range(40)])) < 0.051, "mean not at caseness: %s" % line)
+    srows = vs.first_score_rows(sim, ["2019-20"])["2019-20"]
+    sline = vs.first_score_line("m", "2019-20", srows)
+    check("| 5.0 |" in sline and "0.000 (" in sline, "a flat model table: %s" % sline)
+    check(vs.first_score_line("m", "2019-20", srows[:5]).count("|") == 8, "under 10 services: an empty row")
+    waits = vs.waits_rows(sim, ["2019-20"])["2019-20"]
+    check(len(waits) == 40 and waits["S10"] == 30, "the model's waits read: %s" % waits.get("S10"))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        vs.waits_section(pub, [("m", sim, ["2019-20"])])
+    text = out.getvalue()
+    xs = np.array([(50 + k) / 2 for k in range(40)])
+    want = "| m | 2019-20 | 40 | %.1f | %.1f | %.1f | %.1f | %.1f | 1.00 |" % (
+        xs.std(ddof=1), xs.min(), *np.percentile(xs, [10, 50, 90]))
+    check(want in text, "the waits table: wanted %s in\n%s" % (want, text))
+sys.exit(1 if failed else 0)
