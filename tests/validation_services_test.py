@@ -4,7 +4,8 @@ known answers: "The wait and the first score" (least squares of the share of fin
 not at caseness at the first score on the 6-week share) recovers a planted slope exactly from
 the published format and from the contract's (docs/output.md), skips services under 100
 finished courses and other years; "The services' waits" gives the SD, percentiles and the
-correlation with the published shares of the same services.
+correlation with the published shares of the same services; bad arguments are refused
+before any output.
 Exit 77 (skipped) without numpy/statsmodels. Usage: validation_services_test.py SOURCE_DIR"""
 import csv
 import io
@@ -72,4 +73,11 @@ with tempfile.TemporaryDirectory() as tmp:
     want = "| m | 2019-20 | 40 | %.1f | %.1f | %.1f | %.1f | %.1f | 1.00 |" % (
         xs.std(ddof=1), xs.min(), *np.percentile(xs, [10, 50, 90]))
     check(want in text, "the waits table: wanted %s in\n%s" % (want, text))
+# bad arguments: refused before any output
+import subprocess  # noqa: E402
+tool = os.path.join(src, "tools", "validation_services.py")
+for args in (["--foo"], ["a", "b"], [os.path.join(src, "no-such-iaptsim")]):
+    p = subprocess.run([sys.executable, tool] + args, capture_output=True, text=True)
+    check(p.returncode == 2 and p.stdout == "" and ("usage" in p.stderr or "not an executable" in p.stderr),
+          "%s: exit %d, stdout %r, stderr %r" % (args, p.returncode, p.stdout[:80], p.stderr[:120]))
 sys.exit(1 if failed else 0)

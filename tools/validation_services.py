@@ -7,11 +7,15 @@ CCGs (tools/services_history_check.py), published table and model.
 
     tools/validation_services.py [IAPTSIM]   (markdown on standard output)
 
-With IAPTSIM, runs scenarios/default.yaml (2019-20) and scenarios/history_2012_2025.yaml at
+IAPTSIM is the path to the iaptsim binary (for example ./build/iaptsim). Without it only the
+published part is written. With it, runs scenarios/default.yaml (2019-20) and scenarios/history_2012_2025.yaml at
 population scale 1 with one replicate (the services issue's conditions: each service's sampling
 noise as in the published single year) and reads their services.csv; a run that writes none
 (services switched off, or a build without services) is said to, and only the published part
-is written. Needs python3-statsmodels (tools/service_regression.py).
+is written. Also two checks of the services' waits: the share of finished courses not at
+caseness at the first score against the 6-week share, and the 6-week share's spread across
+services (published; model rows at scale 1, one replicate). Needs python3-statsmodels
+(tools/service_regression.py).
 """
 import csv
 import os
@@ -177,7 +181,7 @@ def waits_section(pub, runs):
     print("The share of finished courses first treated within 6 weeks, across services with >= 100 finished courses: "
           "its SD, percentiles and lowest value, and for the model the correlation with the same services' published "
           "share. The wait is one of Clark's five features, so how the services' waits spread sets what the regression "
-          "above can find.")
+          "above can find. Model rows: population scale 1, one replicate.")
     print()
     print("| source | year | services | SD | lowest | p10 | p50 | p90 | correlation with published |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -196,10 +200,11 @@ def waits_section(pub, runs):
             print("| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |" % (
                 label, y, len(x), x.std(ddof=1), x.min(), *np.percentile(x, [10, 50, 90]), r))
     print()
-    print("In the model a service's capacity is fixed against its demand and its wait is steep in it, so a service "
-          "tends to be either clear of its list or swamped by it; what that does to the wait's association with "
-          "recovery: docs/calibration.md, The wait and the first score.")
-    print()
+    if runs:
+        print("In the model a service's capacity is fixed against its demand and its wait is steep in it, so a service "
+              "tends to be either clear of its list or swamped by it; what that does to the wait's association with "
+              "recovery: docs/calibration.md, The wait and the first score.")
+        print()
 
 
 def first_score_section(pub, runs):
@@ -210,7 +215,8 @@ def first_score_section(pub, runs):
           "courses start below caseness. Across services with >= 100 finished courses: least squares of the share of "
           "finished courses not at caseness at the first score (%) on the share first treated within 6 weeks (%), with "
           "its 95% interval, and the correlation. A slope below 0 is more courses starting below caseness where waits "
-          "are longer.")
+          "are longer. A published row whose count not at caseness is suppressed is left out (one service in 2017-18 "
+          "and one in 2018-19). Model rows: population scale 1, one replicate.")
     print()
     print("| source | year | services | not at caseness at first, mean % | 6-week share, SD across services | slope (95% CI) | r |")
     print("| --- | --- | ---: | ---: | ---: | --- | ---: |")
@@ -223,9 +229,10 @@ def first_score_section(pub, runs):
         for y in ys:
             print(first_score_line(label, y, rows[y]))
     print()
-    print("Why the model's slope is steep (the natural decline and the weekly innovations while people wait), and what "
-          "removing it would take: docs/calibration.md, The wait and the first score.")
-    print()
+    if runs:
+        print("Why the model's slope is steep (the natural decline and the weekly innovations while people wait), and "
+              "what removing it would take: docs/calibration.md, The wait and the first score.")
+        print()
 
 
 def run(iaptsim, scenario, out):
@@ -239,7 +246,13 @@ def main():
     if sys.argv[1:2] in (["-h"], ["--help"]):
         print(__doc__.strip())
         return 0
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        sys.stderr.write("usage: tools/validation_services.py [IAPTSIM]   (IAPTSIM: the iaptsim binary, e.g. ./build/iaptsim)\n")
+        return 2
     iaptsim = sys.argv[1] if len(sys.argv) > 1 else None
+    if iaptsim and not (os.path.isfile(iaptsim) and os.access(iaptsim, os.X_OK)):
+        sys.stderr.write("validation_services: %s is not an executable file (give the iaptsim binary, e.g. ./build/iaptsim)\n" % iaptsim)
+        return 2
     pub = os.path.join(root, "data", "services.csv")
     print("## Services")
     print()
