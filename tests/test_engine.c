@@ -151,6 +151,38 @@ static int same(const iapt_results *a, const iapt_results *b)
 	return memcmp(a->values, b->values, n * sizeof(double)) == 0;
 }
 
+/* Runs of the small scenario: without `param` (*a), with it at `off` (checked to be that run,
+ * byte for byte) and with it at `on` (*c); the caller frees *a and *c. */
+static void runs_off_on(const char *param, const char *off, const char *on, iapt_results **a, iapt_results **c)
+{
+	char text[512];
+	iapt_results *b;
+	*a = run(small, 1);
+	snprintf(text, sizeof text, "%sparameters:\n  %s: %s\n", small, param, off);
+	b = run(text, 1);
+	ck_assert_msg(same(*a, b), "%s: %s is not the run without it", param, off);
+	iapt_results_free(b);
+	snprintf(text, sizeof text, "%sparameters:\n  %s: %s\n", small, param, on);
+	*c = run(text, 1);
+}
+
+/* A sim with scenario text's 2019 parameters and replicate key `key`, nothing else set up:
+ * enough for the natural decline and the symptom courses (iapt_engine__advance). The caller
+ * frees it and *sc. */
+static sim *bare_sim(const char *text, uint64_t key, iapt_scenario **sc)
+{
+	sim *s = calloc(1, sizeof *s);
+	size_t i;
+	ck_assert_ptr_nonnull(s);
+	*sc = scenario(text);
+	for (i = 0; i < IAPT_P__COUNT; i++)
+		s->pv[i] = iapt_params_get((*sc)->params, i, 2019);
+	s->key_rep = key;
+	s->sym_rho_c = sqrt(1 - s->pv[IAPT_P_SYM_CORR] * s->pv[IAPT_P_SYM_CORR]);
+	iapt_engine__decline_constants(s);
+	return s;
+}
+
 /* treatment.dropout_later_per_wait_week: a wait's disengagement lasts past the first
  * session, so courses after waits are shorter and fewer recover (0 is off). */
 START_TEST(lasting_wait_dropout_shortens_courses)
@@ -820,16 +852,11 @@ END_TEST
 START_TEST(natural_decline_differs_between_people)
 {
 	enum { N = 200000 };
-	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.natural_decline_sd: 0.8\n");
-	sim *s = calloc(1, sizeof *s);
-	double mean = 0, lmean = 0, lvar = 0, base;
+	iapt_scenario *sc;
+	sim *s = bare_sim("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.natural_decline_sd: 0.8\n", 12345, &sc);
+	double mean = 0, lmean = 0, lvar = 0, base = s->pv[IAPT_P_SYM_DECLINE];
 	uint32_t id;
 	size_t i;
-	for (i = 0; i < IAPT_P__COUNT; i++)
-		s->pv[i] = iapt_params_get(sc->params, i, 2019);
-	base = s->pv[IAPT_P_SYM_DECLINE];
-	s->key_rep = 12345;
-	iapt_engine__decline_constants(s);
 	for (id = 0; id < N; id++) {
 		double d = iapt_engine__decline(s, id);
 		ck_assert(d > 0 && d <= 0.5);
@@ -868,19 +895,12 @@ END_TEST
  * the natural course's recovery. */
 START_TEST(natural_decline_spread_changes_the_natural_course)
 {
-	char text[512];
-	iapt_results *a, *b, *c;
-	a = run(small, 1);
-	snprintf(text, sizeof text, "%sparameters:\n  symptoms.natural_decline_sd: 0\n", small);
-	b = run(text, 1);
-	ck_assert(same(a, b));
-	snprintf(text, sizeof text, "%sparameters:\n  symptoms.natural_decline_sd: 1.5\n", small);
-	c = run(text, 1);
+	iapt_results *a, *c;
+	runs_off_on("symptoms.natural_decline_sd", "0", "1.5", &a, &c);
 	ck_assert(!same(a, c));
 	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_NATURAL_RECOVERY_PCT, 0) !=
 		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_NATURAL_RECOVERY_PCT, 0));
 	iapt_results_free(a);
-	iapt_results_free(b);
 	iapt_results_free(c);
 }
 END_TEST
@@ -892,22 +912,18 @@ END_TEST
 START_TEST(waiting_decline_factor_slows_the_wait)
 {
 	static const double factors[] = {0.25, 0, 1};
-	size_t f, i;
+	size_t f;
 	for (f = 0; f < sizeof factors / sizeof *factors; f++) {
 		char text[256];
 		iapt_scenario *sc;
-		sim *s = calloc(1, sizeof *s);
+		sim *s;
 		person p;
 		float xp = 20, xg = 15, np = 20, ng = 15, dw, d;
 		int w;
 		snprintf(text, sizeof text,
 			 "iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.weekly_sd: 0\n"
 			 "  symptoms.waiting_decline_factor: %g\n", factors[f]);
-		sc = scenario(text);
-		for (i = 0; i < IAPT_P__COUNT; i++)
-			s->pv[i] = iapt_params_get(sc->params, i, 2019);
-		s->key_rep = 777;
-		iapt_engine__decline_constants(s);
+		s = bare_sim(text, 777, &sc);
 		memset(&p, 0, sizeof p);
 		p.id = 3;
 		p.xp = p.np = 20;
@@ -948,17 +964,11 @@ END_TEST
  * and from the first treatment on both take the same innovations again. */
 START_TEST(waiting_frozen_course)
 {
-	iapt_scenario *sc = scenario("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.waiting_decline_factor: 0\n"
-				     "  symptoms.waiting_sd_factor: 0\n");
-	sim *s = calloc(1, sizeof *s);
+	iapt_scenario *sc;
+	sim *s = bare_sim("iaptsim: 1\nname: x\nyears: 2019\nparameters:\n  symptoms.waiting_decline_factor: 0\n"
+			  "  symptoms.waiting_sd_factor: 0\n", 99, &sc);
 	person p;
-	size_t i;
 	float np, xp;
-	for (i = 0; i < IAPT_P__COUNT; i++)
-		s->pv[i] = iapt_params_get(sc->params, i, 2019);
-	s->key_rep = 99;
-	s->sym_rho_c = sqrt(1 - s->pv[IAPT_P_SYM_CORR] * s->pv[IAPT_P_SYM_CORR]);
-	iapt_engine__decline_constants(s);
 	memset(&p, 0, sizeof p);
 	p.id = 5;
 	p.rs_sym = 12345;
@@ -986,20 +996,13 @@ END_TEST
  * lowers recovery and leaves who is referred and who waits as they were. */
 START_TEST(response_loss_per_wait_week_in_a_run)
 {
-	char text[512];
-	iapt_results *a, *b, *c;
-	a = run(small, 1);
-	snprintf(text, sizeof text, "%sparameters:\n  treatment.response_loss_per_wait_week: 0\n", small);
-	b = run(text, 1);
-	ck_assert(same(a, b));
-	snprintf(text, sizeof text, "%sparameters:\n  treatment.response_loss_per_wait_week: 0.1\n", small);
-	c = run(text, 1);
+	iapt_results *a, *c;
+	runs_off_on("treatment.response_loss_per_wait_week", "0", "0.1", &a, &c);
 	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0) ==
 		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_REFERRALS_RECEIVED, 0));
 	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) <
 		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, 0) - 1);
 	iapt_results_free(a);
-	iapt_results_free(b);
 	iapt_results_free(c);
 }
 END_TEST
@@ -1007,14 +1010,8 @@ END_TEST
 /* In a run: 1 is the run without the parameter, byte for byte; 0 moves the first scores. */
 START_TEST(waiting_decline_factor_in_a_run)
 {
-	char text[512];
-	iapt_results *a, *b, *c;
-	a = run(small, 1);
-	snprintf(text, sizeof text, "%sparameters:\n  symptoms.waiting_decline_factor: 1\n", small);
-	b = run(text, 1);
-	ck_assert(same(a, b));
-	snprintf(text, sizeof text, "%sparameters:\n  symptoms.waiting_decline_factor: 0\n", small);
-	c = run(text, 1);
+	iapt_results *a, *c;
+	runs_off_on("symptoms.waiting_decline_factor", "1", "0", &a, &c);
 	ck_assert(!same(a, c));
 	/* less improvement while waiting: more finished courses start at caseness */
 	ck_assert(iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_FINISHED_AT_CASENESS, 0) /
@@ -1022,7 +1019,6 @@ START_TEST(waiting_decline_factor_in_a_run)
 		  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_FINISHED_AT_CASENESS, 0) /
 			  iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, 0));
 	iapt_results_free(a);
-	iapt_results_free(b);
 	iapt_results_free(c);
 }
 END_TEST

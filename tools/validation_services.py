@@ -114,27 +114,39 @@ def history_table(path, strategy=None):
     print()
 
 
-def first_score_rows(path, years):
-    """Per year, each service's share of finished courses not at caseness at their first score and
-    its share first treated within 6 weeks (both %), services with >= 100 finished courses: from the
-    published table (not_at_caseness, wait_6w_share) or a run's services.csv (finished_course -
-    finished_at_caseness, first_treatment_within_6wk_pct)."""
-    out = {y: [] for y in years}
+def service_waits(path, years):
+    """Per year, {service code: (finished courses, not at caseness at the first score or None
+    where suppressed, share first treated within 6 weeks %)}, services with >= 100 finished
+    courses: from the published table (not_at_caseness, wait_6w_share) or a run's services.csv
+    (finished_course - finished_at_caseness, first_treatment_within_6wk_pct)."""
+    out = {y: {} for y in years}
+    published = None
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
+            if published is None:
+                published = "wait_6w_share" in r
             if r.get("year") not in out:
                 continue
             try:
                 fin = float(r["finished_course"])
-                if "not_at_caseness" in r:
-                    notc, w6 = float(r["not_at_caseness"]), 100 * float(r["wait_6w_share"])
-                else:
-                    notc, w6 = fin - float(r["finished_at_caseness"]), float(r["first_treatment_within_6wk_pct"])
+                code = r["ccg_code" if published else "service_code"]
+                w6 = 100 * float(r["wait_6w_share"]) if published else float(r["first_treatment_within_6wk_pct"])
             except (KeyError, TypeError, ValueError):
                 continue
+            try:
+                notc = float(r["not_at_caseness"]) if published else fin - float(r["finished_at_caseness"])
+            except (KeyError, TypeError, ValueError):
+                notc = None
             if fin >= sr.MIN_FINISHED:
-                out[r["year"]].append((100 * notc / fin, w6))
+                out[r["year"]][code] = (fin, notc, w6)
     return out
+
+
+def first_score_rows(path, years):
+    """Per year, (share of finished courses not at caseness at the first score %, 6-week share %)
+    for each service of service_waits whose count not at caseness is published."""
+    return {y: [(100 * notc / fin, w6) for fin, notc, w6 in v.values() if notc is not None]
+            for y, v in service_waits(path, years).items()}
 
 
 def first_score_line(source, year, pairs):
@@ -153,24 +165,8 @@ def first_score_line(source, year, pairs):
 
 
 def waits_rows(path, years):
-    """Per year, {service code: share first treated within 6 weeks (%)}, services with >= 100
-    finished courses, from the published table (wait_6w_share) or a run's services.csv"""
-    out = {y: {} for y in years}
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            if r.get("year") not in out:
-                continue
-            try:
-                fin = float(r["finished_course"])
-                if "wait_6w_share" in r:
-                    code, w6 = r["ccg_code"], 100 * float(r["wait_6w_share"])
-                else:
-                    code, w6 = r["service_code"], float(r["first_treatment_within_6wk_pct"])
-            except (KeyError, TypeError, ValueError):
-                continue
-            if fin >= sr.MIN_FINISHED:
-                out[r["year"]][code] = w6
-    return out
+    """Per year, {service code: share first treated within 6 weeks %} (service_waits)"""
+    return {y: {c: w6 for c, (_fin, _notc, w6) in v.items()} for y, v in service_waits(path, years).items()}
 
 
 def waits_section(pub, runs):
