@@ -169,6 +169,10 @@ def waits_rows(path, years):
     return {y: {c: w6 for c, (_fin, _notc, w6) in v.items()} for y, v in service_waits(path, years).items()}
 
 
+# the published years the two checks of the waits show
+WAIT_YEARS = ["2017-18", "2018-19", "2019-20"]
+
+
 def waits_section(pub, runs):
     """The services' waits: the spread of the 6-week share across services, published and model."""
     import numpy as np
@@ -181,9 +185,8 @@ def waits_section(pub, runs):
     print()
     print("| source | year | services | SD | lowest | p10 | p50 | p90 | correlation with published |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    years = ["2017-18", "2018-19", "2019-20"]
-    published = waits_rows(pub, years)
-    for label, path, ys in [("published (data/services.csv)", pub, years)] + runs:
+    published = waits_rows(pub, WAIT_YEARS)
+    for label, path, ys in [("published (data/services.csv)", pub, WAIT_YEARS)] + runs:
         rows = published if path == pub else waits_rows(path, ys)
         for y in ys:
             v = rows[y]
@@ -216,11 +219,7 @@ def first_score_section(pub, runs):
     print()
     print("| source | year | services | not at caseness at first, mean % | 6-week share, SD across services | slope (95% CI) | r |")
     print("| --- | --- | ---: | ---: | ---: | --- | ---: |")
-    years = ["2017-18", "2018-19", "2019-20"]
-    rows = first_score_rows(pub, years)
-    for y in years:
-        print(first_score_line("published (data/services.csv)", y, rows[y]))
-    for label, path, ys in runs:
+    for label, path, ys in [("published (data/services.csv)", pub, WAIT_YEARS)] + runs:
         rows = first_score_rows(path, ys)
         for y in ys:
             print(first_score_line(label, y, rows[y]))
