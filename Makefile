@@ -107,7 +107,8 @@ test-report: build deps-report
 # then the years 2012-13 to 2024-25 (scenarios/history_2012_2025.yaml, headings one level
 # down) and what they leave unexplained (docs/validation_years_notes.md); then the services'
 # 2019-20 check (tools/services_check.py); then Services: the service-level regression of
-# Clark 2018 and the between-CCG spread year by year, published table and model
+# Clark 2018 and the between-CCG spread year by year, published table and model, the
+# services' waits, and the two 2019-20 checks at seeds 1 to 10
 # (tools/validation_services.py)
 validation: build
 	./$(BUILD)/iaptsim validate scenarios/history_2012_2020.yaml --observed data/national_annual.csv \

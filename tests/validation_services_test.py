@@ -4,8 +4,9 @@ known answers: "The wait and the first score" (least squares of the share of fin
 not at caseness at the first score on the 6-week share) recovers a planted slope exactly from
 the published format and from the contract's (docs/output.md), skips services under 100
 finished courses and other years; "The services' waits" gives the SD, percentiles and the
-correlation with the published shares of the same services; bad arguments are refused
-before any output.
+correlation with the published shares of the same services; the checks over seeds count
+each feature's seeds with the published sign and in the band from planted odds ratios; bad
+arguments are refused before any output.
 Exit 77 (skipped) without numpy/statsmodels. Usage: validation_services_test.py SOURCE_DIR"""
 import csv
 import io
@@ -73,6 +74,28 @@ with tempfile.TemporaryDirectory() as tmp:
     want = "| m | 2019-20 | 40 | %.1f | %.1f | %.1f | %.1f | %.1f | 1.00 |" % (
         xs.std(ddof=1), xs.min(), *np.percentile(xs, [10, 50, 90]))
     check(want in text, "the waits table: wanted %s in\n%s" % (want, text))
+# the checks over seeds: planted odds ratios and spreads, counted and ranked
+def term(f, or_low_high):
+    return {"term": f, "or_low_high": or_low_high, "expected_sign": -1 if f in ("mean_wait_weeks", "dna_pct") else 1}
+
+
+planted = []
+for k in range(4):
+    w = 0.5 * (k + 1)  # the wait's odds ratio lowest to highest: 0.5, 1, 1.5, 2 (improvements 2, 1, 2/3, 1/2)
+    ors = {"pd_recorded_pct": 1.1, "mean_sessions_finished": 1.04, "entered_treatment_pct": 1.2 * w, "mean_wait_weeks": w,
+           "dna_pct": 1 / 1.2}
+    planted.append({"spread": {"sd": 4.0 + k, "p10": 47.0, "p90": 56.0 + k}, "terms": {f: term(f, v) for f, v in ors.items()}})
+spread, feats, all_in, pair = vs.seeds_summary(planted, {"sd": 4.19, "p10": 47.0, "p90": 56.0})
+check(spread[0] == ("sd", 4.19, 4.0, 7.0, 2) and spread[2] == ("p90", 56.0, 56.0, 59.0, 2),
+      "spreads: SD 4-7 (2 within 1.5 of 4.19), p90 56-59 (2 within): %s" % (spread,))
+f = {r[0]: r for r in feats}
+check(f["mean_wait_weeks"][1:3] == (1, 0) and abs(f["mean_wait_weeks"][4] - 0.5) < 1e-12 and abs(f["mean_wait_weeks"][5] - 2) < 1e-12,
+      "the wait: improvements 2, 1, 2/3, 1/2 (one above 1, none in the band): %s" % (f["mean_wait_weeks"],))
+check(f["mean_sessions_finished"][1:3] == (4, 0) and f["pd_recorded_pct"][1:3] == (4, 4), "sessions under the band, descriptor in it: %s" % feats)
+check(f["dna_pct"][1:3] == (4, 4) and abs(f["dna_pct"][3] - 1.2) < 1e-12, "missed appointments, sign -: improvement 1.2: %s" % (f["dna_pct"],))
+check(all_in == 0, "no seed with all five in the band: %d" % all_in)
+check(pair is not None and abs(pair[0] + 1) < 1e-9 and abs(pair[1] - 1.2) < 1e-9 and abs(pair[2] - 1.2) < 1e-9,
+      "the wait and entering: log odds ratios correlate at -1, product 1.2 throughout: %s" % (pair,))
 # bad arguments: refused before any output
 import subprocess  # noqa: E402
 tool = os.path.join(src, "tools", "validation_services.py")
