@@ -82,20 +82,28 @@ def term(f, or_low_high):
 planted = []
 for k in range(4):
     w = 0.5 * (k + 1)  # the wait's odds ratio lowest to highest: 0.5, 1, 1.5, 2 (improvements 2, 1, 2/3, 1/2)
-    ors = {"pd_recorded_pct": 1.1, "mean_sessions_finished": 1.04, "entered_treatment_pct": 1.2 * w, "mean_wait_weeks": w,
-           "dna_pct": 1 / 1.2}
-    planted.append({"spread": {"sd": 4.0 + k, "p10": 47.0, "p90": 56.0 + k}, "terms": {f: term(f, v) for f, v in ors.items()}})
-spread, feats, all_in, pair = vs.seeds_summary(planted, {"sd": 4.19, "p10": 47.0, "p90": 56.0})
-check(spread[0] == ("sd", 4.19, 4.0, 7.0, 2) and spread[2] == ("p90", 56.0, 56.0, 59.0, 2),
-      "spreads: SD 4-7 (2 within 1.5 of 4.19), p90 56-59 (2 within): %s" % (spread,))
-f = {r[0]: r for r in feats}
+    ors = {"pd_recorded_pct": 1.1, "mean_sessions_finished": 1.04 if k else 1.1, "entered_treatment_pct": 1.2 * w,
+           "mean_wait_weeks": w, "dna_pct": 1 / 1.2}
+    planted.append({"spread": {"sd": 4.0 + k, "p10": 47.0, "p90": 56.0 + k, "n_ge_50": 130 + 5 * k},
+                    "terms": {f: term(f, v) for f, v in ors.items()}})
+pub = {"sd": 4.2, "p10": 46.3, "p90": 56.0, "n_ge_50": 134}
+r = vs.seeds_summary(planted, pub)
+spread = {x[0]: x for x in r["spread"]}
+# SD 4, 5, 6, 7 against 4.2 +- 1.5: 4 and 5 pass; p90 56-59 against 56 +- 1.5: 56, 57; count 130-145 against 134 +- 13.4: 130-145 all
+check(spread["sd"] == ("sd", 4.2, 4.0, 7.0, 2) and spread["p90"] == ("p90", 56.0, 56.0, 59.0, 2) and spread["n_ge_50"][4] == 4,
+      "spreads: SD 4-7 (2 within 1.5 of 4.2), p90 56-59 (2 within), count (4 within 10%%): %s" % (r["spread"],))
+check(r["spread_all"] == 2 and [all(x["ok"].values()) for x in r["rows"]] == [True, True, False, False],
+      "the whole spread check at seeds 1 and 2 only: %s" % [x["ok"] for x in r["rows"]])
+planted[1]["spread"]["n_ge_50"] = 148  # 14 over 134: outside 10%
+check(vs.seeds_summary(planted, pub)["spread_all"] == 1, "a count 10% off fails the spread check")
+f = {x[0]: x for x in r["features"]}
 check(f["mean_wait_weeks"][1:3] == (1, 0) and abs(f["mean_wait_weeks"][4] - 0.5) < 1e-12 and abs(f["mean_wait_weeks"][5] - 2) < 1e-12,
       "the wait: improvements 2, 1, 2/3, 1/2 (one above 1, none in the band): %s" % (f["mean_wait_weeks"],))
-check(f["mean_sessions_finished"][1:3] == (4, 0) and f["pd_recorded_pct"][1:3] == (4, 4), "sessions under the band, descriptor in it: %s" % feats)
+check(f["mean_sessions_finished"][1:3] == (4, 1) and f["pd_recorded_pct"][1:3] == (4, 4), "sessions in the band at one seed: %s" % r["features"])
 check(f["dna_pct"][1:3] == (4, 4) and abs(f["dna_pct"][3] - 1.2) < 1e-12, "missed appointments, sign -: improvement 1.2: %s" % (f["dna_pct"],))
-check(all_in == 0, "no seed with all five in the band: %d" % all_in)
-check(pair is not None and abs(pair[0] + 1) < 1e-9 and abs(pair[1] - 1.2) < 1e-9 and abs(pair[2] - 1.2) < 1e-9,
-      "the wait and entering: log odds ratios correlate at -1, product 1.2 throughout: %s" % (pair,))
+check(r["all_in"] == 0 and [x["all_in"] for x in r["rows"]] == [False] * 4, "no seed with all five in the band: %d" % r["all_in"])
+check(r["pair"] is not None and abs(r["pair"][0] + 1) < 1e-9 and abs(r["pair"][1] - 1.2) < 1e-9 and abs(r["pair"][2] - 1.2) < 1e-9,
+      "the wait and entering: log odds ratios correlate at -1, product 1.2 throughout: %s" % (r["pair"],))
 # bad arguments: refused before any output
 import subprocess  # noqa: E402
 tool = os.path.join(src, "tools", "validation_services.py")

@@ -245,83 +245,122 @@ def improvement(t):
     return t["or_low_high"] if t["expected_sign"] > 0 else 1 / t["or_low_high"]
 
 
+def spread_ok(stats, published):
+    """The services issue's first 2019-20 check, as tools/services_check.py decides it:
+    {statistic: within its tolerance} for SD, p10, p90 (within 1.5 points) and the count
+    at or above 50% (within 10%)."""
+    out = {k: abs(stats[k] - published[k]) <= sc.TOL[k] for k in ("sd", "p10", "p90")}
+    out["n_ge_50"] = abs(stats["n_ge_50"] - published["n_ge_50"]) <= 0.1 * published["n_ge_50"]
+    return out
+
+
 def seeds_summary(per_seed, published):
     """The services issue's two 2019-20 checks over seeds. per_seed: one dict a seed, with
-    "spread" (services_check.simulated's stats: sd, p10, p90) and "terms" ({feature: a term of
-    service_regression.fit_year}); published: the published stats (sd, p10, p90). Returns
-    (spread rows, feature rows, all-five count, wait-entering): spread rows (name, published,
-    lowest, highest, seeds within 1.5 points); feature rows (feature, seeds with the published
-    sign, seeds in BAND, median, lowest, highest improvement); the seeds with all five features
-    in BAND; and (correlation over seeds of the wait's and the share entering's log odds ratios,
-    lowest and highest product of their two improvements), or None without both features."""
+    "spread" (services_check.simulated's stats: sd, p10, p90, n_ge_50) and "terms" ({feature: a
+    term of service_regression.fit_year}); published: the published stats. Returns a dict:
+    "rows", one a seed (its spread, spread_ok, each feature's improvement and whether all
+    five are in BAND); "spread", (statistic, published, lowest, highest, seeds within its
+    tolerance); "spread_all", the seeds passing the whole first check; "features", (feature,
+    seeds with the published sign, seeds in BAND, median, lowest, highest improvement);
+    "all_in", the seeds with all five in BAND; "pair", (correlation over seeds of the wait's
+    and the share entering's log improvements, lowest and highest product of the two), or
+    None without both features or with fewer than three seeds."""
     import numpy as np
-    tol = sc.TOL
+    rows = []
+    for p in per_seed:
+        imp = {f: improvement(p["terms"][f]) for f in sr.SIM_DEFAULT}
+        rows.append({"spread": p["spread"], "ok": spread_ok(p["spread"], published), "imp": imp,
+                     "all_in": all(BAND[0] <= x <= BAND[1] for x in imp.values())})
     spread = []
-    for k in ("sd", "p10", "p90"):
-        v = [p["spread"][k] for p in per_seed]
-        spread.append((k, published[k], min(v), max(v), sum(abs(x - published[k]) <= tol[k] for x in v)))
-    feats, all_in = [], 0
-    inside = [True] * len(per_seed)
+    for k in ("sd", "p10", "p90", "n_ge_50"):
+        v = [r["spread"][k] for r in rows]
+        spread.append((k, published[k], min(v), max(v), sum(r["ok"][k] for r in rows)))
+    feats = []
     for f in sr.SIM_DEFAULT:
-        v = [improvement(p["terms"][f]) for p in per_seed]
-        ok = [BAND[0] <= x <= BAND[1] for x in v]
-        inside = [a and b for a, b in zip(inside, ok)]
-        feats.append((f, sum(x > 1 for x in v), sum(ok), float(np.median(v)), min(v), max(v)))
-    all_in = sum(inside)
+        v = [r["imp"][f] for r in rows]
+        feats.append((f, sum(x > 1 for x in v), sum(BAND[0] <= x <= BAND[1] for x in v), float(np.median(v)), min(v), max(v)))
     pair = None
     w, e = "mean_wait_weeks", "entered_treatment_pct"
-    if all(w in p["terms"] and e in p["terms"] for p in per_seed) and len(per_seed) > 2:
-        lw = np.log([improvement(p["terms"][w]) for p in per_seed])
-        le = np.log([improvement(p["terms"][e]) for p in per_seed])
+    if len(rows) > 2:
+        lw = np.log([r["imp"][w] for r in rows])
+        le = np.log([r["imp"][e] for r in rows])
         prod = np.exp(lw + le)
         pair = (float(np.corrcoef(lw, le)[0, 1]), float(prod.min()), float(prod.max()))
-    return spread, feats, all_in, pair
+    return {"rows": rows, "spread": spread, "spread_all": sum(all(r["ok"].values()) for r in rows), "features": feats,
+            "all_in": sum(r["all_in"] for r in rows), "pair": pair}
+
+
+SPREAD_NAMES = {"sd": "SD", "p10": "p10", "p90": "p90", "n_ge_50": "count at or above 50%"}
 
 
 def seeds_section(iaptsim, tmp):
     """The services issue's 2019-20 checks of scenarios/default.yaml over SEEDS (scale 1, one replicate each)."""
     per_seed = []
+    print("### The services' checks over seeds")
+    print()
     for seed in SEEDS:
         d = os.path.join(tmp, "seed%d" % seed)
         why = run(iaptsim, os.path.join(root, "scenarios", "default.yaml"), d, ["--seed", str(seed)])
-        if why:
-            print("### The services' checks over seeds")
-            print()
-            print("scenarios/default.yaml at seed %d: %s, so no checks over seeds." % (seed, why))
-            print()
-            return
         path = os.path.join(d, "services.csv")
-        _rows, res = regress(path, sr.SIM_DEFAULT, ["2019-20"])
-        if "2019-20" not in res:
+        res = None if why else regress(path, sr.SIM_DEFAULT, ["2019-20"])[1].get("2019-20")
+        if res is None:
+            print("scenarios/default.yaml at seed %d: %s, so no checks over seeds." % (seed, why or "no 2019-20 regression"))
+            print()
             return
-        per_seed.append({"spread": sc.simulated(path), "terms": {t["term"]: t for t in res["2019-20"]["terms"]}})
-    spread, feats, all_in, pair = seeds_summary(per_seed, sc.published())
+        per_seed.append({"spread": sc.simulated(path), "terms": {t["term"]: t for t in res["terms"]}})
+    pub = sc.published(population="all_rows")
+    r = seeds_summary(per_seed, pub)
     n = len(SEEDS)
-    print("### The services' checks over seeds")
+    print("The services issue reads its two 2019-20 checks on one replicate at one seed. Here they are for "
+          "scenarios/default.yaml (scale 1, one replicate) at seeds %d to %d, to show how much of a pass or a fail is the "
+          "seed (`iaptsim run scenarios/default.yaml --scale 1 --replicates 1 --seed S`, then tools/services_check.py "
+          "`--results` and tools/service_regression.py `--year 2019-20`):" % (SEEDS[0], SEEDS[-1]))
     print()
-    print("The services issue reads its 2019-20 checks on one replicate at one seed. The same checks of "
-          "scenarios/default.yaml (scale 1, one replicate) at seeds %d to %d show how much of a pass or a fail is the "
-          "seed: the spread of the services' recovery (whole percentages, services with >= 100 finished courses, as "
-          "published) and each of Clark's five features' odds ratio from its worst level to its best (above 1: the "
-          "published sign; the band %.2f-%.2f)." % (SEEDS[0], SEEDS[-1], BAND[0], BAND[1]))
+    print("- **The spread of the services' recovery**, decided as tools/services_check.py decides it: services with "
+          ">= 100 finished courses, whole percentages, against the published CCG rows of 2019-20 as the services issue "
+          "computed them (with commissioning hubs and UNKNOWN: SD %.2f, p10 %.1f, p90 %.1f, %d at or above 50%%); SD, "
+          "p10 and p90 within 1.5 points, the count within 10%%." % (pub["sd"], pub["p10"], pub["p90"], pub["n_ge_50"]))
+    print("- **Clark's five features** (the issue's; the model's table above adds step-up as a sixth, so its values "
+          "differ a little), each as its odds ratio **from its worst level to its best**: lowest to highest for a "
+          "feature with the published sign + (descriptor, sessions, share entering), the inverse for one with sign - "
+          "(the wait, missed appointments). Above 1 is the published sign; the band is %.2f-%.2f. The tables above "
+          "give lowest to highest, so there a wait with the published sign is below 1." % BAND)
     print()
-    print("| services' recovery | published 2019-20 | lowest over seeds | highest over seeds | seeds within %.1f points |" % sc.TOL["sd"])
+    short = {"pd_recorded_pct": "descriptor", "mean_sessions_finished": "sessions", "entered_treatment_pct": "entering",
+             "mean_wait_weeks": "wait", "dna_pct": "missed"}
+    print("| seed | SD | p10 | p90 | count at or above 50% | spread check | " +
+          " | ".join(short[f] for f in sr.SIM_DEFAULT) + " | all five in band |")
+    print("| ---: | ---: | ---: | ---: | ---: | --- | " + " | ".join("---:" for _ in sr.SIM_DEFAULT) + " | --- |")
+    for seed, row in zip(SEEDS, r["rows"]):
+        st, ok = row["spread"], row["ok"]
+        cell = lambda k, txt: txt if ok[k] else "**%s**" % txt
+        cells = [cell("sd", "%.2f" % st["sd"]), cell("p10", "%.1f" % st["p10"]), cell("p90", "%.1f" % st["p90"]),
+                 cell("n_ge_50", "%d" % st["n_ge_50"]), "pass" if all(ok.values()) else "fail"]
+        imp = ["%.3f" % row["imp"][f] if BAND[0] <= row["imp"][f] <= BAND[1] else "**%.3f**" % row["imp"][f]
+               for f in sr.SIM_DEFAULT]
+        print("| %d | %s | %s | %s |" % (seed, " | ".join(cells), " | ".join(imp), "yes" if row["all_in"] else "no"))
+    print()
+    print("In bold: outside its tolerance or band.")
+    print()
+    print("| check | published 2019-20 | lowest over seeds | highest over seeds | seeds within tolerance |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for k, pub, lo, hi, ok in spread:
-        d = 2 if k == "sd" else 1
-        print("| %s | %.*f | %.*f | %.*f | %d of %d |" % (k.upper() if k == "sd" else k, d, pub, d, lo, d, hi, ok, n))
+    for k, p, lo, hi, ok in r["spread"]:
+        fmt = "%d" if k == "n_ge_50" else ("%.2f" if k == "sd" else "%.1f")
+        print("| %s | %s | %s | %s | %d of %d |" % (SPREAD_NAMES[k], fmt % p, fmt % lo, fmt % hi, ok, n))
     print()
     print("| feature (model column) | seeds with the published sign | seeds within %.2f-%.2f | median | lowest | highest |" % BAND)
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for f, signs, band, med, lo, hi in feats:
+    for f, signs, band, med, lo, hi in r["features"]:
         print("| `%s` | %d of %d | %d of %d | %.3f | %.3f | %.3f |" % (f, signs, n, band, n, med, lo, hi))
     print()
-    text = "All five features within the band together: %d of %d seeds." % (all_in, n)
-    if pair:
+    text = ("The whole spread check passes at %d of %d seeds; all five features are within the band together at %d of %d."
+            % (r["spread_all"], n, r["all_in"], n))
+    if r["pair"]:
         text += (" The wait and the share entering treatment split one effect between them: over the seeds their log "
                  "odds ratios correlate at %.3f, while the product of the two stays between %.3f and %.3f. With the "
-                 "built-in services the two features move together across services (docs/calibration.md, Services' "
-                 "waits and throughput), so one replicate cannot say which of them carries the effect." % pair)
+                 "built-in services the two move together across services (r = -0.97; docs/calibration.md, Services' "
+                 "waits and throughput), so one replicate cannot say which of them carries the effect, and the wait's "
+                 "sign follows the seed." % r["pair"])
     print(text)
     print()
 
@@ -348,7 +387,7 @@ def main():
     pub = os.path.join(root, "data", "services.csv")
     print("## Services")
     print()
-    print("Two tools, both reading the published services table (data/services.csv) or a run's services.csv "
+    print("Generated by `make validation` (tools/validation_services.py). Two tools, both reading the published services table (data/services.csv) or a run's services.csv "
           "(docs/output.md). `tools/service_regression.py` fits the service-level model of Clark et al. (2018, Lancet "
           "391:679-686): a binomial GLM (logit link) of recovered / finished courses at caseness on the services' "
           "organisational features, each service weighted by its count, with quasi-binomial SEs (Pearson dispersion) and "
