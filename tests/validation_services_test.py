@@ -41,18 +41,19 @@ with tempfile.TemporaryDirectory() as tmp:
     # published format: not at caseness = 20 - 0.1 x 6-week share (%), exactly
     with open(pub, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["year", "ccg_code", "finished_course", "not_at_caseness", "wait_6w_share"])
+        w.writerow(["year", "ccg_code", "finished_course", "not_at_caseness", "wait_6w_share", "finished_per_referral"])
         for k in range(40):
-            w6 = 50 + k  # 50 .. 89 %
-            w.writerow(["2019-20", "S%02d" % k, 1000, 10 * (20 - 0.1 * w6), w6 / 100])
-        w.writerow(["2019-20", "SMALL", 99, 90, 0.10])  # under 100 finished: left out
-        w.writerow(["2018-19", "S00", 1000, 500, 0.10])  # another year
+            w6 = 50 + k  # 50 .. 89 %; throughput falls with it: correlation -1
+            w.writerow(["2019-20", "S%02d" % k, 1000, 10 * (20 - 0.1 * w6), w6 / 100, 0.9 - 0.01 * k])
+        w.writerow(["2019-20", "SMALL", 99, 90, 0.10, 0.5])  # under 100 finished: left out
+        w.writerow(["2018-19", "S00", 1000, 500, 0.10, 0.5])  # another year
     # the contract's format: the same services, their shares halved, no slope
     with open(sim, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["year", "service_code", "finished_course", "finished_at_caseness", "first_treatment_within_6wk_pct"])
-        for k in range(40):
-            w.writerow(["2019-20", "S%02d" % k, 1000, 950, (50 + k) / 2])
+        w.writerow(["year", "service_code", "finished_course", "finished_at_caseness", "first_treatment_within_6wk_pct",
+                    "referrals_received"])
+        for k in range(40):  # finished per referral 1000 / (2000 + 10 k): falls as the 6-week share rises
+            w.writerow(["2019-20", "S%02d" % k, 1000, 950, (50 + k) / 2, 2000 + 10 * k])
     rows = vs.first_score_rows(pub, ["2019-20"])["2019-20"]
     check(len(rows) == 40, "the published rows kept: %d, not 40" % len(rows))
     line = vs.first_score_line("p", "2019-20", rows)
@@ -65,15 +66,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check("| 5.0 |" in sline and "0.000 (" in sline, "a flat model table: %s" % sline)
     check(vs.first_score_line("m", "2019-20", srows[:5]).count("|") == 8, "under 10 services: an empty row")
     waits = vs.waits_rows(sim, ["2019-20"])["2019-20"]
-    check(len(waits) == 40 and waits["S10"] == 30, "the model's waits read: %s" % waits.get("S10"))
+    check(len(waits) == 40 and waits["S10"] == (30, 1000 / 2100), "the model's waits read: %s" % (waits.get("S10"),))
     out = io.StringIO()
     with redirect_stdout(out):
         vs.waits_section(pub, [("m", sim, ["2019-20"])])
     text = out.getvalue()
     xs = np.array([(50 + k) / 2 for k in range(40)])
-    want = "| m | 2019-20 | 40 | %.1f | %.1f | %.1f | %.1f | %.1f | 1.00 |" % (
-        xs.std(ddof=1), xs.min(), *np.percentile(xs, [10, 50, 90]))
+    rt = np.corrcoef(xs, [1000 / (2000 + 10 * k) for k in range(40)])[0, 1]
+    want = "| m | 2019-20 | 40 | %.1f | %.1f | %.1f | %.1f | %.1f | 1.00 | %.2f |" % (
+        xs.std(ddof=1), xs.min(), *np.percentile(xs, [10, 50, 90]), rt)
     check(want in text, "the waits table: wanted %s in\n%s" % (want, text))
+    check("| published (data/services.csv) | 2019-20 | 40 |" in text and "| -1.00 |" in text,
+          "the published row: correlation with throughput -1: %s" % text)
 # the checks over seeds: planted odds ratios and spreads, counted and ranked
 def term(f, or_low_high):
     return {"term": f, "or_low_high": or_low_high, "expected_sign": -1 if f in ("mean_wait_weeks", "dna_pct") else 1}

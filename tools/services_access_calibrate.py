@@ -33,8 +33,10 @@ published rows") says what this gives and why it is not adopted. To try it, writ
 and name it in a scenario (`services: OUT.csv`).
 
 Usage: tools/services_access_calibrate.py OUT.csv [IAPTSIM] [ITERATIONS] [SCALE]
-(ITERATIONS default 8, SCALE default 1: the published rows are a whole year's; prints each
-iteration's fit)
+(IAPTSIM default build/iaptsim under the repository root; ITERATIONS default 8, SCALE
+default 1: the published rows are a whole year's; prints each iteration's fit). OUT.csv
+keeps the built-in residuals (response_multiplier, dna_z and sessions_z of
+data/services_residuals.csv) beside the two fitted columns.
 Python 3 standard library only; deterministic (fixed seed).
 """
 import csv

@@ -119,9 +119,11 @@ def history_table(path, strategy=None):
 
 def service_waits(path, years):
     """Per year, {service code: (finished courses, not at caseness at the first score or None
-    where suppressed, share first treated within 6 weeks %)}, services with >= 100 finished
-    courses: from the published table (not_at_caseness, wait_6w_share) or a run's services.csv
-    (finished_course - finished_at_caseness, first_treatment_within_6wk_pct)."""
+    where suppressed, share first treated within 6 weeks %, finished courses per referral or
+    None where not given)}, services with >= 100 finished courses: from the published table
+    (not_at_caseness, wait_6w_share, finished_per_referral) or a run's services.csv
+    (finished_course - finished_at_caseness, first_treatment_within_6wk_pct, finished_course /
+    referrals_received)."""
     out = {y: {} for y in years}
     published = None
     with open(path, newline="") as f:
@@ -140,15 +142,19 @@ def service_waits(path, years):
                 notc = float(r["not_at_caseness"]) if published else fin - float(r["finished_at_caseness"])
             except (KeyError, TypeError, ValueError):
                 notc = None
+            try:
+                thru = float(r["finished_per_referral"]) if published else fin / float(r["referrals_received"])
+            except (KeyError, TypeError, ValueError, ZeroDivisionError):
+                thru = None
             if fin >= sr.MIN_FINISHED:
-                out[r["year"]][code] = (fin, notc, w6)
+                out[r["year"]][code] = (fin, notc, w6, thru)
     return out
 
 
 def first_score_rows(path, years):
     """Per year, (share of finished courses not at caseness at the first score %, 6-week share %)
     for each service of service_waits whose count not at caseness is published."""
-    return {y: [(100 * notc / fin, w6) for fin, notc, w6 in v.values() if notc is not None]
+    return {y: [(100 * notc / fin, w6) for fin, notc, w6, _thru in v.values() if notc is not None]
             for y, v in service_waits(path, years).items()}
 
 
@@ -168,8 +174,9 @@ def first_score_line(source, year, pairs):
 
 
 def waits_rows(path, years):
-    """Per year, {service code: share first treated within 6 weeks %} (service_waits)"""
-    return {y: {c: w6 for c, (_fin, _notc, w6) in v.items()} for y, v in service_waits(path, years).items()}
+    """Per year, {service code: (share first treated within 6 weeks %, finished courses per
+    referral or None)} (service_waits)"""
+    return {y: {c: (w6, thru) for c, (_fin, _notc, w6, thru) in v.items()} for y, v in service_waits(path, years).items()}
 
 
 # the published years the two checks of the waits show
@@ -182,25 +189,29 @@ def waits_section(pub, runs):
     print("### The services' waits")
     print()
     print("The share of finished courses first treated within 6 weeks, across services with >= 100 finished courses: "
-          "its SD, percentiles and lowest value, and for the model the correlation with the same services' published "
-          "share. The wait is one of Clark's five features, so how the services' waits spread sets what the regression "
+          "its SD, percentiles and lowest value; for the model the correlation with the same services' published "
+          "share; and the correlation across services with finished courses per referral (the published stand-in for "
+          "the share treated: the regression above can tell the wait from the share treated only as far as the two vary "
+          "apart). The wait is one of Clark's five features, so how the services' waits spread sets what the regression "
           "above can find. Model rows: population scale 1, one replicate.")
     print()
-    print("| source | year | services | SD | lowest | p10 | p50 | p90 | correlation with published |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| source | year | services | SD | lowest | p10 | p50 | p90 | correlation with published | correlation with finished per referral |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     published = waits_rows(pub, WAIT_YEARS)
     for label, path, ys in [("published (data/services.csv)", pub, WAIT_YEARS)] + runs:
         rows = published if path == pub else waits_rows(path, ys)
         for y in ys:
             v = rows[y]
             if len(v) < 10:
-                print("| %s | %s | %d | | | | | | |" % (label, y, len(v)))
+                print("| %s | %s | %d | | | | | | | |" % (label, y, len(v)))
                 continue
-            x = np.array(list(v.values()))
-            both = [(v[c], published[y][c]) for c in v if c in published.get(y, {})] if path != pub else []
+            x = np.array([w6 for w6, _t in v.values()])
+            both = [(v[c][0], published[y][c][0]) for c in v if c in published.get(y, {})] if path != pub else []
             r = "%.2f" % np.corrcoef(np.array(both).T)[0, 1] if len(both) > 10 else ""
-            print("| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |" % (
-                label, y, len(x), x.std(ddof=1), x.min(), *np.percentile(x, [10, 50, 90]), r))
+            thru = [(w6, t) for w6, t in v.values() if t is not None]
+            rt = "%.2f" % np.corrcoef(np.array(thru).T)[0, 1] if len(thru) > 10 else ""
+            print("| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |" % (
+                label, y, len(x), x.std(ddof=1), x.min(), *np.percentile(x, [10, 50, 90]), r, rt))
     print()
     if runs:
         print("In the model a service's capacity is fixed against its demand and its wait is steep in it, so a service "
@@ -308,18 +319,21 @@ def seeds_section(iaptsim, tmp):
             print()
             return
         per_seed.append({"spread": sc.simulated(path), "terms": {t["term"]: t for t in res["terms"]}})
-    pub = sc.published(population="all_rows")
+    pub, ccgs = sc.published(population="all_rows"), sc.published(population="ccgs")
     r = seeds_summary(per_seed, pub)
     n = len(SEEDS)
     print("The services issue reads its two 2019-20 checks on one replicate at one seed. Here they are for "
           "scenarios/default.yaml (scale 1, one replicate) at seeds %d to %d, to show how much of a pass or a fail is the "
-          "seed (`iaptsim run scenarios/default.yaml --scale 1 --replicates 1 --seed S`, then tools/services_check.py "
-          "`--results` and tools/service_regression.py `--year 2019-20`):" % (SEEDS[0], SEEDS[-1]))
+          "seed. Each seed is `iaptsim run scenarios/default.yaml --scale 1 --replicates 1 --seed S -o DIR`, then "
+          "`tools/services_check.py --results DIR` and `tools/service_regression.py DIR/services.csv --year 2019-20 "
+          "--outcome recovery`:" % (SEEDS[0], SEEDS[-1]))
     print()
     print("- **The spread of the services' recovery**, decided as tools/services_check.py decides it: services with "
           ">= 100 finished courses, whole percentages, against the published CCG rows of 2019-20 as the services issue "
-          "computed them (with commissioning hubs and UNKNOWN: SD %.2f, p10 %.1f, p90 %.1f, %d at or above 50%%); SD, "
-          "p10 and p90 within 1.5 points, the count within 10%%." % (pub["sd"], pub["p10"], pub["p90"], pub["n_ge_50"]))
+          "computed them (`all_rows`, with commissioning hubs and UNKNOWN: SD %.2f, p10 %.1f, p90 %.1f, %d at or above "
+          "50%%); SD, p10 and p90 within 1.5 points, the count within 10%%. The tool also prints the 191 CCGs alone "
+          "(`ccgs`: p10 %.1f, %d at or above 50%%), which can decide a seed the other way; its verdict, and this table, use "
+          "`all_rows`." % (pub["sd"], pub["p10"], pub["p90"], pub["n_ge_50"], ccgs["p10"], ccgs["n_ge_50"]))
     print("- **Clark's five features** (the issue's; the model's table above adds step-up as a sixth, so its values "
           "differ a little), each as its odds ratio **from its worst level to its best**: lowest to highest for a "
           "feature with the published sign + (descriptor, sessions, share entering), the inverse for one with sign - "
