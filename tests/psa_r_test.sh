@@ -8,10 +8,7 @@ set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 bin=$(readlink -f "$1")
 src=$(readlink -f "$2")
-if ! command -v Rscript >/dev/null 2>&1; then
-  echo "psa_r: skipped: Rscript not found (apt-get install r-base-core to run it)"
-  exit 0
-fi
+skip_without Rscript psa_r "apt-get install r-base-core to run it"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1

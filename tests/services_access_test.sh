@@ -11,10 +11,7 @@ set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 bin=$(readlink -f "$1")
 src=$(readlink -f "$2")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "services_access: skipped: python3 not found"
-  exit 0
-fi
+skip_without python3 services_access
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tool="$src/tools/services_access_calibrate.py"

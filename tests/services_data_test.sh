@@ -7,10 +7,7 @@
 set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 src=$(readlink -f "$1")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "services_data: skipped: python3 not found"
-  exit 0
-fi
+skip_without python3 services_data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 "$src/data/services/build_services.py" "$src" "$tmp" 2>"$tmp/err" &&

@@ -11,10 +11,7 @@
 set -u
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 src=$(readlink -f "$1")
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "services_tools: skipped: python3 not found"
-  exit 0
-fi
+skip_without python3 services_tools
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 hc="$src/tools/services_history_check.py"
