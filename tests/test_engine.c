@@ -208,6 +208,60 @@ START_TEST(lasting_wait_dropout_shortens_courses)
 }
 END_TEST
 
+/* access.first_treatment_priority_weeks: with capacity short of demand, people who have
+ * waited 5 weeks start before the caseload's weekly sessions, so nearly all start within 6
+ * weeks and more start at all; the wait moves inside treatment, where some of those not
+ * seen leave, so fewer finish. 0 is the run without it, byte for byte. */
+START_TEST(first_treatment_priority_moves_the_wait_inside)
+{
+	char text[512];
+	const char *tight = "  workforce.li_wte: 2800\n";
+	iapt_results *a, *b, *c, *r[2];
+	double w6[3] = {0}, ent[2] = {0}, fin[2] = {0}, rec[2] = {0};
+	int rep, k;
+	snprintf(text, sizeof text, "%sparameters:\n%s", small, tight);
+	a = run(text, 1);
+	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 0\n", small, tight);
+	b = run(text, 1);
+	ck_assert_msg(same(a, b), "priority 0 is not the run without it");
+	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 5\n", small, tight);
+	c = run(text, 1);
+	r[0] = a;
+	r[1] = c;
+	for (k = 0; k < 2; k++)
+		for (rep = 0; rep < 4; rep++) {
+			w6[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_WITHIN_6WK_PCT, rep) / 4;
+			ent[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep) / 4;
+			fin[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, rep) / 4;
+		}
+	ck_assert_msg(w6[0] < 75 && w6[1] > 95, "within 6 weeks %g%% without the priority, %g%% with", w6[0], w6[1]);
+	ck_assert_msg(ent[1] > ent[0] * 1.02, "entered %g with the priority, %g without", ent[1], ent[0]);
+	ck_assert_msg(fin[1] < fin[0] * 0.98, "finished %g with the priority, %g without", fin[1], fin[0]);
+	/* a cap on the share of sessions the priority takes: the standard is breached again */
+	iapt_results_free(b);
+	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 5\n"
+		 "  access.first_treatment_priority_share: 0.05\n", small, tight);
+	b = run(text, 1);
+	for (rep = 0; rep < 4; rep++)
+		w6[2] += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_WITHIN_6WK_PCT, rep) / 4;
+	ck_assert_msg(w6[2] < w6[1] - 10, "within 6 weeks %g%% with 5%% of sessions for the priority, %g%% with all", w6[2], w6[1]);
+	/* those not seen in a week leave at access.unseen_leave_weekly: their courses end early,
+	 * so fewer of those finishing recover */
+	iapt_results_free(b);
+	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 5\n"
+		 "  access.unseen_leave_weekly: 0\n", small, tight);
+	b = run(text, 1);
+	for (rep = 0; rep < 4; rep++) {
+		rec[0] += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
+		rec[1] += iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
+	}
+	ck_assert_msg(rec[1] < rec[0] - 0.5, "recovery %g%% with people leaving when not seen, %g%% without", rec[1], rec[0]);
+	iapt_results_free(a);
+	iapt_results_free(b);
+	iapt_results_free(c);
+}
+END_TEST
+
 START_TEST(same_seed_same_results_any_threads)
 {
 	iapt_results *a = run(small, 1), *b = run(small, 1), *c = run(small, 2), *d = run(small, 3);
@@ -1492,6 +1546,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, queue_by_hand);
 	tcase_add_test(tc, ample_capacity_waits_one_week);
+	tcase_add_test(tc, first_treatment_priority_moves_the_wait_inside);
 	tcase_add_test(tc, lasting_wait_dropout_shortens_courses);
 	tcase_add_test(tc, same_seed_same_results_any_threads);
 	tcase_add_test(tc, different_seed_different_results);

@@ -902,9 +902,60 @@ static inline void prefetch_person(const sim *s, uint32_t i)
 #endif
 }
 
+/* Whether person p, in treatment but not seen in `week` (the service's slots ran out),
+ * leaves treatment then: access.unseen_leave_weekly times the group effect on leaving, on a
+ * number keyed by person and week, so no one else's draws move
+ * (access.first_treatment_priority_weeks). */
+static int leaves_unseen(sim *s, const person *p, uint32_t i, int week)
+{
+	double h = P(s, ACCESS_UNSEEN_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE);
+	uint64_t key = iapt_rng__key_entity(s->key_rep, ((uint64_t)(uint16_t)week << 32) | p->id);
+	return h > 0 && iapt_rng__uniform_at(iapt_rng__key_purpose(key, IAPT_RNG_UNSEEN)) < h;
+}
+
+/* First sessions at intensity lvl from the head of sv's waiting list while slots last; with
+ * min_wait > 0 only for people who have waited at least that many weeks (those the
+ * waiting-time standard puts first). Those who left the list before its head are ended. */
+static int start_from_list(sim *s, service *sv, int lvl, int week, long *slots, size_t n_pre, int min_wait)
+{
+	idx_vec *act = &sv->active[lvl];
+	int rc, ended, action;
+	while (*slots > 0 && sv->queue[lvl].len) {
+		uint32_t i;
+		person *p;
+		if (sv->queue[lvl].len > n_pre)
+			prefetch_person(s, queue_peek(&sv->queue[lvl], n_pre));
+		i = queue_peek(&sv->queue[lvl], 0);
+		p = &s->people[i];
+		if (min_wait > 0 && p->leave_week > week && week - p->arrival < min_wait)
+			break; /* the list is in order of joining: no one behind has waited longer */
+		queue_pop(&sv->queue[lvl]);
+		if (p->leave_week <= week) {
+			/* left the list before reaching its head; counted when they left */
+			if ((rc = end_referral(s, i, p->leave_week)))
+				return rc;
+			continue;
+		}
+		(*slots)--;
+		s->stats->person_weeks++;
+		action = session(s, sv, p, week, lvl, &ended);
+		if (action < 0)
+			return action;
+		if (ended)
+			rc = end_referral(s, i, week);
+		else if (action == STEP_UP)
+			rc = step_up(s, sv, i, week);
+		else
+			rc = vec_push(act, i);
+		if (rc)
+			return rc;
+	}
+	return IAPT_OK;
+}
+
 static int run_service(sim *s, service *sv, int week)
 {
-	int lvl, rc, ended, action;
+	int lvl, rc, ended, action, prio = (int)P(s, ACCESS_PRIORITY_WEEKS);
 	for (lvl = LI; lvl <= HI; lvl++) {
 		double slots_d;
 		long slots;
@@ -924,11 +975,29 @@ static int run_service(sim *s, service *sv, int week)
 			n_pre = 16;
 		for (k = 0; k < sv->queue[lvl].len && k < n_pre; k++)
 			prefetch_person(s, queue_peek(&sv->queue[lvl], k));
+		/* the waiting-time standard: those who have waited long enough start first */
+		if (prio > 0) {
+			long cap = (long)floor(P(s, ACCESS_PRIORITY_SHARE) * (double)slots + 0.5), rest = slots - cap;
+			if ((rc = start_from_list(s, sv, lvl, week, &cap, n_pre, prio)))
+				return rc;
+			slots = rest + cap;
+		}
 		/* people in treatment keep their weekly session first */
 		for (k = 0; k < act->len;) {
 			uint32_t i = act->v[k];
-			if (slots <= 0)
-				break; /* capacity fell below the caseload: the rest wait a week */
+			if (slots <= 0) {
+				if (prio <= 0)
+					break; /* capacity fell below the caseload: the rest wait a week */
+				/* the rest wait a week, and some of them leave treatment */
+				if (!leaves_unseen(s, &s->people[i], i, week)) {
+					k++;
+					continue;
+				}
+				act->v[k] = act->v[--act->len];
+				if ((rc = end_referral(s, i, week)))
+					return rc;
+				continue;
+			}
 			/* the caseload visits the pool out of order: fetch a few people ahead (the
 			 * person_ext too: a session's costs go to their IMD quintile, ledger_add_person),
 			 * and the last, whom a discharge moves here next */
@@ -953,32 +1022,8 @@ static int run_service(sim *s, service *sv, int week)
 			k++;
 		}
 		/* free slots go to the head of the waiting list */
-		while (slots > 0 && sv->queue[lvl].len) {
-			uint32_t i;
-			if (sv->queue[lvl].len > n_pre)
-				prefetch_person(s, queue_peek(&sv->queue[lvl], n_pre));
-			i = queue_pop(&sv->queue[lvl]);
-			person *p = &s->people[i];
-			if (p->leave_week <= week) {
-				/* left the list before reaching its head; counted when they left */
-				if ((rc = end_referral(s, i, p->leave_week)))
-					return rc;
-				continue;
-			}
-			slots--;
-			s->stats->person_weeks++;
-			action = session(s, sv, p, week, lvl, &ended);
-			if (action < 0)
-				return action;
-			if (ended)
-				rc = end_referral(s, i, week);
-			else if (action == STEP_UP)
-				rc = step_up(s, sv, i, week);
-			else
-				rc = vec_push(act, i);
-			if (rc)
-				return rc;
-		}
+		if ((rc = start_from_list(s, sv, lvl, week, &slots, n_pre, 0)))
+			return rc;
 	}
 	return IAPT_OK;
 }

@@ -213,6 +213,15 @@ X(ACCESS_SIGNPOST, "access.signpost_share", 0.25, 0, 1, "proportion", 0, 0,
 X(ACCESS_LEAVE, "access.leave_weekly", 0.01, 0, 1, "probability/week", 0, 0,
   "Weekly chance that a person on the waiting list leaves before a first treatment session",
   "(to source) calibrated; makes the chance to enter fall as the wait grows")
+X(ACCESS_PRIORITY_WEEKS, "access.first_treatment_priority_weeks", 0, 0, 52, "weeks", 1, 0,
+  "Services see people who have waited this many weeks for a first treatment session before their caseloads' weekly sessions (0: off, the caseload first). Where capacity is short the pressure moves from the wait to start into the wait between sessions (hidden waits), and some of those in treatment not seen in a week leave (access.unseen_leave_weekly)",
+  "Modelling choice, off by default (docs/calibration.md, Hidden waits, for what it does to the services' checks). The practice it stands for: services met the waiting-time standard (75% first treated within 6 weeks; NHS Mandate 2015-16, pp16-17) by starting treatment on time, and people then waited for their second session: in the year a BBC analysis of NHS data covered (reported in December 2019) half waited over 28 days and one in six over 90, and NHS England put those leaving between the two at about 100,000 a year (same report)")
+X(ACCESS_PRIORITY_SHARE, "access.first_treatment_priority_share", 1, 0, 1, "proportion", 0, 0,
+  "The most of a service's weekly sessions that go to first sessions ahead of the caseload under access.first_treatment_priority_weeks; a service whose long waiters need more breaches the standard",
+  "Modelling choice (1: no cap); docs/calibration.md, Hidden waits")
+X(ACCESS_UNSEEN_LEAVE, "access.unseen_leave_weekly", 0.01, 0, 1, "probability/week", 0, 0,
+  "Under access.first_treatment_priority_weeks, the weekly chance that a person in treatment whom the service could not see that week (its sessions ran out) leaves treatment, times their group's effect on leaving (as on the waiting list)",
+  "Modelling choice: assumed the waiting list's weekly chance of leaving (access.leave_weekly); docs/calibration.md, Hidden waits")
 X(ACCESS_HI_FIRST, "access.hi_first_share", 0.19, 0, 1, "proportion", 0, 0,
   "Share starting at high intensity among problems where NICE does not require it",
   "Calibrated to the 2017-18 to 2019-20 step mixes (S16; data/pathway_mix.csv) with each year's problem mix (data/case_mix.csv); 0.18 when every year had the 2019-20 mix")

@@ -25,7 +25,9 @@ typedef enum iapt_rng_purpose {
 	IAPT_RNG_INTEGRATED = 9, /* integrated care's move into work at discharge */
 	IAPT_RNG_EMPLOYMENT = 10, /* monthly employment moves from referral to discharge, keyed by
 				   * person and month, shared by treated and natural course */
-	IAPT_RNG_DECLINE = 11     /* a person's own rate of natural decline (symptoms.natural_decline_sd) */
+	IAPT_RNG_DECLINE = 11,    /* a person's own rate of natural decline (symptoms.natural_decline_sd) */
+	IAPT_RNG_UNSEEN = 12      /* leaving treatment in a week a person was not seen, keyed by person
+				   * and week (access.first_treatment_priority_weeks) */
 } iapt_rng_purpose;
 
 /* The key of a stream: a 64-bit hash of its four coordinates. */
