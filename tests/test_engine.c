@@ -210,14 +210,15 @@ END_TEST
 
 /* access.first_treatment_priority_weeks: with capacity short of demand, people who have
  * waited 5 weeks start before the caseload's weekly sessions, so nearly all start within 6
- * weeks and more start at all; the wait moves inside treatment, where some of those not
- * seen leave, so fewer finish. 0 is the run without it, byte for byte. */
+ * weeks and more start at all; the wait moves inside treatment (second sessions long after
+ * the first: second_session_over_90d_pct), where some of those not seen leave, so fewer
+ * finish. 0 is the run without it, byte for byte. */
 START_TEST(first_treatment_priority_moves_the_wait_inside)
 {
 	char text[512];
 	const char *tight = "  workforce.li_wte: 2800\n";
 	iapt_results *a, *b, *c, *r[2];
-	double w6[3] = {0}, ent[2] = {0}, fin[2] = {0}, rec[2] = {0};
+	double w6[3] = {0}, ent[2] = {0}, fin[2] = {0}, rec[2] = {0}, w90[2] = {0};
 	int rep, k;
 	snprintf(text, sizeof text, "%sparameters:\n%s", small, tight);
 	a = run(text, 1);
@@ -233,7 +234,10 @@ START_TEST(first_treatment_priority_moves_the_wait_inside)
 			w6[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_WITHIN_6WK_PCT, rep) / 4;
 			ent[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep) / 4;
 			fin[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, rep) / 4;
+			w90[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_SECOND_OVER_90D_PCT, rep) / 4;
 		}
+	ck_assert_msg(w90[0] < 0.5 && w90[1] > 2, "second sessions over 90 days after the first: %g%% without the priority, %g%% with",
+		      w90[0], w90[1]);
 	ck_assert_msg(w6[0] < 75 && w6[1] > 95, "within 6 weeks %g%% without the priority, %g%% with", w6[0], w6[1]);
 	ck_assert_msg(ent[1] > ent[0] * 1.02, "entered %g with the priority, %g without", ent[1], ent[0]);
 	ck_assert_msg(fin[1] < fin[0] * 0.98, "finished %g with the priority, %g without", fin[1], fin[0]);
@@ -256,6 +260,17 @@ START_TEST(first_treatment_priority_moves_the_wait_inside)
 		rec[1] += iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
 	}
 	ck_assert_msg(rec[1] < rec[0] - 0.5, "recovery %g%% with people leaving when not seen, %g%% without", rec[1], rec[0]);
+	/* a starter's second session is a week on at the soonest, not in the week of the first:
+	 * with capacity to spare, no missed sessions and everyone put first after a week's wait,
+	 * second sessions come a week after the first (a few later, after a step-up) */
+	iapt_results_free(b);
+	snprintf(text, sizeof text, "%sparameters:\n  access.first_treatment_priority_weeks: 1\n  treatment.dna_rate: 0\n"
+		 "  workforce.li_wte: 20000\n  workforce.hi_wte: 20000\n", small);
+	b = run(text, 1);
+	for (rep = 0; rep < 4; rep++) {
+		double w = iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_MEAN_WEEKS_FIRST_TO_SECOND, rep);
+		ck_assert_msg(w >= 1 && w < 1.01, "replicate %d: mean weeks from first to second session %g", rep + 1, w);
+	}
 	iapt_results_free(a);
 	iapt_results_free(b);
 	iapt_results_free(c);

@@ -33,6 +33,9 @@ enum {
 	IAPT_C_FIN_END_EMPLOYED, /* finished courses by employment status at the end: 4 in IAPT_EMPLOYMENT_LIST order */
 	IAPT_C_FIN_END_LAST = IAPT_C_FIN_END_EMPLOYED + IAPT_EMP__COUNT - 1,
 	IAPT_C_MOVED_OFF,        /* finished courses moved off sick pay and benefits */
+	IAPT_C_SECOND,           /* second attended sessions (group "all" only) */
+	IAPT_C_SECOND_OVER_90D,  /* of those, more than 90 days after the first */
+	IAPT_C_SECOND_WEEKS,     /* weeks from first to second, summed */
 	IAPT_C__COUNT
 };
 

@@ -105,6 +105,8 @@ static void derive_row(const double *c, double scale, double *v)
 	for (m = 0; m < IAPT_EMP__COUNT; m++)
 		v[IAPT_M_FINISHED_END_EMPLOYED + m] = c[IAPT_C_FIN_END_EMPLOYED + m] / scale;
 	v[IAPT_M_MOVED_OFF_SICK_PAY_BENEFITS] = c[IAPT_C_MOVED_OFF] / scale;
+	v[IAPT_M_SECOND_OVER_90D_PCT] = ratio(c[IAPT_C_SECOND_OVER_90D], c[IAPT_C_SECOND], 100);
+	v[IAPT_M_MEAN_WEEKS_FIRST_TO_SECOND] = ratio(c[IAPT_C_SECOND_WEEKS], c[IAPT_C_SECOND], 1);
 }
 
 void iapt_metrics__derive(const iapt_counters *ct, double scale, double *values)

@@ -463,6 +463,11 @@ static int session(sim *s, const service *sv, person *p, int week, int lvl, int 
 	yw = year_index(s, week);
 	ya = year_index(s, p->arrival);
 	count_all(s, yw, IAPT_C_ATTENDED, 1);
+	if (p->attended == 2) { /* the wait for a second session: more than 90 days is 13 weeks or more */
+		count_all(s, yw, IAPT_C_SECOND, 1);
+		count_all(s, yw, IAPT_C_SECOND_OVER_90D, week - p->first_week >= 13);
+		count_all(s, yw, IAPT_C_SECOND_WEEKS, week - p->first_week);
+	}
 	iapt_services__session(s, sv, week, 0);
 	if (!drawn) {
 		o = iapt_rng__out_at(pos + 3 * IAPT_RNG__GOLDEN);
@@ -953,13 +958,23 @@ static int start_from_list(sim *s, service *sv, int lvl, int week, long *slots, 
 	return IAPT_OK;
 }
 
+/* Take entry k (< *n_old) out of a caseload whose first *n_old entries were there at the
+ * start of the week and the rest started this week: the old part's last entry fills k, the
+ * caseload's last fills that, so this week's starters stay behind the old part (with none,
+ * the caseload's last fills k, as ever). */
+static inline void act_remove(idx_vec *act, size_t k, size_t *n_old)
+{
+	act->v[k] = act->v[--*n_old];
+	act->v[*n_old] = act->v[--act->len];
+}
+
 static int run_service(sim *s, service *sv, int week)
 {
 	int lvl, rc, ended, action, prio = (int)P(s, ACCESS_PRIORITY_WEEKS);
 	for (lvl = LI; lvl <= HI; lvl++) {
 		double slots_d;
 		long slots;
-		size_t k, n_pre;
+		size_t k, n_pre, n_old;
 		idx_vec *act = &sv->active[lvl];
 		sv->acc[lvl] += s->cap_week[lvl] * sv->factor;
 		slots_d = floor(sv->acc[lvl]);
@@ -976,14 +991,16 @@ static int run_service(sim *s, service *sv, int week)
 		for (k = 0; k < sv->queue[lvl].len && k < n_pre; k++)
 			prefetch_person(s, queue_peek(&sv->queue[lvl], k));
 		/* the waiting-time standard: those who have waited long enough start first */
+		n_old = act->len; /* the caseload at the start of the week: this week's starters follow */
 		if (prio > 0) {
 			long cap = (long)floor(P(s, ACCESS_PRIORITY_SHARE) * (double)slots + 0.5), rest = slots - cap;
 			if ((rc = start_from_list(s, sv, lvl, week, &cap, n_pre, prio)))
 				return rc;
 			slots = rest + cap;
 		}
-		/* people in treatment keep their weekly session first */
-		for (k = 0; k < act->len;) {
+		/* people in treatment keep their weekly session first (those there at the start of
+		 * the week: this week's starters have had theirs) */
+		for (k = 0; k < n_old;) {
 			uint32_t i = act->v[k];
 			if (slots <= 0) {
 				if (prio <= 0)
@@ -993,7 +1010,7 @@ static int run_service(sim *s, service *sv, int week)
 					k++;
 					continue;
 				}
-				act->v[k] = act->v[--act->len];
+				act_remove(act, k, &n_old);
 				if ((rc = end_referral(s, i, week)))
 					return rc;
 				continue;
@@ -1001,16 +1018,16 @@ static int run_service(sim *s, service *sv, int week)
 			/* the caseload visits the pool out of order: fetch a few people ahead (the
 			 * person_ext too: a session's costs go to their IMD quintile, ledger_add_person),
 			 * and the last, whom a discharge moves here next */
-			if (k + 8 < act->len)
+			if (k + 8 < n_old)
 				prefetch_person(s, act->v[k + 8]);
-			prefetch_person(s, act->v[act->len - 1]);
+			prefetch_person(s, act->v[n_old - 1]);
 			slots--;
 			s->stats->person_weeks++;
 			action = session(s, sv, &s->people[i], week, lvl, &ended);
 			if (action < 0)
 				return action;
 			if (ended || action == STEP_UP) {
-				act->v[k] = act->v[--act->len];
+				act_remove(act, k, &n_old);
 				if (action == STEP_UP && !ended)
 					rc = step_up(s, sv, i, week);
 				else
