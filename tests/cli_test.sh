@@ -573,4 +573,19 @@ grep -qx "iaptsim: warning: National 2019-20 PSA: run.psa_draws_per_warm_up 2 ha
 expect_exit 0 "no shared warm-up" "$bin" run bench/psa.yaml -o "$tmp/wu4" -q --replicates 2 --scale 0.005
 [ ! -s "$tmp/stderr" ] && ok || bad "a PSA at the default warns: $(cat "$tmp/stderr")"
 
+# the first-session priority's two further parameters without the priority: a warning (stderr,
+# run.json; compare too), none when the priority is on
+expect_exit 0 "priority share without the priority" "$bin" run scenarios/default.yaml -o "$tmp/pr1" -q --replicates 1 --scale 0.005 \
+  --set access.unseen_leave_weekly=0.2 --set access.first_treatment_priority_share=0.5
+grep -qx "iaptsim: warning: National 2019-20: access.first_treatment_priority_share and access.unseen_leave_weekly have no effect: access.first_treatment_priority_weeks is 0 (docs/model.md, Access and waiting lists)" "$tmp/stderr" \
+  && python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["warnings"]; sys.exit(not (len(w) == 1 and "have no effect" in w[0]))' "$tmp/pr1/run.json" \
+  && ok || bad "priority parameters without the priority: $(cat "$tmp/stderr")"
+expect_exit 0 "leaving unseen in a compare, without the priority" "$bin" compare scenarios/default.yaml -o "$tmp/pr2" -q --replicates 1 --scale 0.005 \
+  --alt "unseen only" --alt-set access.unseen_leave_weekly=0.2
+grep -qx "iaptsim: warning: unseen only: access.unseen_leave_weekly has no effect: access.first_treatment_priority_weeks is 0 (docs/model.md, Access and waiting lists)" "$tmp/stderr" \
+  && ok || bad "compare: leaving unseen without the priority: $(cat "$tmp/stderr")"
+expect_exit 0 "priority with its share" "$bin" run scenarios/default.yaml -o "$tmp/pr3" -q --replicates 1 --scale 0.005 \
+  --set access.first_treatment_priority_weeks=5 --set access.first_treatment_priority_share=0.5
+[ ! -s "$tmp/stderr" ] && ok || bad "the priority with its share warns: $(cat "$tmp/stderr")"
+
 finish cli

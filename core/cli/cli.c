@@ -503,6 +503,31 @@ int iapt_cli__warmup_warning(const iapt_scenario *sc, char *msg, size_t n)
 	return 1;
 }
 
+int iapt_cli__priority_warning(const iapt_scenario *sc, char *msg, size_t n)
+{
+	static const char *const needs[] = {"access.first_treatment_priority_share", "access.unseen_leave_weekly"};
+	const char *set[2];
+	size_t idx, k, n_set = 0;
+	int y;
+	iapt_param_info in;
+	if (iapt_params_find(sc->params, "access.first_treatment_priority_weeks", &idx))
+		return 0;
+	for (y = sc->first_year; y <= sc->last_year; y++)
+		if (iapt_params_get(sc->params, idx, y) > 0)
+			return 0;
+	for (k = 0; k < 2; k++)
+		if (!iapt_params_find(sc->params, needs[k], &idx) && !iapt_params_info(sc->params, idx, &in) &&
+		    strcmp(in.origin, "default") != 0)
+			set[n_set++] = needs[k];
+	if (!n_set)
+		return 0;
+	snprintf(msg, n, "%s: %s%s%s %s no effect: access.first_treatment_priority_weeks is 0 (docs/model.md, Access and waiting lists)",
+		 sc->name, set[0], n_set > 1 ? " and " : "", n_set > 1 ? set[1] : "", n_set > 1 ? "have" : "has");
+	if (!iapt_cli__rank)
+		fprintf(stderr, "iaptsim: warning: %s\n", msg);
+	return 1;
+}
+
 char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m)
 {
 	struct store {

@@ -191,6 +191,12 @@ char *iapt_cli__meta(const iapt_cli_args *a, iapt_output_meta *m);
  * in effect, or given and without effect. Printed to stderr (on rank 0) and put in msg
  * (of n bytes) for run.json; returns 1 if there is one. */
 int iapt_cli__warmup_warning(const iapt_scenario *sc, char *msg, size_t n);
+
+/* A warning (printed to stderr unless this is not rank 0, and written into msg, at most n
+ * bytes) when the scenario sets access.first_treatment_priority_share or
+ * access.unseen_leave_weekly while access.first_treatment_priority_weeks is 0 in every
+ * year it runs, so that they change nothing. Returns 1 if it warned, else 0. */
+int iapt_cli__priority_warning(const iapt_scenario *sc, char *msg, size_t n);
 /* Where a scenario's services come from, for people: "synthetic services", "the built-in
  * table", or the table's path (borrowed from src). */
 const char *iapt_cli__services_label(const iapt_services_source *src);

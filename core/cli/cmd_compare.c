@@ -410,6 +410,8 @@ static int compare_loaded(const iapt_cli_args *a, iapt_scenario **sc, const char
 	nwarn = warn_tables(sc, n, warn, nwarn);
 	for (s = 0; s < n && nwarn < MAX_WARNINGS; s++)
 		nwarn += (size_t)iapt_cli__warmup_warning(sc[s], warn[nwarn], sizeof warn[nwarn]);
+	for (s = 0; s < n && nwarn < MAX_WARNINGS; s++)
+		nwarn += (size_t)iapt_cli__priority_warning(sc[s], warn[nwarn], sizeof warn[nwarn]);
 	for (w = 0; w < nwarn; w++)
 		warnp[w] = warn[w];
 	/* common random numbers: every strategy runs with the base's seed, replicates and scale */

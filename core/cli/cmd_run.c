@@ -46,8 +46,8 @@ static int run(void *args, int argc, char **argv)
 	iapt_results *res = NULL;
 	iapt_output_meta meta;
 	iapt_output_dir *od;
-	char lab[8], dirbuf[256], *cmdline, warn[600];
-	const char *warnp[1];
+	char lab[8], dirbuf[256], *cmdline, warn[2][600];
+	const char *warnp[2];
 	const char *dir;
 	int rc, ex = iapt_cli__load_first(a, &sc);
 	(void)argc; /* run.json records options, not the command line (iapt_cli__meta) */
@@ -86,10 +86,16 @@ static int run(void *args, int argc, char **argv)
 		return ex;
 	}
 	cmdline = iapt_cli__meta(a, &meta);
-	if (iapt_cli__warmup_warning(sc, warn, sizeof warn)) {
-		warnp[0] = warn;
-		meta.warnings = warnp;
-		meta.n_warnings = 1;
+	{
+		size_t nw = 0;
+		nw += (size_t)iapt_cli__warmup_warning(sc, warn[nw], sizeof warn[nw]);
+		nw += (size_t)iapt_cli__priority_warning(sc, warn[nw], sizeof warn[nw]);
+		for (size_t k = 0; k < nw; k++)
+			warnp[k] = warn[k];
+		if (nw) {
+			meta.warnings = warnp;
+			meta.n_warnings = nw;
+		}
 	}
 	{
 		/* written after run.json, and named in it */

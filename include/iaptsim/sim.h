@@ -91,8 +91,8 @@ typedef enum iapt_group {
 	X(FINISHED_END_SICK_OR_DISABLED, "finished_end_sick_or_disabled", 1, "Finished courses long-term sick or disabled at the end of treatment (national scale)") \
 	X(FINISHED_END_NOT_SEEKING_WORK, "finished_end_not_seeking_work", 1, "Finished courses not seeking work at the end of treatment (national scale)") \
 	X(MOVED_OFF_SICK_PAY_BENEFITS, "moved_off_sick_pay_benefits", 1, "Finished courses on sick pay or benefits (unemployed, long-term sick or disabled) at the start and on neither at the end, as Chen and Cardinal 2021 count them (national scale)") \
-	X(SECOND_OVER_90D_PCT, "second_session_over_90d_pct", -1, "100 x people whose second attended treatment session, in the year, came more than 90 days (13 weeks or more) after their first / people with a second attended session in the year (the hidden wait: access.first_treatment_priority_weeks)") \
-	X(MEAN_WEEKS_FIRST_TO_SECOND, "mean_weeks_first_to_second", -1, "Mean weeks from the first to the second attended treatment session, of the second sessions in the year")
+	X(SECOND_OVER_90D_PCT, "second_session_over_90d_pct", -1, "100 x people whose second attended treatment session, in the year, came more than 90 days (13 weeks or more) after their first / people with a second attended session in the year (the hidden wait: access.first_treatment_priority_weeks; group all only)") \
+	X(MEAN_WEEKS_FIRST_TO_SECOND, "mean_weeks_first_to_second", -1, "Mean weeks from the first to the second attended treatment session, of the second sessions in the year (group all only)")
 
 typedef enum iapt_metric {
 #define IAPT_X_(id, name, by, doc) IAPT_M_##id,
