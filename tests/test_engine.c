@@ -151,19 +151,44 @@ static int same(const iapt_results *a, const iapt_results *b)
 	return memcmp(a->values, b->values, n * sizeof(double)) == 0;
 }
 
-/* Runs of the small scenario: without `param` (*a), with it at `off` (checked to be that run,
- * byte for byte) and with it at `on` (*c); the caller frees *a and *c. */
-static void runs_off_on(const char *param, const char *off, const char *on, iapt_results **a, iapt_results **c)
+/* A run of the small scenario with `params` (lines of a parameters: block) added. */
+static iapt_results *run_with(const char *params)
 {
 	char text[512];
+	snprintf(text, sizeof text, "%sparameters:\n%s", small, params);
+	return run(text, 1);
+}
+
+/* The mean over a run's replicates of metric m in 2019, group all. */
+static double mean_2019(const iapt_results *r, int m)
+{
+	double v = 0;
+	int rep;
+	for (rep = 0; rep < r->replicates; rep++)
+		v += iapt_results_value(r, 2019, IAPT_G_ALL, m, rep) / r->replicates;
+	return v;
+}
+
+/* Runs of the small scenario with `extra` (lines of a parameters: block, or ""): without
+ * `param` (*a), with it at `off` (checked to be that run, byte for byte) and with it at `on`
+ * (*c); the caller frees *a and *c. */
+static void runs_off_on_in(const char *extra, const char *param, const char *off, const char *on, iapt_results **a,
+			   iapt_results **c)
+{
+	char text[256];
 	iapt_results *b;
-	*a = run(small, 1);
-	snprintf(text, sizeof text, "%sparameters:\n  %s: %s\n", small, param, off);
-	b = run(text, 1);
+	*a = *extra ? run_with(extra) : run(small, 1);
+	snprintf(text, sizeof text, "%s  %s: %s\n", extra, param, off);
+	b = run_with(text);
 	ck_assert_msg(same(*a, b), "%s: %s is not the run without it", param, off);
 	iapt_results_free(b);
-	snprintf(text, sizeof text, "%sparameters:\n  %s: %s\n", small, param, on);
-	*c = run(text, 1);
+	snprintf(text, sizeof text, "%s  %s: %s\n", extra, param, on);
+	*c = run_with(text);
+}
+
+static void runs_off_on(const char *param, const char *off, const char *on, iapt_results **a, iapt_results **c)
+{
+	runs_off_on_in("", param, off, on, a, c);
 }
 
 /* A sim with scenario text's 2019 parameters and replicate key `key`, nothing else set up:
@@ -187,20 +212,10 @@ static sim *bare_sim(const char *text, uint64_t key, iapt_scenario **sc)
  * session, so courses after waits are shorter and fewer recover (0 is off). */
 START_TEST(lasting_wait_dropout_shortens_courses)
 {
-	char text[512];
-	iapt_results *a, *b;
-	double sa = 0, sb = 0, ra = 0, rb = 0;
-	int rep;
-	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0\n", small);
-	a = run(text, 1);
-	snprintf(text, sizeof text, "%sparameters:\n  treatment.dropout_later_per_wait_week: 0.05\n", small);
-	b = run(text, 1);
-	for (rep = 0; rep < 4; rep++) {
-		sa += iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_MEAN_SESSIONS_FINISHED, rep) / 4;
-		sb += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_MEAN_SESSIONS_FINISHED, rep) / 4;
-		ra += iapt_results_value(a, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
-		rb += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
-	}
+	iapt_results *a = run_with("  treatment.dropout_later_per_wait_week: 0\n"),
+		     *b = run_with("  treatment.dropout_later_per_wait_week: 0.05\n");
+	double sa = mean_2019(a, IAPT_M_MEAN_SESSIONS_FINISHED), sb = mean_2019(b, IAPT_M_MEAN_SESSIONS_FINISHED);
+	double ra = mean_2019(a, IAPT_M_RECOVERY_PCT), rb = mean_2019(b, IAPT_M_RECOVERY_PCT);
 	ck_assert_msg(sb < sa - 0.3, "mean sessions %g with the lasting dropout, %g without", sb, sa);
 	ck_assert_msg(rb < ra - 1, "recovery %g with the lasting dropout, %g without", rb, ra);
 	iapt_results_free(a);
@@ -215,59 +230,43 @@ END_TEST
  * finish. 0 is the run without it, byte for byte. */
 START_TEST(first_treatment_priority_moves_the_wait_inside)
 {
-	char text[512];
 	const char *tight = "  workforce.li_wte: 2800\n";
-	iapt_results *a, *b, *c, *r[2];
-	double w6[3] = {0}, ent[2] = {0}, fin[2] = {0}, rec[2] = {0}, w90[2] = {0};
-	int rep, k;
-	snprintf(text, sizeof text, "%sparameters:\n%s", small, tight);
-	a = run(text, 1);
-	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 0\n", small, tight);
-	b = run(text, 1);
-	ck_assert_msg(same(a, b), "priority 0 is not the run without it");
-	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 5\n", small, tight);
-	c = run(text, 1);
-	r[0] = a;
-	r[1] = c;
-	for (k = 0; k < 2; k++)
-		for (rep = 0; rep < 4; rep++) {
-			w6[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_WITHIN_6WK_PCT, rep) / 4;
-			ent[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_ENTERED_TREATMENT, rep) / 4;
-			fin[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_FINISHED_COURSE, rep) / 4;
-			w90[k] += iapt_results_value(r[k], 2019, IAPT_G_ALL, IAPT_M_SECOND_OVER_90D_PCT, rep) / 4;
-		}
+	iapt_results *a, *b, *c;
+	double w6[2], w6_cap, w90[2], ent[2], fin[2], rec_stay;
+	int rep;
+	runs_off_on_in(tight, "access.first_treatment_priority_weeks", "0", "5", &a, &c);
+	w6[0] = mean_2019(a, IAPT_M_WITHIN_6WK_PCT);
+	w6[1] = mean_2019(c, IAPT_M_WITHIN_6WK_PCT);
+	w90[0] = mean_2019(a, IAPT_M_SECOND_OVER_90D_PCT);
+	w90[1] = mean_2019(c, IAPT_M_SECOND_OVER_90D_PCT);
+	ent[0] = mean_2019(a, IAPT_M_ENTERED_TREATMENT);
+	ent[1] = mean_2019(c, IAPT_M_ENTERED_TREATMENT);
+	fin[0] = mean_2019(a, IAPT_M_FINISHED_COURSE);
+	fin[1] = mean_2019(c, IAPT_M_FINISHED_COURSE);
 	ck_assert_msg(w90[0] < 0.5 && w90[1] > 2, "second sessions over 90 days after the first: %g%% without the priority, %g%% with",
 		      w90[0], w90[1]);
 	ck_assert_msg(w6[0] < 75 && w6[1] > 95, "within 6 weeks %g%% without the priority, %g%% with", w6[0], w6[1]);
 	ck_assert_msg(ent[1] > ent[0] * 1.02, "entered %g with the priority, %g without", ent[1], ent[0]);
 	ck_assert_msg(fin[1] < fin[0] * 0.98, "finished %g with the priority, %g without", fin[1], fin[0]);
 	/* a cap on the share of sessions the priority takes: the standard is breached again */
-	iapt_results_free(b);
-	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 5\n"
-		 "  access.first_treatment_priority_share: 0.05\n", small, tight);
-	b = run(text, 1);
-	for (rep = 0; rep < 4; rep++)
-		w6[2] += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_WITHIN_6WK_PCT, rep) / 4;
-	ck_assert_msg(w6[2] < w6[1] - 10, "within 6 weeks %g%% with 5%% of sessions for the priority, %g%% with all", w6[2], w6[1]);
+	b = run_with("  workforce.li_wte: 2800\n  access.first_treatment_priority_weeks: 5\n"
+		     "  access.first_treatment_priority_share: 0.05\n");
+	w6_cap = mean_2019(b, IAPT_M_WITHIN_6WK_PCT);
+	ck_assert_msg(w6_cap < w6[1] - 10, "within 6 weeks %g%% with 5%% of sessions for the priority, %g%% with all", w6_cap, w6[1]);
 	/* those not seen in a week leave at access.unseen_leave_weekly: their courses end early,
 	 * so fewer of those finishing recover */
 	iapt_results_free(b);
-	snprintf(text, sizeof text, "%sparameters:\n%s  access.first_treatment_priority_weeks: 5\n"
-		 "  access.unseen_leave_weekly: 0\n", small, tight);
-	b = run(text, 1);
-	for (rep = 0; rep < 4; rep++) {
-		rec[0] += iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
-		rec[1] += iapt_results_value(c, 2019, IAPT_G_ALL, IAPT_M_RECOVERY_PCT, rep) / 4;
-	}
-	ck_assert_msg(rec[1] < rec[0] - 0.5, "recovery %g%% with people leaving when not seen, %g%% without", rec[1], rec[0]);
+	b = run_with("  workforce.li_wte: 2800\n  access.first_treatment_priority_weeks: 5\n  access.unseen_leave_weekly: 0\n");
+	rec_stay = mean_2019(b, IAPT_M_RECOVERY_PCT);
+	ck_assert_msg(mean_2019(c, IAPT_M_RECOVERY_PCT) < rec_stay - 0.5, "recovery %g%% with people leaving when not seen, %g%% without",
+		      mean_2019(c, IAPT_M_RECOVERY_PCT), rec_stay);
 	/* a starter's second session is a week on at the soonest, not in the week of the first:
 	 * with capacity to spare, no missed sessions and everyone put first after a week's wait,
 	 * second sessions come a week after the first (a few later, after a step-up) */
 	iapt_results_free(b);
-	snprintf(text, sizeof text, "%sparameters:\n  access.first_treatment_priority_weeks: 1\n  treatment.dna_rate: 0\n"
-		 "  workforce.li_wte: 20000\n  workforce.hi_wte: 20000\n", small);
-	b = run(text, 1);
-	for (rep = 0; rep < 4; rep++) {
+	b = run_with("  access.first_treatment_priority_weeks: 1\n  treatment.dna_rate: 0\n"
+		     "  workforce.li_wte: 20000\n  workforce.hi_wte: 20000\n");
+	for (rep = 0; rep < b->replicates; rep++) {
 		double w = iapt_results_value(b, 2019, IAPT_G_ALL, IAPT_M_MEAN_WEEKS_FIRST_TO_SECOND, rep);
 		ck_assert_msg(w >= 1 && w < 1.01, "replicate %d: mean weeks from first to second session %g", rep + 1, w);
 	}

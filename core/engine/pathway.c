@@ -314,14 +314,20 @@ static inline void correlate(double sd, double rho, double rc, double z1, double
 
 static int end_referral(sim *s, uint32_t i, int week);
 
+/* The first uniform of the stream keyed by person `id` and a period of their time (a month,
+ * a week) for `purpose`: a draw of its own, so no other stream moves. */
+static inline double period_uniform(const sim *s, uint64_t period, uint32_t id, int purpose)
+{
+	return iapt_rng__uniform_at(iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, (period << 32) | id), (uint64_t)purpose));
+}
+
 /* Month m of a person's time since referral (months of 52/12 weeks): each path's
  * employment moves once, on the same uniform (keyed by person and month), at the rates of
  * its own health state then (the process of follow-up, followup.c). */
 static void employment_month(sim *s, person *p, int m)
 {
 	/* the first number of the stream keyed by person and month (the caller's stream stays put) */
-	double u = iapt_rng__uniform_at(
-		iapt_rng__key_purpose(iapt_rng__key_entity(s->key_rep, ((uint64_t)m << 32) | p->id), IAPT_RNG_EMPLOYMENT));
+	double u = period_uniform(s, (uint64_t)m, p->id, IAPT_RNG_EMPLOYMENT);
 	int well_t = !iapt_outcome__caseness(score(p->xp, 0, 27), score(p->xg, 0, 21));
 	int well_n = !iapt_outcome__caseness(score(p->np, 0, 27), score(p->ng, 0, 21));
 	p->emp_tx = (uint8_t)emp_step(s, p->emp_tx, well_t, u);
@@ -914,8 +920,7 @@ static inline void prefetch_person(const sim *s, uint32_t i)
 static int leaves_unseen(sim *s, const person *p, uint32_t i, int week)
 {
 	double h = P(s, ACCESS_UNSEEN_LEAVE) * group_effect(s, p, &s->ext[i], MECH_LEAVE);
-	uint64_t key = iapt_rng__key_entity(s->key_rep, ((uint64_t)(uint16_t)week << 32) | p->id);
-	return h > 0 && iapt_rng__uniform_at(iapt_rng__key_purpose(key, IAPT_RNG_UNSEEN)) < h;
+	return h > 0 && period_uniform(s, (uint16_t)week, p->id, IAPT_RNG_UNSEEN) < h;
 }
 
 /* First sessions at intensity lvl from the head of sv's waiting list while slots last; with
