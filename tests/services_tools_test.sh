@@ -6,6 +6,8 @@
 # --check fails a table whose spread is doubled; a table of neither format is refused.
 # tools/service_regression.py recovers known coefficients (tests/service_regression_test.py),
 # tools/validation_services.py's checks of the waits give planted answers (tests/validation_services_test.py),
+# tools/service_regression_power.py gives the power its simulation implies on planted designs
+# (tests/service_regression_power_test.py),
 # run when an interpreter with statsmodels is found, else reported as skipped.
 # Usage: services_tools_test.sh SOURCE_DIR
 set -u
@@ -68,6 +70,7 @@ done
 if [ -n "$py" ]; then
   "$py" "$src/tests/service_regression_test.py" "$src" >"$tmp/reg.txt" 2>&1 && ok || { bad "service_regression_test:"; grep -v '^ok' "$tmp/reg.txt"; }
   "$py" "$src/tests/validation_services_test.py" "$src" >"$tmp/vs.txt" 2>&1 && ok || { bad "validation_services_test:"; grep -v '^ok' "$tmp/vs.txt"; }
+  "$py" "$src/tests/service_regression_power_test.py" "$src" >"$tmp/pw.txt" 2>&1 && ok || { bad "service_regression_power_test:"; grep -v '^ok' "$tmp/pw.txt"; }
 else
   echo "services_tools: service_regression_test skipped: no python3 with statsmodels (apt-get install python3-statsmodels)"
 fi

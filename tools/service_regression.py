@@ -136,15 +136,21 @@ def usable(rows, features):
             and all(math.isfinite(r[f]) for f in features)]
 
 
+def glm_fit(y, Xc, n):
+    """The binomial GLM of proportions y (shape m) on Xc (m x p, constant included), service
+    weights n: (statsmodels results, Pearson dispersion, quasi-binomial SEs of shape p)."""
+    glm = sm.GLM(y, Xc, family=sm.families.Binomial(), var_weights=n).fit()
+    disp = glm.pearson_chi2 / glm.df_resid
+    return glm, disp, glm.bse * math.sqrt(disp)
+
+
 def fit_year(rows, features, expected):
     """Binomial GLM (quasi-binomial SEs) and the beta check; a dict of results."""
     y = np.array([r["k"] / r["n"] for r in rows])
     n = np.array([r["n"] for r in rows])
     X = np.column_stack([np.array([r[f] for r in rows]) for f in features])
     Xc = sm.add_constant(X, has_constant="add")
-    glm = sm.GLM(y, Xc, family=sm.families.Binomial(), var_weights=n).fit()
-    disp = glm.pearson_chi2 / glm.df_resid
-    qse = glm.bse * math.sqrt(disp)
+    glm, disp, qse = glm_fit(y, Xc, n)
     null = sm.GLM(y, np.ones((len(y), 1)), family=sm.families.Binomial(), var_weights=n).fit()
 
     def bern_ll(p):
