@@ -4,7 +4,9 @@ a run's table (the contract's format) whose share entering and mean wait are col
 published-format table whose features vary apart. With every true odds ratio 1.25 (inside the
 band 1.05-1.60), features that vary apart are found in the band nearly always and the collinear
 pair far less often; with 3.0 (outside the band) almost never; the simulated services'
-dispersion matches the published table's; bad arguments and a missing file exit 2.
+dispersion matches the published table's (or --dispersion); with no effect (r = 1) the signs are
+a coin toss; bad arguments, a year not in the tables, a table of the wrong kind, a binary or a
+missing file exit 2 with a message and no traceback.
 Exit 77 (skipped) without numpy/statsmodels. Usage: service_regression_power_test.py SOURCE_DIR"""
 import csv
 import math
@@ -94,7 +96,9 @@ def run(tmp, true_or, extra=()):
     if p.returncode:
         print(p.stdout, p.stderr)
         raise SystemExit(1)
-    return {(r["design"], r["feature"]): r for r in csv.DictReader(p.stdout.splitlines())}
+    # the one model design is named by its directory: "model (tmp...)"
+    return {("model" if r["design"].startswith("model (") else r["design"], r["feature"]): r
+            for r in csv.DictReader(p.stdout.splitlines())}
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -113,17 +117,33 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f("model", feat, "in_band_share") <= 0.7, "model design: collinear %s in band only %.2f" % (feat, f("model", feat, "in_band_share")))
     check(f("published", "all_five", "in_band_share") > f("model", "all_five", "in_band_share") + 0.2,
           "all five in band: %.2f apart against %.2f collinear" % (f("published", "all_five", "in_band_share"), f("model", "all_five", "in_band_share")))
-    sim_d, pub_d = f("published", "wait", "simulated_dispersion"), f("published", "wait", "published_dispersion")
-    check(pub_d > 2 and abs(sim_d / pub_d - 1) < 0.25, "simulated dispersion %.2f against the published table's %.2f" % (sim_d, pub_d))
+    sim_d, pub_d = f("published", "wait", "simulated_dispersion"), f("published", "wait", "target_dispersion")
+    check(pub_d > 2 and abs(sim_d / pub_d - 1) < 0.1, "simulated dispersion %.2f against the published table's %.2f" % (sim_d, pub_d))
+    res_d = run(tmp, "1.25", ["--dispersion", "30"])
+    check(abs(float(res_d[("model", "wait")]["simulated_dispersion"]) / 30 - 1) < 0.1
+          and float(res_d[("model", "wait")]["tau"]) > f("model", "wait", "tau"),
+          "--dispersion 30: simulated %s, tau %s (larger)" % (res_d[("model", "wait")]["simulated_dispersion"], res_d[("model", "wait")]["tau"]))
+    res1 = run(tmp, "1")
+    check(float(res1[("published", "all_five")]["in_band_share"]) < 0.02
+          and all(0.25 < float(res1[("published", x)]["published_sign_share"]) < 0.75 for x in ("descriptor", "wait")),
+          "no effect (r = 1): the signs a coin toss, all five in band almost never")
     res3 = run(tmp, "3")
     check(max(float(res3[("published", x)]["in_band_share"]) for x in ("descriptor", "sessions", "entering", "wait", "missed")) <= 0.1
           and float(res3[("published", "all_five")]["published_sign_share"]) >= 0.95,
           "true 3.0 (outside the band): of the published sign, but not in band")
-    for args, why in ((["--or", "1.0"], "must be above 1"), (["--or", "x"], "comma-separated"), (["--draws", "3"], "at least 10")):
+    for args, why in ((["--or", "0.9"], "must be in [1, 10]"), (["--or", "inf"], "must be in [1, 10]"), (["--or", "x"], "comma-separated"),
+                      (["--draws", "3"], "at least 10"), (["--seed", "-1"], "non-negative"), (["--dispersion", "0.5"], "in [1, 1000]"),
+                      (["--year", "2099-00"], "0 services with >= 100 finished courses in 2099-00 (need 20; years in the table: 2019-20)"),
+                      (["--published", os.path.join(tmp, "services.csv")], "is a run's table; --published wants")):
         p = subprocess.run([sys.executable, tool, os.path.join(tmp, "services.csv"), "--published",
                             os.path.join(tmp, "published.csv")] + args, capture_output=True, text=True)
         check(p.returncode == 2 and why in p.stderr, "%s refused (exit %d): %s" % (" ".join(args), p.returncode, p.stderr.strip()[-80:]))
-    p = subprocess.run([sys.executable, tool, os.path.join(tmp, "nothing.csv")], capture_output=True, text=True)
-    check(p.returncode == 2 and "nothing.csv" in p.stderr, "a missing table: exit %d, %s" % (p.returncode, p.stderr.strip()))
+    open(os.path.join(tmp, "binary.csv"), "wb").write(bytes(range(256)))
+    for table, why in (("nothing.csv", "No such file"), ("binary.csv", "not a UTF-8 CSV table"),
+                       ("published.csv", "is the published table; give a run's services.csv")):
+        p = subprocess.run([sys.executable, tool, os.path.join(tmp, table), "--published", os.path.join(tmp, "published.csv")],
+                           capture_output=True, text=True)
+        check(p.returncode == 2 and why in p.stderr and "Traceback" not in p.stderr,
+              "%s refused: exit %d, %s" % (table, p.returncode, p.stderr.strip()[-100:]))
 print("service_regression_power_test: " + ("all pass" if not fails else "%d FAILED" % fails))
 sys.exit(1 if fails else 0)

@@ -1,44 +1,57 @@
 #!/usr/bin/env python3
 """How often one year's service regression (tools/service_regression.py) finds Clark et al.'s
 (2018, Lancet 391:679-686) five features with the published sign and within the services
-issue's band, when the services' recovery truly follows them: a parametric simulation.
+issue's band (1.05 to 1.60), when the services' recovery truly follows them: a parametric
+simulation.
 
-    tools/service_regression_power.py SERVICES.csv [--published data/services.csv]
+    tools/service_regression_power.py SERVICES.csv [SERVICES2.csv ...] [--published data/services.csv]
                                       [--year 2019-20] [--or 1.11,1.25,1.42] [--draws 1000]
-                                      [--seed 20191] [--markdown]
+                                      [--seed 20191] [--dispersion D] [--markdown] [--csv OUT.csv]
 
-SERVICES.csv is a run's services.csv (docs/output.md). For each design (below) and each true
-odds ratio r, every draw:
+SERVICES.csv is a run's services.csv (docs/output.md), best from a run at population scale 1
+with one replicate (the services issue's conditions); each file given is one `model` design,
+named by its directory. For each design and each true odds ratio r, every draw:
   1. sets each feature's true coefficient so that its odds ratio from its worst observed level
      to its best is exactly r (b = sign x ln r / range; Clark 2018, Summary: 1.11 to 1.42 over
-     the five features);
+     the five features; r = 1: no effect);
   2. gives each service recovery odds logit(p) = c + sum b (x - mean x) + u, with c the logit of
-     the design's pooled recovery and u ~ N(0, tau^2) the services' unexplained difference;
+     the design's pooled recovery (recovered / finished at caseness) and u ~ N(0, tau^2), a
+     normal random effect per service on the logit scale: the services' unexplained difference;
   3. draws its recovered count ~ Binomial(n, p), n its finished courses at caseness;
   4. fits the binomial GLM of tools/service_regression.py (glm_fit) and reads each feature's
      odds ratio from its worst level to its best, as docs/validation.md reads it.
-The features and the n are held at the design's values (so noise in the features themselves,
-which a simulated replicate has too, is left out: the shares are an upper bound).
+The features and the n are held at the design's values: a simulated replicate's features are
+noisy too (attenuating its estimates towards 1), which this leaves out, so its shares can be
+either higher or lower than a replicate's.
 
-tau^2 is set from the Pearson dispersion D of the published 2019-20 regression (the same GLM on
-data/services.csv's four published features): D = 1 + tau^2 x mean(n p (1 - p)), so the
-simulated services differ beyond their binomial noise as the published CCGs do.
+tau^2 is set so that the fits' mean Pearson dispersion is D, by default the dispersion of the
+published regression of that year (the same GLM on data/services.csv's four published
+features; 16.9 in 2019-20): first tau^2 = (D - 1) / mean(n p (1 - p)), then rescaled once by a
+pilot of 100 draws, so the simulated services differ beyond their binomial noise as the
+published CCGs do. --dispersion sets D instead (the model's own 2019-20 regression: 21.3).
 
 Designs (services with >= 100 finished courses):
-  model      the run's five features as the model's regression uses them (pd_recorded_pct,
+  model      a run's five features as the model's regression uses them (pd_recorded_pct,
              mean_sessions_finished, entered_treatment_pct, mean_wait_weeks, dna_pct) and its n;
-  published  the published 2019-20 CCG rows where a feature is published: the descriptor, the
-             6-week share for the wait (sign reversed), finished courses per referral for the
-             share entering, and their n; the run's sessions and missed appointments (not
-             published by CCG), joined by service code. The published features vary apart as
-             real services' do (the 6-week share and finished per referral: r = 0.22, so
-             entering and the wait -0.22; the model's 2019-20 services: -0.97).
+  published  the published CCG rows of the year where a feature is published by CCG: the
+             descriptor, the 6-week share for the wait (sign reversed), finished courses per
+             referral for the share entering, and their n; the first run's sessions and missed
+             appointments (not published by CCG), joined by service code. In 2019-20 the
+             published features vary apart as real services' do (the 6-week share and finished
+             per referral: r = 0.22, so entering and the wait -0.22; default.yaml's services: -0.97).
+Years: those of data/services.csv (2017-18 to 2021-22) that the run has.
 
-Output: per design and r, the share of draws in which each feature has the published sign and
-is within 1.05 to 1.60, and all five at once, with Monte Carlo standard errors. Needs numpy and
-statsmodels (exit 77 without them, as the tests' "skipped").
+Output (standard output, or --csv FILE): CSV, one row per design, true odds ratio and feature
+(descriptor, sessions, entering, wait, missed, and all_five): year, design, services (how many),
+entering_wait_r (correlation across services of the share entering with the wait, a longer
+wait higher), true_or, feature, published_sign_share and in_band_share (the share of draws with
+the odds ratio, worst level to best, above 1; within 1.05 to 1.60; for all_five, all five at
+once), draws, seed, tau (logit), target_dispersion, simulated_dispersion (the fits' mean).
+--markdown prints docs/validation.md's table instead. Needs numpy and statsmodels (exit 77
+without them, as the tests' "skipped"); bad arguments and unreadable tables exit 2.
 """
 import argparse
+import csv
 import math
 import os
 import sys
@@ -53,28 +66,77 @@ BAND = (1.05, 1.60)  # the services issue's band, worst level to best
 NAMES = ["descriptor", "sessions", "entering", "wait", "missed"]
 SIM = ["pd_recorded_pct", "mean_sessions_finished", "entered_treatment_pct", "mean_wait_weeks", "dna_pct"]
 SIGN = [+1, +1, +1, -1, -1]
+PUB = ["pd_recorded_pct", "finished_per_referral_pct", "wait_6w_pct"]
+MIN_SERVICES = 20
+PILOT = 100
+OR_MAX = 10.0
+CSV_FIELDS = ["year", "design", "services", "entering_wait_r", "true_or", "feature", "published_sign_share",
+              "in_band_share", "draws", "seed", "tau", "target_dispersion", "simulated_dispersion"]
+
+
+class Refused(Exception):
+    """A table or year the tool cannot use: the message says why."""
+
+
+def _load(path, features, want):
+    """sr.load, refusing a table of the other kind, a missing column or an unreadable file."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            head = next(csv.reader(f), [])
+    except UnicodeDecodeError:
+        raise Refused("%s: not a UTF-8 CSV table" % path)
+    other = "published" if want == "simulated" else "simulated"
+    if {"published": {"ccg_code", "recovered"}, "simulated": {"service_code", "finished_at_caseness"}}[other] <= set(head):
+        raise Refused("%s is %s table; %s" % (path, "the published" if other == "published" else "a run's",
+                                             "give a run's services.csv (docs/output.md)" if want == "simulated"
+                                             else "--published wants data/services.csv's format (data/services.md)"))
+    try:
+        kind, rows = sr.load(path, features, "recovery")
+    except KeyError as e:
+        raise Refused("%s: no column %s (%s)" % (path, e, "a run's services.csv, docs/output.md" if want == "simulated"
+                                                  else "data/services.csv's format, data/services.md"))
+    except UnicodeDecodeError:
+        raise Refused("%s: not a UTF-8 CSV table" % path)
+    except SystemExit as e:  # sr.load's own refusals (no rows, neither format)
+        raise Refused(str(e.code).replace("service_regression: ", ""))
+    if kind != want:
+        raise Refused("%s: not %s" % (path, "a run's services.csv (docs/output.md)" if want == "simulated"
+                                      else "data/services.csv's format (data/services.md)"))
+    return rows
+
+
+def _years(rows):
+    return ", ".join(sorted({r["year"] for r in rows})) or "none"
 
 
 def model_design(path, year):
     """(X m x 5, n m, k m, signs, codes) from a run's services.csv."""
-    _kind, rows = sr.load(path, SIM, "recovery")
-    rows = sr.usable([r for r in rows if r["year"] == year], SIM)
-    if len(rows) < 20:
-        raise SystemExit("service_regression_power: %s: %d usable services in %s (need 20)" % (path, len(rows), year))
-    X = np.array([[r[f] for f in SIM] for r in rows], dtype=float)
-    return X, np.array([r["n"] for r in rows]), np.array([r["k"] for r in rows]), list(SIGN), [r["key"] for r in rows]
+    rows = _load(path, SIM, "simulated")
+    use = sr.usable([r for r in rows if r["year"] == year], SIM)
+    if len(use) < MIN_SERVICES:
+        raise Refused("%s: %d services with >= %d finished courses in %s (need %d; years in the table: %s)"
+                      % (path, len(use), sr.MIN_FINISHED, year, MIN_SERVICES, _years(rows)))
+    X = np.array([[r[f] for f in SIM] for r in use], dtype=float)
+    return X, np.array([r["n"] for r in use]), np.array([r["k"] for r in use]), list(SIGN), [r["key"] for r in use]
+
+
+def published_rows(pub_path, year, features):
+    rows = _load(pub_path, features, "published")
+    use = sr.usable([r for r in rows if r["year"] == year], features)
+    if len(use) < MIN_SERVICES:
+        raise Refused("%s: %d published services in %s (need %d; years in the table: %s)"
+                      % (pub_path, len(use), year, MIN_SERVICES, _years(rows)))
+    return use
 
 
 def published_design(pub_path, sim_path, year):
     """The published stand-ins where published, the run's sessions and missed appointments."""
-    feats = ["pd_recorded_pct", "finished_per_referral_pct", "wait_6w_pct"]
-    _kind, prow = sr.load(pub_path, feats, "recovery")
-    prow = {r["key"]: r for r in sr.usable([r for r in prow if r["year"] == year], feats)}
-    _kind, srow = sr.load(sim_path, SIM, "recovery")
-    srow = {r["key"]: r for r in srow if r["year"] == year}
+    prow = {r["key"]: r for r in published_rows(pub_path, year, PUB)}
+    srow = {r["key"]: r for r in _load(sim_path, SIM, "simulated") if r["year"] == year}
     keys = sorted(k for k in prow if k in srow and all(math.isfinite(srow[k][f]) for f in SIM))
-    if len(keys) < 20:
-        raise SystemExit("service_regression_power: %d services in both tables for %s (need 20)" % (len(keys), year))
+    if len(keys) < MIN_SERVICES:
+        raise Refused("%d services in both %s and %s for %s (need %d): the published design joins them by code"
+                      % (len(keys), pub_path, sim_path, year, MIN_SERVICES))
     # order as NAMES; the 6-week share has sign + (a shorter wait)
     X = np.array([[prow[k]["pd_recorded_pct"], srow[k]["mean_sessions_finished"], prow[k]["finished_per_referral_pct"],
                    prow[k]["wait_6w_pct"], srow[k]["dna_pct"]] for k in keys], dtype=float)
@@ -85,8 +147,7 @@ def published_design(pub_path, sim_path, year):
 def published_dispersion(pub_path, year):
     """Pearson dispersion of the published regression (tools/service_regression.py's PUB_DEFAULT)."""
     feats = sr.PUB_DEFAULT
-    _kind, rows = sr.load(pub_path, feats, "recovery")
-    rows = sr.usable([r for r in rows if r["year"] == year], feats)
+    rows = published_rows(pub_path, year, feats)
     y = np.array([r["k"] / r["n"] for r in rows])
     n = np.array([r["n"] for r in rows])
     X = np.column_stack([np.array([r[f] for r in rows]) for f in feats])
@@ -99,10 +160,11 @@ def simulate(X, n, k, signs, true_or, tau2, draws, rng):
     and the mean Pearson dispersion of the fits."""
     m, nf = X.shape
     rngs = X.max(axis=0) - X.min(axis=0)
-    b = np.array([s * math.log(true_or) / r for s, r in zip(signs, rngs)])
+    b = np.array([s * math.log(true_or) / r if r > 0 else 0.0 for s, r in zip(signs, rngs)])
     pbar = k.sum() / n.sum()
     eta0 = math.log(pbar / (1 - pbar)) + (X - X.mean(axis=0)) @ b
     Xc = np.column_stack([np.ones(m), X])
+    sgn = np.array(signs)
     sign_ok = np.zeros(nf, dtype=int)
     band_ok = np.zeros(nf, dtype=int)
     all_sign = all_band = 0
@@ -112,7 +174,7 @@ def simulate(X, n, k, signs, true_or, tau2, draws, rng):
         p = 1 / (1 + np.exp(-eta))
         y = rng.binomial(n.astype(np.int64), p) / n
         glm, disp, _se = sr.glm_fit(y, Xc, n)
-        worst_to_best = np.exp(np.array(signs) * np.asarray(glm.params)[1:] * rngs)
+        worst_to_best = np.exp(sgn * np.asarray(glm.params)[1:] * rngs)
         s_ok = worst_to_best > 1
         b_ok = (worst_to_best >= BAND[0]) & (worst_to_best <= BAND[1])
         sign_ok += s_ok
@@ -123,35 +185,29 @@ def simulate(X, n, k, signs, true_or, tau2, draws, rng):
     return sign_ok, band_ok, all_sign, all_band, disp_sum / draws
 
 
-def pct(c, d):
-    p = c / d
-    return "%.0f%% (%.0f)" % (100 * p, 100 * math.sqrt(max(p * (1 - p), 1e-12) / d))
+def tau2_for(X, n, k, signs, target, rng):
+    """tau^2 giving the fits a mean Pearson dispersion of about target: the binomial-normal
+    approximation, rescaled once by a pilot at no effect."""
+    pbar = k.sum() / n.sum()
+    tau2 = max(target - 1, 0.0) / float(np.mean(n * pbar * (1 - pbar)))
+    if tau2 > 0:
+        d = simulate(X, n, k, signs, 1.0, tau2, PILOT, rng)[4]
+        if d > 1:
+            tau2 *= (target - 1) / (d - 1)
+    return tau2
 
 
-def markdown(out, disp, draws):
-    """docs/validation.md's table of power() results."""
-    print("| design | services | share entering and wait: r | true odds ratio | " + " | ".join(NAMES) +
-          " | all five: published sign | all five in band | simulated dispersion |")
-    print("| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in NAMES) + " | ---: | ---: | ---: |")
-    for name, m, corr, _tau2, r, (_s_ok, b_ok, a_s, a_b, dsim) in out:
-        print("| %s | %d | %.2f | %.2f | %s | %s | %s | %.1f |" % (
-            name, m, corr, r, " | ".join(pct(c, draws) for c in b_ok), pct(a_s, draws), pct(a_b, draws), dsim))
-    print()
-    print("Cells: the share of %d draws in which the feature is within 1.05 to 1.60 (worst level to best), "
-          "Monte Carlo SE in brackets, both in per cent; \"all five: published sign\": every feature's odds ratio above 1. "
-          "Published 2019-20 dispersion %.1f (tau = %.3f logit for the model design)." % (draws, disp, math.sqrt(out[0][3])))
-
-
-def power(services, published, year, ors, draws, seed):
-    """Runs every design and true odds ratio: (list of (design, services, r(entering, wait), tau^2,
-    true odds ratio, simulate()'s result)), published dispersion)."""
-    disp = published_dispersion(published, year)
-    designs = [("model", model_design(services, year)), ("published", published_design(published, services, year))]
+def power(models, published, year, ors, draws, seed, dispersion=None):
+    """models: (label, services.csv path) pairs, one `model` design each; the `published` design
+    takes the first one's sessions and missed appointments. Returns (rows, target dispersion):
+    rows of (design, services, r(entering, wait), tau^2, true odds ratio, simulate()'s result)."""
+    designs = [(label, model_design(path, year)) for label, path in models]
+    designs.append(("published", published_design(published, models[0][1], year)))
+    disp = published_dispersion(published, year) if dispersion is None else dispersion
     rng = np.random.default_rng(seed)
     out = []
     for name, (X, n, k, signs, keys) in designs:
-        pbar = k.sum() / n.sum()
-        tau2 = (disp - 1) / float(np.mean(n * pbar * (1 - pbar)))
+        tau2 = tau2_for(X, n, k, signs, disp, rng)
         # entering against the wait, a longer wait higher (the published design's 6-week share reversed)
         corr = float(np.corrcoef(X[:, 2], X[:, 3])[0, 1]) * -signs[3]
         for r in ors:
@@ -159,39 +215,84 @@ def power(services, published, year, ors, draws, seed):
     return out, disp
 
 
+def pct(c, d):
+    p = c / d
+    return "%.0f%% (%.1f)" % (100 * p, 100 * math.sqrt(p * (1 - p) / d))
+
+
+def markdown(out, disp, draws, source):
+    """docs/validation.md's table of power() results."""
+    print("| design | services | share entering and wait: r | true odds ratio | tau (logit) | " + " | ".join(NAMES) +
+          " | all five: published sign | all five in band | simulated dispersion |")
+    print("| --- | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in NAMES) + " | ---: | ---: | ---: |")
+    for name, m, corr, tau2, r, (_s_ok, b_ok, a_s, a_b, dsim) in out:
+        print("| %s | %d | %.2f | %.2f | %.3f | %s | %s | %s | %.1f |" % (
+            name, m, corr, r, math.sqrt(tau2), " | ".join(pct(c, draws) for c in b_ok), pct(a_s, draws), pct(a_b, draws), dsim))
+    print()
+    print("Cells: the share of %d draws in which the feature's odds ratio, worst level to best, is within 1.05 to 1.60, "
+          "Monte Carlo SE in brackets, both in per cent; \"all five: published sign\": every feature's above 1. Target "
+          "dispersion %.1f (%s)." % (draws, disp, source))
+
+
+def write_csv(out, disp, draws, seed, year, f):
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(CSV_FIELDS)
+    for name, m, corr, tau2, r, (s_ok, b_ok, a_s, a_b, dsim) in out:
+        head = [year, name, m, "%.4f" % corr, "%.4g" % r]
+        tail = [draws, seed, "%.4f" % math.sqrt(tau2), "%.4f" % disp, "%.4f" % dsim]
+        for j, feat in enumerate(NAMES):
+            w.writerow(head + [feat, "%.4f" % (s_ok[j] / draws), "%.4f" % (b_ok[j] / draws)] + tail)
+        w.writerow(head + ["all_five", "%.4f" % (a_s / draws), "%.4f" % (a_b / draws)] + tail)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("services", help="a run's services.csv (docs/output.md)")
-    ap.add_argument("--published", default=os.path.join(os.path.dirname(here), "data", "services.csv"))
-    ap.add_argument("--year", default="2019-20")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+                                 epilog="Method, designs and output columns: the module's docstring "
+                                        "(head -60 tools/service_regression_power.py) and docs/validation.md, Services.")
+    ap.add_argument("services", nargs="+", help="a run's services.csv (docs/output.md), one model design each")
+    ap.add_argument("--published", default=os.path.join(os.path.dirname(here), "data", "services.csv"),
+                    help="the published services table (data/services.md's format)")
+    ap.add_argument("--year", default="2019-20", help="financial year, e.g. 2019-20; in both tables")
     ap.add_argument("--or", dest="ors", default="1.11,1.25,1.42",
-                    help="true odds ratios, worst level to best, one run each (default: Clark 2018's 1.11, 1.42 and between)")
-    ap.add_argument("--draws", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=20191)
-    ap.add_argument("--markdown", action="store_true")
+                    help="true odds ratios from the worst level to the best, comma-separated, each in [1, %g]; 1: no effect" % OR_MAX)
+    ap.add_argument("--draws", type=int, default=1000, help="simulated replicates per design and odds ratio, at least 10")
+    ap.add_argument("--seed", type=int, default=20191, help="random seed (a non-negative integer): same seed, same output")
+    ap.add_argument("--dispersion", type=float, help="target Pearson dispersion, at least 1 (default: the published regression's for --year)")
+    ap.add_argument("--markdown", action="store_true", help="print docs/validation.md's table instead of CSV")
+    ap.add_argument("--csv", metavar="FILE", help="write the CSV here instead of standard output")
     a = ap.parse_args(argv)
     try:
         ors = [float(v) for v in a.ors.split(",")]
     except ValueError:
         ap.error("--or: comma-separated numbers, e.g. 1.11,1.25")
-    if not ors or any(not (v > 1) for v in ors):
-        ap.error("--or: each odds ratio must be above 1 (worst level to best)")
+    if any(not (1 <= v <= OR_MAX) for v in ors):
+        ap.error("--or: each odds ratio must be in [1, %g] (worst level to best; 1: no effect)" % OR_MAX)
     if a.draws < 10:
         ap.error("--draws: at least 10")
+    if a.seed < 0:
+        ap.error("--seed: a non-negative integer")
+    if a.dispersion is not None and not (1 <= a.dispersion <= 1000):
+        ap.error("--dispersion: in [1, 1000]")
+    models = [("model (%s)" % (os.path.basename(os.path.dirname(os.path.abspath(p))) or p), p) for p in a.services]
     try:
-        out, disp = power(a.services, a.published, a.year, ors, a.draws, a.seed)
-    except (OSError, KeyError) as e:
+        out, disp = power(models, a.published, a.year, ors, a.draws, a.seed, a.dispersion)
+    except (Refused, OSError) as e:
         ap.exit(2, "service_regression_power: %s\n" % e)
+    few = sorted({m for name, m, *_ in out if name != "published" and m < 150})
+    if few:
+        sys.stderr.write("service_regression_power: note: a model design has %s services with >= %d finished courses; "
+                         "a run at population scale 1 of the built-in services has 191\n" % (few[0], sr.MIN_FINISHED))
     if a.markdown:
-        markdown(out, disp, a.draws)
+        markdown(out, disp, a.draws, "the published %s regression's" % a.year if a.dispersion is None else "set by --dispersion")
+    elif a.csv:
+        try:
+            with open(a.csv, "w", newline="", encoding="utf-8") as f:
+                write_csv(out, disp, a.draws, a.seed, a.year, f)
+        except OSError as e:
+            ap.exit(2, "service_regression_power: %s\n" % e)
     else:
-        print("design,services,entering_wait_r,true_or,feature,published_sign_share,in_band_share,draws,"
-              "simulated_dispersion,published_dispersion")
-        for name, m, corr, tau2, r, (s_ok, b_ok, a_s, a_b, dsim) in out:
-            tail = "%d,%.4f,%.4f" % (a.draws, dsim, disp)
-            for j, f in enumerate(NAMES):
-                print("%s,%d,%.4f,%.4g,%s,%.4f,%.4f,%s" % (name, m, corr, r, f, s_ok[j] / a.draws, b_ok[j] / a.draws, tail))
-            print("%s,%d,%.4f,%.4g,all_five,%.4f,%.4f,%s" % (name, m, corr, r, a_s / a.draws, a_b / a.draws, tail))
+        write_csv(out, disp, a.draws, a.seed, a.year, sys.stdout)
     return 0
 
 
