@@ -96,8 +96,8 @@ def run(tmp, true_or, extra=()):
     if p.returncode:
         print(p.stdout, p.stderr)
         raise SystemExit(1)
-    # the one model design is named by its directory: "model (tmp...)"
-    return {("model" if r["design"].startswith("model (") else r["design"], r["feature"]): r
+    # the one model design is labelled by its path: "model: /tmp/.../services.csv"
+    return {("model" if r["design"].startswith("model: ") else r["design"], r["feature"]): r
             for r in csv.DictReader(p.stdout.splitlines())}
 
 
@@ -123,6 +123,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check(abs(float(res_d[("model", "wait")]["simulated_dispersion"]) / 30 - 1) < 0.1
           and float(res_d[("model", "wait")]["tau"]) > f("model", "wait", "tau"),
           "--dispersion 30: simulated %s, tau %s (larger)" % (res_d[("model", "wait")]["simulated_dispersion"], res_d[("model", "wait")]["tau"]))
+    both = run(tmp, "1.11,1.25")
+    check(all(both[key]["in_band_share"] == res[key]["in_band_share"] for key in res),
+          "a row is the same whichever other odds ratios are run (its own stream)")
     res1 = run(tmp, "1")
     check(float(res1[("published", "all_five")]["in_band_share"]) < 0.02
           and all(0.25 < float(res1[("published", x)]["published_sign_share"]) < 0.75 for x in ("descriptor", "wait")),
@@ -138,6 +141,20 @@ with tempfile.TemporaryDirectory() as tmp:
         p = subprocess.run([sys.executable, tool, os.path.join(tmp, "services.csv"), "--published",
                             os.path.join(tmp, "published.csv")] + args, capture_output=True, text=True)
         check(p.returncode == 2 and why in p.stderr, "%s refused (exit %d): %s" % (" ".join(args), p.returncode, p.stderr.strip()[-80:]))
+    svc = os.path.join(tmp, "services.csv")
+    for args, why in ((["--csv", svc], "that is an input table"), (["--csv", os.path.join(tmp, "o.csv"), "--markdown"], "not allowed with"),
+                      (["--csv", os.path.join(tmp, "no", "o.csv")], "--csv: ")):
+        before = open(svc).read()
+        p = subprocess.run([sys.executable, tool, svc, "--published", os.path.join(tmp, "published.csv"), "--draws", "10"] + args,
+                           capture_output=True, text=True)
+        check(p.returncode == 2 and why in p.stderr and open(svc).read() == before and not os.path.exists(os.path.join(tmp, "o.csv")),
+              "%s refused, nothing written: %s" % (" ".join(args[:2]), p.stderr.strip()[-80:]))
+    with open(os.path.join(tmp, "run.json"), "w") as f:
+        f.write('{"population_scale": 0.05, "replicates": 1}')
+    p = subprocess.run([sys.executable, tool, svc, "--published", os.path.join(tmp, "published.csv"), "--draws", "10", "--or", "1.25"],
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and "population scale 0.05 with 1 replicates" in p.stderr, "a run not at scale 1: a note (%s)" % p.stderr.strip()[-60:])
+    os.remove(os.path.join(tmp, "run.json"))
     open(os.path.join(tmp, "binary.csv"), "wb").write(bytes(range(256)))
     for table, why in (("nothing.csv", "No such file"), ("binary.csv", "not a UTF-8 CSV table"),
                        ("published.csv", "is the published table; give a run's services.csv")):

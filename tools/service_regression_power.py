@@ -8,9 +8,12 @@ simulation.
                                       [--year 2019-20] [--or 1.11,1.25,1.42] [--draws 1000]
                                       [--seed 20191] [--dispersion D] [--markdown] [--csv OUT.csv]
 
-SERVICES.csv is a run's services.csv (docs/output.md), best from a run at population scale 1
-with one replicate (the services issue's conditions); each file given is one `model` design,
-named by its directory. For each design and each true odds ratio r, every draw:
+SERVICES.csv is a run's services.csv (docs/output.md), from a run at population scale 1 with one
+replicate (the services issue's conditions; a note says so when the run.json beside it says
+otherwise); each file given is one `model` design, labelled by its path. Each design and true
+odds ratio has its own random stream, keyed by the seed, the design's contents and r, so its
+row is the same whichever other files or odds ratios are given. For each design and each true
+odds ratio r, every draw:
   1. sets each feature's true coefficient so that its odds ratio from its worst observed level
      to its best is exactly r (b = sign x ln r / range; Clark 2018, Summary: 1.11 to 1.42 over
      the five features; r = 1: no effect);
@@ -20,9 +23,9 @@ named by its directory. For each design and each true odds ratio r, every draw:
   3. draws its recovered count ~ Binomial(n, p), n its finished courses at caseness;
   4. fits the binomial GLM of tools/service_regression.py (glm_fit) and reads each feature's
      odds ratio from its worst level to its best, as docs/validation.md reads it.
-The features and the n are held at the design's values: a simulated replicate's features are
-noisy too (attenuating its estimates towards 1), which this leaves out, so its shares can be
-either higher or lower than a replicate's.
+Only recovery is redrawn: the features and the n are held at the design's values in every
+draw. In a replicate of the model the features are drawn with noise too, which pulls the
+estimates towards 1; that is left out, so a model replicate's shares can be higher or lower.
 
 tau^2 is set so that the fits' mean Pearson dispersion is D, by default the dispersion of the
 published regression of that year (the same GLM on data/services.csv's four published
@@ -35,11 +38,12 @@ Designs (services with >= 100 finished courses):
              mean_sessions_finished, entered_treatment_pct, mean_wait_weeks, dna_pct) and its n;
   published  the published CCG rows of the year where a feature is published by CCG: the
              descriptor, the 6-week share for the wait (sign reversed), finished courses per
-             referral for the share entering, and their n; the first run's sessions and missed
-             appointments (not published by CCG), joined by service code. In 2019-20 the
+             referral for the share entering, and their n; the sessions and missed appointments
+             (not published by CCG) of the FIRST file given, joined by service code. In 2019-20 the
              published features vary apart as real services' do (the 6-week share and finished
              per referral: r = 0.22, so entering and the wait -0.22; default.yaml's services: -0.97).
-Years: those of data/services.csv (2017-18 to 2021-22) that the run has.
+Years: those the run has and data/services.csv has with every published feature used: 2017-18
+to 2019-20 (problem descriptors are not published by CCG after 2019-20, data/services.md).
 
 Output (standard output, or --csv FILE): CSV, one row per design, true odds ratio and feature
 (descriptor, sessions, entering, wait, missed, and all_five): year, design, services (how many),
@@ -52,9 +56,11 @@ without them, as the tests' "skipped"); bad arguments and unreadable tables exit
 """
 import argparse
 import csv
+import json
 import math
 import os
 import sys
+import zlib
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -124,8 +130,10 @@ def published_rows(pub_path, year, features):
     rows = _load(pub_path, features, "published")
     use = sr.usable([r for r in rows if r["year"] == year], features)
     if len(use) < MIN_SERVICES:
-        raise Refused("%s: %d published services in %s (need %d; years in the table: %s)"
-                      % (pub_path, len(use), year, MIN_SERVICES, _years(rows)))
+        have = sorted({r["year"] for r in sr.usable(rows, features)})
+        raise Refused("%s: %d published services in %s with every feature used (%s) and >= %d finished courses "
+                      "(need %d; years with them: %s)" % (pub_path, len(use), year, ", ".join(features), sr.MIN_FINISHED,
+                                                         MIN_SERVICES, ", ".join(have) or "none"))
     return use
 
 
@@ -185,6 +193,14 @@ def simulate(X, n, k, signs, true_or, tau2, draws, rng):
     return sign_ok, band_ok, all_sign, all_band, disp_sum / draws
 
 
+def stream(seed, X, n, r):
+    """The random stream of one design and true odds ratio (r = 0: the pilot): keyed by the seed,
+    the design's contents (its features and sizes) and r, so a row's numbers do not depend on its
+    label, on which other designs or odds ratios are run, nor on their order."""
+    key = zlib.crc32(np.ascontiguousarray(X, dtype="<f8").tobytes() + np.ascontiguousarray(n, dtype="<f8").tobytes())
+    return np.random.default_rng([seed, key, int(round(r * 10000))])
+
+
 def tau2_for(X, n, k, signs, target, rng):
     """tau^2 giving the fits a mean Pearson dispersion of about target: the binomial-normal
     approximation, rescaled once by a pilot at no effect."""
@@ -204,14 +220,13 @@ def power(models, published, year, ors, draws, seed, dispersion=None):
     designs = [(label, model_design(path, year)) for label, path in models]
     designs.append(("published", published_design(published, models[0][1], year)))
     disp = published_dispersion(published, year) if dispersion is None else dispersion
-    rng = np.random.default_rng(seed)
     out = []
     for name, (X, n, k, signs, keys) in designs:
-        tau2 = tau2_for(X, n, k, signs, disp, rng)
+        tau2 = tau2_for(X, n, k, signs, disp, stream(seed, X, n, 0))
         # entering against the wait, a longer wait higher (the published design's 6-week share reversed)
         corr = float(np.corrcoef(X[:, 2], X[:, 3])[0, 1]) * -signs[3]
         for r in ors:
-            out.append((name, len(keys), corr, tau2, r, simulate(X, n, k, signs, r, tau2, draws, rng)))
+            out.append((name, len(keys), corr, tau2, r, simulate(X, n, k, signs, r, tau2, draws, stream(seed, X, n, r))))
     return out, disp
 
 
@@ -222,7 +237,7 @@ def pct(c, d):
 
 def markdown(out, disp, draws, source):
     """docs/validation.md's table of power() results."""
-    print("| design | services | share entering and wait: r | true odds ratio | tau (logit) | " + " | ".join(NAMES) +
+    print("| design | services | share entering and wait: correlation | true odds ratio | tau (logit) | " + " | ".join(NAMES) +
           " | all five: published sign | all five in band | simulated dispersion |")
     print("| --- | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in NAMES) + " | ---: | ---: | ---: |")
     for name, m, corr, tau2, r, (_s_ok, b_ok, a_s, a_b, dsim) in out:
@@ -245,6 +260,21 @@ def write_csv(out, disp, draws, seed, year, f):
         w.writerow(head + ["all_five", "%.4f" % (a_s / draws), "%.4f" % (a_b / draws)] + tail)
 
 
+def conditions_note(path):
+    """A note on standard error when the run.json beside a services.csv says the run was not at
+    population scale 1 with one replicate (the services issue's conditions)."""
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(path)), "run.json"), encoding="utf-8") as f:
+            run = json.load(f)
+        scale, reps = float(run["population_scale"]), int(run["replicates"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if scale != 1 or reps != 1:
+        sys.stderr.write("service_regression_power: note: %s comes from a run at population scale %g with %d replicates; "
+                         "the services issue's check is on scale 1 and one replicate (each service's numbers and noise "
+                         "as in the published single year)\n" % (path, scale, reps))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -258,9 +288,11 @@ def main(argv=None):
                     help="true odds ratios from the worst level to the best, comma-separated, each in [1, %g]; 1: no effect" % OR_MAX)
     ap.add_argument("--draws", type=int, default=1000, help="simulated replicates per design and odds ratio, at least 10")
     ap.add_argument("--seed", type=int, default=20191, help="random seed (a non-negative integer): same seed, same output")
-    ap.add_argument("--dispersion", type=float, help="target Pearson dispersion, at least 1 (default: the published regression's for --year)")
-    ap.add_argument("--markdown", action="store_true", help="print docs/validation.md's table instead of CSV")
-    ap.add_argument("--csv", metavar="FILE", help="write the CSV here instead of standard output")
+    ap.add_argument("--dispersion", type=float,
+                    help="target Pearson dispersion in [1, 1000]; unset (%(default)s): the published regression's for --year")
+    out_group = ap.add_mutually_exclusive_group()
+    out_group.add_argument("--markdown", action="store_true", help="print docs/validation.md's table instead of CSV")
+    out_group.add_argument("--csv", metavar="FILE", help="write the CSV here instead of standard output")
     a = ap.parse_args(argv)
     try:
         ors = [float(v) for v in a.ors.split(",")]
@@ -274,10 +306,23 @@ def main(argv=None):
         ap.error("--seed: a non-negative integer")
     if a.dispersion is not None and not (1 <= a.dispersion <= 1000):
         ap.error("--dispersion: in [1, 1000]")
-    models = [("model (%s)" % (os.path.basename(os.path.dirname(os.path.abspath(p))) or p), p) for p in a.services]
+    models = [("model: %s" % p, p) for p in a.services]
+    sink = None
+    if a.csv:
+        if os.path.exists(a.csv) and any(os.path.exists(p) and os.path.samefile(a.csv, p) for p in a.services + [a.published]):
+            ap.error("--csv %s: that is an input table" % a.csv)
+        try:
+            sink = open(a.csv, "w", newline="", encoding="utf-8")
+        except OSError as e:
+            ap.exit(2, "service_regression_power: --csv: %s\n" % e)
+    for p in a.services:
+        conditions_note(p)
     try:
         out, disp = power(models, a.published, a.year, ors, a.draws, a.seed, a.dispersion)
     except (Refused, OSError) as e:
+        if sink:
+            sink.close()
+            os.remove(a.csv)
         ap.exit(2, "service_regression_power: %s\n" % e)
     few = sorted({m for name, m, *_ in out if name != "published" and m < 150})
     if few:
@@ -285,12 +330,9 @@ def main(argv=None):
                          "a run at population scale 1 of the built-in services has 191\n" % (few[0], sr.MIN_FINISHED))
     if a.markdown:
         markdown(out, disp, a.draws, "the published %s regression's" % a.year if a.dispersion is None else "set by --dispersion")
-    elif a.csv:
-        try:
-            with open(a.csv, "w", newline="", encoding="utf-8") as f:
-                write_csv(out, disp, a.draws, a.seed, a.year, f)
-        except OSError as e:
-            ap.exit(2, "service_regression_power: %s\n" % e)
+    elif sink:
+        with sink:
+            write_csv(out, disp, a.draws, a.seed, a.year, sink)
     else:
         write_csv(out, disp, a.draws, a.seed, a.year, sys.stdout)
     return 0

@@ -384,19 +384,22 @@ def power_section(runs):
     print()
     print("How often would the five features be found with the published sign and in the band if the services' "
           "recovery truly followed them? `tools/service_regression_power.py` answers by simulation. It sets each "
-          "feature's true odds ratio from its worst level to its best to one value r (Clark 2018: 1.11 to 1.42). It "
+          "feature's true odds ratio from its worst level to its best to one value (Clark 2018: 1.11 to 1.42). It "
           "gives each service a normal random effect on the logit scale (SD tau), sized so that the fits' mean Pearson "
           "dispersion is the published 2019-20 regression's (above), so the simulated services differ beyond their "
           "binomial noise as the published CCGs do; the baseline is the design's pooled recovery. It draws each "
           "service's recovered count from its finished courses at caseness and fits the same GLM as above, %d times for "
-          "each r. The features and the services' sizes are held at the design's values; a simulated replicate's "
-          "features are noisy too, which would pull its estimates towards 1, so its shares can differ either way. "
-          "Designs: each run's services of 2019-20 (scale 1, one replicate, the scenario's seed: the runs above), and "
-          "`published`, the published 2019-20 CCG rows where a feature is published by CCG (the descriptor, the 6-week "
-          "share for the wait, finished courses per referral for the share entering) with the default run's sessions "
-          "and missed appointments, which are not. To repeat it: `tools/service_regression_power.py "
-          "RUN/services.csv --markdown` on a run made as in the seeds section (its `--seed` left out); CSV and options: "
-          "`--help`." % POWER_DRAWS)
+          "each true odds ratio. Only recovery is redrawn: the features and the services' sizes stay at the design's "
+          "values in every draw. (In a replicate of the model the features are drawn with noise too, which pulls the "
+          "estimates towards 1; that is left out, so a model replicate's shares can be higher or lower.) Designs: the "
+          "services of 2019-20 of each run above (scale 1, one replicate, the scenario's seed), and `published`, the "
+          "published 2019-20 CCG rows where a feature is published by CCG (the descriptor, the 6-week share for the "
+          "wait, finished courses per referral for the share entering) with the sessions and missed appointments, "
+          "which are not, of the first run given (the default scenario's). Each design and true odds ratio has its own "
+          "random stream, so a row is the same whichever other runs are given. To repeat it: "
+          "`tools/service_regression_power.py DEFAULT/services.csv HISTORY/services.csv --markdown`, DEFAULT and "
+          "HISTORY the two runs made as in the seeds section (`--seed` left out; scenarios/history_2012_2025.yaml for "
+          "HISTORY); the rows are labelled by the paths given; CSV and options: `--help`." % POWER_DRAWS)
     print()
     out, disp = pw.power(runs, os.path.join(root, "data", "services.csv"), "2019-20", POWER_ORS, POWER_DRAWS, 20191)
     pw.markdown(out, disp, POWER_DRAWS, "the published 2019-20 regression's")
@@ -406,13 +409,13 @@ def power_section(runs):
     m, p = get[(runs[0][0], 1.25)], get[("published", 1.25)]
     text = ("With the features as the published services have them, a model whose every feature acts with an odds ratio "
             "of 1.25 passes the five-feature check on one replicate in %.0f%% of draws; with the default scenario's "
-            "services, in %.0f%%, because their share entering and their wait are collinear (r = %.2f, against %.2f in the "
-            "published rows, a longer wait counted higher), so the regression cannot tell which carries the effect and "
+            "services, in %.0f%%, because their share entering and their wait are collinear (correlation %.2f across "
+            "services, against %.2f in the published rows, a longer wait counted higher), so the regression cannot tell which carries the effect and "
             "each of the two lands in the band in under half of the draws." % (share(p), share(m), m[2], p[2]))
     if len(runs) > 1:
         h = get[(runs[1][0], 1.25)]
         text += (" The history scenario's services of 2019-20, whose lists carry the years before, are less collinear "
-                 "(r = %.2f) and pass in %.0f%%." % (h[2], share(h)))
+                 "(correlation %.2f) and pass in %.0f%%." % (h[2], share(h)))
         _rows, hres = regress(runs[1][1], sr.SIM_DEFAULT, ["2019-20"])
         if "2019-20" in hres:
             short = {"pd_recorded_pct": "descriptor", "mean_sessions_finished": "sessions",
@@ -427,15 +430,16 @@ def power_section(runs):
     print(text)
     print()
     _rows, res = regress(runs[0][1], sr.SIM_DEFAULT, ["2019-20"])
-    own = res["2019-20"]["dispersion"] if "2019-20" in res else None
+    own = round(res["2019-20"]["dispersion"], 2) if "2019-20" in res else None
     if own:
         o2, _d = pw.power(runs[:1], os.path.join(root, "data", "services.csv"), "2019-20", (1.25,), POWER_DRAWS, 20191, own)
         print("The model's own services differ more than the published ones beyond their binomial noise (Pearson "
-              "dispersion %.1f in the default run's regression on the five, against %.1f): at that dispersion the default "
+              "dispersion %.2f in the default run's regression on the five, against %.1f): at that dispersion "
+              "(`--dispersion %.2f --or 1.25`) the default "
               "scenario's design passes at 1.25 in %.0f%% of draws and the published design in %.0f%%. So the check tests "
               "the design of the services (whether their waits and their share entering vary apart) more than the size "
               "of the mechanisms, and on one replicate it is a draw even for a right model."
-              % (own, disp, share(o2[0]), share(o2[1])))
+              % (own, disp, own, share(o2[0]), share(o2[1])))
         print()
 
 
@@ -557,10 +561,10 @@ def main():
         first_score_section(pub, first_runs)
         waits_section(pub, first_runs)
         seeds_section(iaptsim, tmp)
-        labels = {"model (scenarios/default.yaml)": "model: default.yaml",
-                  "model (scenarios/history_2012_2025.yaml)": "model: history_2012_2025.yaml, 2019-20"}
+        labels = {"model (scenarios/default.yaml)": "model: DEFAULT/services.csv",
+                  "model (scenarios/history_2012_2025.yaml)": "model: HISTORY/services.csv"}
         runs = [(labels[lab], path) for lab, path, _years in first_runs]
-        if runs and runs[0][0] == "model: default.yaml":
+        if runs and runs[0][0] == "model: DEFAULT/services.csv":
             power_section(runs)
     return 0
 
