@@ -410,8 +410,9 @@ def power_section(runs):
     text = ("With the features as the published services have them, a model whose every feature acts with an odds ratio "
             "of 1.25 passes the five-feature check on one replicate in %.0f%% of draws; with the default scenario's "
             "services, in %.0f%%, because their share entering and their wait are collinear (correlation %.2f across "
-            "services, against %.2f in the published rows, a longer wait counted higher), so the regression cannot tell which carries the effect and "
-            "each of the two lands in the band in under half of the draws." % (share(p), share(m), m[2], p[2]))
+            "services, against %.2f in the published rows, a longer wait counted higher), so the regression cannot tell which carries the effect: the "
+            "share entering lands in the band in %.0f%% of draws and the wait in %.0f%%." %
+            (share(p), share(m), m[2], p[2], 100 * m[5][1][2] / POWER_DRAWS, 100 * m[5][1][3] / POWER_DRAWS))
     if len(runs) > 1:
         h = get[(runs[1][0], 1.25)]
         text += (" The history scenario's services of 2019-20, whose lists carry the years before, are less collinear "
