@@ -20,13 +20,14 @@ PREFIX   ?= /usr/local
 # strace and time: the tests kill runs at each file write (tests/results_test.sh) and time inputs
 DEB_PKGS  = cmake make gcc pkg-config libgsl-dev liblua5.4-dev libyaml-dev check libsubunit-dev nettle-dev libjansson-dev zlib1g-dev strace time python3
 
-.PHONY: all deps deps-report deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example fuzz fuzz-ci fuzz-build clean
+.PHONY: all deps deps-report deps-validation deps-mpi install-pkgs configure build build-mpi run test test-sanitize test-report test-mpi bench validation install example fuzz fuzz-ci fuzz-build clean
 
 all: build
 
 # the browser check of the report needs these too (make test-report)
 REPORT_PKGS = chromium python3 python3-websocket python3-pil
-# the services section of make validation (tools/service_regression.py): statsmodels, numpy, scipy
+# the services section of make validation (tools/service_regression.py) and the services tools'
+# tests (skipped without it; .ci/run installs it): statsmodels, numpy, scipy
 VALIDATION_PKGS = python3-statsmodels
 # the interpreter Debian's python3-statsmodels is installed for
 PYTHON_DEB ?= /usr/bin/python3
@@ -43,6 +44,9 @@ deps:
 
 deps-report:
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(REPORT_PKGS)"
+
+deps-validation:
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(VALIDATION_PKGS)"
 
 deps-mpi: deps
 	@$(MAKE) --no-print-directory install-pkgs PKGS="$(MPI_PKGS)"
@@ -119,7 +123,7 @@ validation: build
 	{ echo; sed 's/^#/##/' $(BUILD)/validation_years.md; echo; cat docs/validation_years_notes.md; } >>docs/validation.md
 	{ echo; cat docs/validation_streams.md; } >>docs/validation.md
 	{ echo; python3 tools/services_check.py ./$(BUILD)/iaptsim --markdown; cat docs/validation_services_notes.md; } >>docs/validation.md
-	@$(MAKE) --no-print-directory install-pkgs PKGS="$(VALIDATION_PKGS)"
+	@$(MAKE) --no-print-directory deps-validation
 	{ echo; $(PYTHON_DEB) tools/validation_services.py ./$(BUILD)/iaptsim; } >>docs/validation.md
 
 bench: build
