@@ -9,38 +9,26 @@ a coin toss; bad arguments, a year not in the tables, a table of the wrong kind,
 missing file exit 2 with a message and no traceback.
 Exit 77 (skipped) without numpy/statsmodels. Usage: service_regression_power_test.py SOURCE_DIR"""
 import csv
-import math
 import os
 import random
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pycheck import Checks, binom, contract_head, expit, need_statsmodels  # noqa: E402
+
 src = sys.argv[1] if len(sys.argv) > 1 else "."
 tool = os.path.join(src, "tools", "service_regression_power.py")
-try:
-    import numpy  # noqa: F401
-    import statsmodels  # noqa: F401
-except ImportError:
-    print("service_regression_power_test: skipped: needs python3-statsmodels")
-    sys.exit(77)
+need_statsmodels("service_regression_power_test")
 
 SIM_MEASURES = ["referrals_received", "entered_treatment", "finished_course", "finished_at_caseness", "recovery_pct",
                 "reliable_recovery_pct", "reliable_improvement_pct", "mean_sessions_finished", "dna_pct",
                 "pd_recorded_pct", "step_up_pct", "entered_treatment_pct", "mean_wait_weeks"]
-SIM_HEAD = (["year", "service_code", "service_name", "icb_code", "icb_name", "region_code", "region"]
-            + [m + s for m in SIM_MEASURES for s in ("", "_lo95", "_hi95")])
+SIM_HEAD = contract_head(SIM_MEASURES)
 PUB_HEAD = ["year", "ccg_code", "region_code", "mapping", "flag", "finished_course", "not_at_caseness", "recovered",
             "reliably_recovered", "reliably_improved", "pd_recorded_finished_share", "finished_per_referral",
             "wait_6w_share", "step_up_share"]
-
-
-def expit(x):
-    return 1 / (1 + math.exp(-x))
-
-
-def binom(rng, n, p):
-    return min(n, max(0, round(rng.gauss(n * p, math.sqrt(n * p * (1 - p))))))
 
 
 def write(path, head, rows):
@@ -80,13 +68,7 @@ def make(tmp, rng):
     write(os.path.join(tmp, "published.csv"), PUB_HEAD, pub)
 
 
-fails = 0
-
-
-def check(ok, msg):
-    global fails
-    print(("ok   " if ok else "FAIL ") + msg)
-    fails += not ok
+check = Checks("service_regression_power_test")
 
 
 def run(tmp, true_or, extra=()):
@@ -162,5 +144,4 @@ with tempfile.TemporaryDirectory() as tmp:
                            capture_output=True, text=True)
         check(p.returncode == 2 and why in p.stderr and "Traceback" not in p.stderr,
               "%s refused: exit %d, %s" % (table, p.returncode, p.stderr.strip()[-100:]))
-print("service_regression_power_test: " + ("all pass" if not fails else "%d FAILED" % fails))
-sys.exit(1 if fails else 0)
+check.finish()

@@ -14,32 +14,20 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pycheck import Checks, binom, contract_head, expit, need_statsmodels  # noqa: E402
+
 src = sys.argv[1] if len(sys.argv) > 1 else "."
 tool = os.path.join(src, "tools", "service_regression.py")
-try:
-    import numpy  # noqa: F401
-    import statsmodels  # noqa: F401
-except ImportError:
-    print("service_regression_test: skipped: needs python3-statsmodels")
-    sys.exit(77)
+need_statsmodels("service_regression_test")
 
 TRUE = {"pd_recorded_pct": 0.006, "mean_sessions_finished": 0.05, "entered_treatment_pct": 0.004,
         "mean_wait_weeks": -0.02, "dna_pct": -0.015}
-COLS = ["year", "service_code", "service_name", "icb_code", "icb_name", "region_code", "region"]
 MEASURES = ["referrals_received", "entered_treatment", "finished_course", "finished_at_caseness", "recovery_pct",
             "reliable_recovery_pct", "reliable_improvement_pct", "mean_sessions_finished", "dna_pct", "pd_recorded_pct",
             "step_up_pct", "entered_treatment_pct", "first_treatment_within_6wk_pct", "mean_wait_weeks", "ltc_pct",
             "imd_mean_decile"]
-HEAD = COLS + [m + s for m in MEASURES for s in ("", "_lo95", "_hi95")]
-
-
-def expit(x):
-    return 1 / (1 + math.exp(-x))
-
-
-def binom(rng, n, p):
-    # normal approximation with continuity: n is in the hundreds to thousands
-    return min(n, max(0, round(rng.gauss(n * p, math.sqrt(n * p * (1 - p))))))
+HEAD = contract_head(MEASURES)
 
 
 def make(path, rng, change_driven):
@@ -84,13 +72,7 @@ def make(path, rng, change_driven):
         w.writerows(rows)
 
 
-fails = 0
-
-
-def check(ok, msg):
-    global fails
-    print(("ok   " if ok else "FAIL ") + msg)
-    fails += not ok
+check = Checks("service_regression_test")
 
 
 def run(table, out):
@@ -134,5 +116,4 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run([sys.executable, tool, bad], capture_output=True, text=True)
     check(p.returncode != 0 and "neither data/services.csv's columns nor results/services.csv's" in p.stderr,
           "a table of neither format is refused: %s" % p.stderr.strip())
-print("service_regression_test: " + ("all pass" if not fails else "%d FAILED" % fails))
-sys.exit(1 if fails else 0)
+check.finish()

@@ -15,25 +15,16 @@ import sys
 import tempfile
 from contextlib import redirect_stdout
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pycheck import Checks, need_statsmodels  # noqa: E402
+
 src = sys.argv[1] if len(sys.argv) > 1 else "."
 sys.path.insert(0, os.path.join(src, "tools"))
-try:
-    import numpy as np
-    import validation_services as vs
-except ImportError as e:
-    print("validation_services_test: skipped: needs python3-statsmodels (%s)" % e)
-    sys.exit(77)
+need_statsmodels("validation_services_test")
+import numpy as np  # noqa: E402
+import validation_services as vs  # noqa: E402
 
-failed = 0
-
-
-def check(cond, what):
-    global failed
-    if cond:
-        print("ok")
-    else:
-        failed += 1
-        print("FAIL: " + what)
+check = Checks("validation_services_test")
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -115,4 +106,4 @@ for args in (["--foo"], ["a", "b"], [os.path.join(src, "no-such-iaptsim")]):
     p = subprocess.run([sys.executable, tool] + args, capture_output=True, text=True)
     check(p.returncode == 2 and p.stdout == "" and ("usage" in p.stderr or "not an executable" in p.stderr),
           "%s: exit %d, stdout %r, stderr %r" % (args, p.returncode, p.stdout[:80], p.stderr[:120]))
-sys.exit(1 if failed else 0)
+check.finish()
