@@ -82,6 +82,17 @@ def fnum(s):
     return v
 
 
+def table_kind(head):
+    """"published" for data/services.csv's columns, "simulated" for a run's services.csv
+    (docs/output.md), None for neither; head: the header's column names."""
+    head = set(head)
+    if {"ccg_code", "recovered"} <= head:
+        return "published"
+    if {"service_code", "finished_at_caseness"} <= head:
+        return "simulated"
+    return None
+
+
 def load(path, features, outcome, strategy=None):
     """Rows of SERVICES.csv as dicts: key, year, region, n (denominator), k (successes),
     finished, and each feature. Detects the published table or the contract's format."""
@@ -90,9 +101,9 @@ def load(path, features, outcome, strategy=None):
     if not rows:
         raise SystemExit("service_regression: %s: no rows" % path)
     head = rows[0].keys()
+    kind = table_kind(head)
     out = []
-    if "ccg_code" in head and "recovered" in head:
-        kind = "published"
+    if kind == "published":
         for r in rows:
             if r.get("flag"):  # the 2021-22 resubmission (data/services.md)
                 continue
@@ -107,8 +118,7 @@ def load(path, features, outcome, strategy=None):
                 column, mult, _sign, _what = PUB_FEATURES[name]
                 d[name] = fnum(r[column]) * mult
             out.append(d)
-    elif "service_code" in head and "finished_at_caseness" in head:
-        kind = "simulated"
+    elif kind == "simulated":
         if "strategy" in head:
             strategies = sorted({r["strategy"] for r in rows})
             if strategy is None and len(strategies) > 1:

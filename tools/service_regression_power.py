@@ -55,6 +55,7 @@ once), draws, seed, tau (logit), target_dispersion, simulated_dispersion (the fi
 without them, as the tests' "skipped"); bad arguments and unreadable tables exit 2.
 """
 import argparse
+import collections
 import csv
 import json
 import math
@@ -69,15 +70,22 @@ import service_regression as sr  # noqa: E402  (exits 77 without numpy/statsmode
 import numpy as np  # noqa: E402
 
 BAND = (1.05, 1.60)  # the services issue's band, worst level to best
-NAMES = ["descriptor", "sessions", "entering", "wait", "missed"]
-SIM = ["pd_recorded_pct", "mean_sessions_finished", "entered_treatment_pct", "mean_wait_weeks", "dna_pct"]
-SIGN = [+1, +1, +1, -1, -1]
+SIM = sr.SIM_DEFAULT  # Clark's five, as a run's services.csv names them
+SIGN = [sr.SIM_FEATURES[f][0] for f in SIM]
+NAMES = ["descriptor", "sessions", "entering", "wait", "missed"]  # short names, in SIM's order
+SHORT = dict(zip(SIM, NAMES))
 PUB = ["pd_recorded_pct", "finished_per_referral_pct", "wait_6w_pct"]
 MIN_SERVICES = 20
 PILOT = 100
 OR_MAX = 10.0
 CSV_FIELDS = ["year", "design", "services", "entering_wait_r", "true_or", "feature", "published_sign_share",
               "in_band_share", "draws", "seed", "tau", "target_dispersion", "simulated_dispersion"]
+
+
+# one row of power(): a design at one true odds ratio. corr: the share entering against the wait
+# across services; sign_ok, band_ok: draws with each feature (in NAMES' order) of the published
+# sign, in BAND; all_sign, all_band: draws with all five so; dispersion: the fits' mean.
+Row = collections.namedtuple("Row", "design services corr tau2 true_or sign_ok band_ok all_sign all_band dispersion")
 
 
 class Refused(Exception):
@@ -88,16 +96,12 @@ def _load(path, features, want):
     """sr.load, refusing a table of the other kind, a missing column or an unreadable file."""
     try:
         with open(path, newline="", encoding="utf-8") as f:
-            head = next(csv.reader(f), [])
-    except UnicodeDecodeError:
-        raise Refused("%s: not a UTF-8 CSV table" % path)
-    other = "published" if want == "simulated" else "simulated"
-    if {"published": {"ccg_code", "recovered"}, "simulated": {"service_code", "finished_at_caseness"}}[other] <= set(head):
-        raise Refused("%s is %s table; %s" % (path, "the published" if other == "published" else "a run's",
-                                             "give a run's services.csv (docs/output.md)" if want == "simulated"
-                                             else "--published wants data/services.csv's format (data/services.md)"))
-    try:
-        kind, rows = sr.load(path, features, "recovery")
+            kind = sr.table_kind(next(csv.reader(f), []))
+        if kind is not None and kind != want:
+            raise Refused("%s is %s table; %s" % (path, "the published" if kind == "published" else "a run's",
+                                                 "give a run's services.csv (docs/output.md)" if want == "simulated"
+                                                 else "--published wants data/services.csv's format (data/services.md)"))
+        return sr.load(path, features, "recovery")[1]
     except KeyError as e:
         raise Refused("%s: no column %s (%s)" % (path, e, "a run's services.csv, docs/output.md" if want == "simulated"
                                                   else "data/services.csv's format, data/services.md"))
@@ -105,10 +109,6 @@ def _load(path, features, want):
         raise Refused("%s: not a UTF-8 CSV table" % path)
     except SystemExit as e:  # sr.load's own refusals (no rows, neither format)
         raise Refused(str(e.code).replace("service_regression: ", ""))
-    if kind != want:
-        raise Refused("%s: not %s" % (path, "a run's services.csv (docs/output.md)" if want == "simulated"
-                                      else "data/services.csv's format (data/services.md)"))
-    return rows
 
 
 def _years(rows):
@@ -155,12 +155,8 @@ def published_design(pub_path, sim_path, year):
 def published_dispersion(pub_path, year):
     """Pearson dispersion of the published regression (tools/service_regression.py's PUB_DEFAULT)."""
     feats = sr.PUB_DEFAULT
-    rows = published_rows(pub_path, year, feats)
-    y = np.array([r["k"] / r["n"] for r in rows])
-    n = np.array([r["n"] for r in rows])
-    X = np.column_stack([np.array([r[f] for r in rows]) for f in feats])
-    _glm, disp, _se = sr.glm_fit(y, np.column_stack([np.ones(len(y)), X]), n)
-    return float(disp)
+    expected = {f: sr.PUB_FEATURES[f][2] for f in feats}
+    return sr.fit_year(published_rows(pub_path, year, feats), feats, expected)["dispersion"]
 
 
 def simulate(X, n, k, signs, true_or, tau2, draws, rng):
@@ -216,7 +212,7 @@ def tau2_for(X, n, k, signs, target, rng):
 def power(models, published, year, ors, draws, seed, dispersion=None):
     """models: (label, services.csv path) pairs, one `model` design each; the `published` design
     takes the first one's sessions and missed appointments. Returns (rows, target dispersion):
-    rows of (design, services, r(entering, wait), tau^2, true odds ratio, simulate()'s result)."""
+    Rows, one per design and true odds ratio."""
     designs = [(label, model_design(path, year)) for label, path in models]
     designs.append(("published", published_design(published, models[0][1], year)))
     disp = published_dispersion(published, year) if dispersion is None else dispersion
@@ -226,7 +222,7 @@ def power(models, published, year, ors, draws, seed, dispersion=None):
         # entering against the wait, a longer wait higher (the published design's 6-week share reversed)
         corr = float(np.corrcoef(X[:, 2], X[:, 3])[0, 1]) * -signs[3]
         for r in ors:
-            out.append((name, len(keys), corr, tau2, r, simulate(X, n, k, signs, r, tau2, draws, stream(seed, X, n, r))))
+            out.append(Row(name, len(keys), corr, tau2, r, *simulate(X, n, k, signs, r, tau2, draws, stream(seed, X, n, r))))
     return out, disp
 
 
@@ -240,9 +236,10 @@ def markdown(out, disp, draws, source):
     print("| design | services | share entering and wait: correlation | true odds ratio | tau (logit) | " + " | ".join(NAMES) +
           " | all five: published sign | all five in band | simulated dispersion |")
     print("| --- | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in NAMES) + " | ---: | ---: | ---: |")
-    for name, m, corr, tau2, r, (_s_ok, b_ok, a_s, a_b, dsim) in out:
+    for o in out:
         print("| %s | %d | %.2f | %.2f | %.3f | %s | %s | %s | %.1f |" % (
-            name, m, corr, r, math.sqrt(tau2), " | ".join(pct(c, draws) for c in b_ok), pct(a_s, draws), pct(a_b, draws), dsim))
+            o.design, o.services, o.corr, o.true_or, math.sqrt(o.tau2), " | ".join(pct(c, draws) for c in o.band_ok),
+            pct(o.all_sign, draws), pct(o.all_band, draws), o.dispersion))
     print()
     print("Cells: the share of %d draws in which the feature's odds ratio, worst level to best, is within 1.05 to 1.60, "
           "Monte Carlo SE in brackets, both in per cent; \"all five: published sign\": every feature's above 1. Target "
@@ -252,12 +249,12 @@ def markdown(out, disp, draws, source):
 def write_csv(out, disp, draws, seed, year, f):
     w = csv.writer(f, lineterminator="\n")
     w.writerow(CSV_FIELDS)
-    for name, m, corr, tau2, r, (s_ok, b_ok, a_s, a_b, dsim) in out:
-        head = [year, name, m, "%.4f" % corr, "%.4g" % r]
-        tail = [draws, seed, "%.4f" % math.sqrt(tau2), "%.4f" % disp, "%.4f" % dsim]
+    for o in out:
+        head = [year, o.design, o.services, "%.4f" % o.corr, "%.4g" % o.true_or]
+        tail = [draws, seed, "%.4f" % math.sqrt(o.tau2), "%.4f" % disp, "%.4f" % o.dispersion]
         for j, feat in enumerate(NAMES):
-            w.writerow(head + [feat, "%.4f" % (s_ok[j] / draws), "%.4f" % (b_ok[j] / draws)] + tail)
-        w.writerow(head + ["all_five", "%.4f" % (a_s / draws), "%.4f" % (a_b / draws)] + tail)
+            w.writerow(head + [feat, "%.4f" % (o.sign_ok[j] / draws), "%.4f" % (o.band_ok[j] / draws)] + tail)
+        w.writerow(head + ["all_five", "%.4f" % (o.all_sign / draws), "%.4f" % (o.all_band / draws)] + tail)
 
 
 def conditions_note(path):
@@ -324,7 +321,7 @@ def main(argv=None):
             sink.close()
             os.remove(a.csv)
         ap.exit(2, "service_regression_power: %s\n" % e)
-    few = sorted({m for name, m, *_ in out if name != "published" and m < 150})
+    few = sorted({o.services for o in out if o.design != "published" and o.services < 150})
     if few:
         sys.stderr.write("service_regression_power: note: a model design has %s services with >= %d finished courses; "
                          "a run at population scale 1 of the built-in services has 191\n" % (few[0], sr.MIN_FINISHED))

@@ -65,7 +65,7 @@ def or_cell(t):
     return "%.3f (%.3f to %.3f)" % (t["or_low_high"], t["or_lo95"], t["or_hi95"])
 
 
-BAND = (1.05, 1.6)  # the services issue's band for each feature's odds ratio, worst level to best
+BAND = pw.BAND  # the services issue's band for each feature's odds ratio, worst level to best
 
 
 def improvement(t):
@@ -333,10 +333,8 @@ def seeds_section(iaptsim, tmp):
           "(the wait, missed appointments). Above 1 is the published sign; the band is %.2f-%.2f. The tables above "
           "give lowest to highest, so there a wait with the published sign is below 1." % BAND)
     print()
-    short = {"pd_recorded_pct": "descriptor", "mean_sessions_finished": "sessions", "entered_treatment_pct": "entering",
-             "mean_wait_weeks": "wait", "dna_pct": "missed"}
     print("| seed | SD | p10 | p90 | count at or above 50% | spread check | " +
-          " | ".join(short[f] for f in sr.SIM_DEFAULT) + " | all five in band |")
+          " | ".join(pw.SHORT[f] for f in sr.SIM_DEFAULT) + " | all five in band |")
     print("| ---: | ---: | ---: | ---: | ---: | --- | " + " | ".join("---:" for _ in sr.SIM_DEFAULT) + " | --- |")
     for seed, row in zip(SEEDS, r["rows"]):
         st, ok = row["spread"], row["ok"]
@@ -404,27 +402,25 @@ def power_section(runs):
     out, disp = pw.power(runs, os.path.join(root, "data", "services.csv"), "2019-20", POWER_ORS, POWER_DRAWS, 20191)
     pw.markdown(out, disp, POWER_DRAWS, "the published 2019-20 regression's")
     print()
-    get = {(o[0], o[4]): o for o in out}
-    share = lambda o: 100 * o[5][3] / POWER_DRAWS  # noqa: E731
+    get = {(o.design, o.true_or): o for o in out}
+    share = lambda o: 100 * o.all_band / POWER_DRAWS  # noqa: E731
     m, p = get[(runs[0][0], 1.25)], get[("published", 1.25)]
     text = ("With the features as the published services have them, a model whose every feature acts with an odds ratio "
             "of 1.25 passes the five-feature check on one replicate in %.0f%% of draws; with the default scenario's "
             "services, in %.0f%%, because their share entering and their wait are collinear (correlation %.2f across "
             "services, against %.2f in the published rows, a longer wait counted higher), so the regression cannot tell which carries the effect: the "
             "share entering lands in the band in %.0f%% of draws and the wait in %.0f%%." %
-            (share(p), share(m), m[2], p[2], 100 * m[5][1][2] / POWER_DRAWS, 100 * m[5][1][3] / POWER_DRAWS))
+            (share(p), share(m), m.corr, p.corr, 100 * m.band_ok[2] / POWER_DRAWS, 100 * m.band_ok[3] / POWER_DRAWS))
     if len(runs) > 1:
         h = get[(runs[1][0], 1.25)]
         text += (" The history scenario's services of 2019-20, whose lists carry the years before, are less collinear "
-                 "(correlation %.2f) and pass in %.0f%%." % (h[2], share(h)))
+                 "(correlation %.2f) and pass in %.0f%%." % (h.corr, share(h)))
         _rows, hres = regress(runs[1][1], sr.SIM_DEFAULT, ["2019-20"])
         if "2019-20" in hres:
-            short = {"pd_recorded_pct": "descriptor", "mean_sessions_finished": "sessions",
-                     "entered_treatment_pct": "share entering", "mean_wait_weeks": "wait", "dna_pct": "missed appointments"}
             text += (" Their own regression (odds ratios worst level to best: %s) shows what such a design finds in the "
                      "model: the wait's own association, which the natural course's decline while people wait takes "
                      "towards none (The wait and the first score, above; docs/calibration.md)." %
-                     ", ".join("%s %.3f" % (short[t["term"]], improvement(t)) for t in hres["2019-20"]["terms"]))
+                     ", ".join("%s %.3f" % (pw.SHORT[t["term"]], improvement(t)) for t in hres["2019-20"]["terms"]))
     text += (" At 1.11, near the band's lower edge, even the published design passes in %.0f%%; at 1.42, near its upper "
              "edge (1.60), in %.0f%%, since the estimates then spread past it." % (share(get[("published", 1.11)]),
                                                                                   share(get[("published", 1.42)])))
